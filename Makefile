@@ -1,0 +1,64 @@
+# havn: `make run` starts everything, `make test` runs the whole suite. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+# Real interpreters (not pyenv shims, which fail when that version is not selected).
+find_python = $(shell for p in python$(1) $$HOME/.pyenv/versions/$(1)*/bin/python$(1) /usr/bin/python$(1); do \
+	$$p -c 'import sys; assert sys.version_info[:2] == ($(subst .,$(comma),$(1))); print(sys.executable)' \
+	2>/dev/null && break; done)
+comma := ,
+PYTHON311 ?= $(call find_python,3.11)
+PYTHON310 ?= $(call find_python,3.10)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help run test lint validate train bench clean
+
+help:
+	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
+	@echo "make test  - install what is missing and run the whole suite (lint, rasa data validate, pytest)"
+	@echo "make bench - the turn benchmark (bench/turns.py)"
+
+$(VENV)/.installed: requirements/app.lock pyproject.toml
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the app: install it (e.g. 'pyenv install 3.11')."; exit 1; }
+	@echo "Installing the app environment ($(VENV), $(PYTHON311))…"
+	@test -x $(VENV)/bin/python || $(PYTHON311) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/app.lock
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PYTHON310)" || { echo "Rasa 3.6 needs Python 3.10, which was not found."; \
+		echo "Install it with 'pyenv install 3.10' (or your system's python3.10 package), then run make again."; \
+		echo "You can also point to it: make PYTHON310=/path/to/python3.10 ..."; exit 1; }
+	@echo "Installing the Rasa environment ($(RASA_VENV), $(PYTHON310)); the first time takes a few minutes…"
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	@$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
+	@touch $@
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed
+
+run: install
+	$(VENV)/bin/havn run
+
+train: install
+	$(VENV)/bin/havn train
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+validate: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
+
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+test: install lint validate
+	@$(VENV)/bin/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
+
+bench: install
+	$(VENV)/bin/python bench/turns.py
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) models .pytest_cache .ruff_cache

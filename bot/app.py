@@ -1,0 +1,102 @@
+"""The app process: one aiohttp server for the web chat, the Telegram webhook and the health check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels import webchat
+from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
+from bot.config import Settings
+from bot.gateway import Gateway
+from bot.language import LanguageDetector
+from bot.pseudonym import Pseudonymizer
+from bot.rasa_client import RasaClient
+from bot.texts import Texts
+from handover.db import create_engine, migrate_async, session_factory
+from handover.store import Store
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+RASA = web.AppKey("rasa", RasaClient)
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
+ENGINE = web.AppKey("engine", AsyncEngine)
+
+
+def build_detector(settings: Settings) -> LanguageDetector:
+    if settings.language_backend:
+        return LanguageDetector(settings.languages, backend=settings.language_backend)
+    return LanguageDetector(settings.languages)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    texts = Texts(settings.content_dir, settings.languages, settings.default_language)
+    pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
+    detector = build_detector(settings)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await migrate_async(settings.database_url)
+        engine = create_engine(settings.database_url)
+        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
+                          settings.rasa_timeout)
+        gateway = Gateway(Store(session_factory(engine), pseudonymizer), rasa, texts, detector, pseudonymizer)
+        webchat.setup_gateway(app, gateway)
+        app[RASA] = rasa
+        app[ENGINE] = engine
+        telegram = await start_telegram(app, settings, gateway)
+        yield
+        if telegram:
+            await telegram.stop()
+        await http.close()
+        await engine.dispose()
+
+    app.cleanup_ctx.append(lifecycle)
+    webchat.add_routes(app, settings.quick_exit_url)
+    app.router.add_get("/healthz", healthz)
+    if settings.telegram_token and settings.telegram_webhook_url:
+        app.router.add_post(WEBHOOK_PATH, telegram_webhook)
+    return app
+
+
+async def start_telegram(app: web.Application, settings: Settings, gateway: Gateway) -> TelegramChannel | None:
+    if not settings.telegram_token:
+        log.info("Telegram is off: HAVN_TELEGRAM_TOKEN is not set")
+        return None
+    telegram = TelegramChannel(settings, gateway)
+    await telegram.start()
+    app[TELEGRAM] = telegram
+    return telegram
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    return await request.app[TELEGRAM].webhook(request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database, Rasa and the action server all answer; 503 with the details otherwise."""
+    checks = {
+        "database": await _database_status(request.app),
+        "rasa": await request.app[RASA].rasa_status(),
+        "action_server": await request.app[RASA].action_server_status(),
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    return web.json_response({"status": "ok" if healthy else "degraded", "checks": checks},
+                             status=200 if healthy else 503)
+
+
+async def _database_status(app: web.Application) -> str:
+    try:
+        async with app[ENGINE].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any driver error means the database is not usable
+        return f"error: {type(error).__name__}"
+    return "ok"

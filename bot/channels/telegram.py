@@ -1,0 +1,138 @@
+"""Telegram through python-telegram-bot: one Application, handlers grouped here, the gateway does the rest.
+
+Polling when only HAVN_TELEGRAM_TOKEN is set; a webhook on this app's own aiohttp server (checked with
+Telegram's secret-token header) when HAVN_TELEGRAM_WEBHOOK_URL is set too. Only private chats are served:
+a group would expose the person to everyone in it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from aiohttp import web
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.gateway import HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
+from bot.texts import LANGUAGE_PAYLOAD
+from handover.store import StoredMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD}
+
+
+def keyboard(message: StoredMessage) -> InlineKeyboardMarkup | None:
+    # One button a row: long titles in many languages stay readable on a small phone.
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.title, callback_data=b.payload)] for b in message.buttons])
+
+
+class TelegramChannel:
+    def __init__(self, settings: Settings, gateway: Gateway) -> None:
+        self.settings = settings
+        self.gateway = gateway
+        builder = ApplicationBuilder().token(settings.telegram_token or "").concurrent_updates(64)
+        if settings.telegram_api_url:
+            builder = builder.base_url(f"{settings.telegram_api_url}/bot")
+        if settings.telegram_webhook_url:
+            builder = builder.updater(None)  # updates arrive on our own aiohttp route
+        self.application: Application = builder.build()
+        self._add_handlers()
+
+    def _add_handlers(self) -> None:
+        private = filters.ChatType.PRIVATE
+        for command, payload in COMMANDS.items():
+            self.application.add_handler(CommandHandler(command, self._command(payload), filters=private))
+        self.application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
+        self.application.add_handler(CallbackQueryHandler(self.on_button))
+        self.application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, self.on_other))
+        self.application.add_error_handler(self.on_error)
+
+    def _command(self, payload: str):  # type: ignore[no-untyped-def]
+        async def handler(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self.relay(update, payload=payload)
+
+        return handler
+
+    async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update, text=update.effective_message.text)
+
+    async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()  # stops the spinner on the button at once
+        if update.effective_chat and update.effective_chat.type == "private":
+            await self.relay(update, payload=query.data)
+
+    async def on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        # A photo, voice note or sticker: stored as an empty message, answered with "please write".
+        await self.relay(update, text="")
+
+    async def on_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("Telegram handler failed: %s", type(context.error).__name__)
+
+    async def relay(self, update: Update, text: str | None = None, payload: str | None = None) -> None:
+        chat_id = str(update.effective_chat.id)
+        user = update.effective_user
+        inbound = Inbound(CHANNEL, chat_id, text=text, payload=payload,
+                          language_hint=user.language_code if user else None)
+        try:
+            replies = await self.gateway.handle(inbound)
+        except InvalidPayload:
+            return  # a button from an old keyboard; the callback was answered, nothing else to do
+        await self.send(chat_id, replies)
+
+    async def send(self, chat_id: str, messages: list[StoredMessage]) -> None:
+        for message in messages:
+            await self.application.bot.send_message(chat_id, message.text, reply_markup=keyboard(message))
+
+    async def register_commands(self) -> None:
+        """The command menu in every supported language (Telegram picks it by the user's app language)."""
+        texts = self.gateway.texts
+        for code in (None, *texts.languages):
+            language = code or texts.default_language
+            commands = [BotCommand(name, texts.text(f"command.{name}", language)) for name in COMMANDS]
+            await self.application.bot.set_my_commands(commands, language_code=code)
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.register_commands()
+        await self.application.start()
+        if self.settings.telegram_webhook_url:
+            await self.application.bot.set_webhook(
+                self.settings.telegram_webhook_url, secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+            log.info("Telegram: webhook mode")
+        else:
+            await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
+            log.info("Telegram: polling mode")
+
+    async def stop(self) -> None:
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram posts each update here; the secret header proves it is Telegram (or our test double)."""
+        secret = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(secret, self.settings.telegram_webhook_secret):
+            return web.Response(status=403)
+        update = Update.de_json(await request.json(), self.application.bot)
+        await self.application.update_queue.put(update)
+        return web.Response()

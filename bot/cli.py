@@ -1,0 +1,98 @@
+"""The `havn` command: a thin entry point over the app's parts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    """Train if needed, then run Rasa, the action server and the app under honcho; Ctrl-C stops all three."""
+    from bot import services
+
+    settings = Settings.load()
+    print("havn: checking the Rasa model (trains only when the data changed)…", flush=True)
+    services.train()
+    print(f"havn: starting Rasa, the action server and the app on http://{settings.host}:{settings.port}",
+          flush=True)
+    honcho = Path(sys.executable).parent / "honcho"
+    os.chdir(ROOT)
+    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], services.process_environment(settings))
+
+
+def cmd_app(_args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.logs import configure_logging
+
+    settings = Settings.load()
+    configure_logging(settings.log_level)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log=None)
+    return 0
+
+
+def cmd_train(_args: argparse.Namespace) -> int:
+    from bot import services
+
+    services.train()
+    return 0
+
+
+def cmd_detect_language(_args: argparse.Namespace) -> int:
+    """One text per stdin line → one ISO 639-1 code per stdout line, `und` when unsure."""
+    from bot.language import LanguageDetector
+
+    settings = Settings.load()
+    from bot.app import build_detector
+
+    detector: LanguageDetector = build_detector(settings)
+    for line in sys.stdin:
+        detection = detector.detect(line.rstrip("\n"))
+        print(detection.language or "und", flush=True)
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from actions.scoring import ScreeningInputError, screen_file
+
+    try:
+        result = screen_file(args.file)
+    except ScreeningInputError as error:
+        print(f"havn screen: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="havn", description="havn help chat")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="train if needed and start Rasa, the action server and the app").set_defaults(
+        func=cmd_run)
+    commands.add_parser("app", help="start the app process only (web chat, Telegram, API)").set_defaults(
+        func=cmd_app)
+    commands.add_parser("train", help="train the Rasa model if the data changed").set_defaults(func=cmd_train)
+    commands.add_parser("detect-language", help="stdin lines → language codes").set_defaults(
+        func=cmd_detect_language)
+    screen = commands.add_parser("screen", help="screening answers (JSON file) → assessment (JSON)")
+    screen.add_argument("file")
+    screen.set_defaults(func=cmd_screen)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

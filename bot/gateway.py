@@ -1,0 +1,163 @@
+"""The gateway: the one way every message travels, whatever channel it came from.
+
+inbound → pseudonymise the address → store the message → pick the language → route
+(bot: Rasa; queued: Rasa keeps helping; assigned: the caseworker, Rasa stays silent)
+→ render Rasa's keys into the person's language → store the replies → hand them to the channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bot.language import Detection, LanguageDetector, choose_language
+from bot.pseudonym import Pseudonymizer
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
+from handover.models import Conversation
+from handover.store import Outgoing, Store, StoredMessage
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096  # Telegram's own limit; the web chat uses the same
+HELP_PAYLOAD = "help"
+NO_DETECTION = Detection(None, 0.0)
+# Payloads a client may send: a bare Rasa intent, or a gateway command. No Rasa entity syntax
+# ("/intent{...}"), so that nobody can set slots by crafting a payload.
+INTENT_PAYLOAD = re.compile(r"/[a-z][a-z0-9_]{0,60}")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What a channel adapter hands over: never stored as such, the address is pseudonymised first."""
+
+    channel: str
+    address: str  # a Telegram chat id or a web chat session token
+    text: str | None = None
+    payload: str | None = None
+    language_hint: str | None = None  # Telegram's language_code
+
+
+class InvalidPayload(ValueError):
+    pass
+
+
+class Gateway:
+    def __init__(self, store: Store, rasa: RasaClient, texts: Texts, detector: LanguageDetector,
+                 pseudonymizer: Pseudonymizer) -> None:
+        self.store = store
+        self.rasa = rasa
+        self.texts = texts
+        self.detector = detector
+        self.pseudonymizer = pseudonymizer
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._lock_users: dict[str, int] = {}
+
+    def is_valid_payload(self, payload: str) -> bool:
+        chosen = payload.removeprefix(f"{LANGUAGE_PAYLOAD}:")
+        return (
+            payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD)
+            or (payload != chosen and chosen in self.texts.languages)
+            or INTENT_PAYLOAD.fullmatch(payload) is not None
+        )
+
+    async def handle(self, inbound: Inbound) -> list[StoredMessage]:
+        """One message from a person; returns the replies to deliver to them (empty when a caseworker holds it)."""
+        if inbound.payload is not None and not self.is_valid_payload(inbound.payload):
+            raise InvalidPayload("unknown button")
+        address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
+        async with self._serialised(address_hash):
+            detection = self.detector.detect(inbound.text) if inbound.text else NO_DETECTION
+            conversation = await self.store.open_conversation(
+                inbound.channel, address_hash, inbound.address, self._choose(inbound, detection, current=None)
+            )
+            await self.store.add_messages(conversation.id, "user", [Outgoing(inbound.text or "", (), inbound.payload)])
+            language = await self._language(conversation, inbound, detection)
+            replies = await self._route(conversation, inbound, language)
+            return await self.store.add_messages(conversation.id, "bot", replies) if replies else []
+
+    async def _route(self, conversation: Conversation, inbound: Inbound, language: str) -> list[Outgoing]:
+        if conversation.state == "assigned":
+            return []  # the caseworker answers; the bot does not talk over them
+        if inbound.payload == LANGUAGE_PAYLOAD:
+            return [self._outgoing(Reply(self.texts.text("language_prompt", language), self.texts.language_menu()))]
+        if inbound.payload == HELP_PAYLOAD:
+            return [self._outgoing(self.texts.reply("help", language, "main"))]
+        if inbound.text is not None and len(inbound.text) > MAX_TEXT:
+            return [self._outgoing(self.texts.reply("too_long", language))]
+        if inbound.payload and inbound.payload.startswith(f"{LANGUAGE_PAYLOAD}:"):
+            confirmation = self._outgoing(self.texts.reply("language_set", language))
+            return [confirmation, *await self._ask_rasa(conversation, "/greet", language)]
+        if inbound.payload is None and not (inbound.text or "").strip():
+            return [self._outgoing(self.texts.reply("text_only", language))]
+        # Typed text never reaches Rasa as "/intent{...}": that syntax is for our own buttons.
+        message = inbound.payload or (inbound.text or "").lstrip("/")
+        return await self._ask_rasa(conversation, message, language)
+
+    async def _ask_rasa(self, conversation: Conversation, message: str, language: str) -> list[Outgoing]:
+        try:
+            answers = await self.rasa.send(conversation.id, message, {"language": language})
+        except RasaUnavailable as error:
+            log.warning("Rasa unavailable (%s); the person got the fallback with the hotline", error)
+            return [self._outgoing(self.texts.reply("rasa_unavailable", language))]
+        if not answers:
+            # Every rule answers something; silence means a failed custom action. Never leave a person unanswered.
+            log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
+            return [self._outgoing(self.texts.reply("rasa_unavailable", language))]
+        replies: list[Outgoing] = []
+        for answer in answers:
+            custom: dict[str, Any] = answer.get("custom") or {}
+            if "handover" in custom:
+                request = custom["handover"]
+                await self.store.request_handover(conversation.id, request.get("tier", "P4"),
+                                                  request.get("kind", "help"))
+            if "text" in custom:
+                replies.append(self._outgoing(self.texts.reply(custom["text"], language, custom.get("menu"),
+                                                               custom.get("variables"))))
+            elif answer.get("text"):
+                log.warning("Rasa sent a plain text instead of a text key; passed on untranslated")
+                replies.append(Outgoing(answer["text"]))
+        return replies
+
+    async def _language(self, conversation: Conversation, inbound: Inbound, detection: Detection) -> str:
+        """Explicit choice > confident detection > Telegram's language_code > the language used so far."""
+        payload = inbound.payload or ""
+        if payload.startswith(f"{LANGUAGE_PAYLOAD}:"):
+            language = payload.split(":", 1)[1]
+            await self.store.set_language(conversation.id, language, chosen=True)
+            return language
+        if conversation.language_chosen or not inbound.text:
+            return conversation.language
+        language = self._choose(inbound, detection, current=conversation.language)
+        if language != conversation.language:
+            await self.store.set_language(conversation.id, language, chosen=False)
+        return language
+
+    def _choose(self, inbound: Inbound, detection: Detection, current: str | None) -> str:
+        return choose_language(
+            detection=detection, text=inbound.text or "", current=current,
+            telegram_code=inbound.language_hint, supported=self.texts.languages,
+            default=self.texts.default_language,
+        )
+
+    @staticmethod
+    def _outgoing(reply: Reply) -> Outgoing:
+        return Outgoing(reply.text, reply.buttons)
+
+    @asynccontextmanager
+    async def _serialised(self, key: str) -> AsyncIterator[None]:
+        """One message at a time per person, so that replies keep the order of the questions."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._lock_users[key] = self._lock_users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._lock_users[key] -= 1
+            if not self._lock_users[key]:
+                del self._lock_users[key], self._locks[key]

@@ -1,0 +1,412 @@
+"""Language detection for short chat messages, and the policy that picks a conversation's language.
+
+`LanguageDetector.detect` works in layers, cheapest and most certain first:
+1. the short-word lexicon (content/language/short_words.yml): a whole message that is a greeting or a call for
+   help detects with confidence 1.0; a neutral word ("ok", "yes", a place name) detects as nothing;
+2. messages without letters (numbers, phone numbers, emoji) and a lone capitalised word (most likely a name)
+   detect as nothing;
+3. the writing system: a script that only one supported language uses (Thai, Han without kana, Arabic when
+   Arabic is the only supported Arabic-script language, Vietnamese-only letters in most words) is certain;
+   otherwise it narrows the candidates (Cyrillic → the supported Cyrillic languages);
+4. a statistical backend (lingua or langdetect) restricted to the supported languages ranks the candidates.
+
+Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule".
+Message text is never logged here: it may identify a person.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+BACKENDS = ("lingua", "langdetect")
+DEFAULT_BACKEND = "lingua"  # chosen by bench/language.py: see docs/language.md
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" / "short_words.yml"
+
+CERTAIN = 1.0
+MAX_STATISTICAL_CONFIDENCE = 0.99
+# Policy thresholds (docs/language.md explains how they were chosen).
+SWITCH_MIN_CONFIDENCE = 0.9  # leave the conversation's language only on a sure detection …
+SWITCH_MIN_LETTERS = 20  # … of a real sentence, not a word or two mixed into another language
+FIRST_MIN_CONFIDENCE = 0.7  # with no language yet, a fairly sure detection beats Telegram's hint …
+FIRST_MIN_LETTERS = 8  # … if the message is more than a word
+IDEOGRAPH_LETTER_WEIGHT = 3  # one Han/kana/Hangul character carries about as much as three letters
+
+# Which languages use each non-Latin script (ISO 639-1). Language facts, not the supported list: the
+# supported languages are intersected with these at run time.
+SCRIPT_LANGUAGES: Mapping[str, frozenset[str]] = {
+    "ARABIC": frozenset({"ar", "fa", "ur", "ps", "sd", "ug"}),
+    "ARMENIAN": frozenset({"hy"}),
+    "BENGALI": frozenset({"bn", "as"}),
+    "CYRILLIC": frozenset({"ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "mn", "tg"}),
+    "DEVANAGARI": frozenset({"hi", "mr", "ne", "sa"}),
+    "ETHIOPIC": frozenset({"am", "ti"}),
+    "GEORGIAN": frozenset({"ka"}),
+    "GREEK": frozenset({"el"}),
+    "GUJARATI": frozenset({"gu"}),
+    "GURMUKHI": frozenset({"pa"}),
+    "HANGUL": frozenset({"ko"}),
+    "HEBREW": frozenset({"he", "yi"}),
+    "KANA": frozenset({"ja"}),
+    "TAMIL": frozenset({"ta"}),
+    "TELUGU": frozenset({"te"}),
+    "THAI": frozenset({"th"}),
+}
+NON_LATIN_LANGUAGES = frozenset().union(*SCRIPT_LANGUAGES.values(), {"zh"})
+IDEOGRAPHIC_SCRIPTS = frozenset({"HAN", "KANA", "HANGUL"})
+# A script counts for the candidates when it holds at least this share of the (weighted) letters.
+SCRIPT_MIN_SHARE = 0.2
+# Letters that only Vietnamese uses (ơ ư ĩ ũ and the Latin Extended Additional tone letters, minus ẹ ọ
+# which Yoruba also uses). Not ă (Romanian) nor đ (Croatian, Serbian).
+VIETNAMESE_LETTERS = frozenset("ơưĩũ" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))) - frozenset("ẹọ")
+VIETNAMESE_MIN_WORD_SHARE = 0.5  # a Vietnamese name in a Danish sentence must not make it Vietnamese
+# Vietnamese typed without tone marks ("toi khong the ra khoi nha") defeats both backends, whose models saw
+# marked text. Every Vietnamese word is one syllable of a fixed shape (initial, vowel group, final); a
+# message of at least three such words almost never occurs in the other languages (none in the 36,000
+# test texts). With a typically Vietnamese word (ng-/kh- initial, -nh, uo, ieu …) the shape decides;
+# without one it decides only when the backend is unsure.
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:uye|uya|uyu|ieu|yeu|uoi|uou|oai|oay|oeo|uay|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy"
+    r"|ya|ye|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])?")
+_VI_TYPICAL = re.compile(r"(?:ngh|ng|kh|gh)\w*|\w*(?:nh|uo|ieu|yeu|uye|uya|oai|oay|uay)\w*")
+VIETNAMESE_MIN_WORDS = 3
+VIETNAMESE_TYPICAL_CONFIDENCE = 0.9
+VIETNAMESE_PLAIN_CONFIDENCE = 0.75
+VIETNAMESE_PLAIN_WHEN_BACKEND_BELOW = 0.5
+
+_URL_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?")
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: str | None  # ISO 639-1 code, None when unsure
+    confidence: float  # 0..1
+
+
+UNSURE = Detection(None, 0.0)
+
+
+def normalise_code(code: str | None) -> str | None:
+    """'pt-BR' / 'pt_br' / ' EN ' → 'pt' / 'en'; empty → None."""
+    if not code:
+        return None
+    base = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return base or None
+
+
+# --- text helpers -----------------------------------------------------------------------------------------
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def lexicon_key(text: str) -> str:
+    """How a message and a lexicon entry are compared: case, diacritics, punctuation, emoji and letters
+    repeated three times or more ("heeej!!" = "hej") do not matter."""
+    plain = _strip_marks(text.casefold())
+    plain = "".join(ch if ch.isalnum() else " " for ch in plain)
+    return " ".join(_REPEATS.sub(r"\1", plain).split())
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name ('CYRILLIC SMALL LETTER A' → 'CYRILLIC')."""
+    name = unicodedata.name(ch, "")
+    if name.startswith(("CJK", "KANGXI")):
+        return "HAN"
+    if name.startswith(("HIRAGANA", "KATAKANA")):
+        return "KANA"
+    first, _, rest = name.partition(" ")
+    return rest.partition(" ")[0] if first in ("FULLWIDTH", "HALFWIDTH") else first
+
+
+def _script_weights(text: str) -> dict[str, int]:
+    weights: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = _script(ch)
+            weight = IDEOGRAPH_LETTER_WEIGHT if script in IDEOGRAPHIC_SCRIPTS else 1
+            weights[script] = weights.get(script, 0) + weight
+    return weights
+
+
+def letter_count(text: str) -> int:
+    """Letters in a message, an ideograph counting as several: the 'long enough' measure of the policy."""
+    return sum(_script_weights(_URL_OR_HANDLE.sub(" ", text)).values())
+
+
+def _vietnamese_evidence(text: str) -> float:
+    """How sure the letters and word shapes alone make Vietnamese: CERTAIN, a lower confidence, or 0.0."""
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return 0.0
+    marked = sum(1 for word in words if VIETNAMESE_LETTERS.intersection(word))
+    if marked / len(words) >= VIETNAMESE_MIN_WORD_SHARE:
+        return CERTAIN
+    plain = [_strip_marks(word.replace("đ", "d")) for word in words]
+    if len(plain) < VIETNAMESE_MIN_WORDS or not all(_VI_SYLLABLE.fullmatch(word) for word in plain):
+        return 0.0
+    if marked:  # Vietnamese-shaped throughout, with Vietnamese-only letters as well
+        return CERTAIN
+    if any(_VI_TYPICAL.fullmatch(word) for word in plain):
+        return VIETNAMESE_TYPICAL_CONFIDENCE
+    return VIETNAMESE_PLAIN_CONFIDENCE
+
+
+# --- the short-word lexicon -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: Mapping[str, frozenset[str]]  # lexicon key → supported languages listing it
+    neutral: frozenset[str]  # keys that never tell a language
+
+    @classmethod
+    def load(cls, path: Path, supported: Iterable[str]) -> Lexicon:
+        # BaseLoader keeps every entry a string: plain YAML would read `no`, `yes` and `on` as booleans.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        supported = set(supported)
+        words: dict[str, set[str]] = {}
+        for language, entries in data.items():
+            if language == "neutral" or normalise_code(language) not in supported:
+                continue
+            for key in _flatten_entries(entries):
+                words.setdefault(key, set()).add(normalise_code(language))
+        neutral = frozenset(_flatten_entries(data.get("neutral")))
+        return cls({key: frozenset(langs) for key, langs in words.items()}, neutral)
+
+    def lookup(self, key: str) -> Detection | None:
+        """A whole-message hit, or None when the message is not in the lexicon."""
+        if key in self.neutral:
+            return UNSURE
+        languages = self.words.get(key)
+        if languages is None:
+            return None
+        # A word several supported languages share ("salut": fr and ro) tells nothing.
+        return Detection(next(iter(languages)), CERTAIN) if len(languages) == 1 else UNSURE
+
+    def drop_neutral_words(self, text: str) -> str:
+        """Removes neutral single words ("ok", place names) so they do not sway the statistics."""
+        def keep(match: re.Match[str]) -> str:
+            return " " if lexicon_key(match.group()) in self.neutral else match.group()
+
+        return _WORD.sub(keep, text)
+
+
+def _flatten_entries(entries: object) -> Iterable[str]:
+    """Entries may be a list or sections of lists (greetings:, help:); each gives one lexicon key."""
+    if isinstance(entries, Mapping):
+        for value in entries.values():
+            yield from _flatten_entries(value)
+    elif isinstance(entries, list):
+        for entry in entries:
+            yield from _flatten_entries(entry)
+    elif entries is not None:
+        key = lexicon_key(str(entries))
+        if key:
+            yield key
+
+
+# --- statistical backends ---------------------------------------------------------------------------------
+
+
+class _Backend(Protocol):
+    languages: frozenset[str]
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Probability per known language (summing to about 1), empty when the text has no features."""
+        ...
+
+
+class _LinguaBackend:
+    """lingua, high-accuracy mode, models loaded lazily (see docs/language.md for the memory figures)."""
+
+    def __init__(self, supported: Sequence[str]) -> None:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+        known: dict[Language, str] = {}
+        for code in supported:
+            try:
+                known[Language.from_iso_code_639_1(IsoCode639_1.from_str(code))] = code
+            except ValueError:
+                logger.warning("lingua has no model for language %r: it will never be detected", code)
+        _require_two(known.values(), "lingua")
+        self._codes = known
+        self.languages = frozenset(known.values())
+        self._detector = LanguageDetectorBuilder.from_languages(*known).build()
+
+    def scores(self, text: str) -> dict[str, float]:
+        values = self._detector.compute_language_confidence_values(text)
+        return {self._codes[value.language]: value.value for value in values if value.value > 0}
+
+
+class _LangdetectBackend:
+    """langdetect (a port of Google's language-detection), profiles restricted to the supported languages."""
+
+    # Profile file names where they differ from the ISO 639-1 code.
+    PROFILES: Mapping[str, tuple[str, ...]] = {"zh": ("zh-cn", "zh-tw")}
+
+    def __init__(self, supported: Sequence[str]) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        # langdetect samples n-grams at random: a fixed seed makes the same text give the same answer.
+        DetectorFactory.seed = 0
+        self._profile_codes: dict[str, str] = {}  # profile name → ISO code
+        profiles: list[str] = []
+        for code in supported:
+            paths = [Path(PROFILES_DIRECTORY) / name for name in self.PROFILES.get(code, (code,))]
+            if not all(path.is_file() for path in paths):
+                logger.warning("langdetect has no profile for language %r: it will never be detected", code)
+                continue
+            for path in paths:
+                self._profile_codes[path.name] = code
+                profiles.append(path.read_text(encoding="utf-8"))
+        _require_two(self._profile_codes.values(), "langdetect")
+        self._factory = DetectorFactory()
+        self._factory.load_json_profile(profiles)
+        self.languages = frozenset(self._profile_codes.values())
+
+    def scores(self, text: str) -> dict[str, float]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            ranked = detector.get_probabilities()
+        except LangDetectException:  # no usable n-grams, e.g. only symbols of an unknown script
+            return {}
+        result: dict[str, float] = {}
+        for item in ranked:
+            code = self._profile_codes[item.lang]
+            result[code] = result.get(code, 0.0) + item.prob
+        return result
+
+
+def _require_two(codes: Iterable[str], backend: str) -> None:
+    if len(set(codes)) < 2:
+        raise ValueError(f"{backend} knows fewer than two of the supported languages: nothing to detect")
+
+
+_BACKEND_CLASSES: Mapping[str, type[_LinguaBackend] | type[_LangdetectBackend]] = {
+    "lingua": _LinguaBackend,
+    "langdetect": _LangdetectBackend,
+}
+
+
+# --- the detector -----------------------------------------------------------------------------------------
+
+
+class LanguageDetector:
+    """Detects the language of one chat message among the supported ones."""
+
+    def __init__(self, supported: Sequence[str], backend: str = DEFAULT_BACKEND) -> None:
+        if backend not in _BACKEND_CLASSES:
+            raise ValueError(f"unknown language backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        codes = [code for code in dict.fromkeys(normalise_code(code) for code in supported) if code]
+        self.backend_name = backend
+        self._backend = _BACKEND_CLASSES[backend](codes)
+        self.supported = frozenset(codes)
+        self._lexicon = Lexicon.load(LEXICON_PATH, self.supported)
+
+    def detect(self, text: str) -> Detection:
+        text = _URL_OR_HANDLE.sub(" ", unicodedata.normalize("NFC", text))
+        hit = self._lexicon.lookup(lexicon_key(text))
+        if hit is not None:
+            return hit
+        text = self._lexicon.drop_neutral_words(text)
+        words = _WORD.findall(text)
+        if not words or _looks_like_name(words):
+            return UNSURE
+        candidates = self._candidates(text)
+        if len(candidates) <= 1:
+            return Detection(next(iter(candidates)), CERTAIN) if candidates else UNSURE
+        vietnamese = _vietnamese_evidence(text) if "vi" in candidates else 0.0
+        if vietnamese >= VIETNAMESE_TYPICAL_CONFIDENCE:
+            return Detection("vi", vietnamese)
+        ranked = self._rank(text, candidates)
+        if vietnamese and ranked.language != "vi" and ranked.confidence < VIETNAMESE_PLAIN_WHEN_BACKEND_BELOW:
+            return Detection("vi", vietnamese)
+        return ranked
+
+    def _candidates(self, text: str) -> frozenset[str]:
+        """The supported languages the message's writing system allows."""
+        weights = _script_weights(text)
+        total = sum(weights.values())
+        candidates: set[str] = set()
+        for script, weight in weights.items():
+            if weight / total >= SCRIPT_MIN_SHARE:
+                candidates |= self._script_candidates(script, weights)
+        return frozenset(candidates)
+
+    def _script_candidates(self, script: str, weights: Mapping[str, int]) -> set[str]:
+        if script == "LATIN":
+            return set(self.supported - NON_LATIN_LANGUAGES)
+        if script == "HAN":
+            # Japanese writes kana between its kanji; Han alone is Chinese.
+            preferred = "ja" if "KANA" in weights or "zh" not in self.supported else "zh"
+            return {preferred} & self.supported
+        if script in SCRIPT_LANGUAGES:
+            return set(SCRIPT_LANGUAGES[script] & self.supported)
+        return set(self.supported)  # a script this table does not know: let the backend decide
+
+    def _rank(self, text: str, candidates: frozenset[str]) -> Detection:
+        scores = {code: score for code, score in self._backend.scores(text).items() if code in candidates}
+        total = sum(scores.values())
+        if total <= 0:
+            return UNSURE
+        best = max(scores, key=scores.__getitem__)
+        # Renormalised over the candidates the script allows; capped so 1.0 stays reserved for rules
+        # (lingua says 1.0 for "i live in københavn" because only Danish has ø among its languages).
+        return Detection(best, min(scores[best] / total, MAX_STATISTICAL_CONFIDENCE))
+
+
+def _looks_like_name(words: Sequence[str]) -> bool:
+    """A lone capitalised word ("Maria", "Ahmed!") is most likely a name, which tells no language."""
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+# --- the policy -------------------------------------------------------------------------------------------
+
+
+def choose_language(*, detection: Detection, text: str, current: str | None, telegram_code: str | None,
+                    supported: Sequence[str], default: str = "en") -> str:
+    """The conversation's language after this message (the caller handles an explicit choice first).
+
+    Keeps `current` unless the detection is certain (lexicon or script rule) or sure on a real sentence;
+    with no current language: a fairly sure detection, else Telegram's language_code, else `default`.
+    """
+    supported_codes = {normalise_code(code) for code in supported}
+    detected = detection.language if detection.language in supported_codes else None
+    current = normalise_code(current)
+    if current in supported_codes:
+        return detected if detected and _sure_enough(detection, text, SWITCH_MIN_CONFIDENCE,
+                                                     SWITCH_MIN_LETTERS) else current
+    if detected and _sure_enough(detection, text, FIRST_MIN_CONFIDENCE, FIRST_MIN_LETTERS):
+        return detected
+    hint = normalise_code(telegram_code)
+    return hint if hint in supported_codes else default
+
+
+def _sure_enough(detection: Detection, text: str, min_confidence: float, min_letters: int) -> bool:
+    if detection.confidence >= CERTAIN:
+        return True
+    return detection.confidence >= min_confidence and letter_count(text) >= min_letters

@@ -1,0 +1,65 @@
+"""The three processes: how Rasa is trained and how Rasa, the action server and the app are started.
+
+The Procfile holds the commands (operators read it; honcho runs it); this module gives them their
+environment, so that `havn run` and the integration tests start exactly the same processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.config import ROOT, Settings
+
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = ROOT / "models" / "havn.tar.gz"
+
+# Rasa's own background traffic and noise: no telemetry (it would call out), quieter TensorFlow.
+RASA_QUIET = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def process_environment(settings: Settings) -> dict[str, str]:
+    """Everything the Procfile's commands read, on top of the current environment."""
+    rasa_port = urlsplit(settings.rasa_url).port or 5005
+    action_port = urlsplit(settings.action_server_url).port or 5055
+    return {
+        **os.environ,
+        **RASA_QUIET,
+        "HAVN_VAR_DIR": str(settings.var_dir),
+        "HAVN_RASA_TOKEN": settings.rasa_token,
+        "HAVN_RASA_PORT": str(rasa_port),
+        "HAVN_ACTION_SERVER_PORT": str(action_port),
+        "HAVN_ACTION_ENDPOINT": f"{settings.action_server_url}/webhook",
+        "HAVN_RASA_TRACKER_DB": str(settings.var_dir / "rasa-tracker.db"),
+    }
+
+
+def train(quiet: bool = False) -> None:
+    """Train the Rasa model; Rasa's fingerprinting skips the work when nothing changed since the last model."""
+    command = [str(RASA), "train", "--domain", "domain", "--data", "nlu_data", "--config", "config.yml",
+               "--out", "models", "--fixed-model-name", "havn"]
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run(command, cwd=ROOT, env={**os.environ, **RASA_QUIET}, check=True, stdout=output,
+                   stderr=output)
+    if not MODEL.exists():
+        sys.exit("Rasa training finished without writing models/havn.tar.gz")
+
+
+def start(name: str, environment: dict[str, str], log_file: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start one Procfile process on its own (the tests use this; `havn run` uses honcho)."""
+    output = open(log_file, "ab") if log_file else subprocess.DEVNULL
+    return subprocess.Popen(["/bin/sh", "-c", procfile()[name]], cwd=ROOT, env=environment,
+                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)

@@ -1,0 +1,78 @@
+"""Shared fixtures: settings in a temporary folder, the app on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
+
+from bot.app import create_app
+from bot.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_settings(var_dir: Path, **overrides: str) -> Settings:
+    environ = {
+        "HAVN_VAR_DIR": str(var_dir),
+        "HAVN_RASA_TOKEN": "test-rasa-token",
+        "HAVN_HASH_KEY": "test-hash-key",
+        "HAVN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "HAVN_TELEGRAM_WEBHOOK_SECRET": "test-webhook-secret",
+        "HAVN_RASA_TIMEOUT": "5",
+        **overrides,
+    }
+    return Settings.load(environ=environ)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                         HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}")
+
+
+class AppClient:
+    """The app under test, reached over real HTTP on 127.0.0.1."""
+
+    def __init__(self, server: TestServer, http: aiohttp.ClientSession) -> None:
+        self.server = server
+        self.http = http
+        self.app = server.app
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    async def new_session(self) -> str:
+        async with self.http.post(self.url("/api/webchat/sessions")) as response:
+            assert response.status == 201
+            return (await response.json())["session"]
+
+    async def say(self, session: str, text: str | None = None, payload: str | None = None,
+                  expect: int = 200) -> dict:
+        body = {"text": text} if payload is None else {"payload": payload}
+        async with self.http.post(self.url(f"/api/webchat/sessions/{session}/messages"), json=body) as response:
+            assert response.status == expect, await response.text()
+            return await response.json()
+
+
+async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
+    server = TestServer(create_app(settings), host="127.0.0.1", port=free_port())
+    await server.start_server()
+    async with aiohttp.ClientSession() as http:
+        yield AppClient(server, http)
+    await server.close()
+
+
+@pytest.fixture
+async def app_client(settings: Settings) -> AsyncIterator[AppClient]:
+    async for client in start_app(settings):
+        yield client

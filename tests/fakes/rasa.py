@@ -1,0 +1,60 @@
+"""A stand-in for the Rasa server for tests of the app's own logic (the integration tests use real Rasa).
+
+`replies` maps a message (text or payload) to what Rasa's REST channel would answer; `delay` makes it
+slow, `status` makes it fail. Every call is recorded, so a test can see what the app sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+
+class FakeRasa:
+    def __init__(self) -> None:
+        self.replies: dict[str, list[dict[str, Any]]] = {}
+        self.received: list[dict[str, Any]] = []
+        self.erased: list[str] = []
+        self.delay = 0.0
+        self.status = 200
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, port: int) -> None:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self._webhook)
+        app.router.add_get("/status", self._status)
+        app.router.add_put("/conversations/{sender}/tracker/events", self._erase)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append(body)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        if self.status != 200:
+            return web.Response(status=self.status)
+        answers = self.replies.get(body["message"], [{"custom": {"text": "not_understood", "menu": "main"}}])
+        return web.json_response([{"recipient_id": body["sender"], **answer} for answer in answers])
+
+    async def _status(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != "test-rasa-token":
+            return web.Response(status=401)
+        return web.json_response({"model_file": "models/havn.tar.gz"})
+
+    async def _erase(self, request: web.Request) -> web.Response:
+        self.erased.append(request.match_info["sender"])
+        return web.json_response({})

@@ -1,0 +1,105 @@
+"""The real python-telegram-bot Application against a fake Bot API on 127.0.0.1, with the real Rasa."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AppClient, start_app
+from tests.fakes.bot_api import FakeBotApi
+from tests.harness import RasaStack
+from tests.integration.conftest import app_settings
+
+pytestmark = pytest.mark.rasa
+
+TOKEN = "123456:TEST-token"
+CHAT = 987654321
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def polling_app(rasa_stack: RasaStack, bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[AppClient]:
+    settings = app_settings(rasa_stack, tmp_path, HAVN_TELEGRAM_TOKEN=TOKEN, HAVN_TELEGRAM_API_URL=bot_api.url)
+    async for client in start_app(settings):
+        yield client
+
+
+def keyboard(call) -> list[dict]:  # type: ignore[no-untyped-def]
+    markup = call.params.get("reply_markup")
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    return [row[0] for row in markup["inline_keyboard"]]
+
+
+async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answered(
+        polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    commands = await bot_api.wait_for("setMyCommands", count=3)
+    danish = next(c for c in commands if c.params.get("language_code") == "da")
+    assert [c["command"] for c in json.loads(json.dumps(danish.params["commands"]))] == ["start", "help", "language"]
+
+    await bot_api.push(bot_api.user_update(CHAT, "/start"))
+    [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT)
+    assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
+    buttons = keyboard(greeting)
+    assert [b["text"] for b in buttons] == ["I need help", "Report a suspicion", "My rights", "Talk to a person",
+                                            "Language"]
+    assert buttons[0]["callback_data"] == "/need_help"
+
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(CHAT, callback_data="/need_help"))
+    [answered] = await bot_api.wait_for("answerCallbackQuery", since=seen)
+    [reply] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+    assert reply.params["text"] == "I am here to help. What do you need?"
+    assert answered.at <= reply.at  # the spinner stops before the answer is worked out
+    assert "/ask_shelter" in [b["callback_data"] for b in keyboard(reply)]
+
+
+async def test_telegram_language_code_is_the_prior_and_typed_danish_is_answered_in_danish(
+        polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    await bot_api.push(bot_api.user_update(CHAT + 1, "/start", language_code="da"))
+    [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1)
+    assert greeting.params["text"].startswith("Hej.")
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(CHAT + 1, "er chatten anonym?", language_code="da"))
+    [answer] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1, since=seen)
+    assert answer.params["text"].startswith("Du behøver ikke at sige dit navn")
+
+
+async def test_a_photo_gets_a_kind_please_write(polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    update = bot_api.user_update(CHAT + 2, "x")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
+                                    "height": 1, "is_animated": False, "is_video": False}
+    await bot_api.push(update)
+    [reply] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 2)
+    assert reply.params["text"] == "I can only read text. Please write your message."
+
+
+async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_api: FakeBotApi,
+                                                     tmp_path: Path) -> None:
+    settings = app_settings(rasa_stack, tmp_path, HAVN_TELEGRAM_TOKEN=TOKEN, HAVN_TELEGRAM_API_URL=bot_api.url,
+                            HAVN_TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram/webhook")
+    async for client in start_app(settings):
+        [registered] = await bot_api.wait_for("setWebhook")
+        assert registered.params["secret_token"] == settings.telegram_webhook_secret
+        update = bot_api.user_update(CHAT + 3, "hello")
+        async with client.http.post(client.url("/telegram/webhook"), json=update,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+            assert response.status == 403
+        async with client.http.post(client.url("/telegram/webhook"), json=update,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": settings.telegram_webhook_secret}
+                                    ) as response:
+            assert response.status == 200
+        [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 3)
+        assert greeting.params["text"].startswith("Hello.")
+        # The update with the wrong secret was never processed: one update, one reply.
+        assert len([c for c in bot_api.calls if c.method == "sendMessage"]) == 1

@@ -1,0 +1,89 @@
+"""Whole conversations through the web chat API with the real Rasa server and action server."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.app import SETTINGS
+from tests.conftest import AppClient
+from tests.harness import RasaStack
+
+pytestmark = pytest.mark.rasa
+
+HOTLINE = "+45 70 20 25 50"
+
+
+def rows(client: AppClient, query: str) -> list[tuple]:
+    database = client.app[SETTINGS].var_dir / "havn.db"
+    with sqlite3.connect(database) as db:
+        return db.execute(query).fetchall()
+
+
+async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> None:
+    session = await rasa_app.new_session()
+    [greeting] = (await rasa_app.say(session, "hej"))["messages"]
+    assert greeting["text"].startswith("Hej. Dette er en anonym chat")
+    assert "112" in greeting["text"] and HOTLINE in greeting["text"]
+    assert [b["title"] for b in greeting["buttons"]] == [
+        "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske", "Sprog"]
+
+
+async def test_hello_gets_an_english_greeting_with_buttons(rasa_app: AppClient) -> None:
+    session = await rasa_app.new_session()
+    [greeting] = (await rasa_app.say(session, "hello"))["messages"]
+    assert greeting["text"].startswith("Hello. This is an anonymous chat")
+    assert "112" in greeting["text"] and HOTLINE in greeting["text"]
+    assert [b["payload"] for b in greeting["buttons"]] == [
+        "/need_help", "/report", "/my_rights", "/talk_to_person", "lang"]
+
+
+async def test_buttons_and_typed_questions_get_answers(rasa_app: AppClient) -> None:
+    session = await rasa_app.new_session()
+    await rasa_app.say(session, "hello")
+    [help_menu] = (await rasa_app.say(session, payload="/need_help"))["messages"]
+    assert help_menu["text"] == "I am here to help. What do you need?"
+    assert "/ask_shelter" in [b["payload"] for b in help_menu["buttons"]]
+    [shelter] = (await rasa_app.say(session, payload="/ask_shelter"))["messages"]
+    assert "safe place to stay" in shelter["text"]
+    [anonymous] = (await rasa_app.say(session, "is this chat anonymous?"))["messages"]
+    assert "You do not have to give your name" in anonymous["text"]
+    [police] = (await rasa_app.say(session, "skal jeg gå til politiet"))["messages"]
+    assert "uden først at gå til politiet" in police["text"]
+
+
+async def test_danger_gets_112_first_and_a_p1_handover_through_the_action_server(rasa_app: AppClient) -> None:
+    session = await rasa_app.new_session()
+    first = (await rasa_app.say(session, "he is coming, help me now"))["messages"][0]
+    assert "call 112" in first["text"]
+    assert rows(rasa_app, "SELECT state, tier FROM conversation") == [("queued", "P1")]
+
+
+async def test_talk_to_a_person_queues_the_conversation(rasa_app: AppClient) -> None:
+    session = await rasa_app.new_session()
+    await rasa_app.say(session, "hej")
+    [reply] = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
+    assert "Jeg har bedt en person fra centret" in reply["text"]
+    assert rows(rasa_app, "SELECT state, tier FROM conversation") == [("queued", "P4")]
+
+
+async def test_rasa_killed_mid_conversation_then_back(rasa_app: AppClient, rasa_stack: RasaStack) -> None:
+    session = await rasa_app.new_session()
+    assert (await rasa_app.say(session, "hello"))["messages"][0]["text"].startswith("Hello")
+    rasa_stack.kill("rasa")
+    try:
+        [fallback] = (await rasa_app.say(session, "they took my passport"))["messages"]
+        assert "saved" in fallback["text"] and HOTLINE in fallback["text"] and "112" in fallback["text"]
+        assert rows(rasa_app, "SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+        async with rasa_app.http.get(rasa_app.url("/healthz")) as response:
+            assert response.status == 503
+            assert (await response.json())["checks"]["rasa"].startswith("unreachable")
+    finally:
+        rasa_stack.start("rasa")
+        rasa_stack.wait_ready()
+    [answer] = (await rasa_app.say(session, "is this chat anonymous?"))["messages"]
+    assert "You do not have to give your name" in answer["text"]
+    async with rasa_app.http.get(rasa_app.url("/healthz")) as response:
+        assert response.status == 200
+        assert (await response.json())["checks"] == {"database": "ok", "rasa": "ok", "action_server": "ok"}

@@ -1,0 +1,81 @@
+"""The text catalogue: complete in every language, every answer grounded in a known source."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import CONTENT_DIR, load_languages
+from bot.texts import Texts
+
+
+def catalogue(content_dir: Path = CONTENT_DIR) -> Texts:
+    languages, default = load_languages(content_dir)
+    return Texts(content_dir, languages, default)
+
+
+def test_the_shipped_content_has_no_problems() -> None:
+    assert catalogue().problems() == []
+
+
+def test_every_text_renders_in_every_language() -> None:
+    texts = catalogue()
+    for language in texts.languages:
+        for key in texts.by_language[texts.default_language]:
+            assert texts.text(key, language).strip(), (language, key)
+
+
+def test_safety_line_carries_112_and_the_hotline_in_every_language() -> None:
+    texts = catalogue()
+    for language in texts.languages:
+        for key in ("greet", "safety_line", "rasa_unavailable", "handover_requested"):
+            rendered = texts.text(key, language)
+            assert "112" in rendered and "+45 70 20 25 50" in rendered, (language, key)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_missing_text_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "da.yml", lambda data: data.pop("answer.shelter"))
+    assert "da: text 'answer.shelter' is missing" in catalogue(content_copy).problems()
+
+
+def test_an_unknown_source_is_found(content_copy: Path) -> None:
+    edit(content_copy / "answers.yml", lambda data: data["answer.shelter"].update(sources=["rumour"]))
+    assert "answer 'answer.shelter' cites unknown source 'rumour'" in catalogue(content_copy).problems()
+
+
+def test_an_answer_without_sources_is_found(content_copy: Path) -> None:
+    edit(content_copy / "answers.yml", lambda data: data.pop("answer.police"))
+    assert ("text 'answer.police' is an answer without sources in content/answers.yml"
+            in catalogue(content_copy).problems())
+
+
+def test_an_unknown_placeholder_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "en.yml", lambda data: data.update(greet="Call {hotlin}"))
+    assert "en: text 'greet' uses unknown placeholders ['hotlin']" in catalogue(content_copy).problems()
+
+
+def test_a_menu_title_without_text_is_found(content_copy: Path) -> None:
+    edit(content_copy / "menus.yml", lambda data: data["main"].append({"title": "menu.nothing", "payload": "/x"}))
+    assert "menu 'main': title 'menu.nothing' has no text" in catalogue(content_copy).problems()
+
+
+def test_language_menu_uses_own_names() -> None:
+    texts = catalogue()
+    titles = {button.payload: button.title for button in texts.language_menu()}
+    assert titles["lang:da"] == "Dansk" and titles["lang:en"] == "English"

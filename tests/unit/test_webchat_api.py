@@ -1,0 +1,213 @@
+"""The web chat API and the gateway's own logic, against a fake Rasa (the real one: tests/integration)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from bot.config import Settings
+from tests.conftest import AppClient, start_app
+from tests.fakes.rasa import FakeRasa
+
+GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
+
+
+@pytest.fixture
+async def rasa(settings: Settings) -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    fake.replies = {"hello": GREETING, "hej": GREETING, "/greet": GREETING}
+    await fake.start(urlsplit(settings.rasa_url).port)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def client(settings: Settings, rasa: FakeRasa) -> AsyncIterator[AppClient]:
+    async for app_client in start_app(settings):
+        yield app_client
+
+
+def database_rows(settings: Settings, query: str) -> list[tuple]:
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        return db.execute(query).fetchall()
+
+
+async def test_greeting_in_english_with_safety_line_and_menu(client: AppClient) -> None:
+    session = await client.new_session()
+    reply = (await client.say(session, "hello"))["messages"]
+    assert len(reply) == 1
+    assert reply[0]["sender"] == "bot"
+    assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
+    assert "Hello" in reply[0]["text"]
+    assert [b["payload"] for b in reply[0]["buttons"]] == ["/need_help", "/report", "/my_rights",
+                                                            "/talk_to_person", "lang"]
+    assert reply[0]["buttons"][0]["title"] == "I need help"
+
+
+async def test_greeting_in_danish(client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    reply = (await client.say(session, "hej"))["messages"]
+    assert reply[0]["text"].startswith("Hej.")
+    assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
+    assert reply[0]["buttons"][0]["title"] == "Jeg har brug for hjælp"
+    assert rasa.received[-1]["metadata"] == {"language": "da"}
+
+
+async def test_rasa_sender_is_the_pseudonymous_conversation_id(client: AppClient, rasa: FakeRasa,
+                                                               settings: Settings) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    [(conversation_id,)] = database_rows(settings, "SELECT id FROM conversation")
+    assert rasa.received[-1]["sender"] == conversation_id
+    assert session not in json.dumps(rasa.received)
+
+
+async def test_language_button_lists_languages_by_their_own_names_and_choice_sticks(client: AppClient) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    menu = (await client.say(session, payload="lang"))["messages"][0]
+    assert {"title": "Dansk", "payload": "lang:da"} in menu["buttons"]
+    chosen = (await client.say(session, payload="lang:da"))["messages"]
+    assert chosen[0]["text"] == "OK. Jeg skriver på dansk."
+    assert chosen[1]["text"].startswith("Hej.")  # Rasa's greeting, now rendered in Danish
+    # An English word after an explicit choice does not switch back.
+    assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hej.")
+
+
+async def test_custom_handover_payload_queues_the_conversation(client: AppClient, rasa: FakeRasa,
+                                                               settings: Settings) -> None:
+    rasa.replies["/talk_to_person"] = [{"custom": {"text": "handover_requested",
+                                                   "handover": {"tier": "P4", "kind": "help"}}}]
+    rasa.replies["he is coming"] = [{"custom": {"text": "danger", "handover": {"tier": "P1", "kind": "help"}}}]
+    session = await client.new_session()
+    await client.say(session, "hello")
+    reply = (await client.say(session, payload="/talk_to_person"))["messages"]
+    assert "asked a person" in reply[0]["text"]
+    assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P4")]
+    await client.say(session, "he is coming")
+    assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P1")]
+
+
+async def test_assigned_conversation_gets_no_bot_reply(client: AppClient, rasa: FakeRasa,
+                                                       settings: Settings) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        db.execute("UPDATE conversation SET state = 'assigned'")
+    calls = len(rasa.received)
+    assert (await client.say(session, "are you there?"))["messages"] == []
+    assert len(rasa.received) == calls
+    assert database_rows(settings, "SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+
+
+async def test_rasa_down_gives_fallback_with_hotline_and_keeps_the_message(client: AppClient, rasa: FakeRasa,
+                                                                           settings: Settings) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    rasa.status = 500
+    reply = (await client.say(session, "they took my passport"))["messages"]
+    assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
+    assert "saved" in reply[0]["text"]
+    assert database_rows(settings, "SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+    rasa.status = 200
+    assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hello")
+
+
+async def test_silence_from_rasa_gives_fallback(client: AppClient, rasa: FakeRasa) -> None:
+    rasa.replies["he is coming"] = []  # what Rasa sends when a custom action failed
+    session = await client.new_session()
+    [reply] = (await client.say(session, "he is coming"))["messages"]
+    assert "112" in reply["text"] and "+45 70 20 25 50" in reply["text"]
+
+
+async def test_rasa_timeout_gives_fallback(client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    rasa.delay = 6  # the test settings wait 5 s
+    reply = (await client.say(session, "hello"))["messages"]
+    assert "saved" in reply[0]["text"]
+
+
+async def test_messages_after_returns_everything_to_the_user(client: AppClient) -> None:
+    session = await client.new_session()
+    first = (await client.say(session, "hello"))["messages"][0]
+    second = (await client.say(session, "hello"))["messages"][0]
+    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages"),
+                               params={"after": first["id"]}) as response:
+        assert [m["id"] for m in (await response.json())["messages"]] == [second["id"]]
+    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages")) as response:
+        assert [m["id"] for m in (await response.json())["messages"]] == [first["id"], second["id"]]
+
+
+async def test_nothing_in_clear_in_the_database(client: AppClient, settings: Settings) -> None:
+    session = await client.new_session()
+    await client.say(session, "my boss took my passport")
+    dump = "\n".join(sqlite3.connect(settings.var_dir / "havn.db").iterdump())
+    assert session not in dump and session.split(".")[0] not in dump
+    assert "passport" not in dump
+    assert "Hello" not in dump
+
+
+async def test_delete_erases_the_conversation_here_and_in_rasa(client: AppClient, rasa: FakeRasa,
+                                                               settings: Settings) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    async with client.http.delete(client.url(f"/api/webchat/sessions/{session}")) as response:
+        assert response.status == 200
+    assert database_rows(settings, "SELECT COUNT(*) FROM message") == [(0,)]
+    assert database_rows(settings, "SELECT COUNT(*) FROM conversation") == [(0,)]
+    assert database_rows(settings, "SELECT COUNT(*) FROM contact") == [(0,)]
+    assert len(rasa.erased) == 1
+
+
+@pytest.mark.parametrize(("body", "status", "fragment"), [
+    ("not json", 400, "JSON"),
+    ([1, 2], 400, "JSON"),
+    ({}, 400, "either"),
+    ({"text": "hi", "payload": "/greet"}, 400, "either"),
+    ({"text": 5}, 400, "string"),
+    ({"payload": '/greet{"slot": "x"}'}, 400, "button"),
+    ({"payload": "lang:xx"}, 400, "button"),
+    ({"text": "a" * 4097}, 413, "too long"),
+])
+async def test_bad_input_gets_a_clear_message(client: AppClient, body: object, status: int, fragment: str) -> None:
+    session = await client.new_session()
+    data = body if isinstance(body, str) else json.dumps(body)
+    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), data=data,
+                                headers={"Content-Type": "application/json"}) as response:
+        assert response.status == status
+        assert fragment in (await response.json())["error"]
+
+
+async def test_forged_session_is_refused(client: AppClient) -> None:
+    async with client.http.post(client.url("/api/webchat/sessions/made-up.token/messages"),
+                                json={"text": "hi"}) as response:
+        assert response.status == 404
+        assert "new one" in (await response.json())["error"]
+
+
+async def test_empty_text_is_answered_kindly(client: AppClient) -> None:
+    session = await client.new_session()
+    assert "write" in (await client.say(session, "   "))["messages"][0]["text"]
+
+
+async def test_one_person_is_answered_one_message_at_a_time(client: AppClient, rasa: FakeRasa) -> None:
+    # Rasa must never see two turns of one conversation at once, or replies could cross.
+    rasa.delay = 0.05
+    session = await client.new_session()
+    await asyncio.gather(*(client.say(session, "hello") for _ in range(5)))
+    assert len(rasa.received) == 5
+    assert rasa.max_in_flight == 1
+
+
+async def test_healthz_reports_each_part(client: AppClient) -> None:
+    async with client.http.get(client.url("/healthz")) as response:
+        body = await response.json()
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["rasa"] == "ok"
+    assert body["checks"]["action_server"].startswith("unreachable")
+    assert response.status == 503 and body["status"] == "degraded"
