@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -102,7 +101,8 @@ class Paths:
         await self.bot_api.wait_for("sendMessage", chat_id=chat_id, since=seen, timeout=60)
 
 
-def start_app_process(settings: Settings, folder: Path, bot_api_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def spawn_app(settings: Settings, folder: Path, bot_api_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`havn app` as its own process, as in production, with the Telegram webhook on the fake Bot API."""
     port = free_port()
     environment = {
         **os.environ,
@@ -119,20 +119,24 @@ def start_app_process(settings: Settings, folder: Path, bot_api_url: str) -> tup
         "HAVN_TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
         "HAVN_LOG_LEVEL": "WARNING",
     }
-    log = open(folder / "app.log", "wb")
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "havn"), "app"], cwd=ROOT, env=environment,
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
-            return process, url
-        except OSError as error:
-            if getattr(error, "code", None) == 503:
-                return process, url
-            time.sleep(0.3)
-    raise TimeoutError("the app did not start; see app.log")
+    with open(folder / "app.log", "wb") as log:
+        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "havn"), "app"], cwd=ROOT, env=environment,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
+async def wait_healthy(url: str, folder: Path) -> None:
+    # Wait without blocking the loop: the app calls the fake Bot API, which runs in this loop, as it starts.
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            try:
+                async with http.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.3)
+    raise TimeoutError(f"the app did not become healthy; see {folder / 'app.log'}")
 
 
 def summary(latencies: list[float], wall: float) -> dict[str, float]:
@@ -154,7 +158,8 @@ async def bench(conversations: int, rounds: int) -> dict[str, dict[str, dict[str
         stack.wait_ready()
         settings = make_settings(folder, HAVN_RASA_URL=stack.settings.rasa_url,
                                  HAVN_ACTION_SERVER_URL=stack.settings.action_server_url)
-        app, app_url = start_app_process(settings, folder, bot_api.url)
+        app, app_url = spawn_app(settings, folder, bot_api.url)
+        await wait_healthy(app_url, folder)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
             paths = Paths(http, stack.settings.rasa_url, app_url, bot_api, settings.telegram_webhook_secret)
             named: dict[str, Turn] = {"a": paths.rasa, "b": paths.webchat, "c": paths.telegram}

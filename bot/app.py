@@ -18,7 +18,7 @@ from bot.language import LanguageDetector
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.texts import Texts
-from handover.db import create_engine, migrate_async, session_factory
+from handover.db import create_engine, migrate_async
 from handover.store import Store
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def create_app(settings: Settings) -> web.Application:
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        gateway = Gateway(Store(session_factory(engine), pseudonymizer), rasa, texts, detector, pseudonymizer)
+        gateway = Gateway(Store(engine, pseudonymizer), rasa, texts, detector, pseudonymizer)
         webchat.setup_gateway(app, gateway)
         app[RASA] = rasa
         app[ENGINE] = engine

@@ -19,8 +19,7 @@ from bot.language import Detection, LanguageDetector, choose_language
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
-from handover.models import Conversation
-from handover.store import Outgoing, Store, StoredMessage
+from handover.store import ConversationState, Outgoing, Store, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +72,15 @@ class Gateway:
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
         async with self._serialised(address_hash):
             detection = self.detector.detect(inbound.text) if inbound.text else NO_DETECTION
-            conversation = await self.store.open_conversation(
-                inbound.channel, address_hash, inbound.address, self._choose(inbound, detection, current=None)
+            conversation = await self.store.receive(
+                inbound.channel, address_hash, inbound.address, self._choose(inbound, detection, current=None),
+                Outgoing(inbound.text or "", (), inbound.payload),
             )
-            await self.store.add_messages(conversation.id, "user", [Outgoing(inbound.text or "", (), inbound.payload)])
             language = await self._language(conversation, inbound, detection)
             replies = await self._route(conversation, inbound, language)
             return await self.store.add_messages(conversation.id, "bot", replies) if replies else []
 
-    async def _route(self, conversation: Conversation, inbound: Inbound, language: str) -> list[Outgoing]:
+    async def _route(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Outgoing]:
         if conversation.state == "assigned":
             return []  # the caseworker answers; the bot does not talk over them
         if inbound.payload == LANGUAGE_PAYLOAD:
@@ -99,7 +98,7 @@ class Gateway:
         message = inbound.payload or (inbound.text or "").lstrip("/")
         return await self._ask_rasa(conversation, message, language)
 
-    async def _ask_rasa(self, conversation: Conversation, message: str, language: str) -> list[Outgoing]:
+    async def _ask_rasa(self, conversation: ConversationState, message: str, language: str) -> list[Outgoing]:
         try:
             answers = await self.rasa.send(conversation.id, message, {"language": language})
         except RasaUnavailable as error:
@@ -124,7 +123,7 @@ class Gateway:
                 replies.append(Outgoing(answer["text"]))
         return replies
 
-    async def _language(self, conversation: Conversation, inbound: Inbound, detection: Detection) -> str:
+    async def _language(self, conversation: ConversationState, inbound: Inbound, detection: Detection) -> str:
         """Explicit choice > confident detection > Telegram's language_code > the language used so far."""
         payload = inbound.payload or ""
         if payload.startswith(f"{LANGUAGE_PAYLOAD}:"):

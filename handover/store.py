@@ -1,4 +1,8 @@
-"""The app's storage: contacts, conversations and their messages. Message bodies are encrypted here."""
+"""The app's storage: contacts, conversations and their messages. Message bodies are encrypted here.
+
+SQLAlchemy Core on the async engine, not the ORM's unit of work: a turn costs two short transactions
+(receive the person's message; store the replies), and the app shares its CPU with Rasa.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.pseudonym import Pseudonymizer
 from bot.texts import Button
 from handover.models import Contact, Conversation, Message, utcnow
 
 OPEN_STATES = ("bot", "queued", "assigned")
+contact_table = Contact.__table__
+conversation_table = Conversation.__table__
+message_table = Message.__table__
 
 
 @dataclass(frozen=True)
@@ -45,133 +52,158 @@ class StoredMessage:
         }
 
 
+@dataclass(frozen=True)
+class ConversationState:
+    """What the gateway needs to route one message."""
+
+    id: str
+    state: str
+    language: str
+    language_chosen: bool
+
+
 def new_alias() -> str:
     return f"Visitor {secrets.token_hex(2).upper()}"
 
 
 class Store:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Pseudonymizer) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, sealer: Pseudonymizer) -> None:
+        self._engine = engine
         self._sealer = sealer
 
-    async def open_conversation(self, channel: str, address_hash: str, reply_address: str,
-                                language: str) -> Conversation:
-        """The person's open conversation, or a new one (a message after `resolved` starts afresh)."""
-        async with self._sessions.begin() as session:
-            contact = await self._contact(session, address_hash)
-            if contact is None:
-                contact = await self._new_contact(session, channel, address_hash, reply_address)
-            conversation = await self._open_conversation_of(session, contact.id)
-            if conversation is None:
-                conversation = Conversation(
-                    id=secrets.token_hex(16), contact_id=contact.id, channel=channel, state="bot",
-                    kind="help", language=language, language_chosen=False, alias=new_alias(),
-                )
-                session.add(conversation)
-            return conversation
+    async def receive(self, channel: str, address_hash: str, reply_address: str, language: str,
+                      message: Outgoing) -> ConversationState:
+        """Store a person's message in their open conversation, or in a new one; one transaction.
 
-    async def current_conversation(self, address_hash: str) -> Conversation | None:
-        async with self._sessions() as session:
-            contact = await self._contact(session, address_hash)
-            return None if contact is None else await self._open_conversation_of(session, contact.id)
+        A message after `resolved` starts a new conversation. `language` is used only for a new one.
+        """
+        async with self._engine.begin() as connection:
+            conversation = await self._open_conversation(connection, address_hash)
+            if conversation is None:
+                contact_id = await self._contact_id(connection, channel, address_hash, reply_address)
+                conversation = ConversationState(secrets.token_hex(16), "bot", language, False)
+                now = utcnow()
+                await connection.execute(insert(conversation_table).values(
+                    id=conversation.id, contact_id=contact_id, channel=channel, state="bot", kind="help",
+                    language=language, language_chosen=False, alias=new_alias(), created_at=now, updated_at=now,
+                ))
+            await self._insert(connection, conversation.id, "user", [message])
+            return conversation
 
     async def add_messages(self, conversation_id: str, sender: str,
                            messages: list[Outgoing]) -> list[StoredMessage]:
-        async with self._sessions.begin() as session:
-            rows = [Message(conversation_id=conversation_id, sender=sender, body=self._seal(m)) for m in messages]
-            session.add_all(rows)
-            await session.flush()
-            await session.execute(
-                update(Conversation).where(Conversation.id == conversation_id).values(updated_at=utcnow())
-            )
-            return [self._open(row) for row in rows]
+        async with self._engine.begin() as connection:
+            return await self._insert(connection, conversation_id, sender, messages)
 
     async def messages_to_user(self, address_hash: str, after_id: int) -> list[StoredMessage]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Message)
-                .join(Conversation, Message.conversation_id == Conversation.id)
-                .join(Contact, Conversation.contact_id == Contact.id)
-                .where(Contact.address_hash == address_hash, Message.id > after_id, Message.sender != "user")
-                .order_by(Message.id)
-            )
-            return [self._open(row) for row in rows]
+        query = (
+            select(message_table)
+            .join(conversation_table, message_table.c.conversation_id == conversation_table.c.id)
+            .join(contact_table, conversation_table.c.contact_id == contact_table.c.id)
+            .where(contact_table.c.address_hash == address_hash, message_table.c.id > after_id,
+                   message_table.c.sender != "user")
+            .order_by(message_table.c.id)
+        )
+        async with self._engine.connect() as connection:
+            return [self._open(row) for row in await connection.execute(query)]
 
     async def transcript(self, conversation_id: str) -> list[StoredMessage]:
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
-            )
-            return [self._open(row) for row in rows]
+        query = select(message_table).where(message_table.c.conversation_id == conversation_id).order_by(
+            message_table.c.id)
+        async with self._engine.connect() as connection:
+            return [self._open(row) for row in await connection.execute(query)]
 
     async def set_language(self, conversation_id: str, language: str, chosen: bool) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation_id)
-                .values(language=language, language_chosen=Conversation.language_chosen | chosen)
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(conversation_table)
+                .where(conversation_table.c.id == conversation_id)
+                .values(language=language, language_chosen=conversation_table.c.language_chosen | chosen,
+                        updated_at=utcnow())
             )
 
-    async def request_handover(self, conversation_id: str, tier: str, kind: str) -> Conversation:
-        """Queue the conversation for a person; a more urgent tier wins over a less urgent one."""
-        async with self._sessions.begin() as session:
-            conversation = await session.get(Conversation, conversation_id, with_for_update=True)
-            if conversation is None:
-                raise LookupError("conversation not found")
-            if conversation.state == "bot":
-                conversation.state = "queued"
-                conversation.queued_at = utcnow()
-            conversation.tier = min(filter(None, (conversation.tier, tier)))
-            conversation.kind = kind if conversation.kind == "help" else conversation.kind
-            return conversation
+    async def request_handover(self, conversation_id: str, tier: str, kind: str) -> None:
+        """Queue the conversation for a person, in one atomic statement.
+
+        A conversation the bot holds becomes `queued`; one already queued or assigned stays so. A more
+        urgent tier (P1 < P4) wins over a less urgent one; a report or partner kind is never downgraded.
+        """
+        table = conversation_table
+        from_bot = table.c.state == "bot"
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(table).where(table.c.id == conversation_id).values(
+                    state=case((from_bot, "queued"), else_=table.c.state),
+                    queued_at=case((from_bot, utcnow()), else_=table.c.queued_at),
+                    tier=case(((table.c.tier.is_(None)) | (table.c.tier > tier), tier), else_=table.c.tier),
+                    kind=case((table.c.kind == "help", kind), else_=table.c.kind),
+                    updated_at=utcnow(),
+                )
+            )
 
     async def erase_contact(self, address_hash: str) -> list[str]:
         """Delete the person and everything they wrote or were told; returns the erased conversation ids."""
-        async with self._sessions.begin() as session:
-            contact = await self._contact(session, address_hash)
-            if contact is None:
+        async with self._engine.begin() as connection:
+            contact_id = await connection.scalar(
+                select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
+            if contact_id is None:
                 return []
-            ids = list(await session.scalars(select(Conversation.id).where(Conversation.contact_id == contact.id)))
-            await session.execute(delete(Message).where(Message.conversation_id.in_(ids)))
-            await session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
-            await session.execute(delete(Contact).where(Contact.id == contact.id))
+            ids = list(await connection.scalars(
+                select(conversation_table.c.id).where(conversation_table.c.contact_id == contact_id)))
+            await connection.execute(delete(message_table).where(message_table.c.conversation_id.in_(ids)))
+            await connection.execute(delete(conversation_table).where(conversation_table.c.contact_id == contact_id))
+            await connection.execute(delete(contact_table).where(contact_table.c.id == contact_id))
             return ids
 
-    async def _contact(self, session: AsyncSession, address_hash: str) -> Contact | None:
-        return await session.scalar(select(Contact).where(Contact.address_hash == address_hash))
+    async def _open_conversation(self, connection: AsyncConnection, address_hash: str) -> ConversationState | None:
+        table = conversation_table
+        row = (await connection.execute(
+            select(table.c.id, table.c.state, table.c.language, table.c.language_chosen)
+            .join(contact_table, table.c.contact_id == contact_table.c.id)
+            .where(contact_table.c.address_hash == address_hash, table.c.state.in_(OPEN_STATES))
+            .order_by(table.c.created_at.desc())
+            .limit(1)
+        )).first()
+        return None if row is None else ConversationState(row.id, row.state, row.language, row.language_chosen)
 
-    async def _new_contact(self, session: AsyncSession, channel: str, address_hash: str,
-                           reply_address: str) -> Contact:
+    async def _contact_id(self, connection: AsyncConnection, channel: str, address_hash: str,
+                          reply_address: str) -> int:
+        existing = await connection.scalar(
+            select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
+        if existing is not None:
+            return existing
         # Another app instance may create the same contact at the same moment: then use theirs.
         try:
-            async with session.begin_nested():
-                contact = Contact(channel=channel, address_hash=address_hash,
-                                  reply_address=self._sealer.seal(reply_address))
-                session.add(contact)
-            return contact
+            async with connection.begin_nested():
+                return await connection.scalar(insert(contact_table).values(
+                    channel=channel, address_hash=address_hash, reply_address=self._sealer.seal(reply_address),
+                    created_at=utcnow(),
+                ).returning(contact_table.c.id))
         except IntegrityError:
-            existing = await self._contact(session, address_hash)
-            assert existing is not None
-            return existing
+            return await connection.scalar(
+                select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
 
-    async def _open_conversation_of(self, session: AsyncSession, contact_id: int) -> Conversation | None:
-        return await session.scalar(
-            select(Conversation)
-            .where(Conversation.contact_id == contact_id, Conversation.state.in_(OPEN_STATES))
-            .order_by(Conversation.created_at.desc())
-            .limit(1)
-        )
+    async def _insert(self, connection: AsyncConnection, conversation_id: str, sender: str,
+                      messages: list[Outgoing]) -> list[StoredMessage]:
+        stored = []
+        for message in messages:
+            now = utcnow()
+            message_id = await connection.scalar(insert(message_table).values(
+                conversation_id=conversation_id, sender=sender, body=self._seal(message), created_at=now,
+            ).returning(message_table.c.id))
+            stored.append(StoredMessage(message_id, sender, message.text, message.buttons, message.payload, now))
+        return stored
 
     def _seal(self, message: Outgoing) -> str:
         body = {"text": message.text, "payload": message.payload,
                 "buttons": [[b.title, b.payload] for b in message.buttons]}
         return self._sealer.seal(json.dumps(body, ensure_ascii=False))
 
-    def _open(self, row: Message) -> StoredMessage:
-        body = json.loads(self._sealer.unseal(row.body))
+    def _open(self, row: object) -> StoredMessage:
+        body = json.loads(self._sealer.unseal(row.body))  # type: ignore[attr-defined]
         return StoredMessage(
-            id=row.id, sender=row.sender, text=body["text"], payload=body["payload"],
+            id=row.id, sender=row.sender, text=body["text"], payload=body["payload"],  # type: ignore[attr-defined]
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
-            created_at=row.created_at,
+            created_at=row.created_at,  # type: ignore[attr-defined]
         )
