@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -43,7 +44,7 @@ def create_app(settings: Settings) -> web.Application:
     detector = build_detector(settings)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        await migrate_async(settings.database_url)
+        await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
         engine = create_engine(settings.database_url)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,

@@ -1,4 +1,8 @@
-"""The `havn` command: a thin entry point over the app's parts."""
+"""The `havn` command: a thin entry point over the app's parts.
+
+Imports sit inside the commands so that `havn screen` or `havn detect-language` start without loading the
+web server, Telegram or the database.
+"""
 
 from __future__ import annotations
 
@@ -48,12 +52,9 @@ def cmd_train(_args: argparse.Namespace) -> int:
 
 def cmd_detect_language(_args: argparse.Namespace) -> int:
     """One text per stdin line → one ISO 639-1 code per stdout line, `und` when unsure."""
-    from bot.language import LanguageDetector
-
-    settings = Settings.load()
     from bot.app import build_detector
 
-    detector: LanguageDetector = build_detector(settings)
+    detector = build_detector(Settings.load())
     for line in sys.stdin:
         detection = detector.detect(line.rstrip("\n"))
         print(detection.language or "und", flush=True)

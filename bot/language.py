@@ -6,9 +6,11 @@
 2. messages without letters (numbers, phone numbers, emoji) and a lone capitalised word (most likely a name)
    detect as nothing;
 3. the writing system: a script that only one supported language uses (Thai, Han without kana, Arabic when
-   Arabic is the only supported Arabic-script language, Vietnamese-only letters in most words) is certain;
-   otherwise it narrows the candidates (Cyrillic → the supported Cyrillic languages);
-4. a statistical backend (lingua or langdetect) restricted to the supported languages ranks the candidates.
+   Arabic is the only supported Arabic-script language) is certain; otherwise it narrows the candidates
+   (Cyrillic → the supported Cyrillic languages, Latin → the supported Latin-script ones);
+4. Vietnamese by its letters and syllable shapes, also when typed without tone marks;
+5. a statistical backend (lingua or langdetect) restricted to the supported languages ranks the candidates,
+   with a few accented words (a foreign name) kept from deciding a sentence alone.
 
 Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule".
 Message text is never logged here: it may identify a person.
@@ -35,10 +37,12 @@ LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" /
 
 CERTAIN = 1.0
 MAX_STATISTICAL_CONFIDENCE = 0.99
+MAX_RANKED_CHARS = 1000  # the language shows long before that; bounds the time a long message costs
+ACCENTED_WORDS_MAX_SHARE = 1 / 3  # up to this share of accented words may be foreign names (see _rank)
 # Policy thresholds (docs/language.md explains how they were chosen).
 SWITCH_MIN_CONFIDENCE = 0.9  # leave the conversation's language only on a sure detection …
-SWITCH_MIN_LETTERS = 20  # … of a real sentence, not a word or two mixed into another language
-FIRST_MIN_CONFIDENCE = 0.7  # with no language yet, a fairly sure detection beats Telegram's hint …
+SWITCH_MIN_LETTERS = 15  # … of a real sentence, not a word or two mixed into another language
+FIRST_MIN_CONFIDENCE = 0.8  # with no language yet, a fairly sure detection beats Telegram's hint …
 FIRST_MIN_LETTERS = 8  # … if the message is more than a word
 IDEOGRAPH_LETTER_WEIGHT = 3  # one Han/kana/Hangul character carries about as much as three letters
 
@@ -72,9 +76,9 @@ VIETNAMESE_LETTERS = frozenset("ơưĩũ" + "".join(chr(c) for c in range(0x1EA1
 VIETNAMESE_MIN_WORD_SHARE = 0.5  # a Vietnamese name in a Danish sentence must not make it Vietnamese
 # Vietnamese typed without tone marks ("toi khong the ra khoi nha") defeats both backends, whose models saw
 # marked text. Every Vietnamese word is one syllable of a fixed shape (initial, vowel group, final); a
-# message of at least three such words almost never occurs in the other languages (none in the 36,000
-# test texts). With a typically Vietnamese word (ng-/kh- initial, -nh, uo, ieu …) the shape decides;
-# without one it decides only when the backend is unsure.
+# message of at least three such words almost never occurs in other languages (none of the 44,735
+# non-Vietnamese texts of the shared test data, 15 languages). With a typically Vietnamese word (ng-/kh-
+# initial, -nh, uo, ieu …) the shape decides; without one it decides only when the backend is unsure.
 _VI_SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
     r"(?:uye|uya|uyu|ieu|yeu|uoi|uou|oai|oay|oeo|uay|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy"
@@ -226,9 +230,10 @@ def _flatten_entries(entries: object) -> Iterable[str]:
 # --- statistical backends ---------------------------------------------------------------------------------
 
 
-class _Backend(Protocol):
-    languages: frozenset[str]
+_UNKNOWN_LANGUAGE = "%s has no model for language %r: only the lexicon and script rules can find it"
 
+
+class _Backend(Protocol):
     def scores(self, text: str) -> dict[str, float]:
         """Probability per known language (summing to about 1), empty when the text has no features."""
         ...
@@ -245,10 +250,9 @@ class _LinguaBackend:
             try:
                 known[Language.from_iso_code_639_1(IsoCode639_1.from_str(code))] = code
             except ValueError:
-                logger.warning("lingua has no model for language %r: it will never be detected", code)
+                logger.warning(_UNKNOWN_LANGUAGE, "lingua", code)
         _require_two(known.values(), "lingua")
         self._codes = known
-        self.languages = frozenset(known.values())
         self._detector = LanguageDetectorBuilder.from_languages(*known).build()
 
     def scores(self, text: str) -> dict[str, float]:
@@ -272,7 +276,7 @@ class _LangdetectBackend:
         for code in supported:
             paths = [Path(PROFILES_DIRECTORY) / name for name in self.PROFILES.get(code, (code,))]
             if not all(path.is_file() for path in paths):
-                logger.warning("langdetect has no profile for language %r: it will never be detected", code)
+                logger.warning(_UNKNOWN_LANGUAGE, "langdetect", code)
                 continue
             for path in paths:
                 self._profile_codes[path.name] = code
@@ -280,7 +284,6 @@ class _LangdetectBackend:
         _require_two(self._profile_codes.values(), "langdetect")
         self._factory = DetectorFactory()
         self._factory.load_json_profile(profiles)
-        self.languages = frozenset(self._profile_codes.values())
 
     def scores(self, text: str) -> dict[str, float]:
         from langdetect.lang_detect_exception import LangDetectException
@@ -303,6 +306,13 @@ def _require_two(codes: Iterable[str], backend: str) -> None:
         raise ValueError(f"{backend} knows fewer than two of the supported languages: nothing to detect")
 
 
+class _NoBackend:
+    """With a single supported language there is nothing to rank (and langdetect cannot load one profile)."""
+
+    def scores(self, text: str) -> dict[str, float]:
+        return {}
+
+
 _BACKEND_CLASSES: Mapping[str, type[_LinguaBackend] | type[_LangdetectBackend]] = {
     "lingua": _LinguaBackend,
     "langdetect": _LangdetectBackend,
@@ -320,9 +330,14 @@ class LanguageDetector:
             raise ValueError(f"unknown language backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         codes = [code for code in dict.fromkeys(normalise_code(code) for code in supported) if code]
         self.backend_name = backend
-        self._backend = _BACKEND_CLASSES[backend](codes)
+        self._backend: _Backend = _BACKEND_CLASSES[backend](codes) if len(codes) > 1 else _NoBackend()
         self.supported = frozenset(codes)
         self._lexicon = Lexicon.load(LEXICON_PATH, self.supported)
+
+    def warm_up(self) -> None:
+        """Load the backend's models now (about 1.5 s per script), not while a person waits for a reply."""
+        for sample in ("they took my passport", "они забрали мой паспорт"):
+            self._backend.scores(sample)
 
     def detect(self, text: str) -> Detection:
         text = _URL_OR_HANDLE.sub(" ", unicodedata.normalize("NFC", text))
@@ -366,18 +381,39 @@ class LanguageDetector:
         return set(self.supported)  # a script this table does not know: let the backend decide
 
     def _rank(self, text: str, candidates: frozenset[str]) -> Detection:
-        scores = {code: score for code, score in self._backend.scores(text).items() if code in candidates}
-        total = sum(scores.values())
-        if total <= 0:
+        scores = self._scores(text, candidates)
+        words = _WORD.findall(text)
+        marked = [word for word in words if _has_accented_letter(word)]
+        share = len(marked) / len(words)
+        if marked and share <= ACCENTED_WORDS_MAX_SHARE and len(words) - len(marked) >= 2:
+            # Letters only one candidate has (ø, ș, ß) weigh so much in the backends that one foreign name
+            # decides the sentence: "i work for søren on a farm" comes out Danish. Let each word count by
+            # its share: the accented few keep their share of the vote, the plain words the rest.
+            plain = self._scores(" ".join(word for word in words if word not in marked), candidates)
+            scores = {code: share * scores.get(code, 0.0) + (1 - share) * plain.get(code, 0.0)
+                      for code in scores.keys() | plain.keys()}
+        if not scores:
             return UNSURE
         best = max(scores, key=scores.__getitem__)
-        # Renormalised over the candidates the script allows; capped so 1.0 stays reserved for rules
-        # (lingua says 1.0 for "i live in københavn" because only Danish has ø among its languages).
-        return Detection(best, min(scores[best] / total, MAX_STATISTICAL_CONFIDENCE))
+        # Capped so 1.0 stays reserved for the lexicon and the script rules.
+        return Detection(best, min(scores[best], MAX_STATISTICAL_CONFIDENCE))
+
+    def _scores(self, text: str, candidates: frozenset[str]) -> dict[str, float]:
+        """The backend's probabilities renormalised over the candidates the script allows."""
+        scores = self._backend.scores(text[:MAX_RANKED_CHARS])
+        scores = {code: score for code, score in scores.items() if code in candidates}
+        total = sum(scores.values())
+        return {code: score / total for code, score in scores.items()} if total > 0 else {}
+
+
+def _has_accented_letter(word: str) -> bool:
+    return any(ch.isalpha() and not ch.isascii() for ch in word)
 
 
 def _looks_like_name(words: Sequence[str]) -> bool:
-    """A lone capitalised word ("Maria", "Ahmed!") is most likely a name, which tells no language."""
+    """A lone capitalised word ("Maria", "Ahmed!") may be a name, which tells no language. Phones capitalise
+    a message's first letter, so this also drops one-word messages outside the lexicon: a single word is too
+    weak to pick a language by anyway."""
     if len(words) != 1:
         return False
     word = words[0]

@@ -1,0 +1,272 @@
+"""Language detection for short chat messages (bot/language.py) and the policy that picks the language."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.language import (
+    BACKENDS,
+    CERTAIN,
+    DEFAULT_BACKEND,
+    LEXICON_PATH,
+    Detection,
+    LanguageDetector,
+    choose_language,
+    lexicon_key,
+)
+
+SUPPORTED = ("da", "en", "ro", "bg", "uk", "ru", "th", "vi", "zh", "ar", "fr", "es")
+ROOT = Path(__file__).resolve().parents[2]
+CHAT_DATA = ROOT / "tests" / "data" / "chat_messages"
+LANGID_DATA = Path(os.environ.get("HAVN_LANGID_DATA", ROOT.parent / "shared" / "data" / "langid"))
+UNSURE = Detection(None, 0.0)
+
+
+@pytest.fixture(scope="module")
+def detectors() -> dict[str, LanguageDetector]:
+    return {backend: LanguageDetector(SUPPORTED, backend=backend) for backend in BACKENDS}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def detector(request: pytest.FixtureRequest, detectors: dict[str, LanguageDetector]) -> LanguageDetector:
+    return detectors[request.param]
+
+
+def choose(detector: LanguageDetector, text: str, current: str | None,
+           telegram_code: str | None = None) -> str:
+    return choose_language(detection=detector.detect(text), text=text, current=current,
+                           telegram_code=telegram_code, supported=SUPPORTED, default="en")
+
+
+# --- the lexicon ------------------------------------------------------------------------------------------
+
+GREETINGS = [
+    ("hej", "da"), ("Heeej!!", "da"), ("hello", "en"), ("Hi!", "en"), ("hola", "es"), ("bonjour", "fr"),
+    ("buna", "ro"), ("Bună ziua", "ro"), ("привет", "ru"), ("привіт", "uk"), ("здравей", "bg"),
+    ("xin chào", "vi"), ("xin chao", "vi"), ("สวัสดี", "th"), ("你好", "zh"), ("مرحبا", "ar"),
+    ("hjælp", "da"), ("help me", "en"), ("помогите", "ru"), ("ajutor", "ro"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), GREETINGS)
+def test_greetings_and_calls_for_help_are_certain(detector: LanguageDetector, text: str,
+                                                  language: str) -> None:
+    assert detector.detect(text) == Detection(language, CERTAIN)
+
+
+def test_a_greeting_two_languages_share_tells_nothing(detector: LanguageDetector) -> None:
+    assert detector.detect("salut") == UNSURE  # French and Romanian
+
+
+NEUTRAL = ["ok", "OK", "okay", "yes", "no", "thanks", "👍", "ok 👍", "123", "+45 70 20 25 50", "Maria",
+           "Ahmed!", "", "   ", "?!", "www.example.org"]
+
+
+@pytest.mark.parametrize("text", NEUTRAL)
+def test_neutral_messages_detect_nothing(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text) == UNSURE
+
+
+@pytest.mark.parametrize("text", NEUTRAL)
+@pytest.mark.parametrize("current", ["da", "ro", "ar"])
+def test_neutral_messages_never_switch(detector: LanguageDetector, text: str, current: str) -> None:
+    assert choose(detector, text, current) == current
+    assert choose(detector, text, None, telegram_code="uk") == "uk"
+
+
+def test_no_entry_is_listed_under_two_languages() -> None:
+    """A shared word tells nothing: it belongs in `neutral`, not in two language sections."""
+    data = yaml.load(LEXICON_PATH.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    owners: dict[str, str] = {}
+    for language, sections in data.items():
+        if language == "neutral":
+            continue
+        for entries in sections.values():
+            for entry in entries:
+                key = lexicon_key(entry)
+                owner = owners.setdefault(key, language)
+                assert owner == language, f"{entry!r} is listed under {owner} and {language}"
+
+
+# --- scripts and backends ---------------------------------------------------------------------------------
+
+SENTENCES = {
+    "da": "jeg kan ikke forlade huset og de har taget mit pas",
+    "en": "they took my passport and i cannot leave the house",
+    "ro": "mi-au luat pasaportul si nu pot sa plec din casa",
+    "bg": "взеха ми паспорта и не мога да изляза от къщата",
+    "uk": "забрали мій паспорт і я не можу вийти з дому",
+    "ru": "забрали паспорт и я не могу выйти из дома",
+    "th": "เขาเอาพาสปอร์ตของฉันไป ออกจากบ้านไม่ได้",
+    "vi": "họ lấy hộ chiếu của tôi và tôi không thể ra khỏi nhà",
+    "zh": "他们拿走了我的护照，我出不了门",
+    "ar": "اخذوا جواز سفري وما اقدر اطلع من البيت",
+    "fr": "ils ont pris mon passeport et je peux pas sortir de la maison",
+    "es": "me quitaron el pasaporte y no puedo salir de la casa",
+}
+
+
+@pytest.mark.parametrize(("language", "text"), SENTENCES.items())
+def test_both_backends_detect_a_sentence_per_language(detector: LanguageDetector, language: str,
+                                                      text: str) -> None:
+    detection = detector.detect(text)
+    assert detection.language == language
+    assert 0.0 < detection.confidence <= 1.0
+
+
+@pytest.mark.parametrize("language", ["th", "zh", "ar", "vi"])
+def test_a_script_only_one_supported_language_uses_is_certain(detector: LanguageDetector,
+                                                              language: str) -> None:
+    assert detector.detect(SENTENCES[language]) == Detection(language, CERTAIN)
+
+
+def test_vietnamese_without_tone_marks(detector: LanguageDetector) -> None:
+    assert detector.detect("toi khong the ra khoi nha").language == "vi"
+
+
+@pytest.mark.parametrize(("text", "language"), [("i work for søren on a farm near the sea", "en"),
+                                                  ("el jefe se llama jørgen y no me paga nada", "es")])
+def test_a_foreign_name_does_not_decide_the_sentence(detector: LanguageDetector, text: str,
+                                                     language: str) -> None:
+    # Alone, lingua says Danish for both (ø); a statistical detection is never certain either.
+    detection = detector.detect(text)
+    assert detection.language == language
+    assert detection.confidence < CERTAIN
+
+
+def test_unsupported_languages_are_never_returned() -> None:
+    for backend in BACKENDS:
+        detector = LanguageDetector(["da", "en"], backend=backend)
+        for text in SENTENCES.values():
+            assert detector.detect(text).language in {"da", "en", None}
+        assert detector.detect(SENTENCES["th"]) == UNSURE  # Thai script, Thai not supported
+    unsupported = Detection("pl", CERTAIN)
+    assert choose_language(detection=unsupported, text="nie mam pieniędzy na jedzenie dzisiaj", current="da",
+                           telegram_code=None, supported=["da", "en"]) == "da"
+    assert choose_language(detection=unsupported, text="nie mam pieniędzy", current=None,
+                           telegram_code="pl", supported=["da", "en"], default="en") == "en"
+
+
+def test_arabic_script_is_not_certain_when_persian_is_supported_too() -> None:
+    detector = LanguageDetector([*SUPPORTED, "fa"], backend=DEFAULT_BACKEND)
+    detection = detector.detect(SENTENCES["ar"])
+    assert detection.language == "ar"
+    assert detection.confidence < CERTAIN
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_thirteenth_language_from_config_is_detected(backend: str) -> None:
+    """The language list is data: add Polish and both backends find it."""
+    detector = LanguageDetector([*SUPPORTED, "pl"], backend=backend)
+    assert detector.detect("zabrali mi paszport i nie mogę wyjść z domu, nie mam pieniędzy").language == "pl"
+    assert detector.detect("cześć") == Detection("pl", CERTAIN)  # its lexicon section is switched on too
+
+
+def test_the_polish_section_is_ignored_while_polish_is_unsupported(detector: LanguageDetector) -> None:
+    assert detector.detect("cześć").language != "pl"
+
+
+def test_unknown_backend_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown language backend"):
+        LanguageDetector(SUPPORTED, backend="fasttext")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_language_the_backend_does_not_know_is_excluded_with_a_warning(
+        backend: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.language"):
+        detector = LanguageDetector(["da", "en", "xx"], backend=backend)
+    assert "'xx'" in caplog.text
+    assert detector.detect("jeg har ingen penge til mad").language == "da"
+
+
+def test_langdetect_is_reproducible(detectors: dict[str, LanguageDetector]) -> None:
+    texts = ["no money", "me pega", "de har taget mit pas", "cant leave house"]
+    first = [detectors["langdetect"].detect(text) for text in texts]
+    again = LanguageDetector(SUPPORTED, backend="langdetect")
+    assert [again.detect(text) for text in texts] == first
+
+
+# --- the policy -------------------------------------------------------------------------------------------
+
+
+def test_keeps_the_current_language_on_a_short_message(detector: LanguageDetector) -> None:
+    assert choose(detector, "nu am bani", current="en") == "en"
+    assert choose_language(detection=Detection("ro", 0.98), text="nu am bani", current="en",
+                           telegram_code=None, supported=SUPPORTED) == "en"
+
+
+def test_switches_on_a_long_confident_message(detector: LanguageDetector) -> None:
+    assert choose(detector, "they took my passport and i cannot leave the house", current="da") == "en"
+
+
+def test_keeps_the_current_language_when_detection_is_unsure() -> None:
+    long_text = "je ne sais pas quoi faire maintenant avec mon patron"
+    assert choose_language(detection=Detection("fr", 0.6), text=long_text, current="en", telegram_code=None,
+                           supported=SUPPORTED) == "en"
+
+
+def test_a_greeting_switches_even_though_it_is_short(detector: LanguageDetector) -> None:
+    assert choose(detector, "hola", current="en") == "es"
+
+
+def test_without_current_a_confident_detection_wins_over_telegram(detector: LanguageDetector) -> None:
+    text = "they took my passport and i cannot leave the house"
+    assert choose(detector, text, None, telegram_code="da") == "en"
+
+
+def test_telegram_hint_is_used_only_without_a_current_language() -> None:
+    unsure = Detection("fr", 0.3)
+    common = {"detection": unsure, "text": "pasport", "supported": SUPPORTED}
+    assert choose_language(**common, current=None, telegram_code="ro") == "ro"
+    assert choose_language(**common, current="da", telegram_code="ro") == "da"
+    assert choose_language(**common, current=None, telegram_code=None, default="en") == "en"
+
+
+@pytest.mark.parametrize(("telegram_code", "expected"), [("pt-BR", "pt"), ("en-GB", "en"), ("EN_us", "en"),
+                                                         ("de", "da"), ("", "da")])
+def test_telegram_codes_are_normalised_and_checked(telegram_code: str, expected: str) -> None:
+    chosen = choose_language(detection=UNSURE, text="", current=None, telegram_code=telegram_code,
+                             supported=["da", "en", "pt"], default="da")
+    assert chosen == expected
+
+
+def test_an_unsupported_current_language_counts_as_none() -> None:
+    assert choose_language(detection=UNSURE, text="ok", current="pl", telegram_code="ro",
+                           supported=SUPPORTED) == "ro"
+
+
+# --- accuracy floors (the default backend must meet them) -------------------------------------------------
+
+
+def accuracy(detector: LanguageDetector, lines: list[str], language: str) -> float:
+    return sum(detector.detect(line).language == language for line in lines) / len(lines)
+
+
+def test_default_backend_meets_the_word_pair_floor(detectors: dict[str, LanguageDetector]) -> None:
+    if not LANGID_DATA.is_dir():
+        pytest.skip(f"shared langid test data not found at {LANGID_DATA} (set HAVN_LANGID_DATA)")
+    detector = detectors[DEFAULT_BACKEND]
+    scores = {}
+    for language in SUPPORTED:
+        path = LANGID_DATA / "word-pairs" / f"{language}.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()[:200]
+        scores[language] = accuracy(detector, [line for line in lines if line.strip()], language)
+    assert sum(scores.values()) / len(scores) >= 0.95, scores
+    assert min(scores.values()) >= 0.85, scores
+
+
+def test_default_backend_meets_the_chat_message_floor(detectors: dict[str, LanguageDetector]) -> None:
+    detector = detectors[DEFAULT_BACKEND]
+    scores = {}
+    for language in SUPPORTED:
+        lines = (CHAT_DATA / f"{language}.txt").read_text(encoding="utf-8").splitlines()
+        assert len(lines) >= 25
+        scores[language] = accuracy(detector, lines, language)
+    assert sum(scores.values()) / len(scores) >= 0.90, scores
+    assert min(scores.values()) >= 0.80, scores
