@@ -14,12 +14,14 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test lint validate train bench clean
+.PHONY: help install run test lint validate train bench bench-language nlu-report clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
 	@echo "make test  - install what is missing and run the whole suite (lint, rasa data validate, pytest)"
-	@echo "make bench - the turn benchmark (bench/turns.py)"
+	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
+	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
+	@echo "make nlu-report     - 5-fold cross-validation intent F1 per language, training time (docs/nlu-report.md)"
 
 $(VENV)/.installed: requirements/app.lock pyproject.toml
 	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the app: install it (e.g. 'pyenv install 3.11')."; exit 1; }
@@ -59,6 +61,12 @@ test: install lint validate
 
 bench: install
 	$(VENV)/bin/python bench/turns.py
+
+bench-language: $(VENV)/.installed
+	$(VENV)/bin/python bench/language.py
+
+nlu-report: install
+	$(VENV)/bin/python bench/nlu_report.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models .pytest_cache .ruff_cache

@@ -22,8 +22,10 @@ class FakeRasa:
         self.in_flight = 0
         self.max_in_flight = 0
         self._runner: web.AppRunner | None = None
+        self.port = 0
 
     async def start(self, port: int) -> None:
+        self.port = port
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/status", self._status)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
-from bot.config import Settings
-from tests.conftest import AppClient, start_app
+from bot.config import CONTENT_DIR, Settings
+from tests.conftest import AppClient, make_settings, start_app
 from tests.fakes.rasa import FakeRasa
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -211,3 +214,33 @@ async def test_healthz_reports_each_part(client: AppClient) -> None:
     assert body["checks"]["rasa"] == "ok"
     assert body["checks"]["action_server"].startswith("unreachable")
     assert response.status == 503 and body["status"] == "degraded"
+
+
+async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: Path, rasa: FakeRasa) -> None:
+    """The recipe of docs/languages.md: a texts file and one line in content/languages.yml (NLU files are
+    Rasa's part, measured by `make nlu-report`)."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    english = yaml.safe_load((content / "texts" / "en.yml").read_text(encoding="utf-8"))
+    polish = {key: f"[pl] {value}" for key, value in english.items() if key != "_meta"}
+    polish["_meta"] = {"name": "Polski", "status": "machine-drafted"}
+    polish["language_set"] = "OK. Będę pisać po polsku."
+    (content / "texts" / "pl.yml").write_text(yaml.safe_dump(polish, allow_unicode=True), encoding="utf-8")
+    languages = yaml.safe_load((content / "languages.yml").read_text(encoding="utf-8"))
+    languages["languages"].append("pl")
+    (content / "languages.yml").write_text(yaml.safe_dump(languages), encoding="utf-8")
+
+    settings = make_settings(tmp_path, HAVN_CONTENT_DIR=str(content),
+                             HAVN_RASA_URL=f"http://127.0.0.1:{rasa.port}")
+    assert "pl" in settings.languages
+    async for client in start_app(settings):
+        session = await client.new_session()
+        menu = (await client.say(session, payload="lang"))["messages"][0]
+        assert {"title": "Polski", "payload": "lang:pl"} in menu["buttons"]
+        chosen = (await client.say(session, payload="lang:pl"))["messages"]
+        assert chosen[0]["text"] == "OK. Będę pisać po polsku."
+        assert chosen[1]["text"].startswith("[pl] Hello.")
+        # Typed Polish is detected among the 13 once the line is added.
+        other = await client.new_session()
+        await client.say(other, "Dzień dobry, zabrali mi paszport i nie mogę wyjść z domu")
+        assert rasa.received[-1]["metadata"] == {"language": "pl"}
