@@ -120,7 +120,7 @@ def spawn_app(settings: Settings, folder: Path, bot_api_url: str) -> tuple[subpr
         "HAVN_LOG_LEVEL": "WARNING",
     }
     with open(folder / "app.log", "wb") as log:
-        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "havn"), "app"], cwd=ROOT, env=environment,
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "app"], cwd=ROOT, env=environment,
                                    stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
