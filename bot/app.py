@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import webchat
+from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.config import Settings
 from bot.gateway import Gateway
@@ -28,6 +29,7 @@ SETTINGS = web.AppKey("settings", Settings)
 RASA = web.AppKey("rasa", RasaClient)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 ENGINE = web.AppKey("engine", AsyncEngine)
+GATEWAY = webchat.GATEWAY
 
 
 def build_detector(settings: Settings) -> LanguageDetector:
@@ -74,6 +76,7 @@ async def start_telegram(app: web.Application, settings: Settings, gateway: Gate
         return None
     telegram = TelegramChannel(settings, gateway)
     await telegram.start()
+    gateway.add_deliverer(CHANNEL_TELEGRAM, telegram.send)
     app[TELEGRAM] = telegram
     return telegram
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # Telegram's own limit; the web chat uses the same
 HELP_PAYLOAD = "help"
 NO_DETECTION = Detection(None, 0.0)
+Deliver = Callable[[str, list[StoredMessage]], Awaitable[None]]
 # Payloads a client may send: a bare Rasa intent, or a gateway command. No Rasa entity syntax
 # ("/intent{...}"), so that nobody can set slots by crafting a payload.
 INTENT_PAYLOAD = re.compile(r"/[a-z][a-z0-9_]{0,60}")
@@ -54,8 +55,22 @@ class Gateway:
         self.texts = texts
         self.detector = detector
         self.pseudonymizer = pseudonymizer
+        self._deliverers: dict[str, Deliver] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
+
+    def add_deliverer(self, channel: str, deliver: Deliver) -> None:
+        """How to reach a person on `channel` outside a reply (the web chat needs none: it fetches)."""
+        self._deliverers[channel] = deliver
+
+    async def send_to_person(self, conversation_id: str, sender: str, messages: list[Outgoing]) -> list[StoredMessage]:
+        """A message not prompted by the person (a caseworker's reply, a queue notice): store, then deliver."""
+        stored = await self.store.add_messages(conversation_id, sender, messages)
+        channel, address = await self.store.reply_address(conversation_id)
+        deliver = self._deliverers.get(channel)
+        if deliver is not None:
+            await deliver(address, stored)
+        return stored
 
     def is_valid_payload(self, payload: str) -> bool:
         chosen = payload.removeprefix(f"{LANGUAGE_PAYLOAD}:")

@@ -114,6 +114,17 @@ class Store:
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
+    async def reply_address(self, conversation_id: str) -> tuple[str, str]:
+        """The channel and the unsealed reply address of a conversation's person, to deliver a message."""
+        query = (select(contact_table.c.channel, contact_table.c.reply_address)
+                 .join(conversation_table, conversation_table.c.contact_id == contact_table.c.id)
+                 .where(conversation_table.c.id == conversation_id))
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            raise LookupError("conversation not found")
+        return row.channel, self._sealer.unseal(row.reply_address)
+
     async def set_language(self, conversation_id: str, language: str, chosen: bool) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 
-from bot.app import create_app
+from bot.app import SETTINGS, create_app
 from bot.config import Settings
 
 
@@ -34,6 +35,11 @@ def make_settings(var_dir: Path, **overrides: str) -> Settings:
     return Settings.load(environ=environ)
 
 
+def database_rows(settings: Settings, query: str) -> list[tuple]:
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        return db.execute(query).fetchall()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
@@ -47,6 +53,10 @@ class AppClient:
         self.server = server
         self.http = http
         self.app = server.app
+
+    def rows(self, query: str) -> list[tuple]:
+        """Read the app's SQLite database directly: what is really stored, not what the API shows."""
+        return database_rows(self.app[SETTINGS], query)
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import GATEWAY
+from handover.store import Outgoing
 from tests.conftest import AppClient, start_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.harness import RasaStack
@@ -103,3 +105,16 @@ async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_
         assert greeting.params["text"].startswith("Hello.")
         # The update with the wrong secret was never processed: one update, one reply.
         assert len([c for c in bot_api.calls if c.method == "sendMessage"]) == 1
+
+
+async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
+        polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    await bot_api.push(bot_api.user_update(CHAT + 4, "/start"))
+    await bot_api.wait_for("sendMessage", chat_id=CHAT + 4)
+    gateway = polling_app.app[GATEWAY]
+    [(conversation_id,)] = polling_app.rows("SELECT id FROM conversation")
+    seen = len(bot_api.calls)
+    await gateway.send_to_person(conversation_id, "caseworker", [Outgoing("Hello, I am Anna from the centre.")])
+    [delivered] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, since=seen)
+    assert delivered.params["text"] == "Hello, I am Anna from the centre."
+    assert polling_app.rows("SELECT sender FROM message ORDER BY id")[-1] == ("caseworker",)

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from bot.app import SETTINGS
 from tests.conftest import AppClient
 from tests.harness import RasaStack
 
 pytestmark = pytest.mark.rasa
 
 HOTLINE = "+45 70 20 25 50"
-
-
-def rows(client: AppClient, query: str) -> list[tuple]:
-    database = client.app[SETTINGS].var_dir / "havn.db"
-    with sqlite3.connect(database) as db:
-        return db.execute(query).fetchall()
 
 
 async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> None:
@@ -57,7 +48,7 @@ async def test_danger_gets_112_first_and_a_p1_handover_through_the_action_server
     session = await rasa_app.new_session()
     first = (await rasa_app.say(session, "he is coming, help me now"))["messages"][0]
     assert "call 112" in first["text"]
-    assert rows(rasa_app, "SELECT state, tier FROM conversation") == [("queued", "P1")]
+    assert rasa_app.rows("SELECT state, tier FROM conversation") == [("queued", "P1")]
 
 
 async def test_talk_to_a_person_queues_the_conversation(rasa_app: AppClient) -> None:
@@ -65,7 +56,7 @@ async def test_talk_to_a_person_queues_the_conversation(rasa_app: AppClient) -> 
     await rasa_app.say(session, "hej")
     [reply] = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
     assert "Jeg har bedt en person fra centret" in reply["text"]
-    assert rows(rasa_app, "SELECT state, tier FROM conversation") == [("queued", "P4")]
+    assert rasa_app.rows("SELECT state, tier FROM conversation") == [("queued", "P4")]
 
 
 async def test_rasa_killed_mid_conversation_then_back(rasa_app: AppClient, rasa_stack: RasaStack) -> None:
@@ -75,7 +66,7 @@ async def test_rasa_killed_mid_conversation_then_back(rasa_app: AppClient, rasa_
     try:
         [fallback] = (await rasa_app.say(session, "they took my passport"))["messages"]
         assert "saved" in fallback["text"] and HOTLINE in fallback["text"] and "112" in fallback["text"]
-        assert rows(rasa_app, "SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+        assert rasa_app.rows("SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
         async with rasa_app.http.get(rasa_app.url("/healthz")) as response:
             assert response.status == 503
             assert (await response.json())["checks"]["rasa"].startswith("unreachable")

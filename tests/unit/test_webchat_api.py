@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.config import CONTENT_DIR, Settings
-from tests.conftest import AppClient, make_settings, start_app
+from tests.conftest import AppClient, database_rows, make_settings, start_app
 from tests.fakes.rasa import FakeRasa
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -33,11 +33,6 @@ async def rasa(settings: Settings) -> AsyncIterator[FakeRasa]:
 async def client(settings: Settings, rasa: FakeRasa) -> AsyncIterator[AppClient]:
     async for app_client in start_app(settings):
         yield app_client
-
-
-def database_rows(settings: Settings, query: str) -> list[tuple]:
-    with sqlite3.connect(settings.var_dir / "havn.db") as db:
-        return db.execute(query).fetchall()
 
 
 async def test_greeting_in_english_with_safety_line_and_menu(client: AppClient) -> None:
