@@ -79,3 +79,15 @@ def test_language_menu_uses_own_names() -> None:
     texts = catalogue()
     titles = {button.payload: button.title for button in texts.language_menu()}
     assert titles["lang:da"] == "Dansk" and titles["lang:en"] == "English"
+
+
+def test_every_answer_is_short_and_ends_with_a_next_step_button() -> None:
+    texts = catalogue()
+    responses = {}
+    for path in (CONTENT_DIR.parent / "domain").glob("*.yml"):
+        for variants in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).values():
+            responses[variants[0]["custom"]["text"]] = variants[0]["custom"]
+    for key in texts.answers:
+        assert responses[key].get("menu"), f"{key} has no next-step buttons"
+        for language in texts.languages:
+            assert len(texts.text(key, language)) <= 600, (language, key)

@@ -1,0 +1,40 @@
+"""Each launch language end to end: three questions typed in that language get the right answers in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import CONTENT_DIR, ROOT, load_languages
+from bot.texts import Texts
+from tests.conftest import AppClient
+
+pytestmark = pytest.mark.rasa
+
+CONVERSATIONS = yaml.safe_load((Path(__file__).parent.parent / "data" / "conversations.yml").read_text("utf-8"))
+LANGUAGES, DEFAULT = load_languages(CONTENT_DIR)
+TEXTS = Texts(CONTENT_DIR, LANGUAGES, DEFAULT)
+
+
+def training_examples() -> set[str]:
+    examples = set()
+    for path in (ROOT / "nlu_data" / "nlu").glob("*/*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            examples |= {line.strip()[2:].strip() for line in item["examples"].splitlines() if line.strip()}
+    return examples
+
+
+def test_every_launch_language_has_a_conversation_that_is_not_training_data() -> None:
+    assert set(CONVERSATIONS) == set(LANGUAGES)
+    seen = training_examples()
+    assert [q for turns in CONVERSATIONS.values() for q, _ in turns if q in seen] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_three_questions_answered_in_their_language(rasa_app: AppClient, language: str) -> None:
+    session = await rasa_app.new_session()
+    for question, answer_key in CONVERSATIONS[language]:
+        replies = (await rasa_app.say(session, question))["messages"]
+        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language)], question
