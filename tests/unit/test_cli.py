@@ -1,0 +1,45 @@
+"""The `havn` command's contracts from the brief, run as a person would run them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import ROOT
+
+HAVN = [sys.executable, "-m", "bot.cli"]
+
+
+def run(*args: str, stdin: str = "", tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {"HAVN_VAR_DIR": str(tmp)} if tmp else {}
+    return subprocess.run([*HAVN, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**environment, "PATH": "/usr/bin:/bin"})
+
+
+def test_detect_language_prints_one_code_per_line(tmp_path: Path) -> None:
+    lines = ["hej med dig, jeg har brug for hjælp", "hello", "ok", "+45 70 20 25 50",
+             "они забрали мой паспорт", "老板拿走了我的护照"]
+    result = run("detect-language", stdin="\n".join(lines) + "\n", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["da", "en", "und", "und", "ru", "zh"]
+
+
+def test_screen_prints_the_documented_json(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": None, "exploitation": "labour", "immediate_danger": False,
+                                   "answers": {"CD-01": "yes", "CD-02": "yes"}}))
+    result = run("screen", str(answers))
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["dimensions"]["CD"] is True and output["tier"] == "P2"
+    assert set(output) == {"dimensions", "assessment", "tier", "indicators"}
+
+
+def test_screen_refuses_an_unknown_indicator_with_one_line(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": {"CD-99": "yes"}}))
+    result = run("screen", str(answers))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "CD-99" in result.stderr
