@@ -20,25 +20,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from nlu_examples import examples_by_language  # noqa: E402
 
 from bot.services import RASA, RASA_QUIET  # noqa: E402
 
 TARGET = 0.90
-
-
-def examples_by_language() -> dict[str, dict[str, str]]:
-    """language → {example text: intent}, from nlu_data/nlu/<language>/*.yml."""
-    found: dict[str, dict[str, str]] = defaultdict(dict)
-    for path in sorted((ROOT / "nlu_data" / "nlu").glob("*/*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in item["examples"].splitlines():
-                if line.strip().startswith("- "):
-                    found[path.parent.name][line.strip()[2:].strip()] = item["intent"]
-    return found
 
 
 def f1_by_intent(pairs: list[tuple[str, str]]) -> dict[str, float]:

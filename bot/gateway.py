@@ -27,7 +27,8 @@ MAX_TEXT = 4096  # Telegram's own limit; the web chat uses the same
 HELP_PAYLOAD = "help"
 NO_DETECTION = Detection(None, 0.0)
 Deliver = Callable[[str, list[StoredMessage]], Awaitable[None]]
-# Payloads a client may send: a bare Rasa intent, or a gateway command. No Rasa entity syntax
+# Payloads a client may send: a bare Rasa intent, a choice from one of our menus ("/inform_age:adult",
+# sent to Rasa as the intent with the choice as metadata), or a gateway command. No Rasa entity syntax
 # ("/intent{...}"), so that nobody can set slots by crafting a payload.
 INTENT_PAYLOAD = re.compile(r"/[a-z][a-z0-9_]{0,60}")
 
@@ -55,6 +56,8 @@ class Gateway:
         self.texts = texts
         self.detector = detector
         self.pseudonymizer = pseudonymizer
+        self._choices = {item["payload"] for items in texts.menus.values() for item in items
+                         if ":" in item["payload"] and item["payload"].startswith("/")}
         self._deliverers: dict[str, Deliver] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
@@ -78,6 +81,7 @@ class Gateway:
             payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD)
             or (payload != chosen and chosen in self.texts.languages)
             or INTENT_PAYLOAD.fullmatch(payload) is not None
+            or payload in self._choices
         )
 
     async def handle(self, inbound: Inbound) -> list[StoredMessage]:
@@ -114,8 +118,11 @@ class Gateway:
         return await self._ask_rasa(conversation, message, language)
 
     async def _ask_rasa(self, conversation: ConversationState, message: str, language: str) -> list[Outgoing]:
+        metadata = {"language": language}
+        if message in self._choices:
+            message, metadata["choice"] = message.split(":", 1)
         try:
-            answers = await self.rasa.send(conversation.id, message, {"language": language})
+            answers = await self.rasa.send(conversation.id, message, metadata)
         except RasaUnavailable as error:
             log.warning("Rasa unavailable (%s); the person got the fallback with the hotline", error)
             return [self._outgoing(self.texts.reply("rasa_unavailable", language))]
@@ -126,6 +133,8 @@ class Gateway:
         replies: list[Outgoing] = []
         for answer in answers:
             custom: dict[str, Any] = answer.get("custom") or {}
+            if "screening" in custom:  # the assessment and the person's own words, for the caseworker
+                await self.store.save_screening(conversation.id, custom["screening"])
             if "handover" in custom:
                 request = custom["handover"]
                 await self.store.request_handover(conversation.id, request.get("tier", "P4"),

@@ -50,6 +50,10 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The screening result (actions/questionnaire.summary): sealed JSON, as it quotes the person. The
+    # assessment alone is kept in clear: it says nothing about who the person is, and statistics need it.
+    screening: Mapped[str | None] = mapped_column(Text)
+    assessment: Mapped[str | None] = mapped_column(String(32))
 
 
 class Message(Base):

@@ -10,6 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -152,6 +153,22 @@ class Store:
                     updated_at=utcnow(),
                 )
             )
+
+    async def save_screening(self, conversation_id: str, summary: dict[str, Any]) -> None:
+        """The screening result (sealed: it quotes the person) and its assessment in clear for statistics."""
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(conversation_table).where(conversation_table.c.id == conversation_id).values(
+                    screening=self._sealer.seal(json.dumps(summary, ensure_ascii=False)),
+                    assessment=summary.get("assessment"), updated_at=utcnow(),
+                ))
+
+    async def screening(self, conversation_id: str) -> dict[str, Any] | None:
+        """The last screening result of a conversation, as the action server produced it; None if none yet."""
+        async with self._engine.connect() as connection:
+            sealed = await connection.scalar(
+                select(conversation_table.c.screening).where(conversation_table.c.id == conversation_id))
+        return None if sealed is None else json.loads(self._sealer.unseal(sealed))
 
     async def erase_contact(self, address_hash: str) -> list[str]:
         """Delete the person and everything they wrote or were told; returns the erased conversation ids."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.questionnaire import CUES
 from bot.config import CONTENT_DIR, ROOT, load_languages
 from bot.texts import Texts
 from tests.conftest import AppClient
@@ -37,4 +38,6 @@ async def test_three_questions_answered_in_their_language(rasa_app: AppClient, l
     session = await rasa_app.new_session()
     for question, answer_key in CONVERSATIONS[language]:
         replies = (await rasa_app.say(session, question))["messages"]
-        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language)], question
+        # A question that is also a screening cue (passport, debt, pay, crimes) is answered, then reflected back.
+        reflection = [TEXTS.text(f"cue.{ident}", language) for ident, key in CUES.values() if key == answer_key]
+        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language), *reflection], question

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.questionnaire import CUES, Questionnaire
 from bot.config import CONTENT_DIR, load_languages
 from bot.texts import Texts
 
@@ -87,6 +88,15 @@ def test_every_answer_is_short_and_ends_with_a_next_step_button() -> None:
     for path in (CONTENT_DIR.parent / "domain").glob("*.yml"):
         for variants in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).values():
             responses[variants[0]["custom"]["text"]] = variants[0]["custom"]
+    # The answers to cue intents (passport, debt, pay, crimes) come from the screening action: the answer,
+    # then the reflection with its buttons, or the answer with the after-answer menu when already known.
+    questionnaire = Questionnaire()
+    for intent, (_, key) in CUES.items():
+        if key:
+            state, first = questionnaire.handle(None, intent, "words")
+            assert first[0] == {"text": key} and first[1].get("menu"), intent
+            _, again = questionnaire.handle({**state, "answers": {CUES[intent][0]: "yes"}}, intent, "words")
+            responses[key] = again[0]
     for key in texts.answers:
         assert responses[key].get("menu"), f"{key} has no next-step buttons"
         for language in texts.languages:

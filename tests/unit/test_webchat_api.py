@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bot.app import GATEWAY
 from bot.config import CONTENT_DIR, Settings
 from tests.conftest import AppClient, database_rows, make_settings, start_app
 from tests.fakes.rasa import FakeRasa
@@ -89,6 +90,24 @@ async def test_custom_handover_payload_queues_the_conversation(client: AppClient
     assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P4")]
     await client.say(session, "he is coming")
     assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P1")]
+
+
+async def test_a_menu_choice_reaches_rasa_as_metadata_and_the_screening_is_stored_sealed(
+        client: AppClient, rasa: FakeRasa, settings: Settings) -> None:
+    summary = {"assessment": "indicators_present", "tier": "P2", "evidence": {"CD-01": "boss has my passport"}}
+    rasa.replies["/inform_age"] = [{"custom": {"text": "question.work", "menu": "screening_work"}},
+                                   {"custom": {"screening": summary}}]
+    session = await client.new_session()
+    await client.say(session, "hello")
+    [reply] = (await client.say(session, payload="/inform_age:under_18"))["messages"]
+    assert reply["text"] == "What kind of work or situation is it?"
+    assert "/inform_work:sexual" in [button["payload"] for button in reply["buttons"]]
+    assert rasa.received[-1]["message"] == "/inform_age"
+    assert rasa.received[-1]["metadata"] == {"language": "en", "choice": "under_18"}
+    [(assessment, sealed)] = database_rows(settings, "SELECT assessment, screening FROM conversation")
+    assert assessment == "indicators_present" and "passport" not in sealed
+    [(conversation_id,)] = database_rows(settings, "SELECT id FROM conversation")
+    assert await client.app[GATEWAY].store.screening(conversation_id) == summary
 
 
 async def test_assigned_conversation_gets_no_bot_reply(client: AppClient, rasa: FakeRasa,
@@ -170,6 +189,8 @@ async def test_delete_erases_the_conversation_here_and_in_rasa(client: AppClient
     ({"text": 5}, 400, "string"),
     ({"payload": '/greet{"slot": "x"}'}, 400, "button"),
     ({"payload": "lang:xx"}, 400, "button"),
+    ({"payload": "/inform_age:42"}, 400, "button"),  # only the choices our menus offer
+    ({"payload": "/greet:adult"}, 400, "button"),
     ({"text": "a" * 4097}, 413, "too long"),
 ])
 async def test_bad_input_gets_a_clear_message(client: AppClient, body: object, status: int, fragment: str) -> None:

@@ -1,0 +1,32 @@
+"""Rasa's side of the screening: the state lives in the `screening` slot, the logic in actions/questionnaire.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.questionnaire import Questionnaire
+
+QUESTIONNAIRE = Questionnaire()
+
+
+class ActionScreening(Action):
+    """Every message that can belong to the screening: answers, cues, danger, "why", "stop", not understood."""
+
+    def name(self) -> str:
+        return "action_screening"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
+        # A button's choice (age band, kind of work) arrives as metadata checked by the app, never as text.
+        choice = (message.get("metadata") or {}).get("choice")
+        state, replies = QUESTIONNAIRE.handle(tracker.get_slot("screening"), intent, message.get("text") or "",
+                                              choice)
+        for reply in replies:
+            dispatcher.utter_message(json_message=reply)
+        return [SlotSet("screening", state)]
