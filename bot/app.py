@@ -1,10 +1,13 @@
-"""The app process: one aiohttp server for the web chat, the Telegram webhook and the health check."""
+"""The app process: one aiohttp server for the web chat, the caseworker console and its API, the Telegram
+webhook and the health check."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -20,8 +23,16 @@ from bot.language import LanguageDetector
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.texts import Texts
+from handover import console
+from handover.accounts import Accounts
+from handover.audit import Audit
+from handover.canned import CannedResponses, load_canned
 from handover.db import create_engine, migrate_async
+from handover.hub import Hub
+from handover.queue import Queue
+from handover.service import Handover
 from handover.store import Store
+from handover.waiting import WaitingRoom
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +62,25 @@ def create_app(settings: Settings) -> web.Application:
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        gateway = Gateway(Store(engine, pseudonymizer), rasa, texts, detector, pseudonymizer)
+        queue, accounts, hub = Queue(engine), Accounts(engine), Hub()
+        waiting = WaitingRoom(queue, accounts, texts)
+        gateway = Gateway(Store(engine, pseudonymizer), rasa, texts, detector, pseudonymizer, waiting, hub)
         webchat.setup_gateway(app, gateway)
+        handover = Handover(gateway, queue, waiting, Audit(engine), hub,
+                            abandon_after=timedelta(minutes=settings.claim_grace_minutes),
+                            unanswered_after=timedelta(minutes=settings.queue_wait_limit_minutes))
+        canned = CannedResponses(engine)
+        await canned.replace_all(load_canned(settings.content_dir, texts))
+        console.setup(app, handover, accounts, canned)
         app[RASA] = rasa
         app[ENGINE] = engine
         telegram = await start_telegram(app, settings, gateway)
+        sweeps = asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds))
         yield
+        sweeps.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeps
+        await hub.close()
         if telegram:
             await telegram.stop()
         await http.close()
@@ -64,6 +88,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     webchat.add_routes(app, settings.quick_exit_url)
+    console.add_routes(app)
     app.router.add_get("/healthz", healthz)
     if settings.telegram_token and settings.telegram_webhook_url:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)

@@ -73,6 +73,51 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_password(prompt: str = "Password (at least 12 characters): ") -> str:
+    """From a prompt without echo on a terminal, else the first line of stdin: never an argument, which
+    would end up in the shell's history and the process list."""
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(prompt)
+        if getpass.getpass("The same password again: ") != password:
+            raise ValueError("the two passwords differ")
+        return password
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_caseworker_add(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from handover.accounts import AccountError, Accounts
+    from handover.audit import Audit
+    from handover.db import create_engine, migrate
+
+    settings = Settings.load()
+    try:
+        password = read_password()
+    except ValueError as error:
+        print(f"havn caseworker add: {error}", file=sys.stderr)
+        return 2
+    migrate(settings.database_url)
+
+    async def add() -> str:
+        engine = create_engine(settings.database_url)
+        try:
+            account = await Accounts(engine).add(args.name, password, args.role, args.alias)
+            await Audit(engine).record(None, "caseworker_add", detail=f"{account.name} ({account.role}) by command")
+            return f"added {account.role} {account.name!r} (shown to people as {account.alias!r})"
+        finally:
+            await engine.dispose()
+
+    try:
+        print(asyncio.run(add()))
+    except AccountError as error:
+        print(f"havn caseworker add: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="havn", description="havn help chat")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     screen = commands.add_parser("screen", help="screening answers (JSON file) → assessment (JSON)")
     screen.add_argument("file")
     screen.set_defaults(func=cmd_screen)
+    caseworker = commands.add_parser("caseworker", help="console accounts").add_subparsers(
+        dest="action", required=True)
+    add = caseworker.add_parser("add", help="add an account; the password is read from a prompt or stdin")
+    add.add_argument("name", help="the login name")
+    add.add_argument("--role", choices=("caseworker", "supervisor", "admin"), default="caseworker")
+    add.add_argument("--alias", help="the name people in the chat see (default: the login name)")
+    add.set_defaults(func=cmd_caseworker_add)
     return parser
 
 

@@ -85,6 +85,9 @@ class Settings:
     log_level: str = "INFO"
     quick_exit_url: str = "https://www.google.com/"
     content_dir: Path = field(default=CONTENT_DIR)
+    claim_grace_minutes: float = 5.0
+    queue_wait_limit_minutes: float = 10.0
+    queue_sweep_seconds: float = 30.0
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: dict[str, str] | None = None) -> Settings:
@@ -118,4 +121,7 @@ class Settings:
             log_level=env.get("HAVN_LOG_LEVEL", "INFO").upper(),
             quick_exit_url=env.get("HAVN_QUICK_EXIT_URL", "https://www.google.com/"),
             content_dir=content_dir,
+            claim_grace_minutes=float(env.get("HAVN_CLAIM_GRACE_MINUTES", "5")),
+            queue_wait_limit_minutes=float(env.get("HAVN_QUEUE_WAIT_LIMIT_MINUTES", "10")),
+            queue_sweep_seconds=float(env.get("HAVN_QUEUE_SWEEP_SECONDS", "30")),
         )

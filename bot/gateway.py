@@ -2,7 +2,8 @@
 
 inbound → pseudonymise the address → store the message → pick the language → route
 (bot: Rasa; queued: Rasa keeps helping; assigned: the caseworker, Rasa stays silent)
-→ render Rasa's keys into the person's language → store the replies → hand them to the channel.
+→ render Rasa's keys into the person's language (a handover request adds the place in the queue)
+→ store the replies → tell the consoles → hand the replies to the channel.
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from bot.language import Detection, LanguageDetector, choose_language
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
+from handover.hub import Hub
 from handover.store import ConversationState, Outgoing, Store, StoredMessage
+from handover.waiting import WaitingRoom
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Telegram's own limit; the web chat uses the same
 HELP_PAYLOAD = "help"
+# Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
+QUEUE_PAYLOADS = {"queue_wait": "queue.keep_waiting", "queue_message": "queue.leave_message"}
+URGENT_TIERS = ("P1", "P2")  # the consoles ring for these
 NO_DETECTION = Detection(None, 0.0)
 Deliver = Callable[[str, list[StoredMessage]], Awaitable[None]]
 # Payloads a client may send: a bare Rasa intent, a choice from one of our menus ("/inform_age:adult",
@@ -50,12 +56,14 @@ class InvalidPayload(ValueError):
 
 class Gateway:
     def __init__(self, store: Store, rasa: RasaClient, texts: Texts, detector: LanguageDetector,
-                 pseudonymizer: Pseudonymizer) -> None:
+                 pseudonymizer: Pseudonymizer, waiting: WaitingRoom, hub: Hub) -> None:
         self.store = store
         self.rasa = rasa
         self.texts = texts
         self.detector = detector
         self.pseudonymizer = pseudonymizer
+        self.waiting = waiting
+        self.hub = hub
         self._choices = {item["payload"] for items in texts.menus.values() for item in items
                          if ":" in item["payload"] and item["payload"].startswith("/")}
         self._deliverers: dict[str, Deliver] = {}
@@ -78,7 +86,7 @@ class Gateway:
     def is_valid_payload(self, payload: str) -> bool:
         chosen = payload.removeprefix(f"{LANGUAGE_PAYLOAD}:")
         return (
-            payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD)
+            payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD, *QUEUE_PAYLOADS)
             or (payload != chosen and chosen in self.texts.languages)
             or INTENT_PAYLOAD.fullmatch(payload) is not None
             or payload in self._choices
@@ -97,7 +105,9 @@ class Gateway:
             )
             language = await self._language(conversation, inbound, detection)
             replies = await self._route(conversation, inbound, language)
-            return await self.store.add_messages(conversation.id, "bot", replies) if replies else []
+            stored = await self.store.add_messages(conversation.id, "bot", replies) if replies else []
+            await self.hub.publish({"type": "message", "conversation_id": conversation.id})
+            return stored
 
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Outgoing]:
         if conversation.state == "assigned":
@@ -106,6 +116,8 @@ class Gateway:
             return [self._outgoing(Reply(self.texts.text("language_prompt", language), self.texts.language_menu()))]
         if inbound.payload == HELP_PAYLOAD:
             return [self._outgoing(self.texts.reply("help", language, "main"))]
+        if inbound.payload in QUEUE_PAYLOADS:
+            return [self._outgoing(self.texts.reply(QUEUE_PAYLOADS[inbound.payload], language))]
         if inbound.text is not None and len(inbound.text) > MAX_TEXT:
             return [self._outgoing(self.texts.reply("too_long", language))]
         if inbound.payload and inbound.payload.startswith(f"{LANGUAGE_PAYLOAD}:"):
@@ -131,21 +143,31 @@ class Gateway:
             log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
             return [self._outgoing(self.texts.reply("rasa_unavailable", language))]
         replies: list[Outgoing] = []
+        handover_tier = None
         for answer in answers:
             custom: dict[str, Any] = answer.get("custom") or {}
             if "screening" in custom:  # the assessment and the person's own words, for the caseworker
                 await self.store.save_screening(conversation.id, custom["screening"])
             if "handover" in custom:
                 request = custom["handover"]
-                await self.store.request_handover(conversation.id, request.get("tier", "P4"),
-                                                  request.get("kind", "help"))
+                handover_tier = request.get("tier", "P4")
+                await self.store.request_handover(conversation.id, handover_tier, request.get("kind", "help"))
             if "text" in custom:
                 replies.append(self._outgoing(self.texts.reply(custom["text"], language, custom.get("menu"),
                                                                custom.get("variables"))))
             elif answer.get("text"):
                 log.warning("Rasa sent a plain text instead of a text key; passed on untranslated")
                 replies.append(Outgoing(answer["text"]))
+        if handover_tier is not None:
+            replies.extend(await self._handover_requested(conversation.id, handover_tier, language))
         return replies
+
+    async def _handover_requested(self, conversation_id: str, tier: str, language: str) -> list[Outgoing]:
+        """Tell the consoles (ringing for P1/P2) and the person their place in the queue."""
+        await self.hub.publish({"type": "queue", "conversation_id": conversation_id, "tier": tier,
+                                "urgent": tier in URGENT_TIERS})
+        notice = await self.waiting.notice(conversation_id, language)
+        return [self._outgoing(notice)] if notice else []
 
     async def _language(self, conversation: ConversationState, inbound: Inbound, detection: Detection) -> str:
         """Explicit choice > confident detection > Telegram's language_code > the language used so far."""

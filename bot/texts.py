@@ -18,6 +18,8 @@ import yaml
 log = logging.getLogger(__name__)
 
 LANGUAGE_PAYLOAD = "lang"  # opens the language list; "lang:da" chooses Danish
+# Placeholders the app fills in when it sends a text (the queue notices); the rest come from facts.yml.
+RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias"})
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,11 @@ class Texts:
             for key in sorted(set(texts) - set(reference)):
                 found.append(f"{code}: text {key!r} is not in {self.default_language}")
             for key, template in texts.items():
-                unknown = placeholders(template) - set(self.values)
+                unknown = placeholders(template) - set(self.values) - RUNTIME_VARIABLES
                 if unknown:
                     found.append(f"{code}: text {key!r} uses unknown placeholders {sorted(unknown)}")
+                elif key in reference and placeholders(template) != placeholders(reference[key]):
+                    found.append(f"{code}: text {key!r} has other placeholders than in {self.default_language}")
             if self.meta[code].get("status") not in ("reviewed", "machine-drafted"):
                 found.append(f"{code}: _meta.status must be reviewed or machine-drafted")
         for name, items in self.menus.items():

@@ -1,4 +1,5 @@
-"""Database tables (Chatwoot's vocabulary: contact, conversation, message).
+"""Database tables (Chatwoot's vocabulary: contact, conversation, message, caseworker, assignment, note,
+canned response, audit event).
 
 Nothing here holds a channel id or message text in clear: a contact is found by a keyed hash of its
 address, its reply address is sealed, and a message body is encrypted (see handover.store).
@@ -8,12 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -36,6 +42,8 @@ class Conversation(Base):
     """One conversation; its random id is also Rasa's sender id, so Rasa never sees a channel id."""
 
     __tablename__ = "conversation"
+    # The queue is read most urgent first, then longest waiting.
+    __table_args__ = (Index("ix_conversation_queue", "state", "tier", "queued_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
@@ -54,6 +62,11 @@ class Conversation(Base):
     # assessment alone is kept in clear: it says nothing about who the person is, and statistics need it.
     screening: Mapped[str | None] = mapped_column(Text)
     assessment: Mapped[str | None] = mapped_column(String(32))
+    # The caseworker who holds it while `assigned`; the history of who held it is in `assignment`.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person was told that nobody can answer right now (once per wait).
+    unanswered_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Message(Base):
@@ -66,3 +79,81 @@ class Message(Base):
     sender: Mapped[str] = mapped_column(String(16))  # user|bot|caseworker|system
     body: Mapped[str] = mapped_column(Text)  # encrypted JSON: text, payload, buttons
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Caseworker(Base):
+    """A console account. `alias` is the only thing the person in the chat ever sees of them."""
+
+    __tablename__ = "caseworker"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    alias: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # caseworker|supervisor|admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Refreshed while a console of theirs is connected: presence, and automatic unclaim when it stops.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConsoleSession(Base):
+    """A console login. Only a hash of the token is stored, so a database dump cannot be used to log in."""
+
+    __tablename__ = "console_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Assignment(Base):
+    """Who held a conversation, from when to when, and how it ended (released, resolved, transferred…)."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class Note(Base):
+    """A caseworker's private note on a conversation; never shown to the person. Sealed like messages."""
+
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CannedResponse(Base):
+    """A ready answer in one language; loaded from content/canned_responses.yml, which translators edit."""
+
+    __tablename__ = "canned_response"
+    __table_args__ = (UniqueConstraint("short_code", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    short_code: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Who did what, when: logins, transcript views, claims, releases, account changes. Never message text."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    # Not a foreign key: the record of who read a conversation outlives the conversation's erasure.
+    conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))

@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.pseudonym import Pseudonymizer
 from bot.texts import Button
-from handover.models import Contact, Conversation, Message, utcnow
+from handover.models import Caseworker, Contact, Conversation, Message, Note, as_utc, utcnow
 
 OPEN_STATES = ("bot", "queued", "assigned")
 contact_table = Contact.__table__
 conversation_table = Conversation.__table__
 message_table = Message.__table__
+note_table = Note.__table__
+caseworker_table = Caseworker.__table__
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,42 @@ class Store:
                 select(conversation_table.c.screening).where(conversation_table.c.id == conversation_id))
         return None if sealed is None else json.loads(self._sealer.unseal(sealed))
 
+    async def details(self, conversation_id: str) -> dict[str, Any] | None:
+        """What the console shows about a conversation besides its transcript; None when there is none."""
+        table = conversation_table
+        query = (select(table.c.id, table.c.alias, table.c.state, table.c.tier, table.c.kind, table.c.language,
+                        table.c.channel, table.c.assessment, table.c.created_at, table.c.queued_at,
+                        table.c.assignee_id, caseworker_table.c.alias.label("assignee"))
+                 .outerjoin(caseworker_table, caseworker_table.c.id == table.c.assignee_id)
+                 .where(table.c.id == conversation_id))
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            return None
+        return {"conversation_id": row.id, "alias": row.alias, "state": row.state, "tier": row.tier,
+                "kind": row.kind, "language": row.language, "channel": row.channel, "assessment": row.assessment,
+                "assignee_id": row.assignee_id, "assignee": row.assignee,
+                "created_at": as_utc(row.created_at).isoformat(),
+                "queued_at": as_utc(row.queued_at).isoformat() if row.queued_at else None}
+
+    async def add_note(self, conversation_id: str, caseworker_id: int, text: str) -> dict[str, Any]:
+        now = utcnow()
+        async with self._engine.begin() as connection:
+            note_id = await connection.scalar(insert(note_table).values(
+                conversation_id=conversation_id, caseworker_id=caseworker_id, created_at=now,
+                body=self._sealer.seal(text)).returning(note_table.c.id))
+        return {"id": note_id, "text": text, "created_at": now.isoformat()}
+
+    async def notes(self, conversation_id: str) -> list[dict[str, Any]]:
+        """A conversation's private notes, oldest first, with their authors' names."""
+        query = (select(note_table, caseworker_table.c.name)
+                 .join(caseworker_table, caseworker_table.c.id == note_table.c.caseworker_id)
+                 .where(note_table.c.conversation_id == conversation_id).order_by(note_table.c.id))
+        async with self._engine.connect() as connection:
+            return [{"id": row.id, "author": row.name, "text": self._sealer.unseal(row.body),
+                     "created_at": as_utc(row.created_at).isoformat()}
+                    for row in await connection.execute(query)]
+
     async def erase_contact(self, address_hash: str) -> list[str]:
         """Delete the person and everything they wrote or were told; returns the erased conversation ids."""
         async with self._engine.begin() as connection:
@@ -180,6 +218,7 @@ class Store:
             ids = list(await connection.scalars(
                 select(conversation_table.c.id).where(conversation_table.c.contact_id == contact_id)))
             await connection.execute(delete(message_table).where(message_table.c.conversation_id.in_(ids)))
+            await connection.execute(delete(note_table).where(note_table.c.conversation_id.in_(ids)))
             await connection.execute(delete(conversation_table).where(conversation_table.c.contact_id == contact_id))
             await connection.execute(delete(contact_table).where(contact_table.c.id == contact_id))
             return ids

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.app import GATEWAY
+from bot.app import ENGINE, GATEWAY
+from bot.config import CONTENT_DIR, load_languages
+from bot.texts import Texts
+from handover.accounts import Accounts
 from handover.store import Outgoing
 from tests.conftest import AppClient, start_app
 from tests.fakes.bot_api import FakeBotApi
@@ -19,6 +23,8 @@ pytestmark = pytest.mark.rasa
 
 TOKEN = "123456:TEST-token"
 CHAT = 987654321
+PASSWORD = "correct horse battery"
+TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 
 
 @pytest.fixture
@@ -118,3 +124,64 @@ async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
     [delivered] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, since=seen)
     assert delivered.params["text"] == "Hello, I am Anna from the centre."
     assert polling_app.rows("SELECT sender FROM message ORDER BY id")[-1] == ("caseworker",)
+
+
+async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_bot(
+        polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    """Typed words for "a person" (Romanian, not a training example) → queued by the real Rasa; the claim
+    pauses Rasa, the person hears the alias and the answer on Telegram; the release resumes Rasa."""
+    await Accounts(polling_app.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    chat = CHAT + 5
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(chat, "buna, as vrea sa vorbesc cu un om adevarat", language_code="ro"))
+    await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=3)
+    [(conversation_id, state)] = polling_app.rows("SELECT id, state FROM conversation")
+    assert state == "queued"
+    token = await console_login(polling_app, "anna")
+    seen = len(bot_api.calls)
+    await console(polling_app, token, f"/conversations/{conversation_id}/claim")
+    [joined] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
+    assert joined.params["text"] == TEXTS.text("queue.joined", "ro", {"alias": "Anna"})
+
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(chat, "sunt aici", language_code="ro"))
+    transcript = await wait_for_transcript(polling_app, token, conversation_id, "sunt aici")
+    assert transcript[-1]["sender"] == "user"
+    await console(polling_app, token, f"/conversations/{conversation_id}/messages", {"text": "Buna, sunt Anna."},
+                  expect=201)
+    [answer] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)  # the bot said nothing meanwhile
+    assert answer.params["text"] == "Buna, sunt Anna."
+
+    seen = len(bot_api.calls)
+    await console(polling_app, token, f"/conversations/{conversation_id}/release")
+    [released] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
+    assert released.params["text"] == TEXTS.text("queue.released", "ro")
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(chat, "/start", language_code="ro"))
+    [greeting] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
+    assert greeting.params["text"] == TEXTS.text("greet", "ro")  # Rasa resumed: the bot answers again
+
+
+async def console_login(client: AppClient, name: str) -> str:
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": name, "password": PASSWORD}) as response:
+        assert response.status == 200
+        return (await response.json())["token"]
+
+
+async def console(client: AppClient, token: str, path: str, body: dict | None = None, expect: int = 200) -> dict:
+    async with client.http.post(client.url(f"/api/console{path}"), json=body,
+                                headers={"Authorization": f"Bearer {token}"}) as response:
+        assert response.status == expect, await response.text()
+        return await response.json()
+
+
+async def wait_for_transcript(client: AppClient, token: str, conversation_id: str, last_text: str) -> list[dict]:
+    for _ in range(100):
+        async with client.http.get(client.url(f"/api/console/conversations/{conversation_id}/messages"),
+                                   headers={"Authorization": f"Bearer {token}"}) as response:
+            messages = (await response.json())["messages"]
+        if messages and messages[-1]["text"] == last_text:
+            return messages
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{last_text!r} did not reach the console")

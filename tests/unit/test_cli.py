@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.config import ROOT
+from handover.accounts import Accounts
+from handover.db import create_engine
 
 HAVN = [sys.executable, "-m", "bot.cli"]
 
@@ -43,3 +46,32 @@ def test_screen_refuses_an_unknown_indicator_with_one_line(tmp_path: Path) -> No
     result = run("screen", str(answers))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "CD-99" in result.stderr
+
+
+def test_caseworker_add_reads_the_password_from_stdin_and_the_account_can_log_in(tmp_path: Path) -> None:
+    result = run("caseworker", "add", "anna", "--role", "supervisor", "--alias", "Anna",
+                 stdin="a long enough password\n", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "added supervisor 'anna' (shown to people as 'Anna')"
+    account = asyncio.run(login(tmp_path / "havn.db", "anna", "a long enough password"))
+    assert account is not None and account.role == "supervisor"
+    again = run("caseworker", "add", "anna", stdin="a long enough password\n", tmp=tmp_path)
+    assert again.returncode == 2
+    assert again.stderr.strip() == "havn caseworker add: a caseworker called 'anna' exists already"
+
+
+def test_caseworker_add_refuses_a_short_password_and_an_unknown_role(tmp_path: Path) -> None:
+    short = run("caseworker", "add", "ben", stdin="short\n", tmp=tmp_path)
+    assert short.returncode == 2
+    assert short.stderr.strip() == "havn caseworker add: the password must have at least 12 characters"
+    role = run("caseworker", "add", "ben", "--role", "boss", stdin="a long enough password\n", tmp=tmp_path)
+    assert role.returncode == 2 and "invalid choice: 'boss'" in role.stderr
+
+
+async def login(database: Path, name: str, password: str):  # type: ignore[no-untyped-def]
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        result = await Accounts(engine).login(name, password)
+    finally:
+        await engine.dispose()
+    return result[0] if result else None

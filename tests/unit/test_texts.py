@@ -10,7 +10,8 @@ import yaml
 
 from actions.questionnaire import CUES, Questionnaire
 from bot.config import CONTENT_DIR, load_languages
-from bot.texts import Texts
+from bot.texts import RUNTIME_VARIABLES, Texts
+from handover.canned import canned_problems
 
 
 def catalogue(content_dir: Path = CONTENT_DIR) -> Texts:
@@ -24,9 +25,11 @@ def test_the_shipped_content_has_no_problems() -> None:
 
 def test_every_text_renders_in_every_language() -> None:
     texts = catalogue()
+    runtime = {name: "7" for name in RUNTIME_VARIABLES}  # what the app fills in when it sends a queue notice
     for language in texts.languages:
         for key in texts.by_language[texts.default_language]:
-            assert texts.text(key, language).strip(), (language, key)
+            rendered = texts.text(key, language, runtime)
+            assert rendered.strip() and "{" not in rendered, (language, key)
 
 
 def test_safety_line_carries_112_and_the_hotline_in_every_language() -> None:
@@ -71,6 +74,11 @@ def test_an_unknown_placeholder_is_found(content_copy: Path) -> None:
     assert "en: text 'greet' uses unknown placeholders ['hotlin']" in catalogue(content_copy).problems()
 
 
+def test_a_translation_that_drops_a_placeholder_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "da.yml", lambda data: data.update({"queue.place": "Du er i køen."}))
+    assert "da: text 'queue.place' has other placeholders than in en" in catalogue(content_copy).problems()
+
+
 def test_a_menu_title_without_text_is_found(content_copy: Path) -> None:
     edit(content_copy / "menus.yml", lambda data: data["main"].append({"title": "menu.nothing", "payload": "/x"}))
     assert "menu 'main': title 'menu.nothing' has no text" in catalogue(content_copy).problems()
@@ -101,3 +109,12 @@ def test_every_answer_is_short_and_ends_with_a_next_step_button() -> None:
         assert responses[key].get("menu"), f"{key} has no next-step buttons"
         for language in texts.languages:
             assert len(texts.text(key, language)) <= 600, (language, key)
+
+
+def test_canned_responses_exist_in_every_language_with_the_same_placeholders() -> None:
+    assert canned_problems(CONTENT_DIR, catalogue()) == []
+
+
+def test_a_missing_canned_response_is_found(content_copy: Path) -> None:
+    edit(content_copy / "canned" / "th.yml", lambda data: data.pop("safe_now"))
+    assert "canned/th: short code 'safe_now' is missing" in canned_problems(content_copy, catalogue(content_copy))

@@ -162,11 +162,14 @@ async def test_messages_after_returns_everything_to_the_user(client: AppClient) 
 
 async def test_nothing_in_clear_in_the_database(client: AppClient, settings: Settings) -> None:
     session = await client.new_session()
-    await client.say(session, "my boss took my passport")
-    dump = "\n".join(sqlite3.connect(settings.var_dir / "havn.db").iterdump())
+    reply = (await client.say(session, "my boss took my passport"))["messages"][0]["text"]
+    # Every row but the canned responses: those are public content, copied from content/canned/ at start.
+    dump = "\n".join(line for line in sqlite3.connect(settings.var_dir / "havn.db").iterdump()
+                     if not line.startswith('INSERT INTO "canned_response"'))
     assert session not in dump and session.split(".")[0] not in dump
     assert "passport" not in dump
     assert "Hello" not in dump
+    assert reply.splitlines()[0] not in dump
 
 
 async def test_delete_erases_the_conversation_here_and_in_rasa(client: AppClient, rasa: FakeRasa,
@@ -233,8 +236,8 @@ async def test_healthz_reports_each_part(client: AppClient) -> None:
 
 
 async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: Path, rasa: FakeRasa) -> None:
-    """The recipe of docs/languages.md: a texts file and one line in content/languages.yml (NLU files are
-    Rasa's part, measured by `make nlu-report`)."""
+    """The recipe of docs/languages.md: a texts file, a canned responses file and one line in
+    content/languages.yml (NLU files are Rasa's part, measured by `make nlu-report`)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
     english = yaml.safe_load((content / "texts" / "en.yml").read_text(encoding="utf-8"))
@@ -242,6 +245,10 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
     polish["_meta"] = {"name": "Polski", "status": "machine-drafted"}
     polish["language_set"] = "OK. Będę pisać po polsku."
     (content / "texts" / "pl.yml").write_text(yaml.safe_dump(polish, allow_unicode=True), encoding="utf-8")
+    canned = yaml.safe_load((content / "canned" / "en.yml").read_text(encoding="utf-8"))
+    canned = {key: f"[pl] {value}" for key, value in canned.items() if key != "_meta"}
+    canned["_meta"] = {"status": "machine-drafted"}
+    (content / "canned" / "pl.yml").write_text(yaml.safe_dump(canned, allow_unicode=True), encoding="utf-8")
     languages = yaml.safe_load((content / "languages.yml").read_text(encoding="utf-8"))
     languages["languages"].append("pl")
     (content / "languages.yml").write_text(yaml.safe_dump(languages), encoding="utf-8")

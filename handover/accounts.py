@@ -1,0 +1,145 @@
+"""Caseworker accounts, console logins and presence.
+
+Passwords are hashed with argon2id; a login gives a random token of which only a SHA-256 hash is stored.
+Presence is `caseworker.last_seen_at`, refreshed while a console is connected, so that every app instance
+sees who is online and a claim whose holder went away can be given back to the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handover.models import Caseworker, ConsoleSession, as_utc, utcnow
+
+ROLES = ("caseworker", "supervisor", "admin")
+SESSION_LIFETIME = timedelta(hours=12)  # one working day; then log in again
+ONLINE_WINDOW = timedelta(seconds=90)  # a console refreshes presence every 30 s
+# Verified against when the name is unknown, so that a wrong name costs as long as a wrong password.
+_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+caseworker_table = Caseworker.__table__
+session_table = ConsoleSession.__table__
+
+
+class AccountError(ValueError):
+    """A name taken, an unknown role, an empty password: the reason is safe to show."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    alias: str
+    role: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "alias": self.alias, "role": self.role}
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Supervisors and admins see every conversation and the audit log."""
+        return self.role in ("supervisor", "admin")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, name: str, password: str, role: str, alias: str | None = None) -> Account:
+        name = name.strip()
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        if not name or len(name) > 64:
+            raise AccountError("the name must have 1 to 64 characters")
+        if len(password) < 12:
+            raise AccountError("the password must have at least 12 characters")
+        password_hash = await asyncio.to_thread(_HASHER.hash, password)
+        alias = (alias or name).strip()[:64]
+        try:
+            async with self._engine.begin() as connection:
+                account_id = await connection.scalar(insert(caseworker_table).values(
+                    name=name, alias=alias, password_hash=password_hash, role=role, active=True,
+                    created_at=utcnow(),
+                ).returning(caseworker_table.c.id))
+        except IntegrityError as error:
+            raise AccountError(f"a caseworker called {name!r} exists already") from error
+        return Account(account_id, name, alias, role)
+
+    async def all(self) -> list[tuple[Account, bool]]:
+        """Every active account with whether it is online now."""
+        cutoff = utcnow() - ONLINE_WINDOW
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(select(caseworker_table).where(caseworker_table.c.active)
+                                            .order_by(caseworker_table.c.name))
+            return [(self._account(row), row.last_seen_at is not None and as_utc(row.last_seen_at) >= cutoff)
+                    for row in rows]
+
+    async def get(self, account_id: int) -> Account | None:
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(caseworker_table).where(
+                caseworker_table.c.id == account_id, caseworker_table.c.active))).first()
+        return None if row is None else self._account(row)
+
+    async def login(self, name: str, password: str) -> tuple[Account, str] | None:
+        """A new session token for the right name and password; None otherwise (same cost either way)."""
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(caseworker_table).where(
+                caseworker_table.c.name == name.strip(), caseworker_table.c.active))).first()
+        try:
+            await asyncio.to_thread(_HASHER.verify, row.password_hash if row else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        async with self._engine.begin() as connection:
+            await connection.execute(insert(session_table).values(
+                token_hash=token_hash(token), caseworker_id=row.id, created_at=now,
+                expires_at=now + SESSION_LIFETIME))
+            await connection.execute(delete(session_table).where(session_table.c.expires_at < now))
+        return self._account(row), token
+
+    async def session(self, token: str) -> Account | None:
+        """The account a token belongs to, while the session lasts and the account is active."""
+        query = (select(caseworker_table)
+                 .join(session_table, session_table.c.caseworker_id == caseworker_table.c.id)
+                 .where(session_table.c.token_hash == token_hash(token), session_table.c.expires_at > utcnow(),
+                        caseworker_table.c.active))
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else self._account(row)
+
+    async def logout(self, token: str) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(delete(session_table).where(session_table.c.token_hash == token_hash(token)))
+
+    async def seen(self, account_id: int) -> None:
+        """A console of this caseworker is connected now."""
+        async with self._engine.begin() as connection:
+            await connection.execute(update(caseworker_table).where(caseworker_table.c.id == account_id)
+                                     .values(last_seen_at=utcnow()))
+
+    async def online_count(self) -> int:
+        async with self._engine.connect() as connection:
+            return await connection.scalar(select(func.count()).select_from(caseworker_table).where(
+                caseworker_table.c.active, caseworker_table.c.last_seen_at >= utcnow() - ONLINE_WINDOW))
+
+    @staticmethod
+    def _account(row: object) -> Account:
+        return Account(row.id, row.name, row.alias, row.role)  # type: ignore[attr-defined]
+

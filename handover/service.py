@@ -1,0 +1,137 @@
+"""What caseworkers do to a conversation, and what follows from it: claim, reply, release, resolve, transfer.
+
+Each action changes the queue atomically first; only the winner then pauses or resumes Rasa, tells the person
+in their language, writes the audit log and tells the consoles. A periodic sweep gives abandoned claims back
+to the queue and tells people who waited too long that nobody can answer right now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from bot.gateway import Gateway
+from bot.rasa_client import RasaUnavailable
+from bot.texts import Reply
+from handover.accounts import Account
+from handover.audit import Audit
+from handover.hub import Hub
+from handover.queue import ClaimResult, Queue
+from handover.store import Outgoing, StoredMessage
+from handover.waiting import WaitingRoom
+
+log = logging.getLogger(__name__)
+
+
+class NotHolder(Exception):
+    """The caseworker does not hold this conversation (any more)."""
+
+
+class Handover:
+    def __init__(self, gateway: Gateway, queue: Queue, waiting: WaitingRoom, audit: Audit, hub: Hub,
+                 abandon_after: timedelta, unanswered_after: timedelta) -> None:
+        self._gateway = gateway
+        self.store = gateway.store
+        self._texts = gateway.texts
+        self._rasa = gateway.rasa
+        self.queue = queue
+        self._waiting = waiting
+        self.audit = audit
+        self.hub = hub
+        self._abandon_after = abandon_after
+        self._unanswered_after = unanswered_after
+
+    async def claim(self, account: Account, conversation_id: str) -> ClaimResult:
+        result = await self.queue.claim(conversation_id, account.id)
+        if result is ClaimResult.CLAIMED:
+            await self._joined(account, conversation_id)
+        return result
+
+    async def claim_next(self, account: Account) -> str | None:
+        conversation_id = await self.queue.claim_next(account.id)
+        if conversation_id is not None:
+            await self._joined(account, conversation_id)
+        return conversation_id
+
+    async def reply(self, account: Account, conversation_id: str, text: str) -> StoredMessage:
+        if await self.queue.holder(conversation_id) != account.id:
+            raise NotHolder
+        [stored] = await self._gateway.send_to_person(conversation_id, "caseworker", [Outgoing(text)])
+        await self.hub.publish({"type": "message", "conversation_id": conversation_id})
+        return stored
+
+    async def release(self, account: Account, conversation_id: str) -> None:
+        """Back to the bot: Rasa takes over again and the person is told so."""
+        await self._end(account, conversation_id, "bot", "released", "queue.released")
+
+    async def resolve(self, account: Account, conversation_id: str) -> None:
+        """Closed: the person is told; their next message opens a new conversation."""
+        await self._end(account, conversation_id, "resolved", "resolved", "queue.resolved")
+
+    async def transfer(self, account: Account, conversation_id: str, to: Account) -> None:
+        """To another caseworker; a supervisor may move a conversation that someone else holds."""
+        if not await self.queue.transfer(conversation_id, None if account.is_supervisor else account.id, to.id):
+            raise NotHolder
+        await self.audit.record(account.id, "transfer", conversation_id, f"to {to.name}")
+        await self.hub.publish({"type": "conversation", "conversation_id": conversation_id})
+
+    async def sweep(self) -> None:
+        """Give back claims whose holder's console is gone; tell people who waited too long."""
+        for held in await self.queue.abandoned(self._abandon_after):
+            if await self.queue.end(held.conversation_id, held.caseworker_id, "queued", "abandoned"):
+                await self.audit.record(held.caseworker_id, "auto_unclaim", held.conversation_id)
+                await self._tell(held.conversation_id, "queue.back_in_queue")
+                await self.hub.publish({"type": "queue", "conversation_id": held.conversation_id})
+        for conversation_id in await self.queue.overdue(self._unanswered_after):
+            if await self.queue.mark_told_unanswered(conversation_id):
+                language = await self._language(conversation_id)
+                await self._send(conversation_id, self._waiting.nobody(language))
+
+    async def run_sweeps(self, every: float) -> None:
+        """The sweep, forever (a task the app starts); a failed round is logged and the next one runs."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.sweep()
+            except Exception:  # one bad round must not stop the ones after it
+                log.exception("queue sweep failed")
+
+    async def _joined(self, account: Account, conversation_id: str) -> None:
+        async with self._rasa_quietly("pause"):
+            await self._rasa.pause(conversation_id)
+        await self.audit.record(account.id, "claim", conversation_id)
+        await self._tell(conversation_id, "queue.joined", {"alias": account.alias})
+        await self.hub.publish({"type": "queue", "conversation_id": conversation_id})
+
+    async def _end(self, account: Account, conversation_id: str, state: str, reason: str, text: str) -> None:
+        if not await self.queue.end(conversation_id, None if account.is_supervisor else account.id, state, reason):
+            raise NotHolder
+        async with self._rasa_quietly("resume"):
+            await self._rasa.resume(conversation_id)
+        await self.audit.record(account.id, reason, conversation_id)
+        await self._tell(conversation_id, text)
+        await self.hub.publish({"type": "queue", "conversation_id": conversation_id})
+
+    async def _tell(self, conversation_id: str, key: str, variables: dict[str, str] | None = None) -> None:
+        language = await self._language(conversation_id)
+        await self._send(conversation_id, self._texts.reply(key, language, variables=variables))
+
+    async def _send(self, conversation_id: str, reply: Reply) -> None:
+        await self._gateway.send_to_person(conversation_id, "system", [Outgoing(reply.text, reply.buttons)])
+        await self.hub.publish({"type": "message", "conversation_id": conversation_id})
+
+    async def _language(self, conversation_id: str) -> str:
+        details = await self.store.details(conversation_id)
+        return details["language"] if details else self._texts.default_language
+
+    @asynccontextmanager
+    async def _rasa_quietly(self, what: str) -> AsyncIterator[None]:
+        """The app routes by the conversation's state, so the person is safe even when Rasa missed the
+        pause; Rasa being down must not stop a caseworker from taking over."""
+        try:
+            yield
+        except RasaUnavailable as error:
+            log.warning("could not %s Rasa for a conversation (%s)", what, error)

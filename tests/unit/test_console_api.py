@@ -1,0 +1,396 @@
+"""The handover to a caseworker through the console API, on SQLite and on PostgreSQL, with a fake Rasa.
+
+A person asks for a person in the web chat; caseworkers log in, see the queue, claim, answer, release,
+resolve and transfer; the person is told each step in their language; roles are enforced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+from sqlalchemy import text, update
+
+from bot.app import ENGINE, GATEWAY, SETTINGS
+from handover.accounts import Accounts
+from handover.console import HANDOVER
+from handover.models import Caseworker, Conversation, utcnow
+from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.databases import database_url
+from tests.fakes.rasa import FakeRasa
+
+PASSWORD = "correct horse battery"
+HANDOVER_REPLY = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2", "kind": "help"}}}]
+DANGER_REPLY = [{"custom": {"text": "danger"}}, {"custom": {"handover": {"tier": "P1", "kind": "help"}}}]
+GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
+SCREENING = {"assessment": "trafficking_indicated", "tier": "P2", "dimensions": {"CD": True},
+             "indicators": [{"id": "CD-01", "dimension": "CD", "weight": "S"}], "age_band": "adult",
+             "answers": {"CD-01": "yes", "EX-01": "no"}, "evidence": {"CD-01": "boss keeps my passport"}}
+
+
+class Console:
+    """One caseworker's API client (Bearer token)."""
+
+    def __init__(self, client: AppClient, token: str, account: dict[str, Any]) -> None:
+        self.client = client
+        self.token = token
+        self.account = account
+
+    async def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+        async with self.client.http.request(method, self.client.url(f"/api/console{path}"), json=body,
+                                            headers={"Authorization": f"Bearer {self.token}"}) as response:
+            assert response.status == expect, await response.text()
+            return await response.json()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
+    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        settings = make_settings(tmp_path, HAVN_DATABASE_URL=url, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                                 HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+                                 HAVN_QUEUE_SWEEP_SECONDS="3600")
+        async for app_client in start_app(settings):
+            yield app_client
+
+
+@pytest.fixture
+async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    fake.replies = {"I need a person": HANDOVER_REPLY, "he is coming": DANGER_REPLY, "hello": GREETING,
+                    "jeg har brug for et menneske": HANDOVER_REPLY}
+    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
+    yield fake
+    await fake.stop()
+
+
+async def add_caseworker(client: AppClient, name: str, role: str = "caseworker") -> None:
+    await Accounts(client.app[ENGINE]).add(name, PASSWORD, role, alias=name.title())
+
+
+async def login(client: AppClient, name: str, role: str = "caseworker") -> Console:
+    await add_caseworker(client, name, role)
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": name, "password": PASSWORD}) as response:
+        assert response.status == 200
+        body = await response.json()
+    return Console(client, body["token"], body["caseworker"])
+
+
+async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSocketResponse:
+    """Presence as a console gives it: a WebSocket that stays open (closed with the test's HTTP session)."""
+    return await client.http.ws_connect(client.url("/api/console/ws"),
+                                        headers={"Authorization": f"Bearer {console.token}"})
+
+
+async def ask_for_person(client: AppClient, text: str = "I need a person") -> tuple[str, list[dict[str, Any]]]:
+    session = await client.new_session()
+    return session, (await client.say(session, text))["messages"]
+
+
+async def conversation_of(client: AppClient, session: str) -> str:
+    """The newest conversation of a web chat session, as the database has it."""
+    address_hash = client.app[GATEWAY].pseudonymizer.address_hash("webchat", session)
+    async with client.app[ENGINE].connect() as connection:
+        return await connection.scalar(text(
+            "SELECT conversation.id FROM conversation JOIN contact ON contact.id = conversation.contact_id "
+            "WHERE contact.address_hash = :h ORDER BY conversation.created_at DESC LIMIT 1"), {"h": address_hash})
+
+
+async def messages_to_person(client: AppClient, session: str, after: int = 0) -> list[dict[str, Any]]:
+    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
+        return (await response.json())["messages"]
+
+
+async def test_login_wrong_password_is_refused_and_audited(client: AppClient) -> None:
+    await add_caseworker(client, "anna")
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": "anna", "password": "wrong password!"}) as response:
+        assert response.status == 401
+        assert (await response.json())["error"] == "Wrong name or password."
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": "nobody", "password": PASSWORD}) as response:
+        assert response.status == 401
+    supervisor = await login(client, "sofie", "supervisor")
+    actions = [event["action"] for event in (await supervisor.call("GET", "/audit"))["items"]]
+    assert actions[:3] == ["login", "login_failed", "login_failed"]
+
+
+async def test_logout_ends_the_session(client: AppClient) -> None:
+    console = await login(client, "anna")
+    assert (await console.call("GET", "/me"))["name"] == "anna"
+    await console.call("POST", "/logout")
+    await console.call("GET", "/me", expect=401)
+
+
+async def test_nobody_online_the_person_is_told_honestly_with_112_and_a_choice(
+        client: AppClient, rasa: FakeRasa) -> None:
+    session, replies = await ask_for_person(client)
+    assert [reply["text"].splitlines()[0] for reply in replies] == [
+        "I have asked a person from the centre to join this chat. Please stay here.",
+        "Nobody from the centre can answer in this chat right now. Your request stays in the queue."]
+    assert "112" in replies[1]["text"] and "+45 70 20 25 50" in replies[1]["text"]
+    assert [button["payload"] for button in replies[1]["buttons"]] == ["queue_wait", "queue_message"]
+    waiting = (await client.say(session, payload="queue_message"))["messages"]
+    assert waiting[0]["text"].startswith("Write your message here.")
+    console = await login(client, "anna")
+    assert [item["tier"] for item in (await console.call("GET", "/queue"))["items"]] == ["P2"]  # still waiting
+
+
+async def test_with_a_caseworker_online_the_person_learns_their_place_in_their_language(
+        client: AppClient, rasa: FakeRasa) -> None:
+    console = await login(client, "anna")
+    await go_online(client, console)
+    await ask_for_person(client)
+    _, replies = await ask_for_person(client, "jeg har brug for et menneske")
+    assert replies[-1]["text"].startswith("Du er nummer 2 i køen.")
+    # A claim now gives the estimate: later requests hear a rough wait from recent claim times.
+    assert (await console.call("POST", "/queue/next"))["conversation_id"]
+    _, replies = await ask_for_person(client)
+    assert replies[-1]["text"].startswith("You are number 2 in the queue. Lately, people waited about 1 minutes.")
+
+
+async def test_queue_is_most_urgent_first_then_longest_waiting(client: AppClient, rasa: FakeRasa) -> None:
+    rasa.replies["p3"] = [{"custom": {"handover": {"tier": "P3"}}}]
+    for message in ("p3", "I need a person", "he is coming", "I need a person"):
+        await ask_for_person(client, message)
+    console = await login(client, "anna")
+    items = (await console.call("GET", "/queue"))["items"]
+    assert [item["tier"] for item in items] == ["P1", "P2", "P2", "P3"]
+    assert items[1]["waiting_seconds"] >= items[2]["waiting_seconds"]
+    assert {item["kind"] for item in items} == {"help"} and {item["channel"] for item in items} == {"webchat"}
+    assert all(item["alias"].startswith("Visitor ") for item in items)
+
+
+async def test_claim_pauses_the_bot_and_only_one_caseworker_wins(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna, ben = await login(client, "anna"), await login(client, "ben")
+    results = await asyncio.gather(
+        anna.client.http.post(client.url(f"/api/console/conversations/{conversation_id}/claim"),
+                              headers={"Authorization": f"Bearer {anna.token}"}),
+        ben.client.http.post(client.url(f"/api/console/conversations/{conversation_id}/claim"),
+                             headers={"Authorization": f"Bearer {ben.token}"}))
+    assert sorted(response.status for response in results) == [200, 409]
+    for response in results:
+        response.release()
+    assert rasa.events == [(conversation_id, "pause")]
+    joined = (await messages_to_person(client, session))[-1]
+    assert joined["sender"] == "system"
+    assert joined["text"] in ("Anna from the centre has joined the chat. You can write now.",
+                              "Ben from the centre has joined the chat. You can write now.")  # the alias only
+
+
+async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    sent_to_rasa = len(rasa.received)
+    assert (await client.say(session, "are you there?"))["messages"] == []
+    assert len(rasa.received) == sent_to_rasa  # the bot does not talk over the caseworker
+    transcript = (await anna.call("GET", f"/conversations/{conversation_id}"))["messages"]
+    assert transcript[-1] == {**transcript[-1], "sender": "user", "text": "are you there?"}
+    reply = await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Yes, I am here."},
+                            expect=201)
+    assert (await messages_to_person(client, session))[-1]["text"] == "Yes, I am here."
+    later = (await anna.call("GET", f"/conversations/{conversation_id}/messages?after={reply['message']['id']}"))
+    assert later["messages"] == [] and later["state"] == "assigned"
+
+
+async def test_release_gives_the_person_back_to_the_bot(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/release")
+    assert rasa.events == [(conversation_id, "pause"), (conversation_id, "resume")]
+    assert (await messages_to_person(client, session))[-1]["text"].startswith(
+        "The person from the centre has left the chat. I can help you again.")
+    assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hello.")
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "too late"}, expect=409)
+
+
+async def test_resolve_closes_and_the_next_message_opens_a_new_conversation(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/resolve")
+    assert (await messages_to_person(client, session))[-1]["text"].startswith(
+        "The person from the centre has closed this conversation.")
+    await client.say(session, "hello")
+    assert rasa.received[-1]["sender"] != conversation_id
+    assert await conversation_of(client, session) != conversation_id
+    await anna.call("POST", f"/conversations/{conversation_id}/claim", expect=409)
+
+
+async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna, ben = await login(client, "anna"), await login(client, "ben")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await ben.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": anna.account["id"]},
+                   expect=409)  # ben does not hold it
+    await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=409)
+    await ben.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=201)
+    await anna.call("GET", f"/conversations/{conversation_id}", expect=403)  # held by someone else now
+    assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
+
+
+async def test_roles_caseworkers_cannot_manage_accounts_or_read_the_audit_log(client: AppClient) -> None:
+    anna = await login(client, "anna")
+    await anna.call("POST", "/caseworkers", {"name": "eve", "password": PASSWORD, "role": "admin"}, expect=403)
+    await anna.call("GET", "/audit", expect=403)
+    supervisor = await login(client, "sofie", "supervisor")
+    await supervisor.call("POST", "/caseworkers", {"name": "eve", "password": PASSWORD, "role": "admin"}, expect=403)
+    assert (await supervisor.call("GET", "/audit"))["items"]
+    admin = await login(client, "adam", "admin")
+    created = await admin.call("POST", "/caseworkers", {"name": "carl", "password": PASSWORD, "role": "caseworker"},
+                               expect=201)
+    assert created == {**created, "name": "carl", "role": "caseworker"}
+    assert (await admin.call("POST", "/caseworkers", {"name": "carl", "password": PASSWORD, "role": "caseworker"},
+                             expect=400))["error"] == "a caseworker called 'carl' exists already"
+    await admin.call("POST", "/caseworkers", {"name": "dan", "password": "short", "role": "caseworker"}, expect=400)
+
+
+async def test_a_supervisor_opens_any_conversation_a_caseworker_only_waiting_or_own(
+        client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")  # the bot holds it: nobody asked for a person
+    conversation_id = await conversation_of(client, session)
+    anna, sofie = await login(client, "anna"), await login(client, "sofie", "supervisor")
+    await anna.call("GET", f"/conversations/{conversation_id}", expect=403)
+    assert (await sofie.call("GET", f"/conversations/{conversation_id}"))["state"] == "bot"
+    await anna.call("GET", "/conversations/does-not-exist", expect=404)
+    audit = (await sofie.call("GET", "/audit"))["items"]
+    assert audit[0] == {**audit[0], "action": "view", "caseworker": "sofie", "conversation_id": conversation_id}
+
+
+async def test_the_cookie_needs_the_console_header_for_changes(client: AppClient, rasa: FakeRasa) -> None:
+    await add_caseworker(client, "anna")
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    # A browser: it keeps the HttpOnly cookie that login sets (unsafe=True: the app is on an IP address).
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.post(client.url("/api/console/login"),
+                                json={"username": "anna", "password": PASSWORD}) as response:
+            assert response.status == 200
+            assert response.cookies["havn_console"]["httponly"] and response.cookies["havn_console"]["samesite"]
+        async with browser.get(client.url("/api/console/me")) as response:
+            assert response.status == 200
+        claim = client.url(f"/api/console/conversations/{conversation_id}/claim")
+        async with browser.post(claim) as response:
+            assert response.status == 403  # what a page on another site could send
+        async with browser.post(claim, headers={"X-Havn-Console": "1"}) as response:
+            assert response.status == 200
+
+
+async def test_screening_result_and_summary_reach_the_console(client: AppClient, rasa: FakeRasa) -> None:
+    rasa.replies["my boss keeps my passport"] = [{"custom": {"screening": SCREENING}}, *HANDOVER_REPLY]
+    session, _ = await ask_for_person(client, "my boss keeps my passport")
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    assert item["summary"] == "trafficking indicated · CD-01"
+    conversation = await anna.call("GET", f"/conversations/{conversation_id}")
+    assert conversation["screening"]["evidence"] == {"CD-01": "boss keeps my passport"}
+    assert conversation["assessment"] == "trafficking_indicated"
+
+
+async def test_notes_are_private_and_sealed(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/notes", {"text": "Speaks Thai, lives at the clinic"},
+                    expect=201)
+    await anna.call("POST", f"/conversations/{conversation_id}/notes", {"text": "  "}, expect=400)
+    notes = (await anna.call("GET", f"/conversations/{conversation_id}"))["notes"]
+    assert [(note["author"], note["text"]) for note in notes] == [("anna", "Speaks Thai, lives at the clinic")]
+    assert all("Thai" not in message["text"] for message in await messages_to_person(client, session))
+    async with client.app[ENGINE].connect() as connection:
+        stored = await connection.scalar(text("SELECT body FROM note"))
+    assert "Thai" not in stored
+
+
+async def test_canned_responses_in_the_persons_language(client: AppClient) -> None:
+    anna = await login(client, "anna")
+    danish = {item["short_code"]: item["text"] for item in (await anna.call("GET", "/canned?language=da"))["items"]}
+    english = {item["short_code"]: item["text"] for item in (await anna.call("GET", "/canned?language=en"))["items"]}
+    assert set(danish) == set(english) and danish["safe_now"] != english["safe_now"]
+    assert "112" in danish["safe_now"] and "{" not in danish["phone"]
+
+
+async def test_abandoned_claims_go_back_to_the_queue_and_the_person_is_told(client: AppClient, rasa: FakeRasa) -> None:
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    handover = client.app[HANDOVER]
+    await handover.sweep()
+    assert (await anna.call("GET", "/queue"))["assigned"]  # within the grace period nothing happens
+    long_ago = utcnow() - timedelta(hours=1)
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(Conversation.__table__).values(claimed_at=long_ago))
+        await connection.execute(update(Caseworker.__table__).values(last_seen_at=long_ago))
+    await handover.sweep()
+    queue = await anna.call("GET", "/queue")
+    assert queue["assigned"] == [] and [item["conversation_id"] for item in queue["items"]] == [conversation_id]
+    assert (await messages_to_person(client, session))[-1]["text"].startswith(
+        "The person from the centre lost the connection. You are back in the queue.")
+
+
+async def test_a_long_wait_is_told_once_with_112_and_the_hotline(client: AppClient, rasa: FakeRasa) -> None:
+    anna = await login(client, "anna")
+    await go_online(client, anna)
+    session, replies = await ask_for_person(client)
+    assert replies[-1]["text"].startswith("You are number 1 in the queue.")
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(Conversation.__table__).values(queued_at=utcnow() - timedelta(hours=1)))
+    await client.app[HANDOVER].sweep()
+    await client.app[HANDOVER].sweep()
+    told = [m for m in await messages_to_person(client, session) if m["text"].startswith("Nobody from the centre")]
+    assert len(told) == 1 and "112" in told[0]["text"]
+
+
+async def test_live_events_reach_a_connected_console(client: AppClient, rasa: FakeRasa) -> None:
+    anna = await login(client, "anna")
+    async with client.http.ws_connect(client.url("/api/console/ws"),
+                                      headers={"Authorization": f"Bearer {anna.token}"}) as socket:
+        await ask_for_person(client, "he is coming")
+        events = [await socket.receive_json(timeout=5) for _ in range(2)]
+    assert {event["type"] for event in events} == {"queue", "message"}
+    [queued] = [event for event in events if event["type"] == "queue"]
+    assert queued["tier"] == "P1" and queued["urgent"] is True
+    assert all("text" not in event for event in events)
+
+
+async def test_bad_requests_get_a_clear_message(client: AppClient, rasa: FakeRasa) -> None:
+    anna = await login(client, "anna")
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    assert "text" in (await anna.call("POST", f"/conversations/{conversation_id}/messages", {"txt": "x"},
+                                      expect=400))["error"]
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "x" * 5000}, expect=413)
+    await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": "ben"}, expect=400)
+    async with client.http.get(client.url("/api/console/queue")) as response:
+        assert response.status == 401
+
+
+async def test_openapi_describes_every_console_route(client: AppClient) -> None:
+    async with client.http.get(client.url("/api/console/openapi.json")) as response:
+        spec = await response.json()
+    documented = {(method.upper(), path) for path, operations in spec["paths"].items() for method in operations}
+    served = {(route.method, route.resource.canonical) for route in client.app.router.routes()
+              if route.resource is not None and route.resource.canonical.startswith("/api/console")
+              and route.method != "HEAD"}
+    assert served == documented
+
