@@ -42,6 +42,14 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed
 
+# The browser tests drive Debian's Chromium with Playwright (no browser download from the internet).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Installing Chromium for the browser tests (Debian package 'chromium')…"
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	|| { echo "Could not install Chromium: install the Debian package 'chromium' and run make test again."; exit 1; }
+
 run: install
 	$(VENV)/bin/havn run
 
@@ -55,7 +63,7 @@ validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate
+test: install lint validate $(CHROMIUM)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 

@@ -1,0 +1,141 @@
+"""A caseworker's day in the real browser (Debian's Chromium through Playwright) against the app and a fake Rasa.
+
+They log in, see the P1 on top, claim it, read what the person wrote (markup shown as text, never run),
+answer, the person receives the answer in the web chat, they release, and the bot answers the person again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from bot.app import ENGINE, SETTINGS
+from handover.accounts import Accounts
+from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.fakes.rasa import FakeRasa
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+# As root, and without these, Chromium keeps calling out to a network this machine does not have.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+PASSWORD = "correct horse battery"
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(1)>"
+GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
+    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_QUEUE_SWEEP_SECONDS="3600")
+    async for app_client in start_app(settings):
+        yield app_client
+
+
+@pytest.fixture
+async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    fake.replies = {
+        "hello": GREETING,
+        "help me he is coming": [{"custom": {"text": "danger"}}, {"custom": {"handover": {"tier": "P1"}}}],
+        "can someone call me later": [{"custom": {"text": "handover_requested"}},
+                                      {"custom": {"handover": {"tier": "P3"}}}],
+    }
+    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package; "
+                    "or run: apt-get install chromium")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        await chromium.close()
+
+
+async def console_page(browser: Browser, client: AppClient) -> tuple[Page, list[str]]:
+    context = await browser.new_context()
+    await context.grant_permissions(["notifications"], origin=client.url("/").rstrip("/"))
+    page = await context.new_page()
+    dialogs: list[str] = []  # an alert() would mean that something a person wrote ran as code
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await page.goto(client.url("/console"))
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("#login-submit")
+    await expect(page.locator("#whoami")).to_contain_text("anna")
+    return page, dialogs
+
+
+async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Browser, client: AppClient,
+                                                                   rasa: FakeRasa) -> None:
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    waiting = await client.new_session()
+    await client.say(waiting, "can someone call me later")  # P3, the first to ask
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")  # P1, later: still on top
+    await client.say(person, f"{SCRIPT} {IMAGE}")
+
+    page, dialogs = await console_page(browser, client)
+    first = page.locator("#queue li.queue-item").first
+    await expect(page.locator("#queue li.queue-item")).to_have_count(2)
+    await expect(first).to_have_attribute("data-tier", "P1")
+    await first.click()
+    await page.click("#claim")
+    conversation = page.locator("#conversation")
+    await expect(conversation).to_have_attribute("data-state", "assigned")
+
+    typed = page.locator("#transcript li.msg.user span.text").last
+    await expect(typed).to_have_text(f"{SCRIPT} {IMAGE}")
+    assert await page.locator("#transcript img").count() == 0
+    assert await page.locator("#transcript script").count() == 0
+
+    await page.fill("#reply-text", "I am Anna from the centre. Are you safe now?")
+    await page.click("#reply-send")
+    await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
+        "I am Anna from the centre. Are you safe now?")
+    async with client.http.get(client.url(f"/api/webchat/sessions/{person}/messages")) as response:
+        received = [message["text"] for message in (await response.json())["messages"]]
+    assert received[-2:] == ["Anna from the centre has joined the chat. You can write now.",
+                             "I am Anna from the centre. Are you safe now?"]
+
+    # What the person writes now reaches the open console at once (WebSocket), not the bot.
+    assert (await client.say(person, "yes I am hiding in the bathroom"))["messages"] == []
+    await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text(
+        "yes I am hiding in the bathroom")
+
+    await page.click("#release")
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    answer = (await client.say(person, "hello"))["messages"]
+    assert answer[0]["text"].startswith("Hello.")  # the bot is back
+    assert dialogs == []
+
+
+async def test_a_new_p1_rings_and_the_keyboard_takes_the_next(browser: Browser, client: AppClient,
+                                                              rasa: FakeRasa) -> None:
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    page, dialogs = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    await expect(page.locator("#queue li.queue-item")).to_have_count(1)  # pushed live, no reload
+    await expect(page.locator("body")).to_have_attribute("data-alerts", "1")
+    await page.keyboard.press("n")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#queue li.queue-item")).to_have_count(0)
+    await page.reload()  # nothing is lost: the open conversation and the claim come back
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#transcript li.msg.user span.text").first).to_have_text("help me he is coming")
+    assert dialogs == []
