@@ -94,6 +94,10 @@ class Accounts:
                 caseworker_table.c.id == account_id, caseworker_table.c.active))).first()
         return None if row is None else self._account(row)
 
+    async def id_of(self, name: str) -> int | None:
+        async with self._engine.connect() as connection:
+            return await connection.scalar(select(caseworker_table.c.id).where(caseworker_table.c.name == name.strip()))
+
     async def login(self, name: str, password: str) -> tuple[Account, str] | None:
         """A new session token for the right name and password; None otherwise (same cost either way)."""
         async with self._engine.connect() as connection:

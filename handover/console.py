@@ -136,10 +136,12 @@ async def login(request: web.Request) -> web.Response:
     name, password = body.get("username"), body.get("password")
     if not isinstance(name, str) or not isinstance(password, str):
         return _error(400, 'Send {"username": "…", "password": "…"}.')
-    result = await request.app[ACCOUNTS].login(name, password)
-    audit = request.app[HANDOVER].audit
+    accounts, audit = request.app[ACCOUNTS], request.app[HANDOVER].audit
+    result = await accounts.login(name, password)
     if result is None:
-        await audit.record(None, "login_failed", detail=name[:64])
+        # The account it was for, if any; never what was typed: a password typed into the name field
+        # must not end up in the audit log.
+        await audit.record(await accounts.id_of(name), "login_failed")
         await asyncio.sleep(FAILED_LOGIN_DELAY)
         return _error(401, "Wrong name or password.")
     account, token = result

@@ -117,8 +117,9 @@ async def test_login_wrong_password_is_refused_and_audited(client: AppClient) ->
                                 json={"username": "nobody", "password": PASSWORD}) as response:
         assert response.status == 401
     supervisor = await login(client, "sofie", "supervisor")
-    actions = [event["action"] for event in (await supervisor.call("GET", "/audit"))["items"]]
-    assert actions[:3] == ["login", "login_failed", "login_failed"]
+    events = [(event["action"], event["caseworker"], event["detail"])
+              for event in (await supervisor.call("GET", "/audit"))["items"]]
+    assert events[:3] == [("login", "sofie", None), ("login_failed", None, None), ("login_failed", "anna", None)]
 
 
 async def test_logout_ends_the_session(client: AppClient) -> None:
