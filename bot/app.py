@@ -30,6 +30,7 @@ from handover.canned import CannedResponses, load_canned
 from handover.db import create_engine, migrate_async
 from handover.hub import Hub
 from handover.queue import Queue
+from handover.retention import Retention
 from handover.service import Handover
 from handover.store import Store
 from handover.waiting import WaitingRoom
@@ -62,11 +63,13 @@ def create_app(settings: Settings) -> web.Application:
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        queue, accounts, hub = Queue(engine), Accounts(engine), Hub()
+        queue, accounts, hub, audit = Queue(engine), Accounts(engine), Hub(), Audit(engine)
+        store = Store(engine, pseudonymizer)
         waiting = WaitingRoom(queue, accounts, texts)
-        gateway = Gateway(Store(engine, pseudonymizer), rasa, texts, detector, pseudonymizer, waiting, hub)
+        retention = Retention(engine, store, rasa, audit, settings.retention_days)
+        gateway = Gateway(store, rasa, texts, detector, pseudonymizer, waiting, hub, retention)
         webchat.setup_gateway(app, gateway)
-        handover = Handover(gateway, queue, waiting, Audit(engine), hub,
+        handover = Handover(gateway, queue, waiting, audit, hub,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),
                             unanswered_after=timedelta(minutes=settings.queue_wait_limit_minutes))
         canned = CannedResponses(engine)
@@ -75,11 +78,13 @@ def create_app(settings: Settings) -> web.Application:
         app[RASA] = rasa
         app[ENGINE] = engine
         telegram = await start_telegram(app, settings, gateway)
-        sweeps = asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds))
+        background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
+                      asyncio.create_task(retention.run_daily())]
         yield
-        sweeps.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeps
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await hub.close()
         if telegram:
             await telegram.stop()

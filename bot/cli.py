@@ -87,34 +87,78 @@ def read_password(prompt: str = "Password (at least 12 characters): ") -> str:
 
 
 def cmd_caseworker_add(args: argparse.Namespace) -> int:
-    import asyncio
-
     from handover.accounts import AccountError, Accounts
     from handover.audit import Audit
-    from handover.db import create_engine, migrate
 
-    settings = Settings.load()
     try:
         password = read_password()
     except ValueError as error:
         print(f"havn caseworker add: {error}", file=sys.stderr)
         return 2
-    migrate(settings.database_url)
 
-    async def add() -> str:
-        engine = create_engine(settings.database_url)
-        try:
-            account = await Accounts(engine).add(args.name, password, args.role, args.alias)
-            await Audit(engine).record(None, "caseworker_add", detail=f"{account.name} ({account.role}) by command")
-            return f"added {account.role} {account.name!r} (shown to people as {account.alias!r})"
-        finally:
-            await engine.dispose()
+    async def add(engine, _store, _settings) -> str:  # type: ignore[no-untyped-def]
+        account = await Accounts(engine).add(args.name, password, args.role, args.alias)
+        await Audit(engine).record(None, "caseworker_add", detail=f"{account.name} ({account.role}) by command")
+        return f"added {account.role} {account.name!r} (shown to people as {account.alias!r})"
 
     try:
-        print(asyncio.run(add()))
+        print(_with_store(add))
     except AccountError as error:
         print(f"havn caseworker add: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _with_store(work):  # type: ignore[no-untyped-def]
+    """Run `work(engine, store, settings)` on the configured database, migrated first."""
+    import asyncio
+
+    from bot.pseudonym import Pseudonymizer
+    from handover.db import create_engine, migrate
+    from handover.store import Store
+
+    settings = Settings.load()
+    migrate(settings.database_url)
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = create_engine(settings.database_url)
+        try:
+            return await work(engine, Store(engine, Pseudonymizer(settings.hash_key, settings.encryption_keys)),
+                              settings)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def cmd_rotate_key(_args: argparse.Namespace) -> int:
+    """Re-encrypt everything sealed with the first key of HAVN_ENCRYPTION_KEYS (docs/data-protection.md)."""
+    async def rotate(_engine, store, _settings) -> int:  # type: ignore[no-untyped-def]
+        return await store.reseal_all()
+
+    print(f"re-encrypted {_with_store(rotate)} values with the first key of HAVN_ENCRYPTION_KEYS; "
+          "the other keys can now be removed")
+    return 0
+
+
+def cmd_purge(_args: argparse.Namespace) -> int:
+    """Delete what is older than HAVN_RETENTION_DAYS now (the app also does it daily)."""
+    async def purge(engine, store, settings):  # type: ignore[no-untyped-def]
+        import aiohttp
+
+        from bot.rasa_client import RasaClient
+        from handover.audit import Audit
+        from handover.retention import Retention
+
+        async with aiohttp.ClientSession() as http:
+            rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
+                              settings.rasa_timeout)
+            return await Retention(engine, store, rasa, Audit(engine), settings.retention_days).purge()
+
+    report = _with_store(purge)
+    print(f"purged {report.conversations} conversations; {report.trackers_pending} Rasa trackers still to empty "
+          "(retried at the next purge)" if report.trackers_pending else
+          f"purged {report.conversations} conversations; every Rasa tracker emptied")
     return 0
 
 
@@ -138,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=("caseworker", "supervisor", "admin"), default="caseworker")
     add.add_argument("--alias", help="the name people in the chat see (default: the login name)")
     add.set_defaults(func=cmd_caseworker_add)
+    commands.add_parser("purge", help="delete what is older than HAVN_RETENTION_DAYS now").set_defaults(
+        func=cmd_purge)
+    commands.add_parser("rotate-key", help="re-encrypt stored data with the first key of HAVN_ENCRYPTION_KEYS"
+                        ).set_defaults(func=cmd_rotate_key)
     return parser
 
 

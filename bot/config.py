@@ -88,6 +88,7 @@ class Settings:
     claim_grace_minutes: float = 5.0
     queue_wait_limit_minutes: float = 10.0
     queue_sweep_seconds: float = 30.0
+    retention_days: float = 30.0
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: dict[str, str] | None = None) -> Settings:
@@ -124,4 +125,5 @@ class Settings:
             claim_grace_minutes=float(env.get("HAVN_CLAIM_GRACE_MINUTES", "5")),
             queue_wait_limit_minutes=float(env.get("HAVN_QUEUE_WAIT_LIMIT_MINUTES", "10")),
             queue_sweep_seconds=float(env.get("HAVN_QUEUE_SWEEP_SECONDS", "30")),
+            retention_days=float(env.get("HAVN_RETENTION_DAYS", "30")),
         )

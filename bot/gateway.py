@@ -21,6 +21,8 @@ from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
 from handover.hub import Hub
+from handover.models import utcnow
+from handover.retention import Retention
 from handover.store import ConversationState, Outgoing, Store, StoredMessage
 from handover.waiting import WaitingRoom
 
@@ -31,6 +33,8 @@ HELP_PAYLOAD = "help"
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_PAYLOADS = {"queue_wait": "queue.keep_waiting", "queue_message": "queue.leave_message"}
 URGENT_TIERS = ("P1", "P2")  # the consoles ring for these
+# Erasure on request (Telegram's /delete): asked, then confirmed or kept; answered without Rasa.
+DELETE_ASK, DELETE_CONFIRMED, DELETE_KEPT = "delete", "delete_yes", "delete_no"
 NO_DETECTION = Detection(None, 0.0)
 Deliver = Callable[[str, list[StoredMessage]], Awaitable[None]]
 # Payloads a client may send: a bare Rasa intent, a choice from one of our menus ("/inform_age:adult",
@@ -56,7 +60,7 @@ class InvalidPayload(ValueError):
 
 class Gateway:
     def __init__(self, store: Store, rasa: RasaClient, texts: Texts, detector: LanguageDetector,
-                 pseudonymizer: Pseudonymizer, waiting: WaitingRoom, hub: Hub) -> None:
+                 pseudonymizer: Pseudonymizer, waiting: WaitingRoom, hub: Hub, retention: Retention) -> None:
         self.store = store
         self.rasa = rasa
         self.texts = texts
@@ -64,6 +68,7 @@ class Gateway:
         self.pseudonymizer = pseudonymizer
         self.waiting = waiting
         self.hub = hub
+        self.retention = retention
         self._choices = {item["payload"] for items in texts.menus.values() for item in items
                          if ":" in item["payload"] and item["payload"].startswith("/")}
         self._deliverers: dict[str, Deliver] = {}
@@ -86,7 +91,7 @@ class Gateway:
     def is_valid_payload(self, payload: str) -> bool:
         chosen = payload.removeprefix(f"{LANGUAGE_PAYLOAD}:")
         return (
-            payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD, *QUEUE_PAYLOADS)
+            payload in (LANGUAGE_PAYLOAD, HELP_PAYLOAD, DELETE_ASK, DELETE_CONFIRMED, DELETE_KEPT, *QUEUE_PAYLOADS)
             or (payload != chosen and chosen in self.texts.languages)
             or INTENT_PAYLOAD.fullmatch(payload) is not None
             or payload in self._choices
@@ -98,6 +103,8 @@ class Gateway:
             raise InvalidPayload("unknown button")
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
         async with self._serialised(address_hash):
+            if inbound.payload == DELETE_CONFIRMED:
+                return await self._erase(address_hash, inbound)
             detection = self.detector.detect(inbound.text) if inbound.text else NO_DETECTION
             conversation = await self.store.receive(
                 inbound.channel, address_hash, inbound.address, self._choose(inbound, detection, current=None),
@@ -105,11 +112,19 @@ class Gateway:
             )
             language = await self._language(conversation, inbound, detection)
             replies = await self._route(conversation, inbound, language)
+            if conversation.new:  # the first answer says what is kept, for how long, who reads it
+                replies.append(self._outgoing(self.texts.reply(
+                    "privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"})))
             stored = await self.store.add_messages(conversation.id, "bot", replies) if replies else []
             await self.hub.publish({"type": "message", "conversation_id": conversation.id})
             return stored
 
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Outgoing]:
+        # Erasure is the person's right whoever holds the conversation.
+        if inbound.payload == DELETE_ASK:
+            return [self._outgoing(self.texts.reply("delete_ask", language, "delete_confirm"))]
+        if inbound.payload == DELETE_KEPT:
+            return [self._outgoing(self.texts.reply("delete_kept", language))]
         if conversation.state == "assigned":
             return []  # the caseworker answers; the bot does not talk over them
         if inbound.payload == LANGUAGE_PAYLOAD:
@@ -168,6 +183,14 @@ class Gateway:
                                 "urgent": tier in URGENT_TIERS})
         notice = await self.waiting.notice(conversation_id, language)
         return [self._outgoing(notice)] if notice else []
+
+    async def _erase(self, address_hash: str, inbound: Inbound) -> list[StoredMessage]:
+        """Everything about this person, now; the confirmation is sent but not stored: nothing of them is left."""
+        language = await self.store.language_of(address_hash) or self._choose(inbound, NO_DETECTION, current=None)
+        if await self.retention.erase_person(address_hash):
+            await self.hub.publish({"type": "queue"})  # gone from the queue and from any console
+        done = self.texts.reply("delete_done", language)
+        return [StoredMessage(0, "system", done.text, done.buttons, None, utcnow())]
 
     async def _language(self, conversation: ConversationState, inbound: Inbound, detection: Detection) -> str:
         """Explicit choice > confident detection > Telegram's language_code > the language used so far."""

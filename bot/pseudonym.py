@@ -33,6 +33,10 @@ class Pseudonymizer:
     def unseal(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
+    def reseal(self, token: str) -> str:
+        """The same plain text, encrypted again with the first (newest) key."""
+        return self._fernet.rotate(token.encode()).decode()
+
     def sign_session(self) -> str:
         nonce = secrets.token_urlsafe(24)
         return f"{nonce}.{self._session_mac(nonce)}"

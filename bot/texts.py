@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGE_PAYLOAD = "lang"  # opens the language list; "lang:da" chooses Danish
 # Placeholders the app fills in when it sends a text (the queue notices); the rest come from facts.yml.
-RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias"})
+RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days"})
 
 
 @dataclass(frozen=True)

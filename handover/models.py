@@ -7,9 +7,9 @@ address, its reply address is sealed, and a message body is encrypted (see hando
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -157,3 +157,28 @@ class AuditEvent(Base):
     # Not a foreign key: the record of who read a conversation outlives the conversation's erasure.
     conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class ConversationStat(Base):
+    """What is left of a conversation after retention: no text, no id, nothing that leads to a person."""
+
+    __tablename__ = "conversation_stat"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date, index=True)  # the day it started
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str | None] = mapped_column(String(2))
+    assessment: Mapped[str | None] = mapped_column(String(32))
+    indicators: Mapped[str | None] = mapped_column(String(400))  # indicator ids answered "yes", comma-separated
+    first_reply_seconds: Mapped[int | None] = mapped_column(Integer)  # from the request to the first human reply
+
+
+class TrackerErasure(Base):
+    """A Rasa tracker still to be emptied: Rasa was down when its conversation was erased; retried later."""
+
+    __tablename__ = "tracker_erasure"
+
+    conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

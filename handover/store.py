@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.pseudonym import Pseudonymizer
 from bot.texts import Button
-from handover.models import Caseworker, Contact, Conversation, Message, Note, as_utc, utcnow
+from handover.models import Assignment, Caseworker, Contact, Conversation, Message, Note, as_utc, utcnow
 
 OPEN_STATES = ("bot", "queued", "assigned")
 contact_table = Contact.__table__
 conversation_table = Conversation.__table__
 message_table = Message.__table__
 note_table = Note.__table__
+assignment_table = Assignment.__table__
 caseworker_table = Caseworker.__table__
 
 
@@ -63,6 +64,7 @@ class ConversationState:
     state: str
     language: str
     language_chosen: bool
+    new: bool = False  # created by this message
 
 
 def new_alias() -> str:
@@ -84,7 +86,7 @@ class Store:
             conversation = await self._open_conversation(connection, address_hash)
             if conversation is None:
                 contact_id = await self._contact_id(connection, channel, address_hash, reply_address)
-                conversation = ConversationState(secrets.token_hex(16), "bot", language, False)
+                conversation = ConversationState(secrets.token_hex(16), "bot", language, False, new=True)
                 now = utcnow()
                 await connection.execute(insert(conversation_table).values(
                     id=conversation.id, contact_id=contact_id, channel=channel, state="bot", kind="help",
@@ -172,6 +174,15 @@ class Store:
                 select(conversation_table.c.screening).where(conversation_table.c.id == conversation_id))
         return None if sealed is None else json.loads(self._sealer.unseal(sealed))
 
+    async def language_of(self, address_hash: str) -> str | None:
+        """The language of the person's latest conversation; None when there is none."""
+        query = (select(conversation_table.c.language)
+                 .join(contact_table, contact_table.c.id == conversation_table.c.contact_id)
+                 .where(contact_table.c.address_hash == address_hash)
+                 .order_by(conversation_table.c.created_at.desc()).limit(1))
+        async with self._engine.connect() as connection:
+            return await connection.scalar(query)
+
     async def details(self, conversation_id: str) -> dict[str, Any] | None:
         """What the console shows about a conversation besides its transcript; None when there is none."""
         table = conversation_table
@@ -208,20 +219,45 @@ class Store:
                      "created_at": as_utc(row.created_at).isoformat()}
                     for row in await connection.execute(query)]
 
+    async def reseal_all(self) -> int:
+        """Re-encrypt every sealed value with the newest key (`havn rotate-key`); returns how many."""
+        sealed = ((contact_table, contact_table.c.reply_address), (message_table, message_table.c.body),
+                  (note_table, note_table.c.body), (conversation_table, conversation_table.c.screening))
+        count = 0
+        for table, column in sealed:
+            key = table.primary_key.columns.values()[0]
+            async with self._engine.begin() as connection:
+                rows = list(await connection.execute(select(key, column).where(column.is_not(None))))
+                for row_key, value in rows:
+                    await connection.execute(update(table).where(key == row_key).values(
+                        {column.name: self._sealer.reseal(value)}))
+                count += len(rows)
+        return count
+
     async def erase_contact(self, address_hash: str) -> list[str]:
         """Delete the person and everything they wrote or were told; returns the erased conversation ids."""
         async with self._engine.begin() as connection:
-            contact_id = await connection.scalar(
-                select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
-            if contact_id is None:
-                return []
             ids = list(await connection.scalars(
-                select(conversation_table.c.id).where(conversation_table.c.contact_id == contact_id)))
-            await connection.execute(delete(message_table).where(message_table.c.conversation_id.in_(ids)))
-            await connection.execute(delete(note_table).where(note_table.c.conversation_id.in_(ids)))
-            await connection.execute(delete(conversation_table).where(conversation_table.c.contact_id == contact_id))
-            await connection.execute(delete(contact_table).where(contact_table.c.id == contact_id))
+                select(conversation_table.c.id)
+                .join(contact_table, contact_table.c.id == conversation_table.c.contact_id)
+                .where(contact_table.c.address_hash == address_hash)))
+            await self._delete_conversations(connection, ids)
+            await connection.execute(delete(contact_table).where(contact_table.c.address_hash == address_hash))
             return ids
+
+    async def erase_conversations(self, ids: list[str]) -> None:
+        """Delete these conversations with their messages and notes, and the people who have no other one
+        (their sealed reply addresses with them)."""
+        async with self._engine.begin() as connection:
+            await self._delete_conversations(connection, ids)
+            await connection.execute(delete(contact_table).where(
+                ~select(conversation_table.c.id).where(conversation_table.c.contact_id == contact_table.c.id).exists()))
+
+    @staticmethod
+    async def _delete_conversations(connection: AsyncConnection, ids: list[str]) -> None:
+        for table in (message_table, note_table, assignment_table):
+            await connection.execute(delete(table).where(table.c.conversation_id.in_(ids)))
+        await connection.execute(delete(conversation_table).where(conversation_table.c.id.in_(ids)))
 
     async def _open_conversation(self, connection: AsyncConnection, address_hash: str) -> ConversationState | None:
         table = conversation_table

@@ -13,7 +13,10 @@ from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 
 from bot.app import SETTINGS, create_app
-from bot.config import Settings
+from bot.config import CONTENT_DIR, Settings, load_languages
+from bot.texts import Texts
+
+TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 
 
 def free_port() -> int:
@@ -33,6 +36,11 @@ def make_settings(var_dir: Path, **overrides: str) -> Settings:
         **overrides,
     }
     return Settings.load(environ=environ)
+
+
+def privacy_notice(language: str, days: str = "30") -> str:
+    """The last message of a conversation's first answer: what is kept, how long, who reads it."""
+    return TEXTS.text("privacy_notice", language, {"retention_days": days})
 
 
 def database_rows(settings: Settings, query: str) -> list[tuple]:

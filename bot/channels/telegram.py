@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.gateway import HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
+from bot.gateway import DELETE_ASK, HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
 from bot.texts import LANGUAGE_PAYLOAD
 from handover.store import StoredMessage
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD}
+COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD, "delete": DELETE_ASK}
 
 
 def keyboard(message: StoredMessage) -> InlineKeyboardMarkup | None:

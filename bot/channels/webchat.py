@@ -8,16 +8,12 @@ never writes.
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import jinja2
 from aiohttp import web
 
 from bot.gateway import MAX_TEXT, Gateway, Inbound, InvalidPayload
-from bot.rasa_client import RasaUnavailable
-
-log = logging.getLogger(__name__)
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -86,14 +82,7 @@ async def get_messages(request: web.Request) -> web.Response:
 @routes.delete("/api/webchat/sessions/{session}")
 async def delete_session(request: web.Request) -> web.Response:
     session = _session(request)
-    gateway = request.app[GATEWAY]
-    erased = await gateway.store.erase_contact(_address_hash(request, session))
-    for conversation_id in erased:
-        try:
-            await gateway.rasa.erase_tracker(conversation_id)
-        except RasaUnavailable:
-            # The app's copy is gone; Rasa's tracker holds no channel id. Logged for the operator to retry.
-            log.error("could not erase a Rasa tracker: Rasa unavailable")
+    await request.app[GATEWAY].retention.erase_person(_address_hash(request, session))
     return web.json_response({"erased": True})
 
 

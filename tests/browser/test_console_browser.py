@@ -6,13 +6,12 @@ answer, the person receives the answer in the web chat, they release, and the bo
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
@@ -21,10 +20,6 @@ from tests.fakes.rasa import FakeRasa
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-# As root, and without these, Chromium keeps calling out to a network this machine does not have.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
 PASSWORD = "correct horse battery"
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
@@ -52,17 +47,6 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
     await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
     yield fake
     await fake.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package; "
-                    "or run: apt-get install chromium")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        await chromium.close()
 
 
 async def console_page(browser: Browser, client: AppClient) -> tuple[Page, list[str]]:

@@ -10,7 +10,7 @@ import yaml
 from actions.questionnaire import CUES
 from bot.config import CONTENT_DIR, ROOT, load_languages
 from bot.texts import Texts
-from tests.conftest import AppClient
+from tests.conftest import AppClient, privacy_notice
 
 pytestmark = pytest.mark.rasa
 
@@ -36,8 +36,11 @@ def test_every_launch_language_has_a_conversation_that_is_not_training_data() ->
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_three_questions_answered_in_their_language(rasa_app: AppClient, language: str) -> None:
     session = await rasa_app.new_session()
-    for question, answer_key in CONVERSATIONS[language]:
+    for turn, (question, answer_key) in enumerate(CONVERSATIONS[language]):
         replies = (await rasa_app.say(session, question))["messages"]
-        # A question that is also a screening cue (passport, debt, pay, crimes) is answered, then reflected back.
+        # A question that is also a screening cue (passport, debt, pay, crimes) is answered, then reflected back;
+        # the first answer of a conversation ends with what is kept and who reads it.
         reflection = [TEXTS.text(f"cue.{ident}", language) for ident, key in CUES.values() if key == answer_key]
-        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language), *reflection], question
+        privacy = [privacy_notice(language)] if turn == 0 else []
+        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language), *reflection, *privacy], \
+            question

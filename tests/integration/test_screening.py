@@ -10,7 +10,7 @@ import yaml
 from bot.app import GATEWAY
 from bot.config import CONTENT_DIR, load_languages
 from bot.texts import Texts
-from tests.conftest import AppClient
+from tests.conftest import AppClient, privacy_notice
 from tests.integration.test_languages import training_examples
 
 pytestmark = pytest.mark.rasa
@@ -38,7 +38,8 @@ async def test_danger_gets_112_in_their_language_in_the_first_reply(rasa_app: Ap
 async def test_a_confirmed_cue_and_answers_give_the_tier(rasa_app: AppClient, conversation: dict) -> None:
     language = conversation["language"]
     session = await rasa_app.new_session()
-    replies = (await rasa_app.say(session, conversation["cue"]))["messages"]
+    *replies, notice = (await rasa_app.say(session, conversation["cue"]))["messages"]
+    assert notice["text"] == privacy_notice(language)
     assert replies[-1]["text"] == TEXTS.text(conversation["reflected"], language)
     assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny", "/unsure"]
     for payload in conversation["payloads"]:

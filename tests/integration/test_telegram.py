@@ -14,7 +14,7 @@ from bot.config import CONTENT_DIR, load_languages
 from bot.texts import Texts
 from handover.accounts import Accounts
 from handover.store import Outgoing
-from tests.conftest import AppClient, start_app
+from tests.conftest import AppClient, privacy_notice, start_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.harness import RasaStack
 from tests.integration.conftest import app_settings
@@ -107,10 +107,11 @@ async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_
                                     headers={"X-Telegram-Bot-Api-Secret-Token": settings.telegram_webhook_secret}
                                     ) as response:
             assert response.status == 200
-        [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 3)
+        greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT + 3, count=2)
         assert greeting.params["text"].startswith("Hello.")
-        # The update with the wrong secret was never processed: one update, one reply.
-        assert len([c for c in bot_api.calls if c.method == "sendMessage"]) == 1
+        assert notice.params["text"] == privacy_notice("en")
+        # The update with the wrong secret was never processed: one update, one answer (greeting, privacy).
+        assert len([c for c in bot_api.calls if c.method == "sendMessage"]) == 2
 
 
 async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
@@ -134,7 +135,8 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     chat = CHAT + 5
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "buna, as vrea sa vorbesc cu un om adevarat", language_code="ro"))
-    await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=3)
+    *_, notice = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=4)
+    assert notice.params["text"] == privacy_notice("ro")  # handover, screening offer, nobody online, privacy
     [(conversation_id, state)] = polling_app.rows("SELECT id, state FROM conversation")
     assert state == "queued"
     token = await console_login(polling_app, "anna")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from tests.conftest import AppClient
+from tests.conftest import AppClient, privacy_notice
 from tests.harness import RasaStack
 
 pytestmark = pytest.mark.rasa
@@ -14,7 +16,8 @@ HOTLINE = "+45 70 20 25 50"
 
 async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> None:
     session = await rasa_app.new_session()
-    [greeting] = (await rasa_app.say(session, "hej"))["messages"]
+    greeting, notice = (await rasa_app.say(session, "hej"))["messages"]
+    assert notice["text"] == privacy_notice("da")
     assert greeting["text"].startswith("Hej. Dette er en anonym chat")
     assert "112" in greeting["text"] and HOTLINE in greeting["text"]
     assert [b["title"] for b in greeting["buttons"]] == [
@@ -23,7 +26,8 @@ async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> N
 
 async def test_hello_gets_an_english_greeting_with_buttons(rasa_app: AppClient) -> None:
     session = await rasa_app.new_session()
-    [greeting] = (await rasa_app.say(session, "hello"))["messages"]
+    greeting, notice = (await rasa_app.say(session, "hello"))["messages"]
+    assert notice["text"] == privacy_notice("en")
     assert greeting["text"].startswith("Hello. This is an anonymous chat")
     assert "112" in greeting["text"] and HOTLINE in greeting["text"]
     assert [b["payload"] for b in greeting["buttons"]] == [
@@ -81,3 +85,19 @@ async def test_rasa_killed_mid_conversation_then_back(rasa_app: AppClient, rasa_
     async with rasa_app.http.get(rasa_app.url("/healthz")) as response:
         assert response.status == 200
         assert (await response.json())["checks"] == {"database": "ok", "rasa": "ok", "action_server": "ok"}
+
+
+async def test_delete_erases_the_words_from_rasas_tracker_store_too(rasa_app: AppClient, rasa_stack: RasaStack) -> None:
+    session = await rasa_app.new_session()
+    await rasa_app.say(session, "my boss keeps my passport in his car")
+    [(conversation_id,)] = rasa_app.rows("SELECT id FROM conversation")
+    tracker_db = rasa_stack.environment["HAVN_RASA_TRACKER_DB"]
+
+    def stored_events() -> list[str]:
+        with sqlite3.connect(tracker_db) as db:
+            return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (conversation_id,))]
+
+    assert any("passport in his car" in data for data in stored_events())  # Rasa keeps the words…
+    async with rasa_app.http.delete(rasa_app.url(f"/api/webchat/sessions/{session}")) as response:
+        assert response.status == 200
+    assert stored_events() == []  # …until the person erases the conversation

@@ -21,7 +21,7 @@ from bot.app import ENGINE, GATEWAY, SETTINGS
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.models import Caseworker, Conversation, utcnow
-from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.conftest import AppClient, free_port, make_settings, privacy_notice, start_app
 from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa
 
@@ -89,8 +89,11 @@ async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSoc
 
 
 async def ask_for_person(client: AppClient, text: str = "I need a person") -> tuple[str, list[dict[str, Any]]]:
+    """A new web chat asks for a person; returns its session and the replies before the privacy notice."""
     session = await client.new_session()
-    return session, (await client.say(session, text))["messages"]
+    *replies, notice = (await client.say(session, text))["messages"]
+    assert notice["text"] in (privacy_notice("en"), privacy_notice("da"))
+    return session, replies
 
 
 async def conversation_of(client: AppClient, session: str) -> str:

@@ -15,7 +15,7 @@ import yaml
 
 from bot.app import GATEWAY
 from bot.config import CONTENT_DIR, Settings
-from tests.conftest import AppClient, database_rows, make_settings, start_app
+from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app
 from tests.fakes.rasa import FakeRasa
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -39,7 +39,8 @@ async def client(settings: Settings, rasa: FakeRasa) -> AsyncIterator[AppClient]
 async def test_greeting_in_english_with_safety_line_and_menu(client: AppClient) -> None:
     session = await client.new_session()
     reply = (await client.say(session, "hello"))["messages"]
-    assert len(reply) == 1
+    assert len(reply) == 2
+    assert reply[1]["text"] == privacy_notice("en") and reply[1]["buttons"] == []
     assert reply[0]["sender"] == "bot"
     assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
     assert "Hello" in reply[0]["text"]
@@ -138,8 +139,9 @@ async def test_rasa_down_gives_fallback_with_hotline_and_keeps_the_message(clien
 async def test_silence_from_rasa_gives_fallback(client: AppClient, rasa: FakeRasa) -> None:
     rasa.replies["he is coming"] = []  # what Rasa sends when a custom action failed
     session = await client.new_session()
-    [reply] = (await client.say(session, "he is coming"))["messages"]
+    reply, notice = (await client.say(session, "he is coming"))["messages"]
     assert "112" in reply["text"] and "+45 70 20 25 50" in reply["text"]
+    assert notice["text"] == privacy_notice("en")
 
 
 async def test_rasa_timeout_gives_fallback(client: AppClient, rasa: FakeRasa) -> None:
@@ -151,13 +153,13 @@ async def test_rasa_timeout_gives_fallback(client: AppClient, rasa: FakeRasa) ->
 
 async def test_messages_after_returns_everything_to_the_user(client: AppClient) -> None:
     session = await client.new_session()
-    first = (await client.say(session, "hello"))["messages"][0]
+    first, notice = (await client.say(session, "hello"))["messages"]
     second = (await client.say(session, "hello"))["messages"][0]
     async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages"),
-                               params={"after": first["id"]}) as response:
+                               params={"after": notice["id"]}) as response:
         assert [m["id"] for m in (await response.json())["messages"]] == [second["id"]]
     async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages")) as response:
-        assert [m["id"] for m in (await response.json())["messages"]] == [first["id"], second["id"]]
+        assert [m["id"] for m in (await response.json())["messages"]] == [first["id"], notice["id"], second["id"]]
 
 
 async def test_nothing_in_clear_in_the_database(client: AppClient, settings: Settings) -> None:

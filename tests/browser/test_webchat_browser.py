@@ -1,0 +1,46 @@
+"""The web chat page in Debian's Chromium: the quick exit leaves at once and leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from bot.app import SETTINGS
+from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.fakes.rasa import FakeRasa
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
+    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_QUICK_EXIT_URL="about:blank#neutral")
+    async for app_client in start_app(settings):
+        fake = FakeRasa()
+        fake.replies = {"hello": [{"custom": {"text": "greet", "menu": "main"}}]}
+        await fake.start(urlsplit(app_client.app[SETTINGS].rasa_url).port)
+        yield app_client
+        await fake.stop()
+
+
+async def test_quick_exit_leaves_at_once_and_back_does_not_return(browser: Browser, client: AppClient) -> None:
+    page = await (await browser.new_context()).new_page()
+    await page.goto("about:blank")
+    await page.goto(client.url("/"))
+    await page.fill("#text", "hello")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#log li").nth(1)).to_be_visible()
+    assert await page.evaluate("sessionStorage.getItem('havn-session')")
+    await page.click("#quick-exit")
+    await page.wait_for_url("about:blank#neutral")
+    await page.go_back()
+    assert page.url == "about:blank"  # the chat's history entry was replaced, not kept
+    await page.goto(client.url("/"))
+    assert await page.evaluate("sessionStorage.getItem('havn-session')") is None  # nothing of the chat is left
+    assert await page.locator("#log li.msg.user").count() == 0

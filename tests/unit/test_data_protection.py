@@ -1,0 +1,243 @@
+"""Data protection, proved: nothing in clear in the database or the log, erasure and retention leave nothing,
+keys rotate, the audit log records it all (with a fake Rasa and a fake Telegram Bot API on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import update
+
+from bot.app import ENGINE, GATEWAY, SETTINGS
+from bot.logs import RedactIds, configure_logging
+from bot.pseudonym import Pseudonymizer
+from handover.accounts import Accounts
+from handover.console import HANDOVER
+from handover.models import Conversation, utcnow
+from handover.store import Store
+from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.rasa import FakeRasa
+
+CHAT = 731234567  # a Telegram chat id (private chat: the same as the user id)
+PASSWORD = "correct horse battery"
+WORDS = {  # what people write in these tests, each a phrase that must never appear in clear
+    "telegram": "my boss Kasem keeps my passport",
+    "webchat": "I sleep in the garage at Nørrebrogade",
+    "reply": "Anna here, can you tell me where you are",
+}
+PERSON = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2"}}}]
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """The app's own logging set up as `havn app` does, at DEBUG, into a buffer; restored afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    buffer = io.StringIO()
+    configure_logging("DEBUG", stream=buffer)
+    yield buffer
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+
+
+@pytest.fixture
+async def client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
+    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+                             HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
+                             HAVN_QUEUE_SWEEP_SECONDS="3600")
+    async for app_client in start_app(settings):
+        yield app_client
+
+
+@pytest.fixture
+async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    fake.replies = {WORDS["telegram"]: PERSON, WORDS["webchat"]: PERSON}
+    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
+    yield fake
+    await fake.stop()
+
+
+async def scripted_conversations(client: AppClient, bot_api: FakeBotApi) -> tuple[str, list[str]]:
+    """A Telegram chat and a web chat that each ask for a person; a caseworker claims both and answers."""
+    await bot_api.push(bot_api.user_update(CHAT, WORDS["telegram"]))
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=3)
+    session = await client.new_session()
+    await client.say(session, WORDS["webchat"])
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "supervisor", alias="Anna")
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": "anna", "password": PASSWORD}) as response:
+        headers = {"Authorization": f"Bearer {(await response.json())['token']}"}
+    ids = []
+    for _ in range(2):
+        async with client.http.post(client.url("/api/console/queue/next"), headers=headers) as response:
+            conversation_id = (await response.json())["conversation_id"]
+        async with client.http.post(client.url(f"/api/console/conversations/{conversation_id}/messages"),
+                                    json={"text": WORDS["reply"]}, headers=headers) as response:
+            assert response.status == 201
+        ids.append(conversation_id)
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=5)  # + joined, the reply
+    return session, ids
+
+
+def database_dump(client: AppClient) -> str:
+    """Every row but the canned responses: those are public content, copied from content/canned/ at start."""
+    with sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db") as db:
+        return "\n".join(line for line in db.iterdump() if not line.startswith('INSERT INTO "canned_response"'))
+
+
+async def test_nothing_in_clear_in_the_log_at_debug(log_output: io.StringIO, client: AppClient, rasa: FakeRasa,
+                                                    bot_api: FakeBotApi) -> None:
+    session, ids = await scripted_conversations(client, bot_api)
+    logging.getLogger("handover.test").debug("conversation %s of chat %s", ids[0], CHAT)  # caught by the filter
+    output = log_output.getvalue()
+    assert "DEBUG" in output  # the log really was written at DEBUG
+    for secret in (str(CHAT), session, session.split(".")[0], *ids, *WORDS.values()):
+        assert secret not in output, secret
+    assert "conversation <id> of chat <id>" in output
+
+
+async def test_nothing_in_clear_in_the_database_after_both_channels(client: AppClient, rasa: FakeRasa,
+                                                                    bot_api: FakeBotApi) -> None:
+    session, _ = await scripted_conversations(client, bot_api)
+    dump = database_dump(client)
+    assert "INSERT INTO \"message\"" in dump  # the messages are there, sealed
+    for secret in (str(CHAT), session, session.split(".")[0], *WORDS.values(), "Kasem", "garage"):
+        assert secret not in dump, secret
+
+
+async def test_telegram_delete_asks_then_erases_everything_here_and_in_rasa(client: AppClient, rasa: FakeRasa,
+                                                                           bot_api: FakeBotApi) -> None:
+    session, ids = await scripted_conversations(client, bot_api)
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(CHAT, "/delete"))
+    [question] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+    assert question.params["text"] == "Delete everything you wrote in this chat? This cannot be undone."
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(CHAT, callback_data="delete_yes"))
+    [done] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+    assert done.params["text"].startswith("Everything from this chat is deleted from our system.")
+    assert '"Delete chat"' in done.params["text"]  # how to remove it from their phone too
+    [telegram_id] = set(ids) - set(await webchat_conversations(client, session))
+    assert telegram_id in rasa.erased
+    rows = sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db").execute(
+        "SELECT COUNT(*) FROM conversation WHERE id = ?", (telegram_id,)).fetchone()
+    assert rows == (0,)
+    assert sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db").execute(
+        "SELECT COUNT(*) FROM contact WHERE channel = 'telegram'").fetchone() == (0,)
+    audit = await client.app[HANDOVER].audit.events()
+    assert audit[0] == {**audit[0], "action": "erasure", "conversation_id": telegram_id, "caseworker": None}
+    assert WORDS["telegram"] not in database_dump(client)
+
+
+async def test_delete_kept_changes_nothing(client: AppClient, rasa: FakeRasa, bot_api: FakeBotApi) -> None:
+    await bot_api.push(bot_api.user_update(CHAT, WORDS["telegram"]))
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=3)
+    seen = len(bot_api.calls)
+    await bot_api.push(bot_api.user_update(CHAT, callback_data="delete_no"))
+    [kept] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+    assert kept.params["text"] == "Nothing was deleted. You can go on writing."
+    assert rasa.erased == []
+
+
+async def webchat_conversations(client: AppClient, session: str) -> list[str]:
+    address_hash = client.app[GATEWAY].pseudonymizer.address_hash("webchat", session)
+    with sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db") as db:
+        return [row[0] for row in db.execute(
+            "SELECT conversation.id FROM conversation JOIN contact ON contact.id = conversation.contact_id "
+            "WHERE contact.address_hash = ?", (address_hash,))]
+
+
+async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa: FakeRasa,
+                                                         bot_api: FakeBotApi) -> None:
+    _, ids = await scripted_conversations(client, bot_api)
+    for conversation_id in ids:
+        async with client.http.post(client.url(f"/api/console/conversations/{conversation_id}/resolve"),
+                                    headers=await bearer(client)) as response:
+            assert response.status == 200
+    quiet = await client.new_session()
+    await client.say(quiet, "hello")  # held by the bot, then nothing more
+    waiting = await client.new_session()
+    await client.say(waiting, WORDS["webchat"])  # queued: a person waits, never purged
+    retention = client.app[GATEWAY].retention
+    assert (await retention.purge()).conversations == 0  # nothing is old enough yet
+    long_ago = utcnow() - timedelta(days=31)
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(Conversation.__table__).values(resolved_at=long_ago, updated_at=long_ago))
+    report = await retention.purge()
+    assert (report.conversations, report.trackers_pending) == (3, 0)
+    db = sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db")
+    assert db.execute("SELECT state FROM conversation").fetchall() == [("queued",)]
+    assert db.execute("SELECT COUNT(*) FROM contact").fetchone() == (1,)  # only the one who waits
+    assert db.execute("SELECT COUNT(*) FROM note").fetchone() == (0,)
+    stats = db.execute("SELECT language, channel, kind, tier, first_reply_seconds FROM conversation_stat "
+                       "ORDER BY channel, tier").fetchall()
+    assert [row[:4] for row in stats] == [("en", "telegram", "help", "P2"), ("en", "webchat", "help", None),
+                                          ("en", "webchat", "help", "P2")]  # SQLite sorts NULL first
+    assert stats[0][4] is not None and stats[0][4] >= 0  # time to first human reply
+    assert set(ids) <= set(rasa.erased)
+    dump = database_dump(client)
+    assert WORDS["telegram"] not in dump and WORDS["reply"] not in dump
+
+
+async def test_trackers_are_emptied_later_when_rasa_was_down(client: AppClient, rasa: FakeRasa,
+                                                             bot_api: FakeBotApi) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    await rasa.stop()
+    async with client.http.delete(client.url(f"/api/webchat/sessions/{session}")) as response:
+        assert response.status == 200  # the app's copy is gone at once
+    assert (await client.app[GATEWAY].retention.purge()).trackers_pending == 1
+    await rasa.start(rasa.port)
+    assert (await client.app[GATEWAY].retention.purge()).trackers_pending == 0
+    assert len(rasa.erased) == 1
+
+
+async def test_rotate_key_reencrypts_everything_so_the_old_key_can_go(client: AppClient, rasa: FakeRasa,
+                                                                      bot_api: FakeBotApi) -> None:
+    await scripted_conversations(client, bot_api)
+    settings = client.app[SETTINGS]
+    old = settings.encryption_keys[0]
+    new = Fernet.generate_key().decode()
+    engine = client.app[ENGINE]
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        sealed = sum(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("contact", "message"))
+    rotated = await Store(engine, Pseudonymizer(settings.hash_key, (new, old))).reseal_all()
+    assert rotated == sealed  # every reply address and message (no notes or screening in this script)
+    only_new = Store(engine, Pseudonymizer(settings.hash_key, (new,)))
+    only_old = Store(engine, Pseudonymizer(settings.hash_key, (old,)))
+    conversation_id = (await client.app[HANDOVER].queue.items(("assigned",)))[0].conversation_id
+    assert WORDS["reply"] in [message.text for message in await only_new.transcript(conversation_id)]
+    await only_new.reply_address(conversation_id)
+    with pytest.raises(InvalidToken):
+        await only_old.transcript(conversation_id)
+
+
+def test_the_log_filter_masks_id_shapes_but_keeps_figures() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "chat %s conversation %s took %.1f ms on port %d",
+                               (987654321, "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7", 12.5, 5005), None)
+    RedactIds().filter(record)
+    assert record.getMessage() == "chat <id> conversation <id> took 12.5 ms on port 5005"
+
+
+async def bearer(client: AppClient) -> dict[str, str]:
+    async with client.http.post(client.url("/api/console/login"),
+                                json={"username": "anna", "password": PASSWORD}) as response:
+        return {"Authorization": f"Bearer {(await response.json())['token']}"}
