@@ -2,7 +2,8 @@
 
 Runs `rasa test nlu --cross-validation` (which trains one NLU model per fold with config.yml), then splits the
 per-example results by the language folder each example came from (nlu_data/nlu/<language>/). Also times a
-full `rasa train` from scratch. Prints a table and writes it to docs/nlu-report.md.
+full `rasa train` from scratch. Prints a table and writes it to docs/nlu-report.md, above the file's
+hand-written "## Notes" section, which it keeps.
 
     .venv/bin/python bench/nlu_report.py [--folds 5] [--no-train-time]
 """
@@ -28,6 +29,7 @@ from nlu_examples import examples_by_language  # noqa: E402
 from bot.services import RASA, RASA_QUIET  # noqa: E402
 
 TARGET = 0.90
+NOTES = "## Notes"
 
 
 def f1_by_intent(pairs: list[tuple[str, str]]) -> dict[str, float]:
@@ -98,7 +100,9 @@ def main() -> None:
         report += ["", f"Full `rasa train` from scratch on this machine: {train_time():.0f} s"]
     text = "\n".join(report)
     print(text)
-    (ROOT / "docs" / "nlu-report.md").write_text("# NLU report\n\n" + text + "\n", encoding="utf-8")
+    document = ROOT / "docs" / "nlu-report.md"
+    notes = document.read_text(encoding="utf-8").partition(NOTES)[2] if document.exists() else ""
+    document.write_text(f"# NLU report\n\n{text}\n" + (f"\n{NOTES}{notes}" if notes else ""), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
 
 

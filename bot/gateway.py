@@ -184,11 +184,15 @@ class Gateway:
         notice = await self.waiting.notice(conversation_id, language)
         return [self._outgoing(notice)] if notice else []
 
-    async def _erase(self, address_hash: str, inbound: Inbound) -> list[StoredMessage]:
-        """Everything about this person, now; the confirmation is sent but not stored: nothing of them is left."""
-        language = await self.store.language_of(address_hash) or self._choose(inbound, NO_DETECTION, current=None)
+    async def erase(self, address_hash: str) -> None:
+        """Everything about this person, now, in the app and in Rasa (the web chat's Delete, Telegram's /delete)."""
         if await self.retention.erase_person(address_hash):
             await self.hub.publish({"type": "queue"})  # gone from the queue and from any console
+
+    async def _erase(self, address_hash: str, inbound: Inbound) -> list[StoredMessage]:
+        """The confirmation is sent but not stored: nothing of the person is left."""
+        language = await self.store.language_of(address_hash) or self._choose(inbound, NO_DETECTION, current=None)
+        await self.erase(address_hash)
         done = self.texts.reply("delete_done", language)
         return [StoredMessage(0, "system", done.text, done.buttons, None, utcnow())]
 

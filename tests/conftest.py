@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from bot.app import SETTINGS, create_app
 from bot.config import CONTENT_DIR, Settings, load_languages
 from bot.texts import Texts
+from tests.fakes.bot_api import FakeBotApi
 
 TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 
@@ -48,10 +49,26 @@ def database_rows(settings: Settings, query: str) -> list[tuple]:
         return db.execute(query).fetchall()
 
 
+def isolated_settings(folder: Path, **overrides: str) -> Settings:
+    """An app of its own: free loopback ports for (a fake) Rasa and the action server; the queue's periodic
+    sweep is left to the test, which calls it when it wants."""
+    return make_settings(folder, **{"HAVN_RASA_URL": f"http://127.0.0.1:{free_port()}",
+                                    "HAVN_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
+                                    "HAVN_QUEUE_SWEEP_SECONDS": "3600", **overrides})
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
-                         HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}")
+    return isolated_settings(tmp_path)
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API on 127.0.0.1."""
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 class AppClient:

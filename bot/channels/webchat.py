@@ -82,7 +82,7 @@ async def get_messages(request: web.Request) -> web.Response:
 @routes.delete("/api/webchat/sessions/{session}")
 async def delete_session(request: web.Request) -> web.Response:
     session = _session(request)
-    await request.app[GATEWAY].retention.erase_person(_address_hash(request, session))
+    await request.app[GATEWAY].erase(_address_hash(request, session))
     return web.json_response({"erased": True})
 
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
-from tests.conftest import AppClient, free_port, make_settings, start_app
-from tests.fakes.rasa import FakeRasa
+from tests.conftest import AppClient, isolated_settings, start_app
+from tests.fakes.rasa import FakeRasa, serving
 
 pytestmark = pytest.mark.browser
 
@@ -28,25 +27,20 @@ GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
-    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_QUEUE_SWEEP_SECONDS="3600")
-    async for app_client in start_app(settings):
+    async for app_client in start_app(isolated_settings(tmp_path)):
         yield app_client
 
 
 @pytest.fixture
 async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
-    fake = FakeRasa()
-    fake.replies = {
+    replies = {
         "hello": GREETING,
         "help me he is coming": [{"custom": {"text": "danger"}}, {"custom": {"handover": {"tier": "P1"}}}],
         "can someone call me later": [{"custom": {"text": "handover_requested"}},
                                       {"custom": {"handover": {"tier": "P3"}}}],
     }
-    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
-    yield fake
-    await fake.stop()
+    async with serving(client.app[SETTINGS].rasa_url, replies) as fake:
+        yield fake
 
 
 async def console_page(browser: Browser, client: AppClient) -> tuple[Page, list[str]]:

@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, expect
 
 from bot.app import SETTINGS
-from tests.conftest import AppClient, free_port, make_settings, start_app
-from tests.fakes.rasa import FakeRasa
+from tests.conftest import AppClient, isolated_settings, start_app
+from tests.fakes.rasa import serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
-    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_QUICK_EXIT_URL="about:blank#neutral")
-    async for app_client in start_app(settings):
-        fake = FakeRasa()
-        fake.replies = {"hello": [{"custom": {"text": "greet", "menu": "main"}}]}
-        await fake.start(urlsplit(app_client.app[SETTINGS].rasa_url).port)
-        yield app_client
-        await fake.stop()
+    async for app_client in start_app(isolated_settings(tmp_path, HAVN_QUICK_EXIT_URL="about:blank#neutral")):
+        async with serving(app_client.app[SETTINGS].rasa_url, {"hello": [{"custom": {"text": "greet"}}]}):
+            yield app_client
 
 
 async def test_quick_exit_leaves_at_once_and_back_does_not_return(browser: Browser, client: AppClient) -> None:

@@ -7,7 +7,10 @@ slow, `status` makes it fail. Every call is recorded, so a test can see what the
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -68,3 +71,15 @@ class FakeRasa:
             return web.Response(status=401)
         self.events.append((request.match_info["sender"], (await request.json())["event"]))
         return web.json_response({})
+
+
+@asynccontextmanager
+async def serving(rasa_url: str, replies: dict[str, list[dict[str, Any]]]) -> AsyncIterator[FakeRasa]:
+    """A fake Rasa answering `replies` where the app expects Rasa (its HAVN_RASA_URL)."""
+    fake = FakeRasa()
+    fake.replies = replies
+    await fake.start(urlsplit(rasa_url).port or 0)
+    try:
+        yield fake
+    finally:
+        await fake.stop()

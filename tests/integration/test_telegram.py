@@ -28,14 +28,6 @@ TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 
 
 @pytest.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def polling_app(rasa_stack: RasaStack, bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[AppClient]:
     settings = app_settings(rasa_stack, tmp_path, HAVN_TELEGRAM_TOKEN=TOKEN, HAVN_TELEGRAM_API_URL=bot_api.url)
     async for client in start_app(settings):
@@ -52,10 +44,12 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
     commands = await bot_api.wait_for("setMyCommands", count=3)
     danish = next(c for c in commands if c.params.get("language_code") == "da")
-    assert [c["command"] for c in json.loads(json.dumps(danish.params["commands"]))] == ["start", "help", "language"]
+    assert [c["command"] for c in json.loads(json.dumps(danish.params["commands"]))] == [
+        "start", "help", "language", "delete"]
 
     await bot_api.push(bot_api.user_update(CHAT, "/start"))
-    [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT)
+    greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)
+    assert notice.params["text"] == privacy_notice("en")
     assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
     buttons = keyboard(greeting)
     assert [b["text"] for b in buttons] == ["I need help", "Report a suspicion", "My rights", "Talk to a person",
@@ -74,8 +68,8 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
 async def test_telegram_language_code_is_the_prior_and_typed_danish_is_answered_in_danish(
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
     await bot_api.push(bot_api.user_update(CHAT + 1, "/start", language_code="da"))
-    [greeting] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1)
-    assert greeting.params["text"].startswith("Hej.")
+    greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1, count=2)
+    assert greeting.params["text"].startswith("Hej.") and notice.params["text"] == privacy_notice("da")
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(CHAT + 1, "er chatten anonym?", language_code="da"))
     [answer] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1, since=seen)
@@ -117,7 +111,7 @@ async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_
 async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
     await bot_api.push(bot_api.user_update(CHAT + 4, "/start"))
-    await bot_api.wait_for("sendMessage", chat_id=CHAT + 4)
+    await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, count=2)  # the greeting, the privacy notice
     gateway = polling_app.app[GATEWAY]
     [(conversation_id,)] = polling_app.rows("SELECT id FROM conversation")
     seen = len(bot_api.calls)

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -21,9 +20,9 @@ from bot.app import ENGINE, GATEWAY, SETTINGS
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.models import Caseworker, Conversation, utcnow
-from tests.conftest import AppClient, free_port, make_settings, privacy_notice, start_app
+from tests.conftest import AppClient, isolated_settings, privacy_notice, start_app
 from tests.databases import database_url
-from tests.fakes.rasa import FakeRasa
+from tests.fakes.rasa import FakeRasa, serving
 
 PASSWORD = "correct horse battery"
 HANDOVER_REPLY = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2", "kind": "help"}}}]
@@ -52,21 +51,16 @@ class Console:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
     async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
-        settings = make_settings(tmp_path, HAVN_DATABASE_URL=url, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
-                                 HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
-                                 HAVN_QUEUE_SWEEP_SECONDS="3600")
-        async for app_client in start_app(settings):
+        async for app_client in start_app(isolated_settings(tmp_path, HAVN_DATABASE_URL=url)):
             yield app_client
 
 
 @pytest.fixture
 async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
-    fake = FakeRasa()
-    fake.replies = {"I need a person": HANDOVER_REPLY, "he is coming": DANGER_REPLY, "hello": GREETING,
-                    "jeg har brug for et menneske": HANDOVER_REPLY}
-    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
-    yield fake
-    await fake.stop()
+    replies = {"I need a person": HANDOVER_REPLY, "he is coming": DANGER_REPLY, "hello": GREETING,
+               "jeg har brug for et menneske": HANDOVER_REPLY}
+    async with serving(client.app[SETTINGS].rasa_url, replies) as fake:
+        yield fake
 
 
 async def add_caseworker(client: AppClient, name: str, role: str = "caseworker") -> None:

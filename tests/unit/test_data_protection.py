@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,9 +21,9 @@ from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.models import Conversation, utcnow
 from handover.store import Store
-from tests.conftest import AppClient, free_port, make_settings, start_app
+from tests.conftest import AppClient, isolated_settings, start_app
 from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.rasa import FakeRasa
+from tests.fakes.rasa import FakeRasa, serving
 
 CHAT = 731234567  # a Telegram chat id (private chat: the same as the user id)
 PASSWORD = "correct horse battery"
@@ -34,14 +33,6 @@ WORDS = {  # what people write in these tests, each a phrase that must never app
     "reply": "Anna here, can you tell me where you are",
 }
 PERSON = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2"}}}]
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture
@@ -58,21 +49,15 @@ def log_output() -> Iterator[io.StringIO]:
 
 @pytest.fixture
 async def client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
-    settings = make_settings(tmp_path, HAVN_RASA_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
-                             HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
-                             HAVN_QUEUE_SWEEP_SECONDS="3600")
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
     async for app_client in start_app(settings):
         yield app_client
 
 
 @pytest.fixture
 async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
-    fake = FakeRasa()
-    fake.replies = {WORDS["telegram"]: PERSON, WORDS["webchat"]: PERSON}
-    await fake.start(urlsplit(client.app[SETTINGS].rasa_url).port)
-    yield fake
-    await fake.stop()
+    async with serving(client.app[SETTINGS].rasa_url, {WORDS["telegram"]: PERSON, WORDS["webchat"]: PERSON}) as fake:
+        yield fake
 
 
 async def scripted_conversations(client: AppClient, bot_api: FakeBotApi) -> tuple[str, list[str]]:

@@ -8,7 +8,6 @@ import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -16,18 +15,15 @@ import yaml
 from bot.app import GATEWAY
 from bot.config import CONTENT_DIR, Settings
 from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app
-from tests.fakes.rasa import FakeRasa
+from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 
 
 @pytest.fixture
 async def rasa(settings: Settings) -> AsyncIterator[FakeRasa]:
-    fake = FakeRasa()
-    fake.replies = {"hello": GREETING, "hej": GREETING, "/greet": GREETING}
-    await fake.start(urlsplit(settings.rasa_url).port)
-    yield fake
-    await fake.stop()
+    async with serving(settings.rasa_url, {"hello": GREETING, "hej": GREETING, "/greet": GREETING}) as fake:
+        yield fake
 
 
 @pytest.fixture
