@@ -99,6 +99,15 @@ async def conversation_of(client: AppClient, session: str) -> str:
             "WHERE contact.address_hash = :h ORDER BY conversation.created_at DESC LIMIT 1"), {"h": address_hash})
 
 
+async def held_by_anna(client: AppClient) -> tuple[str, str, Console]:
+    """A web chat that asked for a person, claimed by the caseworker anna: (session, conversation id, anna)."""
+    session, _ = await ask_for_person(client)
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    return session, conversation_id, anna
+
+
 async def messages_to_person(client: AppClient, session: str, after: int = 0) -> list[dict[str, Any]]:
     async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
         return (await response.json())["messages"]
@@ -185,10 +194,7 @@ async def test_claim_pauses_the_bot_and_only_one_caseworker_wins(client: AppClie
 
 
 async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client: AppClient, rasa: FakeRasa) -> None:
-    session, _ = await ask_for_person(client)
-    conversation_id = await conversation_of(client, session)
-    anna = await login(client, "anna")
-    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    session, conversation_id, anna = await held_by_anna(client)
     sent_to_rasa = len(rasa.received)
     assert (await client.say(session, "are you there?"))["messages"] == []
     assert len(rasa.received) == sent_to_rasa  # the bot does not talk over the caseworker
@@ -202,10 +208,7 @@ async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client:
 
 
 async def test_release_gives_the_person_back_to_the_bot(client: AppClient, rasa: FakeRasa) -> None:
-    session, _ = await ask_for_person(client)
-    conversation_id = await conversation_of(client, session)
-    anna = await login(client, "anna")
-    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    session, conversation_id, anna = await held_by_anna(client)
     await anna.call("POST", f"/conversations/{conversation_id}/release")
     assert rasa.events == [(conversation_id, "pause"), (conversation_id, "resume")]
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
@@ -215,10 +218,7 @@ async def test_release_gives_the_person_back_to_the_bot(client: AppClient, rasa:
 
 
 async def test_resolve_closes_and_the_next_message_opens_a_new_conversation(client: AppClient, rasa: FakeRasa) -> None:
-    session, _ = await ask_for_person(client)
-    conversation_id = await conversation_of(client, session)
-    anna = await login(client, "anna")
-    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    session, conversation_id, anna = await held_by_anna(client)
     await anna.call("POST", f"/conversations/{conversation_id}/resolve")
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
         "The person from the centre has closed this conversation.")
@@ -303,10 +303,7 @@ async def test_screening_result_and_summary_reach_the_console(client: AppClient,
 
 
 async def test_notes_are_private_and_sealed(client: AppClient, rasa: FakeRasa) -> None:
-    session, _ = await ask_for_person(client)
-    conversation_id = await conversation_of(client, session)
-    anna = await login(client, "anna")
-    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    session, conversation_id, anna = await held_by_anna(client)
     await anna.call("POST", f"/conversations/{conversation_id}/notes", {"text": "Speaks Thai, lives at the clinic"},
                     expect=201)
     await anna.call("POST", f"/conversations/{conversation_id}/notes", {"text": "  "}, expect=400)
@@ -327,10 +324,7 @@ async def test_canned_responses_in_the_persons_language(client: AppClient) -> No
 
 
 async def test_abandoned_claims_go_back_to_the_queue_and_the_person_is_told(client: AppClient, rasa: FakeRasa) -> None:
-    session, _ = await ask_for_person(client)
-    conversation_id = await conversation_of(client, session)
-    anna = await login(client, "anna")
-    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    session, conversation_id, anna = await held_by_anna(client)
     handover = client.app[HANDOVER]
     await handover.sweep()
     assert (await anna.call("GET", "/queue"))["assigned"]  # within the grace period nothing happens
