@@ -26,6 +26,7 @@ from handover.canned import CannedResponses
 from handover.models import utcnow
 from handover.queue import ClaimResult
 from handover.service import Handover, NotHolder
+from handover.store import confirmed_indicators
 
 HERE = Path(__file__).resolve().parent
 HANDOVER = web.AppKey("handover", Handover)
@@ -120,9 +121,9 @@ def summary_line(screening: dict[str, Any] | None) -> str:
     if not screening:
         return "no screening yet"
     parts = [str(screening.get("assessment", "")).replace("_", " ")]
-    indicators = [ident for ident, answer in (screening.get("answers") or {}).items() if answer == "yes"]
+    indicators = confirmed_indicators(screening)
     if indicators:
-        parts.append(", ".join(sorted(indicators)))
+        parts.append(", ".join(indicators))
     if screening.get("age_band") == "under_18":
         parts.append("under 18")
     return " · ".join(part for part in parts if part)

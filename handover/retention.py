@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.rasa_client import RasaClient, RasaUnavailable
 from handover.audit import Audit
 from handover.models import Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
-from handover.store import Store
+from handover.store import Store, confirmed_indicators
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class Retention:
     async def _statistics(self, row: object) -> dict[str, object]:
         conversation_id = row.id  # type: ignore[attr-defined]
         screening = await self._store.screening(conversation_id) or {}
-        indicators = sorted(ident for ident, answer in (screening.get("answers") or {}).items() if answer == "yes")
+        indicators = confirmed_indicators(screening)
         async with self._engine.connect() as connection:
             first_reply = await connection.scalar(select(func.min(message_table.c.created_at)).where(
                 message_table.c.conversation_id == conversation_id, message_table.c.sender == "caseworker"))

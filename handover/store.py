@@ -67,6 +67,11 @@ class ConversationState:
     new: bool = False  # created by this message
 
 
+def confirmed_indicators(screening: dict[str, Any]) -> list[str]:
+    """The indicator ids a screening result counts: the ones the person answered or confirmed "yes"."""
+    return sorted(ident for ident, answer in (screening.get("answers") or {}).items() if answer == "yes")
+
+
 def new_alias() -> str:
     return f"Visitor {secrets.token_hex(2).upper()}"
 
