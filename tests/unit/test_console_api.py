@@ -16,36 +16,20 @@ import aiohttp
 import pytest
 from sqlalchemy import text, update
 
-from bot.app import ENGINE, GATEWAY, SETTINGS
-from handover.accounts import Accounts
+from bot.app import ENGINE, SETTINGS
 from handover.console import HANDOVER
 from handover.models import Caseworker, Conversation, utcnow
 from tests.conftest import AppClient, isolated_settings, privacy_notice, start_app
+from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
 from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 
-PASSWORD = "correct horse battery"
 HANDOVER_REPLY = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2", "kind": "help"}}}]
 DANGER_REPLY = [{"custom": {"text": "danger"}}, {"custom": {"handover": {"tier": "P1", "kind": "help"}}}]
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 SCREENING = {"assessment": "trafficking_indicated", "tier": "P2", "dimensions": {"CD": True},
              "indicators": [{"id": "CD-01", "dimension": "CD", "weight": "S"}], "age_band": "adult",
              "answers": {"CD-01": "yes", "EX-01": "no"}, "evidence": {"CD-01": "boss keeps my passport"}}
-
-
-class Console:
-    """One caseworker's API client (Bearer token)."""
-
-    def __init__(self, client: AppClient, token: str, account: dict[str, Any]) -> None:
-        self.client = client
-        self.token = token
-        self.account = account
-
-    async def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
-        async with self.client.http.request(method, self.client.url(f"/api/console{path}"), json=body,
-                                            headers={"Authorization": f"Bearer {self.token}"}) as response:
-            assert response.status == expect, await response.text()
-            return await response.json()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,19 +47,6 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
         yield fake
 
 
-async def add_caseworker(client: AppClient, name: str, role: str = "caseworker") -> None:
-    await Accounts(client.app[ENGINE]).add(name, PASSWORD, role, alias=name.title())
-
-
-async def login(client: AppClient, name: str, role: str = "caseworker") -> Console:
-    await add_caseworker(client, name, role)
-    async with client.http.post(client.url("/api/console/login"),
-                                json={"username": name, "password": PASSWORD}) as response:
-        assert response.status == 200
-        body = await response.json()
-    return Console(client, body["token"], body["caseworker"])
-
-
 async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSocketResponse:
     """Presence as a console gives it: a WebSocket that stays open (closed with the test's HTTP session)."""
     return await client.http.ws_connect(client.url("/api/console/ws"),
@@ -90,15 +61,6 @@ async def ask_for_person(client: AppClient, text: str = "I need a person") -> tu
     return session, replies
 
 
-async def conversation_of(client: AppClient, session: str) -> str:
-    """The newest conversation of a web chat session, as the database has it."""
-    address_hash = client.app[GATEWAY].pseudonymizer.address_hash("webchat", session)
-    async with client.app[ENGINE].connect() as connection:
-        return await connection.scalar(text(
-            "SELECT conversation.id FROM conversation JOIN contact ON contact.id = conversation.contact_id "
-            "WHERE contact.address_hash = :h ORDER BY conversation.created_at DESC LIMIT 1"), {"h": address_hash})
-
-
 async def held_by_anna(client: AppClient) -> tuple[str, str, Console]:
     """A web chat that asked for a person, claimed by the caseworker anna: (session, conversation id, anna)."""
     session, _ = await ask_for_person(client)
@@ -106,11 +68,6 @@ async def held_by_anna(client: AppClient) -> tuple[str, str, Console]:
     anna = await login(client, "anna")
     await anna.call("POST", f"/conversations/{conversation_id}/claim")
     return session, conversation_id, anna
-
-
-async def messages_to_person(client: AppClient, session: str, after: int = 0) -> list[dict[str, Any]]:
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
-        return (await response.json())["messages"]
 
 
 async def test_login_wrong_password_is_refused_and_audited(client: AppClient) -> None:
