@@ -22,6 +22,7 @@ from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
+from bot.reporting import Reporting
 from bot.texts import Texts
 from handover import console
 from handover.accounts import Accounts
@@ -30,6 +31,7 @@ from handover.canned import CannedResponses, load_canned
 from handover.db import create_engine, migrate_async
 from handover.hub import Hub
 from handover.queue import Queue
+from handover.reports import Reports
 from handover.retention import Retention
 from handover.service import Handover
 from handover.store import Store
@@ -67,7 +69,8 @@ def create_app(settings: Settings) -> web.Application:
         store = Store(engine, pseudonymizer)
         waiting = WaitingRoom(queue, accounts, texts)
         retention = Retention(engine, store, rasa, audit, settings.retention_days)
-        gateway = Gateway(store, rasa, texts, detector, pseudonymizer, waiting, hub, retention)
+        reporting = Reporting(store, Reports(engine, pseudonymizer, settings.wrong_codes_per_minute), texts, hub)
+        gateway = Gateway(store, rasa, texts, detector, pseudonymizer, waiting, hub, retention, reporting)
         webchat.setup_gateway(app, gateway)
         handover = Handover(gateway, queue, waiting, audit, hub,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),

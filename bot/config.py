@@ -89,6 +89,7 @@ class Settings:
     queue_wait_limit_minutes: float = 10.0
     queue_sweep_seconds: float = 30.0
     retention_days: float = 30.0
+    wrong_codes_per_minute: int = 30
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: dict[str, str] | None = None) -> Settings:
@@ -126,4 +127,5 @@ class Settings:
             queue_wait_limit_minutes=float(env.get("HAVN_QUEUE_WAIT_LIMIT_MINUTES", "10")),
             queue_sweep_seconds=float(env.get("HAVN_QUEUE_SWEEP_SECONDS", "30")),
             retention_days=float(env.get("HAVN_RETENTION_DAYS", "30")),
+            wrong_codes_per_minute=int(env.get("HAVN_WRONG_CODES_PER_MINUTE", "30")),
         )

@@ -19,6 +19,8 @@ from typing import Any
 from bot.language import Detection, LanguageDetector, choose_language
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.reporting import START as START_REPORT
+from bot.reporting import Reporting
 from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
 from handover.hub import Hub
 from handover.models import utcnow
@@ -60,7 +62,8 @@ class InvalidPayload(ValueError):
 
 class Gateway:
     def __init__(self, store: Store, rasa: RasaClient, texts: Texts, detector: LanguageDetector,
-                 pseudonymizer: Pseudonymizer, waiting: WaitingRoom, hub: Hub, retention: Retention) -> None:
+                 pseudonymizer: Pseudonymizer, waiting: WaitingRoom, hub: Hub, retention: Retention,
+                 reporting: Reporting) -> None:
         self.store = store
         self.rasa = rasa
         self.texts = texts
@@ -69,6 +72,7 @@ class Gateway:
         self.waiting = waiting
         self.hub = hub
         self.retention = retention
+        self.reporting = reporting
         self._choices = {item["payload"] for items in texts.menus.values() for item in items
                          if ":" in item["payload"] and item["payload"].startswith("/")}
         self._deliverers: dict[str, Deliver] = {}
@@ -95,6 +99,7 @@ class Gateway:
             or (payload != chosen and chosen in self.texts.languages)
             or INTENT_PAYLOAD.fullmatch(payload) is not None
             or payload in self._choices
+            or payload in self.reporting.commands
         )
 
     async def handle(self, inbound: Inbound) -> list[StoredMessage]:
@@ -105,13 +110,14 @@ class Gateway:
         async with self._serialised(address_hash):
             if inbound.payload == DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
-            detection = self.detector.detect(inbound.text) if inbound.text else NO_DETECTION
+            # With a button, the text is not words in a language (Telegram's "/report K7M2-9XQP").
+            detection = self.detector.detect(inbound.text) if inbound.text and not inbound.payload else NO_DETECTION
             conversation = await self.store.receive(
                 inbound.channel, address_hash, inbound.address, self._choose(inbound, detection, current=None),
                 Outgoing(inbound.text or "", (), inbound.payload),
             )
             language = await self._language(conversation, inbound, detection)
-            replies = await self._route(conversation, inbound, language)
+            replies = await self._route(conversation, inbound, language, address_hash)
             if conversation.new:  # the first answer says what is kept, for how long, who reads it
                 replies.append(self._outgoing(self.texts.reply(
                     "privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"})))
@@ -119,7 +125,8 @@ class Gateway:
             await self.hub.publish({"type": "message", "conversation_id": conversation.id})
             return stored
 
-    async def _route(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Outgoing]:
+    async def _route(self, conversation: ConversationState, inbound: Inbound, language: str,
+                     address_hash: str) -> list[Outgoing]:
         # Erasure is the person's right whoever holds the conversation.
         if inbound.payload == DELETE_ASK:
             return [self._outgoing(self.texts.reply("delete_ask", language, "delete_confirm"))]
@@ -137,14 +144,21 @@ class Gateway:
             return [self._outgoing(self.texts.reply("too_long", language))]
         if inbound.payload and inbound.payload.startswith(f"{LANGUAGE_PAYLOAD}:"):
             confirmation = self._outgoing(self.texts.reply("language_set", language))
-            return [confirmation, *await self._ask_rasa(conversation, "/greet", language)]
+            if conversation.flow is not None:  # in the middle of a report: the same question, in the new language
+                return [confirmation, *await self.reporting.repeat(conversation.id, language)]
+            return [confirmation, *await self._ask_rasa(conversation, "/greet", language, address_hash)]
         if inbound.payload is None and not (inbound.text or "").strip():
             return [self._outgoing(self.texts.reply("text_only", language))]
+        if self.reporting.wants(conversation, inbound.payload) and not (inbound.payload or "").startswith("/"):
+            return await self.reporting.handle(conversation, inbound.text, inbound.payload, language, address_hash)
+        # Another button during a report: the report is sent as it is (its code first), then the answer.
+        left = await self.reporting.leave(conversation, language)
         # Typed text never reaches Rasa as "/intent{...}": that syntax is for our own buttons.
         message = inbound.payload or (inbound.text or "").lstrip("/")
-        return await self._ask_rasa(conversation, message, language)
+        return [*left, *await self._ask_rasa(conversation, message, language, address_hash)]
 
-    async def _ask_rasa(self, conversation: ConversationState, message: str, language: str) -> list[Outgoing]:
+    async def _ask_rasa(self, conversation: ConversationState, message: str, language: str,
+                        address_hash: str) -> list[Outgoing]:
         metadata = {"language": language}
         if message in self._choices:
             message, metadata["choice"] = message.split(":", 1)
@@ -167,6 +181,8 @@ class Gateway:
                 request = custom["handover"]
                 handover_tier = request.get("tier", "P4")
                 await self.store.request_handover(conversation.id, handover_tier, request.get("kind", "help"))
+            if custom.get("report") == "start":  # "I want to report something": the app asks the questions
+                replies.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash))
             if "text" in custom:
                 replies.append(self._outgoing(self.texts.reply(custom["text"], language, custom.get("menu"),
                                                                custom.get("variables"))))
@@ -203,7 +219,8 @@ class Gateway:
             language = payload.split(":", 1)[1]
             await self.store.set_language(conversation.id, language, chosen=True)
             return language
-        if conversation.language_chosen or not inbound.text:
+        typing_a_code = (conversation.flow or {}).get("mode") == "code"  # a code is not words in a language
+        if conversation.language_chosen or not inbound.text or inbound.payload or typing_a_code:
             return conversation.language
         language = self._choose(inbound, detection, current=conversation.language)
         if language != conversation.language:

@@ -27,6 +27,10 @@ class Pseudonymizer:
     def address_hash(self, channel: str, address: str) -> str:
         return hmac.new(self._hash_key, f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
 
+    def code_hash(self, code: str) -> str:
+        """A report's reference code, as stored: keyed, so a stolen database cannot be searched for codes."""
+        return hmac.new(self._hash_key, f"report-code:{code}".encode(), hashlib.sha256).hexdigest()
+
     def seal(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()
 

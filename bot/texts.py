@@ -18,8 +18,8 @@ import yaml
 log = logging.getLogger(__name__)
 
 LANGUAGE_PAYLOAD = "lang"  # opens the language list; "lang:da" chooses Danish
-# Placeholders the app fills in when it sends a text (the queue notices); the rest come from facts.yml.
-RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days"})
+# Placeholders the app fills in when it sends a text (queue notices, a report's code); the rest come from facts.yml.
+RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days", "code"})
 
 
 @dataclass(frozen=True)

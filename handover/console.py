@@ -21,6 +21,7 @@ import yaml
 from aiohttp import WSMsgType, web
 
 from bot.gateway import MAX_TEXT
+from bot.report_flow import is_urgent
 from handover.accounts import ROLES, Account, AccountError, Accounts
 from handover.canned import CannedResponses
 from handover.models import utcnow
@@ -129,6 +130,24 @@ def summary_line(screening: dict[str, Any] | None) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def report_line(reports: list[dict[str, Any]]) -> str:
+    """One line for the queue about a report: the buttons chosen, never the reporter's words."""
+    if not reports:
+        return "report being written"
+    details, parts = reports[-1]["details"], ["report" if reports[-1]["sent"] else "report being written"]
+    if is_urgent(details, "danger"):
+        parts.append("danger now")
+    if is_urgent(details, "minors"):
+        parts.append("under 18")
+    if place := details.get("place", {}).get("choice"):
+        parts.append(place.replace("_", " "))
+    if signs := details.get("signs", {}).get("choices"):
+        parts.append(f"{len(signs)} signs")
+    if added := sum(len(report["additions"]) for report in reports):
+        parts.append(f"{added} added later")
+    return " · ".join(parts)
+
+
 # Authentication ----------------------------------------------------------------------------------------
 
 @routes.post("/api/console/login")
@@ -186,7 +205,8 @@ async def queue(request: web.Request, account: Account) -> web.Response:
         return {"conversation_id": item.conversation_id, "alias": item.alias, "state": item.state,
                 "tier": item.tier, "kind": item.kind, "language": item.language, "channel": item.channel,
                 "waiting_seconds": item.waiting_seconds(now), "assignee": item.assignee,
-                "summary": summary_line(await handover.store.screening(item.conversation_id))}
+                "summary": report_line(await handover.reports.of_conversation(item.conversation_id))
+                if item.kind != "help" else summary_line(await handover.store.screening(item.conversation_id))}
 
     return web.json_response({"items": [await row(item) for item in waiting],
                               "assigned": [await row(item) for item in held],
@@ -214,6 +234,7 @@ async def conversation(request: web.Request, account: Account) -> web.Response:
         "messages": [_message_json(message) for message in messages],
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),
+        "reports": await handover.reports.of_conversation(conversation_id),
     })
 
 

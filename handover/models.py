@@ -1,5 +1,5 @@
 """Database tables (Chatwoot's vocabulary: contact, conversation, message, caseworker, assignment, note,
-canned response, audit event).
+canned response, audit event; and reports of a suspicion).
 
 Nothing here holds a channel id or message text in clear: a contact is found by a keyed hash of its
 address, its reply address is sealed, and a message body is encrypted (see handover.store).
@@ -67,6 +67,8 @@ class Conversation(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the person was told that nobody can answer right now (once per wait).
     unanswered_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where a step-by-step flow the app runs itself (reporting a suspicion) stands: sealed JSON, or None.
+    flow: Mapped[str | None] = mapped_column(Text)
 
 
 class Message(Base):
@@ -79,6 +81,45 @@ class Message(Base):
     sender: Mapped[str] = mapped_column(String(16))  # user|bot|caseworker|system
     body: Mapped[str] = mapped_column(Text)  # encrypted JSON: text, payload, buttons
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Report(Base):
+    """A suspicion reported by a citizen or a partner, filed from a conversation of kind report/partner.
+
+    Found again only by its reference code, of which only a keyed hash is kept; the answers are sealed.
+    """
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    details: Mapped[str] = mapped_column(Text)  # sealed JSON: the answers, step by step
+    empty: Mapped[bool] = mapped_column(Boolean, default=True)  # nothing answered yet
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when its writer sent it
+
+
+class ReportAddition(Base):
+    """Information added later with the reference code. Not linked to the session that added it."""
+
+    __tablename__ = "report_addition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)  # sealed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CodeAttempt(Base):
+    """A wrong reference code, kept a day so that guessing codes is slowed down (handover/reports.py)."""
+
+    __tablename__ = "code_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)  # who tried: the keyed hash only
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Caseworker(Base):

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.rasa_client import RasaClient, RasaUnavailable
 from handover.audit import Audit
-from handover.models import Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
+from handover.models import CodeAttempt, Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
+from handover.reports import ATTEMPTS_KEPT
 from handover.store import Store, confirmed_indicators
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ conversation_table = Conversation.__table__
 message_table = Message.__table__
 stat_table = ConversationStat.__table__
 pending_table = TrackerErasure.__table__
+attempt_table = CodeAttempt.__table__
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Retention:
             await self._store.erase_conversations(ids)
             await self._audit.record(None, "purge", detail=f"{len(ids)} conversations older than {self.days:g} days")
         await self._erase_trackers(ids)
+        async with self._engine.begin() as connection:  # wrong reference codes are of no use after a day
+            await connection.execute(delete(attempt_table).where(attempt_table.c.at < utcnow() - ATTEMPTS_KEPT))
         async with self._engine.connect() as connection:
             pending = await connection.scalar(select(func.count()).select_from(pending_table))
         return PurgeReport(len(ids), pending)

@@ -35,6 +35,7 @@ class Handover:
                  abandon_after: timedelta, unanswered_after: timedelta) -> None:
         self._gateway = gateway
         self.store = gateway.store
+        self.reports = gateway.reporting.reports
         self._texts = gateway.texts
         self._rasa = gateway.rasa
         self.queue = queue
@@ -64,8 +65,12 @@ class Handover:
         return stored
 
     async def release(self, account: Account, conversation_id: str) -> None:
-        """Back to the bot: Rasa takes over again and the person is told so."""
+        """Back to the bot: Rasa takes over again and the person is told so; a report they were writing
+        goes on with the question it stopped at."""
         await self._end(account, conversation_id, "bot", "released", "queue.released")
+        pending = await self._gateway.reporting.repeat(conversation_id, await self._language(conversation_id))
+        if pending:
+            await self._gateway.send_to_person(conversation_id, "bot", pending)
 
     async def resolve(self, account: Account, conversation_id: str) -> None:
         """Closed: the person is told; their next message opens a new conversation."""
@@ -79,7 +84,9 @@ class Handover:
         await self.hub.publish({"type": "conversation", "conversation_id": conversation_id})
 
     async def sweep(self) -> None:
-        """Give back claims whose holder's console is gone; tell people who waited too long."""
+        """Give back claims whose holder's console is gone; tell people who waited too long; send reports
+        whose writer stopped half-way."""
+        await self._gateway.reporting.send_quiet_reports()
         for held in await self.queue.abandoned(self._abandon_after):
             if await self.queue.end(held.conversation_id, held.caseworker_id, "queued", "abandoned"):
                 await self.audit.record(held.caseworker_id, "auto_unclaim", held.conversation_id)

@@ -18,15 +18,31 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.pseudonym import Pseudonymizer
 from bot.texts import Button
-from handover.models import Assignment, Caseworker, Contact, Conversation, Message, Note, as_utc, utcnow
+from handover.models import (
+    Assignment,
+    Caseworker,
+    CodeAttempt,
+    Contact,
+    Conversation,
+    Message,
+    Note,
+    Report,
+    ReportAddition,
+    as_utc,
+    utcnow,
+)
 
 OPEN_STATES = ("bot", "queued", "assigned")
+KINDS = ("help", "report", "partner")  # a conversation's kind only moves to the right
 contact_table = Contact.__table__
 conversation_table = Conversation.__table__
 message_table = Message.__table__
 note_table = Note.__table__
 assignment_table = Assignment.__table__
 caseworker_table = Caseworker.__table__
+report_table = Report.__table__
+addition_table = ReportAddition.__table__
+attempt_table = CodeAttempt.__table__
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class ConversationState:
     language: str
     language_chosen: bool
     new: bool = False  # created by this message
+    flow: dict[str, Any] | None = None  # where a report the app runs itself stands (bot/reporting.py)
 
 
 def confirmed_indicators(screening: dict[str, Any]) -> list[str]:
@@ -144,24 +161,40 @@ class Store:
                         updated_at=utcnow())
             )
 
-    async def request_handover(self, conversation_id: str, tier: str, kind: str) -> None:
+    async def request_handover(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
         """Queue the conversation for a person, in one atomic statement.
 
-        A conversation the bot holds becomes `queued`; one already queued or assigned stays so. A more
-        urgent tier (P1 < P4) wins over a less urgent one; a report or partner kind is never downgraded.
+        A conversation the bot holds becomes `queued` (a resolved one too with `reopen`: information added
+        to a report); one already queued or assigned stays so. A more urgent tier (P1 < P4) wins over a less
+        urgent one; a help conversation becomes a report, a report a partner referral, never the other way.
         """
         table = conversation_table
-        from_bot = table.c.state == "bot"
+        waiting = table.c.state.in_(("bot", "resolved") if reopen else ("bot",))
         async with self._engine.begin() as connection:
             await connection.execute(
                 update(table).where(table.c.id == conversation_id).values(
-                    state=case((from_bot, "queued"), else_=table.c.state),
-                    queued_at=case((from_bot, utcnow()), else_=table.c.queued_at),
+                    state=case((waiting, "queued"), else_=table.c.state),
+                    queued_at=case((waiting, utcnow()), else_=table.c.queued_at),
+                    resolved_at=case((waiting, None), else_=table.c.resolved_at),
+                    unanswered_notice_at=case((waiting, None), else_=table.c.unanswered_notice_at),
                     tier=case(((table.c.tier.is_(None)) | (table.c.tier > tier), tier), else_=table.c.tier),
-                    kind=case((table.c.kind == "help", kind), else_=table.c.kind),
+                    kind=case((table.c.kind.in_(KINDS[:KINDS.index(kind)]), kind), else_=table.c.kind),
                     updated_at=utcnow(),
                 )
             )
+
+    async def flow(self, conversation_id: str) -> dict[str, Any] | None:
+        async with self._engine.connect() as connection:
+            sealed = await connection.scalar(
+                select(conversation_table.c.flow).where(conversation_table.c.id == conversation_id))
+        return None if sealed is None else json.loads(self._sealer.unseal(sealed))
+
+    async def set_flow(self, conversation_id: str, flow: dict[str, Any] | None) -> None:
+        """Where a report the app runs itself stands (sealed: it holds the report's code); None ends it."""
+        sealed = None if flow is None else self._sealer.seal(json.dumps(flow))
+        async with self._engine.begin() as connection:
+            await connection.execute(update(conversation_table).where(
+                conversation_table.c.id == conversation_id).values(flow=sealed))
 
     async def save_screening(self, conversation_id: str, summary: dict[str, Any]) -> None:
         """The screening result (sealed: it quotes the person) and its assessment in clear for statistics."""
@@ -227,7 +260,9 @@ class Store:
     async def reseal_all(self) -> int:
         """Re-encrypt every sealed value with the newest key (`havn rotate-key`); returns how many."""
         sealed = ((contact_table, contact_table.c.reply_address), (message_table, message_table.c.body),
-                  (note_table, note_table.c.body), (conversation_table, conversation_table.c.screening))
+                  (note_table, note_table.c.body), (conversation_table, conversation_table.c.screening),
+                  (conversation_table, conversation_table.c.flow), (report_table, report_table.c.details),
+                  (addition_table, addition_table.c.body))
         count = 0
         for table, column in sealed:
             key = table.primary_key.columns.values()[0]
@@ -248,6 +283,7 @@ class Store:
                 .where(contact_table.c.address_hash == address_hash)))
             await self._delete_conversations(connection, ids)
             await connection.execute(delete(contact_table).where(contact_table.c.address_hash == address_hash))
+            await connection.execute(delete(attempt_table).where(attempt_table.c.address_hash == address_hash))
             return ids
 
     async def erase_conversations(self, ids: list[str]) -> None:
@@ -260,20 +296,25 @@ class Store:
 
     @staticmethod
     async def _delete_conversations(connection: AsyncConnection, ids: list[str]) -> None:
-        for table in (message_table, note_table, assignment_table):
+        reports = select(report_table.c.id).where(report_table.c.conversation_id.in_(ids))
+        await connection.execute(delete(addition_table).where(addition_table.c.report_id.in_(reports)))
+        for table in (message_table, note_table, assignment_table, report_table):
             await connection.execute(delete(table).where(table.c.conversation_id.in_(ids)))
         await connection.execute(delete(conversation_table).where(conversation_table.c.id.in_(ids)))
 
     async def _open_conversation(self, connection: AsyncConnection, address_hash: str) -> ConversationState | None:
         table = conversation_table
         row = (await connection.execute(
-            select(table.c.id, table.c.state, table.c.language, table.c.language_chosen)
+            select(table.c.id, table.c.state, table.c.language, table.c.language_chosen, table.c.flow)
             .join(contact_table, table.c.contact_id == contact_table.c.id)
             .where(contact_table.c.address_hash == address_hash, table.c.state.in_(OPEN_STATES))
             .order_by(table.c.created_at.desc())
             .limit(1)
         )).first()
-        return None if row is None else ConversationState(row.id, row.state, row.language, row.language_chosen)
+        if row is None:
+            return None
+        flow = None if row.flow is None else json.loads(self._sealer.unseal(row.flow))
+        return ConversationState(row.id, row.state, row.language, row.language_chosen, flow=flow)
 
     async def _contact_id(self, connection: AsyncConnection, channel: str, address_hash: str,
                           reply_address: str) -> int:

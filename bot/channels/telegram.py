@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.gateway import DELETE_ASK, HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
+from bot.reporting import ASK_CODE, START
 from bot.texts import LANGUAGE_PAYLOAD
 from handover.store import StoredMessage
 
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD, "delete": DELETE_ASK}
+# "/report" starts a report; "/report K7M2-9XQP" checks that reference code (see `on_report`).
+COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD, "report": START,
+            "delete": DELETE_ASK}
 
 
 def keyboard(message: StoredMessage) -> InlineKeyboardMarkup | None:
@@ -57,7 +60,8 @@ class TelegramChannel:
     def _add_handlers(self) -> None:
         private = filters.ChatType.PRIVATE
         for command, payload in COMMANDS.items():
-            self.application.add_handler(CommandHandler(command, self._command(payload), filters=private))
+            handler = self.on_report if payload == START else self._command(payload)
+            self.application.add_handler(CommandHandler(command, handler, filters=private))
         self.application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
         self.application.add_handler(CallbackQueryHandler(self.on_button))
         self.application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, self.on_other))
@@ -68,6 +72,13 @@ class TelegramChannel:
             await self.relay(update, payload=payload)
 
         return handler
+
+    async def on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        code = " ".join(context.args or ())
+        if code:
+            await self.relay(update, text=code, payload=ASK_CODE)
+        else:
+            await self.relay(update, payload=START)
 
     async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.relay(update, text=update.effective_message.text)

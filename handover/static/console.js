@@ -39,6 +39,8 @@
     transcript: $("transcript"), replyForm: $("reply-form"), replyText: $("reply-text"), replySend: $("reply-send"),
     replyHint: $("reply-hint"), canned: $("canned"),
     screeningBody: $("screening-body"),
+    report: $("report"),
+    reportBody: $("report-body"),
     notes: $("notes"), notesEmpty: $("notes-empty"), noteForm: $("note-form"), noteText: $("note-text"),
     noteSend: $("note-send"),
   };
@@ -638,6 +640,8 @@
     el.transcript.replaceChildren();
     el.notes.replaceChildren();
     el.screeningBody.replaceChildren();
+    el.reportBody.replaceChildren();
+    el.report.hidden = true;
     el.replyText.value = "";
     el.noteText.value = "";
     forgetCannedInsert();
@@ -669,6 +673,7 @@
     addMessages(Array.isArray(data.messages) ? data.messages : [], true);
     el.transcript.removeAttribute("aria-busy");
     renderNotes(Array.isArray(data.notes) ? data.notes : []);
+    renderReports(Array.isArray(data.reports) ? data.reports : []);
     renderScreening(data.screening);
     loadCanned(data.language);
     if (fresh) loadCaseworkers();
@@ -816,6 +821,79 @@
       catchBusy = false;
       if (catchAgain) { catchAgain = false; catchUp(); }
     }
+  }
+
+  // Reports of a suspicion (bot/report_flow.py) -----------------------------------------------------------
+
+  const REPORT_STEPS = [
+    ["noticed", "What they noticed"], ["danger", "Someone in danger now"], ["where", "Where"], ["when", "When"],
+    ["place", "Kind of place or work"], ["people", "How many people"], ["minors", "Anyone under 18"],
+    ["signs", "Signs"], ["who", "Reported by"], ["contact", "Contact"],
+  ];
+  const REPORT_CHOICES = {
+    yes: "yes", no: "no", unknown: "does not know", today: "today", week: "in the last 7 days",
+    earlier: "earlier", massage: "massage clinic", home: "private home / au pair", construction: "construction",
+    agriculture: "agriculture", cleaning: "cleaning", restaurant: "restaurant",
+    prostitution: "prostitution (street or online)", car_wash: "car wash", other: "other", "1": "one person",
+    "2-5": "2 to 5", more_than_5: "more than 5", not_speaking: "others speak for them",
+    no_id: "no passport or ID", lives_at_work: "lives at the workplace", escorted: "always escorted",
+    injuries: "injuries", long_hours: "very long hours", fearful: "afraid or anxious",
+    money_taken: "someone else takes their money", crowded: "many sleep in one place",
+    private: "a private person", police: "police (partner)", ngo: "an NGO (partner)",
+    union: "a trade union (partner)", health: "health care (partner)", municipality: "a municipality (partner)",
+    tax: "the tax authority (partner)", other_work: "other work (partner)",
+  };
+
+  function choiceLabel(choice) {
+    return Object.prototype.hasOwnProperty.call(REPORT_CHOICES, choice) ? REPORT_CHOICES[choice] : String(choice);
+  }
+
+  function ownWords(text) {
+    const quote = make("blockquote", "own-words", text);
+    quote.dir = "auto";
+    return quote;
+  }
+
+  function renderReports(reports) {
+    el.report.hidden = reports.length === 0;
+    el.reportBody.replaceChildren(...reports.map(renderReport));
+  }
+
+  function renderReport(report) {
+    const box = make("article", "report-item");
+    const details = report.details && typeof report.details === "object" ? report.details : {};
+    box.append(make("p", "report-progress", report.sent ? "Sent by the reporter." : "Still being written."));
+    const facts = make("dl", "facts");
+    for (const [step, label] of REPORT_STEPS) {
+      const answer = details[step];
+      const row = make("div");
+      row.dataset.step = step;
+      row.append(make("dt", null, label));
+      const dd = make("dd");
+      if (!answer || typeof answer !== "object") {
+        dd.textContent = "—";
+      } else {
+        const choices = Array.isArray(answer.choices) ? answer.choices : (answer.choice ? [answer.choice] : []);
+        if (choices.length) dd.append(make("span", "choice", choices.map(choiceLabel).join(", ")));
+        if (answer.words) dd.append(ownWords(answer.words));
+        if ((step === "danger" || step === "minors") && (answer.choice === "yes" || answer.words)) {
+          row.classList.add("flag", "danger");
+        }
+      }
+      row.append(dd);
+      facts.append(row);
+    }
+    box.append(facts);
+    const additions = Array.isArray(report.additions) ? report.additions : [];
+    box.append(make("h4", null, additions.length ? "Added later with the reference code" : "Nothing added later"));
+    const list = make("ol", "report-additions");
+    for (const addition of additions) {
+      const item = make("li");
+      item.append(make("time", null, new Date(addition.created_at).toLocaleString()), ownWords(addition.text));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
   }
 
   // Screening -------------------------------------------------------------------------------------------

@@ -117,3 +117,35 @@ async def test_a_new_p1_rings_and_the_keyboard_takes_the_next(browser: Browser, 
     await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
     await expect(page.locator("#transcript li.msg.user span.text").first).to_have_text("help me he is coming")
     assert dialogs == []
+
+
+async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Browser, client: AppClient,
+                                                                   rasa: FakeRasa) -> None:
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    reporter = await client.new_session()
+    await client.say(reporter, payload="report")
+    await client.say(reporter, f"Workers sleep in a garage {SCRIPT}")
+    await client.say(reporter, payload="report_danger:no")
+    await client.say(reporter, "Køge")
+    received = (await client.say(reporter, payload="report_send"))["messages"][0]["text"]
+    code = received.split("Your reference code is ")[1][:9]
+
+    page, dialogs = await console_page(browser, client)
+    item = page.locator("#queue li.queue-item").first
+    await expect(item).to_contain_text("report")
+    await item.click()
+    report = page.locator("#report")
+    await expect(report).to_be_visible()
+    await expect(report.locator('[data-step="noticed"] dd')).to_have_text(f"Workers sleep in a garage {SCRIPT}")
+    await expect(report.locator('[data-step="danger"] dd')).to_have_text("no")
+    await expect(report.locator('[data-step="where"] dd')).to_have_text("Køge")
+    await expect(report.locator(".report-additions li")).to_have_count(0)
+
+    later = await client.new_session()  # someone with the code adds to it; the open console shows it live
+    await client.say(later, payload="report_code")
+    await client.say(later, code)
+    await client.say(later, f"Two more came today {IMAGE}")
+    await expect(report.locator(".report-additions li")).to_have_count(1)
+    await expect(report.locator(".report-additions li blockquote")).to_have_text(f"Two more came today {IMAGE}")
+    assert await report.locator("img, script").count() == 0
+    assert dialogs == []

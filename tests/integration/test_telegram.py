@@ -45,7 +45,7 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
     commands = await bot_api.wait_for("setMyCommands", count=3)
     danish = next(c for c in commands if c.params.get("language_code") == "da")
     assert [c["command"] for c in json.loads(json.dumps(danish.params["commands"]))] == [
-        "start", "help", "language", "delete"]
+        "start", "help", "language", "report", "delete"]
 
     await bot_api.push(bot_api.user_update(CHAT, "/start"))
     greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)
@@ -53,7 +53,7 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
     assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
     buttons = keyboard(greeting)
     assert [b["text"] for b in buttons] == ["I need help", "Report a suspicion", "My rights", "Talk to a person",
-                                            "Language"]
+                                            "I have a reference code", "Language"]
     assert buttons[0]["callback_data"] == "/need_help"
 
     seen = len(bot_api.calls)

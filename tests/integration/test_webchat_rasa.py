@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import AppClient, privacy_notice
+from tests.conftest import TEXTS, AppClient, privacy_notice
 from tests.harness import RasaStack
 
 pytestmark = pytest.mark.rasa
@@ -21,7 +21,8 @@ async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> N
     assert greeting["text"].startswith("Hej. Dette er en anonym chat")
     assert "112" in greeting["text"] and HOTLINE in greeting["text"]
     assert [b["title"] for b in greeting["buttons"]] == [
-        "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske", "Sprog"]
+        "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
+        "Jeg har en referencekode", "Sprog"]
 
 
 async def test_hello_gets_an_english_greeting_with_buttons(rasa_app: AppClient) -> None:
@@ -31,7 +32,7 @@ async def test_hello_gets_an_english_greeting_with_buttons(rasa_app: AppClient) 
     assert greeting["text"].startswith("Hello. This is an anonymous chat")
     assert "112" in greeting["text"] and HOTLINE in greeting["text"]
     assert [b["payload"] for b in greeting["buttons"]] == [
-        "/need_help", "/report", "/my_rights", "/talk_to_person", "lang"]
+        "/need_help", "report", "/my_rights", "/talk_to_person", "report_code", "lang"]
 
 
 async def test_buttons_and_typed_questions_get_answers(rasa_app: AppClient) -> None:
@@ -46,6 +47,21 @@ async def test_buttons_and_typed_questions_get_answers(rasa_app: AppClient) -> N
     assert "You do not have to give your name" in anonymous["text"]
     [police] = (await rasa_app.say(session, "skal jeg gå til politiet"))["messages"]
     assert "uden først at gå til politiet" in police["text"]
+
+
+@pytest.mark.parametrize(("words", "answer", "language"), [
+    ("i want to report something", "they took her passport", "en"),
+    ("vreau sa raportez ceva", "i-au luat pasaportul ei", "ro")])
+async def test_report_typed_in_words_starts_the_reports_questions(rasa_app: AppClient, words: str, answer: str,
+                                                                  language: str) -> None:
+    session = await rasa_app.new_session()
+    intro, question, notice = (await rasa_app.say(session, words))["messages"]
+    assert intro["text"] == TEXTS.text("report.intro", language)
+    assert question["text"] == TEXTS.text("report.ask_noticed", language)
+    assert notice["text"] == privacy_notice(language)
+    # The answer is kept as typed, not sent to Rasa: "they took her passport" does not start the screening.
+    [danger] = (await rasa_app.say(session, answer))["messages"]
+    assert danger["text"] == TEXTS.text("report.ask_danger", language)
 
 
 async def test_danger_gets_112_first_and_a_p1_handover_through_the_action_server(rasa_app: AppClient) -> None:

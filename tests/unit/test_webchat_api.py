@@ -40,8 +40,8 @@ async def test_greeting_in_english_with_safety_line_and_menu(client: AppClient) 
     assert reply[0]["sender"] == "bot"
     assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
     assert "Hello" in reply[0]["text"]
-    assert [b["payload"] for b in reply[0]["buttons"]] == ["/need_help", "/report", "/my_rights",
-                                                            "/talk_to_person", "lang"]
+    assert [b["payload"] for b in reply[0]["buttons"]] == ["/need_help", "report", "/my_rights",
+                                                            "/talk_to_person", "report_code", "lang"]
     assert reply[0]["buttons"][0]["title"] == "I need help"
 
 

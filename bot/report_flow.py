@@ -1,0 +1,104 @@
+"""Reporting a suspicion, step by step, as a pure state machine: (details, step, answer) → what to ask next.
+
+No I/O here (tests/unit/test_report_flow.py); bot/reporting.py keeps the state and files the report.
+
+The questions come in this order, each one can be skipped, and "Send the report now" ends it at any step:
+what was noticed, is anyone in danger now (asked second: it decides whether 112 comes at once), where, when,
+the kind of place or work, how many people, anyone under 18, signs a bystander can see (several), who is
+writing (a private person or a professional), and a way to contact them, only if they want to leave one.
+
+An answer is a button's choice or typed words; typed words are kept as written, for the caseworker.
+`details` maps a step to {"choice": …} or {"words": …}; the signs step to {"choices": [...], "words": …}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+STEPS = ("noticed", "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact")
+MENUS = {"danger": "report_danger", "when": "report_when", "place": "report_place", "people": "report_people",
+         "minors": "report_minors", "signs": "report_signs", "who": "report_who"}
+URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
+PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
+MAX_WORDS = 2000  # characters kept of one typed answer
+SEVERAL_SIGNS = 2
+
+Details = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A text to send: its key, the menu under it, and whether the steps' Skip/Send buttons follow."""
+
+    key: str
+    menu: str | None = None
+    steps_menu: bool = False
+
+
+def is_urgent(details: Details, step: str) -> bool:
+    """"Yes" to danger now or to anyone under 18, or typed words there instead of a button: a person reads
+    those words before anyone decides it was not urgent (safety first: "she is locked in" is a yes)."""
+    answer = details.get(step, {})
+    return answer.get("choice") == "yes" or "words" in answer
+
+
+def tier(details: Details) -> str:
+    """Danger now or anyone under 18 → P1; several signs → P2; otherwise P3."""
+    if any(is_urgent(details, step) for step in URGENT_STEPS):
+        return "P1"
+    if len(details.get("signs", {}).get("choices", [])) >= SEVERAL_SIGNS:
+        return "P2"
+    return "P3"
+
+
+def kind(details: Details) -> str:
+    """A professional's report is a partner referral."""
+    return "partner" if details.get("who", {}).get("choice") in PROFESSIONS else "report"
+
+
+def question(step: str, details: Details) -> Ask:
+    if step == "contact":
+        if kind(details) == "partner":
+            return Ask("report.ask_contact_partner", steps_menu=True)
+        return Ask("report.ask_contact", "report_contact")
+    return Ask(f"report.ask_{step}", MENUS.get(step), steps_menu=True)
+
+
+def next_step(step: str) -> str | None:
+    position = STEPS.index(step) + 1
+    return STEPS[position] if position < len(STEPS) else None
+
+
+def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:
+    """The answer to `step` added to a copy of `details`; a sign is added to the ones already chosen."""
+    details = {name: dict(value) for name, value in details.items()}
+    words = (words or "").strip()[:MAX_WORDS] or None
+    if step == "signs" and (choice or words):
+        signs = details.setdefault("signs", {"choices": []})
+        if choice and choice not in signs["choices"]:
+            signs["choices"] = [*signs["choices"], choice]
+        if words:
+            signs["words"] = f"{signs['words']}\n{words}" if signs.get("words") else words
+    elif choice:
+        details[step] = {"choice": choice}
+    elif words:
+        details[step] = {"words": words}
+    return details
+
+
+def is_choice(step: str, choice: str, menus: dict[str, list[dict[str, str]]]) -> bool:
+    """Whether `choice` is one of the buttons of `step` (a stale or crafted button is not)."""
+    menu = MENUS.get(step)
+    return menu is not None and f"report_{step}:{choice}" in {item["payload"] for item in menus[menu]}
+
+
+def typed_choice(step: str, words: str, titles: dict[str, str]) -> str | None:
+    """A typed answer that is a button's title ("no", "Nej"): that button's choice. `titles` maps each
+    choice of the step to its title in the person's language."""
+    typed = words.strip().strip(".!").casefold()
+    return next((choice for choice, title in titles.items() if title.casefold() == typed), None)
+
+
+def chosen_signs(details: Details) -> list[str]:
+    return list(details.get("signs", {}).get("choices", []))

@@ -1,0 +1,230 @@
+"""Reporting a suspicion, run by the app itself (no Rasa): the report's questions, the reference code, and
+adding information later with the code.
+
+Why not Rasa: every answer is kept as typed, for a person to read, so there is nothing to classify; a
+bystander's "they took her passport" must not start the victim's screening; and reporting must work while
+Rasa is down. Rasa only recognises "I want to report something" and answers with {"report": "start"}.
+
+Where a conversation stands is kept in its sealed `flow`:
+  {"mode": "report", "step": …, "report_id": …, "code": …}   answering the report's questions
+  {"mode": "code"}                                               asked for a reference code
+  {"mode": "adding", "report_id": …}                             adding information to a report
+A report reaches the queue when it is sent, at once as P1 when someone is in danger or under 18, and by the
+sweep when its writer stopped half-way (nothing answered is lost).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+from bot import report_flow
+from bot.texts import Button, Texts
+from handover.hub import Hub
+from handover.reports import Reports, normalise_code
+from handover.store import ConversationState, Outgoing, Store
+
+START, ASK_CODE = "report", "report_code"
+SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
+DANGER_NOW = "report_danger:yes"
+CHOSEN = "✓ "  # before a sign already chosen: the same in every language
+QUIET_FOR = timedelta(minutes=30)  # a report left half-way is sent after this
+URGENT_TIERS = ("P1", "P2")
+DANGER_ADDED = "[Someone is in danger now: pressed by the reporter]"  # for the console, which is in English
+
+
+class Reporting:
+    def __init__(self, store: Store, reports: Reports, texts: Texts, hub: Hub) -> None:
+        self.store = store
+        self.reports = reports
+        self.texts = texts
+        self.hub = hub
+        # Every button of the report's menus, and the two ways in; nothing else is a report command.
+        self.commands = {START, ASK_CODE} | {item["payload"] for name, items in texts.menus.items()
+                                              if name.startswith("report") for item in items
+                                              if not item["payload"].startswith("/")}
+
+    def wants(self, conversation: ConversationState, payload: str | None) -> bool:
+        """Whether this message belongs to a report (a flow is open, or a report button was pressed)."""
+        return conversation.flow is not None or payload in self.commands
+
+    async def handle(self, conversation: ConversationState, text: str | None, payload: str | None,
+                     language: str, address_hash: str) -> list[Outgoing]:
+        flow = conversation.flow
+        if payload == START:
+            return [*await self.leave(conversation, language), *await self._start(conversation.id, language)]
+        if payload == ASK_CODE:
+            left = await self.leave(conversation, language)
+            if text and text.strip():  # Telegram's "/report CODE"
+                return [*left, *await self._check_code(conversation.id, text, language, address_hash)]
+            await self.store.set_flow(conversation.id, {"mode": "code"})
+            return [*left, self._say("report.ask_code", language, "report_code")]
+        if flow is None:  # a button of a report that is over
+            return [self._say("not_understood", language, "main")]
+        if flow["mode"] == "report":
+            return await self._answer(conversation.id, flow, text, payload, language)
+        if flow["mode"] == "code":
+            if payload is not None:
+                return [self._say("report.ask_code", language, "report_code")]
+            return await self._check_code(conversation.id, text or "", language, address_hash)
+        return await self._add(conversation.id, flow, text, payload, language)
+
+    async def repeat(self, conversation_id: str, language: str) -> list[Outgoing]:
+        """The question a report is waiting for, asked again (after a language change, or when a caseworker
+        handed the conversation back); [] when no report is open."""
+        flow = await self.store.flow(conversation_id)
+        if flow is None:
+            return []
+        if flow["mode"] == "code":
+            return [self._say("report.ask_code", language, "report_code")]
+        if flow["mode"] == "adding":
+            return [self._say("report.ask_addition", language, "report_adding")]
+        report = await self.reports.get(flow["report_id"])
+        return [self._ask(flow["step"], report.details if report else {}, language)]
+
+    async def leave(self, conversation: ConversationState, language: str) -> list[Outgoing]:
+        """The person went elsewhere (another button, a new report): a report with answers is sent, and they
+        get its code; an empty one is dropped."""
+        flow = conversation.flow
+        if flow is None:
+            return []
+        await self.store.set_flow(conversation.id, None)
+        if flow["mode"] != "report":
+            return []
+        report = await self.reports.get(flow["report_id"])
+        if report is None:
+            return []
+        if not report.details:
+            await self.reports.delete(report.id)
+            return []
+        await self._send(report.id, report.conversation_id, report.details)
+        return [self._say("report.received", language, None, {"code": flow["code"]})]
+
+    async def send_quiet_reports(self) -> int:
+        """Reports whose writer stopped half-way, sent to the queue as they are (the queue sweep calls this)."""
+        sent = 0
+        for report_id in await self.reports.stale(QUIET_FOR):
+            report = await self.reports.get(report_id)
+            if report is not None:  # queued as it is; it counts as sent only when its writer sends it
+                await self._queue(report.conversation_id, report_flow.tier(report.details),
+                                  report_flow.kind(report.details))
+                sent += 1
+        return sent
+
+    # --- the report's questions ----------------------------------------------------------------------
+
+    async def _start(self, conversation_id: str, language: str) -> list[Outgoing]:
+        report_id, code = await self.reports.create(conversation_id)
+        step = report_flow.STEPS[0]
+        await self.store.set_flow(conversation_id, {"mode": "report", "step": step, "report_id": report_id,
+                                                    "code": code})
+        return [self._say("report.intro", language), self._ask(step, {}, language)]
+
+    async def _answer(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
+                      language: str) -> list[Outgoing]:
+        report = await self.reports.get(flow["report_id"])
+        if report is None:  # erased meanwhile (retention, or the writer's own Delete in another tab)
+            await self.store.set_flow(conversation_id, None)
+            return [self._say("report.cancelled", language, "main")]
+        step, details = flow["step"], report.details
+        if payload == SEND:
+            return await self._finish(report.id, conversation_id, flow, details, language)
+        choice = payload.split(":", 1)[1] if payload and payload.startswith(f"report_{step}:") else None
+        if payload is not None and payload not in (SKIP, DONE) and not (
+                choice and report_flow.is_choice(step, choice, self.texts.menus)):
+            return [self._ask(step, details, language)]  # a button of another question: ask this one again
+        if payload is None and text and step in report_flow.MENUS:
+            choice = report_flow.typed_choice(step, text, self._titles(step, language))
+        answered = report_flow.record(details, step, choice, None if payload or choice else text)
+        if answered != details:
+            await self.reports.save(report.id, answered)
+        replies: list[Outgoing] = []
+        if step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step):
+            replies.append(self._say(report_flow.URGENT_STEPS[step], language))
+            await self._queue(report.conversation_id, "P1", report_flow.kind(answered))
+        if step == "signs" and payload != DONE and payload != SKIP:
+            return [self._say("report.sign_noted", language, None), self._ask(step, answered, language)]
+        following = report_flow.next_step(step)
+        if following is None:
+            return [*replies, *await self._finish(report.id, conversation_id, flow, answered, language)]
+        await self.store.set_flow(conversation_id, {**flow, "step": following})
+        return [*replies, self._ask(following, answered, language)]
+
+    async def _finish(self, report_id: int, conversation_id: str, flow: dict[str, Any],
+                      details: report_flow.Details, language: str) -> list[Outgoing]:
+        await self.store.set_flow(conversation_id, None)
+        if not details:  # "Send" before any answer: there is nothing to send
+            await self.reports.delete(report_id)
+            return [self._say("report.cancelled", language, "main")]
+        await self._send(report_id, conversation_id, details)
+        return [self._say("report.received", language, "main", {"code": flow["code"]})]
+
+    async def _send(self, report_id: int, conversation_id: str, details: report_flow.Details) -> None:
+        await self.reports.mark_sent(report_id)
+        await self._queue(conversation_id, report_flow.tier(details), report_flow.kind(details))
+
+    async def _queue(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
+        await self.store.request_handover(conversation_id, tier, kind, reopen=reopen)
+        await self.hub.publish({"type": "queue", "conversation_id": conversation_id, "tier": tier,
+                                "urgent": tier in URGENT_TIERS})
+
+    def _titles(self, step: str, language: str) -> dict[str, str]:
+        return {button.payload.split(":", 1)[1]: button.title
+                for button in self.texts.menu(report_flow.MENUS[step], language) if ":" in button.payload}
+
+    def _ask(self, step: str, details: report_flow.Details, language: str) -> Outgoing:
+        ask = report_flow.question(step, details)
+        buttons = self.texts.menu(ask.menu, language) if ask.menu else ()
+        if step == "signs":
+            chosen = {f"report_signs:{sign}" for sign in report_flow.chosen_signs(details)}
+            buttons = tuple(Button(CHOSEN + b.title if b.payload in chosen else b.title, b.payload)
+                            for b in buttons)
+        if ask.steps_menu:
+            buttons = (*buttons, *self.texts.menu("report_steps", language))
+        return Outgoing(self.texts.text(ask.key, language), buttons)
+
+    # --- the reference code --------------------------------------------------------------------------
+
+    async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Outgoing]:
+        """A valid code opens the report for additions and tells only whether it was read; nothing else."""
+        await self.store.set_flow(conversation_id, {"mode": "code"})
+        wait = await self.reports.wait_before_trying(address_hash)
+        if wait:  # not even checked: a right code would teach a guesser as much as a wrong one
+            minutes = str(max(1, math.ceil(wait.total_seconds() / 60)))
+            return [self._say("report.code_wait", language, "report_code", {"minutes": minutes})]
+        code = normalise_code(typed)
+        report_id = await self.reports.find(code) if code else None
+        if report_id is None:
+            if code:  # only well-formed codes count as guesses
+                await self.reports.record_wrong_code(address_hash)
+            return [self._say("report.code_unknown", language, "report_code")]
+        await self.store.set_flow(conversation_id, {"mode": "adding", "report_id": report_id})
+        status = "report.status_read" if await self.reports.was_read(report_id) else "report.status_received"
+        return [self._say(status, language), self._say("report.ask_addition", language, "report_adding")]
+
+    async def _add(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
+                   language: str) -> list[Outgoing]:
+        if payload == DONE:
+            await self.store.set_flow(conversation_id, None)
+            return [self._say("report.addition_done", language, "main")]
+        if payload is not None and payload != DANGER_NOW:
+            return [self._say("report.ask_addition", language, "report_adding")]
+        report = await self.reports.get(flow["report_id"])
+        if report is None:  # purged or erased since the code was checked
+            await self.store.set_flow(conversation_id, None)
+            return [self._say("report.code_unknown", language, "main")]
+        words = DANGER_ADDED if payload == DANGER_NOW else (text or "").strip()[:report_flow.MAX_WORDS]
+        if not words:
+            return [self._say("report.ask_addition", language, "report_adding")]
+        await self.reports.add(report.id, words)
+        tier = "P1" if payload == DANGER_NOW else report_flow.tier(report.details)
+        await self._queue(report.conversation_id, tier, report_flow.kind(report.details), reopen=True)
+        await self.hub.publish({"type": "conversation", "conversation_id": report.conversation_id})
+        key = "report.danger" if payload == DANGER_NOW else "report.added"
+        return [self._say(key, language, "report_adding")]
+
+    def _say(self, key: str, language: str, menu: str | None = None,
+             variables: dict[str, str] | None = None) -> Outgoing:
+        reply = self.texts.reply(key, language, menu, variables)
+        return Outgoing(reply.text, reply.buttons)

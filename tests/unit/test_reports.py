@@ -1,0 +1,465 @@
+"""Reporting a suspicion through the web chat API (and Telegram's /report), on SQLite and PostgreSQL.
+
+The report's questions are the app's own (bot/reporting.py), so a fake Rasa is enough; the real one is used in
+tests/integration for "I want to report something" typed in words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text, update
+
+from bot.app import ENGINE, SETTINGS
+from bot.pseudonym import Pseudonymizer
+from handover.console import HANDOVER
+from handover.models import CodeAttempt, Report, utcnow
+from handover.reports import Reports, new_code, normalise_code
+from handover.store import Store
+from tests.conftest import TEXTS, AppClient, isolated_settings, privacy_notice, start_app
+from tests.console_client import Console, conversation_of, login
+from tests.databases import database_url
+from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.rasa import FakeRasa, serving
+
+CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+RIGHTS = [{"custom": {"text": "answer.rights", "menu": "rights"}}]
+GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
+STEPS_MENU = ["report_skip", "report_send"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
+    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        async for app_client in start_app(isolated_settings(tmp_path, HAVN_DATABASE_URL=url,
+                                                            HAVN_WRONG_CODES_PER_MINUTE="8")):
+            yield app_client
+
+
+@pytest.fixture
+async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
+    async with serving(client.app[SETTINGS].rasa_url, {"/my_rights": RIGHTS, "/greet": GREETING}) as fake:
+        yield fake
+
+
+def text_of(key: str, language: str, **variables: str) -> str:
+    return TEXTS.text(key, language, variables)
+
+
+class Reporter:
+    """A web chat session that answers the report's questions, checking each question in its language."""
+
+    def __init__(self, client: AppClient, language: str) -> None:
+        self.client = client
+        self.language = language
+        self.session = ""
+
+    async def start(self) -> list[dict[str, Any]]:
+        """A new session presses "Report a suspicion" (after choosing its language, as the menu offers)."""
+        self.session = await self.client.new_session()
+        chosen = (await self.client.say(self.session, payload=f"lang:{self.language}"))["messages"]
+        assert chosen[-1]["text"] == privacy_notice(self.language)
+        return (await self.client.say(self.session, payload="report"))["messages"]
+
+    async def answer(self, text: str | None = None, payload: str | None = None) -> list[dict[str, Any]]:
+        return (await self.client.say(self.session, text, payload))["messages"]
+
+    def expect(self, message: dict[str, Any], key: str, **variables: str) -> None:
+        assert message["text"] == text_of(key, self.language, **variables), key
+
+
+async def file_report(reporter: Reporter, noticed: str, **choices: str) -> str:
+    """Answers every question (the noticed words and the place typed, the rest by button or Skip); returns
+    the reference code."""
+    await reporter.start()
+    replies = await reporter.answer(noticed)
+    for step in ("danger", "where", "when", "place", "people", "minors", "signs", "who", "contact"):
+        choice = choices.get(step)
+        if choice is None:
+            replies = await reporter.answer(payload="report_skip")
+        elif step == "where":
+            replies = await reporter.answer(choice)
+        else:
+            replies = await reporter.answer(payload=f"report_{step}:{choice}")
+            if step == "signs":
+                replies = await reporter.answer(payload="report_done")
+    [received] = replies
+    code = CODE.search(received["text"]).group(0)
+    reporter.expect(received, "report.received", code=code)
+    return code
+
+
+async def caseworker(client: AppClient, name: str = "anna", role: str = "caseworker") -> Console:
+    return await login(client, name, role)
+
+
+async def queue_item(console: Console, conversation_id: str) -> dict[str, Any]:
+    items = (await console.call("GET", "/queue"))["items"]
+    [item] = [item for item in items if item["conversation_id"] == conversation_id]
+    return item
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ro", "ar"])
+async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa: FakeRasa, language: str) -> None:
+    reporter = Reporter(client, language)
+    intro, first = await reporter.start()
+    reporter.expect(intro, "report.intro")
+    assert "112" in intro["text"]
+    reporter.expect(first, "report.ask_noticed")
+    assert [b["payload"] for b in first["buttons"]] == STEPS_MENU
+    script = [
+        ({"text": "Six workers sleep in a garage behind the car wash"}, "report.ask_danger", "report_danger"),
+        ({"payload": "report_danger:no"}, "report.ask_where", None),
+        ({"text": "Køge"}, "report.ask_when", "report_when"),
+        ({"payload": "report_when:week"}, "report.ask_place", "report_place"),
+        ({"payload": "report_place:car_wash"}, "report.ask_people", "report_people"),
+        ({"payload": "report_people:more_than_5"}, "report.ask_minors", "report_minors"),
+        ({"payload": "report_minors:no"}, "report.ask_signs", "report_signs"),
+    ]
+    for answer, asked, menu in script:
+        [question] = await reporter.answer(**answer)
+        reporter.expect(question, asked)
+        expected = [item["payload"] for item in TEXTS.menus[menu]] if menu else []
+        assert [b["payload"] for b in question["buttons"]] == expected + STEPS_MENU
+    noted, signs = await reporter.answer(payload="report_signs:lives_at_work")
+    reporter.expect(noted, "report.sign_noted")
+    assert signs["buttons"][2]["title"] == "✓ " + text_of("menu.sign_lives_at_work", language)
+    await reporter.answer(payload="report_signs:long_hours")
+    [who] = await reporter.answer(payload="report_done")
+    reporter.expect(who, "report.ask_who")
+    [contact] = await reporter.answer(payload="report_who:private")
+    reporter.expect(contact, "report.ask_contact")
+    [received] = await reporter.answer(payload="report_skip")
+    code = CODE.search(received["text"]).group(0)
+    reporter.expect(received, "report.received", code=code)
+    assert "menu.have_code" in [item["title"] for item in TEXTS.menus["main"]]
+    assert "report_code" in [b["payload"] for b in received["buttons"]]
+
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    item = await queue_item(anna, conversation_id)
+    assert (item["kind"], item["tier"]) == ("report", "P2")  # two signs
+    assert item["summary"] == "report · car wash · 2 signs"  # buttons only, never the reporter's words
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["sent"] is True and report["additions"] == []
+    assert report["details"] == {
+        "noticed": {"words": "Six workers sleep in a garage behind the car wash"}, "danger": {"choice": "no"},
+        "where": {"words": "Køge"}, "when": {"choice": "week"}, "place": {"choice": "car_wash"},
+        "people": {"choice": "more_than_5"}, "minors": {"choice": "no"},
+        "signs": {"choices": ["lives_at_work", "long_hours"]}, "who": {"choice": "private"}}
+    stored = client.rows("SELECT code_hash, details FROM report") if client.app[SETTINGS].database_url.startswith(
+        "sqlite") else []
+    for code_hash, details in stored:  # neither the code nor the answers in clear
+        assert code not in code_hash and "Køge" not in details and "garage" not in details
+
+
+async def test_every_question_can_be_skipped(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    replies = []
+    for _ in range(9):
+        [question] = await reporter.answer(payload="report_skip")
+        replies.append(question)
+    assert [r["text"] for r in replies] == [text_of(f"report.ask_{step}", "en") for step in (
+        "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact")]
+    [told] = await reporter.answer(payload="report_skip")
+    reporter.expect(told, "report.cancelled")  # nothing answered: nothing is sent, and the person is told so
+    anna = await caseworker(client)
+    assert (await anna.call("GET", "/queue"))["items"] == []
+
+    # Skipping everything but one answer sends that one answer.
+    code = await file_report(Reporter(client, "en"), "A girl at the bus stop looked scared")
+    assert CODE.fullmatch(code)
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    assert (item["kind"], item["tier"]) == ("report", "P3")
+
+
+async def test_send_now_ends_the_report_at_any_question(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Men locked in a van at night")
+    [received] = await reporter.answer(payload="report_send")
+    assert CODE.search(received["text"])
+    [item] = (await (await caseworker(client)).call("GET", "/queue"))["items"]
+    assert item["kind"] == "report"
+
+
+@pytest.mark.parametrize(("step", "answer"), [
+    ("danger", {"payload": "report_danger:yes"}),
+    ("danger", {"text": "he is hitting her right now"}),  # words instead of a button: a person reads them first
+    ("minors", {"payload": "report_minors:yes"}),
+    ("minors", {"text": "Ja"}),  # Danish "yes" typed: the button's own word counts as the button
+])
+async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa: FakeRasa, step: str,
+                                                         answer: dict[str, str]) -> None:
+    reporter = Reporter(client, "da")
+    await reporter.start()
+    for skipped in ("noticed", "danger", "where", "when", "place", "people", "minors"):
+        if skipped == step:
+            break
+        await reporter.answer(payload="report_skip")
+    urgent, following = await reporter.answer(**answer)
+    reporter.expect(urgent, "report.danger" if step == "danger" else "report.minors")
+    if step == "danger":
+        assert urgent["text"].startswith("Ring 112")
+    assert following["text"] != urgent["text"]  # the report goes on
+    conversation_id = await conversation_of(client, reporter.session)
+    item = await queue_item(await caseworker(client), conversation_id)  # queued now, before it is finished
+    assert item["tier"] == "P1"
+    assert ("danger now" if step == "danger" else "under 18") in item["summary"]
+
+
+async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Someone works at night at the restaurant")
+    [where] = await reporter.answer("no")
+    reporter.expect(where, "report.ask_where")
+    await reporter.answer(payload="report_send")
+    [item] = (await (await caseworker(client)).call("GET", "/queue"))["items"]
+    assert item["tier"] == "P3"
+
+
+async def test_a_professional_report_is_a_partner_referral_with_contact_details(client: AppClient,
+                                                                                rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Farm workers show signs of debt bondage")
+    for _ in range(7):
+        await reporter.answer(payload="report_skip")
+    [contact] = await reporter.answer(payload="report_who:union")
+    reporter.expect(contact, "report.ask_contact_partner")
+    [received] = await reporter.answer("Mette, 3F Odense, 12 34 56 78")
+    assert CODE.search(received["text"])
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    assert (await queue_item(anna, conversation_id))["kind"] == "partner"
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["details"]["contact"] == {"words": "Mette, 3F Odense, 12 34 56 78"}
+
+
+async def test_a_second_session_adds_with_the_code_and_learns_nothing_else(client: AppClient,
+                                                                           rasa: FakeRasa) -> None:
+    first = Reporter(client, "en")
+    code = await file_report(first, "Three women never leave the massage clinic on Vestergade",
+                             where="Aarhus", place="massage")
+    report_conversation = await conversation_of(client, first.session)
+
+    later = Reporter(client, "fr")
+    later.session = await client.new_session()
+    await client.say(later.session, payload="lang:fr")
+    [asked] = await later.answer(payload="report_code")
+    later.expect(asked, "report.ask_code")
+    status, ask = await later.answer(code.lower().replace("-", " "))  # as someone might type it
+    later.expect(status, "report.status_received")
+    later.expect(ask, "report.ask_addition")
+    [added] = await later.answer("Il y a maintenant une quatrième femme")
+    later.expect(added, "report.added")
+    [done] = await later.answer(payload="report_done")
+    later.expect(done, "report.addition_done")
+    # Everything the second session was told: not a word of the report.
+    told = " ".join(m["text"] for m in await messages_after(client, later.session))
+    for secret in ("Vestergade", "Aarhus", "massage", "Three women", "clinic"):
+        assert secret not in told
+
+    anna = await caseworker(client)
+    item = await queue_item(anna, report_conversation)
+    assert item["summary"] == "report · massage · 1 added later"
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == ["Il y a maintenant une quatrième femme"]
+
+    # Once a caseworker has taken it up, the code tells that it was read; a resolved report comes back.
+    await anna.call("POST", f"/conversations/{report_conversation}/claim")
+    await anna.call("POST", f"/conversations/{report_conversation}/resolve")
+    [asked] = await later.answer(payload="report_code")
+    status, _ = await later.answer(code)
+    later.expect(status, "report.status_read")
+    await later.answer("Ils sont partis ce matin")
+    item = await queue_item(anna, report_conversation)
+    assert item["summary"].endswith("2 added later")
+
+
+async def messages_after(client: AppClient, session: str) -> list[dict[str, Any]]:
+    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after=0")) as response:
+        return (await response.json())["messages"]
+
+
+async def test_a_wrong_code_is_answered_kindly_and_guessing_is_slowed_down(client: AppClient,
+                                                                           rasa: FakeRasa) -> None:
+    code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+    guesser = Reporter(client, "en")
+    guesser.session = await client.new_session()
+    await guesser.answer(payload="report_code")
+    for wrong in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
+        [reply] = await guesser.answer(wrong)
+        guesser.expect(reply, "report.code_unknown")
+        assert "barn" not in reply["text"]
+    [reply] = await guesser.answer(code)  # even the right code is not checked now
+    guesser.expect(reply, "report.code_wait", minutes="1")
+    assert "112" in reply["text"]
+    [reply] = await guesser.answer("not a code at all")  # not code-shaped: kind, and not counted as a guess
+    guesser.expect(reply, "report.code_wait", minutes="1")
+
+    await backdate_attempts(client, minutes=2)  # the wait is over
+    status, _ = await guesser.answer(code)
+    guesser.expect(status, "report.status_received")
+
+
+async def test_wrong_codes_from_many_sessions_slow_everyone_down(client: AppClient, rasa: FakeRasa) -> None:
+    code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+    for number in range(8):  # HAVN_WRONG_CODES_PER_MINUTE=8 in this test's app; two per session
+        if number % 2 == 0:
+            session = await client.new_session()
+        await client.say(session, payload="report_code")
+        await client.say(session, f"ZZZZ-ZZZ{number}")
+    fresh = await client.new_session()
+    await client.say(fresh, payload="report_code")
+    [reply] = (await client.say(fresh, code))["messages"]
+    assert reply["text"] == text_of("report.code_wait", "en", minutes="1")
+    await backdate_attempts(client, minutes=2)
+    [status, _] = (await client.say(fresh, code))["messages"]
+    assert status["text"] == text_of("report.status_received", "en")
+
+
+async def backdate_attempts(client: AppClient, minutes: int) -> None:
+    table = CodeAttempt.__table__
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(table).values(at=utcnow() - timedelta(minutes=minutes)))
+
+
+async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("A boy sells flowers every night, a man takes the money")
+    received, rights = await reporter.answer(payload="/my_rights")
+    assert CODE.search(received["text"])
+    reporter.expect(rights, "answer.rights")
+    [item] = (await (await caseworker(client)).call("GET", "/queue"))["items"]
+    assert item["kind"] == "report"
+    [typed] = await reporter.answer("hello again")  # the report is over: Rasa answers again
+    assert typed["text"] == text_of("not_understood", "en")
+
+
+async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Cleaners are driven to work at 4 am and look exhausted")
+    anna = await caseworker(client)
+    assert (await anna.call("GET", "/queue"))["items"] == []
+    table = Report.__table__
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    await client.app[HANDOVER].sweep()
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    assert item["summary"] == "report being written"
+    # The reporter comes back and finishes: the same report, now sent, with its code.
+    [danger_question_again] = await reporter.answer(payload="report_danger:no")
+    reporter.expect(danger_question_again, "report.ask_where")
+    [received] = await reporter.answer(payload="report_send")
+    assert CODE.search(received["text"])
+    conversation_id = await conversation_of(client, reporter.session)
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["sent"] and report["details"]["danger"] == {"choice": "no"}
+
+
+async def test_changing_language_asks_the_same_question_again(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Someone sleeps at the pizzeria")
+    set_language, question = await reporter.answer(payload="lang:es")
+    assert set_language["text"] == text_of("language_set", "es")
+    assert question["text"] == text_of("report.ask_danger", "es")
+
+
+async def test_a_caseworker_who_hands_back_a_report_being_written_lets_it_go_on(client: AppClient,
+                                                                                  rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Kids are working in the field")
+    await reporter.answer(payload="report_danger:yes")  # P1 at once: a caseworker takes it
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    assert await reporter.answer("Are you there?") == []  # the caseworker answers, not the report's questions
+    await anna.call("POST", f"/conversations/{conversation_id}/release")
+    *_, released, again = await messages_after(client, reporter.session)
+    assert released["text"] == text_of("queue.released", "en")
+    assert again["text"] == text_of("report.ask_where", "en")
+
+
+async def test_erasing_the_reporter_erases_the_report_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    code = await file_report(reporter, "Workers sleep in the barn")
+    adder = await client.new_session()
+    await client.say(adder, payload="report_code")
+    await client.say(adder, code)
+    await client.say(adder, "More came today")
+    async with client.http.delete(client.url(f"/api/webchat/sessions/{reporter.session}")) as response:
+        assert response.status in (200, 204)
+    async with client.app[ENGINE].connect() as connection:
+        for table in ("report", "report_addition"):
+            assert await connection.scalar(text(f"SELECT COUNT(*) FROM {table}")) == 0
+    fresh = await client.new_session()
+    await client.say(fresh, payload="report_code")
+    [reply] = (await client.say(fresh, code))["messages"]
+    assert reply["text"] == text_of("report.code_unknown", "en")
+
+
+async def test_a_button_of_a_finished_report_gets_a_kind_answer(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await file_report(reporter, "Workers sleep in the barn")
+    [reply] = await reporter.answer(payload="report_skip")
+    reporter.expect(reply, "not_understood")
+    await client.say(reporter.session, payload="report_place:palace", expect=400)  # not one of the buttons
+
+
+async def test_telegram_report_command_with_a_code(tmp_path: Path, bot_api: FakeBotApi) -> None:
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
+    async for client in start_app(settings):
+        async with serving(settings.rasa_url, {}):
+            code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+            chat = 424242
+            await bot_api.push(bot_api.user_update(chat, f"/report {code}", language_code="en"))
+            status, ask, notice = await bot_api.wait_for("sendMessage", chat_id=chat, count=3)
+            assert status.params["text"] == text_of("report.status_received", "en")
+            assert ask.params["text"] == text_of("report.ask_addition", "en")
+            assert notice.params["text"] == privacy_notice("en")
+            seen = len(bot_api.calls)
+            await bot_api.push(bot_api.user_update(chat, "/report"))
+            intro, question = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=2)
+            assert intro.params["text"] == text_of("report.intro", "en")
+            assert question.params["text"] == text_of("report.ask_noticed", "en")
+
+
+def test_codes_are_short_random_and_read_forgivingly() -> None:
+    codes = {new_code() for _ in range(2000)}
+    assert len(codes) == 2000 and all(CODE.fullmatch(code) for code in codes)
+    assert not any(letter in "".join(codes) for letter in "ILOU")  # nothing to mistake for 1, 0 or V
+    assert normalise_code(" k7m2 9xqp ") == "K7M2-9XQP"
+    assert normalise_code("K7M2-9XQO") == "K7M2-9XQ0" and normalise_code("K7M2-9XQl") == "K7M2-9XQ1"
+    assert normalise_code("K7M2-9XQ") is None and normalise_code("K7M2-9XQPU") is None
+    assert normalise_code("hello world") is None
+
+
+async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    code = await file_report(reporter, "Workers sleep in the barn")
+    adder = await client.new_session()
+    await client.say(adder, payload="report_code")
+    await client.say(adder, code)
+    await client.say(adder, "More came today")  # the adder's flow is still open: sealed too
+    settings, engine = client.app[SETTINGS], client.app[ENGINE]
+    new = Fernet.generate_key().decode()
+    await Store(engine, Pseudonymizer(settings.hash_key, (new, *settings.encryption_keys))).reseal_all()
+    only_new = Reports(engine, Pseudonymizer(settings.hash_key, (new,)), 30)
+    [report] = await only_new.of_conversation(await conversation_of(client, reporter.session))
+    assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
+    assert [a["text"] for a in report["additions"]] == ["More came today"]
+    assert await Store(engine, Pseudonymizer(settings.hash_key, (new,))).flow(
+        await conversation_of(client, adder)) == {"mode": "adding", "report_id": report["id"]}
