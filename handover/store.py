@@ -114,6 +114,9 @@ class Store:
                     id=conversation.id, contact_id=contact_id, channel=channel, state="bot", kind="help",
                     language=language, language_chosen=False, alias=new_alias(), created_at=now, updated_at=now,
                 ))
+            else:  # the person is still writing: retention counts quiet time from here
+                await connection.execute(update(conversation_table).where(
+                    conversation_table.c.id == conversation.id).values(updated_at=utcnow()))
             await self._insert(connection, conversation.id, "user", [message])
             return conversation
 

@@ -182,6 +182,17 @@ async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa
     assert WORDS["telegram"] not in dump and WORDS["reply"] not in dump
 
 
+async def test_a_conversation_that_goes_on_is_not_purged_however_old(client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    long_ago = utcnow() - timedelta(days=40)
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(Conversation.__table__).values(created_at=long_ago, updated_at=long_ago))
+    await client.say(session, "hello again")  # still writing: quiet time starts now
+    assert (await client.app[GATEWAY].retention.purge()).conversations == 0
+    assert len(await webchat_conversations(client, session)) == 1
+
+
 async def test_trackers_are_emptied_later_when_rasa_was_down(client: AppClient, rasa: FakeRasa,
                                                              bot_api: FakeBotApi) -> None:
     session = await client.new_session()
