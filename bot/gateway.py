@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.language import Detection, LanguageDetector, choose_language
@@ -24,6 +24,7 @@ from bot.reporting import Reporting
 from bot.texts import LANGUAGE_PAYLOAD, Reply, Texts
 from handover.hub import Hub
 from handover.models import utcnow
+from handover.queue import URGENT_TIERS
 from handover.retention import Retention
 from handover.store import ConversationState, Outgoing, Store, StoredMessage
 from handover.waiting import WaitingRoom
@@ -34,7 +35,6 @@ MAX_TEXT = 4096  # Telegram's own limit; the web chat uses the same
 HELP_PAYLOAD = "help"
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_PAYLOADS = {"queue_wait": "queue.keep_waiting", "queue_message": "queue.leave_message"}
-URGENT_TIERS = ("P1", "P2")  # the consoles ring for these
 # Erasure on request (Telegram's /delete): asked, then confirmed or kept; answered without Rasa.
 DELETE_ASK, DELETE_CONFIRMED, DELETE_KEPT = "delete", "delete_yes", "delete_no"
 NO_DETECTION = Detection(None, 0.0)
@@ -150,9 +150,14 @@ class Gateway:
         if inbound.payload is None and not (inbound.text or "").strip():
             return [self._outgoing(self.texts.reply("text_only", language))]
         if self.reporting.wants(conversation, inbound.payload) and not (inbound.payload or "").startswith("/"):
-            return await self.reporting.handle(conversation, inbound.text, inbound.payload, language, address_hash)
+            reported = await self.reporting.handle(conversation, inbound.text, inbound.payload, language,
+                                                   address_hash)
+            if reported is not None:
+                return reported
+            conversation = replace(conversation, flow=None)  # words, not a code: Rasa answers them
         # Another button during a report: the report is sent as it is (its code first), then the answer.
-        left = await self.reporting.leave(conversation, language)
+        left = await self.reporting.leave(conversation.id, conversation.flow, language)
+        conversation = replace(conversation, flow=None)
         # Typed text never reaches Rasa as "/intent{...}": that syntax is for our own buttons.
         message = inbound.payload or (inbound.text or "").lstrip("/")
         return [*left, *await self._ask_rasa(conversation, message, language, address_hash)]
@@ -182,7 +187,8 @@ class Gateway:
                 handover_tier = request.get("tier", "P4")
                 await self.store.request_handover(conversation.id, handover_tier, request.get("kind", "help"))
             if custom.get("report") == "start":  # "I want to report something": the app asks the questions
-                replies.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash))
+                replies.extend(await self.reporting.handle(conversation, None, START_REPORT, language,
+                                                           address_hash) or [])
             if "text" in custom:
                 replies.append(self._outgoing(self.texts.reply(custom["text"], language, custom.get("menu"),
                                                                custom.get("variables"))))

@@ -22,6 +22,7 @@ from typing import Any
 from bot import report_flow
 from bot.texts import Button, Texts
 from handover.hub import Hub
+from handover.queue import URGENT_TIERS
 from handover.reports import Reports, normalise_code
 from handover.store import ConversationState, Outgoing, Store
 
@@ -30,7 +31,6 @@ SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
 DANGER_NOW = "report_danger:yes"
 CHOSEN = "✓ "  # before a sign already chosen: the same in every language
 QUIET_FOR = timedelta(minutes=30)  # a report left half-way is sent after this
-URGENT_TIERS = ("P1", "P2")
 DANGER_ADDED = "[Someone is in danger now: pressed by the reporter]"  # for the console, which is in English
 
 
@@ -50,23 +50,32 @@ class Reporting:
         return conversation.flow is not None or payload in self.commands
 
     async def handle(self, conversation: ConversationState, text: str | None, payload: str | None,
-                     language: str, address_hash: str) -> list[Outgoing]:
+                     language: str, address_hash: str) -> list[Outgoing] | None:
+        """The replies, or None when the message is not the report's after all (words typed where a code was
+        asked): then the gateway asks Rasa, so that nobody gets stuck with "wrong code"."""
         flow = conversation.flow
         if payload == START:
-            return [*await self.leave(conversation, language), *await self._start(conversation.id, language)]
+            return [*await self.leave(conversation.id, flow, language), *await self._start(conversation.id, language)]
         if payload == ASK_CODE:
-            left = await self.leave(conversation, language)
+            left = await self.leave(conversation.id, flow, language)
             if text and text.strip():  # Telegram's "/report CODE"
                 return [*left, *await self._check_code(conversation.id, text, language, address_hash)]
             await self.store.set_flow(conversation.id, {"mode": "code"})
             return [*left, self._say("report.ask_code", language, "report_code")]
-        if flow is None:  # a button of a report that is over
+        if payload == DANGER_NOW and (flow is None or flow["mode"] == "code"):
+            # Pressed late (the report is over): 112 still comes first, and a person is asked for.
+            await self._queue(conversation.id, "P1", "report")
+            return [self._say("report.danger", language, "main")]
+        if flow is None:  # another button of a report that is over
             return [self._say("not_understood", language, "main")]
         if flow["mode"] == "report":
             return await self._answer(conversation.id, flow, text, payload, language)
         if flow["mode"] == "code":
             if payload is not None:
                 return [self._say("report.ask_code", language, "report_code")]
+            if normalise_code(text or "") is None:
+                await self.store.set_flow(conversation.id, None)
+                return None
             return await self._check_code(conversation.id, text or "", language, address_hash)
         return await self._add(conversation.id, flow, text, payload, language)
 
@@ -83,13 +92,13 @@ class Reporting:
         report = await self.reports.get(flow["report_id"])
         return [self._ask(flow["step"], report.details if report else {}, language)]
 
-    async def leave(self, conversation: ConversationState, language: str) -> list[Outgoing]:
-        """The person went elsewhere (another button, a new report): a report with answers is sent, and they
-        get its code; an empty one is dropped."""
-        flow = conversation.flow
+    async def leave(self, conversation_id: str, flow: dict[str, Any] | None, language: str,
+                    queue: bool = True) -> list[Outgoing]:
+        """The person went elsewhere (another button, a new report, a caseworker closed the conversation): a
+        report with answers is sent, and they get its code; an empty one is dropped, and they are told so."""
         if flow is None:
             return []
-        await self.store.set_flow(conversation.id, None)
+        await self.store.set_flow(conversation_id, None)
         if flow["mode"] != "report":
             return []
         report = await self.reports.get(flow["report_id"])
@@ -97,16 +106,25 @@ class Reporting:
             return []
         if not report.details:
             await self.reports.delete(report.id)
-            return []
-        await self._send(report.id, report.conversation_id, report.details)
+            return [self._say("report.cancelled", language)]
+        if queue:
+            await self._send(report.id, report.conversation_id, report.details)
+        else:
+            await self.reports.mark_sent(report.id)
         return [self._say("report.received", language, None, {"code": flow["code"]})]
+
+    async def close(self, conversation_id: str, language: str) -> list[Outgoing]:
+        """A caseworker resolved a conversation whose report was still being written: it counts as sent as it
+        is (a caseworker has seen it; no queue), and its writer still gets the code."""
+        return await self.leave(conversation_id, await self.store.flow(conversation_id), language, queue=False)
 
     async def send_quiet_reports(self) -> int:
         """Reports whose writer stopped half-way, sent to the queue as they are (the queue sweep calls this)."""
         sent = 0
         for report_id in await self.reports.stale(QUIET_FOR):
             report = await self.reports.get(report_id)
-            if report is not None:  # queued as it is; it counts as sent only when its writer sends it
+            if report is not None:  # queued as it is, once; it counts as sent only when its writer sends it
+                await self.reports.mark_swept(report.id)
                 await self._queue(report.conversation_id, report_flow.tier(report.details),
                                   report_flow.kind(report.details))
                 sent += 1
@@ -128,6 +146,11 @@ class Reporting:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.cancelled", language, "main")]
         step, details = flow["step"], report.details
+        if payload == DANGER_NOW and step != "danger":  # an earlier "yes" pressed late still counts, at once
+            answered = report_flow.record(details, "danger", "yes", None)
+            await self.reports.save(report.id, answered)
+            await self._queue(report.conversation_id, "P1", report_flow.kind(answered))
+            return [self._say("report.danger", language), self._ask(step, answered, language)]
         if payload == SEND:
             return await self._finish(report.id, conversation_id, flow, details, language)
         choice = payload.split(":", 1)[1] if payload and payload.startswith(f"report_{step}:") else None
@@ -189,16 +212,17 @@ class Reporting:
     async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Outgoing]:
         """A valid code opens the report for additions and tells only whether it was read; nothing else."""
         await self.store.set_flow(conversation_id, {"mode": "code"})
-        wait = await self.reports.wait_before_trying(address_hash)
-        if wait:  # not even checked: a right code would teach a guesser as much as a wrong one
-            minutes = str(max(1, math.ceil(wait.total_seconds() / 60)))
-            return [self._say("report.code_wait", language, "report_code", {"minutes": minutes})]
         code = normalise_code(typed)
-        report_id = await self.reports.find(code) if code else None
-        if report_id is None:
-            if code:  # only well-formed codes count as guesses
-                await self.reports.record_wrong_code(address_hash)
+        if code is None:  # cannot be a code: not a guess either
             return [self._say("report.code_unknown", language, "report_code")]
+        turn = await self.reports.reserve_check(address_hash)
+        if isinstance(turn, timedelta):  # not even checked: a right code would teach a guesser as much
+            minutes = str(max(1, math.ceil(turn.total_seconds() / 60)))
+            return [self._say("report.code_wait", language, "report_code", {"minutes": minutes})]
+        report_id = await self.reports.find(code)
+        if report_id is None:
+            return [self._say("report.code_unknown", language, "report_code")]
+        await self.reports.forgive(turn)
         await self.store.set_flow(conversation_id, {"mode": "adding", "report_id": report_id})
         status = "report.status_read" if await self.reports.was_read(report_id) else "report.status_received"
         return [self._say(status, language), self._say("report.ask_addition", language, "report_adding")]

@@ -130,6 +130,15 @@ def summary_line(screening: dict[str, Any] | None) -> str:
     return " · ".join(part for part in parts if part)
 
 
+async def summary_of(handover: Handover, item: Any) -> str:
+    """The queue's line: the screening, the report, or both (a person screened who also reported)."""
+    screening = await handover.store.screening(item.conversation_id)
+    if item.kind == "help":
+        return summary_line(screening)
+    report = report_line(await handover.reports.of_conversation(item.conversation_id))
+    return f"{report} · {summary_line(screening)}" if screening else report
+
+
 def report_line(reports: list[dict[str, Any]]) -> str:
     """One line for the queue about a report: the buttons chosen, never the reporter's words."""
     if not reports:
@@ -205,8 +214,7 @@ async def queue(request: web.Request, account: Account) -> web.Response:
         return {"conversation_id": item.conversation_id, "alias": item.alias, "state": item.state,
                 "tier": item.tier, "kind": item.kind, "language": item.language, "channel": item.channel,
                 "waiting_seconds": item.waiting_seconds(now), "assignee": item.assignee,
-                "summary": report_line(await handover.reports.of_conversation(item.conversation_id))
-                if item.kind != "help" else summary_line(await handover.store.screening(item.conversation_id))}
+                "summary": await summary_of(handover, item)}
 
     return web.json_response({"items": [await row(item) for item in waiting],
                               "assigned": [await row(item) for item in held],

@@ -99,6 +99,7 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when its writer sent it
+    swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # queued half-written, once
 
 
 class ReportAddition(Base):

@@ -22,6 +22,7 @@ from handover.models import Assignment, Caseworker, Conversation, as_utc, utcnow
 conversation_table = Conversation.__table__
 assignment_table = Assignment.__table__
 caseworker_table = Caseworker.__table__
+URGENT_TIERS = ("P1", "P2")  # the consoles ring for these
 RECENT_CLAIMS = 20  # the rough wait is the median of the last claims' waits…
 RECENT_WINDOW = timedelta(hours=24)  # …within the last day
 

@@ -32,8 +32,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 CODE_LENGTH = 8
 # Crockford's reading rules: letters that look like digits are those digits; case and separators do not matter.
 LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-FREE_TRIES = 3  # wrong codes one person may type in a row before waiting
-TRY_WINDOW = timedelta(minutes=15)
+FREE_TRIES = 3  # wrong codes one person may type (within a day) before waiting
 FIRST_WAIT = timedelta(minutes=1)  # then doubled with every further wrong code…
 LONGEST_WAIT = timedelta(minutes=15)  # …up to this
 ATTEMPTS_KEPT = timedelta(days=1)
@@ -57,7 +56,6 @@ class StoredReport:
     id: int
     conversation_id: str
     details: dict[str, Any]
-    sent: bool
 
 
 class Reports:
@@ -82,8 +80,7 @@ class Reports:
             row = (await connection.execute(select(report_table).where(report_table.c.id == report_id))).first()
         if row is None:
             return None
-        return StoredReport(row.id, row.conversation_id, json.loads(self._sealer.unseal(row.details)),
-                            row.sent_at is not None)
+        return StoredReport(row.id, row.conversation_id, json.loads(self._sealer.unseal(row.details)))
 
     async def save(self, report_id: int, details: dict[str, Any]) -> None:
         async with self._engine.begin() as connection:
@@ -96,6 +93,12 @@ class Reports:
             await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
                 sent_at=utcnow()))
 
+    async def mark_swept(self, report_id: int) -> None:
+        """Queued by the sweep once; a release later does not queue it again and again."""
+        async with self._engine.begin() as connection:
+            await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
+                swept_at=utcnow()))
+
     async def delete(self, report_id: int) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(delete(report_table).where(report_table.c.id == report_id))
@@ -106,21 +109,19 @@ class Reports:
             return await connection.scalar(
                 select(report_table.c.id).where(report_table.c.code_hash == self._sealer.code_hash(code)))
 
-    async def add(self, report_id: int, text: str) -> str:
-        """Information added with the code; returns the report's conversation, which a caseworker should see."""
+    async def add(self, report_id: int, text: str) -> None:
+        """Information added with the code (not linked to the session that added it)."""
         async with self._engine.begin() as connection:
             await connection.execute(insert(addition_table).values(
                 report_id=report_id, body=self._sealer.seal(text), created_at=utcnow()))
             await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
                 updated_at=utcnow()))
-            return await connection.scalar(
-                select(report_table.c.conversation_id).where(report_table.c.id == report_id))
 
     async def was_read(self, report_id: int) -> bool:
-        """Whether a caseworker has taken up the report's conversation: all a code tells about a report."""
+        """Whether a caseworker has taken up the report's conversation since it was written: all a code tells."""
         query = select(exists().where(
-            assignment_table.c.conversation_id == report_table.c.conversation_id)).where(
-            report_table.c.id == report_id)
+            assignment_table.c.conversation_id == report_table.c.conversation_id,
+            assignment_table.c.started_at >= report_table.c.created_at)).where(report_table.c.id == report_id)
         async with self._engine.connect() as connection:
             return bool(await connection.scalar(query))
 
@@ -129,7 +130,8 @@ class Reports:
         cutoff = utcnow() - quiet_for
         query = (select(report_table.c.id)
                  .join(conversation_table, conversation_table.c.id == report_table.c.conversation_id)
-                 .where(report_table.c.sent_at.is_(None), report_table.c.empty.is_(False),
+                 .where(report_table.c.sent_at.is_(None), report_table.c.swept_at.is_(None),
+                        report_table.c.empty.is_(False),
                         report_table.c.updated_at < cutoff, conversation_table.c.state == "bot"))
         async with self._engine.connect() as connection:
             return list(await connection.scalars(query))
@@ -154,24 +156,31 @@ class Reports:
 
     # --- the guessing brake ------------------------------------------------------------------------------
 
-    async def wait_before_trying(self, address_hash: str) -> timedelta:
-        """How long this person must wait before a code is checked for them; zero when they may try now."""
+    async def reserve_check(self, address_hash: str) -> int | timedelta:
+        """A turn to check one code: the attempt's id, or how long this person must wait first.
+
+        The attempt is stored (and committed) before the count, so that even many checks at the same moment,
+        from many sessions or app instances, let at most `wrong_codes_per_minute` through: the k-th stored
+        attempt counts at least k. A right code gives its turn back (`forgive`); wrong ones stay a day.
+        """
         now = utcnow()
         async with self._engine.connect() as connection:
-            everyone = await connection.scalar(
-                select(func.count()).select_from(attempt_table)
-                .where(attempt_table.c.at > now - timedelta(minutes=1)))
             mine = list(await connection.scalars(
                 select(attempt_table.c.at).where(attempt_table.c.address_hash == address_hash,
-                                                 attempt_table.c.at > now - TRY_WINDOW)
+                                                 attempt_table.c.at > now - ATTEMPTS_KEPT)
                 .order_by(attempt_table.c.at.desc())))
-        if everyone >= self._wrong_codes_per_minute:
-            return FIRST_WAIT
-        if len(mine) < FREE_TRIES:
-            return timedelta(0)
-        wait = min(FIRST_WAIT * 2 ** (len(mine) - FREE_TRIES), LONGEST_WAIT)
-        return max(timedelta(0), as_utc(mine[0]) + wait - now)
-
-    async def record_wrong_code(self, address_hash: str) -> None:
+        if len(mine) >= FREE_TRIES:
+            wait = min(FIRST_WAIT * 2 ** (len(mine) - FREE_TRIES), LONGEST_WAIT)
+            if (left := as_utc(mine[0]) + wait - now) > timedelta(0):
+                return left
         async with self._engine.begin() as connection:
-            await connection.execute(insert(attempt_table).values(address_hash=address_hash, at=utcnow()))
+            attempt_id = await connection.scalar(insert(attempt_table).values(
+                address_hash=address_hash, at=now).returning(attempt_table.c.id))
+        async with self._engine.connect() as connection:
+            everyone = await connection.scalar(select(func.count()).select_from(attempt_table).where(
+                attempt_table.c.at > now - timedelta(minutes=1), attempt_table.c.id <= attempt_id))
+        return FIRST_WAIT if everyone > self._wrong_codes_per_minute else attempt_id
+
+    async def forgive(self, attempt_id: int) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(delete(attempt_table).where(attempt_table.c.id == attempt_id))

@@ -73,8 +73,12 @@ class Handover:
             await self._gateway.send_to_person(conversation_id, "bot", pending)
 
     async def resolve(self, account: Account, conversation_id: str) -> None:
-        """Closed: the person is told; their next message opens a new conversation."""
+        """Closed: the person is told; their next message opens a new conversation. A report they were still
+        writing is sent as it is, and they get its code first."""
         await self._end(account, conversation_id, "resolved", "resolved", "queue.resolved")
+        sent = await self._gateway.reporting.close(conversation_id, await self._language(conversation_id))
+        if sent:
+            await self._gateway.send_to_person(conversation_id, "bot", sent)
 
     async def transfer(self, account: Account, conversation_id: str, to: Account) -> None:
         """To another caseworker; a supervisor may move a conversation that someone else holds."""
@@ -86,7 +90,6 @@ class Handover:
     async def sweep(self) -> None:
         """Give back claims whose holder's console is gone; tell people who waited too long; send reports
         whose writer stopped half-way."""
-        await self._gateway.reporting.send_quiet_reports()
         for held in await self.queue.abandoned(self._abandon_after):
             if await self.queue.end(held.conversation_id, held.caseworker_id, "queued", "abandoned"):
                 await self.audit.record(held.caseworker_id, "auto_unclaim", held.conversation_id)
@@ -96,6 +99,7 @@ class Handover:
             if await self.queue.mark_told_unanswered(conversation_id):
                 language = await self._language(conversation_id)
                 await self._send(conversation_id, self._waiting.nobody(language))
+        await self._gateway.reporting.send_quiet_reports()  # last: a failure here stops nothing above
 
     async def run_sweeps(self, every: float) -> None:
         """The sweep, forever (a task the app starts); a failed round is logged and the next one runs."""

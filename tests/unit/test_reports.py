@@ -16,7 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text, update
 
-from bot.app import ENGINE, SETTINGS
+from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
 from handover.models import CodeAttempt, Report, utcnow
@@ -303,10 +303,13 @@ async def test_a_wrong_code_is_answered_kindly_and_guessing_is_slowed_down(clien
     [reply] = await guesser.answer(code)  # even the right code is not checked now
     guesser.expect(reply, "report.code_wait", minutes="1")
     assert "112" in reply["text"]
-    [reply] = await guesser.answer("not a code at all")  # not code-shaped: kind, and not counted as a guess
-    guesser.expect(reply, "report.code_wait", minutes="1")
+    # Words that cannot be a code are not a guess, and not trapped: they leave the code question, Rasa answers.
+    [reply] = await guesser.answer("they took my passport, help")
+    guesser.expect(reply, "not_understood")
+    assert rasa.received[-1]["message"] == "they took my passport, help"
 
     await backdate_attempts(client, minutes=2)  # the wait is over
+    await guesser.answer(payload="report_code")
     status, _ = await guesser.answer(code)
     guesser.expect(status, "report.status_received")
 
@@ -463,3 +466,78 @@ async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClien
     assert [a["text"] for a in report["additions"]] == ["More came today"]
     assert await Store(engine, Pseudonymizer(settings.hash_key, (new,))).flow(
         await conversation_of(client, adder)) == {"mode": "adding", "report_id": report["id"]}
+
+
+async def test_resolving_a_report_being_written_still_gives_its_code(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Kids are working in the field")
+    await reporter.answer(payload="report_danger:yes")  # P1 at once: a caseworker takes it and closes it
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/resolve")
+    *_, resolved, received = await messages_after(client, reporter.session)
+    assert resolved["text"] == text_of("queue.resolved", "en")
+    code = CODE.search(received["text"]).group(0)
+    reporter.expect(received, "report.received", code=code)
+    supervisor = await caseworker(client, "sofie", "supervisor")
+    [report] = (await supervisor.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["sent"] is True
+
+
+async def test_a_report_queued_by_the_sweep_is_not_queued_again_after_a_release(client: AppClient,
+                                                                                 rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("Cleaners are driven to work at 4 am")
+    table = Report.__table__
+    async with client.app[ENGINE].begin() as connection:
+        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    handover = client.app[HANDOVER]
+    await handover.sweep()
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/release")
+    await handover.sweep()
+    assert (await anna.call("GET", "/queue"))["items"] == []  # handed back on purpose: stays with the bot
+
+
+async def test_someone_in_danger_pressed_late_still_gives_112_and_p1(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    await reporter.answer("A man shouts at the workers")
+    await reporter.answer(payload="report_danger:no")
+    urgent, where_again = await reporter.answer(payload="report_danger:yes")  # an old button, pressed now
+    reporter.expect(urgent, "report.danger")
+    reporter.expect(where_again, "report.ask_where")
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    assert (await queue_item(anna, conversation_id))["tier"] == "P1"
+
+    after = Reporter(client, "en")  # and after the report is over, from the adding menu's button
+    code = await file_report(after, "Workers sleep in the barn")
+    [urgent] = await after.answer(payload="report_danger:yes")
+    after.expect(urgent, "report.danger")
+    assert "112" in urgent["text"]
+    assert (await queue_item(anna, await conversation_of(client, after.session)))["tier"] == "P1"
+    assert CODE.fullmatch(code)
+
+
+async def test_read_means_read_since_the_report_was_written(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    await client.app[GATEWAY].store.request_handover(conversation_id, "P3", "help")  # an earlier handover
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await anna.call("POST", f"/conversations/{conversation_id}/release")
+    await reporter.answer(payload="report")  # then a report in the same conversation
+    await reporter.answer("Workers sleep in the barn")
+    [received] = await reporter.answer(payload="report_send")
+    code = CODE.search(received["text"]).group(0)
+    other = await client.new_session()
+    await client.say(other, payload="report_code")
+    status, _ = (await client.say(other, code))["messages"]
+    assert status["text"] == text_of("report.status_received", "en")  # not "read": that was before the report
