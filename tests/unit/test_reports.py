@@ -396,13 +396,20 @@ async def test_a_caseworker_who_hands_back_a_report_being_written_lets_it_go_on(
     assert again["text"] == text_of("report.ask_where", "en")
 
 
-async def test_erasing_the_reporter_erases_the_report_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
+async def report_and_add(client: AppClient) -> tuple[Reporter, str, str]:
+    """A filed report, and another session that added "More came today" with its code (still adding):
+    (the reporter, the adding session, the code)."""
     reporter = Reporter(client, "en")
     code = await file_report(reporter, "Workers sleep in the barn")
     adder = await client.new_session()
     await client.say(adder, payload="report_code")
     await client.say(adder, code)
     await client.say(adder, "More came today")
+    return reporter, adder, code
+
+
+async def test_erasing_the_reporter_erases_the_report_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
+    reporter, _, code = await report_and_add(client)
     async with client.http.delete(client.url(f"/api/webchat/sessions/{reporter.session}")) as response:
         assert response.status in (200, 204)
     async with client.app[ENGINE].connect() as connection:
@@ -451,12 +458,7 @@ def test_codes_are_short_random_and_read_forgivingly() -> None:
 
 
 async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
-    reporter = Reporter(client, "en")
-    code = await file_report(reporter, "Workers sleep in the barn")
-    adder = await client.new_session()
-    await client.say(adder, payload="report_code")
-    await client.say(adder, code)
-    await client.say(adder, "More came today")  # the adder's flow is still open: sealed too
+    reporter, adder, _ = await report_and_add(client)  # the adder's flow is still open: sealed too
     settings, engine = client.app[SETTINGS], client.app[ENGINE]
     new = Fernet.generate_key().decode()
     await Store(engine, Pseudonymizer(settings.hash_key, (new, *settings.encryption_keys))).reseal_all()
