@@ -5,7 +5,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import context
-from handover.models import Base
+from core.models import Base
 
 target_metadata = Base.metadata
 

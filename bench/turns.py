@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import services  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from core.config import Settings  # noqa: E402
 from tests.conftest import free_port, make_settings  # noqa: E402
 from tests.fakes.bot_api import FakeBotApi  # noqa: E402
 from tests.harness import RasaStack, stack_settings  # noqa: E402

@@ -17,18 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
-from bot.config import Settings
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
-from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
-from bot.texts import Texts
+from core.config import Settings
+from core.db import create_engine, migrate_async
+from core.pseudonym import Pseudonymizer
+from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
-from handover.db import create_engine, migrate_async
 from handover.hub import Hub
 from handover.queue import Queue
 from handover.reports import Reports

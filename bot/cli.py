@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import ROOT, Settings
+from core.config import ROOT, Settings
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def cmd_detect_language(_args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from actions.scoring import ScreeningInputError, screen_file
+    from screening.scoring import ScreeningInputError, screen_file
 
     try:
         result = screen_file(args.file)
@@ -113,8 +113,8 @@ def _with_store(work):  # type: ignore[no-untyped-def]
     """Run `work(engine, store, settings)` on the configured database, migrated first."""
     import asyncio
 
-    from bot.pseudonym import Pseudonymizer
-    from handover.db import create_engine, migrate
+    from core.db import create_engine, migrate
+    from core.pseudonym import Pseudonymizer
     from handover.store import Store
 
     settings = Settings.load()

@@ -19,12 +19,13 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from bot import report_flow
-from bot.texts import Button, Texts
+from core.messages import Button, Message
+from core.texts import Texts
+from handover import report_flow
 from handover.hub import Hub
 from handover.queue import URGENT_TIERS
 from handover.reports import Reports, normalise_code
-from handover.store import ConversationState, Outgoing, Store
+from handover.store import ConversationState, Store
 
 START, ASK_CODE = "report", "report_code"
 SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
@@ -50,7 +51,7 @@ class Reporting:
         return conversation.flow is not None or payload in self.commands
 
     async def handle(self, conversation: ConversationState, text: str | None, payload: str | None,
-                     language: str, address_hash: str) -> list[Outgoing] | None:
+                     language: str, address_hash: str) -> list[Message] | None:
         """The replies, or None when the message is not the report's after all (words typed where a code was
         asked): then the gateway asks Rasa, so that nobody gets stuck with "wrong code"."""
         flow = conversation.flow
@@ -79,7 +80,7 @@ class Reporting:
             return await self._check_code(conversation.id, text or "", language, address_hash)
         return await self._add(conversation.id, flow, text, payload, language)
 
-    async def repeat(self, conversation_id: str, language: str) -> list[Outgoing]:
+    async def repeat(self, conversation_id: str, language: str) -> list[Message]:
         """The question a report is waiting for, asked again (after a language change, or when a caseworker
         handed the conversation back); [] when no report is open."""
         flow = await self.store.flow(conversation_id)
@@ -93,7 +94,7 @@ class Reporting:
         return [self._ask(flow["step"], report.details if report else {}, language)]
 
     async def leave(self, conversation_id: str, flow: dict[str, Any] | None, language: str,
-                    queue: bool = True) -> list[Outgoing]:
+                    queue: bool = True) -> list[Message]:
         """The person went elsewhere (another button, a new report, a caseworker closed the conversation): a
         report with answers is sent, and they get its code; an empty one is dropped, and they are told so."""
         if flow is None:
@@ -113,7 +114,7 @@ class Reporting:
             await self.reports.mark_sent(report.id)
         return [self._say("report.received", language, None, {"code": flow["code"]})]
 
-    async def close(self, conversation_id: str, language: str) -> list[Outgoing]:
+    async def close(self, conversation_id: str, language: str) -> list[Message]:
         """A caseworker resolved a conversation whose report was still being written: it counts as sent as it
         is (a caseworker has seen it; no queue), and its writer still gets the code."""
         return await self.leave(conversation_id, await self.store.flow(conversation_id), language, queue=False)
@@ -132,7 +133,7 @@ class Reporting:
 
     # --- the report's questions ----------------------------------------------------------------------
 
-    async def _start(self, conversation_id: str, language: str) -> list[Outgoing]:
+    async def _start(self, conversation_id: str, language: str) -> list[Message]:
         report_id, code = await self.reports.create(conversation_id)
         step = report_flow.STEPS[0]
         await self.store.set_flow(conversation_id, {"mode": "report", "step": step, "report_id": report_id,
@@ -140,7 +141,7 @@ class Reporting:
         return [self._say("report.intro", language), self._ask(step, {}, language)]
 
     async def _answer(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
-                      language: str) -> list[Outgoing]:
+                      language: str) -> list[Message]:
         report = await self.reports.get(flow["report_id"])
         if report is None:  # erased meanwhile (retention, or the writer's own Delete in another tab)
             await self.store.set_flow(conversation_id, None)
@@ -162,7 +163,7 @@ class Reporting:
         answered = report_flow.record(details, step, choice, None if payload or choice else text)
         if answered != details:
             await self.reports.save(report.id, answered)
-        replies: list[Outgoing] = []
+        replies: list[Message] = []
         if step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step):
             replies.append(self._say(report_flow.URGENT_STEPS[step], language))
             await self._queue(report.conversation_id, "P1", report_flow.kind(answered))
@@ -175,7 +176,7 @@ class Reporting:
         return [*replies, self._ask(following, answered, language)]
 
     async def _finish(self, report_id: int, conversation_id: str, flow: dict[str, Any],
-                      details: report_flow.Details, language: str) -> list[Outgoing]:
+                      details: report_flow.Details, language: str) -> list[Message]:
         await self.store.set_flow(conversation_id, None)
         if not details:  # "Send" before any answer: there is nothing to send
             await self.reports.delete(report_id)
@@ -196,7 +197,7 @@ class Reporting:
         return {button.payload.split(":", 1)[1]: button.title
                 for button in self.texts.menu(report_flow.MENUS[step], language) if ":" in button.payload}
 
-    def _ask(self, step: str, details: report_flow.Details, language: str) -> Outgoing:
+    def _ask(self, step: str, details: report_flow.Details, language: str) -> Message:
         ask = report_flow.question(step, details)
         buttons = self.texts.menu(ask.menu, language) if ask.menu else ()
         if step == "signs":
@@ -205,11 +206,11 @@ class Reporting:
                             for b in buttons)
         if ask.steps_menu:
             buttons = (*buttons, *self.texts.menu("report_steps", language))
-        return Outgoing(self.texts.text(ask.key, language), buttons)
+        return Message(self.texts.text(ask.key, language), buttons)
 
     # --- the reference code --------------------------------------------------------------------------
 
-    async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Outgoing]:
+    async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Message]:
         """A valid code opens the report for additions and tells only whether it was read; nothing else."""
         await self.store.set_flow(conversation_id, {"mode": "code"})
         code = normalise_code(typed)
@@ -228,7 +229,7 @@ class Reporting:
         return [self._say(status, language), self._say("report.ask_addition", language, "report_adding")]
 
     async def _add(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
-                   language: str) -> list[Outgoing]:
+                   language: str) -> list[Message]:
         if payload == DONE:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.addition_done", language, "main")]
@@ -249,6 +250,5 @@ class Reporting:
         return [self._say(key, language, "report_adding")]
 
     def _say(self, key: str, language: str, menu: str | None = None,
-             variables: dict[str, str] | None = None) -> Outgoing:
-        reply = self.texts.reply(key, language, menu, variables)
-        return Outgoing(reply.text, reply.buttons)
+             variables: dict[str, str] | None = None) -> Message:
+        return self.texts.reply(key, language, menu, variables)

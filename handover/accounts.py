@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handover.models import Caseworker, ConsoleSession, as_utc, utcnow
+from core.models import Caseworker, ConsoleSession, as_utc, utcnow
 
 ROLES = ("caseworker", "supervisor", "admin")
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then log in again

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handover.models import AuditEvent, Caseworker, as_utc, utcnow
+from core.models import AuditEvent, Caseworker, as_utc, utcnow
 
 audit_table = AuditEvent.__table__
 caseworker_table = Caseworker.__table__

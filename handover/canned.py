@@ -12,8 +12,8 @@ import yaml
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.texts import Texts, placeholders
-from handover.models import CannedResponse
+from core.models import CannedResponse
+from core.texts import Texts, placeholders
 
 canned_table = CannedResponse.__table__
 

@@ -20,12 +20,12 @@ import jinja2
 import yaml
 from aiohttp import WSMsgType, web
 
-from bot.gateway import MAX_TEXT
-from bot.report_flow import is_urgent
+from core.messages import MAX_TEXT
+from core.models import utcnow
 from handover.accounts import ROLES, Account, AccountError, Accounts
 from handover.canned import CannedResponses
-from handover.models import utcnow
 from handover.queue import ClaimResult
+from handover.report_flow import is_urgent
 from handover.service import Handover, NotHolder
 from handover.store import confirmed_indicators
 

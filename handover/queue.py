@@ -17,7 +17,7 @@ from enum import Enum
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from handover.models import Assignment, Caseworker, Conversation, as_utc, utcnow
+from core.models import Assignment, Caseworker, Conversation, as_utc, utcnow
 
 conversation_table = Conversation.__table__
 assignment_table = Assignment.__table__

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.pseudonym import Pseudonymizer
-from handover.models import Assignment, CodeAttempt, Conversation, Report, ReportAddition, as_utc, utcnow
+from core.models import Assignment, CodeAttempt, Conversation, Report, ReportAddition, as_utc, utcnow
+from core.pseudonym import Pseudonymizer
 
 report_table = Report.__table__
 addition_table = ReportAddition.__table__

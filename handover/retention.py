@@ -21,8 +21,8 @@ from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.rasa_client import RasaClient, RasaUnavailable
+from core.models import CodeAttempt, Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
 from handover.audit import Audit
-from handover.models import CodeAttempt, Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
 from handover.reports import ATTEMPTS_KEPT
 from handover.store import Store, confirmed_indicators
 

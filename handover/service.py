@@ -15,12 +15,11 @@ from datetime import timedelta
 
 from bot.gateway import Gateway
 from bot.rasa_client import RasaUnavailable
-from bot.texts import Reply
+from core.messages import Message
 from handover.accounts import Account
 from handover.audit import Audit
 from handover.hub import Hub
 from handover.queue import ClaimResult, Queue
-from handover.store import Outgoing, StoredMessage
 from handover.waiting import WaitingRoom
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,10 @@ class Handover:
             await self._joined(account, conversation_id)
         return conversation_id
 
-    async def reply(self, account: Account, conversation_id: str, text: str) -> StoredMessage:
+    async def reply(self, account: Account, conversation_id: str, text: str) -> Message:
         if await self.queue.holder(conversation_id) != account.id:
             raise NotHolder
-        [stored] = await self._gateway.send_to_person(conversation_id, "caseworker", [Outgoing(text)])
+        [stored] = await self._gateway.send_to_person(conversation_id, "caseworker", [Message(text)])
         await self.hub.publish({"type": "message", "conversation_id": conversation_id})
         return stored
 
@@ -130,8 +129,8 @@ class Handover:
         language = await self._language(conversation_id)
         await self._send(conversation_id, self._texts.reply(key, language, variables=variables))
 
-    async def _send(self, conversation_id: str, reply: Reply) -> None:
-        await self._gateway.send_to_person(conversation_id, "system", [Outgoing(reply.text, reply.buttons)])
+    async def _send(self, conversation_id: str, reply: Message) -> None:
+        await self._gateway.send_to_person(conversation_id, "system", [reply])
         await self.hub.publish({"type": "message", "conversation_id": conversation_id})
 
     async def _language(self, conversation_id: str) -> str:

@@ -8,68 +8,41 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.pseudonym import Pseudonymizer
-from bot.texts import Button
-from handover.models import (
+from core.messages import Button, Message
+from core.models import (
     Assignment,
     Caseworker,
     CodeAttempt,
     Contact,
     Conversation,
-    Message,
     Note,
     Report,
     ReportAddition,
     as_utc,
     utcnow,
 )
+from core.models import Message as MessageRow
+from core.pseudonym import Pseudonymizer
+from core.vocabulary import Sender
 
 OPEN_STATES = ("bot", "queued", "assigned")
 KINDS = ("help", "report", "partner")  # a conversation's kind only moves to the right
 contact_table = Contact.__table__
 conversation_table = Conversation.__table__
-message_table = Message.__table__
+message_table = MessageRow.__table__
 note_table = Note.__table__
 assignment_table = Assignment.__table__
 caseworker_table = Caseworker.__table__
 report_table = Report.__table__
 addition_table = ReportAddition.__table__
 attempt_table = CodeAttempt.__table__
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A message to store: what the user typed or pressed, or what the bot or a caseworker says."""
-
-    text: str
-    buttons: tuple[Button, ...] = field(default=())
-    payload: str | None = None
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    id: int
-    sender: str
-    text: str
-    buttons: tuple[Button, ...]
-    payload: str | None
-    created_at: datetime
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "sender": self.sender,
-            "text": self.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
-        }
 
 
 @dataclass(frozen=True)
@@ -99,7 +72,7 @@ class Store:
         self._sealer = sealer
 
     async def receive(self, channel: str, address_hash: str, reply_address: str, language: str,
-                      message: Outgoing) -> ConversationState:
+                      message: Message) -> ConversationState:
         """Store a person's message in their open conversation, or in a new one; one transaction.
 
         A message after `resolved` starts a new conversation. `language` is used only for a new one.
@@ -117,15 +90,15 @@ class Store:
             else:  # the person is still writing: retention counts quiet time from here
                 await connection.execute(update(conversation_table).where(
                     conversation_table.c.id == conversation.id).values(updated_at=utcnow()))
-            await self._insert(connection, conversation.id, "user", [message])
+            await self._insert(connection, conversation.id, Sender.USER, [message])
             return conversation
 
-    async def add_messages(self, conversation_id: str, sender: str,
-                           messages: list[Outgoing]) -> list[StoredMessage]:
+    async def add_messages(self, conversation_id: str, sender: Sender,
+                           messages: list[Message]) -> list[Message]:
         async with self._engine.begin() as connection:
             return await self._insert(connection, conversation_id, sender, messages)
 
-    async def messages_to_user(self, address_hash: str, after_id: int) -> list[StoredMessage]:
+    async def messages_to_user(self, address_hash: str, after_id: int) -> list[Message]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""
         query = (
             select(message_table)
@@ -138,7 +111,7 @@ class Store:
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
-    async def transcript(self, conversation_id: str) -> list[StoredMessage]:
+    async def transcript(self, conversation_id: str) -> list[Message]:
         query = select(message_table).where(message_table.c.conversation_id == conversation_id).order_by(
             message_table.c.id)
         async with self._engine.connect() as connection:
@@ -336,26 +309,26 @@ class Store:
             return await connection.scalar(
                 select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
 
-    async def _insert(self, connection: AsyncConnection, conversation_id: str, sender: str,
-                      messages: list[Outgoing]) -> list[StoredMessage]:
+    async def _insert(self, connection: AsyncConnection, conversation_id: str, sender: Sender,
+                      messages: list[Message]) -> list[Message]:
         stored = []
         for message in messages:
             now = utcnow()
             message_id = await connection.scalar(insert(message_table).values(
                 conversation_id=conversation_id, sender=sender, body=self._seal(message), created_at=now,
             ).returning(message_table.c.id))
-            stored.append(StoredMessage(message_id, sender, message.text, message.buttons, message.payload, now))
+            stored.append(message.stored(sender, message_id, now))
         return stored
 
-    def _seal(self, message: Outgoing) -> str:
+    def _seal(self, message: Message) -> str:
         body = {"text": message.text, "payload": message.payload,
                 "buttons": [[b.title, b.payload] for b in message.buttons]}
         return self._sealer.seal(json.dumps(body, ensure_ascii=False))
 
-    def _open(self, row: object) -> StoredMessage:
+    def _open(self, row: object) -> Message:
         body = json.loads(self._sealer.unseal(row.body))  # type: ignore[attr-defined]
-        return StoredMessage(
-            id=row.id, sender=row.sender, text=body["text"], payload=body["payload"],  # type: ignore[attr-defined]
+        return Message(
+            text=body["text"], payload=body["payload"],
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
-            created_at=row.created_at,  # type: ignore[attr-defined]
+            sender=Sender(row.sender), id=row.id, created_at=row.created_at,  # type: ignore[attr-defined]
         )

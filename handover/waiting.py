@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from bot.texts import Reply, Texts
+from core.messages import Message
+from core.texts import Texts
 from handover.accounts import Accounts
 from handover.queue import Queue
 
@@ -18,7 +19,7 @@ class WaitingRoom:
         self._accounts = accounts
         self._texts = texts
 
-    async def notice(self, conversation_id: str, language: str) -> Reply | None:
+    async def notice(self, conversation_id: str, language: str) -> Message | None:
         """None when the conversation is not waiting (a caseworker already holds it)."""
         position = await self._queue.position(conversation_id)
         if position is None:
@@ -32,5 +33,5 @@ class WaitingRoom:
         return self._texts.reply("queue.place", language,
                                  variables={"position": str(position), "minutes": str(minutes)})
 
-    def nobody(self, language: str) -> Reply:
+    def nobody(self, language: str) -> Message:
         return self._texts.reply("queue.nobody", language, NOBODY_MENU)

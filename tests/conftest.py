@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 
 from bot.app import SETTINGS, create_app
-from bot.config import CONTENT_DIR, Settings, load_languages
-from bot.texts import Texts
+from core.config import CONTENT_DIR, Settings, load_languages
+from core.texts import Texts
 from tests.fakes.bot_api import FakeBotApi
 
 TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))

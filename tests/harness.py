@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from bot import services
-from bot.config import Settings
+from core.config import Settings
 from tests.conftest import free_port, make_settings
 
 READY_TIMEOUT = 300  # seconds; loading TensorFlow and the model on a busy 2-core machine

@@ -22,11 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
 from bot.gateway import DELETE_ASK, HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
 from bot.reporting import ASK_CODE, START
-from bot.texts import LANGUAGE_PAYLOAD
-from handover.store import StoredMessage
+from core.config import Settings
+from core.messages import Message
+from core.vocabulary import Command
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,11 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # "/report" starts a report; "/report K7M2-9XQP" checks that reference code (see `on_report`).
-COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": LANGUAGE_PAYLOAD, "report": START,
+COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": Command.LANGUAGE, "report": START,
             "delete": DELETE_ASK}
 
 
-def keyboard(message: StoredMessage) -> InlineKeyboardMarkup | None:
+def keyboard(message: Message) -> InlineKeyboardMarkup | None:
     # One button a row: long titles in many languages stay readable on a small phone.
     if not message.buttons:
         return None
@@ -107,7 +107,7 @@ class TelegramChannel:
             return  # a button from an old keyboard; the callback was answered, nothing else to do
         await self.send(chat_id, replies)
 
-    async def send(self, chat_id: str, messages: list[StoredMessage]) -> None:
+    async def send(self, chat_id: str, messages: list[Message]) -> None:
         for message in messages:
             await self.application.bot.send_message(chat_id, message.text, reply_markup=keyboard(message))
 

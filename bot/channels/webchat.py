@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from bot.gateway import MAX_TEXT, Gateway, Inbound, InvalidPayload
+from bot.gateway import Gateway, Inbound, InvalidPayload
+from core.messages import MAX_TEXT
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"

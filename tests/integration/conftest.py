@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import services
-from bot.config import Settings
+from core.config import Settings
 from tests.conftest import AppClient, make_settings, start_app
 from tests.harness import RasaStack, stack_settings
 

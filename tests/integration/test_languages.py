@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.questionnaire import CUES
-from bot.config import CONTENT_DIR, ROOT, load_languages
-from bot.texts import Texts
+from core.config import CONTENT_DIR, ROOT, load_languages
+from core.texts import Texts
+from screening.questionnaire import CUES
 from tests.conftest import AppClient, privacy_notice
 
 pytestmark = pytest.mark.rasa

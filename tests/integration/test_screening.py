@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from bot.app import GATEWAY
-from bot.config import CONTENT_DIR, load_languages
-from bot.texts import Texts
+from core.config import CONTENT_DIR, load_languages
+from core.texts import Texts
 from tests.conftest import AppClient, privacy_notice
 from tests.integration.test_languages import training_examples
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import ENGINE, GATEWAY
-from bot.config import CONTENT_DIR, load_languages
-from bot.texts import Texts
+from core.config import CONTENT_DIR, load_languages
+from core.messages import Message
+from core.texts import Texts
 from handover.accounts import Accounts
-from handover.store import Outgoing
 from tests.conftest import AppClient, privacy_notice, start_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.harness import RasaStack
@@ -115,7 +115,7 @@ async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
     gateway = polling_app.app[GATEWAY]
     [(conversation_id,)] = polling_app.rows("SELECT id FROM conversation")
     seen = len(bot_api.calls)
-    await gateway.send_to_person(conversation_id, "caseworker", [Outgoing("Hello, I am Anna from the centre.")])
+    await gateway.send_to_person(conversation_id, "caseworker", [Message("Hello, I am Anna from the centre.")])
     [delivered] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, since=seen)
     assert delivered.params["text"] == "Hello, I am Anna from the centre."
     assert polling_app.rows("SELECT sender FROM message ORDER BY id")[-1] == ("caseworker",)

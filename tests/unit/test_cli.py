@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import ROOT
+from core.config import ROOT
+from core.db import create_engine
 from handover.accounts import Accounts
-from handover.db import create_engine
 
 HAVN = [sys.executable, "-m", "bot.cli"]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 
-from bot.pseudonym import Pseudonymizer
+from core.pseudonym import Pseudonymizer
 
 
 def make(hash_key: str = "k1") -> Pseudonymizer:

@@ -1,4 +1,4 @@
-"""The screening conversation (actions/questionnaire.py), path by path, without Rasa."""
+"""The screening conversation (screening/questionnaire.py), path by path, without Rasa."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from actions.questionnaire import CUES, Questionnaire
-from actions.scoring import load_catalogue
-from bot.config import CONTENT_DIR, load_languages
-from bot.texts import Texts
+from core.config import CONTENT_DIR, load_languages
+from core.texts import Texts
+from screening.questionnaire import CUES, Questionnaire
+from screening.scoring import load_catalogue
 
 Q = Questionnaire()
 ORDER = load_catalogue().question_order

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import report_flow
+from handover import report_flow
 from tests.conftest import TEXTS
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.scoring import (
+from screening.scoring import (
     DEFAULT_CATALOGUE,
     CatalogueError,
     ScreeningInputError,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.questionnaire import CUES, Questionnaire
-from bot.config import CONTENT_DIR, load_languages
-from bot.texts import RUNTIME_VARIABLES, Texts
+from core.config import CONTENT_DIR, load_languages
+from core.texts import RUNTIME_VARIABLES, Texts
 from handover.canned import canned_problems
+from screening.questionnaire import CUES, Questionnaire
 
 
 def catalogue(content_dir: Path = CONTENT_DIR) -> Texts:

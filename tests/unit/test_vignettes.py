@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from actions.scoring import assess, screen_file
+from screening.scoring import assess, screen_file
 
 VIGNETTES = sorted((Path(__file__).resolve().parents[1] / "vignettes").glob("*.json"))
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.app import GATEWAY
-from bot.config import CONTENT_DIR, Settings
+from core.config import CONTENT_DIR, Settings
 from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app
 from tests.fakes.rasa import FakeRasa, serving
 

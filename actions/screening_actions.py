@@ -1,4 +1,4 @@
-"""Rasa's side of the screening: the state lives in the `screening` slot, the logic in actions/questionnaire.py."""
+"""Rasa's side of the screening: the state lives in the `screening` slot, the logic in screening/questionnaire.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.questionnaire import Questionnaire
+from screening.questionnaire import Questionnaire
 
 QUESTIONNAIRE = Questionnaire()
 

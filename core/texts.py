@@ -9,29 +9,18 @@ from __future__ import annotations
 
 import logging
 import string
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from core.messages import Button, Message
+from core.vocabulary import Command
+
 log = logging.getLogger(__name__)
 
-LANGUAGE_PAYLOAD = "lang"  # opens the language list; "lang:da" chooses Danish
 # Placeholders the app fills in when it sends a text (queue notices, a report's code); the rest come from facts.yml.
 RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days", "code"})
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[Button, ...] = field(default=())
 
 
 def _load_yaml(path: Path) -> Any:
@@ -79,12 +68,12 @@ class Texts:
 
     def language_menu(self) -> tuple[Button, ...]:
         """Each language in its own name, so that anyone finds theirs."""
-        return tuple(Button(self.own_name(code), f"{LANGUAGE_PAYLOAD}:{code}") for code in self.languages)
+        return tuple(Button(self.own_name(code), Command.choose_language(code)) for code in self.languages)
 
     def reply(self, key: str, language: str, menu: str | None = None,
-              variables: dict[str, str] | None = None) -> Reply:
+              variables: dict[str, str] | None = None) -> Message:
         buttons = self.menu(menu, language) if menu else ()
-        return Reply(self.text(key, language, variables), buttons)
+        return Message(self.text(key, language, variables), buttons)
 
     def problems(self) -> list[str]:
         """Everything that would make a user see a missing or wrong text; empty when the content is sound."""

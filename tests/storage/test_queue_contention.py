@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
+from core.db import create_engine, migrate_async
+from core.models import Assignment, Contact, Conversation, utcnow
 from handover.accounts import Accounts
-from handover.db import create_engine, migrate_async
-from handover.models import Assignment, Contact, Conversation, utcnow
 from handover.queue import Queue
 from tests.databases import database_url
 

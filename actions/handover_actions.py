@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening import QUESTIONNAIRE
+from actions.screening_actions import QUESTIONNAIRE
 
 
 class ActionRequestHandover(Action):

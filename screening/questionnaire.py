@@ -1,7 +1,7 @@
 """The screening conversation as a pure state machine: (state, what the person said) → (new state, replies).
 
 No Rasa and no I/O here, so that every path can be tested on its own (tests/unit/test_questionnaire.py);
-actions/screening.py is the thin Rasa wrapper that keeps the state in the `screening` slot.
+actions/screening_actions.py is the thin Rasa wrapper that keeps the state in the `screening` slot.
 
 How it goes (docs/screening.md):
 - offered, never forced: "May I ask a few questions…?" with yes / no;
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.scoring import Catalogue, assess, load_catalogue
+from screening.scoring import Catalogue, assess, load_catalogue
 
 # Intents that carry an indicator when a person says them about themselves, and the answer the bot gives
 # to the question part (None: a statement only). The bot reflects the indicator back before it counts.

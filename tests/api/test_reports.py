@@ -17,9 +17,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text, update
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
-from bot.pseudonym import Pseudonymizer
+from core.models import CodeAttempt, Report, utcnow
+from core.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
-from handover.models import CodeAttempt, Report, utcnow
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
 from tests.conftest import TEXTS, AppClient, isolated_settings, privacy_notice, start_app

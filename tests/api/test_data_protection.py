@@ -16,10 +16,10 @@ from sqlalchemy import update
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.logs import RedactIds, configure_logging
-from bot.pseudonym import Pseudonymizer
+from core.models import Conversation, utcnow
+from core.pseudonym import Pseudonymizer
 from handover.accounts import Accounts
 from handover.console import HANDOVER
-from handover.models import Conversation, utcnow
 from handover.store import Store
 from tests.conftest import AppClient, isolated_settings, start_app
 from tests.fakes.bot_api import FakeBotApi

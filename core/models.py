@@ -34,7 +34,7 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     address_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    reply_address: Mapped[str] = mapped_column(Text)  # sealed (encrypted), see bot.pseudonym
+    reply_address: Mapped[str] = mapped_column(Text)  # sealed (encrypted), see core.pseudonym
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -58,7 +58,7 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The screening result (actions/questionnaire.summary): sealed JSON, as it quotes the person. The
+    # The screening result (screening/questionnaire.summary): sealed JSON, as it quotes the person. The
     # assessment alone is kept in clear: it says nothing about who the person is, and statistics need it.
     screening: Mapped[str | None] = mapped_column(Text)
     assessment: Mapped[str | None] = mapped_column(String(32))

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import text, update
 
 from bot.app import ENGINE, SETTINGS
+from core.models import Caseworker, Conversation, utcnow
 from handover.console import HANDOVER
-from handover.models import Caseworker, Conversation, utcnow
 from tests.conftest import AppClient, isolated_settings, privacy_notice, start_app
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
 from tests.databases import database_url

@@ -1,0 +1,79 @@
+"""The words the parts share: a conversation's state, tier and kind, who sent a message, the gateway's own
+commands and the consoles' live events. One StrEnum each, so that a typo is an error, not a silent miss,
+and the console reads the labels from the API instead of repeating them.
+
+StrEnum members are plain strings: they go into the database, JSON and Rasa unchanged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """Where a conversation is: the bot answers, it waits for a person, a person holds it, it is closed."""
+
+    BOT = "bot"
+    QUEUED = "queued"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+
+
+OPEN_STATES = (State.BOT, State.QUEUED, State.ASSIGNED)
+
+
+class Tier(StrEnum):
+    """How urgent a request for a person is: P1 (danger now) first. The order of the values is the queue's."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+    @property
+    def urgent(self) -> bool:
+        """The consoles ring for these."""
+        return self in (Tier.P1, Tier.P2)
+
+
+class Kind(StrEnum):
+    """What a conversation is about; it only moves to the right (help → report → partner)."""
+
+    HELP = "help"
+    REPORT = "report"
+    PARTNER = "partner"
+
+    def at_least(self, other: Kind) -> Kind:
+        order = list(Kind)
+        return max(self, other, key=order.index)
+
+
+class Sender(StrEnum):
+    USER = "user"  # the person who writes to the centre
+    BOT = "bot"
+    CASEWORKER = "caseworker"
+    SYSTEM = "system"  # notices: who joined, the place in the queue
+
+
+class Command(StrEnum):
+    """Buttons the app answers itself, without Rasa."""
+
+    LANGUAGE = "lang"  # opens the language list; "lang:da" chooses Danish
+    HELP = "help"
+    DELETE_ASK = "delete"  # erasure on request: asked, then confirmed or kept
+    DELETE_CONFIRMED = "delete_yes"
+    DELETE_KEPT = "delete_no"
+    QUEUE_WAIT = "queue_wait"  # answers to "nobody can answer right now"; the request stays queued either way
+    QUEUE_MESSAGE = "queue_message"
+
+    @staticmethod
+    def choose_language(code: str) -> str:
+        return f"{Command.LANGUAGE}:{code}"
+
+
+class EventType(StrEnum):
+    """What a console is told over its WebSocket: ids and states only, never words."""
+
+    MESSAGE = "message"  # a conversation has a new message
+    QUEUE = "queue"  # the queue changed (a request, a claim, an end, an erasure)
+    CONVERSATION = "conversation"  # a conversation's details changed (a transfer, a report's addition)
