@@ -14,9 +14,11 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.assistant import Assistant
 from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
+from bot.conversation_language import ConversationLanguage
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
@@ -30,8 +32,10 @@ from handover.accounts import Accounts
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
+from handover.outbox import Outbox
 from handover.queue import Queue
 from handover.reports import Reports
+from handover.requests import HandoverRequests
 from handover.retention import Retention
 from handover.service import Handover
 from handover.store import Store
@@ -43,6 +47,7 @@ SETTINGS = web.AppKey("settings", Settings)
 RASA = web.AppKey("rasa", RasaClient)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 ENGINE = web.AppKey("engine", AsyncEngine)
+OUTBOX = web.AppKey("outbox", Outbox)
 GATEWAY = webchat.GATEWAY
 
 
@@ -67,12 +72,16 @@ def create_app(settings: Settings) -> web.Application:
                           settings.rasa_timeout)
         queue, accounts, hub, audit = Queue(engine), Accounts(engine), Hub(), Audit(engine)
         store = Store(engine, pseudonymizer)
+        reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute)
         waiting = WaitingRoom(queue, accounts, texts)
+        requests = HandoverRequests(store, hub, waiting)
+        outbox = Outbox(store, hub)
         retention = Retention(engine, store, rasa, audit, settings.retention_days)
-        reporting = Reporting(store, Reports(engine, pseudonymizer, settings.wrong_codes_per_minute), texts, hub)
-        gateway = Gateway(store, rasa, texts, detector, pseudonymizer, waiting, hub, retention, reporting)
+        reporting = Reporting(store, reports, texts, requests, hub)
+        gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store),
+                          Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub)
         webchat.setup_gateway(app, gateway)
-        handover = Handover(gateway, queue, waiting, audit, hub,
+        handover = Handover(outbox, store, reports, queue, texts, waiting, audit, hub, reporting,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),
                             unanswered_after=timedelta(minutes=settings.queue_wait_limit_minutes))
         canned = CannedResponses(engine)
@@ -80,7 +89,8 @@ def create_app(settings: Settings) -> web.Application:
         console.setup(app, handover, accounts, canned)
         app[RASA] = rasa
         app[ENGINE] = engine
-        telegram = await start_telegram(app, settings, gateway)
+        app[OUTBOX] = outbox
+        telegram = await start_telegram(app, settings, gateway, outbox)
         background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
                       asyncio.create_task(retention.run_daily())]
         yield
@@ -103,13 +113,14 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
-async def start_telegram(app: web.Application, settings: Settings, gateway: Gateway) -> TelegramChannel | None:
+async def start_telegram(app: web.Application, settings: Settings, gateway: Gateway,
+                         outbox: Outbox) -> TelegramChannel | None:
     if not settings.telegram_token:
         log.info("Telegram is off: HAVN_TELEGRAM_TOKEN is not set")
         return None
     telegram = TelegramChannel(settings, gateway)
     await telegram.start()
-    gateway.add_deliverer(CHANNEL_TELEGRAM, telegram.send)
+    outbox.add_channel(CHANNEL_TELEGRAM, telegram.send)
     app[TELEGRAM] = telegram
     return telegram
 

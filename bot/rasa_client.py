@@ -7,8 +7,10 @@ from typing import Any
 
 import aiohttp
 
+from handover.ports import AssistantUnavailable
 
-class RasaUnavailable(Exception):
+
+class RasaUnavailable(AssistantUnavailable):
     """Rasa did not answer in time or at all; the caller tells the user and keeps the message."""
 
 
@@ -41,21 +43,10 @@ class RasaClient:
 
     async def erase_tracker(self, sender_id: str) -> None:
         """Replace the conversation's tracker with an empty one (Rasa has no delete endpoint)."""
-        await self._tracker_events("PUT", sender_id, [])
-
-    async def pause(self, sender_id: str) -> None:
-        """A caseworker holds the conversation: Rasa records it and stays silent (tracker event `pause`)."""
-        await self._tracker_events("POST", sender_id, {"event": "pause"})
-
-    async def resume(self, sender_id: str) -> None:
-        await self._tracker_events("POST", sender_id, {"event": "resume"})
-
-    async def _tracker_events(self, method: str, sender_id: str, body: object) -> None:
-        """PUT replaces a tracker's events, POST appends to them; both need the auth token."""
         try:
-            async with self._http.request(method, f"{self._rasa_url}/conversations/{sender_id}/tracker/events",
-                                          params={"token": self._token}, json=body,
-                                          timeout=self._timeout) as response:
+            async with self._http.put(f"{self._rasa_url}/conversations/{sender_id}/tracker/events",
+                                      params={"token": self._token}, json=[],
+                                      timeout=self._timeout) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:

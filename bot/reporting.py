@@ -5,10 +5,10 @@ Why not Rasa: every answer is kept as typed, for a person to read, so there is n
 bystander's "they took her passport" must not start the victim's screening; and reporting must work while
 Rasa is down. Rasa only recognises "I want to report something" and answers with {"report": "start"}.
 
-Where a conversation stands is kept in its sealed `flow`:
-  {"mode": "report", "step": …, "report_id": …, "code": …}   answering the report's questions
-  {"mode": "code"}                                               asked for a reference code
-  {"mode": "adding", "report_id": …}                             adding information to a report
+Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
+  Flow(REPORT, step, report_id, code)   answering the report's questions
+  Flow(CODE)                            asked for a reference code
+  Flow(ADDING, report_id=…)             adding information to a report
 A report reaches the queue when it is sent, at once as P1 when someone is in danger or under 18, and by the
 sweep when its writer stopped half-way (nothing answered is lost).
 """
@@ -16,15 +16,17 @@ sweep when its writer stopped half-way (nothing answered is lost).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from core.messages import Button, Message
 from core.texts import Texts
+from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
-from handover.hub import Hub
-from handover.queue import URGENT_TIERS
+from handover.hub import Hub, HubEvent
+from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, normalise_code
+from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 
 START, ASK_CODE = "report", "report_code"
@@ -36,10 +38,11 @@ DANGER_ADDED = "[Someone is in danger now: pressed by the reporter]"  # for the 
 
 
 class Reporting:
-    def __init__(self, store: Store, reports: Reports, texts: Texts, hub: Hub) -> None:
+    def __init__(self, store: Store, reports: Reports, texts: Texts, requests: HandoverRequests, hub: Hub) -> None:
         self.store = store
         self.reports = reports
         self.texts = texts
+        self._requests = requests
         self.hub = hub
         # Every button of the report's menus, and the two ways in; nothing else is a report command.
         self.commands = {START, ASK_CODE} | {item["payload"] for name, items in texts.menus.items()
@@ -61,17 +64,17 @@ class Reporting:
             left = await self.leave(conversation.id, flow, language)
             if text and text.strip():  # Telegram's "/report CODE"
                 return [*left, *await self._check_code(conversation.id, text, language, address_hash)]
-            await self.store.set_flow(conversation.id, {"mode": "code"})
+            await self.store.set_flow(conversation.id, Flow(FlowMode.CODE))
             return [*left, self._say("report.ask_code", language, "report_code")]
-        if payload == DANGER_NOW and (flow is None or flow["mode"] == "code"):
+        if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE):
             # Pressed late (the report is over): 112 still comes first, and a person is asked for.
-            await self._queue(conversation.id, "P1", "report")
+            await self._requests.ask(conversation.id, Tier.P1, Kind.REPORT)
             return [self._say("report.danger", language, "main")]
         if flow is None:  # another button of a report that is over
             return [self._say("not_understood", language, "main")]
-        if flow["mode"] == "report":
+        if flow.mode == FlowMode.REPORT:
             return await self._answer(conversation.id, flow, text, payload, language)
-        if flow["mode"] == "code":
+        if flow.mode == FlowMode.CODE:
             if payload is not None:
                 return [self._say("report.ask_code", language, "report_code")]
             if normalise_code(text or "") is None:
@@ -86,23 +89,23 @@ class Reporting:
         flow = await self.store.flow(conversation_id)
         if flow is None:
             return []
-        if flow["mode"] == "code":
+        if flow.mode == FlowMode.CODE:
             return [self._say("report.ask_code", language, "report_code")]
-        if flow["mode"] == "adding":
+        if flow.mode == FlowMode.ADDING:
             return [self._say("report.ask_addition", language, "report_adding")]
-        report = await self.reports.get(flow["report_id"])
-        return [self._ask(flow["step"], report.details if report else {}, language)]
+        report = await self.reports.get(flow.report_id)
+        return [self._ask(flow.step, report.details if report else {}, language)]
 
-    async def leave(self, conversation_id: str, flow: dict[str, Any] | None, language: str,
+    async def leave(self, conversation_id: str, flow: Flow | None, language: str,
                     queue: bool = True) -> list[Message]:
         """The person went elsewhere (another button, a new report, a caseworker closed the conversation): a
         report with answers is sent, and they get its code; an empty one is dropped, and they are told so."""
         if flow is None:
             return []
         await self.store.set_flow(conversation_id, None)
-        if flow["mode"] != "report":
+        if flow.mode != FlowMode.REPORT:
             return []
-        report = await self.reports.get(flow["report_id"])
+        report = await self.reports.get(flow.report_id)
         if report is None:
             return []
         if not report.details:
@@ -112,7 +115,7 @@ class Reporting:
             await self._send(report.id, report.conversation_id, report.details)
         else:
             await self.reports.mark_sent(report.id)
-        return [self._say("report.received", language, None, {"code": flow["code"]})]
+        return [self._say("report.received", language, None, {"code": flow.code or ""})]
 
     async def close(self, conversation_id: str, language: str) -> list[Message]:
         """A caseworker resolved a conversation whose report was still being written: it counts as sent as it
@@ -126,8 +129,8 @@ class Reporting:
             report = await self.reports.get(report_id)
             if report is not None:  # queued as it is, once; it counts as sent only when its writer sends it
                 await self.reports.mark_swept(report.id)
-                await self._queue(report.conversation_id, report_flow.tier(report.details),
-                                  report_flow.kind(report.details))
+                await self._requests.ask(report.conversation_id, report_flow.tier(report.details),
+                                         report_flow.kind(report.details))
                 sent += 1
         return sent
 
@@ -136,21 +139,20 @@ class Reporting:
     async def _start(self, conversation_id: str, language: str) -> list[Message]:
         report_id, code = await self.reports.create(conversation_id)
         step = report_flow.STEPS[0]
-        await self.store.set_flow(conversation_id, {"mode": "report", "step": step, "report_id": report_id,
-                                                    "code": code})
+        await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
         return [self._say("report.intro", language), self._ask(step, {}, language)]
 
-    async def _answer(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
+    async def _answer(self, conversation_id: str, flow: Flow, text: str | None, payload: str | None,
                       language: str) -> list[Message]:
-        report = await self.reports.get(flow["report_id"])
+        report = await self.reports.get(flow.report_id)
         if report is None:  # erased meanwhile (retention, or the writer's own Delete in another tab)
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.cancelled", language, "main")]
-        step, details = flow["step"], report.details
+        step, details = flow.step or report_flow.STEPS[0], report.details
         if payload == DANGER_NOW and step != "danger":  # an earlier "yes" pressed late still counts, at once
             answered = report_flow.record(details, "danger", "yes", None)
             await self.reports.save(report.id, answered)
-            await self._queue(report.conversation_id, "P1", report_flow.kind(answered))
+            await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
             return [self._say("report.danger", language), self._ask(step, answered, language)]
         if payload == SEND:
             return await self._finish(report.id, conversation_id, flow, details, language)
@@ -166,32 +168,27 @@ class Reporting:
         replies: list[Message] = []
         if step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step):
             replies.append(self._say(report_flow.URGENT_STEPS[step], language))
-            await self._queue(report.conversation_id, "P1", report_flow.kind(answered))
+            await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
         if step == "signs" and payload != DONE and payload != SKIP:
             return [self._say("report.sign_noted", language, None), self._ask(step, answered, language)]
         following = report_flow.next_step(step)
         if following is None:
             return [*replies, *await self._finish(report.id, conversation_id, flow, answered, language)]
-        await self.store.set_flow(conversation_id, {**flow, "step": following})
+        await self.store.set_flow(conversation_id, replace(flow, step=following))
         return [*replies, self._ask(following, answered, language)]
 
-    async def _finish(self, report_id: int, conversation_id: str, flow: dict[str, Any],
+    async def _finish(self, report_id: int, conversation_id: str, flow: Flow,
                       details: report_flow.Details, language: str) -> list[Message]:
         await self.store.set_flow(conversation_id, None)
         if not details:  # "Send" before any answer: there is nothing to send
             await self.reports.delete(report_id)
             return [self._say("report.cancelled", language, "main")]
         await self._send(report_id, conversation_id, details)
-        return [self._say("report.received", language, "main", {"code": flow["code"]})]
+        return [self._say("report.received", language, "main", {"code": flow.code or ""})]
 
     async def _send(self, report_id: int, conversation_id: str, details: report_flow.Details) -> None:
         await self.reports.mark_sent(report_id)
-        await self._queue(conversation_id, report_flow.tier(details), report_flow.kind(details))
-
-    async def _queue(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
-        await self.store.request_handover(conversation_id, tier, kind, reopen=reopen)
-        await self.hub.publish({"type": "queue", "conversation_id": conversation_id, "tier": tier,
-                                "urgent": tier in URGENT_TIERS})
+        await self._requests.ask(conversation_id, report_flow.tier(details), report_flow.kind(details))
 
     def _titles(self, step: str, language: str) -> dict[str, str]:
         return {button.payload.split(":", 1)[1]: button.title
@@ -212,7 +209,7 @@ class Reporting:
 
     async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Message]:
         """A valid code opens the report for additions and tells only whether it was read; nothing else."""
-        await self.store.set_flow(conversation_id, {"mode": "code"})
+        await self.store.set_flow(conversation_id, Flow(FlowMode.CODE))
         code = normalise_code(typed)
         if code is None:  # cannot be a code: not a guess either
             return [self._say("report.code_unknown", language, "report_code")]
@@ -224,18 +221,18 @@ class Reporting:
         if report_id is None:
             return [self._say("report.code_unknown", language, "report_code")]
         await self.reports.forgive(turn)
-        await self.store.set_flow(conversation_id, {"mode": "adding", "report_id": report_id})
+        await self.store.set_flow(conversation_id, Flow(FlowMode.ADDING, report_id=report_id))
         status = "report.status_read" if await self.reports.was_read(report_id) else "report.status_received"
         return [self._say(status, language), self._say("report.ask_addition", language, "report_adding")]
 
-    async def _add(self, conversation_id: str, flow: dict[str, Any], text: str | None, payload: str | None,
+    async def _add(self, conversation_id: str, flow: Flow, text: str | None, payload: str | None,
                    language: str) -> list[Message]:
         if payload == DONE:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.addition_done", language, "main")]
         if payload is not None and payload != DANGER_NOW:
             return [self._say("report.ask_addition", language, "report_adding")]
-        report = await self.reports.get(flow["report_id"])
+        report = await self.reports.get(flow.report_id)
         if report is None:  # purged or erased since the code was checked
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.code_unknown", language, "main")]
@@ -243,9 +240,9 @@ class Reporting:
         if not words:
             return [self._say("report.ask_addition", language, "report_adding")]
         await self.reports.add(report.id, words)
-        tier = "P1" if payload == DANGER_NOW else report_flow.tier(report.details)
-        await self._queue(report.conversation_id, tier, report_flow.kind(report.details), reopen=True)
-        await self.hub.publish({"type": "conversation", "conversation_id": report.conversation_id})
+        tier = Tier.P1 if payload == DANGER_NOW else report_flow.tier(report.details)
+        await self._requests.ask(report.conversation_id, tier, report_flow.kind(report.details), reopen=True)
+        await self.hub.publish(HubEvent(EventType.CONVERSATION, report.conversation_id))
         key = "report.danger" if payload == DANGER_NOW else "report.added"
         return [self._say(key, language, "report_adding")]
 

@@ -8,11 +8,29 @@ Redis pub/sub; one instance (the embedded default) needs neither.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import dataclass
 
 from aiohttp import web
 
+from core.vocabulary import EventType, Tier
+
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HubEvent:
+    type: EventType
+    conversation_id: str | None = None
+    tier: Tier | None = None  # with a queue request: the consoles ring for urgent tiers
+
+    def to_json(self) -> dict[str, object]:
+        event: dict[str, object] = {"type": self.type}
+        if self.conversation_id is not None:
+            event["conversation_id"] = self.conversation_id
+        if self.tier is not None:
+            event["tier"] = self.tier
+            event["urgent"] = self.tier.urgent
+        return event
 
 
 class Hub:
@@ -25,10 +43,11 @@ class Hub:
     def leave(self, socket: web.WebSocketResponse) -> None:
         self._sockets.pop(socket, None)
 
-    async def publish(self, event: dict[str, Any]) -> None:
+    async def publish(self, event: HubEvent) -> None:
+        message = event.to_json()
         for socket in list(self._sockets):
             try:
-                await socket.send_json(event)
+                await socket.send_json(message)
             except (ConnectionError, RuntimeError):  # the console went away mid-send; its handler cleans up
                 self.leave(socket)
 

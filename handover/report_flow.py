@@ -13,8 +13,11 @@ An answer is a button's choice or typed words; typed words are kept as written, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
+
+from core.vocabulary import Kind, Tier
 
 STEPS = ("noticed", "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact")
 MENUS = {"danger": "report_danger", "when": "report_when", "place": "report_place", "people": "report_people",
@@ -25,6 +28,30 @@ MAX_WORDS = 2000  # characters kept of one typed answer
 SEVERAL_SIGNS = 2
 
 Details = dict[str, dict[str, Any]]
+
+
+class FlowMode(StrEnum):
+    REPORT = "report"  # answering the report's questions
+    CODE = "code"  # asked for a reference code
+    ADDING = "adding"  # adding information to a report found by its code
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Where a conversation stands in a flow the app runs itself; kept sealed on the conversation (it holds
+    the report's code)."""
+
+    mode: FlowMode
+    step: str | None = None  # with REPORT: the question being asked
+    report_id: int | None = None  # with REPORT and ADDING
+    code: str | None = None  # with REPORT: the code the writer gets when the report is sent
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Flow:
+        return cls(FlowMode(data["mode"]), data.get("step"), data.get("report_id"), data.get("code"))
 
 
 @dataclass(frozen=True)
@@ -43,23 +70,23 @@ def is_urgent(details: Details, step: str) -> bool:
     return answer.get("choice") == "yes" or "words" in answer
 
 
-def tier(details: Details) -> str:
+def tier(details: Details) -> Tier:
     """Danger now or anyone under 18 → P1; several signs → P2; otherwise P3."""
     if any(is_urgent(details, step) for step in URGENT_STEPS):
-        return "P1"
+        return Tier.P1
     if len(details.get("signs", {}).get("choices", [])) >= SEVERAL_SIGNS:
-        return "P2"
-    return "P3"
+        return Tier.P2
+    return Tier.P3
 
 
-def kind(details: Details) -> str:
+def kind(details: Details) -> Kind:
     """A professional's report is a partner referral."""
-    return "partner" if details.get("who", {}).get("choice") in PROFESSIONS else "report"
+    return Kind.PARTNER if details.get("who", {}).get("choice") in PROFESSIONS else Kind.REPORT
 
 
 def question(step: str, details: Details) -> Ask:
     if step == "contact":
-        if kind(details) == "partner":
+        if kind(details) == Kind.PARTNER:
             return Ask("report.ask_contact_partner", steps_menu=True)
         return Ask("report.ask_contact", "report_contact")
     return Ask(f"report.ask_{step}", MENUS.get(step), steps_menu=True)

@@ -20,9 +20,9 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.rasa_client import RasaClient, RasaUnavailable
 from core.models import CodeAttempt, Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
 from handover.audit import Audit
+from handover.ports import AssistantUnavailable, TrackerEraser
 from handover.reports import ATTEMPTS_KEPT
 from handover.store import Store, confirmed_indicators
 
@@ -42,10 +42,10 @@ class PurgeReport:
 
 
 class Retention:
-    def __init__(self, engine: AsyncEngine, store: Store, rasa: RasaClient, audit: Audit, days: float) -> None:
+    def __init__(self, engine: AsyncEngine, store: Store, trackers: TrackerEraser, audit: Audit, days: float) -> None:
         self._engine = engine
         self._store = store
-        self._rasa = rasa
+        self._trackers = trackers
         self._audit = audit
         self.days = days
 
@@ -116,8 +116,8 @@ class Retention:
             pending = list(await connection.scalars(select(pending_table.c.conversation_id)))
         for conversation_id in pending:
             try:
-                await self._rasa.erase_tracker(conversation_id)
-            except RasaUnavailable:
+                await self._trackers.erase_tracker(conversation_id)
+            except AssistantUnavailable:
                 log.error("could not empty %d Rasa trackers: Rasa unavailable; retried at the next purge",
                           len(pending))
                 return

@@ -1,7 +1,8 @@
 """What caseworkers do to a conversation, and what follows from it: claim, reply, release, resolve, transfer.
 
-Each action changes the queue atomically first; only the winner then pauses or resumes Rasa, tells the person
-in their language, writes the audit log and tells the consoles. A periodic sweep gives abandoned claims back
+Each action changes the queue atomically first; only the winner then tells the person in their language, writes
+the audit log and tells the consoles. Rasa is not told: the gateway routes by the conversation's state and
+never asks Rasa while a caseworker holds the conversation. A periodic sweep gives abandoned claims back
 to the queue and tells people who waited too long that nobody can answer right now.
 """
 
@@ -9,17 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from bot.gateway import Gateway
-from bot.rasa_client import RasaUnavailable
 from core.messages import Message
+from core.texts import Texts
+from core.vocabulary import EventType, Sender, State
 from handover.accounts import Account
 from handover.audit import Audit
-from handover.hub import Hub
+from handover.hub import Hub, HubEvent
+from handover.outbox import Outbox
+from handover.ports import ReportFollowUp
 from handover.queue import ClaimResult, Queue
+from handover.reports import Reports
+from handover.store import Store
 from handover.waiting import WaitingRoom
 
 log = logging.getLogger(__name__)
@@ -30,13 +33,14 @@ class NotHolder(Exception):
 
 
 class Handover:
-    def __init__(self, gateway: Gateway, queue: Queue, waiting: WaitingRoom, audit: Audit, hub: Hub,
+    def __init__(self, outbox: Outbox, store: Store, reports: Reports, queue: Queue, texts: Texts,
+                 waiting: WaitingRoom, audit: Audit, hub: Hub, report_follow_up: ReportFollowUp,
                  abandon_after: timedelta, unanswered_after: timedelta) -> None:
-        self._gateway = gateway
-        self.store = gateway.store
-        self.reports = gateway.reporting.reports
-        self._texts = gateway.texts
-        self._rasa = gateway.rasa
+        self._outbox = outbox
+        self.store = store
+        self.reports = reports
+        self._texts = texts
+        self._follow_up = report_follow_up
         self.queue = queue
         self._waiting = waiting
         self.audit = audit
@@ -59,46 +63,45 @@ class Handover:
     async def reply(self, account: Account, conversation_id: str, text: str) -> Message:
         if await self.queue.holder(conversation_id) != account.id:
             raise NotHolder
-        [stored] = await self._gateway.send_to_person(conversation_id, "caseworker", [Message(text)])
-        await self.hub.publish({"type": "message", "conversation_id": conversation_id})
+        [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text)])
         return stored
 
     async def release(self, account: Account, conversation_id: str) -> None:
         """Back to the bot: Rasa takes over again and the person is told so; a report they were writing
         goes on with the question it stopped at."""
-        await self._end(account, conversation_id, "bot", "released", "queue.released")
-        pending = await self._gateway.reporting.repeat(conversation_id, await self._language(conversation_id))
+        await self._end(account, conversation_id, State.BOT, "released", "queue.released")
+        pending = await self._follow_up.repeat(conversation_id, await self._language(conversation_id))
         if pending:
-            await self._gateway.send_to_person(conversation_id, "bot", pending)
+            await self._outbox.send(conversation_id, Sender.BOT, pending)
 
     async def resolve(self, account: Account, conversation_id: str) -> None:
         """Closed: the person is told; their next message opens a new conversation. A report they were still
         writing is sent as it is, and they get its code first."""
-        await self._end(account, conversation_id, "resolved", "resolved", "queue.resolved")
-        sent = await self._gateway.reporting.close(conversation_id, await self._language(conversation_id))
+        await self._end(account, conversation_id, State.RESOLVED, "resolved", "queue.resolved")
+        sent = await self._follow_up.close(conversation_id, await self._language(conversation_id))
         if sent:
-            await self._gateway.send_to_person(conversation_id, "bot", sent)
+            await self._outbox.send(conversation_id, Sender.BOT, sent)
 
     async def transfer(self, account: Account, conversation_id: str, to: Account) -> None:
         """To another caseworker; a supervisor may move a conversation that someone else holds."""
         if not await self.queue.transfer(conversation_id, None if account.is_supervisor else account.id, to.id):
             raise NotHolder
         await self.audit.record(account.id, "transfer", conversation_id, f"to {to.name}")
-        await self.hub.publish({"type": "conversation", "conversation_id": conversation_id})
+        await self.hub.publish(HubEvent(EventType.CONVERSATION, conversation_id))
 
     async def sweep(self) -> None:
         """Give back claims whose holder's console is gone; tell people who waited too long; send reports
         whose writer stopped half-way."""
         for held in await self.queue.abandoned(self._abandon_after):
-            if await self.queue.end(held.conversation_id, held.caseworker_id, "queued", "abandoned"):
+            if await self.queue.end(held.conversation_id, held.caseworker_id, State.QUEUED, "abandoned"):
                 await self.audit.record(held.caseworker_id, "auto_unclaim", held.conversation_id)
                 await self._tell(held.conversation_id, "queue.back_in_queue")
-                await self.hub.publish({"type": "queue", "conversation_id": held.conversation_id})
+                await self.hub.publish(HubEvent(EventType.QUEUE, held.conversation_id))
         for conversation_id in await self.queue.overdue(self._unanswered_after):
             if await self.queue.mark_told_unanswered(conversation_id):
                 language = await self._language(conversation_id)
                 await self._send(conversation_id, self._waiting.nobody(language))
-        await self._gateway.reporting.send_quiet_reports()  # last: a failure here stops nothing above
+        await self._follow_up.send_quiet_reports()  # last: a failure here stops nothing above
 
     async def run_sweeps(self, every: float) -> None:
         """The sweep, forever (a task the app starts); a failed round is logged and the next one runs."""
@@ -110,38 +113,24 @@ class Handover:
                 log.exception("queue sweep failed")
 
     async def _joined(self, account: Account, conversation_id: str) -> None:
-        async with self._rasa_quietly("pause"):
-            await self._rasa.pause(conversation_id)
         await self.audit.record(account.id, "claim", conversation_id)
         await self._tell(conversation_id, "queue.joined", {"alias": account.alias})
-        await self.hub.publish({"type": "queue", "conversation_id": conversation_id})
+        await self.hub.publish(HubEvent(EventType.QUEUE, conversation_id))
 
-    async def _end(self, account: Account, conversation_id: str, state: str, reason: str, text: str) -> None:
+    async def _end(self, account: Account, conversation_id: str, state: State, reason: str, text: str) -> None:
         if not await self.queue.end(conversation_id, None if account.is_supervisor else account.id, state, reason):
             raise NotHolder
-        async with self._rasa_quietly("resume"):
-            await self._rasa.resume(conversation_id)
         await self.audit.record(account.id, reason, conversation_id)
         await self._tell(conversation_id, text)
-        await self.hub.publish({"type": "queue", "conversation_id": conversation_id})
+        await self.hub.publish(HubEvent(EventType.QUEUE, conversation_id))
 
     async def _tell(self, conversation_id: str, key: str, variables: dict[str, str] | None = None) -> None:
         language = await self._language(conversation_id)
         await self._send(conversation_id, self._texts.reply(key, language, variables=variables))
 
     async def _send(self, conversation_id: str, reply: Message) -> None:
-        await self._gateway.send_to_person(conversation_id, "system", [reply])
-        await self.hub.publish({"type": "message", "conversation_id": conversation_id})
+        await self._outbox.send(conversation_id, Sender.SYSTEM, [reply])
 
     async def _language(self, conversation_id: str) -> str:
         details = await self.store.details(conversation_id)
         return details["language"] if details else self._texts.default_language
-
-    @asynccontextmanager
-    async def _rasa_quietly(self, what: str) -> AsyncIterator[None]:
-        """The app routes by the conversation's state, so the person is safe even when Rasa missed the
-        pause; Rasa being down must not stop a caseworker from taking over."""
-        try:
-            yield
-        except RasaUnavailable as error:
-            log.warning("could not %s Rasa for a conversation (%s)", what, error)

@@ -31,6 +31,7 @@ from core.models import (
 from core.models import Message as MessageRow
 from core.pseudonym import Pseudonymizer
 from core.vocabulary import Sender
+from handover.report_flow import Flow
 
 OPEN_STATES = ("bot", "queued", "assigned")
 KINDS = ("help", "report", "partner")  # a conversation's kind only moves to the right
@@ -54,7 +55,7 @@ class ConversationState:
     language: str
     language_chosen: bool
     new: bool = False  # created by this message
-    flow: dict[str, Any] | None = None  # where a report the app runs itself stands (bot/reporting.py)
+    flow: Flow | None = None  # where a report the app runs itself stands (bot/reporting.py)
 
 
 def confirmed_indicators(screening: dict[str, Any]) -> list[str]:
@@ -159,15 +160,15 @@ class Store:
                 )
             )
 
-    async def flow(self, conversation_id: str) -> dict[str, Any] | None:
+    async def flow(self, conversation_id: str) -> Flow | None:
         async with self._engine.connect() as connection:
             sealed = await connection.scalar(
                 select(conversation_table.c.flow).where(conversation_table.c.id == conversation_id))
-        return None if sealed is None else json.loads(self._sealer.unseal(sealed))
+        return None if sealed is None else Flow.from_json(json.loads(self._sealer.unseal(sealed)))
 
-    async def set_flow(self, conversation_id: str, flow: dict[str, Any] | None) -> None:
+    async def set_flow(self, conversation_id: str, flow: Flow | None) -> None:
         """Where a report the app runs itself stands (sealed: it holds the report's code); None ends it."""
-        sealed = None if flow is None else self._sealer.seal(json.dumps(flow))
+        sealed = None if flow is None else self._sealer.seal(json.dumps(flow.to_json()))
         async with self._engine.begin() as connection:
             await connection.execute(update(conversation_table).where(
                 conversation_table.c.id == conversation_id).values(flow=sealed))
@@ -289,7 +290,7 @@ class Store:
         )).first()
         if row is None:
             return None
-        flow = None if row.flow is None else json.loads(self._sealer.unseal(row.flow))
+        flow = None if row.flow is None else Flow.from_json(json.loads(self._sealer.unseal(row.flow)))
         return ConversationState(row.id, row.state, row.language, row.language_chosen, flow=flow)
 
     async def _contact_id(self, connection: AsyncConnection, channel: str, address_hash: str,

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.gateway import DELETE_ASK, HELP_PAYLOAD, Gateway, Inbound, InvalidPayload
+from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.reporting import ASK_CODE, START
 from core.config import Settings
 from core.messages import Message
@@ -34,8 +34,8 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # "/report" starts a report; "/report K7M2-9XQP" checks that reference code (see `on_report`).
-COMMANDS = {"start": "/greet", "help": HELP_PAYLOAD, "language": Command.LANGUAGE, "report": START,
-            "delete": DELETE_ASK}
+COMMANDS = {"start": "/greet", "help": Command.HELP, "language": Command.LANGUAGE, "report": START,
+            "delete": Command.DELETE_ASK}
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:

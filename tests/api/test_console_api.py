@@ -131,7 +131,7 @@ async def test_queue_is_most_urgent_first_then_longest_waiting(client: AppClient
     assert all(item["alias"].startswith("Visitor ") for item in items)
 
 
-async def test_claim_pauses_the_bot_and_only_one_caseworker_wins(client: AppClient, rasa: FakeRasa) -> None:
+async def test_one_caseworker_wins_the_claim_and_the_bot_falls_silent(client: AppClient, rasa: FakeRasa) -> None:
     session, _ = await ask_for_person(client)
     conversation_id = await conversation_of(client, session)
     anna, ben = await login(client, "anna"), await login(client, "ben")
@@ -143,11 +143,13 @@ async def test_claim_pauses_the_bot_and_only_one_caseworker_wins(client: AppClie
     assert sorted(response.status for response in results) == [200, 409]
     for response in results:
         response.release()
-    assert rasa.events == [(conversation_id, "pause")]
     joined = (await messages_to_person(client, session))[-1]
     assert joined["sender"] == "system"
     assert joined["text"] in ("Anna from the centre has joined the chat. You can write now.",
                               "Ben from the centre has joined the chat. You can write now.")  # the alias only
+    sent_to_rasa = len(rasa.received)
+    assert (await client.say(session, "hello?"))["messages"] == []
+    assert len(rasa.received) == sent_to_rasa  # routed by the conversation's state: Rasa is not asked
 
 
 async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client: AppClient, rasa: FakeRasa) -> None:
@@ -167,7 +169,6 @@ async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client:
 async def test_release_gives_the_person_back_to_the_bot(client: AppClient, rasa: FakeRasa) -> None:
     session, conversation_id, anna = await held_by_anna(client)
     await anna.call("POST", f"/conversations/{conversation_id}/release")
-    assert rasa.events == [(conversation_id, "pause"), (conversation_id, "resume")]
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
         "The person from the centre has left the chat. I can help you again.")
     assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hello.")

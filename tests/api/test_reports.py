@@ -20,6 +20,7 @@ from bot.app import ENGINE, GATEWAY, SETTINGS
 from core.models import CodeAttempt, Report, utcnow
 from core.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
+from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
 from tests.conftest import TEXTS, AppClient, isolated_settings, privacy_notice, start_app
@@ -467,7 +468,7 @@ async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClien
     assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
     assert [a["text"] for a in report["additions"]] == ["More came today"]
     assert await Store(engine, Pseudonymizer(settings.hash_key, (new,))).flow(
-        await conversation_of(client, adder)) == {"mode": "adding", "report_id": report["id"]}
+        await conversation_of(client, adder)) == Flow(FlowMode.ADDING, report_id=report["id"])
 
 
 async def test_resolving_a_report_being_written_still_gives_its_code(client: AppClient, rasa: FakeRasa) -> None:

@@ -20,7 +20,6 @@ class FakeRasa:
         self.replies: dict[str, list[dict[str, Any]]] = {}
         self.received: list[dict[str, Any]] = []
         self.erased: list[str] = []
-        self.events: list[tuple[str, str]] = []  # (sender, event) appended to trackers: pause, resume
         self.delay = 0.0
         self.status = 200
         self.in_flight = 0
@@ -34,7 +33,6 @@ class FakeRasa:
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/status", self._status)
         app.router.add_put("/conversations/{sender}/tracker/events", self._erase)
-        app.router.add_post("/conversations/{sender}/tracker/events", self._append)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
@@ -64,12 +62,6 @@ class FakeRasa:
 
     async def _erase(self, request: web.Request) -> web.Response:
         self.erased.append(request.match_info["sender"])
-        return web.json_response({})
-
-    async def _append(self, request: web.Request) -> web.Response:
-        if request.query.get("token") != "test-rasa-token":
-            return web.Response(status=401)
-        self.events.append((request.match_info["sender"], (await request.json())["event"]))
         return web.json_response({})
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import ENGINE, GATEWAY
+from bot.app import ENGINE, OUTBOX
 from core.config import CONTENT_DIR, load_languages
 from core.messages import Message
 from core.texts import Texts
+from core.vocabulary import Sender
 from handover.accounts import Accounts
 from tests.conftest import AppClient, privacy_notice, start_app
 from tests.fakes.bot_api import FakeBotApi
@@ -112,10 +113,10 @@ async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
     await bot_api.push(bot_api.user_update(CHAT + 4, "/start"))
     await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, count=2)  # the greeting, the privacy notice
-    gateway = polling_app.app[GATEWAY]
+    outbox = polling_app.app[OUTBOX]
     [(conversation_id,)] = polling_app.rows("SELECT id FROM conversation")
     seen = len(bot_api.calls)
-    await gateway.send_to_person(conversation_id, "caseworker", [Message("Hello, I am Anna from the centre.")])
+    await outbox.send(conversation_id, Sender.CASEWORKER, [Message("Hello, I am Anna from the centre.")])
     [delivered] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 4, since=seen)
     assert delivered.params["text"] == "Hello, I am Anna from the centre."
     assert polling_app.rows("SELECT sender FROM message ORDER BY id")[-1] == ("caseworker",)
@@ -123,8 +124,9 @@ async def test_a_message_not_prompted_by_the_person_reaches_them_on_telegram(
 
 async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_bot(
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
-    """Typed words for "a person" (Romanian, not a training example) → queued by the real Rasa; the claim
-    pauses Rasa, the person hears the alias and the answer on Telegram; the release resumes Rasa."""
+    """Typed words for "a person" (Romanian, not a training example) → queued by the real Rasa; after the
+    claim the person hears the alias and the answer on Telegram and the bot stays silent; after the release the
+    bot answers again."""
     await Accounts(polling_app.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     chat = CHAT + 5
     seen = len(bot_api.calls)
@@ -155,7 +157,7 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "/start", language_code="ro"))
     [greeting] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
-    assert greeting.params["text"] == TEXTS.text("greet", "ro")  # Rasa resumed: the bot answers again
+    assert greeting.params["text"] == TEXTS.text("greet", "ro")  # the bot answers again
 
 
 async def console_login(client: AppClient, name: str) -> str:

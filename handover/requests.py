@@ -1,0 +1,29 @@
+"""Asking for a person: the conversation joins the queue (or moves up in it) and the consoles are told, ringing
+for urgent tiers. The bot's answers (bot/gateway.py) and a report's questions (bot/reporting.py) both ask here.
+"""
+
+from __future__ import annotations
+
+from core.messages import Message
+from core.vocabulary import EventType, Kind, Tier
+from handover.hub import Hub, HubEvent
+from handover.store import Store
+from handover.waiting import WaitingRoom
+
+
+class HandoverRequests:
+    def __init__(self, store: Store, hub: Hub, waiting: WaitingRoom) -> None:
+        self._store = store
+        self._hub = hub
+        self._waiting = waiting
+
+    async def ask(self, conversation_id: str, tier: Tier, kind: Kind, reopen: bool = False) -> None:
+        """`reopen`: a resolved conversation is queued again (information added to its report)."""
+        await self._store.request_handover(conversation_id, tier, kind, reopen=reopen)
+        await self._hub.publish(HubEvent(EventType.QUEUE, conversation_id, tier))
+
+    async def ask_and_tell(self, conversation_id: str, tier: Tier, kind: Kind, language: str) -> list[Message]:
+        """Ask, and tell the person their place in the queue (nothing when a caseworker already holds it)."""
+        await self.ask(conversation_id, tier, kind)
+        notice = await self._waiting.notice(conversation_id, language)
+        return [notice] if notice else []
