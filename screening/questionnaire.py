@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from screening.scoring import Catalogue, assess, load_catalogue
+from screening.catalogue import Catalogue, load_catalogue
+from screening.scoring import assess
 
 # Intents that carry an indicator when a person says them about themselves, and the answer the bot gives
 # to the question part (None: a statement only). The bot reflects the indicator back before it counts.
