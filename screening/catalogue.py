@@ -17,19 +17,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast, get_args
 
 import yaml
 
+from screening.types import AssessmentName, Dimension, Tier, Weight
+
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "content" / "indicators.yml"
 
-DIMENSIONS = ("DR", "CR", "AVR", "EX", "CD", "AVD")
-WEIGHTS = ("S", "M", "W")
+# The vocabulary is declared once, as the Literal types in screening/types.py; these are their values in order.
+DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
+WEIGHTS: tuple[Weight, ...] = get_args(Weight)
 LISTS = ("adult_labour", "adult_sexual", "child_labour", "child_sexual")
 # Which lists a per-indicator override in the catalogue applies to; on child_sexual `child` wins.
 OVERRIDES = {"sexual": ("adult_sexual", "child_sexual"), "child": ("child_labour", "child_sexual")}
-ASSESSMENTS = ("trafficking_indicated", "exploitation_indicated", "indicators_present", "no_indicators")
-TIERS = ("P1", "P2", "P3", "P4")
+ASSESSMENTS: tuple[AssessmentName, ...] = get_args(AssessmentName)
+TIERS: tuple[Tier, ...] = get_args(Tier)  # the most urgent first
 TIER_FLAGS = ("immediate_danger", "self_harm", "child_with_any_yes", "any_positive_dimension")
 TIER_SETS = ("any_yes", "assessment")
 MAX_AGE = 120  # a plausibility bound only: it catches typos such as 177, not real ages
@@ -42,11 +45,11 @@ class CatalogueError(ValueError):
 @dataclass(frozen=True)
 class Indicator:
     id: str
-    dimension: str
+    dimension: Dimension
     label: str
     # The weight on each of the four lists. A list in `not_on` still has a weight: an indicator answered
     # "yes" that is not on the applicable list counts with its adult weight (see _parse_weights).
-    weights: Mapping[str, str]
+    weights: Mapping[str, Weight]
     not_on: frozenset[str]
     verify: bool
 
@@ -57,24 +60,24 @@ class Indicator:
 
 @dataclass(frozen=True)
 class TierRule:
-    tier: str
+    tier: Tier
     immediate_danger: bool = False
     self_harm: bool = False
     child_with_any_yes: bool = False
     any_positive_dimension: bool = False
     any_yes: frozenset[str] = frozenset()
-    assessment: frozenset[str] = frozenset()
+    assessment: frozenset[AssessmentName] = frozenset()
 
 
 @dataclass(frozen=True)
 class Rules:
     child_under_age: int
-    dimension_positive_when: tuple[Mapping[str, int], ...]
-    trafficking_adult: tuple[frozenset[str], ...]
-    trafficking_child: tuple[frozenset[str], ...]
-    exploitation: tuple[frozenset[str], ...]
+    dimension_positive_when: tuple[Mapping[Weight, int], ...]
+    trafficking_adult: tuple[frozenset[Dimension], ...]
+    trafficking_child: tuple[frozenset[Dimension], ...]
+    exploitation: tuple[frozenset[Dimension], ...]
     tiers: tuple[TierRule, ...]
-    default_tier: str
+    default_tier: Tier
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _parse_not_on(raw: Any, where: str) -> frozenset[str]:
     return frozenset(raw)
 
 
-def _parse_weights(fields: Mapping[str, Any], not_on: frozenset[str], where: str) -> dict[str, str]:
+def _parse_weights(fields: Mapping[str, Any], not_on: frozenset[str], where: str) -> dict[str, Weight]:
     weights = {name: _weight(fields["weight"], where) for name in LISTS}
     for override in ("sexual", "child"):  # `child` last: it wins on child_sexual
         if override not in fields:
@@ -186,10 +189,10 @@ def _parse_weights(fields: Mapping[str, Any], not_on: frozenset[str], where: str
     return weights
 
 
-def _weight(raw: Any, where: str) -> str:
+def _weight(raw: Any, where: str) -> Weight:
     if raw not in WEIGHTS:
         raise CatalogueError(f"{where}: weight must be S, M or W, not {raw!r}")
-    return raw
+    return cast(Weight, raw)
 
 
 def _known_ids(raw: Any, where: str, indicators: Mapping[str, Indicator],
@@ -227,7 +230,7 @@ def _parse_rules(raw: Any, indicators: Mapping[str, Indicator]) -> Rules:
     )
 
 
-def _parse_combinations(raw: Any) -> tuple[Mapping[str, int], ...]:
+def _parse_combinations(raw: Any) -> tuple[Mapping[Weight, int], ...]:
     where = "rules.dimension_positive_when"
     if not isinstance(raw, list) or not raw:
         raise CatalogueError(f"{where} must be a non-empty list")
@@ -243,7 +246,7 @@ def _parse_combinations(raw: Any) -> tuple[Mapping[str, int], ...]:
     return tuple(combinations)
 
 
-def _parse_groups(raw: Any, where: str) -> tuple[frozenset[str], ...]:
+def _parse_groups(raw: Any, where: str) -> tuple[frozenset[Dimension], ...]:
     if not isinstance(raw, list) or not raw or any(
             not isinstance(group, list) or not group or any(code not in DIMENSIONS for code in group)
             for group in raw):

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 # DEFAULT_CATALOGUE and CatalogueError are not used here: imported so that `screening.scoring` stays the one
 # import for a caller that only wants to score (and for code written before the catalogue had its own module).
@@ -30,12 +30,13 @@ from screening.catalogue import (
     TierRule,
     load_catalogue,
 )
+from screening.types import Answer, Assessment, AssessmentName, Dimension, Exploitation, ScreeningRequest
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "ScreeningInputError", "assess", "load_catalogue",
            "screen_file"]
 
-ANSWERS = ("yes", "no", "unknown")
-EXPLOITATION_KINDS = ("labour", "sexual", "criminal", "unknown")
+ANSWERS: tuple[Answer, ...] = get_args(Answer)
+EXPLOITATION_KINDS: tuple[Exploitation, ...] = get_args(Exploitation)
 REQUEST_FIELDS = ("age", "exploitation", "immediate_danger", "self_harm", "answers")
 
 
@@ -49,10 +50,10 @@ class ScreeningInputError(ValueError):
 @dataclass(frozen=True)
 class _Request:
     age: int | None
-    exploitation: str
+    exploitation: Exploitation
     immediate_danger: bool
     self_harm: bool
-    answers: Mapping[str, str]
+    answers: Mapping[str, Answer]
 
 
 def _show(value: Any) -> str:
@@ -98,7 +99,7 @@ def _parse_flag(request: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _parse_answers(answers: Any, catalogue: Catalogue) -> Mapping[str, str]:
+def _parse_answers(answers: Any, catalogue: Catalogue) -> Mapping[str, Answer]:
     if not isinstance(answers, dict):
         raise ScreeningInputError(
             f"answers must be an object of indicator IDs to answers, not {_show(answers)}")
@@ -126,11 +127,11 @@ def _dimension_positive(weights: Iterable[str], rules: Rules) -> bool:
                for combination in rules.dimension_positive_when)
 
 
-def _groups_hold(groups: Iterable[frozenset[str]], dimensions: Mapping[str, bool]) -> bool:
+def _groups_hold(groups: Iterable[frozenset[Dimension]], dimensions: Mapping[Dimension, bool]) -> bool:
     return all(any(dimensions[code] for code in group) for group in groups)
 
 
-def _assessment(dimensions: Mapping[str, bool], child: bool, any_yes: bool, rules: Rules) -> str:
+def _assessment(dimensions: Mapping[Dimension, bool], child: bool, any_yes: bool, rules: Rules) -> AssessmentName:
     if _groups_hold(rules.trafficking_child if child else rules.trafficking_adult, dimensions):
         return "trafficking_indicated"
     if _groups_hold(rules.exploitation, dimensions):
@@ -138,8 +139,8 @@ def _assessment(dimensions: Mapping[str, bool], child: bool, any_yes: bool, rule
     return "indicators_present" if any_yes else "no_indicators"
 
 
-def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], assessment: str,
-                  dimensions: Mapping[str, bool]) -> bool:
+def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], assessment: AssessmentName,
+                  dimensions: Mapping[Dimension, bool]) -> bool:
     return ((rule.immediate_danger and request.immediate_danger)
             or (rule.self_harm and request.self_harm)
             or (rule.child_with_any_yes and child and bool(yes))
@@ -148,10 +149,11 @@ def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset
             or (rule.any_positive_dimension and any(dimensions.values())))
 
 
-def assess(request: dict[str, Any], catalogue: Catalogue | None = None) -> dict[str, Any]:
+def assess(request: ScreeningRequest | dict[str, Any], catalogue: Catalogue | None = None) -> Assessment:
     """Screening answers → {"dimensions", "assessment", "tier", "indicators"} (schema in docs/screening.md).
 
-    Raises ScreeningInputError when the request is not valid.
+    The request may come straight from JSON: anything that is not a valid ScreeningRequest raises
+    ScreeningInputError.
     """
     if catalogue is None:
         catalogue = load_catalogue()
@@ -161,9 +163,10 @@ def assess(request: dict[str, Any], catalogue: Catalogue | None = None) -> dict[
     list_name = _list_name(parsed, child)
     yes = [indicator for ident, indicator in catalogue.indicators.items()
            if parsed.answers.get(ident) == "yes"]  # catalogue order, whatever the order of the answers
-    dimensions = {code: _dimension_positive((indicator.weights[list_name] for indicator in yes
-                                             if indicator.dimension == code), rules)
-                  for code in DIMENSIONS}
+    dimensions: dict[Dimension, bool] = {
+        code: _dimension_positive((indicator.weights[list_name] for indicator in yes if indicator.dimension == code),
+                                  rules)
+        for code in DIMENSIONS}
     assessment = _assessment(dimensions, child, bool(yes), rules)
     yes_ids = frozenset(indicator.id for indicator in yes)
     tier = next((rule.tier for rule in rules.tiers
@@ -194,7 +197,7 @@ def _no_constant(name: str) -> Any:
     raise ScreeningInputError(f"not valid JSON: {name} is not allowed")
 
 
-def screen_file(path: str | Path) -> dict[str, Any]:
+def screen_file(path: str | Path) -> Assessment:
     """Read a screening request (JSON, UTF-8) and assess it.
 
     Raises ScreeningInputError with a one-line reason for an unreadable file, bad JSON or an invalid request.
