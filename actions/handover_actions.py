@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening_actions import QUESTIONNAIRE
+from screening.types import ScreeningState
 
 
 class ActionRequestHandover(Action):
@@ -19,7 +20,8 @@ class ActionRequestHandover(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        state, replies = QUESTIONNAIRE.request_person(tracker.get_slot("screening"))
-        for reply in replies:
+        slot: ScreeningState | None = tracker.get_slot("screening")
+        state, replies = QUESTIONNAIRE.request_person(slot)
+        for reply in replies:  # ReplyPayloads (screening/types.py): a handover request, texts, the summary
             dispatcher.utter_message(json_message=reply)
         return [SlotSet("screening", state)]

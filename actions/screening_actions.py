@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from screening.questionnaire import Questionnaire
+from screening.types import ScreeningState
 
 QUESTIONNAIRE = Questionnaire()
 
@@ -25,8 +26,8 @@ class ActionScreening(Action):
         intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
         # A button's choice (age band, kind of work) arrives as metadata checked by the app, never as text.
         choice = (message.get("metadata") or {}).get("choice")
-        state, replies = QUESTIONNAIRE.handle(tracker.get_slot("screening"), intent, message.get("text") or "",
-                                              choice)
-        for reply in replies:
+        slot: ScreeningState | None = tracker.get_slot("screening")
+        state, replies = QUESTIONNAIRE.handle(slot, intent, message.get("text") or "", choice)
+        for reply in replies:  # ReplyPayloads (screening/types.py): what the app reads as the answer's `custom`
             dispatcher.utter_message(json_message=reply)
         return [SlotSet("screening", state)]

@@ -13,16 +13,19 @@ How it goes (docs/screening.md):
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
 
-Replies are dicts the app renders: {"text": key, "menu": name, "handover": {"tier", "kind"},
-"screening": summary}. The words are in content/texts/<language>.yml.
+The state is a ScreeningState, the replies ReplyPayloads (their shapes, the contract with the app, are in
+screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "kind"}} to ask for a person,
+{"screening": summary} for the caseworker. The words are in content/texts/<language>.yml.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Literal
 
-from screening.scoring import Catalogue, assess, load_catalogue
+from screening.catalogue import TIERS, Catalogue, load_catalogue
+from screening.scoring import assess
+from screening.types import AgeBand, Answer, Exploitation, ReplyPayload, ScreeningState, ScreeningSummary, Tier
 
 # Intents that carry an indicator when a person says them about themselves, and the answer the bot gives
 # to the question part (None: a statement only). The bot reflects the indicator back before it counts.
@@ -39,17 +42,14 @@ CUES: dict[str, tuple[str, str | None]] = {
     "cue_long_hours": ("EX-01", None),
     "cue_fines": ("EX-03", None),
 }
-ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
+ANSWER_INTENTS: dict[str, Answer] = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
-WORK_CHOICES = ("sexual", "labour", "criminal", "unknown")
+WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 MAX_QUOTE = 500  # characters of the person's own words kept as evidence for one indicator
-P1 = "P1"
-TIERS = ("P1", "P2", "P3", "P4")
-
-Reply = dict[str, Any]
+P1: Tier = "P1"
 
 
-def new_state() -> dict[str, Any]:
+def new_state() -> ScreeningState:
     return {
         "answers": {},  # indicator ID → yes / no / unknown
         "evidence": {},  # indicator ID → the person's own words
@@ -66,7 +66,12 @@ def new_state() -> dict[str, Any]:
     }
 
 
-def summary(state: dict[str, Any], catalogue: Catalogue | None = None) -> dict[str, Any]:
+def _restore(state: ScreeningState | None) -> ScreeningState:
+    """The state from the slot with every key (a slot written by an older version may lack some)."""
+    return {**new_state(), **state} if state else new_state()
+
+
+def summary(state: ScreeningState, catalogue: Catalogue | None = None) -> ScreeningSummary:
     """What the caseworker sees: the scorer's result plus the answers and the person's own words."""
     age = state["age"] if isinstance(state["age"], int) else None
     result = assess({"age": age, "exploitation": state["exploitation"] or "unknown",
@@ -83,7 +88,7 @@ def summary(state: dict[str, Any], catalogue: Catalogue | None = None) -> dict[s
     }
 
 
-def _age_band(age: Any) -> str:
+def _age_band(age: int | Literal["not_asked"] | None) -> AgeBand:
     if age == "not_asked" or age is None:
         return "unknown"
     return "under_18" if age < 18 else "adult"
@@ -93,33 +98,32 @@ class Questionnaire:
     def __init__(self, catalogue: Catalogue | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
 
-    def handle(self, state: dict[str, Any] | None, intent: str, text: str = "",
-               choice: str | None = None) -> tuple[dict[str, Any], list[Reply]]:
+    def handle(self, state: ScreeningState | None, intent: str, text: str = "",
+               choice: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
         """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work) if any."""
-        state = {**new_state(), **(state or {})}
+        state = _restore(state)
         state["answers"], state["evidence"] = dict(state["answers"]), dict(state["evidence"])
         replies = self._dispatch(state, intent, text, choice)
         first, last = self._handover(state, always=intent == "danger")
         return state, [*first, *replies, *last]
 
-    def request_person(self, state: dict[str, Any] | None) -> tuple[dict[str, Any], list[Reply]]:
+    def request_person(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
         """"Talk to a person": ask for one with the tier the answers so far give; while they wait, offer the
         questions (once), since the answers help the person who will read them."""
-        state = {**new_state(), **(state or {})}
+        state = _restore(state)
         result = summary(state, self.catalogue)
         previous = state["requested_tier"]
-        if previous is None or TIERS.index(result["tier"]) < TIERS.index(previous):
-            state["requested_tier"] = result["tier"]
-        replies: list[Reply] = [{"text": "handover_requested",
-                                 "handover": {"tier": state["requested_tier"], "kind": "help"}}]
+        tier = result["tier"] if previous is None or TIERS.index(result["tier"]) < TIERS.index(previous) else previous
+        state["requested_tier"] = tier
+        replies: list[ReplyPayload] = [{"text": "handover_requested", "handover": {"tier": tier, "kind": "help"}}]
         if not state["offered"] and state["pending"] is None:
-            state.update(offered=True, pending="offer")
+            state.update({"offered": True, "pending": "offer"})
             replies.append({"text": "screening.offer", "menu": "screening_offer"})
         return state, [*replies, {"screening": result}]
 
     # --- what the person said ----------------------------------------------------------------------------
 
-    def _dispatch(self, state: dict[str, Any], intent: str, text: str, choice: str | None) -> list[Reply]:
+    def _dispatch(self, state: ScreeningState, intent: str, text: str, choice: str | None) -> list[ReplyPayload]:
         pending = state["pending"] or ""
         if intent == "danger":
             state["immediate_danger"] = True
@@ -132,36 +136,38 @@ class Questionnaire:
             return [{"text": "screening.why"}, *(self._repeat(state) or [{"text": "screening.offer",
                                                                              "menu": "screening_offer"}])]
         if intent == "start_screening":
-            state.update(finished=False, offered=True)
+            state.update({"finished": False, "offered": True})
             return self._next(state) if state["pending"] in (None, "offer") else self._repeat(state)
         if intent == "inform_age" or (pending == "age" and intent == "nlu_fallback"):
             return self._age(state, text, choice)
         if intent == "inform_work" or (pending == "work" and intent == "nlu_fallback"):
             return self._work(state, text, choice)
         if intent in ANSWER_INTENTS and pending:
-            return self._answer(state, ANSWER_INTENTS[intent])
+            return self._answer(state, pending, ANSWER_INTENTS[intent])
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         return [{"text": "not_understood", "menu": "main"}]
 
-    def _cue(self, state: dict[str, Any], intent: str, text: str) -> list[Reply]:
+    def _cue(self, state: ScreeningState, intent: str, text: str) -> list[ReplyPayload]:
         ident, answer = CUES[intent]
-        replies = [{"text": answer, **({} if state["answers"].get(ident) is None else {"menu": "after_answer"})}] \
-            if answer else []
-        if state["answers"].get(ident) is not None:
+        known = state["answers"].get(ident) is not None
+        replies: list[ReplyPayload] = []
+        if answer:
+            replies.append({"text": answer, "menu": "after_answer"} if known else {"text": answer})
+        if known:
             return replies or [{"text": "screening.noted", "menu": "after_answer"}]  # known: never ask twice
         if (state["pending"] or "").startswith("question:"):
             state["resume"] = state["pending"]
-        state.update(pending=f"cue:{ident}", quote=text.strip()[:MAX_QUOTE] or None)
+        state.update({"pending": f"cue:{ident}", "quote": text.strip()[:MAX_QUOTE] or None})
         # Violence or confinement would make it P1: the way to 112 comes before the question.
-        safety = [{"text": "safety_line"}] if self._tier_if_yes(ident) == P1 else []
+        safety: list[ReplyPayload] = [{"text": "safety_line"}] if self._tier_if_yes(ident) == P1 else []
         return [*replies, *safety, {"text": f"cue.{ident}", "menu": "screening_confirm"}]
 
-    def _tier_if_yes(self, ident: str) -> str:
+    def _tier_if_yes(self, ident: str) -> Tier:
         return assess({"answers": {ident: "yes"}}, self.catalogue)["tier"]
 
-    def _answer(self, state: dict[str, Any], value: str) -> list[Reply]:
-        pending = state["pending"]
+    def _answer(self, state: ScreeningState, pending: str, value: Answer) -> list[ReplyPayload]:
+        """An answer to what is pending (state["pending"], never empty here)."""
         if pending == "offer":
             state["offered"] = True
             if value == "yes":
@@ -176,16 +182,16 @@ class Questionnaire:
             return self._next(state)
         if value == "yes" and state["quote"]:
             state["evidence"][ident] = state["quote"]
-        state.update(quote=None, pending=state["resume"], resume=None)
-        noted = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
+        state.update({"quote": None, "pending": state["resume"], "resume": None})
+        noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]
         if not state["offered"]:
-            state.update(offered=True, pending="offer")
+            state.update({"offered": True, "pending": "offer"})
             return [noted, {"text": "screening.offer", "menu": "screening_offer"}]
         return [{**noted, "menu": "after_answer"}]
 
-    def _age(self, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    def _age(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
         if choice in AGE_CHOICES:
             state["age"] = AGE_CHOICES[choice]
         elif digits := re.search(r"\b(\d{1,2})\b", text):
@@ -196,7 +202,7 @@ class Questionnaire:
             return [{"text": "not_understood", "menu": "main"}]
         return self._next(state) if state["pending"] == "age" else [{"text": "screening.noted"}]
 
-    def _work(self, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    def _work(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
         if choice in WORK_CHOICES:
             state["exploitation"] = choice
         else:  # typed: keep their words for the caseworker; the kind stays for a person to judge
@@ -204,14 +210,15 @@ class Questionnaire:
             state["work_words"] = text.strip()[:MAX_QUOTE] or None
         return self._next(state) if state["pending"] == "work" else [{"text": "screening.noted"}]
 
-    def _stop(self, state: dict[str, Any]) -> list[Reply]:
+    def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")
-        state.update(pending=None, resume=None, quote=None, offered=True, finished=was_asking or state["finished"])
+        state.update({"pending": None, "resume": None, "quote": None, "offered": True,
+                      "finished": was_asking or state["finished"]})
         return [{"text": "screening.stopped" if was_asking else "screening.declined", "menu": "main"}]
 
     # --- what the bot asks next --------------------------------------------------------------------------
 
-    def _next(self, state: dict[str, Any]) -> list[Reply]:
+    def _next(self, state: ScreeningState) -> list[ReplyPayload]:
         if state["age"] == "not_asked":
             state["pending"] = "age"
         elif state["exploitation"] is None:
@@ -219,13 +226,13 @@ class Questionnaire:
         else:
             ident = next((i for i in self.catalogue.question_order if i not in state["answers"]), None)
             if ident is None:
-                state.update(pending=None, finished=True)
+                state.update({"pending": None, "finished": True})
                 return [{"text": "screening.done", "menu": "after_answer"}]
             state["pending"] = f"question:{ident}"
         return self._repeat(state)
 
     @staticmethod
-    def _repeat(state: dict[str, Any]) -> list[Reply]:
+    def _repeat(state: ScreeningState) -> list[ReplyPayload]:
         """The question that is waiting for an answer, asked (again); [] when none is."""
         pending = state["pending"]
         if pending is None:
@@ -240,7 +247,7 @@ class Questionnaire:
 
     # --- asking for a person -----------------------------------------------------------------------------
 
-    def _handover(self, state: dict[str, Any], always: bool) -> tuple[list[Reply], list[Reply]]:
+    def _handover(self, state: ScreeningState, always: bool) -> tuple[list[ReplyPayload], list[ReplyPayload]]:
         """(replies to put first, replies to put last): a request for a person when the tier calls for it.
 
         P1 (danger, a child with any "yes", violence, confinement) at once, with 112 before anything else;
@@ -252,12 +259,12 @@ class Questionnaire:
         tier = result["tier"]
         wanted = tier == P1 or (state["finished"] and "yes" in state["answers"].values())
         previous = state["requested_tier"]
-        last: list[Reply] = [{"screening": result}]
+        last: list[ReplyPayload] = [{"screening": result}]
         more_urgent = previous is None or TIERS.index(tier) < TIERS.index(previous)
         if not always and not (wanted and more_urgent):
             return [], last
         state["requested_tier"] = tier
-        request = {"handover": {"tier": tier, "kind": "help"}}
+        request: ReplyPayload = {"handover": {"tier": tier, "kind": "help"}}
         if tier != P1:
             return [], [{**request, "text": "handover_requested"}, *last]
         if state["immediate_danger"]:

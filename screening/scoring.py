@@ -1,9 +1,9 @@
 """Screening scorer: answers to the ILO/EC operational indicators → dimensions, assessment and queue tier.
 
-Pure: the only I/O is reading the catalogue (content/indicators.yml, which also holds every rule parameter the
-centre may correct) and, in screen_file, the request file. Imported by the app (Python 3.11) and by the Rasa
-action server (Python 3.10): stdlib and PyYAML only, never rasa_sdk. The rules are explained in
-docs/screening.md.
+Pure: the only I/O is reading the catalogue (screening/catalogue.py loads content/indicators.yml, which also
+holds every rule parameter the centre may correct) and, in screen_file, the request file. Imported by the app
+(Python 3.11) and by the Rasa action server (Python 3.10): stdlib and PyYAML only, never rasa_sdk. The rules
+are explained in docs/screening.md.
 
 The result is a triage aid for the queue and the caseworker. It never says that someone is or is not a
 victim: formal identification belongs to the centre and the immigration service.
@@ -12,298 +12,48 @@ victim: formal identification belongs to the centre and the immigration service.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, get_args
 
-import yaml
+# DEFAULT_CATALOGUE and CatalogueError are not used here: imported so that `screening.scoring` stays the one
+# import for a caller that only wants to score (and for code written before the catalogue had its own module).
+from screening.catalogue import (
+    DEFAULT_CATALOGUE,
+    DIMENSIONS,
+    MAX_AGE,
+    Catalogue,
+    CatalogueError,
+    Rules,
+    TierRule,
+    load_catalogue,
+)
+from screening.types import Answer, Assessment, AssessmentName, Dimension, Exploitation, ScreeningRequest
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "content" / "indicators.yml"
+__all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "ScreeningInputError", "assess", "load_catalogue",
+           "screen_file"]
 
-DIMENSIONS = ("DR", "CR", "AVR", "EX", "CD", "AVD")
-WEIGHTS = ("S", "M", "W")
-LISTS = ("adult_labour", "adult_sexual", "child_labour", "child_sexual")
-# Which lists a per-indicator override in the catalogue applies to; on child_sexual `child` wins.
-OVERRIDES = {"sexual": ("adult_sexual", "child_sexual"), "child": ("child_labour", "child_sexual")}
-ANSWERS = ("yes", "no", "unknown")
-EXPLOITATION_KINDS = ("labour", "sexual", "criminal", "unknown")
-ASSESSMENTS = ("trafficking_indicated", "exploitation_indicated", "indicators_present", "no_indicators")
-TIERS = ("P1", "P2", "P3", "P4")
-TIER_FLAGS = ("immediate_danger", "self_harm", "child_with_any_yes", "any_positive_dimension")
-TIER_SETS = ("any_yes", "assessment")
+ANSWERS: tuple[Answer, ...] = get_args(Answer)
+EXPLOITATION_KINDS: tuple[Exploitation, ...] = get_args(Exploitation)
 REQUEST_FIELDS = ("age", "exploitation", "immediate_danger", "self_harm", "answers")
-MAX_AGE = 120  # a plausibility bound only: it catches typos such as 177, not real ages
 
 
 class ScreeningInputError(ValueError):
     """The request is not valid. The message is one line, fit to print for whoever wrote the request."""
 
 
-class CatalogueError(ValueError):
-    """The catalogue file is broken: a mistake for the centre or the developers, not for the user."""
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    dimension: str
-    label: str
-    # The weight on each of the four lists. A list in `not_on` still has a weight: an indicator answered
-    # "yes" that is not on the applicable list counts with its adult weight (see _parse_weights).
-    weights: Mapping[str, str]
-    not_on: frozenset[str]
-    verify: bool
-
-    def on_list(self, list_name: str) -> bool:
-        """Whether the ILO list has this indicator; the question flow uses it to skip questions."""
-        return list_name not in self.not_on
-
-
-@dataclass(frozen=True)
-class TierRule:
-    tier: str
-    immediate_danger: bool = False
-    self_harm: bool = False
-    child_with_any_yes: bool = False
-    any_positive_dimension: bool = False
-    any_yes: frozenset[str] = frozenset()
-    assessment: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Rules:
-    child_under_age: int
-    dimension_positive_when: tuple[Mapping[str, int], ...]
-    trafficking_adult: tuple[frozenset[str], ...]
-    trafficking_child: tuple[frozenset[str], ...]
-    exploitation: tuple[frozenset[str], ...]
-    tiers: tuple[TierRule, ...]
-    default_tier: str
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    indicators: Mapping[str, Indicator]  # in catalogue order
-    question_order: tuple[str, ...]
-    rules: Rules
+# --- the request -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Request:
     age: int | None
-    exploitation: str
+    exploitation: Exploitation
     immediate_danger: bool
     self_harm: bool
-    answers: Mapping[str, str]
-
-
-# --- the catalogue ---------------------------------------------------------------------------------------
-
-
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """The indicator catalogue and rules; content/indicators.yml unless told otherwise. Cached per file."""
-    return _load_catalogue(DEFAULT_CATALOGUE if path is None else Path(path).resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_catalogue(path: Path) -> Catalogue:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise CatalogueError(f"cannot load {path}: {error}") from error
-    try:
-        return _parse_catalogue(raw)
-    except CatalogueError as error:
-        raise CatalogueError(f"{path}: {error}") from error
-
-
-def _parse_catalogue(raw: Any) -> Catalogue:
-    fields = _fields(raw, "the catalogue", ("rules", "question_order", "indicators"))
-    indicators = _parse_indicators(fields["indicators"])
-    return Catalogue(
-        indicators=MappingProxyType(indicators),
-        question_order=_known_ids(fields["question_order"], "question_order", indicators, unique=True),
-        rules=_parse_rules(fields["rules"], indicators),
-    )
-
-
-def _fields(raw: Any, where: str, required: tuple[str, ...],
-            optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise CatalogueError(f"{where} must be a mapping")
-    unknown = [key for key in raw if key not in required and key not in optional]
-    if unknown:
-        raise CatalogueError(f"{where}: unknown key {unknown[0]!r}")
-    missing = [key for key in required if key not in raw]
-    if missing:
-        raise CatalogueError(f"{where}: missing key {missing[0]!r}")
-    return raw
-
-
-def _parse_indicators(raw: Any) -> dict[str, Indicator]:
-    if not isinstance(raw, list) or not raw:
-        raise CatalogueError("indicators must be a non-empty list")
-    indicators: dict[str, Indicator] = {}
-    for index, item in enumerate(raw):
-        indicator = _parse_indicator(item, f"indicators[{index}]")
-        if indicator.id in indicators:
-            raise CatalogueError(f"indicator {indicator.id} appears twice")
-        indicators[indicator.id] = indicator
-    return indicators
-
-
-def _parse_indicator(raw: Any, where: str) -> Indicator:
-    fields = _fields(raw, where, ("id", "dimension", "weight", "label"),
-                     ("sexual", "child", "not_on", "verify"))
-    dimension = fields["dimension"]
-    if dimension not in DIMENSIONS:
-        raise CatalogueError(f"{where}: dimension must be one of {', '.join(DIMENSIONS)}, not {dimension!r}")
-    ident = fields["id"]
-    if not isinstance(ident, str) or not re.fullmatch(rf"{dimension}-\d\d", ident):
-        raise CatalogueError(f"{where}: id {ident!r} must be the dimension and two digits, as {dimension}-01")
-    where = f"indicator {ident}"
-    if not isinstance(fields["label"], str) or not fields["label"].strip():
-        raise CatalogueError(f"{where}: label must be a non-empty text")
-    if not isinstance(fields.get("verify", False), bool):
-        raise CatalogueError(f"{where}: verify must be true or false")
-    not_on = _parse_not_on(fields.get("not_on", []), where)
-    return Indicator(
-        id=ident,
-        dimension=dimension,
-        label=fields["label"].strip(),
-        weights=MappingProxyType(_parse_weights(fields, not_on, where)),
-        not_on=not_on,
-        verify=fields.get("verify", False),
-    )
-
-
-def _parse_not_on(raw: Any, where: str) -> frozenset[str]:
-    if not isinstance(raw, list) or any(name not in LISTS for name in raw):
-        raise CatalogueError(f"{where}: not_on must be a list of {', '.join(LISTS)}")
-    if set(raw) == set(LISTS):
-        raise CatalogueError(f"{where}: not_on names every list")
-    return frozenset(raw)
-
-
-def _parse_weights(fields: Mapping[str, Any], not_on: frozenset[str], where: str) -> dict[str, str]:
-    weights = {name: _weight(fields["weight"], where) for name in LISTS}
-    for override in ("sexual", "child"):  # `child` last: it wins on child_sexual
-        if override not in fields:
-            continue
-        lists = OVERRIDES[override]
-        if not_on.issuperset(lists):
-            raise CatalogueError(f"{where}: a {override} weight for lists it is not on")
-        for name in lists:
-            weights[name] = _weight(fields[override], where)
-    # Not on a list, answered "yes" anyway: count it with the adult weight of the same kind rather than drop
-    # it. A person's "yes" is evidence; for a child, missing a case costs more than a caseworker's look.
-    for name in not_on & {"child_labour", "child_sexual"}:
-        weights[name] = weights[name.replace("child", "adult")]
-    return weights
-
-
-def _weight(raw: Any, where: str) -> str:
-    if raw not in WEIGHTS:
-        raise CatalogueError(f"{where}: weight must be S, M or W, not {raw!r}")
-    return raw
-
-
-def _known_ids(raw: Any, where: str, indicators: Mapping[str, Indicator],
-               unique: bool = False) -> tuple[str, ...]:
-    if not isinstance(raw, list):
-        raise CatalogueError(f"{where} must be a list of indicator IDs")
-    for ident in raw:
-        if not isinstance(ident, str) or ident not in indicators:
-            raise CatalogueError(f"{where}: unknown indicator ID {ident!r}")
-    if unique and len(set(raw)) != len(raw):
-        raise CatalogueError(f"{where}: an indicator ID appears twice")
-    return tuple(raw)
-
-
-def _parse_rules(raw: Any, indicators: Mapping[str, Indicator]) -> Rules:
-    fields = _fields(raw, "rules", ("child_under_age", "dimension_positive_when", "assessment", "tiers",
-                                    "default_tier"))
-    age = fields["child_under_age"]
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 < age <= MAX_AGE:
-        raise CatalogueError(f"rules: child_under_age must be a whole number from 1 to {MAX_AGE}")
-    assessment = _fields(fields["assessment"], "rules.assessment",
-                         ("trafficking_indicated", "exploitation_indicated"))
-    trafficking = _fields(assessment["trafficking_indicated"], "rules.assessment.trafficking_indicated",
-                          ("adult", "child"))
-    if fields["default_tier"] not in TIERS:
-        raise CatalogueError(f"rules: default_tier must be one of {', '.join(TIERS)}")
-    return Rules(
-        child_under_age=age,
-        dimension_positive_when=_parse_combinations(fields["dimension_positive_when"]),
-        trafficking_adult=_parse_groups(trafficking["adult"], "trafficking_indicated.adult"),
-        trafficking_child=_parse_groups(trafficking["child"], "trafficking_indicated.child"),
-        exploitation=_parse_groups(assessment["exploitation_indicated"], "exploitation_indicated"),
-        tiers=_parse_tiers(fields["tiers"], indicators),
-        default_tier=fields["default_tier"],
-    )
-
-
-def _parse_combinations(raw: Any) -> tuple[Mapping[str, int], ...]:
-    where = "rules.dimension_positive_when"
-    if not isinstance(raw, list) or not raw:
-        raise CatalogueError(f"{where} must be a non-empty list")
-    combinations = []
-    for combination in raw:
-        if not isinstance(combination, dict) or not combination or any(
-                weight not in WEIGHTS or isinstance(count, bool) or not isinstance(count, int) or count < 1
-                for weight, count in combination.items()):
-            raise CatalogueError(f"{where}: each entry maps S, M or W to a count of at least 1")
-        if set(combination) == {"W"}:
-            raise CatalogueError(f"{where}: weak indicators alone never make a dimension positive")
-        combinations.append(MappingProxyType(dict(combination)))
-    return tuple(combinations)
-
-
-def _parse_groups(raw: Any, where: str) -> tuple[frozenset[str], ...]:
-    if not isinstance(raw, list) or not raw or any(
-            not isinstance(group, list) or not group or any(code not in DIMENSIONS for code in group)
-            for group in raw):
-        raise CatalogueError(f"rules.assessment.{where} must be a list of non-empty lists of "
-                             f"{', '.join(DIMENSIONS)}")
-    return tuple(frozenset(group) for group in raw)
-
-
-def _parse_tiers(raw: Any, indicators: Mapping[str, Indicator]) -> tuple[TierRule, ...]:
-    if not isinstance(raw, list):
-        raise CatalogueError("rules.tiers must be a list")
-    rules = tuple(_parse_tier(item, index, indicators) for index, item in enumerate(raw))
-    if len({rule.tier for rule in rules}) != len(rules):
-        raise CatalogueError("rules.tiers: a tier appears twice")
-    return rules
-
-
-def _parse_tier(raw: Any, index: int, indicators: Mapping[str, Indicator]) -> TierRule:
-    where = f"rules.tiers[{index}]"
-    fields = _fields(raw, where, ("tier",), TIER_FLAGS + TIER_SETS)
-    if fields["tier"] not in TIERS:
-        raise CatalogueError(f"{where}: tier must be one of {', '.join(TIERS)}")
-    if len(fields) == 1:
-        raise CatalogueError(f"{where}: a tier needs at least one condition")
-    for flag in TIER_FLAGS:
-        if not isinstance(fields.get(flag, False), bool):
-            raise CatalogueError(f"{where}: {flag} must be true or false")
-    assessments = fields.get("assessment", [])
-    if not isinstance(assessments, list) or any(name not in ASSESSMENTS for name in assessments):
-        raise CatalogueError(f"{where}: assessment must be a list of {', '.join(ASSESSMENTS)}")
-    return TierRule(
-        tier=fields["tier"],
-        **{flag: fields.get(flag, False) for flag in TIER_FLAGS},
-        any_yes=frozenset(_known_ids(fields.get("any_yes", []), f"{where}.any_yes", indicators)),
-        assessment=frozenset(assessments),
-    )
-
-
-# --- the request -----------------------------------------------------------------------------------------
+    answers: Mapping[str, Answer]
 
 
 def _show(value: Any) -> str:
@@ -349,7 +99,7 @@ def _parse_flag(request: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _parse_answers(answers: Any, catalogue: Catalogue) -> Mapping[str, str]:
+def _parse_answers(answers: Any, catalogue: Catalogue) -> Mapping[str, Answer]:
     if not isinstance(answers, dict):
         raise ScreeningInputError(
             f"answers must be an object of indicator IDs to answers, not {_show(answers)}")
@@ -377,11 +127,11 @@ def _dimension_positive(weights: Iterable[str], rules: Rules) -> bool:
                for combination in rules.dimension_positive_when)
 
 
-def _groups_hold(groups: Iterable[frozenset[str]], dimensions: Mapping[str, bool]) -> bool:
+def _groups_hold(groups: Iterable[frozenset[Dimension]], dimensions: Mapping[Dimension, bool]) -> bool:
     return all(any(dimensions[code] for code in group) for group in groups)
 
 
-def _assessment(dimensions: Mapping[str, bool], child: bool, any_yes: bool, rules: Rules) -> str:
+def _assessment(dimensions: Mapping[Dimension, bool], child: bool, any_yes: bool, rules: Rules) -> AssessmentName:
     if _groups_hold(rules.trafficking_child if child else rules.trafficking_adult, dimensions):
         return "trafficking_indicated"
     if _groups_hold(rules.exploitation, dimensions):
@@ -389,8 +139,8 @@ def _assessment(dimensions: Mapping[str, bool], child: bool, any_yes: bool, rule
     return "indicators_present" if any_yes else "no_indicators"
 
 
-def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], assessment: str,
-                  dimensions: Mapping[str, bool]) -> bool:
+def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], assessment: AssessmentName,
+                  dimensions: Mapping[Dimension, bool]) -> bool:
     return ((rule.immediate_danger and request.immediate_danger)
             or (rule.self_harm and request.self_harm)
             or (rule.child_with_any_yes and child and bool(yes))
@@ -399,10 +149,11 @@ def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset
             or (rule.any_positive_dimension and any(dimensions.values())))
 
 
-def assess(request: dict[str, Any], catalogue: Catalogue | None = None) -> dict[str, Any]:
+def assess(request: ScreeningRequest | dict[str, Any], catalogue: Catalogue | None = None) -> Assessment:
     """Screening answers → {"dimensions", "assessment", "tier", "indicators"} (schema in docs/screening.md).
 
-    Raises ScreeningInputError when the request is not valid.
+    The request may come straight from JSON: anything that is not a valid ScreeningRequest raises
+    ScreeningInputError.
     """
     if catalogue is None:
         catalogue = load_catalogue()
@@ -412,9 +163,10 @@ def assess(request: dict[str, Any], catalogue: Catalogue | None = None) -> dict[
     list_name = _list_name(parsed, child)
     yes = [indicator for ident, indicator in catalogue.indicators.items()
            if parsed.answers.get(ident) == "yes"]  # catalogue order, whatever the order of the answers
-    dimensions = {code: _dimension_positive((indicator.weights[list_name] for indicator in yes
-                                             if indicator.dimension == code), rules)
-                  for code in DIMENSIONS}
+    dimensions: dict[Dimension, bool] = {
+        code: _dimension_positive((indicator.weights[list_name] for indicator in yes if indicator.dimension == code),
+                                  rules)
+        for code in DIMENSIONS}
     assessment = _assessment(dimensions, child, bool(yes), rules)
     yes_ids = frozenset(indicator.id for indicator in yes)
     tier = next((rule.tier for rule in rules.tiers
@@ -445,7 +197,7 @@ def _no_constant(name: str) -> Any:
     raise ScreeningInputError(f"not valid JSON: {name} is not allowed")
 
 
-def screen_file(path: str | Path) -> dict[str, Any]:
+def screen_file(path: str | Path) -> Assessment:
     """Read a screening request (JSON, UTF-8) and assess it.
 
     Raises ScreeningInputError with a one-line reason for an unreadable file, bad JSON or an invalid request.

@@ -8,8 +8,8 @@ import pytest
 
 from core.config import CONTENT_DIR, load_languages
 from core.texts import Texts
+from screening.catalogue import load_catalogue
 from screening.questionnaire import CUES, Questionnaire
-from screening.scoring import load_catalogue
 
 Q = Questionnaire()
 ORDER = load_catalogue().question_order

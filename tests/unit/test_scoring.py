@@ -9,14 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from screening.scoring import (
-    DEFAULT_CATALOGUE,
-    CatalogueError,
-    ScreeningInputError,
-    assess,
-    load_catalogue,
-    screen_file,
-)
+from screening.catalogue import DEFAULT_CATALOGUE, CatalogueError, load_catalogue
+from screening.scoring import ScreeningInputError, assess, screen_file
 
 NONE_POSITIVE = {"DR": False, "CR": False, "AVR": False, "EX": False, "CD": False, "AVD": False}
 
