@@ -56,8 +56,10 @@ run: install
 train: install
 	$(VENV)/bin/havn train
 
+# ruff, then the import contracts of pyproject.toml: bot → handover → core, screening pure (docs/architecture.md).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet

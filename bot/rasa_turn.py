@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.vocabulary import Kind, Tier
+from screening.types import ScreeningSummary
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class HandoverRequest:
 class RasaTurn:
     texts: tuple[TextKey | str, ...] = ()  # a str: plain words Rasa sent instead of a key, passed on as they are
     handover: HandoverRequest | None = None  # the most urgent request of the turn
-    screening: dict[str, Any] | None = None  # the last result of the turn (it quotes the person: sealed)
+    screening: ScreeningSummary | None = None  # the last result of the turn (it quotes the person: sealed)
     report_start: bool = False
 
     @property
@@ -49,7 +50,7 @@ class RasaTurn:
 def parse_turn(answers: list[dict[str, Any]]) -> RasaTurn:
     texts: list[TextKey | str] = []
     handover: HandoverRequest | None = None
-    screening: dict[str, Any] | None = None
+    screening: ScreeningSummary | None = None
     report_start = False
     for answer in answers:
         custom = answer.get("custom") or {}
