@@ -7,12 +7,17 @@ uses it is served as JavaScript modules under the page's strict Content-Security
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import yaml
 
 from core.vocabulary import Kind, Sender, State, Tier
 from screening.scoring import DEFAULT_CATALOGUE
 from tests.conftest import AppClient
 from tests.console_client import login
+
+STATIC = Path(__file__).resolve().parents[2] / "handover" / "static"
 
 
 async def test_the_vocabulary_is_exactly_the_enums_and_the_catalogues_dimensions(app_client: AppClient) -> None:
@@ -43,3 +48,20 @@ async def test_the_vocabulary_needs_a_login(app_client: AppClient) -> None:
     async with app_client.http.get(url, headers={"Authorization": "Bearer not-a-session"}) as response:
         assert response.status == 401
 
+
+async def test_the_console_script_is_served_as_modules_under_a_strict_policy(app_client: AppClient) -> None:
+    async with app_client.http.get(app_client.url("/console")) as response:
+        policy = response.headers["Content-Security-Policy"]
+        html = await response.text()
+    assert "default-src 'self'" in policy and "unsafe" not in policy
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="module" src="/console/static/main.js">']
+    seen, waiting = set(), ["main.js"]
+    while waiting:  # main.js and every module it imports, directly or not
+        module = waiting.pop()
+        seen.add(module)
+        async with app_client.http.get(app_client.url(f"/console/static/{module}")) as response:
+            assert response.status == 200, module
+            assert response.content_type in ("text/javascript", "application/javascript"), module
+            script = await response.text()
+        waiting += [name for name in re.findall(r'from "\./([a-z]+\.js)"', script) if name not in seen]
+    assert seen == {path.name for path in STATIC.glob("*.js")}  # no module left out, none stale
