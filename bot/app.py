@@ -27,7 +27,7 @@ from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
-from handover import console
+from handover import console, vocabulary_api
 from handover.accounts import Accounts
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
@@ -107,6 +107,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(lifecycle)
     webchat.add_routes(app, settings.quick_exit_url)
     console.add_routes(app)
+    vocabulary_api.add_routes(app)
     app.router.add_get("/healthz", healthz)
     if settings.telegram_token and settings.telegram_webhook_url:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)

@@ -82,6 +82,7 @@ class Rules:
 
 @dataclass(frozen=True)
 class Catalogue:
+    dimensions: Mapping[str, str]  # code → the label caseworkers read, in the order of DIMENSIONS
     indicators: Mapping[str, Indicator]  # in catalogue order
     question_order: tuple[str, ...]
     rules: Rules
@@ -105,9 +106,10 @@ def _load_catalogue(path: Path) -> Catalogue:
 
 
 def _parse_catalogue(raw: Any) -> Catalogue:
-    fields = _fields(raw, "the catalogue", ("rules", "question_order", "indicators"))
+    fields = _fields(raw, "the catalogue", ("rules", "question_order", "dimensions", "indicators"))
     indicators = _parse_indicators(fields["indicators"])
     return Catalogue(
+        dimensions=MappingProxyType(_parse_dimensions(fields["dimensions"])),
         indicators=MappingProxyType(indicators),
         question_order=_known_ids(fields["question_order"], "question_order", indicators, unique=True),
         rules=_parse_rules(fields["rules"], indicators),
@@ -125,6 +127,24 @@ def _fields(raw: Any, where: str, required: tuple[str, ...],
     if missing:
         raise CatalogueError(f"{where}: missing key {missing[0]!r}")
     return raw
+
+
+def _parse_dimensions(raw: Any) -> dict[str, str]:
+    """The six dimensions with their labels; the codes are fixed (the rules and the scorer use them)."""
+    if not isinstance(raw, list):
+        raise CatalogueError("dimensions must be a list")
+    dimensions: dict[str, str] = {}
+    for index, item in enumerate(raw):
+        fields = _fields(item, f"dimensions[{index}]", ("code", "label"))
+        code, label = fields["code"], fields["label"]
+        if code not in DIMENSIONS or code in dimensions:
+            break  # the order check below says what is wrong
+        if not isinstance(label, str) or not label.strip():
+            raise CatalogueError(f"dimension {code}: label must be a non-empty text")
+        dimensions[code] = label.strip()
+    if tuple(dimensions) != DIMENSIONS or len(raw) != len(DIMENSIONS):
+        raise CatalogueError(f"dimensions must list {', '.join(DIMENSIONS)} once each, in this order")
+    return dimensions
 
 
 def _parse_indicators(raw: Any) -> dict[str, Indicator]:

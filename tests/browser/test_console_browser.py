@@ -43,12 +43,27 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
         yield fake
 
 
+def watch(page: Page) -> list[str]:
+    """What must never happen on the console page: an alert() (something a person wrote ran as code), a script
+    error (a module that failed to load or link is one), a console error other than an HTTP error status
+    (the 401 before login is expected), a module the server did not give."""
+    problems: list[str] = []
+    page.on("dialog", lambda dialog: problems.append(dialog.message))
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", lambda message: problems.append(f"console error: {message.text}")
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if "/console/static/" in response.url and not response.ok else None)
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}")
+            if "/console/static/" in request.url else None)
+    return problems
+
+
 async def console_page(browser: Browser, client: AppClient) -> tuple[Page, list[str]]:
     context = await browser.new_context()
     await context.grant_permissions(["notifications"], origin=client.url("/").rstrip("/"))
     page = await context.new_page()
-    dialogs: list[str] = []  # an alert() would mean that something a person wrote ran as code
-    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    dialogs = watch(page)
     await page.goto(client.url("/console"))
     await page.fill("#username", "anna")
     await page.fill("#password", PASSWORD)
@@ -70,10 +85,17 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
     first = page.locator("#queue li.queue-item").first
     await expect(page.locator("#queue li.queue-item")).to_have_count(2)
     await expect(first).to_have_attribute("data-tier", "P1")
+    # The modules loaded and read the vocabulary: P1 is urgent, P3 is not (GET /api/console/vocabulary).
+    await expect(first).to_have_attribute("data-urgent", "true")
+    await expect(first.locator(".tier")).to_have_text("P1")
+    await expect(page.locator("#queue li.queue-item").last).to_have_attribute("data-urgent", "false")
+    assert dialogs == []
     await first.click()
     await page.click("#claim")
     conversation = page.locator("#conversation")
     await expect(conversation).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#conv-meta .conv-state")).to_have_text("State: assigned (held)")
+    await expect(page.locator("#transcript li.msg.user .sender").first).to_have_text("Person")
 
     typed = page.locator("#transcript li.msg.user span.text").last
     await expect(typed).to_have_text(f"{SCRIPT} {IMAGE}")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from screening.catalogue import DEFAULT_CATALOGUE, CatalogueError, load_catalogue
+from screening.catalogue import DEFAULT_CATALOGUE, DIMENSIONS, CatalogueError, load_catalogue
 from screening.scoring import ScreeningInputError, assess, screen_file
 
 NONE_POSITIVE = {"DR": False, "CR": False, "AVR": False, "EX": False, "CD": False, "AVD": False}
@@ -34,6 +34,12 @@ def expected_ids() -> list[str]:
 
 def test_the_catalogue_has_every_indicator_once_in_order() -> None:
     assert list(load_catalogue().indicators) == expected_ids()
+
+
+def test_the_catalogue_labels_the_six_dimensions_in_order() -> None:
+    dimensions = load_catalogue().dimensions
+    assert tuple(dimensions) == DIMENSIONS
+    assert dimensions["CD"] == "Coercion at destination"
 
 
 def test_the_catalogue_is_cached_and_the_default_file_is_the_repository_one() -> None:
@@ -105,6 +111,9 @@ def test_the_centre_can_change_a_rule_parameter_in_the_catalogue(tmp_path: Path)
     (lambda raw: raw["indicators"][0].update(id="CD-01"), "id 'CD-01' must be the dimension and two digits"),
     (lambda raw: raw["rules"]["tiers"][0]["any_yes"].append("XX-01"), "unknown indicator ID 'XX-01'"),
     (lambda raw: raw["rules"].update(colour="red"), "rules: unknown key 'colour'"),
+    (lambda raw: raw["dimensions"].pop(), "dimensions must list DR, CR, AVR, EX, CD, AVD once each, in this order"),
+    (lambda raw: raw["dimensions"].reverse(), "dimensions must list DR, CR, AVR, EX, CD, AVD once each"),
+    (lambda raw: raw["dimensions"][0].update(label=" "), "dimension DR: label must be a non-empty text"),
 ])
 def test_a_broken_catalogue_is_refused_on_load(tmp_path: Path, edit: Any, message: str) -> None:
     with pytest.raises(CatalogueError, match=message):

@@ -1,0 +1,66 @@
+// The console's JSON API (handover/console.py): one fetch wrapper. Every POST carries the console header
+// against CSRF; every failure becomes an ApiError with a sentence for the caseworker; a 401 anywhere but the
+// login itself hands over to the login form.
+import { session } from "./state.js";
+import { say } from "./status.js";
+
+export const API = "/api/console";
+const csrfMeta = document.querySelector('meta[name="havn-csrf-header"]');
+const CSRF_HEADER = (csrfMeta && csrfMeta.content) || "X-Havn-Console";
+const REQUEST_TIMEOUT = 30000;  // ms before a request counts as failed
+
+let showLogin = () => {};
+
+// main.js tells what to do when the session has ended (show the login form).
+export function onLoggedOut(handler) {
+  showLogin = handler;
+}
+
+class ApiError extends Error {
+  constructor(message, status, loggedOut) {
+    super(message);
+    this.status = status;
+    this.loggedOut = !!loggedOut;
+  }
+}
+
+export function enc(value) {
+  return encodeURIComponent(String(value));
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  const options = { method, headers, credentials: "same-origin", cache: "no-store" };
+  if (method !== "GET") {
+    headers["Content-Type"] = "application/json";
+    headers[CSRF_HEADER] = "1";
+    options.body = JSON.stringify(body || {});
+  }
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  if (controller) options.signal = controller.signal;
+  const timer = controller ? setTimeout(() => controller.abort(), REQUEST_TIMEOUT) : 0;
+  let response;
+  try {
+    response = await fetch(API + path, options);
+  } catch (error) {
+    throw new ApiError(controller && controller.signal.aborted
+      ? "The server did not answer in time. Please try again."
+      : "The server cannot be reached. Check the connection and try again.", 0);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  try { data = await response.json(); } catch (error) { data = null; }
+  if (response.status === 401 && path !== "/login") {
+    const wasLoggedIn = !!session.me;
+    showLogin();
+    if (wasLoggedIn) say("Your session has ended. Please log in again.", "error");
+    throw new ApiError("Please log in.", 401, true);
+  }
+  if (!response.ok) {
+    const message = data && typeof data.error === "string" && data.error
+      ? data.error : `The server answered with an error (HTTP ${response.status}).`;
+    throw new ApiError(message, response.status);
+  }
+  return data || {};
+}

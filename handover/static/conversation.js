@@ -1,0 +1,234 @@
+// The open conversation: it lives in the address (#c=<id>), so a reload loses nothing but unsent drafts.
+// Opening, loading and closing it, its header (tier, language, state, holder), which controls apply, and
+// catching up with new messages and changes of state.
+import { api, enc } from "./api.js";
+import { fillTransfer, loadCaseworkers } from "./actions.js";
+import { appendSpaced, el, languageName, make, timeElement } from "./dom.js";
+import { renderNotes } from "./notes.js";
+import { markOpenInQueue } from "./queue.js";
+import { forgetCannedInsert, loadCanned } from "./reply.js";
+import { renderReports, renderScreening } from "./screening.js";
+import { isMine, isSupervisor, session, view } from "./state.js";
+import { backgroundRecovered, fail, failInBackground, say } from "./status.js";
+import { addMessages, clearTranscript, lastMessageId } from "./transcript.js";
+import { kindLabel, stateLabel, tierOf } from "./vocabulary.js";
+
+const drafts = new Map();  // conversation id → {reply, note}, in memory only
+let catchUpAfterLoad = false;  // a catch-up asked for while the conversation was still loading
+
+export function forgetDraft(id) {
+  drafts.delete(id);
+}
+
+export function forgetDrafts() {
+  drafts.clear();
+}
+
+function hashId() {
+  const match = /^#c=(.+)$/.exec(location.hash);
+  if (!match) return null;
+  try { return decodeURIComponent(match[1]); } catch (error) { return null; }
+}
+
+export function openConversation(id, focus) {
+  view.pendingFocus = focus || "heading";
+  if (hashId() === id && view.openId === id) loadConversation(id, false);
+  else if (hashId() === id) openFromHash();
+  else location.hash = "c=" + enc(id);  // hashchange opens it
+}
+
+export function openFromHash() {
+  if (!session.me) return;
+  const id = hashId();
+  if (!id) {
+    saveDraft();
+    clearConversationView();
+    view.openSeq += 1;
+    return;
+  }
+  if (id !== view.openId) loadConversation(id, true);
+}
+
+function saveDraft() {
+  if (!view.openId) return;
+  const reply = el.replyText.value;
+  const note = el.noteText.value;
+  if (reply || note) drafts.set(view.openId, { reply, note });
+  else drafts.delete(view.openId);
+}
+
+// fresh: a newly opened conversation (clears the view); quiet: after a 409 whose message already shows,
+// a 403 (someone else holds it now) just closes the view.
+export async function loadConversation(id, fresh, quiet) {
+  const seq = ++view.openSeq;
+  if (fresh) {
+    saveDraft();
+    clearConversationView();
+    view.openId = id;
+    view.selectedId = id;
+    el.conversation.dataset.id = id;
+    el.convNone.textContent = "Loading the conversation…";
+    const draft = drafts.get(id);
+    el.replyText.value = draft ? draft.reply : "";
+    el.noteText.value = draft ? draft.note : "";
+    markOpenInQueue();
+  }
+  try {
+    const data = await api("GET", `/conversations/${enc(id)}`);
+    if (seq !== view.openSeq || view.openId !== id) return;
+    renderConversation(data, fresh);
+  } catch (error) {
+    if (seq !== view.openSeq || view.openId !== id) return;
+    view.pendingFocus = null;
+    if (error.status === 403 || error.status === 404) closeConversation();
+    if (quiet) return;
+    if (!fresh && error.status === 403) say("Another caseworker now holds that conversation.", "info");
+    else fail(error);
+  }
+}
+
+export function clearConversationView() {
+  view.openId = null;
+  view.open = null;
+  el.conversation.dataset.id = "";
+  el.conversation.dataset.state = "";
+  el.convBody.hidden = true;
+  el.convNone.hidden = false;
+  el.convNone.textContent = "Open a conversation from the queue, or take the most urgent one (n).";
+  el.convAlias.textContent = "";
+  el.convMeta.replaceChildren();
+  clearTranscript();
+  el.notes.replaceChildren();
+  el.screeningBody.replaceChildren();
+  el.reportBody.replaceChildren();
+  el.report.hidden = true;
+  el.replyText.value = "";
+  el.noteText.value = "";
+  forgetCannedInsert();
+  markOpenInQueue();
+}
+
+export function closeConversation() {
+  if (view.openId) drafts.delete(view.openId);
+  clearConversationView();
+  view.openSeq += 1;
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+}
+
+function renderConversation(data, fresh) {
+  view.open = data;
+  const id = String(data.conversation_id);
+  el.conversation.dataset.id = id;
+  el.conversation.dataset.state = data.state || "";
+  el.convNone.hidden = true;
+  el.convBody.hidden = false;
+  el.convAlias.textContent = data.alias || id;
+  renderMeta(data);
+  updateControls();
+  if (fresh) {
+    el.transcript.setAttribute("aria-busy", "true");
+    clearTranscript();
+  }
+  addMessages(Array.isArray(data.messages) ? data.messages : [], true);
+  el.transcript.removeAttribute("aria-busy");
+  renderNotes(Array.isArray(data.notes) ? data.notes : []);
+  renderReports(Array.isArray(data.reports) ? data.reports : []);
+  renderScreening(data.screening);
+  loadCanned(data.language);
+  if (fresh) loadCaseworkers();
+  else fillTransfer();
+  if (catchUpAfterLoad) { catchUpAfterLoad = false; catchUp(); }
+  if (fresh || view.pendingFocus) {
+    const focus = view.pendingFocus;
+    view.pendingFocus = null;
+    if (focus === "reply" && !el.replyText.disabled) el.replyText.focus();
+    else if (focus) el.convAlias.focus();
+  }
+}
+
+function renderMeta(data) {
+  const parts = [];
+  const tier = tierOf(data.tier);
+  const badge = make("span", "tier", tier || "none");
+  badge.dataset.tier = tier;
+  const field = (label, value, className) => {
+    const part = make("span", "meta-item" + (className ? " " + className : ""));
+    const shown = value instanceof Node ? value : make("span", "meta-value", value);
+    part.append(make("span", "meta-label", label + ": "), shown);
+    return part;
+  };
+  parts.push(field("Tier", badge, "conv-tier"));
+  parts.push(field("Language", languageName(data.language), "conv-language"));
+  parts.push(field("Channel", data.channel || "—", "conv-channel"));
+  parts.push(field("Kind", kindLabel(data.kind) || "—", "conv-kind"));
+  const state = stateLabel(data.state);
+  parts.push(field("State", `${data.state || "—"}${state ? " (" + state + ")" : ""}`, "conv-state"));
+  if (data.state === "assigned") {
+    const mine = isMine(data);
+    parts.push(field("Held by", mine ? "you" : (data.assignee || "another caseworker"), "conv-holder"));
+  }
+  if (data.queued_at) {
+    const part = make("span", "meta-item");
+    part.append(make("span", "meta-label", "Asked for a person: "), timeElement(data.queued_at));
+    parts.push(part);
+  }
+  el.convMeta.replaceChildren();
+  appendSpaced(el.convMeta, ...parts);
+}
+
+function updateControls() {
+  const data = view.open;
+  if (!data) return;
+  const mine = isMine(data);
+  const mayEnd = data.state === "assigned" && (mine || isSupervisor());
+  el.claim.hidden = data.state !== "queued";
+  el.release.hidden = !mayEnd;
+  el.resolve.hidden = !mayEnd;
+  el.transferGroup.hidden = !mayEnd;
+  el.replyText.disabled = !mine;
+  el.replySend.disabled = !mine;
+  el.canned.disabled = !mine;
+  let hint;
+  if (mine) hint = "Ctrl+Enter sends. The person sees your alias, not your name.";
+  else if (data.state === "queued") hint = "Claim this conversation (c) to answer.";
+  else if (data.state === "assigned") hint = `${data.assignee || "Another caseworker"} holds this conversation.`;
+  else if (data.state === "resolved") hint = "This conversation is resolved.";
+  else hint = "The bot is talking with this person.";
+  el.replyHint.textContent = hint;
+}
+
+let catchBusy = false;
+let catchAgain = false;
+
+// New messages of the open conversation, and whether its state changed (no audit event on the server).
+export async function catchUp() {
+  const id = view.openId;
+  if (!id || !session.me) return;
+  if (!view.open) { catchUpAfterLoad = true; return; }  // the load in flight may miss it
+  if (catchBusy) { catchAgain = true; return; }
+  catchBusy = true;
+  try {
+    const data = await api("GET", `/conversations/${enc(id)}/messages?after=${lastMessageId()}`);
+    if (id !== view.openId || !view.open) return;
+    addMessages(Array.isArray(data.messages) ? data.messages : [], false);
+    backgroundRecovered();
+    if (data.state !== view.open.state || (data.assignee || null) !== (view.open.assignee || null)) {
+      el.conversation.dataset.state = data.state || "";
+      loadConversation(id, false);
+    }
+  } catch (error) {
+    if (id !== view.openId) return;
+    if (error.status === 403) {
+      closeConversation();
+      say("Another caseworker now holds that conversation.", "info");
+    } else if (error.status === 404) {
+      closeConversation();
+      say("That conversation no longer exists.", "info");
+    } else {
+      failInBackground(error);
+    }
+  } finally {
+    catchBusy = false;
+    if (catchAgain) { catchAgain = false; catchUp(); }
+  }
+}

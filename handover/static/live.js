@@ -1,0 +1,102 @@
+// Live updates: the WebSocket (handover/hub.py) carries ids and states only, never words; on an event the
+// console fetches what changed. It pings for presence and reconnects with a growing pause.
+import { API, api } from "./api.js";
+import { ring } from "./alerts.js";
+import { catchUp, loadConversation } from "./conversation.js";
+import { el } from "./dom.js";
+import { refreshQueue, scheduleQueueRefresh } from "./queue.js";
+import { session, view } from "./state.js";
+
+const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
+const MAX_BACKOFF = 30000;  // ms between reconnects at most
+
+const live = { socket: null, wanted: false, retry: 0, reconnectTimer: 0, pingTimer: 0 };
+
+function setLive(text) {
+  el.live.textContent = text;
+  el.live.dataset.state = text;
+}
+
+export function connect() {
+  if (!session.me) return;
+  live.wanted = true;
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + API + "/ws";
+  let socket;
+  try {
+    socket = new WebSocket(url);
+  } catch (error) {
+    scheduleReconnect();
+    return;
+  }
+  live.socket = socket;
+  if (el.live.textContent !== "reconnecting") setLive("connecting");
+  socket.addEventListener("open", () => {
+    if (live.socket !== socket) return;
+    live.retry = 0;
+    setLive("live");
+    clearInterval(live.pingTimer);
+    live.pingTimer = setInterval(() => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+    }, PING_EVERY);
+    refreshQueue();  // whatever happened while the socket was down
+    catchUp();
+  });
+  socket.addEventListener("message", (message) => {
+    let event;
+    try { event = JSON.parse(message.data); } catch (error) { return; }
+    handleEvent(event);
+  });
+  socket.addEventListener("close", () => {
+    if (live.socket !== socket) return;
+    live.socket = null;
+    clearInterval(live.pingTimer);
+    if (live.wanted && session.me) scheduleReconnect();
+    else setLive("offline");
+  });
+}
+
+function scheduleReconnect() {
+  setLive("reconnecting");
+  const delay = Math.min(MAX_BACKOFF, 1000 * 2 ** live.retry);
+  live.retry = Math.min(live.retry + 1, 10);
+  clearTimeout(live.reconnectTimer);
+  live.reconnectTimer = setTimeout(async () => {
+    if (!live.wanted || !session.me) return;
+    try {
+      await api("GET", "/me");  // a closed socket may mean the session ended: then the login form shows
+    } catch (error) {
+      if (!error.loggedOut) scheduleReconnect();
+      return;
+    }
+    connect();
+  }, delay);
+}
+
+export function disconnect() {
+  live.wanted = false;
+  clearTimeout(live.reconnectTimer);
+  clearInterval(live.pingTimer);
+  const socket = live.socket;
+  live.socket = null;
+  if (socket) socket.close();
+  setLive("offline");
+}
+
+// The event types are core/vocabulary.py's EventType.
+function handleEvent(event) {
+  if (!event || typeof event !== "object" || !session.me) return;
+  const id = event.conversation_id === undefined || event.conversation_id === null
+    ? null : String(event.conversation_id);
+  const isOpen = id !== null && id === view.openId;
+  if (event.type === "queue") {
+    if (event.urgent === true) ring(event.tier, id);
+    scheduleQueueRefresh();
+    if (isOpen) catchUp();  // claimed, released, resolved: catchUp sees the new state
+  } else if (event.type === "message") {
+    if (isOpen) catchUp();
+    scheduleQueueRefresh();
+  } else if (event.type === "conversation") {
+    scheduleQueueRefresh();
+    if (isOpen) loadConversation(id, false);
+  }
+}

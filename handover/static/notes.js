@@ -1,0 +1,47 @@
+// Private notes on the open conversation: only caseworkers see them.
+import { api, enc } from "./api.js";
+import { appendSpaced, el, make, timeElement } from "./dom.js";
+import { view } from "./state.js";
+import { fail, say } from "./status.js";
+
+function noteItem(note) {
+  const li = make("li", "note");
+  li.dataset.noteId = String(note.id);
+  const head = make("span", "note-head");
+  appendSpaced(head, make("span", "author", note.author || "—"), timeElement(note.created_at));
+  const text = make("span", "text", note.text || "");
+  text.dir = "auto";
+  li.append(head, text);
+  return li;
+}
+
+export function renderNotes(notes) {
+  el.notes.replaceChildren(...notes.map(noteItem));
+  el.notesEmpty.hidden = notes.length > 0;
+}
+
+export async function sendNote() {
+  const id = view.openId;
+  if (!id || !view.open) { say("Open a conversation first.", "error"); return; }
+  const text = el.noteText.value.trim();
+  if (!text) { say("Write the note first.", "error"); el.noteText.focus(); return; }
+  el.noteSend.disabled = true;
+  try {
+    const data = await api("POST", `/conversations/${enc(id)}/notes`, { text });
+    if (id !== view.openId) return;
+    if (data.note && !el.notes.querySelector(`li[data-note-id="${Number(data.note.id)}"]`)) {
+      el.notes.append(noteItem(data.note));
+    }
+    el.notesEmpty.hidden = true;
+    el.noteText.value = "";
+    say("Note saved.", "info");
+  } catch (error) {
+    fail(error);
+  } finally {
+    el.noteSend.disabled = false;
+  }
+}
+
+export function initNotes() {
+  el.noteForm.addEventListener("submit", (event) => { event.preventDefault(); sendNote(); });
+}

@@ -1,0 +1,177 @@
+// The queue: who is waiting (most urgent first, as the server orders it) and who is held, with waiting
+// times that tick, j/k selection, and a ring for an urgent request that was not waiting before.
+import { api } from "./api.js";
+import { ring } from "./alerts.js";
+import { openConversation } from "./conversation.js";
+import { appendSpaced, el, formatWait, make } from "./dom.js";
+import { isSupervisor, session, view } from "./state.js";
+import { backgroundRecovered, failInBackground, say } from "./status.js";
+import { isMostUrgent, isUrgent, kindLabel, tierOf } from "./vocabulary.js";
+
+const queue = {
+  waiting: [], held: [],  // the items of the last answer
+  fetchedAt: 0,  // performance.now() of the last answer: waiting times tick from there
+  loaded: false,  // the first queue of a session rings for nothing (it is not news)
+  busy: false, again: false, soon: 0,  // one request at a time; events in a burst make one refetch
+};
+
+export function resetQueue() {
+  queue.waiting = [];
+  queue.held = [];
+  queue.loaded = false;
+  view.selectedId = null;
+  el.queue.replaceChildren();
+  el.held.replaceChildren();
+  el.online.textContent = "";
+}
+
+export function scheduleQueueRefresh() {
+  clearTimeout(queue.soon);
+  queue.soon = setTimeout(refreshQueue, 150);
+}
+
+export async function refreshQueue() {
+  if (!session.me) return;
+  if (queue.busy) { queue.again = true; return; }
+  queue.busy = true;
+  try {
+    const data = await api("GET", "/queue");
+    if (session.me) {
+      renderQueue(data);
+      backgroundRecovered();
+    }
+  } catch (error) {
+    failInBackground(error);
+  } finally {
+    queue.busy = false;
+    if (queue.again) { queue.again = false; refreshQueue(); }
+  }
+}
+
+function renderQueue(data) {
+  const waiting = Array.isArray(data.items) ? data.items : [];
+  const held = Array.isArray(data.assigned) ? data.assigned : [];
+  // Ring for an urgent request that was not waiting before, even when its event was missed (socket down),
+  // or that became more urgent (not once it is already the most urgent tier).
+  if (queue.loaded) {
+    const before = new Map(queue.waiting.map((item) => [String(item.conversation_id), item.tier]));
+    for (const item of waiting) {
+      const previous = before.get(String(item.conversation_id));
+      if (isUrgent(item.tier)
+          && (previous === undefined || (previous !== item.tier && !isMostUrgent(previous)))) {
+        ring(item.tier, String(item.conversation_id));
+      }
+    }
+  }
+  queue.loaded = true;
+  queue.waiting = waiting;
+  queue.held = held;
+  queue.fetchedAt = performance.now();
+
+  const focused = document.activeElement && document.activeElement.closest
+    ? document.activeElement.closest(".queue-item") : null;
+  const focusedId = focused ? focused.dataset.id : null;
+
+  el.queue.replaceChildren(...waiting.map((item) => queueItem(item, false)));
+  el.held.replaceChildren(...held.map((item) => queueItem(item, true)));
+  el.queueEmpty.hidden = waiting.length > 0;
+  el.heldEmpty.hidden = held.length > 0;
+  el.queueCount.textContent = `(${waiting.length})`;
+  const online = Number.isFinite(data.online) ? data.online : null;
+  el.online.textContent = online === null ? "" : `${online} caseworker${online === 1 ? "" : "s"} online`;
+  const top = waiting.find((item) => isMostUrgent(item.tier));
+  document.title = waiting.length ? `(${waiting.length}${top ? " · " + top.tier : ""}) havn console` : "havn console";
+
+  if (focusedId) {
+    const again = findItem(focusedId);
+    if (again) again.querySelector("button").focus();
+  }
+}
+
+function queueItem(item, isHeld) {
+  const id = String(item.conversation_id);
+  const tier = tierOf(item.tier);
+  const urgent = isUrgent(tier);
+  const li = make("li", "queue-item");
+  li.dataset.id = id;
+  li.dataset.tier = tier;
+  li.dataset.urgent = String(urgent);
+  li.dataset.waitBase = String(Number(item.waiting_seconds) || 0);
+  if (id === view.openId) { li.classList.add("open"); li.setAttribute("aria-current", "true"); }
+  if (id === view.selectedId) li.classList.add("selected");
+
+  const button = make("button", "item-button");
+  button.type = "button";
+  const top = make("span", "item-line");
+  const badge = make("span", "tier", tier || "–");
+  badge.dataset.tier = tier;
+  if (urgent) badge.title = `${tier}: urgent`;
+  const waitingText = make("span", "waiting", formatWait(waitedSeconds(li)));
+  appendSpaced(top, badge, ...(urgent ? [make("span", "visually-hidden", "urgent")] : []),
+    make("span", "alias", item.alias), make("span", "language", item.language),
+    make("span", "kind", kindLabel(item.kind)), make("span", "visually-hidden", isHeld ? "since" : "waiting"),
+    waitingText);
+  const summary = make("span", "summary", item.summary || "no screening yet");
+  button.append(top, summary);
+  if (isHeld && item.assignee && (isSupervisor() || item.assignee !== session.me.alias)) {
+    button.append(make("span", "assignee", `held by ${item.assignee}`));
+  }
+  li.append(button);
+  li.addEventListener("click", () => {
+    selectItem(li, false);
+    openConversation(id);
+  });
+  return li;
+}
+
+function waitedSeconds(li) {
+  const base = Number(li.dataset.waitBase) || 0;
+  return base + Math.max(0, (performance.now() - queue.fetchedAt) / 1000);
+}
+
+export function tick() {
+  for (const li of allItems()) {
+    const seconds = waitedSeconds(li);
+    const node = li.querySelector(".waiting");
+    const text = formatWait(seconds);
+    if (node && node.textContent !== text) node.textContent = text;
+    li.classList.toggle("long-wait", seconds >= 600);
+  }
+}
+
+function allItems() {
+  return Array.from(document.querySelectorAll("#queue .queue-item, #held .queue-item"));
+}
+
+export function findItem(id) {
+  return allItems().find((li) => li.dataset.id === id) || null;
+}
+
+function selectItem(li, focus) {
+  for (const other of allItems()) other.classList.remove("selected");
+  li.classList.add("selected");
+  view.selectedId = li.dataset.id;
+  if (focus) {
+    const button = li.querySelector("button");
+    button.focus();
+    li.scrollIntoView({ block: "nearest" });
+  }
+}
+
+export function moveSelection(step) {
+  const items = allItems();
+  if (!items.length) { say("The queue is empty.", "info"); return; }
+  let index = items.findIndex((li) => li.dataset.id === view.selectedId);
+  if (index === -1) index = items.findIndex((li) => li.dataset.id === view.openId);
+  index = index === -1 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
+  selectItem(items[index], true);
+}
+
+export function markOpenInQueue() {
+  for (const li of allItems()) {
+    const open = li.dataset.id === view.openId;
+    li.classList.toggle("open", open);
+    if (open) li.setAttribute("aria-current", "true");
+    else li.removeAttribute("aria-current");
+  }
+}

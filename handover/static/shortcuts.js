@@ -1,0 +1,58 @@
+// Keyboard shortcuts (listed on the page): n next, c claim, r release, d resolve, t transfer, / reply,
+// j/k and Enter in the queue, Ctrl+Enter sends the reply or saves the note. Letters do nothing while the
+// caseworker types.
+import { claimNext, claimOpen, releaseOpen, resolveOpen } from "./actions.js";
+import { openConversation } from "./conversation.js";
+import { el } from "./dom.js";
+import { sendNote } from "./notes.js";
+import { findItem, moveSelection } from "./queue.js";
+import { sendReply } from "./reply.js";
+import { session, view } from "./state.js";
+import { say } from "./status.js";
+
+function isTyping(target) {
+  if (!target || !target.tagName) return false;
+  return ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable;
+}
+
+function onKey(event) {
+  if (!session.me || el.console.hidden) return;
+  const target = event.target;
+  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+    if (target === el.replyText) { event.preventDefault(); sendReply(); }
+    else if (target === el.noteText) { event.preventDefault(); sendNote(); }
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.defaultPrevented) return;
+  if (isTyping(target)) return;
+  switch (event.key) {
+    case "n": event.preventDefault(); claimNext(); break;
+    case "c": event.preventDefault(); claimOpen(); break;
+    case "r": event.preventDefault(); releaseOpen(); break;
+    case "d": event.preventDefault(); resolveOpen(); break;
+    case "t":
+      event.preventDefault();
+      if (view.open && !el.transferGroup.hidden) el.transferTo.focus();
+      else say("You can transfer only a conversation you hold.", "error");
+      break;
+    case "/":
+      event.preventDefault();
+      if (view.open && !el.replyText.disabled) el.replyText.focus();
+      else say(view.open ? "Claim the conversation (c) before you answer." : "Open a conversation first.",
+        "error");
+      break;
+    case "j": event.preventDefault(); moveSelection(1); break;
+    case "k": event.preventDefault(); moveSelection(-1); break;
+    case "Enter": {
+      if (target && target.closest && target.closest("button, a, summary, [role=button]")) return;
+      const li = view.selectedId ? findItem(view.selectedId) : null;
+      if (li) { event.preventDefault(); openConversation(li.dataset.id); }
+      break;
+    }
+    default:
+  }
+}
+
+export function initShortcuts() {
+  document.addEventListener("keydown", onKey);
+}
