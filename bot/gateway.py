@@ -16,7 +16,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.language import Detection, LanguageDetector, choose_language
+from bot.language import Detection, LanguageDetector
+from bot.language_policy import choose_language
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.reporting import START as START_REPORT
 from bot.reporting import Reporting
