@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.language import BACKENDS, LanguageDetector, choose_language  # noqa: E402
+from bot.language import LanguageDetector  # noqa: E402
+from bot.language_backends import BACKENDS  # noqa: E402
+from bot.language_policy import choose_language  # noqa: E402
 
 LANGUAGES = ("da", "en", "ro", "bg", "uk", "ru", "th", "vi", "zh", "ar", "fr", "es")
 CLASSES = ("sentences", "word-pairs", "single-words")

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.config import ROOT, Settings
+from core.config import ROOT, ConfigError, Settings
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -192,7 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as error:  # a bad HAVN_* value: one line that names it, not a traceback
+        print(f"havn: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.language import Detection, LanguageDetector, choose_language
+from bot.language import Detection, LanguageDetector
+from bot.language_policy import choose_language
 from core.texts import Texts
 from core.vocabulary import Command
 from handover.store import ConversationState, Store

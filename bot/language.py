@@ -1,4 +1,5 @@
-"""Language detection for short chat messages, and the policy that picks a conversation's language.
+"""Language detection for short chat messages (the policy that picks a conversation's language from a
+detection is in bot/language_policy.py, the statistical backends in bot/language_backends.py).
 
 `LanguageDetector.detect` works in layers, cheapest and most certain first:
 1. the short-word lexicon (content/language/short_words.yml): a whole message that is a greeting or a call for
@@ -9,8 +10,9 @@
    Arabic is the only supported Arabic-script language) is certain; otherwise it narrows the candidates
    (Cyrillic → the supported Cyrillic languages, Latin → the supported Latin-script ones);
 4. Vietnamese by its letters and syllable shapes, also when typed without tone marks;
-5. a statistical backend (lingua or langdetect) restricted to the supported languages ranks the candidates,
-   with a few accented words (a foreign name) kept from deciding a sentence alone.
+5. a statistical backend (lingua or langdetect, bot/language_backends.py) restricted to the supported
+   languages ranks the candidates, with a few accented words (a foreign name) kept from deciding a sentence
+   alone.
 
 Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule".
 Message text is never logged here: it may identify a person.
@@ -18,32 +20,23 @@ Message text is never logged here: it may identify a person.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 import yaml
 
-logger = logging.getLogger(__name__)
+from bot.language_backends import BACKEND_CLASSES, BACKENDS, DEFAULT_BACKEND, Backend, NoBackend
 
-BACKENDS = ("lingua", "langdetect")
-DEFAULT_BACKEND = "lingua"  # chosen by bench/language.py: see docs/language.md
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" / "short_words.yml"
 
 CERTAIN = 1.0
 MAX_STATISTICAL_CONFIDENCE = 0.99
 MAX_RANKED_CHARS = 1000  # the language shows long before that; bounds the time a long message costs
 ACCENTED_WORDS_MAX_SHARE = 1 / 3  # up to this share of accented words may be foreign names (see _rank)
-# Policy thresholds (docs/language.md explains how they were chosen).
-SWITCH_MIN_CONFIDENCE = 0.9  # leave the conversation's language only on a sure detection …
-SWITCH_MIN_LETTERS = 15  # … of a real sentence, not a word or two mixed into another language
-FIRST_MIN_CONFIDENCE = 0.8  # with no language yet, a fairly sure detection beats Telegram's hint …
-FIRST_MIN_LETTERS = 8  # … if the message is more than a word
 IDEOGRAPH_LETTER_WEIGHT = 3  # one Han/kana/Hangul character carries about as much as three letters
 
 # Which languages use each non-Latin script (ISO 639-1). Language facts, not the supported list: the
@@ -227,98 +220,6 @@ def _flatten_entries(entries: object) -> Iterable[str]:
             yield key
 
 
-# --- statistical backends ---------------------------------------------------------------------------------
-
-
-_UNKNOWN_LANGUAGE = "%s has no model for language %r: only the lexicon and script rules can find it"
-
-
-class _Backend(Protocol):
-    def scores(self, text: str) -> dict[str, float]:
-        """Probability per known language (summing to about 1), empty when the text has no features."""
-        ...
-
-
-class _LinguaBackend:
-    """lingua, high-accuracy mode, models loaded lazily (see docs/language.md for the memory figures)."""
-
-    def __init__(self, supported: Sequence[str]) -> None:
-        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-
-        known: dict[Language, str] = {}
-        for code in supported:
-            try:
-                known[Language.from_iso_code_639_1(IsoCode639_1.from_str(code))] = code
-            except ValueError:
-                logger.warning(_UNKNOWN_LANGUAGE, "lingua", code)
-        _require_two(known.values(), "lingua")
-        self._codes = known
-        self._detector = LanguageDetectorBuilder.from_languages(*known).build()
-
-    def scores(self, text: str) -> dict[str, float]:
-        values = self._detector.compute_language_confidence_values(text)
-        return {self._codes[value.language]: value.value for value in values if value.value > 0}
-
-
-class _LangdetectBackend:
-    """langdetect (a port of Google's language-detection), profiles restricted to the supported languages."""
-
-    # Profile file names where they differ from the ISO 639-1 code.
-    PROFILES: Mapping[str, tuple[str, ...]] = {"zh": ("zh-cn", "zh-tw")}
-
-    def __init__(self, supported: Sequence[str]) -> None:
-        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-        # langdetect samples n-grams at random: a fixed seed makes the same text give the same answer.
-        DetectorFactory.seed = 0
-        self._profile_codes: dict[str, str] = {}  # profile name → ISO code
-        profiles: list[str] = []
-        for code in supported:
-            paths = [Path(PROFILES_DIRECTORY) / name for name in self.PROFILES.get(code, (code,))]
-            if not all(path.is_file() for path in paths):
-                logger.warning(_UNKNOWN_LANGUAGE, "langdetect", code)
-                continue
-            for path in paths:
-                self._profile_codes[path.name] = code
-                profiles.append(path.read_text(encoding="utf-8"))
-        _require_two(self._profile_codes.values(), "langdetect")
-        self._factory = DetectorFactory()
-        self._factory.load_json_profile(profiles)
-
-    def scores(self, text: str) -> dict[str, float]:
-        from langdetect.lang_detect_exception import LangDetectException
-
-        detector = self._factory.create()
-        detector.append(text)
-        try:
-            ranked = detector.get_probabilities()
-        except LangDetectException:  # no usable n-grams, e.g. only symbols of an unknown script
-            return {}
-        result: dict[str, float] = {}
-        for item in ranked:
-            code = self._profile_codes[item.lang]
-            result[code] = result.get(code, 0.0) + item.prob
-        return result
-
-
-def _require_two(codes: Iterable[str], backend: str) -> None:
-    if len(set(codes)) < 2:
-        raise ValueError(f"{backend} knows fewer than two of the supported languages: nothing to detect")
-
-
-class _NoBackend:
-    """With a single supported language there is nothing to rank (and langdetect cannot load one profile)."""
-
-    def scores(self, text: str) -> dict[str, float]:
-        return {}
-
-
-_BACKEND_CLASSES: Mapping[str, type[_LinguaBackend] | type[_LangdetectBackend]] = {
-    "lingua": _LinguaBackend,
-    "langdetect": _LangdetectBackend,
-}
-
-
 # --- the detector -----------------------------------------------------------------------------------------
 
 
@@ -326,11 +227,11 @@ class LanguageDetector:
     """Detects the language of one chat message among the supported ones."""
 
     def __init__(self, supported: Sequence[str], backend: str = DEFAULT_BACKEND) -> None:
-        if backend not in _BACKEND_CLASSES:
+        if backend not in BACKEND_CLASSES:
             raise ValueError(f"unknown language backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         codes = [code for code in dict.fromkeys(normalise_code(code) for code in supported) if code]
         self.backend_name = backend
-        self._backend: _Backend = _BACKEND_CLASSES[backend](codes) if len(codes) > 1 else _NoBackend()
+        self._backend: Backend = BACKEND_CLASSES[backend](codes) if len(codes) > 1 else NoBackend()
         self.supported = frozenset(codes)
         self._lexicon = Lexicon.load(LEXICON_PATH, self.supported)
 
@@ -418,31 +319,3 @@ def _looks_like_name(words: Sequence[str]) -> bool:
         return False
     word = words[0]
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
-
-
-# --- the policy -------------------------------------------------------------------------------------------
-
-
-def choose_language(*, detection: Detection, text: str, current: str | None, telegram_code: str | None,
-                    supported: Sequence[str], default: str = "en") -> str:
-    """The conversation's language after this message (the caller handles an explicit choice first).
-
-    Keeps `current` unless the detection is certain (lexicon or script rule) or sure on a real sentence;
-    with no current language: a fairly sure detection, else Telegram's language_code, else `default`.
-    """
-    supported_codes = {normalise_code(code) for code in supported}
-    detected = detection.language if detection.language in supported_codes else None
-    current = normalise_code(current)
-    if current in supported_codes:
-        return detected if detected and _sure_enough(detection, text, SWITCH_MIN_CONFIDENCE,
-                                                     SWITCH_MIN_LETTERS) else current
-    if detected and _sure_enough(detection, text, FIRST_MIN_CONFIDENCE, FIRST_MIN_LETTERS):
-        return detected
-    hint = normalise_code(telegram_code)
-    return hint if hint in supported_codes else default
-
-
-def _sure_enough(detection: Detection, text: str, min_confidence: float, min_letters: int) -> bool:
-    if detection.confidence >= CERTAIN:
-        return True
-    return detection.confidence >= min_confidence and letter_count(text) >= min_letters

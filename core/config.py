@@ -1,6 +1,7 @@
 """Configuration: HAVN_* environment variables, then `.env`, then secrets generated into var/.
 
-Every variable is documented in `.env.example`. Secrets that are not set are generated once into
+`Settings` declares every setting once, with its type and default (pydantic-settings reads HAVN_<NAME> and
+converts it); every variable is documented in `.env.example`. Secrets that are not set are generated once into
 `var/secrets.env` (mode 0600) so that a newcomer needs to configure nothing.
 """
 
@@ -8,15 +9,20 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
 from cryptography.fernet import Fernet
 from dotenv import dotenv_values
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
+PREFIX = "HAVN_"
 
 # Secrets that must exist; each is generated on first run when it is not configured.
 GENERATED_SECRETS = {
@@ -25,19 +31,36 @@ GENERATED_SECRETS = {
     "HAVN_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
     "HAVN_TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
 }
+SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN"})  # never echoed in an error
+# Settings that come from content/languages.yml, not from a variable.
+FROM_CONTENT = frozenset({"languages", "default_language"})
 
 
-def _read_environment(root: Path, var_dir: Path) -> dict[str, str]:
-    """Merge the sources, highest priority last: generated secrets < .env < the process environment."""
-    merged: dict[str, str] = {}
-    secrets_file = var_dir / "secrets.env"
-    if secrets_file.exists():
-        merged.update({k: v for k, v in dotenv_values(secrets_file).items() if v is not None})
-    dotenv_file = root / ".env"
-    if dotenv_file.exists():
-        merged.update({k: v for k, v in dotenv_values(dotenv_file).items() if v is not None})
-    merged.update({k: v for k, v in os.environ.items() if k.startswith("HAVN_")})
-    return merged
+class ConfigError(ValueError):
+    """A HAVN_* variable the app cannot use; the message is one line that names it."""
+
+
+def load_languages(content_dir: Path) -> tuple[tuple[str, ...], str]:
+    """The supported languages (one line each in content/languages.yml) and the default one."""
+    data = yaml.safe_load((content_dir / "languages.yml").read_text(encoding="utf-8"))
+    languages = tuple(str(code) for code in data["languages"])
+    default = str(data["default"])
+    if default not in languages:
+        raise ValueError(f"content/languages.yml: default language {default!r} is not in the list")
+    return languages, default
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    return {k: v for k, v in dotenv_values(path).items() if v is not None} if path.exists() else {}
+
+
+def read_environment(root: Path = ROOT) -> tuple[Path, dict[str, str]]:
+    """The var folder and the variables, highest priority last: generated secrets < .env < the process
+    environment. The var folder (HAVN_VAR_DIR) is looked up first because the secrets are kept in it."""
+    dotenv = _dotenv(root / ".env")
+    process = {k: v for k, v in os.environ.items() if k.startswith(PREFIX)}
+    var_dir = Path(process.get("HAVN_VAR_DIR") or dotenv.get("HAVN_VAR_DIR") or root / "var")
+    return var_dir, {**_dotenv(var_dir / "secrets.env"), **dotenv, **process}
 
 
 def ensure_secrets(var_dir: Path, environment: dict[str, str]) -> dict[str, str]:
@@ -53,79 +76,109 @@ def ensure_secrets(var_dir: Path, environment: dict[str, str]) -> dict[str, str]
     return {**environment, **missing}
 
 
-def load_languages(content_dir: Path) -> tuple[tuple[str, ...], str]:
-    """The supported languages (one line each in content/languages.yml) and the default one."""
-    data = yaml.safe_load((content_dir / "languages.yml").read_text(encoding="utf-8"))
-    languages = tuple(str(code) for code in data["languages"])
-    default = str(data["default"])
-    if default not in languages:
-        raise ValueError(f"content/languages.yml: default language {default!r} is not in the list")
-    return languages, default
+class _Variables(EnvSettingsSource):
+    """pydantic-settings' reading of HAVN_* variables, from the mapping `Settings.load` assembled (or was
+    given) instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str]) -> None:
+        self._variables = variables
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._variables, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
 
 
-@dataclass(frozen=True)
-class Settings:
+def _split_commas(text: Any) -> Any:
+    return tuple(part.strip() for part in text.split(",") if part.strip()) if isinstance(text, str) else text
+
+
+# Types that say how a variable's text becomes the value.
+Url = Annotated[str, AfterValidator(lambda url: url.rstrip("/"))]
+CommaSeparated = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas), Field(min_length=1, repr=False)]
+LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+                     BeforeValidator(lambda level: level.upper() if isinstance(level, str) else level)]
+Secret = Annotated[str, Field(repr=False)]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class Settings(BaseSettings):
+    """Each field is read from HAVN_<FIELD NAME>; an empty variable counts as not set (the default)."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, frozen=True)
+
     host: str = "127.0.0.1"
-    port: int = 8080
+    port: int = Field(8080, ge=1, le=65535)
     var_dir: Path = ROOT / "var"
-    database_url: str = ""
-    rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = ""
-    action_server_url: str = "http://127.0.0.1:5055"
-    rasa_timeout: float = 10.0
-    hash_key: str = ""
-    encryption_keys: tuple[str, ...] = ()
-    telegram_token: str | None = None
+    database_url: str = Field("", validate_default=True)  # empty: SQLite in var_dir (see the validator)
+    rasa_url: Url = "http://127.0.0.1:5005"
+    rasa_token: Secret
+    action_server_url: Url = "http://127.0.0.1:5055"
+    rasa_timeout: Positive = 10.0
+    hash_key: Secret
+    encryption_keys: CommaSeparated  # the first encrypts, all decrypt
+    telegram_token: str | None = Field(None, repr=False)
     telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str = ""
-    telegram_api_url: str | None = None
-    languages: tuple[str, ...] = ("en",)
-    default_language: str = "en"
+    telegram_webhook_secret: Secret
+    telegram_api_url: Url | None = None
     language_backend: str | None = None
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     quick_exit_url: str = "https://www.google.com/"
-    content_dir: Path = field(default=CONTENT_DIR)
-    claim_grace_minutes: float = 5.0
-    queue_wait_limit_minutes: float = 10.0
-    queue_sweep_seconds: float = 30.0
-    retention_days: float = 30.0
-    wrong_codes_per_minute: int = 30
+    content_dir: Path = CONTENT_DIR
+    languages: Annotated[tuple[str, ...], NoDecode] = Field((), validate_default=True)  # from languages.yml
+    default_language: str = Field("", validate_default=True)  # from content_dir/languages.yml too
+    claim_grace_minutes: Positive = 5.0
+    queue_wait_limit_minutes: Positive = 10.0
+    queue_sweep_seconds: Positive = 30.0
+    retention_days: Positive = 30.0
+    wrong_codes_per_minute: int = Field(30, ge=1)
 
     @classmethod
-    def load(cls, root: Path = ROOT, environ: dict[str, str] | None = None) -> Settings:
-        """Read the configuration; generate missing secrets into var/ unless `environ` is given."""
+    def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the configuration; generate missing secrets into var/ unless `environ` is given, in which
+        case only `environ` is read (no .env, no process environment). Raises ConfigError."""
         if environ is None:
-            var_dir = Path(os.environ.get("HAVN_VAR_DIR") or root / "var")
-            env = ensure_secrets(var_dir, _read_environment(root, var_dir))
-        else:
-            env = environ
-            var_dir = Path(env.get("HAVN_VAR_DIR") or root / "var")
-        content_dir = Path(env.get("HAVN_CONTENT_DIR") or CONTENT_DIR)
-        languages, default_language = load_languages(content_dir)
-        return cls(
-            host=env.get("HAVN_HOST", "127.0.0.1"),
-            port=int(env.get("HAVN_PORT", "8080")),
-            var_dir=var_dir,
-            database_url=env.get("HAVN_DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'havn.db'}",
-            rasa_url=env.get("HAVN_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
-            rasa_token=env["HAVN_RASA_TOKEN"],
-            action_server_url=env.get("HAVN_ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
-            rasa_timeout=float(env.get("HAVN_RASA_TIMEOUT", "10")),
-            hash_key=env["HAVN_HASH_KEY"],
-            encryption_keys=tuple(k.strip() for k in env["HAVN_ENCRYPTION_KEYS"].split(",") if k.strip()),
-            telegram_token=env.get("HAVN_TELEGRAM_TOKEN") or None,
-            telegram_webhook_url=env.get("HAVN_TELEGRAM_WEBHOOK_URL") or None,
-            telegram_webhook_secret=env["HAVN_TELEGRAM_WEBHOOK_SECRET"],
-            telegram_api_url=env.get("HAVN_TELEGRAM_API_URL") or None,
-            languages=languages,
-            default_language=default_language,
-            language_backend=env.get("HAVN_LANGUAGE_BACKEND") or None,
-            log_level=env.get("HAVN_LOG_LEVEL", "INFO").upper(),
-            quick_exit_url=env.get("HAVN_QUICK_EXIT_URL", "https://www.google.com/"),
-            content_dir=content_dir,
-            claim_grace_minutes=float(env.get("HAVN_CLAIM_GRACE_MINUTES", "5")),
-            queue_wait_limit_minutes=float(env.get("HAVN_QUEUE_WAIT_LIMIT_MINUTES", "10")),
-            queue_sweep_seconds=float(env.get("HAVN_QUEUE_SWEEP_SECONDS", "30")),
-            retention_days=float(env.get("HAVN_RETENTION_DAYS", "30")),
-            wrong_codes_per_minute=int(env.get("HAVN_WRONG_CODES_PER_MINUTE", "30")),
-        )
+            var_dir, variables = read_environment(root)
+            environ = ensure_secrets(var_dir, variables)
+        try:
+            return cls(**_Variables(cls, environ)())
+        except ValidationError as error:
+            raise ConfigError(_one_line(error)) from None
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any,
+                                   **_others: Any) -> tuple[Any, ...]:
+        """Only the values `load` passes: it reads the files and the environment itself, in its order."""
+        return (init_settings,)
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_in_var_dir(cls, url: str, info: ValidationInfo) -> str:
+        if url or "var_dir" not in info.data:  # a bad HAVN_VAR_DIR is reported on its own
+            return url
+        return f"sqlite+aiosqlite:///{info.data['var_dir'] / 'havn.db'}"
+
+    @field_validator(*FROM_CONTENT, mode="before")  # whatever a variable says: languages.yml decides
+    @classmethod
+    def _from_languages_yml(cls, value: Any, info: ValidationInfo) -> Any:
+        if "content_dir" not in info.data:  # a bad HAVN_CONTENT_DIR is reported on its own
+            return value
+        try:
+            languages, default = load_languages(info.data["content_dir"])
+        except OSError as error:
+            raise ValueError(f"HAVN_CONTENT_DIR: cannot read {error.filename}") from None
+        return languages if info.field_name == "languages" else default
+
+
+def _one_line(error: ValidationError) -> str:
+    """'HAVN_PORT: Input should be a valid integer, … (got 'abc')'; several problems joined with '; '."""
+    problems = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        if field in FROM_CONTENT:
+            problems.append(str(problem["msg"]).removeprefix("Value error, "))
+            continue
+        name = f"{PREFIX}{field.upper()}"
+        given = problem["input"]
+        shown = f" (got {given!r})" if isinstance(given, str) and name not in SECRET_VARIABLES else ""
+        problems.append(f"{name}: {problem['msg']}{shown}")
+    return "; ".join(dict.fromkeys(problems))  # a bad content folder troubles two fields

@@ -116,7 +116,7 @@ async def test_with_a_caseworker_online_the_person_learns_their_place_in_their_l
     # A claim now gives the estimate: later requests hear a rough wait from recent claim times.
     assert (await console.call("POST", "/queue/next"))["conversation_id"]
     _, replies = await ask_for_person(client)
-    assert replies[-1]["text"].startswith("You are number 2 in the queue. Lately, people waited about 1 minutes.")
+    assert replies[-1]["text"].startswith("You are number 2 in the queue. Lately, people waited about 1 minute.")
 
 
 async def test_queue_is_most_urgent_first_then_longest_waiting(client: AppClient, rasa: FakeRasa) -> None:

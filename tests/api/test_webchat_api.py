@@ -239,7 +239,14 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
     english = yaml.safe_load((content / "texts" / "en.yml").read_text(encoding="utf-8"))
-    polish = {key: f"[pl] {value}" for key, value in english.items() if key != "_meta"}
+
+    def translated(value: str | dict[str, str]) -> str | dict[str, str]:  # plural texts: Polish's CLDR forms
+        if isinstance(value, dict):
+            return {"_count": value["_count"],
+                    **{form: f"[pl] {value.get(form, value['other'])}" for form in ("one", "few", "many", "other")}}
+        return f"[pl] {value}"
+
+    polish = {key: translated(value) for key, value in english.items() if key != "_meta"}
     polish["_meta"] = {"name": "Polski", "status": "machine-drafted"}
     polish["language_set"] = "OK. Będę pisać po polsku."
     (content / "texts" / "pl.yml").write_text(yaml.safe_dump(polish, allow_unicode=True), encoding="utf-8")

@@ -10,15 +10,14 @@ import pytest
 import yaml
 
 from bot.language import (
-    BACKENDS,
     CERTAIN,
-    DEFAULT_BACKEND,
     LEXICON_PATH,
     Detection,
     LanguageDetector,
-    choose_language,
     lexicon_key,
 )
+from bot.language_backends import BACKENDS, DEFAULT_BACKEND
+from bot.language_policy import choose_language
 
 SUPPORTED = ("da", "en", "ro", "bg", "uk", "ru", "th", "vi", "zh", "ar", "fr", "es")
 ROOT = Path(__file__).resolve().parents[2]

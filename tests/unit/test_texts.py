@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from core.config import CONTENT_DIR, load_languages
-from core.texts import RUNTIME_VARIABLES, Texts
+from core.texts import RUNTIME_VARIABLES, Plural, Texts, plural_categories, plural_rule
 from handover.canned import canned_problems
 from screening.questionnaire import CUES, Questionnaire
 
@@ -119,3 +119,70 @@ def test_canned_responses_exist_in_every_language_with_the_same_placeholders() -
 def test_a_missing_canned_response_is_found(content_copy: Path) -> None:
     edit(content_copy / "canned" / "th.yml", lambda data: data.pop("safe_now"))
     assert "canned/th: short code 'safe_now' is missing" in canned_problems(content_copy, catalogue(content_copy))
+
+
+# --- plurals: CLDR categories per language (Babel), chosen by the number in the text's `_count` variable ---
+
+WAIT = {  # report.code_wait's number phrase for 1, 2, 5 and 21 minutes
+    "en": ["1 minute,", "2 minutes,", "5 minutes,", "21 minutes,"],
+    "ru": ["1 минуту ", "2 минуты ", "5 минут ", "21 минуту "],
+    "ar": ["1 دقيقة،", "2 دقيقتين،", "5 دقائق،", "21 دقيقة،"],
+    "ro": ["1 minut,", "2 minute,", "5 minute,", "21 de minute,"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(WAIT))
+def test_the_plural_form_follows_the_languages_cldr_rules(language: str) -> None:
+    texts = catalogue()
+    for minutes, phrase in zip(("1", "2", "5", "21"), WAIT[language], strict=True):
+        assert phrase in texts.text("report.code_wait", language, {"minutes": minutes}), (language, minutes)
+
+
+def test_a_plural_picks_by_the_named_count_and_falls_back_to_other() -> None:
+    texts = catalogue()
+    assert "1 minute." in texts.text("queue.place", "en", {"position": "1", "minutes": "1"})
+    assert "5 minutes." in texts.text("queue.place", "en", {"position": "1", "minutes": "5"})  # not position's 1
+    assert "for 1 day " in texts.text("privacy_notice", "en", {"retention_days": "1"})
+    assert "for 7.5 days " in texts.text("privacy_notice", "en", {"retention_days": "7.5"})  # CLDR: 7.5 is other
+    assert "for soon days " in texts.text("privacy_notice", "en", {"retention_days": "soon"})  # no number: other
+
+
+def test_every_plural_text_has_exactly_the_cldr_categories_of_its_language() -> None:
+    texts = catalogue()
+    plural = {key for key, template in texts.by_language["en"].items() if isinstance(template, Plural)}
+    assert plural == {"queue.place", "report.code_wait", "privacy_notice"}
+    for language in texts.languages:
+        needed = plural_categories(plural_rule(language))
+        for key in plural:
+            assert set(texts.by_language[language][key].forms) == needed, (language, key)
+    assert plural_categories(plural_rule("ar")) == {"zero", "one", "two", "few", "many", "other"}
+    assert plural_categories(plural_rule("zh")) == {"other"}
+
+
+def test_a_missing_plural_form_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "ru.yml", lambda data: data["report.code_wait"].pop("few"))
+    assert ("ru: text 'report.code_wait' lacks the plural forms ['few'] (CLDR rules for ru: few, many, one, other)"
+            in catalogue(content_copy).problems())
+
+
+def test_a_plural_form_the_language_does_not_use_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "en.yml", lambda data: data["report.code_wait"].update(few="{minutes} minutes"))
+    assert ("en: text 'report.code_wait' has plural forms CLDR does not use for en: ['few']"
+            in catalogue(content_copy).problems())
+
+
+def test_plural_forms_with_different_placeholders_are_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "ro.yml", lambda data: data["report.code_wait"].update(one="Așteptați un minut."))
+    assert ("ro: text 'report.code_wait' has plural forms with different placeholders"
+            in catalogue(content_copy).problems())
+
+
+def test_a_plural_text_that_is_a_plain_string_in_a_translation_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "zh.yml", lambda data: data.update({"report.code_wait": "请等 {minutes} 分钟。"}))
+    assert "zh: text 'report.code_wait' must be plural by {minutes} as in en" in catalogue(content_copy).problems()
+
+
+def test_a_plural_counted_by_something_else_than_a_number_it_shows_is_found(content_copy: Path) -> None:
+    edit(content_copy / "texts" / "en.yml", lambda data: data["privacy_notice"].update(_count="hotline"))
+    problems = catalogue(content_copy).problems()
+    assert "en: text 'privacy_notice' counts by 'hotline', not a number placeholder it shows" in problems
