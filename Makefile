@@ -14,11 +14,12 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test lint validate train bench bench-language nlu-report clean
+.PHONY: help install run test test-conversations lint validate train bench bench-language nlu-report clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
-	@echo "make test  - install what is missing and run the whole suite (lint, rasa data validate, pytest)"
+	@echo "make test  - install what is missing and run the whole suite (lint, rasa data validate, conversation tests, pytest)"
+	@echo "make test-conversations - Rasa test stories (tests/conversations): NLU, dialogue, custom actions (trains if needed)"
 	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
 	@echo "make nlu-report     - 5-fold cross-validation intent F1 per language, training time (docs/nlu-report.md)"
@@ -61,11 +62,32 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# The model, retrained when the domain, the training data or the pipeline changed since it was written (Rasa's
+# cache then reuses what it can). `make run` and the integration tests ask Rasa itself, which takes minutes.
+MODEL := models/havn.tar.gz
+$(MODEL): config.yml $(shell find domain nlu_data -name '*.yml') | $(VENV)/.installed $(RASA_VENV)/.installed
+	$(VENV)/bin/havn train
+	@touch $@
+
+# Conversation tests (tests/conversations/test_*.yml). `rasa test core --e2e` checks each typed line's intent and
+# each action Rasa predicts; it runs no action, so tests/conversations/live.py then replays the same stories
+# against the real Rasa server and action server (started on free loopback ports, stopped afterwards) and checks
+# what the custom actions answered. Rasa's results and log: results/conversations/ (git-ignored).
+CONVERSATION_RESULTS := results/conversations
+test-conversations: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+	@rm -rf $(CONVERSATION_RESULTS) && mkdir -p $(CONVERSATION_RESULTS)
+	@echo "Conversation tests: rasa test core (intents and predicted actions)…"
+	@SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore $(RASA_VENV)/bin/rasa test core --e2e --no-plot \
+		--model $(MODEL) --stories tests/conversations --out $(CONVERSATION_RESULTS) \
+		>$(CONVERSATION_RESULTS)/rasa-test.log 2>&1 || { tail -n 30 $(CONVERSATION_RESULTS)/rasa-test.log; exit 1; }
+	@echo "Conversation tests: the same stories against the running Rasa and action server…"
+	@$(VENV)/bin/python -m tests.conversations.live --results $(CONVERSATION_RESULTS)
+
 validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate $(CHROMIUM)
+test: install lint validate test-conversations $(CHROMIUM)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 
