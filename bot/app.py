@@ -21,6 +21,7 @@ from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
+from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.pseudonym import Pseudonymizer
@@ -52,7 +53,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
     return LanguageDetector(settings.languages)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
@@ -61,15 +62,17 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        queue, accounts, hub, audit = Queue(engine), Accounts(engine), Hub(), Audit(engine)
-        store = Store(engine, pseudonymizer)
+        queue, accounts, audit = Queue(engine, clock=clock), Accounts(engine, clock=clock), Audit(engine, clock=clock)
+        hub = Hub()
+        store = Store(engine, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
-        retention = Retention(engine, store, rasa, audit, settings.retention_days)
-        reporting = Reporting(store, Reports(engine, pseudonymizer, settings.wrong_codes_per_minute), texts, hub)
+        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock)
+        reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
+        reporting = Reporting(store, reports, texts, hub)
         gateway = Gateway(store, rasa, texts, detector, pseudonymizer, waiting, hub, retention, reporting)
         webchat.setup_gateway(app, gateway)
         handover = Handover(gateway, queue, waiting, audit, hub,

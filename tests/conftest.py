@@ -5,15 +5,19 @@ from __future__ import annotations
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SETTINGS, create_app
 from core.config import CONTENT_DIR, Settings, load_languages
+from core.db import create_engine
+from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from tests.fakes.bot_api import FakeBotApi
 
@@ -47,6 +51,17 @@ def privacy_notice(language: str, days: str = "30") -> str:
 def database_rows(settings: Settings, query: str) -> list[tuple]:
     with sqlite3.connect(settings.var_dir / "havn.db") as db:
         return db.execute(query).fetchall()
+
+
+@asynccontextmanager
+async def engine_with_keys(settings: Settings, *keys: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the app's database that seals with the first of these encryption keys and unseals with any:
+    what `havn rotate-key` uses while the old keys are still listed, or an app after they were removed."""
+    engine = create_engine(settings.database_url, Pseudonymizer(settings.hash_key, keys))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def isolated_settings(folder: Path, **overrides: str) -> Settings:

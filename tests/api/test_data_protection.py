@@ -17,11 +17,10 @@ from sqlalchemy import update
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.logs import RedactIds, configure_logging
 from core.models import Conversation, utcnow
-from core.pseudonym import Pseudonymizer
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.store import Store
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient, engine_with_keys, isolated_settings, start_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -212,18 +211,25 @@ async def test_rotate_key_reencrypts_everything_so_the_old_key_can_go(client: Ap
     settings = client.app[SETTINGS]
     old = settings.encryption_keys[0]
     new = Fernet.generate_key().decode()
-    engine = client.app[ENGINE]
     with sqlite3.connect(settings.var_dir / "havn.db") as db:
         sealed = sum(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("contact", "message"))
-    rotated = await Store(engine, Pseudonymizer(settings.hash_key, (new, old))).reseal_all()
-    assert rotated == sealed  # every reply address and message (no notes or screening in this script)
-    only_new = Store(engine, Pseudonymizer(settings.hash_key, (new,)))
-    only_old = Store(engine, Pseudonymizer(settings.hash_key, (old,)))
+        stored_before = db.execute("SELECT body FROM message ORDER BY id").fetchall()
     conversation_id = (await client.app[HANDOVER].queue.items(("assigned",)))[0].conversation_id
-    assert WORDS["reply"] in [message.text for message in await only_new.transcript(conversation_id)]
-    await only_new.reply_address(conversation_id)
-    with pytest.raises(InvalidToken):
-        await only_old.transcript(conversation_id)
+    async with (engine_with_keys(settings, new, old) as both, engine_with_keys(settings, new) as new_key,
+                engine_with_keys(settings, old) as old_key):
+        only_new, only_old = Store(new_key), Store(old_key)
+        with pytest.raises(InvalidToken):  # before the rotation, everything is sealed with the old key
+            await only_new.transcript(conversation_id)
+        assert WORDS["reply"] in [message.text for message in await Store(both).transcript(conversation_id)]
+        rotated = await Store(both).reseal_all()
+        assert rotated == sealed  # every reply address and message (no notes or screening in this script)
+        assert WORDS["reply"] in [message.text for message in await only_new.transcript(conversation_id)]
+        await only_new.reply_address(conversation_id)
+        with pytest.raises(InvalidToken):
+            await only_old.transcript(conversation_id)
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        stored_after = db.execute("SELECT body FROM message ORDER BY id").fetchall()
+    assert len(stored_after) == len(stored_before) and not set(stored_after) & set(stored_before)
 
 
 def test_the_log_filter_masks_id_shapes_but_keeps_figures() -> None:

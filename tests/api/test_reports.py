@@ -22,7 +22,7 @@ from core.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
-from tests.conftest import TEXTS, AppClient, isolated_settings, privacy_notice, start_app
+from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.databases import database_url
 from tests.fakes.bot_api import FakeBotApi
@@ -459,15 +459,17 @@ def test_codes_are_short_random_and_read_forgivingly() -> None:
 
 async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
     reporter, adder, _ = await report_and_add(client)  # the adder's flow is still open: sealed too
-    settings, engine = client.app[SETTINGS], client.app[ENGINE]
+    settings = client.app[SETTINGS]
     new = Fernet.generate_key().decode()
-    await Store(engine, Pseudonymizer(settings.hash_key, (new, *settings.encryption_keys))).reseal_all()
-    only_new = Reports(engine, Pseudonymizer(settings.hash_key, (new,)), 30)
-    [report] = await only_new.of_conversation(await conversation_of(client, reporter.session))
-    assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
-    assert [a["text"] for a in report["additions"]] == ["More came today"]
-    assert await Store(engine, Pseudonymizer(settings.hash_key, (new,))).flow(
-        await conversation_of(client, adder)) == {"mode": "adding", "report_id": report["id"]}
+    async with engine_with_keys(settings, new, *settings.encryption_keys) as both:
+        await Store(both).reseal_all()
+    async with engine_with_keys(settings, new) as new_only:
+        only_new = Reports(new_only, Pseudonymizer(settings.hash_key, (new,)), 30)
+        [report] = await only_new.of_conversation(await conversation_of(client, reporter.session))
+        assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
+        assert [a["text"] for a in report["additions"]] == ["More came today"]
+        assert await Store(new_only).flow(await conversation_of(client, adder)) == {
+            "mode": "adding", "report_id": report["id"]}
 
 
 async def test_resolving_a_report_being_written_still_gives_its_code(client: AppClient, rasa: FakeRasa) -> None:
