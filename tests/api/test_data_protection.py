@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import update
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.logs import RedactIds, configure_logging
-from core.models import Conversation, utcnow
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.store import Store
@@ -162,9 +160,7 @@ async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa
     await client.say(waiting, WORDS["webchat"])  # queued: a person waits, never purged
     retention = client.app[GATEWAY].retention
     assert (await retention.purge()).conversations == 0  # nothing is old enough yet
-    long_ago = utcnow() - timedelta(days=31)
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(resolved_at=long_ago, updated_at=long_ago))
+    client.clock.advance(timedelta(days=31))  # resolved (and quiet) for longer than the 30 days kept
     report = await retention.purge()
     assert (report.conversations, report.trackers_pending) == (3, 0)
     db = sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db")
@@ -184,9 +180,7 @@ async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa
 async def test_a_conversation_that_goes_on_is_not_purged_however_old(client: AppClient, rasa: FakeRasa) -> None:
     session = await client.new_session()
     await client.say(session, "hello")
-    long_ago = utcnow() - timedelta(days=40)
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(created_at=long_ago, updated_at=long_ago))
+    client.clock.advance(timedelta(days=40))  # started 40 days ago
     await client.say(session, "hello again")  # still writing: quiet time starts now
     assert (await client.app[GATEWAY].retention.purge()).conversations == 0
     assert len(await webchat_conversations(client, session)) == 1

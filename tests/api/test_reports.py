@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text, update
+from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
-from core.models import CodeAttempt, Report, utcnow
 from core.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
 from handover.reports import Reports, new_code, normalise_code
@@ -308,7 +307,7 @@ async def test_a_wrong_code_is_answered_kindly_and_guessing_is_slowed_down(clien
     guesser.expect(reply, "not_understood")
     assert rasa.received[-1]["message"] == "they took my passport, help"
 
-    await backdate_attempts(client, minutes=2)  # the wait is over
+    client.clock.advance(timedelta(minutes=2))  # the wait is over
     await guesser.answer(payload="report_code")
     status, _ = await guesser.answer(code)
     guesser.expect(status, "report.status_received")
@@ -325,15 +324,9 @@ async def test_wrong_codes_from_many_sessions_slow_everyone_down(client: AppClie
     await client.say(fresh, payload="report_code")
     [reply] = (await client.say(fresh, code))["messages"]
     assert reply["text"] == text_of("report.code_wait", "en", minutes="1")
-    await backdate_attempts(client, minutes=2)
+    client.clock.advance(timedelta(minutes=2))
     [status, _] = (await client.say(fresh, code))["messages"]
     assert status["text"] == text_of("report.status_received", "en")
-
-
-async def backdate_attempts(client: AppClient, minutes: int) -> None:
-    table = CodeAttempt.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(at=utcnow() - timedelta(minutes=minutes)))
 
 
 async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppClient, rasa: FakeRasa) -> None:
@@ -355,9 +348,7 @@ async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppC
     await reporter.answer("Cleaners are driven to work at 4 am and look exhausted")
     anna = await caseworker(client)
     assert (await anna.call("GET", "/queue"))["items"] == []
-    table = Report.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
     await client.app[HANDOVER].sweep()
     [item] = (await anna.call("GET", "/queue"))["items"]
     assert item["summary"] == "report being written"
@@ -495,9 +486,7 @@ async def test_a_report_queued_by_the_sweep_is_not_queued_again_after_a_release(
     reporter = Reporter(client, "en")
     await reporter.start()
     await reporter.answer("Cleaners are driven to work at 4 am")
-    table = Report.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
     handover = client.app[HANDOVER]
     await handover.sweep()
     conversation_id = await conversation_of(client, reporter.session)
