@@ -23,6 +23,7 @@ from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
+from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.pseudonym import Pseudonymizer
@@ -57,7 +58,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
     return LanguageDetector(settings.languages)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
@@ -66,17 +67,18 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        queue, accounts, hub, audit = Queue(engine), Accounts(engine), Hub(), Audit(engine)
-        store = Store(engine, pseudonymizer)
-        reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute)
+        queue, accounts, audit = Queue(engine, clock=clock), Accounts(engine, clock=clock), Audit(engine, clock=clock)
+        hub = Hub()
+        store = Store(engine, clock=clock)
+        reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
         requests = HandoverRequests(store, hub, waiting)
         outbox = Outbox(store, hub)
-        retention = Retention(engine, store, rasa, audit, settings.retention_days)
+        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock)
         reporting = Reporting(store, reports, texts, requests, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store),
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub)

@@ -121,10 +121,9 @@ def _with_store(work):  # type: ignore[no-untyped-def]
     migrate(settings.database_url)
 
     async def run():  # type: ignore[no-untyped-def]
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, Pseudonymizer(settings.hash_key, settings.encryption_keys))
         try:
-            return await work(engine, Store(engine, Pseudonymizer(settings.hash_key, settings.encryption_keys)),
-                              settings)
+            return await work(engine, Store(engine), settings)
         finally:
             await engine.dispose()
 

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from alembic import command
+from core.sealed import Sealer, attach_sealer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,8 +44,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def create_engine(database_url: str, sealer: Sealer | None = None) -> AsyncEngine:
+    """The app's engine. `sealer` (a core.pseudonym.Pseudonymizer) encrypts and decrypts its sealed columns
+    (core/sealed.py); an engine without one refuses to read or write them."""
     engine = create_async_engine(database_url, pool_pre_ping=not database_url.startswith("sqlite"))
+    if sealer is not None:
+        attach_sealer(engine, sealer)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -2,19 +2,29 @@
 canned response, audit event; and reports of a suspicion).
 
 Nothing here holds a channel id or message text in clear: a contact is found by a keyed hash of its
-address, its reply address is sealed, and a message body is encrypted (see handover.store).
+address, and whatever could tell who a person is or what they said is a `Sealed` / `SealedJSON` column
+(core/sealed.py), encrypted and decrypted by the column type itself; in the schema these are TEXT.
+
+Times have no Python-side defaults: the stores write every time from their clock (core/clock.py), so that a
+forgotten one fails loudly instead of quietly taking the system's time.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.clock import SYSTEM_CLOCK
+from core.sealed import Sealed, SealedJSON
+from core.vocabulary import Kind, State
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The system's time, for code outside the storage layer; the stores take theirs from a Clock."""
+    return SYSTEM_CLOCK.now()
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -34,8 +44,8 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     address_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    reply_address: Mapped[str] = mapped_column(Text)  # sealed (encrypted), see core.pseudonym
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reply_address: Mapped[str] = mapped_column(Sealed)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Conversation(Base):
@@ -48,19 +58,19 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default="bot", index=True)  # bot|queued|assigned|resolved
-    tier: Mapped[str | None] = mapped_column(String(2))  # P1..P4 once a person is asked for
-    kind: Mapped[str] = mapped_column(String(16), default="help")  # help|report|partner
+    state: Mapped[str] = mapped_column(String(16), default=State.BOT, index=True)  # core.vocabulary.State
+    tier: Mapped[str | None] = mapped_column(String(2))  # a Tier once a person is asked for
+    kind: Mapped[str] = mapped_column(String(16), default=Kind.HELP)  # core.vocabulary.Kind
     language: Mapped[str] = mapped_column(String(8))
     language_chosen: Mapped[bool] = mapped_column(default=False)  # an explicit choice sticks
     alias: Mapped[str] = mapped_column(String(32))  # what caseworkers see instead of any id
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The screening result (screening/questionnaire.summary): sealed JSON, as it quotes the person. The
     # assessment alone is kept in clear: it says nothing about who the person is, and statistics need it.
-    screening: Mapped[str | None] = mapped_column(Text)
+    screening: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
     assessment: Mapped[str | None] = mapped_column(String(32))
     # The caseworker who holds it while `assigned`; the history of who held it is in `assignment`.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
@@ -68,19 +78,21 @@ class Conversation(Base):
     # When the person was told that nobody can answer right now (once per wait).
     unanswered_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Where a step-by-step flow the app runs itself (reporting a suspicion) stands: sealed JSON, or None.
-    flow: Mapped[str | None] = mapped_column(Text)
+    flow: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
 
 
-class Message(Base):
+class MessageRecord(Base):
+    """A stored message (core.messages.Message is what the app passes around)."""
+
     __tablename__ = "message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversation.id", ondelete="CASCADE"), index=True
     )
-    sender: Mapped[str] = mapped_column(String(16))  # user|bot|caseworker|system
-    body: Mapped[str] = mapped_column(Text)  # encrypted JSON: text, payload, buttons
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sender: Mapped[str] = mapped_column(String(16))  # core.vocabulary.Sender
+    body: Mapped[dict[str, Any]] = mapped_column(SealedJSON)  # text, payload, buttons
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Report(Base):
@@ -94,10 +106,10 @@ class Report(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    details: Mapped[str] = mapped_column(Text)  # sealed JSON: the answers, step by step
+    details: Mapped[dict[str, Any]] = mapped_column(SealedJSON)  # the answers, step by step
     empty: Mapped[bool] = mapped_column(Boolean, default=True)  # nothing answered yet
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when its writer sent it
     swept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # queued half-written, once
 
@@ -109,8 +121,8 @@ class ReportAddition(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(Text)  # sealed
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    body: Mapped[str] = mapped_column(Sealed)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CodeAttempt(Base):
@@ -120,7 +132,7 @@ class CodeAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     address_hash: Mapped[str] = mapped_column(String(64), index=True)  # who tried: the keyed hash only
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class Caseworker(Base):
@@ -134,7 +146,7 @@ class Caseworker(Base):
     password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
     role: Mapped[str] = mapped_column(String(16))  # caseworker|supervisor|admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Refreshed while a console of theirs is connected: presence, and automatic unclaim when it stops.
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -146,7 +158,7 @@ class ConsoleSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -158,7 +170,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[str | None] = mapped_column(String(16))
 
@@ -171,8 +183,8 @@ class Note(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworker.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    body: Mapped[str] = mapped_column(Sealed)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CannedResponse(Base):
@@ -193,7 +205,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"))
     action: Mapped[str] = mapped_column(String(32))
     # Not a foreign key: the record of who read a conversation outlives the conversation's erasure.
@@ -223,4 +235,4 @@ class TrackerErasure(Base):
     __tablename__ = "tracker_erasure"
 
     conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,8 +2,9 @@
 
 - `address_hash`: a keyed hash (HMAC-SHA256) to find a person's conversation again without knowing who
   they are; without the key, the hash cannot be tested against a list of known ids.
-- `seal` / `unseal`: the reply address, encrypted (Fernet, AES-128-CBC + HMAC); MultiFernet lets a new key
-  be put first while old rows stay readable until they are re-encrypted.
+- `seal` / `unseal`: what is stored about a person, encrypted (Fernet, AES-128-CBC + HMAC); MultiFernet lets a
+  new key be put first while old rows stay readable until they are re-encrypted. The database's sealed columns
+  call them (core/sealed.py); nothing else needs to.
 - `sign_session` / `check_session`: web chat session tokens carry their own signature, so the server
   stores nothing for a visitor who never writes, and refuses tokens it did not issue.
 """
@@ -36,10 +37,6 @@ class Pseudonymizer:
 
     def unseal(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
-
-    def reseal(self, token: str) -> str:
-        """The same plain text, encrypted again with the first (newest) key."""
-        return self._fernet.rotate(token.encode()).decode()
 
     def sign_session(self) -> str:
         nonce = secrets.token_urlsafe(24)

@@ -12,23 +12,24 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.models import Caseworker, ConsoleSession, as_utc, utcnow
+from core.clock import SYSTEM_CLOCK, Clock
+from core.models import Caseworker, ConsoleSession, as_utc
 
 ROLES = ("caseworker", "supervisor", "admin")
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then log in again
 ONLINE_WINDOW = timedelta(seconds=90)  # a console refreshes presence every 30 s
+ACCOUNT_COLUMNS = (Caseworker.id, Caseworker.name, Caseworker.alias, Caseworker.role)
 # Verified against when the name is unknown, so that a wrong name costs as long as a wrong password.
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-caseworker_table = Caseworker.__table__
-session_table = ConsoleSession.__table__
 
 
 class AccountError(ValueError):
@@ -56,8 +57,9 @@ def token_hash(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
+        self._clock = clock
 
     async def add(self, name: str, password: str, role: str, alias: str | None = None) -> Account:
         name = name.strip()
@@ -71,38 +73,38 @@ class Accounts:
         alias = (alias or name).strip()[:64]
         try:
             async with self._engine.begin() as connection:
-                account_id = await connection.scalar(insert(caseworker_table).values(
+                account_id = await connection.scalar(insert(Caseworker).values(
                     name=name, alias=alias, password_hash=password_hash, role=role, active=True,
-                    created_at=utcnow(),
-                ).returning(caseworker_table.c.id))
+                    created_at=self._clock.now(),
+                ).returning(Caseworker.id))
         except IntegrityError as error:
             raise AccountError(f"a caseworker called {name!r} exists already") from error
         return Account(account_id, name, alias, role)
 
     async def all(self) -> list[tuple[Account, bool]]:
         """Every active account with whether it is online now."""
-        cutoff = utcnow() - ONLINE_WINDOW
+        cutoff = self._clock.now() - ONLINE_WINDOW
         async with self._engine.connect() as connection:
-            rows = await connection.execute(select(caseworker_table).where(caseworker_table.c.active)
-                                            .order_by(caseworker_table.c.name))
+            rows = await connection.execute(select(*ACCOUNT_COLUMNS, Caseworker.last_seen_at)
+                                            .where(Caseworker.active).order_by(Caseworker.name))
             return [(self._account(row), row.last_seen_at is not None and as_utc(row.last_seen_at) >= cutoff)
                     for row in rows]
 
     async def get(self, account_id: int) -> Account | None:
         async with self._engine.connect() as connection:
-            row = (await connection.execute(select(caseworker_table).where(
-                caseworker_table.c.id == account_id, caseworker_table.c.active))).first()
+            row = (await connection.execute(select(*ACCOUNT_COLUMNS).where(
+                Caseworker.id == account_id, Caseworker.active))).first()
         return None if row is None else self._account(row)
 
     async def id_of(self, name: str) -> int | None:
         async with self._engine.connect() as connection:
-            return await connection.scalar(select(caseworker_table.c.id).where(caseworker_table.c.name == name.strip()))
+            return await connection.scalar(select(Caseworker.id).where(Caseworker.name == name.strip()))
 
     async def login(self, name: str, password: str) -> tuple[Account, str] | None:
         """A new session token for the right name and password; None otherwise (same cost either way)."""
         async with self._engine.connect() as connection:
-            row = (await connection.execute(select(caseworker_table).where(
-                caseworker_table.c.name == name.strip(), caseworker_table.c.active))).first()
+            row = (await connection.execute(select(*ACCOUNT_COLUMNS, Caseworker.password_hash).where(
+                Caseworker.name == name.strip(), Caseworker.active))).first()
         try:
             await asyncio.to_thread(_HASHER.verify, row.password_hash if row else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
@@ -110,40 +112,40 @@ class Accounts:
         if row is None:
             return None
         token = secrets.token_urlsafe(32)
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as connection:
-            await connection.execute(insert(session_table).values(
+            await connection.execute(insert(ConsoleSession).values(
                 token_hash=token_hash(token), caseworker_id=row.id, created_at=now,
                 expires_at=now + SESSION_LIFETIME))
-            await connection.execute(delete(session_table).where(session_table.c.expires_at < now))
+            await connection.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < now))
         return self._account(row), token
 
     async def session(self, token: str) -> Account | None:
         """The account a token belongs to, while the session lasts and the account is active."""
-        query = (select(caseworker_table)
-                 .join(session_table, session_table.c.caseworker_id == caseworker_table.c.id)
-                 .where(session_table.c.token_hash == token_hash(token), session_table.c.expires_at > utcnow(),
-                        caseworker_table.c.active))
+        query = (select(*ACCOUNT_COLUMNS)
+                 .join(ConsoleSession, ConsoleSession.caseworker_id == Caseworker.id)
+                 .where(ConsoleSession.token_hash == token_hash(token),
+                        ConsoleSession.expires_at > self._clock.now(), Caseworker.active))
         async with self._engine.connect() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else self._account(row)
 
     async def logout(self, token: str) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(delete(session_table).where(session_table.c.token_hash == token_hash(token)))
+            await connection.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == token_hash(token)))
 
     async def seen(self, account_id: int) -> None:
         """A console of this caseworker is connected now."""
         async with self._engine.begin() as connection:
-            await connection.execute(update(caseworker_table).where(caseworker_table.c.id == account_id)
-                                     .values(last_seen_at=utcnow()))
+            await connection.execute(update(Caseworker).where(Caseworker.id == account_id)
+                                     .values(last_seen_at=self._clock.now()))
 
     async def online_count(self) -> int:
         async with self._engine.connect() as connection:
-            return await connection.scalar(select(func.count()).select_from(caseworker_table).where(
-                caseworker_table.c.active, caseworker_table.c.last_seen_at >= utcnow() - ONLINE_WINDOW))
+            return await connection.scalar(select(func.count()).select_from(Caseworker).where(
+                Caseworker.active, Caseworker.last_seen_at >= self._clock.now() - ONLINE_WINDOW))
 
     @staticmethod
-    def _account(row: object) -> Account:
-        return Account(row.id, row.name, row.alias, row.role)  # type: ignore[attr-defined]
+    def _account(row: Row[Any]) -> Account:
+        return Account(row.id, row.name, row.alias, row.role)
 

@@ -7,6 +7,7 @@ table, which the console reads, so that every app instance offers the same set.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import yaml
 from sqlalchemy import delete, insert, select
@@ -15,7 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.models import CannedResponse
 from core.texts import Texts, placeholders
 
-canned_table = CannedResponse.__table__
+
+class CannedItem(TypedDict):
+    short_code: str
+    text: str
 
 
 def load_canned(content_dir: Path, texts: Texts) -> dict[str, dict[str, str]]:
@@ -51,13 +55,14 @@ class CannedResponses:
 
     async def replace_all(self, canned: dict[str, dict[str, str]]) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(delete(canned_table))
+            await connection.execute(delete(CannedResponse))
             rows = [{"short_code": code, "language": language, "text": text}
                     for language, items in canned.items() for code, text in items.items()]
             if rows:
-                await connection.execute(insert(canned_table), rows)
+                await connection.execute(insert(CannedResponse), rows)
 
-    async def for_language(self, language: str) -> list[dict[str, str]]:
-        query = select(canned_table).where(canned_table.c.language == language).order_by(canned_table.c.id)
+    async def for_language(self, language: str) -> list[CannedItem]:
+        query = (select(CannedResponse.short_code, CannedResponse.text).where(CannedResponse.language == language)
+                 .order_by(CannedResponse.id))
         async with self._engine.connect() as connection:
-            return [{"short_code": row.short_code, "text": row.text} for row in await connection.execute(query)]
+            return [CannedItem(short_code=row.short_code, text=row.text) for row in await connection.execute(query)]

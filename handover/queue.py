@@ -17,12 +17,12 @@ from enum import Enum
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from core.models import Assignment, Caseworker, Conversation, as_utc, utcnow
+from core.clock import SYSTEM_CLOCK, Clock
+from core.models import Assignment, Caseworker, Conversation, as_utc
+from core.vocabulary import Kind, State, Tier
 
-conversation_table = Conversation.__table__
-assignment_table = Assignment.__table__
-caseworker_table = Caseworker.__table__
-URGENT_TIERS = ("P1", "P2")  # the consoles ring for these
+# The consoles ring for these. Kept for bot/gateway.py and bot/reporting.py; new code asks `Tier(x).urgent`.
+URGENT_TIERS = tuple(tier for tier in Tier if tier.urgent)
 RECENT_CLAIMS = 20  # the rough wait is the median of the last claims' waits…
 RECENT_WINDOW = timedelta(hours=24)  # …within the last day
 
@@ -38,9 +38,9 @@ class ClaimResult(Enum):
 class QueueItem:
     conversation_id: str
     alias: str
-    state: str
-    tier: str
-    kind: str
+    state: State
+    tier: Tier
+    kind: Kind
     language: str
     channel: str
     queued_at: datetime
@@ -61,46 +61,47 @@ class Held:
 
 
 class Queue:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
+        self._clock = clock
         self._skip_locked = engine.dialect.name == "postgresql"
 
-    async def items(self, states: tuple[str, ...] = ("queued",)) -> list[QueueItem]:
+    async def items(self, states: tuple[str, ...] = (State.QUEUED,)) -> list[QueueItem]:
         """Conversations in these states, most urgent first, then longest waiting."""
-        table = conversation_table
-        query = (select(table.c.id, table.c.alias, table.c.state, table.c.tier, table.c.kind, table.c.language,
-                        table.c.channel, table.c.queued_at, table.c.assessment, table.c.assignee_id,
-                        caseworker_table.c.alias.label("assignee"))
-                 .outerjoin(caseworker_table, caseworker_table.c.id == table.c.assignee_id)
-                 .where(table.c.state.in_(states))
-                 .order_by(table.c.tier, table.c.queued_at))
+        query = (select(Conversation.id, Conversation.alias, Conversation.state, Conversation.tier,
+                        Conversation.kind, Conversation.language, Conversation.channel, Conversation.queued_at,
+                        Conversation.assessment, Conversation.assignee_id, Caseworker.alias.label("assignee"))
+                 .outerjoin(Caseworker, Caseworker.id == Conversation.assignee_id)
+                 .where(Conversation.state.in_([State(state) for state in states]))
+                 .order_by(Conversation.tier, Conversation.queued_at))
         async with self._engine.connect() as connection:
-            return [QueueItem(row.id, row.alias, row.state, row.tier or "P4", row.kind, row.language, row.channel,
-                              row.queued_at or utcnow(), row.assessment, row.assignee_id, row.assignee)
-                    for row in await connection.execute(query)]
+            rows = list(await connection.execute(query))
+        return [QueueItem(row.id, row.alias, State(row.state), Tier(row.tier or Tier.P4), Kind(row.kind),
+                          row.language, row.channel, row.queued_at or self._clock.now(), row.assessment,
+                          row.assignee_id, row.assignee)
+                for row in rows]
 
     async def position(self, conversation_id: str) -> int | None:
         """1 for the first in line; None when the conversation is not waiting."""
-        table = conversation_table
         async with self._engine.connect() as connection:
-            mine = (await connection.execute(select(table.c.tier, table.c.queued_at).where(
-                table.c.id == conversation_id, table.c.state == "queued"))).first()
+            mine = (await connection.execute(select(Conversation.tier, Conversation.queued_at).where(
+                Conversation.id == conversation_id, Conversation.state == State.QUEUED))).first()
             if mine is None:
                 return None
-            ahead = await connection.scalar(select(func.count()).select_from(table).where(
-                table.c.state == "queued",
-                or_(table.c.tier < mine.tier, and_(table.c.tier == mine.tier, table.c.queued_at < mine.queued_at))))
+            ahead = await connection.scalar(select(func.count()).select_from(Conversation).where(
+                Conversation.state == State.QUEUED,
+                or_(Conversation.tier < mine.tier,
+                    and_(Conversation.tier == mine.tier, Conversation.queued_at < mine.queued_at))))
         return ahead + 1
 
     async def typical_wait(self) -> float | None:
         """Seconds from request to claim, the median of recent claims; None when there were none lately."""
-        table = assignment_table
-        first_claims = (select(func.min(table.c.started_at).label("claimed_at"), table.c.conversation_id)
-                        .group_by(table.c.conversation_id).subquery())
-        query = (select(first_claims.c.claimed_at, conversation_table.c.queued_at)
-                 .join(conversation_table, conversation_table.c.id == first_claims.c.conversation_id)
-                 .where(first_claims.c.claimed_at >= utcnow() - RECENT_WINDOW,
-                        conversation_table.c.queued_at.is_not(None))
+        first_claims = (select(func.min(Assignment.started_at).label("claimed_at"), Assignment.conversation_id)
+                        .group_by(Assignment.conversation_id).subquery())
+        query = (select(first_claims.c.claimed_at, Conversation.queued_at)
+                 .join(Conversation, Conversation.id == first_claims.c.conversation_id)
+                 .where(first_claims.c.claimed_at >= self._clock.now() - RECENT_WINDOW,
+                        Conversation.queued_at.is_not(None))
                  .order_by(first_claims.c.claimed_at.desc()).limit(RECENT_CLAIMS))
         async with self._engine.connect() as connection:
             waits = [(as_utc(row.claimed_at) - as_utc(row.queued_at)).total_seconds()
@@ -111,19 +112,18 @@ class Queue:
         async with self._engine.begin() as connection:
             if await self._take(connection, conversation_id, caseworker_id):
                 return ClaimResult.CLAIMED
-            holder = (await connection.execute(select(conversation_table.c.state, conversation_table.c.assignee_id)
-                                               .where(conversation_table.c.id == conversation_id))).first()
-        if holder is None or holder.state != "assigned":
+            holder = (await connection.execute(select(Conversation.state, Conversation.assignee_id)
+                                               .where(Conversation.id == conversation_id))).first()
+        if holder is None or holder.state != State.ASSIGNED:
             return ClaimResult.NOT_QUEUED
         return ClaimResult.ALREADY_YOURS if holder.assignee_id == caseworker_id else ClaimResult.TAKEN
 
     async def claim_next(self, caseworker_id: int) -> str | None:
         """Claim the most urgent waiting conversation; None when nobody waits."""
-        table = conversation_table
         while True:
             async with self._engine.begin() as connection:
-                query = (select(table.c.id).where(table.c.state == "queued")
-                         .order_by(table.c.tier, table.c.queued_at).limit(1))
+                query = (select(Conversation.id).where(Conversation.state == State.QUEUED)
+                         .order_by(Conversation.tier, Conversation.queued_at).limit(1))
                 if self._skip_locked:
                     query = query.with_for_update(skip_locked=True)
                 conversation_id = await connection.scalar(query)
@@ -134,91 +134,88 @@ class Queue:
             # Another claimer was faster (SQLite only: PostgreSQL skipped the row they had locked); try the next.
 
     async def end(self, conversation_id: str, caseworker_id: int | None, state: str, reason: str) -> bool:
-        """The holder (any holder when `caseworker_id` is None) gives it up: back to the bot or the queue, or
-        resolved. False when it was not held (by them)."""
-        table = conversation_table
-        now = utcnow()
-        held = [table.c.id == conversation_id, table.c.state == "assigned"]
+        """The holder (any holder when `caseworker_id` is None) gives it up: back to the bot (State.BOT) or the
+        queue (State.QUEUED), or State.RESOLVED. False when it was not held (by them)."""
+        state = State(state)
+        now = self._clock.now()
+        held = [Conversation.id == conversation_id, Conversation.state == State.ASSIGNED]
         if caseworker_id is not None:
-            held.append(table.c.assignee_id == caseworker_id)
+            held.append(Conversation.assignee_id == caseworker_id)
         values: dict[str, object] = {"state": state, "assignee_id": None, "claimed_at": None, "updated_at": now}
-        if state == "queued":
+        if state == State.QUEUED:
             values.update(queued_at=now, unanswered_notice_at=None)
-        if state == "resolved":
+        if state == State.RESOLVED:
             values["resolved_at"] = now
         async with self._engine.begin() as connection:
-            if (await connection.execute(update(table).where(*held).values(**values))).rowcount != 1:
+            if (await connection.execute(update(Conversation).where(*held).values(**values))).rowcount != 1:
                 return False
             await self._close_assignment(connection, conversation_id, reason, now)
         return True
 
     async def transfer(self, conversation_id: str, from_id: int | None, to_id: int) -> bool:
         """Hand a held conversation to another caseworker; `from_id` None lets a supervisor move any."""
-        table = conversation_table
-        now = utcnow()
-        held = [table.c.id == conversation_id, table.c.state == "assigned"]
+        now = self._clock.now()
+        held = [Conversation.id == conversation_id, Conversation.state == State.ASSIGNED]
         if from_id is not None:
-            held.append(table.c.assignee_id == from_id)
+            held.append(Conversation.assignee_id == from_id)
         async with self._engine.begin() as connection:
-            result = await connection.execute(update(table).where(*held).values(
+            result = await connection.execute(update(Conversation).where(*held).values(
                 assignee_id=to_id, claimed_at=now, updated_at=now))
             if result.rowcount != 1:
                 return False
             await self._close_assignment(connection, conversation_id, "transferred", now)
-            await connection.execute(insert(assignment_table).values(
+            await connection.execute(insert(Assignment).values(
                 conversation_id=conversation_id, caseworker_id=to_id, started_at=now))
         return True
 
     async def holder(self, conversation_id: str) -> int | None:
         async with self._engine.connect() as connection:
-            return await connection.scalar(select(conversation_table.c.assignee_id).where(
-                conversation_table.c.id == conversation_id, conversation_table.c.state == "assigned"))
+            return await connection.scalar(select(Conversation.assignee_id).where(
+                Conversation.id == conversation_id, Conversation.state == State.ASSIGNED))
 
     async def abandoned(self, grace: timedelta) -> list[Held]:
         """Claims whose holder's console has been gone for longer than `grace` (and held at least that long)."""
-        cutoff = utcnow() - grace
-        table = conversation_table
-        query = (select(table.c.id, table.c.assignee_id)
-                 .join(caseworker_table, caseworker_table.c.id == table.c.assignee_id)
-                 .where(table.c.state == "assigned", table.c.claimed_at < cutoff,
-                        or_(caseworker_table.c.last_seen_at.is_(None), caseworker_table.c.last_seen_at < cutoff)))
+        cutoff = self._clock.now() - grace
+        query = (select(Conversation.id, Conversation.assignee_id)
+                 .join(Caseworker, Caseworker.id == Conversation.assignee_id)
+                 .where(Conversation.state == State.ASSIGNED, Conversation.claimed_at < cutoff,
+                        or_(Caseworker.last_seen_at.is_(None), Caseworker.last_seen_at < cutoff)))
         async with self._engine.connect() as connection:
             return [Held(row.id, row.assignee_id) for row in await connection.execute(query)]
 
     async def overdue(self, limit: timedelta) -> list[str]:
         """Queued conversations waiting longer than `limit` whose person was not yet told so."""
-        table = conversation_table
-        query = select(table.c.id).where(table.c.state == "queued", table.c.queued_at < utcnow() - limit,
-                                         table.c.unanswered_notice_at.is_(None))
+        query = select(Conversation.id).where(Conversation.state == State.QUEUED,
+                                              Conversation.queued_at < self._clock.now() - limit,
+                                              Conversation.unanswered_notice_at.is_(None))
         async with self._engine.connect() as connection:
             return list(await connection.scalars(query))
 
     async def mark_told_unanswered(self, conversation_id: str) -> bool:
         """Once per wait; False when another instance (or an earlier call) did it already."""
-        table = conversation_table
+        now = self._clock.now()
         async with self._engine.begin() as connection:
-            result = await connection.execute(update(table).where(
-                table.c.id == conversation_id, table.c.unanswered_notice_at.is_(None)).values(
-                unanswered_notice_at=utcnow()))
+            result = await connection.execute(update(Conversation).where(
+                Conversation.id == conversation_id, Conversation.unanswered_notice_at.is_(None)).values(
+                unanswered_notice_at=now, updated_at=now))
         return result.rowcount == 1
 
     async def _take(self, connection: AsyncConnection, conversation_id: str, caseworker_id: int) -> bool:
         """The guarded update: it changes the row only while it is still queued."""
-        now = utcnow()
+        now = self._clock.now()
         result = await connection.execute(
-            update(conversation_table)
-            .where(conversation_table.c.id == conversation_id, conversation_table.c.state == "queued")
-            .values(state="assigned", assignee_id=caseworker_id, claimed_at=now, updated_at=now))
+            update(Conversation)
+            .where(Conversation.id == conversation_id, Conversation.state == State.QUEUED)
+            .values(state=State.ASSIGNED, assignee_id=caseworker_id, claimed_at=now, updated_at=now))
         if result.rowcount != 1:
             return False
-        await connection.execute(insert(assignment_table).values(
+        await connection.execute(insert(Assignment).values(
             conversation_id=conversation_id, caseworker_id=caseworker_id, started_at=now))
         return True
 
     @staticmethod
     async def _close_assignment(connection: AsyncConnection, conversation_id: str, reason: str,
                                 now: datetime) -> None:
-        await connection.execute(update(assignment_table).where(
-            assignment_table.c.conversation_id == conversation_id, assignment_table.c.ended_at.is_(None),
+        await connection.execute(update(Assignment).where(
+            Assignment.conversation_id == conversation_id, Assignment.ended_at.is_(None),
         ).values(ended_at=now, end_reason=reason))
-

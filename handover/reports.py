@@ -10,23 +10,18 @@ and all wrong codes together are capped per minute, so that opening new sessions
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.models import Assignment, CodeAttempt, Conversation, Report, ReportAddition, as_utc, utcnow
+from core.clock import SYSTEM_CLOCK, Clock
+from core.models import Assignment, CodeAttempt, Conversation, Report, ReportAddition, as_utc
 from core.pseudonym import Pseudonymizer
-
-report_table = Report.__table__
-addition_table = ReportAddition.__table__
-attempt_table = CodeAttempt.__table__
-conversation_table = Conversation.__table__
-assignment_table = Assignment.__table__
+from core.vocabulary import State
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 CODE_LENGTH = 8
@@ -58,101 +53,113 @@ class StoredReport:
     details: dict[str, Any]
 
 
+class Addition(TypedDict):
+    text: str
+    created_at: str  # ISO 8601
+
+
+class ReportView(TypedDict):
+    """A report as the console shows it."""
+
+    id: int
+    details: dict[str, Any]  # step → answer (handover/report_flow.py)
+    sent: bool  # its writer sent it (or it was sent for them); otherwise it is still being written
+    created_at: str
+    additions: list[Addition]
+
+
 class Reports:
-    def __init__(self, engine: AsyncEngine, sealer: Pseudonymizer, wrong_codes_per_minute: int) -> None:
+    def __init__(self, engine: AsyncEngine, hasher: Pseudonymizer, wrong_codes_per_minute: int, *,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
+        """`hasher` gives the reference codes' keyed hashes; the engine carries the sealer."""
         self._engine = engine
-        self._sealer = sealer
+        self._hasher = hasher
         self._wrong_codes_per_minute = wrong_codes_per_minute
+        self._clock = clock
 
     async def create(self, conversation_id: str) -> tuple[int, str]:
         """A new, empty report; returns its id and its reference code (shown once, when it is sent)."""
         code = new_code()
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as connection:
-            report_id = await connection.scalar(insert(report_table).values(
-                conversation_id=conversation_id, code_hash=self._sealer.code_hash(code), empty=True,
-                details=self._sealer.seal("{}"), created_at=now, updated_at=now,
-            ).returning(report_table.c.id))
+            report_id = await connection.scalar(insert(Report).values(
+                conversation_id=conversation_id, code_hash=self._hasher.code_hash(code), empty=True,
+                details={}, created_at=now, updated_at=now,
+            ).returning(Report.id))
         return report_id, code
 
     async def get(self, report_id: int) -> StoredReport | None:
         async with self._engine.connect() as connection:
-            row = (await connection.execute(select(report_table).where(report_table.c.id == report_id))).first()
-        if row is None:
-            return None
-        return StoredReport(row.id, row.conversation_id, json.loads(self._sealer.unseal(row.details)))
+            row = (await connection.execute(select(Report.id, Report.conversation_id, Report.details)
+                                            .where(Report.id == report_id))).first()
+        return None if row is None else StoredReport(row.id, row.conversation_id, row.details)
 
     async def save(self, report_id: int, details: dict[str, Any]) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
-                details=self._sealer.seal(json.dumps(details, ensure_ascii=False)), empty=not details,
-                updated_at=utcnow()))
+            await connection.execute(update(Report).where(Report.id == report_id).values(
+                details=details, empty=not details, updated_at=self._clock.now()))
 
     async def mark_sent(self, report_id: int) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
-                sent_at=utcnow()))
+            await connection.execute(update(Report).where(Report.id == report_id).values(
+                sent_at=self._clock.now()))
 
     async def mark_swept(self, report_id: int) -> None:
         """Queued by the sweep once; a release later does not queue it again and again."""
         async with self._engine.begin() as connection:
-            await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
-                swept_at=utcnow()))
+            await connection.execute(update(Report).where(Report.id == report_id).values(
+                swept_at=self._clock.now()))
 
     async def delete(self, report_id: int) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(delete(report_table).where(report_table.c.id == report_id))
+            await connection.execute(delete(Report).where(Report.id == report_id))
 
     async def find(self, code: str) -> int | None:
         """The report with this reference code (as normalise_code gives it), or None."""
         async with self._engine.connect() as connection:
             return await connection.scalar(
-                select(report_table.c.id).where(report_table.c.code_hash == self._sealer.code_hash(code)))
+                select(Report.id).where(Report.code_hash == self._hasher.code_hash(code)))
 
     async def add(self, report_id: int, text: str) -> None:
         """Information added with the code (not linked to the session that added it)."""
+        now = self._clock.now()
         async with self._engine.begin() as connection:
-            await connection.execute(insert(addition_table).values(
-                report_id=report_id, body=self._sealer.seal(text), created_at=utcnow()))
-            await connection.execute(update(report_table).where(report_table.c.id == report_id).values(
-                updated_at=utcnow()))
+            await connection.execute(insert(ReportAddition).values(report_id=report_id, body=text, created_at=now))
+            await connection.execute(update(Report).where(Report.id == report_id).values(updated_at=now))
 
     async def was_read(self, report_id: int) -> bool:
         """Whether a caseworker has taken up the report's conversation since it was written: all a code tells."""
         query = select(exists().where(
-            assignment_table.c.conversation_id == report_table.c.conversation_id,
-            assignment_table.c.started_at >= report_table.c.created_at)).where(report_table.c.id == report_id)
+            Assignment.conversation_id == Report.conversation_id,
+            Assignment.started_at >= Report.created_at)).where(Report.id == report_id)
         async with self._engine.connect() as connection:
             return bool(await connection.scalar(query))
 
     async def stale(self, quiet_for: timedelta) -> list[int]:
         """Reports with answers whose writer stopped before sending them, still with the bot: to file now."""
-        cutoff = utcnow() - quiet_for
-        query = (select(report_table.c.id)
-                 .join(conversation_table, conversation_table.c.id == report_table.c.conversation_id)
-                 .where(report_table.c.sent_at.is_(None), report_table.c.swept_at.is_(None),
-                        report_table.c.empty.is_(False),
-                        report_table.c.updated_at < cutoff, conversation_table.c.state == "bot"))
+        cutoff = self._clock.now() - quiet_for
+        query = (select(Report.id)
+                 .join(Conversation, Conversation.id == Report.conversation_id)
+                 .where(Report.sent_at.is_(None), Report.swept_at.is_(None), Report.empty.is_(False),
+                        Report.updated_at < cutoff, Conversation.state == State.BOT))
         async with self._engine.connect() as connection:
             return list(await connection.scalars(query))
 
-    async def of_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def of_conversation(self, conversation_id: str) -> list[ReportView]:
         """What the console shows: each report filed from this conversation, with the information added later."""
         async with self._engine.connect() as connection:
             reports = list(await connection.execute(
-                select(report_table).where(report_table.c.conversation_id == conversation_id,
-                                           report_table.c.empty.is_(False)).order_by(report_table.c.id)))
+                select(Report.id, Report.details, Report.sent_at, Report.created_at)
+                .where(Report.conversation_id == conversation_id, Report.empty.is_(False)).order_by(Report.id)))
             additions = list(await connection.execute(
-                select(addition_table).where(addition_table.c.report_id.in_([r.id for r in reports]))
-                .order_by(addition_table.c.id)))
-        return [{
-            "id": report.id,
-            "details": json.loads(self._sealer.unseal(report.details)),
-            "sent": report.sent_at is not None,
-            "created_at": as_utc(report.created_at).isoformat(),
-            "additions": [{"text": self._sealer.unseal(a.body), "created_at": as_utc(a.created_at).isoformat()}
-                          for a in additions if a.report_id == report.id],
-        } for report in reports]
+                select(ReportAddition.report_id, ReportAddition.body, ReportAddition.created_at)
+                .where(ReportAddition.report_id.in_([r.id for r in reports])).order_by(ReportAddition.id)))
+        return [ReportView(
+            id=report.id, details=report.details, sent=report.sent_at is not None,
+            created_at=as_utc(report.created_at).isoformat(),
+            additions=[Addition(text=a.body, created_at=as_utc(a.created_at).isoformat())
+                       for a in additions if a.report_id == report.id],
+        ) for report in reports]
 
     # --- the guessing brake ------------------------------------------------------------------------------
 
@@ -163,24 +170,24 @@ class Reports:
         from many sessions or app instances, let at most `wrong_codes_per_minute` through: the k-th stored
         attempt counts at least k. A right code gives its turn back (`forgive`); wrong ones stay a day.
         """
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.connect() as connection:
             mine = list(await connection.scalars(
-                select(attempt_table.c.at).where(attempt_table.c.address_hash == address_hash,
-                                                 attempt_table.c.at > now - ATTEMPTS_KEPT)
-                .order_by(attempt_table.c.at.desc())))
+                select(CodeAttempt.at).where(CodeAttempt.address_hash == address_hash,
+                                             CodeAttempt.at > now - ATTEMPTS_KEPT)
+                .order_by(CodeAttempt.at.desc())))
         if len(mine) >= FREE_TRIES:
             wait = min(FIRST_WAIT * 2 ** (len(mine) - FREE_TRIES), LONGEST_WAIT)
             if (left := as_utc(mine[0]) + wait - now) > timedelta(0):
                 return left
         async with self._engine.begin() as connection:
-            attempt_id = await connection.scalar(insert(attempt_table).values(
-                address_hash=address_hash, at=now).returning(attempt_table.c.id))
+            attempt_id = await connection.scalar(insert(CodeAttempt).values(
+                address_hash=address_hash, at=now).returning(CodeAttempt.id))
         async with self._engine.connect() as connection:
-            everyone = await connection.scalar(select(func.count()).select_from(attempt_table).where(
-                attempt_table.c.at > now - timedelta(minutes=1), attempt_table.c.id <= attempt_id))
+            everyone = await connection.scalar(select(func.count()).select_from(CodeAttempt).where(
+                CodeAttempt.at > now - timedelta(minutes=1), CodeAttempt.id <= attempt_id))
         return FIRST_WAIT if everyone > self._wrong_codes_per_minute else attempt_id
 
     async def forgive(self, attempt_id: int) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(delete(attempt_table).where(attempt_table.c.id == attempt_id))
+            await connection.execute(delete(CodeAttempt).where(CodeAttempt.id == attempt_id))

@@ -16,23 +16,20 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import Row, and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.models import CodeAttempt, Conversation, ConversationStat, Message, TrackerErasure, as_utc, utcnow
+from core.clock import SYSTEM_CLOCK, Clock
+from core.models import CodeAttempt, Conversation, ConversationStat, MessageRecord, TrackerErasure, as_utc
+from core.vocabulary import Sender, State
 from handover.audit import Audit
 from handover.ports import AssistantUnavailable, TrackerEraser
 from handover.reports import ATTEMPTS_KEPT
 from handover.store import Store, confirmed_indicators
 
 log = logging.getLogger(__name__)
-
-conversation_table = Conversation.__table__
-message_table = Message.__table__
-stat_table = ConversationStat.__table__
-pending_table = TrackerErasure.__table__
-attempt_table = CodeAttempt.__table__
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,10 @@ class PurgeReport:
 
 
 class Retention:
-    def __init__(self, engine: AsyncEngine, store: Store, trackers: TrackerEraser, audit: Audit, days: float) -> None:
+    def __init__(self, engine: AsyncEngine, store: Store, trackers: TrackerEraser, audit: Audit, days: float, *,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
+        self._clock = clock
         self._store = store
         self._trackers = trackers
         self._audit = audit
@@ -59,25 +58,27 @@ class Retention:
 
     async def purge(self) -> PurgeReport:
         """Delete what is older than the retention period; keep the statistics; retry pending trackers."""
-        cutoff = utcnow() - timedelta(days=self.days)
-        table = conversation_table
-        query = select(table).where(or_(
-            and_(table.c.state == "resolved", table.c.resolved_at < cutoff),
-            and_(table.c.state == "bot", table.c.updated_at < cutoff)))
+        now = self._clock.now()
+        cutoff = now - timedelta(days=self.days)
+        query = select(Conversation.id, Conversation.created_at, Conversation.queued_at, Conversation.language,
+                       Conversation.channel, Conversation.kind, Conversation.tier, Conversation.assessment,
+                       Conversation.screening).where(or_(
+            and_(Conversation.state == State.RESOLVED, Conversation.resolved_at < cutoff),
+            and_(Conversation.state == State.BOT, Conversation.updated_at < cutoff)))
         async with self._engine.connect() as connection:
             expired = list(await connection.execute(query))
         stats = [await self._statistics(row) for row in expired]
         ids = [row.id for row in expired]
         if ids:
             async with self._engine.begin() as connection:
-                await connection.execute(insert(stat_table), stats)
+                await connection.execute(insert(ConversationStat), stats)
             await self._store.erase_conversations(ids)
             await self._audit.record(None, "purge", detail=f"{len(ids)} conversations older than {self.days:g} days")
         await self._erase_trackers(ids)
         async with self._engine.begin() as connection:  # wrong reference codes are of no use after a day
-            await connection.execute(delete(attempt_table).where(attempt_table.c.at < utcnow() - ATTEMPTS_KEPT))
+            await connection.execute(delete(CodeAttempt).where(CodeAttempt.at < now - ATTEMPTS_KEPT))
         async with self._engine.connect() as connection:
-            pending = await connection.scalar(select(func.count()).select_from(pending_table))
+            pending = await connection.scalar(select(func.count()).select_from(TrackerErasure))
         return PurgeReport(len(ids), pending)
 
     async def run_daily(self) -> None:
@@ -91,29 +92,26 @@ class Retention:
                 log.exception("retention purge failed")
             await asyncio.sleep(24 * 3600)
 
-    async def _statistics(self, row: object) -> dict[str, object]:
-        conversation_id = row.id  # type: ignore[attr-defined]
-        screening = await self._store.screening(conversation_id) or {}
-        indicators = confirmed_indicators(screening)
+    async def _statistics(self, row: Row[Any]) -> dict[str, object]:
+        indicators = confirmed_indicators(row.screening or {})
         async with self._engine.connect() as connection:
-            first_reply = await connection.scalar(select(func.min(message_table.c.created_at)).where(
-                message_table.c.conversation_id == conversation_id, message_table.c.sender == "caseworker"))
-        queued_at = row.queued_at  # type: ignore[attr-defined]
+            first_reply = await connection.scalar(select(func.min(MessageRecord.created_at)).where(
+                MessageRecord.conversation_id == row.id, MessageRecord.sender == Sender.CASEWORKER))
         waited = None
-        if first_reply is not None and queued_at is not None:
-            waited = max(0, int((as_utc(first_reply) - as_utc(queued_at)).total_seconds()))
-        return {"day": as_utc(row.created_at).date(), "language": row.language,  # type: ignore[attr-defined]
-                "channel": row.channel, "kind": row.kind, "tier": row.tier,  # type: ignore[attr-defined]
-                "assessment": row.assessment, "indicators": ",".join(indicators) or None,  # type: ignore[attr-defined]
-                "first_reply_seconds": waited}
+        if first_reply is not None and row.queued_at is not None:
+            waited = max(0, int((as_utc(first_reply) - as_utc(row.queued_at)).total_seconds()))
+        return {"day": as_utc(row.created_at).date(), "language": row.language, "channel": row.channel,
+                "kind": row.kind, "tier": row.tier, "assessment": row.assessment,
+                "indicators": ",".join(indicators) or None, "first_reply_seconds": waited}
 
     async def _erase_trackers(self, new_ids: list[str]) -> None:
         """Empty the Rasa trackers of these conversations and of those still pending from earlier runs."""
         async with self._engine.begin() as connection:
-            for conversation_id in new_ids:
-                await connection.execute(insert(pending_table).values(conversation_id=conversation_id,
-                                                                      requested_at=utcnow()))
-            pending = list(await connection.scalars(select(pending_table.c.conversation_id)))
+            if new_ids:
+                now = self._clock.now()
+                await connection.execute(insert(TrackerErasure), [
+                    {"conversation_id": conversation_id, "requested_at": now} for conversation_id in new_ids])
+            pending = list(await connection.scalars(select(TrackerErasure.conversation_id)))
         for conversation_id in pending:
             try:
                 await self._trackers.erase_tracker(conversation_id)
@@ -123,4 +121,4 @@ class Retention:
                 return
             async with self._engine.begin() as connection:
                 await connection.execute(
-                    delete(pending_table).where(pending_table.c.conversation_id == conversation_id))
+                    delete(TrackerErasure).where(TrackerErasure.conversation_id == conversation_id))

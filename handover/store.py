@@ -1,49 +1,39 @@
-"""The app's storage: contacts, conversations and their messages. Message bodies are encrypted here.
+"""The app's storage: contacts, conversations and their messages.
 
 SQLAlchemy Core on the async engine, not the ORM's unit of work: a turn costs two short transactions
-(receive the person's message; store the replies), and the app shares its CPU with Rasa.
+(receive the person's message; store the replies), and the app shares its CPU with Rasa. The statements name
+the mapped classes (core/models.py); message bodies, reply addresses, notes, the screening and the report
+flow are sealed by their column types (core/sealed.py), so nothing here encrypts or decrypts by hand.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import Column, bindparam, case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.clock import SYSTEM_CLOCK, Clock
 from core.messages import Button, Message
 from core.models import (
     Assignment,
+    Base,
     Caseworker,
     CodeAttempt,
     Contact,
     Conversation,
+    MessageRecord,
     Note,
     Report,
     ReportAddition,
     as_utc,
-    utcnow,
 )
-from core.models import Message as MessageRow
-from core.pseudonym import Pseudonymizer
-from core.vocabulary import Sender
+from core.sealed import Sealed, SealedJSON
+from core.vocabulary import OPEN_STATES, Kind, Sender, State, Tier
 from handover.report_flow import Flow
-
-OPEN_STATES = ("bot", "queued", "assigned")
-KINDS = ("help", "report", "partner")  # a conversation's kind only moves to the right
-contact_table = Contact.__table__
-conversation_table = Conversation.__table__
-message_table = MessageRow.__table__
-note_table = Note.__table__
-assignment_table = Assignment.__table__
-caseworker_table = Caseworker.__table__
-report_table = Report.__table__
-addition_table = ReportAddition.__table__
-attempt_table = CodeAttempt.__table__
 
 
 @dataclass(frozen=True)
@@ -51,11 +41,38 @@ class ConversationState:
     """What the gateway needs to route one message."""
 
     id: str
-    state: str
+    state: State
     language: str
     language_chosen: bool
     new: bool = False  # created by this message
     flow: Flow | None = None  # where a report the app runs itself stands (bot/reporting.py)
+
+
+class ConversationDetails(TypedDict):
+    """What the console shows about a conversation besides its transcript (times in ISO 8601)."""
+
+    conversation_id: str
+    alias: str
+    state: State
+    tier: Tier | None
+    kind: Kind
+    language: str
+    channel: str
+    assessment: str | None
+    assignee_id: int | None
+    assignee: str | None  # the holder's alias
+    created_at: str
+    queued_at: str | None
+
+
+class NewNote(TypedDict):
+    id: int
+    text: str
+    created_at: str
+
+
+class NoteView(NewNote):
+    author: str  # the caseworker's login name (only caseworkers ever read notes)
 
 
 def confirmed_indicators(screening: dict[str, Any]) -> list[str]:
@@ -67,10 +84,17 @@ def new_alias() -> str:
     return f"Visitor {secrets.token_hex(2).upper()}"
 
 
+def sealed_columns() -> list[Column[Any]]:
+    """Every sealed column of the schema, found by its type: a new one is rotated without being listed."""
+    return [column for table in Base.metadata.sorted_tables for column in table.columns
+            if isinstance(column.type, Sealed | SealedJSON)]
+
+
 class Store:
-    def __init__(self, engine: AsyncEngine, sealer: Pseudonymizer) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        """`engine` must carry the sealer (core.db.create_engine(url, sealer))."""
         self._engine = engine
-        self._sealer = sealer
+        self._clock = clock
 
     async def receive(self, channel: str, address_hash: str, reply_address: str, language: str,
                       message: Message) -> ConversationState:
@@ -80,62 +104,62 @@ class Store:
         """
         async with self._engine.begin() as connection:
             conversation = await self._open_conversation(connection, address_hash)
+            now = self._clock.now()
             if conversation is None:
                 contact_id = await self._contact_id(connection, channel, address_hash, reply_address)
-                conversation = ConversationState(secrets.token_hex(16), "bot", language, False, new=True)
-                now = utcnow()
-                await connection.execute(insert(conversation_table).values(
-                    id=conversation.id, contact_id=contact_id, channel=channel, state="bot", kind="help",
+                conversation = ConversationState(secrets.token_hex(16), State.BOT, language, False, new=True)
+                await connection.execute(insert(Conversation).values(
+                    id=conversation.id, contact_id=contact_id, channel=channel, state=State.BOT, kind=Kind.HELP,
                     language=language, language_chosen=False, alias=new_alias(), created_at=now, updated_at=now,
                 ))
             else:  # the person is still writing: retention counts quiet time from here
-                await connection.execute(update(conversation_table).where(
-                    conversation_table.c.id == conversation.id).values(updated_at=utcnow()))
+                await connection.execute(update(Conversation).where(
+                    Conversation.id == conversation.id).values(updated_at=now))
             await self._insert(connection, conversation.id, Sender.USER, [message])
             return conversation
 
     async def add_messages(self, conversation_id: str, sender: Sender,
                            messages: list[Message]) -> list[Message]:
         async with self._engine.begin() as connection:
-            return await self._insert(connection, conversation_id, sender, messages)
+            return await self._insert(connection, conversation_id, Sender(sender), messages)
 
     async def messages_to_user(self, address_hash: str, after_id: int) -> list[Message]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""
         query = (
-            select(message_table)
-            .join(conversation_table, message_table.c.conversation_id == conversation_table.c.id)
-            .join(contact_table, conversation_table.c.contact_id == contact_table.c.id)
-            .where(contact_table.c.address_hash == address_hash, message_table.c.id > after_id,
-                   message_table.c.sender != "user")
-            .order_by(message_table.c.id)
+            select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at)
+            .join(Conversation, MessageRecord.conversation_id == Conversation.id)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(Contact.address_hash == address_hash, MessageRecord.id > after_id,
+                   MessageRecord.sender != Sender.USER)
+            .order_by(MessageRecord.id)
         )
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
     async def transcript(self, conversation_id: str) -> list[Message]:
-        query = select(message_table).where(message_table.c.conversation_id == conversation_id).order_by(
-            message_table.c.id)
+        query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at)
+                 .where(MessageRecord.conversation_id == conversation_id).order_by(MessageRecord.id))
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
     async def reply_address(self, conversation_id: str) -> tuple[str, str]:
-        """The channel and the unsealed reply address of a conversation's person, to deliver a message."""
-        query = (select(contact_table.c.channel, contact_table.c.reply_address)
-                 .join(conversation_table, conversation_table.c.contact_id == contact_table.c.id)
-                 .where(conversation_table.c.id == conversation_id))
+        """The channel and the reply address (in clear) of a conversation's person, to deliver a message."""
+        query = (select(Contact.channel, Contact.reply_address)
+                 .join(Conversation, Conversation.contact_id == Contact.id)
+                 .where(Conversation.id == conversation_id))
         async with self._engine.connect() as connection:
             row = (await connection.execute(query)).first()
         if row is None:
             raise LookupError("conversation not found")
-        return row.channel, self._sealer.unseal(row.reply_address)
+        return row.channel, row.reply_address
 
     async def set_language(self, conversation_id: str, language: str, chosen: bool) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(conversation_table)
-                .where(conversation_table.c.id == conversation_id)
-                .values(language=language, language_chosen=conversation_table.c.language_chosen | chosen,
-                        updated_at=utcnow())
+                update(Conversation)
+                .where(Conversation.id == conversation_id)
+                .values(language=language, language_chosen=Conversation.language_chosen | chosen,
+                        updated_at=self._clock.now())
             )
 
     async def request_handover(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
@@ -145,109 +169,105 @@ class Store:
         to a report); one already queued or assigned stays so. A more urgent tier (P1 < P4) wins over a less
         urgent one; a help conversation becomes a report, a report a partner referral, never the other way.
         """
-        table = conversation_table
-        waiting = table.c.state.in_(("bot", "resolved") if reopen else ("bot",))
+        tier, kind = Tier(tier), Kind(kind)  # anything else is a mistake: refused, not stored
+        # (the values in CASE are plain str: SQLAlchemy types a StrEnum literal as NullType)
+        now = self._clock.now()
+        waiting = Conversation.state.in_((State.BOT, State.RESOLVED) if reopen else (State.BOT,))
+        lesser_kinds = list(Kind)[:list(Kind).index(kind)]  # a kind only moves to the right
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(table).where(table.c.id == conversation_id).values(
-                    state=case((waiting, "queued"), else_=table.c.state),
-                    queued_at=case((waiting, utcnow()), else_=table.c.queued_at),
-                    resolved_at=case((waiting, None), else_=table.c.resolved_at),
-                    unanswered_notice_at=case((waiting, None), else_=table.c.unanswered_notice_at),
-                    tier=case(((table.c.tier.is_(None)) | (table.c.tier > tier), tier), else_=table.c.tier),
-                    kind=case((table.c.kind.in_(KINDS[:KINDS.index(kind)]), kind), else_=table.c.kind),
-                    updated_at=utcnow(),
+                update(Conversation).where(Conversation.id == conversation_id).values(
+                    state=case((waiting, str(State.QUEUED)), else_=Conversation.state),
+                    queued_at=case((waiting, now), else_=Conversation.queued_at),
+                    resolved_at=case((waiting, None), else_=Conversation.resolved_at),
+                    unanswered_notice_at=case((waiting, None), else_=Conversation.unanswered_notice_at),
+                    tier=case((Conversation.tier.is_(None) | (Conversation.tier > tier), str(tier)),
+                              else_=Conversation.tier),
+                    kind=case((Conversation.kind.in_(lesser_kinds), str(kind)), else_=Conversation.kind),
+                    updated_at=now,
                 )
             )
 
     async def flow(self, conversation_id: str) -> Flow | None:
         async with self._engine.connect() as connection:
-            sealed = await connection.scalar(
-                select(conversation_table.c.flow).where(conversation_table.c.id == conversation_id))
-        return None if sealed is None else Flow.from_json(json.loads(self._sealer.unseal(sealed)))
+            flow = await connection.scalar(select(Conversation.flow).where(Conversation.id == conversation_id))
+        return None if flow is None else Flow.from_json(flow)
 
     async def set_flow(self, conversation_id: str, flow: Flow | None) -> None:
         """Where a report the app runs itself stands (sealed: it holds the report's code); None ends it."""
-        sealed = None if flow is None else self._sealer.seal(json.dumps(flow.to_json()))
         async with self._engine.begin() as connection:
-            await connection.execute(update(conversation_table).where(
-                conversation_table.c.id == conversation_id).values(flow=sealed))
+            await connection.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+                flow=None if flow is None else flow.to_json(), updated_at=self._clock.now()))
 
     async def save_screening(self, conversation_id: str, summary: dict[str, Any]) -> None:
         """The screening result (sealed: it quotes the person) and its assessment in clear for statistics."""
         async with self._engine.begin() as connection:
-            await connection.execute(
-                update(conversation_table).where(conversation_table.c.id == conversation_id).values(
-                    screening=self._sealer.seal(json.dumps(summary, ensure_ascii=False)),
-                    assessment=summary.get("assessment"), updated_at=utcnow(),
-                ))
+            await connection.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+                screening=summary, assessment=summary.get("assessment"), updated_at=self._clock.now()))
 
     async def screening(self, conversation_id: str) -> dict[str, Any] | None:
         """The last screening result of a conversation, as the action server produced it; None if none yet."""
         async with self._engine.connect() as connection:
-            sealed = await connection.scalar(
-                select(conversation_table.c.screening).where(conversation_table.c.id == conversation_id))
-        return None if sealed is None else json.loads(self._sealer.unseal(sealed))
+            return await connection.scalar(
+                select(Conversation.screening).where(Conversation.id == conversation_id))
 
     async def language_of(self, address_hash: str) -> str | None:
         """The language of the person's latest conversation; None when there is none."""
-        query = (select(conversation_table.c.language)
-                 .join(contact_table, contact_table.c.id == conversation_table.c.contact_id)
-                 .where(contact_table.c.address_hash == address_hash)
-                 .order_by(conversation_table.c.created_at.desc()).limit(1))
+        query = (select(Conversation.language)
+                 .join(Contact, Contact.id == Conversation.contact_id)
+                 .where(Contact.address_hash == address_hash)
+                 .order_by(Conversation.created_at.desc()).limit(1))
         async with self._engine.connect() as connection:
             return await connection.scalar(query)
 
-    async def details(self, conversation_id: str) -> dict[str, Any] | None:
+    async def details(self, conversation_id: str) -> ConversationDetails | None:
         """What the console shows about a conversation besides its transcript; None when there is none."""
-        table = conversation_table
-        query = (select(table.c.id, table.c.alias, table.c.state, table.c.tier, table.c.kind, table.c.language,
-                        table.c.channel, table.c.assessment, table.c.created_at, table.c.queued_at,
-                        table.c.assignee_id, caseworker_table.c.alias.label("assignee"))
-                 .outerjoin(caseworker_table, caseworker_table.c.id == table.c.assignee_id)
-                 .where(table.c.id == conversation_id))
+        query = (select(Conversation.id, Conversation.alias, Conversation.state, Conversation.tier,
+                        Conversation.kind, Conversation.language, Conversation.channel, Conversation.assessment,
+                        Conversation.created_at, Conversation.queued_at, Conversation.assignee_id,
+                        Caseworker.alias.label("assignee"))
+                 .outerjoin(Caseworker, Caseworker.id == Conversation.assignee_id)
+                 .where(Conversation.id == conversation_id))
         async with self._engine.connect() as connection:
             row = (await connection.execute(query)).first()
         if row is None:
             return None
-        return {"conversation_id": row.id, "alias": row.alias, "state": row.state, "tier": row.tier,
-                "kind": row.kind, "language": row.language, "channel": row.channel, "assessment": row.assessment,
-                "assignee_id": row.assignee_id, "assignee": row.assignee,
-                "created_at": as_utc(row.created_at).isoformat(),
-                "queued_at": as_utc(row.queued_at).isoformat() if row.queued_at else None}
+        return ConversationDetails(
+            conversation_id=row.id, alias=row.alias, state=State(row.state), tier=Tier(row.tier) if row.tier else None,
+            kind=Kind(row.kind), language=row.language, channel=row.channel, assessment=row.assessment,
+            assignee_id=row.assignee_id, assignee=row.assignee, created_at=as_utc(row.created_at).isoformat(),
+            queued_at=as_utc(row.queued_at).isoformat() if row.queued_at else None)
 
-    async def add_note(self, conversation_id: str, caseworker_id: int, text: str) -> dict[str, Any]:
-        now = utcnow()
+    async def add_note(self, conversation_id: str, caseworker_id: int, text: str) -> NewNote:
+        now = self._clock.now()
         async with self._engine.begin() as connection:
-            note_id = await connection.scalar(insert(note_table).values(
-                conversation_id=conversation_id, caseworker_id=caseworker_id, created_at=now,
-                body=self._sealer.seal(text)).returning(note_table.c.id))
-        return {"id": note_id, "text": text, "created_at": now.isoformat()}
+            note_id = await connection.scalar(insert(Note).values(
+                conversation_id=conversation_id, caseworker_id=caseworker_id, created_at=now, body=text,
+            ).returning(Note.id))
+        return NewNote(id=note_id, text=text, created_at=now.isoformat())
 
-    async def notes(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def notes(self, conversation_id: str) -> list[NoteView]:
         """A conversation's private notes, oldest first, with their authors' names."""
-        query = (select(note_table, caseworker_table.c.name)
-                 .join(caseworker_table, caseworker_table.c.id == note_table.c.caseworker_id)
-                 .where(note_table.c.conversation_id == conversation_id).order_by(note_table.c.id))
+        query = (select(Note.id, Note.body, Note.created_at, Caseworker.name)
+                 .join(Caseworker, Caseworker.id == Note.caseworker_id)
+                 .where(Note.conversation_id == conversation_id).order_by(Note.id))
         async with self._engine.connect() as connection:
-            return [{"id": row.id, "author": row.name, "text": self._sealer.unseal(row.body),
-                     "created_at": as_utc(row.created_at).isoformat()}
+            return [NoteView(id=row.id, author=row.name, text=row.body, created_at=as_utc(row.created_at).isoformat())
                     for row in await connection.execute(query)]
 
     async def reseal_all(self) -> int:
-        """Re-encrypt every sealed value with the newest key (`havn rotate-key`); returns how many."""
-        sealed = ((contact_table, contact_table.c.reply_address), (message_table, message_table.c.body),
-                  (note_table, note_table.c.body), (conversation_table, conversation_table.c.screening),
-                  (conversation_table, conversation_table.c.flow), (report_table, report_table.c.details),
-                  (addition_table, addition_table.c.body))
+        """Re-encrypt every sealed value with the newest key (`havn rotate-key`); returns how many.
+
+        Each value is read through its column type (decrypted with whichever of the engine's keys sealed it) and
+        written back through it (sealed with the first key); one transaction per column."""
         count = 0
-        for table, column in sealed:
-            key = table.primary_key.columns.values()[0]
+        for column in sealed_columns():
+            [key] = column.table.primary_key.columns
             async with self._engine.begin() as connection:
-                rows = list(await connection.execute(select(key, column).where(column.is_not(None))))
-                for row_key, value in rows:
-                    await connection.execute(update(table).where(key == row_key).values(
-                        {column.name: self._sealer.reseal(value)}))
+                rows = [{"row_key": row_key, column.key: value} for row_key, value in
+                        await connection.execute(select(key, column).where(column.is_not(None)))]
+                if rows:
+                    await connection.execute(update(column.table).where(key == bindparam("row_key")), rows)
                 count += len(rows)
         return count
 
@@ -255,12 +275,12 @@ class Store:
         """Delete the person and everything they wrote or were told; returns the erased conversation ids."""
         async with self._engine.begin() as connection:
             ids = list(await connection.scalars(
-                select(conversation_table.c.id)
-                .join(contact_table, contact_table.c.id == conversation_table.c.contact_id)
-                .where(contact_table.c.address_hash == address_hash)))
+                select(Conversation.id)
+                .join(Contact, Contact.id == Conversation.contact_id)
+                .where(Contact.address_hash == address_hash)))
             await self._delete_conversations(connection, ids)
-            await connection.execute(delete(contact_table).where(contact_table.c.address_hash == address_hash))
-            await connection.execute(delete(attempt_table).where(attempt_table.c.address_hash == address_hash))
+            await connection.execute(delete(Contact).where(Contact.address_hash == address_hash))
+            await connection.execute(delete(CodeAttempt).where(CodeAttempt.address_hash == address_hash))
             return ids
 
     async def erase_conversations(self, ids: list[str]) -> None:
@@ -268,68 +288,64 @@ class Store:
         (their sealed reply addresses with them)."""
         async with self._engine.begin() as connection:
             await self._delete_conversations(connection, ids)
-            await connection.execute(delete(contact_table).where(
-                ~select(conversation_table.c.id).where(conversation_table.c.contact_id == contact_table.c.id).exists()))
+            await connection.execute(delete(Contact).where(
+                ~select(Conversation.id).where(Conversation.contact_id == Contact.id).exists()))
 
     @staticmethod
     async def _delete_conversations(connection: AsyncConnection, ids: list[str]) -> None:
-        reports = select(report_table.c.id).where(report_table.c.conversation_id.in_(ids))
-        await connection.execute(delete(addition_table).where(addition_table.c.report_id.in_(reports)))
-        for table in (message_table, note_table, assignment_table, report_table):
-            await connection.execute(delete(table).where(table.c.conversation_id.in_(ids)))
-        await connection.execute(delete(conversation_table).where(conversation_table.c.id.in_(ids)))
+        reports = select(Report.id).where(Report.conversation_id.in_(ids))
+        await connection.execute(delete(ReportAddition).where(ReportAddition.report_id.in_(reports)))
+        for model in (MessageRecord, Note, Assignment, Report):
+            await connection.execute(delete(model).where(model.conversation_id.in_(ids)))
+        await connection.execute(delete(Conversation).where(Conversation.id.in_(ids)))
 
     async def _open_conversation(self, connection: AsyncConnection, address_hash: str) -> ConversationState | None:
-        table = conversation_table
         row = (await connection.execute(
-            select(table.c.id, table.c.state, table.c.language, table.c.language_chosen, table.c.flow)
-            .join(contact_table, table.c.contact_id == contact_table.c.id)
-            .where(contact_table.c.address_hash == address_hash, table.c.state.in_(OPEN_STATES))
-            .order_by(table.c.created_at.desc())
+            select(Conversation.id, Conversation.state, Conversation.language, Conversation.language_chosen,
+                   Conversation.flow)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(Contact.address_hash == address_hash, Conversation.state.in_(OPEN_STATES))
+            .order_by(Conversation.created_at.desc())
             .limit(1)
         )).first()
         if row is None:
             return None
-        flow = None if row.flow is None else Flow.from_json(json.loads(self._sealer.unseal(row.flow)))
-        return ConversationState(row.id, row.state, row.language, row.language_chosen, flow=flow)
+        flow = None if row.flow is None else Flow.from_json(row.flow)
+        return ConversationState(row.id, State(row.state), row.language, row.language_chosen, flow=flow)
 
     async def _contact_id(self, connection: AsyncConnection, channel: str, address_hash: str,
                           reply_address: str) -> int:
-        existing = await connection.scalar(
-            select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
+        existing = await connection.scalar(select(Contact.id).where(Contact.address_hash == address_hash))
         if existing is not None:
             return existing
         # Another app instance may create the same contact at the same moment: then use theirs.
         try:
             async with connection.begin_nested():
-                return await connection.scalar(insert(contact_table).values(
-                    channel=channel, address_hash=address_hash, reply_address=self._sealer.seal(reply_address),
-                    created_at=utcnow(),
-                ).returning(contact_table.c.id))
+                return await connection.scalar(insert(Contact).values(
+                    channel=channel, address_hash=address_hash, reply_address=reply_address,
+                    created_at=self._clock.now(),
+                ).returning(Contact.id))
         except IntegrityError:
-            return await connection.scalar(
-                select(contact_table.c.id).where(contact_table.c.address_hash == address_hash))
+            return await connection.scalar(select(Contact.id).where(Contact.address_hash == address_hash))
 
     async def _insert(self, connection: AsyncConnection, conversation_id: str, sender: Sender,
                       messages: list[Message]) -> list[Message]:
         stored = []
         for message in messages:
-            now = utcnow()
-            message_id = await connection.scalar(insert(message_table).values(
-                conversation_id=conversation_id, sender=sender, body=self._seal(message), created_at=now,
-            ).returning(message_table.c.id))
+            now = self._clock.now()
+            body = {"text": message.text, "payload": message.payload,
+                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            message_id = await connection.scalar(insert(MessageRecord).values(
+                conversation_id=conversation_id, sender=sender, body=body, created_at=now,
+            ).returning(MessageRecord.id))
             stored.append(message.stored(sender, message_id, now))
         return stored
 
-    def _seal(self, message: Message) -> str:
-        body = {"text": message.text, "payload": message.payload,
-                "buttons": [[b.title, b.payload] for b in message.buttons]}
-        return self._sealer.seal(json.dumps(body, ensure_ascii=False))
-
-    def _open(self, row: object) -> Message:
-        body = json.loads(self._sealer.unseal(row.body))  # type: ignore[attr-defined]
+    @staticmethod
+    def _open(row: Any) -> Message:
+        body = row.body
         return Message(
             text=body["text"], payload=body["payload"],
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
-            sender=Sender(row.sender), id=row.id, created_at=row.created_at,  # type: ignore[attr-defined]
+            sender=Sender(row.sender), id=row.id, created_at=row.created_at,
         )

@@ -1,23 +1,33 @@
-"""Shared fixtures: settings in a temporary folder, the app on a loopback port."""
+"""Shared fixtures: settings in a temporary folder, the app on a loopback port, on a clock the test moves."""
 
 from __future__ import annotations
 
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SETTINGS, create_app
+from core.clock import FakeClock
 from core.config import CONTENT_DIR, Settings, load_languages
+from core.db import create_engine
+from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from tests.fakes.bot_api import FakeBotApi
 
 TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
+# The app's clock in tests moves a millisecond at every reading, so that what happens one after another gets
+# times in that order (the queue's order, "the newest conversation"), as with the real clock; and a test
+# moves it on (`client.clock.advance(...)`) to see what happens later.
+CLOCK_TICK = timedelta(milliseconds=1)
 
 
 def free_port() -> int:
@@ -49,6 +59,17 @@ def database_rows(settings: Settings, query: str) -> list[tuple]:
         return db.execute(query).fetchall()
 
 
+@asynccontextmanager
+async def engine_with_keys(settings: Settings, *keys: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the app's database that seals with the first of these encryption keys and unseals with any:
+    what `havn rotate-key` uses while the old keys are still listed, or an app after they were removed."""
+    engine = create_engine(settings.database_url, Pseudonymizer(settings.hash_key, keys))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
 def isolated_settings(folder: Path, **overrides: str) -> Settings:
     """An app of its own: free loopback ports for (a fake) Rasa and the action server; the queue's periodic
     sweep is left to the test, which calls it when it wants."""
@@ -72,12 +93,13 @@ async def bot_api() -> AsyncIterator[FakeBotApi]:
 
 
 class AppClient:
-    """The app under test, reached over real HTTP on 127.0.0.1."""
+    """The app under test, reached over real HTTP on 127.0.0.1; `clock` is the time its stores read."""
 
-    def __init__(self, server: TestServer, http: aiohttp.ClientSession) -> None:
+    def __init__(self, server: TestServer, http: aiohttp.ClientSession, clock: FakeClock) -> None:
         self.server = server
         self.http = http
         self.app = server.app
+        self.clock = clock
 
     def rows(self, query: str) -> list[tuple]:
         """Read the app's SQLite database directly: what is really stored, not what the API shows."""
@@ -100,10 +122,11 @@ class AppClient:
 
 
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
-    server = TestServer(create_app(settings), host="127.0.0.1", port=free_port())
+    clock = FakeClock(tick=CLOCK_TICK)
+    server = TestServer(create_app(settings, clock), host="127.0.0.1", port=free_port())
     await server.start_server()
     async with aiohttp.ClientSession() as http:
-        yield AppClient(server, http)
+        yield AppClient(server, http, clock)
     await server.close()
 
 

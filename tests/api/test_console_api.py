@@ -14,10 +14,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 
 from bot.app import ENGINE, SETTINGS
-from core.models import Caseworker, Conversation, utcnow
 from handover.console import HANDOVER
 from tests.conftest import AppClient, isolated_settings, privacy_notice, start_app
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
@@ -286,10 +285,7 @@ async def test_abandoned_claims_go_back_to_the_queue_and_the_person_is_told(clie
     handover = client.app[HANDOVER]
     await handover.sweep()
     assert (await anna.call("GET", "/queue"))["assigned"]  # within the grace period nothing happens
-    long_ago = utcnow() - timedelta(hours=1)
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(claimed_at=long_ago))
-        await connection.execute(update(Caseworker.__table__).values(last_seen_at=long_ago))
+    client.clock.advance(timedelta(hours=1))  # claimed an hour ago, and no console of hers is connected
     await handover.sweep()
     queue = await anna.call("GET", "/queue")
     assert queue["assigned"] == [] and [item["conversation_id"] for item in queue["items"]] == [conversation_id]
@@ -302,8 +298,7 @@ async def test_a_long_wait_is_told_once_with_112_and_the_hotline(client: AppClie
     await go_online(client, anna)
     session, replies = await ask_for_person(client)
     assert replies[-1]["text"].startswith("You are number 1 in the queue.")
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(queued_at=utcnow() - timedelta(hours=1)))
+    client.clock.advance(timedelta(hours=1))  # queued an hour ago
     await client.app[HANDOVER].sweep()
     await client.app[HANDOVER].sweep()
     told = [m for m in await messages_to_person(client, session) if m["text"].startswith("Nobody from the centre")]

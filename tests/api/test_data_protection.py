@@ -12,16 +12,13 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import update
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.logs import RedactIds, configure_logging
-from core.models import Conversation, utcnow
-from core.pseudonym import Pseudonymizer
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.store import Store
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient, engine_with_keys, isolated_settings, start_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -163,9 +160,7 @@ async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa
     await client.say(waiting, WORDS["webchat"])  # queued: a person waits, never purged
     retention = client.app[GATEWAY].retention
     assert (await retention.purge()).conversations == 0  # nothing is old enough yet
-    long_ago = utcnow() - timedelta(days=31)
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(resolved_at=long_ago, updated_at=long_ago))
+    client.clock.advance(timedelta(days=31))  # resolved (and quiet) for longer than the 30 days kept
     report = await retention.purge()
     assert (report.conversations, report.trackers_pending) == (3, 0)
     db = sqlite3.connect(client.app[SETTINGS].var_dir / "havn.db")
@@ -185,9 +180,7 @@ async def test_retention_keeps_only_anonymous_statistics(client: AppClient, rasa
 async def test_a_conversation_that_goes_on_is_not_purged_however_old(client: AppClient, rasa: FakeRasa) -> None:
     session = await client.new_session()
     await client.say(session, "hello")
-    long_ago = utcnow() - timedelta(days=40)
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(Conversation.__table__).values(created_at=long_ago, updated_at=long_ago))
+    client.clock.advance(timedelta(days=40))  # started 40 days ago
     await client.say(session, "hello again")  # still writing: quiet time starts now
     assert (await client.app[GATEWAY].retention.purge()).conversations == 0
     assert len(await webchat_conversations(client, session)) == 1
@@ -212,18 +205,25 @@ async def test_rotate_key_reencrypts_everything_so_the_old_key_can_go(client: Ap
     settings = client.app[SETTINGS]
     old = settings.encryption_keys[0]
     new = Fernet.generate_key().decode()
-    engine = client.app[ENGINE]
     with sqlite3.connect(settings.var_dir / "havn.db") as db:
         sealed = sum(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("contact", "message"))
-    rotated = await Store(engine, Pseudonymizer(settings.hash_key, (new, old))).reseal_all()
-    assert rotated == sealed  # every reply address and message (no notes or screening in this script)
-    only_new = Store(engine, Pseudonymizer(settings.hash_key, (new,)))
-    only_old = Store(engine, Pseudonymizer(settings.hash_key, (old,)))
+        stored_before = db.execute("SELECT body FROM message ORDER BY id").fetchall()
     conversation_id = (await client.app[HANDOVER].queue.items(("assigned",)))[0].conversation_id
-    assert WORDS["reply"] in [message.text for message in await only_new.transcript(conversation_id)]
-    await only_new.reply_address(conversation_id)
-    with pytest.raises(InvalidToken):
-        await only_old.transcript(conversation_id)
+    async with (engine_with_keys(settings, new, old) as both, engine_with_keys(settings, new) as new_key,
+                engine_with_keys(settings, old) as old_key):
+        only_new, only_old = Store(new_key), Store(old_key)
+        with pytest.raises(InvalidToken):  # before the rotation, everything is sealed with the old key
+            await only_new.transcript(conversation_id)
+        assert WORDS["reply"] in [message.text for message in await Store(both).transcript(conversation_id)]
+        rotated = await Store(both).reseal_all()
+        assert rotated == sealed  # every reply address and message (no notes or screening in this script)
+        assert WORDS["reply"] in [message.text for message in await only_new.transcript(conversation_id)]
+        await only_new.reply_address(conversation_id)
+        with pytest.raises(InvalidToken):
+            await only_old.transcript(conversation_id)
+    with sqlite3.connect(settings.var_dir / "havn.db") as db:
+        stored_after = db.execute("SELECT body FROM message ORDER BY id").fetchall()
+    assert len(stored_after) == len(stored_before) and not set(stored_after) & set(stored_before)
 
 
 def test_the_log_filter_masks_id_shapes_but_keeps_figures() -> None:

@@ -14,16 +14,15 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text, update
+from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
-from core.models import CodeAttempt, Report, utcnow
 from core.pseudonym import Pseudonymizer
 from handover.console import HANDOVER
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
-from tests.conftest import TEXTS, AppClient, isolated_settings, privacy_notice, start_app
+from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.databases import database_url
 from tests.fakes.bot_api import FakeBotApi
@@ -309,7 +308,7 @@ async def test_a_wrong_code_is_answered_kindly_and_guessing_is_slowed_down(clien
     guesser.expect(reply, "not_understood")
     assert rasa.received[-1]["message"] == "they took my passport, help"
 
-    await backdate_attempts(client, minutes=2)  # the wait is over
+    client.clock.advance(timedelta(minutes=2))  # the wait is over
     await guesser.answer(payload="report_code")
     status, _ = await guesser.answer(code)
     guesser.expect(status, "report.status_received")
@@ -326,15 +325,9 @@ async def test_wrong_codes_from_many_sessions_slow_everyone_down(client: AppClie
     await client.say(fresh, payload="report_code")
     [reply] = (await client.say(fresh, code))["messages"]
     assert reply["text"] == text_of("report.code_wait", "en", minutes="1")
-    await backdate_attempts(client, minutes=2)
+    client.clock.advance(timedelta(minutes=2))
     [status, _] = (await client.say(fresh, code))["messages"]
     assert status["text"] == text_of("report.status_received", "en")
-
-
-async def backdate_attempts(client: AppClient, minutes: int) -> None:
-    table = CodeAttempt.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(at=utcnow() - timedelta(minutes=minutes)))
 
 
 async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppClient, rasa: FakeRasa) -> None:
@@ -356,9 +349,7 @@ async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppC
     await reporter.answer("Cleaners are driven to work at 4 am and look exhausted")
     anna = await caseworker(client)
     assert (await anna.call("GET", "/queue"))["items"] == []
-    table = Report.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
     await client.app[HANDOVER].sweep()
     [item] = (await anna.call("GET", "/queue"))["items"]
     assert item["summary"] == "report being written"
@@ -460,15 +451,17 @@ def test_codes_are_short_random_and_read_forgivingly() -> None:
 
 async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
     reporter, adder, _ = await report_and_add(client)  # the adder's flow is still open: sealed too
-    settings, engine = client.app[SETTINGS], client.app[ENGINE]
+    settings = client.app[SETTINGS]
     new = Fernet.generate_key().decode()
-    await Store(engine, Pseudonymizer(settings.hash_key, (new, *settings.encryption_keys))).reseal_all()
-    only_new = Reports(engine, Pseudonymizer(settings.hash_key, (new,)), 30)
-    [report] = await only_new.of_conversation(await conversation_of(client, reporter.session))
-    assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
-    assert [a["text"] for a in report["additions"]] == ["More came today"]
-    assert await Store(engine, Pseudonymizer(settings.hash_key, (new,))).flow(
-        await conversation_of(client, adder)) == Flow(FlowMode.ADDING, report_id=report["id"])
+    async with engine_with_keys(settings, new, *settings.encryption_keys) as both:
+        await Store(both).reseal_all()
+    async with engine_with_keys(settings, new) as new_only:
+        only_new = Reports(new_only, Pseudonymizer(settings.hash_key, (new,)), 30)
+        [report] = await only_new.of_conversation(await conversation_of(client, reporter.session))
+        assert report["details"]["noticed"] == {"words": "Workers sleep in the barn"}
+        assert [a["text"] for a in report["additions"]] == ["More came today"]
+        assert await Store(new_only).flow(await conversation_of(client, adder)) == Flow(
+            FlowMode.ADDING, report_id=report["id"])
 
 
 async def test_resolving_a_report_being_written_still_gives_its_code(client: AppClient, rasa: FakeRasa) -> None:
@@ -494,9 +487,7 @@ async def test_a_report_queued_by_the_sweep_is_not_queued_again_after_a_release(
     reporter = Reporter(client, "en")
     await reporter.start()
     await reporter.answer("Cleaners are driven to work at 4 am")
-    table = Report.__table__
-    async with client.app[ENGINE].begin() as connection:
-        await connection.execute(update(table).values(updated_at=utcnow() - timedelta(minutes=31)))
+    client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
     handover = client.app[HANDOVER]
     await handover.sweep()
     conversation_id = await conversation_of(client, reporter.session)

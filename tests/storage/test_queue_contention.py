@@ -10,29 +10,32 @@ import asyncio
 import random
 import secrets
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, insert, select
 
 from core.db import create_engine, migrate_async
-from core.models import Assignment, Contact, Conversation, utcnow
+from core.models import Assignment, Contact, Conversation
+from core.pseudonym import Pseudonymizer
+from core.vocabulary import Kind, State, Tier
 from handover.accounts import Accounts
 from handover.queue import Queue
 from tests.databases import database_url
 
 
 async def fill_queue(engine, conversations: int) -> None:  # type: ignore[no-untyped-def]
-    now = utcnow()
-    tiers = random.Random(7).choices(["P1", "P2", "P3", "P4"], k=conversations)
+    now = datetime.now(UTC)
+    tiers = random.Random(7).choices(list(Tier), k=conversations)
     async with engine.begin() as connection:
-        await connection.execute(insert(Contact.__table__), [
-            {"id": n + 1, "channel": "webchat", "address_hash": secrets.token_hex(32), "reply_address": "sealed",
+        await connection.execute(insert(Contact), [
+            {"id": n + 1, "channel": "webchat", "address_hash": secrets.token_hex(32), "reply_address": f"chat {n}",
              "created_at": now} for n in range(conversations)])
-        await connection.execute(insert(Conversation.__table__), [
-            {"id": f"{n:032d}", "contact_id": n + 1, "channel": "webchat", "state": "queued", "tier": tier,
-             "kind": "help", "language": "en", "language_chosen": False, "alias": f"Visitor {n}",
+        await connection.execute(insert(Conversation), [
+            {"id": f"{n:032d}", "contact_id": n + 1, "channel": "webchat", "state": State.QUEUED, "tier": tier,
+             "kind": Kind.HELP, "language": "en", "language_chosen": False, "alias": f"Visitor {n}",
              "created_at": now, "updated_at": now, "queued_at": now - timedelta(seconds=n)}
             for n, tier in enumerate(tiers)])
 
@@ -42,7 +45,7 @@ async def test_every_conversation_is_claimed_exactly_once(tmp_path: Path, kind: 
                                                           conversations: int) -> None:
     async with database_url(kind, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
         await migrate_async(url)
-        engine = create_engine(url)
+        engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
         try:
             await fill_queue(engine, conversations)
             accounts = Accounts(engine)
@@ -61,9 +64,9 @@ async def test_every_conversation_is_claimed_exactly_once(tmp_path: Path, kind: 
             assert len(claimed) == conversations and len(set(claimed)) == conversations
             assert sum(1 for result in results if result) > 1  # the claimers really ran side by side
             async with engine.connect() as connection:
-                per_conversation = Counter(await connection.scalars(select(Assignment.__table__.c.conversation_id)))
-                left = await connection.scalar(select(func.count()).select_from(Conversation.__table__).where(
-                    Conversation.__table__.c.state == "queued"))
+                per_conversation = Counter(await connection.scalars(select(Assignment.conversation_id)))
+                left = await connection.scalar(select(func.count()).select_from(Conversation).where(
+                    Conversation.state == State.QUEUED))
             assert set(per_conversation.values()) == {1} and len(per_conversation) == conversations
             assert left == 0
         finally:
