@@ -23,6 +23,7 @@ from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
 from core.config import Settings
 from core.db import create_engine, migrate_async
+from core.json_api import json_errors
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from handover import console
@@ -53,7 +54,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
