@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.errors import Invalid
 from core.models import Caseworker, ConsoleSession, as_utc, utcnow
 
 ROLES = ("caseworker", "supervisor", "admin")
@@ -31,8 +32,8 @@ caseworker_table = Caseworker.__table__
 session_table = ConsoleSession.__table__
 
 
-class AccountError(ValueError):
-    """A name taken, an unknown role, an empty password: the reason is safe to show."""
+class AccountError(Invalid, ValueError):
+    """A name taken, an unknown role, a short password: the reason is safe to show (400 through the API)."""
 
 
 @dataclass(frozen=True)
