@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 import pytest
 from aiohttp import web
@@ -13,6 +13,8 @@ from pydantic import Field
 
 from core.errors import KINDS, Conflict, ServiceError
 from core.json_api import INTERNAL, After, Body, json_errors, read_body, read_query
+from handover.accounts import ROLES
+from handover.api_models import Role
 
 
 class Greeting(Body):
@@ -94,3 +96,7 @@ async def test_a_body_and_query_that_fit(http: TestClient) -> None:
     response = await http.post("/api/greet?after=seven", json={"text": "hi"})
     assert response.status == 400
     assert await response.json() == {"error": "after must be a message id (a whole number)."}
+
+
+def test_the_console_models_know_the_roles_accounts_know() -> None:
+    assert get_args(Role) == ROLES
