@@ -26,9 +26,10 @@ from bot.reporting import Reporting
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
+from core.json_api import json_errors
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
-from handover import console, vocabulary_api
+from handover import console
 from handover.accounts import Accounts
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
@@ -59,7 +60,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
 
 
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
@@ -109,7 +110,6 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     app.cleanup_ctx.append(lifecycle)
     webchat.add_routes(app, settings.quick_exit_url)
     console.add_routes(app)
-    vocabulary_api.add_routes(app)
     app.router.add_get("/healthz", healthz)
     if settings.telegram_token and settings.telegram_webhook_url:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import SYSTEM_CLOCK, Clock
+from core.errors import Invalid
 from core.models import Caseworker, ConsoleSession, as_utc
 
 ROLES = ("caseworker", "supervisor", "admin")
@@ -32,8 +33,8 @@ _HASHER = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
-class AccountError(ValueError):
-    """A name taken, an unknown role, an empty password: the reason is safe to show."""
+class AccountError(Invalid, ValueError):
+    """A name taken, an unknown role, a short password: the reason is safe to show (400 through the API)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from core.errors import Conflict
 from core.messages import Message
 from core.texts import Texts
 from core.vocabulary import EventType, Sender, State
@@ -28,8 +29,14 @@ from handover.waiting import WaitingRoom
 log = logging.getLogger(__name__)
 
 
-class NotHolder(Exception):
+class NotHolder(Conflict):
     """The caseworker does not hold this conversation (any more)."""
+
+    default = "You do not hold this conversation."
+
+
+CLAIM_REFUSED = {ClaimResult.TAKEN: "Another caseworker holds this conversation.",
+                 ClaimResult.NOT_QUEUED: "This conversation is not waiting for a person."}
 
 
 class Handover:
@@ -49,12 +56,16 @@ class Handover:
         self._unanswered_after = unanswered_after
 
     async def claim(self, account: Account, conversation_id: str) -> ClaimResult:
+        """CLAIMED or ALREADY_YOURS; Conflict when someone else holds it or it does not wait for a person."""
         result = await self.queue.claim(conversation_id, account.id)
+        if result in CLAIM_REFUSED:
+            raise Conflict(CLAIM_REFUSED[result])
         if result is ClaimResult.CLAIMED:
             await self._joined(account, conversation_id)
         return result
 
     async def claim_next(self, account: Account) -> str | None:
+        """The conversation claimed; None when nobody waits."""
         conversation_id = await self.queue.claim_next(account.id)
         if conversation_id is not None:
             await self._joined(account, conversation_id)
@@ -62,7 +73,7 @@ class Handover:
 
     async def reply(self, account: Account, conversation_id: str, text: str) -> Message:
         if await self.queue.holder(conversation_id) != account.id:
-            raise NotHolder
+            raise NotHolder("Claim the conversation before you answer.")
         [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text)])
         return stored
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from core.vocabulary import Kind, Sender, State, Tier
+from handover import api_models as m
 from handover.accounts import Account
-from handover.console import logged_in
+from handover.console_api import api
 from screening.catalogue import load_catalogue
 
 # Every member needs a label: a new one without it fails the endpoint (and its test) instead of showing blank.
@@ -32,10 +33,7 @@ def vocabulary() -> dict[str, list[dict[str, object]]]:
     }
 
 
-@logged_in()
-async def get_vocabulary(request: web.Request, account: Account) -> web.Response:
-    return web.json_response(vocabulary())
-
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/console/vocabulary", get_vocabulary)
+@api.get("/vocabulary", "The tiers, states, kinds, senders and screening dimensions the console shows",
+         response=m.Vocabulary)
+async def get_vocabulary(request: web.Request, account: Account) -> m.Vocabulary:
+    return m.Vocabulary.model_validate(vocabulary())

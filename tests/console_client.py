@@ -1,4 +1,7 @@
-"""A caseworker's side of the console API, for tests: log in, call the API, find a web chat's conversation."""
+"""A caseworker's side of the console API, for tests: log in, call the API, find a web chat's conversation.
+
+Every answer that goes through here is checked against the OpenAPI document the app serves (its status is
+documented for the operation, its body fits that response's schema)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from sqlalchemy import text
 from bot.app import ENGINE, GATEWAY
 from handover.accounts import Accounts
 from tests.conftest import AppClient
+from tests.openapi_contract import contract
 
 PASSWORD = "correct horse battery"
 
@@ -25,7 +29,9 @@ class Console:
         async with self.client.http.request(method, self.client.url(f"/api/console{path}"), json=body,
                                             headers={"Authorization": f"Bearer {self.token}"}) as response:
             assert response.status == expect, await response.text()
-            return await response.json()
+            answer = await response.json()
+        (await contract(self.client)).check(method, f"/api/console{path}", response.status, answer)
+        return answer
 
 
 async def add_caseworker(client: AppClient, name: str, role: str = "caseworker") -> None:
@@ -38,6 +44,7 @@ async def login(client: AppClient, name: str, role: str = "caseworker") -> Conso
                                 json={"username": name, "password": PASSWORD}) as response:
         assert response.status == 200
         body = await response.json()
+    (await contract(client)).check("POST", "/api/console/login", 200, body)
     return Console(client, body["token"], body["caseworker"])
 
 

@@ -2,18 +2,21 @@
 
 Replies to a message come back in its HTTP response; what a caseworker writes later is fetched with
 `GET …/messages?after=<id>`. A session token is signed, not stored: nothing is kept for a visitor who
-never writes.
+never writes. Errors are `{"error": "<sentence>"}`, made by core/json_api.py's middleware from core/errors.py.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any, ClassVar
 
 import jinja2
 from aiohttp import web
+from pydantic import Field, model_validator
 
 from bot.gateway import Gateway, Inbound, InvalidPayload
+from core.errors import Invalid, NotFound
+from core.json_api import After, Body, read_body, read_query
 from core.messages import MAX_TEXT
 
 CHANNEL = "webchat"
@@ -26,15 +29,27 @@ QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
 routes = web.RouteTableDef()
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+class WebMessage(Body):
+    """What a person sends: what they typed, or the payload of a button they pressed; one of the two."""
+
+    NOT_JSON: ClassVar[str] = 'Please send JSON like {"text": "hello"}.'
+    INVALID: ClassVar[str | None] = 'Send either "text" or "payload", as a string.'
+    TOO_LONG: ClassVar[str] = "Your message is too long. Please send it in parts of up to {limit} characters."
+    text: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
+    payload: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def one_of_the_two(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (data.get("text") is None) == (data.get("payload") is None):
+            raise ValueError("either text or payload")
+        return data
 
 
 def _session(request: web.Request) -> str:
     session = request.match_info["session"]
     if not request.app[GATEWAY].pseudonymizer.check_session(session):
-        raise web.HTTPNotFound(text=json.dumps({"error": "This chat session does not exist. Please start a new one."}),
-                               content_type="application/json")
+        raise NotFound("This chat session does not exist. Please start a new one.")
     return session
 
 
@@ -50,32 +65,18 @@ async def create_session(request: web.Request) -> web.Response:
 @routes.post("/api/webchat/sessions/{session}/messages")
 async def post_message(request: web.Request) -> web.Response:
     session = _session(request)
+    body = await read_body(request, WebMessage)
     try:
-        body = await request.json()
-    except json.JSONDecodeError:
-        return _error(400, 'Please send JSON like {"text": "hello"}.')
-    if not isinstance(body, dict):
-        return _error(400, 'Please send JSON like {"text": "hello"}.')
-    text, payload = body.get("text"), body.get("payload")
-    if (text is None) == (payload is None) or not isinstance(text or payload, str):
-        return _error(400, 'Send either "text" or "payload", as a string.')
-    if text is not None and len(text) > MAX_TEXT:
-        return _error(413, f"Your message is too long. Please send it in parts of up to {MAX_TEXT} characters.")
-    gateway = request.app[GATEWAY]
-    try:
-        replies = await gateway.handle(Inbound(CHANNEL, session, text=text, payload=payload))
+        replies = await request.app[GATEWAY].handle(Inbound(CHANNEL, session, text=body.text, payload=body.payload))
     except InvalidPayload:
-        return _error(400, "That button is not known. Please write your message instead.")
+        raise Invalid("That button is not known. Please write your message instead.") from None
     return web.json_response({"messages": [reply.to_json() for reply in replies]})
 
 
 @routes.get("/api/webchat/sessions/{session}/messages")
 async def get_messages(request: web.Request) -> web.Response:
     session = _session(request)
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        return _error(400, "after must be a message id (a whole number).")
+    after = read_query(request, After).after
     messages = await request.app[GATEWAY].store.messages_to_user(_address_hash(request, session), after)
     return web.json_response({"messages": [message.to_json() for message in messages]})
 

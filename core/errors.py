@@ -1,0 +1,69 @@
+"""What went wrong, said once: the service layer raises these, and one middleware (core/json_api.py) turns them
+into `{"error": "<sentence>"}` with the status of their kind.
+
+A sentence is for the person in front of the console or the chat: what happened and, where it helps, what to
+do. It never contains what a person wrote, a password, a token or an address; ids only where the caller sent
+them.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Something the caller can understand and act on; `status` is the HTTP status of its kind."""
+
+    status = 500
+    default = "Something went wrong on our side."
+
+    def __init__(self, sentence: str | None = None) -> None:
+        self.sentence = sentence or self.default
+        super().__init__(self.sentence)
+
+
+class Invalid(ServiceError):
+    """The request is not what this endpoint takes (bad JSON, a missing or wrong field, an unknown choice)."""
+
+    status = 400
+    default = "This request is not valid."
+
+
+class Unauthenticated(ServiceError):
+    """Nobody is logged in, the session has ended, or the name or password is wrong."""
+
+    status = 401
+    default = "Please log in."
+
+
+class Forbidden(ServiceError):
+    """Logged in, but not allowed to do this."""
+
+    status = 403
+    default = "You are not allowed to do this."
+
+
+class NotFound(ServiceError):
+    status = 404
+    default = "There is nothing here."
+
+
+class Conflict(ServiceError):
+    """The thing is not in a state that allows this any more (someone else was faster, it was closed)."""
+
+    status = 409
+    default = "This cannot be done right now."
+
+
+class TooLarge(ServiceError):
+    status = 413
+    default = "This is too long."
+
+
+class Unavailable(ServiceError):
+    """A part we depend on does not answer; trying again later may work."""
+
+    status = 503
+    default = "This is not available right now. Please try again in a moment."
+
+
+KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge,
+                                         Unavailable)

@@ -1,0 +1,163 @@
+"""The JSON endpoints' plumbing, for the console API and the web chat API alike: one error middleware, request
+bodies and queries read through pydantic models, responses written from them.
+
+Every error of a JSON endpoint is `{"error": "<a sentence a person can read>"}`: a ServiceError (core/errors.py)
+with its own status, aiohttp's own 404 and 405 under /api/, a body or query that does not fit its model (400, or
+413 when a text is too long), and anything unexpected (500, logged with its kind and place only: an exception's
+message may hold what a person wrote, or an id).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import Invalid, ServiceError, TooLarge
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+INTERNAL = "Something went wrong on our side. Please try again in a moment."
+HTTP_SENTENCES = {
+    404: "There is nothing at this address.",
+    405: "This address does not take {method} requests.",
+    413: "The request is too large.",
+}
+_NOT_AN_OBJECT = {"json_invalid", "json_type", "model_type", "model_attributes_type", "dict_type"}
+
+M = TypeVar("M", bound=BaseModel)
+B = TypeVar("B", bound="Body")
+Q = TypeVar("Q", bound="Query")
+
+
+class ErrorBody(BaseModel):
+    """What every JSON endpoint answers when something is wrong."""
+
+    error: str = Field(description="a sentence for a person: what happened and, where it helps, what to do")
+
+
+class Body(BaseModel):
+    """A request body: one JSON object, strictly typed (a number is no string, "5" is no number).
+
+    INVALID is the sentence for any body that does not fit (one sentence saying how to send it right); without
+    it the sentence names the first field that is wrong. TOO_LONG is the 413 sentence for a text over its limit.
+    """
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+    INVALID: ClassVar[str | None] = None
+    NOT_JSON: ClassVar[str] = "Please send a JSON object."
+    TOO_LONG: ClassVar[str] = '"{field}" is longer than {limit} characters.'
+
+
+class Query(BaseModel):
+    """Query parameters: text in the URL, so "5" is the number 5."""
+
+    model_config = ConfigDict(extra="ignore")
+    INVALID: ClassVar[str | None] = None
+
+
+class After(Query):
+    """Messages after the one with this id, to fetch what came since (the web chat and the console alike)."""
+
+    INVALID: ClassVar[str | None] = "after must be a message id (a whole number)."
+    after: int = Field(0, description="a message id; 0 for all")
+
+
+async def read_body(request: web.Request, model: type[B]) -> B:
+    """The request's JSON body as `model`; Invalid or TooLarge (with a sentence) when it does not fit."""
+    raw = await request.read()  # aiohttp's own size limit applies (413)
+    try:
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as error:
+        raise _body_problem(model, error) from None
+
+
+def read_query(request: web.Request, model: type[Q]) -> Q:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as error:
+        raise Invalid(model.INVALID or _sentence(error.errors(include_url=False)[0])) from None
+
+
+def respond(body: BaseModel, status: int = 200) -> web.Response:
+    """A JSON response from a response model: only what the model declares goes out."""
+    return web.Response(text=body.model_dump_json(), status=status, content_type="application/json")
+
+
+def error_response(status: int, sentence: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(text=ErrorBody(error=sentence).model_dump_json(), status=status,
+                        content_type="application/json", headers=headers)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place where errors become responses (installed on the whole app)."""
+    try:
+        return await handler(request)
+    except ServiceError as error:
+        return error_response(error.status, error.sentence)
+    except web.HTTPException as error:
+        if error.status < 400 or not request.path.startswith(API_PREFIX):
+            raise
+        sentence = HTTP_SENTENCES.get(error.status, f"{error.reason}.").format(method=request.method)
+        allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+        return error_response(error.status, sentence, allow)
+    except Exception as error:  # the last line: the caller gets a sentence, the log gets no words or ids
+        log.error("%s %s failed: %s", request.method, _route(request), _where(error))
+        if request.path.startswith(API_PREFIX):
+            return error_response(500, INTERNAL)
+        return web.Response(status=500, text=INTERNAL)
+
+
+def _body_problem(model: type[Body], error: ValidationError) -> ServiceError:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    if first["type"] in _NOT_AN_OBJECT and not first["loc"]:
+        return Invalid(model.NOT_JSON)
+    if all(problem["type"] == "string_too_long" for problem in problems):
+        return TooLarge(model.TOO_LONG.format(field=_field(first), limit=first["ctx"]["max_length"]))
+    return Invalid(model.INVALID or _sentence(first))
+
+
+def _field(problem: Any) -> str:
+    return ".".join(str(part) for part in problem["loc"]) or "the body"
+
+
+def _sentence(problem: Any) -> str:
+    """One problem in words; never the value that was sent (it may be a password or what a person wrote)."""
+    field, kind, context = _field(problem), problem["type"], problem.get("ctx") or {}
+    if kind == "missing":
+        return f'"{field}" is missing.'
+    if kind in ("string_type", "string_too_short"):
+        return f'"{field}" must be a non-empty string.'
+    if kind.startswith("int_"):
+        return f'"{field}" must be a whole number.'
+    if kind in ("literal_error", "enum"):
+        return f'"{field}" must be one of {context.get("expected", "the listed values")}.'
+    return f'"{field}" is not valid: {problem["msg"]}.'
+
+
+def _route(request: web.Request) -> str:
+    """The route's pattern (`/api/webchat/sessions/{session}`), never the path with its ids."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "(no route)"
+
+
+def _where(error: BaseException) -> str:
+    """The exception's kinds and the last frames (file, line, function): no message, no values."""
+    kinds, cause = [], error
+    while cause is not None and len(kinds) < 4:
+        kinds.append(type(cause).__name__)
+        cause = cause.__cause__ or cause.__context__
+    frames = traceback.extract_tb(error.__traceback__)[-6:]
+    where = " < ".join(f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in reversed(frames))
+    return f"{' from '.join(kinds)} at {where}"

@@ -1,0 +1,263 @@
+"""The console API's bodies, declared once: what each endpoint takes and answers (handover/api_routes.py says
+which endpoint uses which), and from which handover/openapi.py writes the OpenAPI document.
+
+Request bodies are strict (core/json_api.Body); response bodies send exactly the fields declared here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from core.json_api import Body, Query
+from core.messages import MAX_TEXT
+from core.vocabulary import Kind, Sender, State, Tier
+
+MAX_NOTE = 4000
+Role = Literal["caseworker", "supervisor", "admin"]  # handover/accounts.py ROLES (a test keeps them equal)
+ROLE_LIST = ", ".join(get_args(Role))
+Channel = Literal["webchat", "telegram"]
+MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE)]
+
+
+class Out(BaseModel):
+    """A response body: only the declared fields go out (others a store returns are dropped)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+
+
+# Requests ---------------------------------------------------------------------------------------------------
+
+class Login(Body):
+    INVALID: ClassVar[str | None] = 'Send {"username": "…", "password": "…"}.'
+    username: str
+    password: str
+
+
+class Reply(Body):
+    """What a caseworker writes to the person."""
+
+    INVALID: ClassVar[str | None] = '"text" must be a non-empty string.'
+    text: MessageText
+
+
+class NewNote(Body):
+    """A private note (never shown to the person)."""
+
+    INVALID: ClassVar[str | None] = '"text" must be a non-empty string.'
+    text: NoteText
+
+
+class Transfer(Body):
+    INVALID: ClassVar[str | None] = '"caseworker_id" must be the id of an active caseworker.'
+    caseworker_id: int
+
+
+class NewCaseworker(Body):
+    INVALID: ClassVar[str | None] = f'Send "name", "password", "role" ({ROLE_LIST}) and optionally "alias".'
+    name: str = Field(description="for logging in; 1 to 64 characters")
+    password: str = Field(description="at least 12 characters")
+    role: Role = "caseworker"
+    alias: str | None = Field(None, description="the only name people in the chat see (default: the name)")
+
+
+class CannedQuery(Query):
+    language: str = Field("", description="a language code, as a conversation has it")
+
+
+class AuditQuery(Query):
+    INVALID: ClassVar[str | None] = "before must be an event id (a whole number)."
+    before: int | None = Field(None, description="an event id, for the next (older) page")
+
+
+# Responses --------------------------------------------------------------------------------------------------
+
+class Caseworker(Out):
+    id: int
+    name: str
+    alias: str = Field(description="the only name people in the chat see")
+    role: Role
+
+
+class CaseworkerOnline(Caseworker):
+    online: bool = Field(description="a console of theirs is connected")
+
+
+class Caseworkers(Out):
+    items: list[CaseworkerOnline]
+
+
+class Session(Out):
+    """A session; also set as an HttpOnly cookie."""
+
+    token: str
+    caseworker: Caseworker
+
+
+class LoggedOut(Out):
+    logged_out: bool
+
+
+class QueueItem(Out):
+    conversation_id: str
+    alias: str = Field(description="what caseworkers see instead of any id")
+    state: State
+    tier: Tier
+    kind: Kind
+    language: str
+    channel: Channel
+    waiting_seconds: int
+    assignee: str | None
+    summary: str = Field(description="assessment, indicator ids and age band, or the report's buttons; "
+                                     "never the person's words")
+
+
+class Queue(Out):
+    items: list[QueueItem] = Field(description="waiting, most urgent first (tier, then waiting time)")
+    assigned: list[QueueItem] = Field(description="held: by this caseworker, or by anyone for a supervisor")
+    online: int = Field(description="caseworkers with a console open")
+
+
+class NextClaim(Out):
+    conversation_id: str | None = Field(description="the claimed conversation; null when nobody waits")
+
+
+class Claimed(Out):
+    conversation_id: str
+    claimed: bool
+
+
+class Ended(Out):
+    conversation_id: str
+
+
+class Transferred(Out):
+    conversation_id: str
+    assignee: str = Field(description="the alias of the caseworker who holds it now")
+
+
+class Button(Out):
+    title: str
+    payload: str
+
+
+class Message(Out):
+    id: int
+    sender: Sender
+    text: str
+    buttons: list[Button]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: Any) -> Message:
+        """From a stored core.messages.Message."""
+        return cls.model_validate({**message.to_json(), "created_at": message.created_at})
+
+
+class Note(Out):
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+class Addition(Out):
+    """Information added later with the reference code (not linked to who added it)."""
+
+    text: str
+    created_at: datetime
+
+
+class Report(Out):
+    """A report of a suspicion filed from this conversation."""
+
+    id: int
+    sent: bool = Field(description="false while the reporter is still answering")
+    created_at: datetime
+    details: dict[str, Any] = Field(description='One entry per answered step (noticed, danger, where, when, place, '
+                                                'people, minors, signs, who, contact): {"choice": button} or '
+                                                '{"words": typed}; signs as {"choices": [...], "words": typed}.')
+    additions: list[Addition]
+
+
+class Conversation(Out):
+    """A conversation with transcript, notes, screening result and reports."""
+
+    conversation_id: str
+    alias: str
+    state: State
+    tier: Tier | None
+    kind: Kind
+    language: str
+    channel: Channel
+    assessment: str | None
+    assignee_id: int | None
+    assignee: str | None
+    created_at: datetime
+    queued_at: datetime | None
+    messages: list[Message]
+    notes: list[Note]
+    screening: dict[str, Any] | None = Field(description=(
+        "The screening result (screening/questionnaire.summary): assessment, tier, dimensions, indicators, "
+        "age_band, exploitation, immediate_danger, answers, evidence (the person's own words), finished."))
+    reports: list[Report] = Field(description="oldest first")
+
+
+class NewMessages(Out):
+    messages: list[Message]
+    state: State
+    assignee: str | None
+
+
+class SentMessage(Out):
+    message: Message
+
+
+class NoteAdded(Out):
+    note: Note
+
+
+class CannedResponse(Out):
+    short_code: str
+    text: str
+
+
+class CannedResponses(Out):
+    items: list[CannedResponse]
+
+
+class AuditEvent(Out):
+    id: int
+    at: datetime
+    caseworker: str | None
+    action: str
+    conversation_id: str | None
+    detail: str | None = Field(description="names and reasons, never anything a person wrote")
+
+
+class AuditLog(Out):
+    items: list[AuditEvent] = Field(description="newest first")
+
+
+class Term(Out):
+    value: str
+    label: str | None = None
+    urgent: bool | None = None
+
+
+class Dimension(Out):
+    code: str
+    label: str
+
+
+class Vocabulary(Out):
+    """The words the console shows, from their source of truth (handover/vocabulary_api.py)."""
+
+    tiers: list[Term]
+    states: list[Term]
+    kinds: list[Term]
+    senders: list[Term]
+    dimensions: list[Dimension]

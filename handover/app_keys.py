@@ -1,0 +1,13 @@
+"""What the console's handlers find on the aiohttp app (put there by handover.console.setup)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handover.accounts import Accounts
+from handover.canned import CannedResponses
+from handover.service import Handover
+
+HANDOVER = web.AppKey("handover", Handover)
+ACCOUNTS = web.AppKey("accounts", Accounts)
+CANNED = web.AppKey("canned", CannedResponses)

@@ -1,0 +1,194 @@
+"""The console API's handlers: logging in, the queue, conversations, notes, canned responses, accounts, the audit
+log. Each is declared in the route table `api` with the models it takes and answers (handover/api_models.py);
+by the time it runs, its wrapper has checked the session and the role and read the body.
+
+Who may open a conversation: a caseworker the ones waiting in the queue and the ones they hold; supervisors
+and admins every one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import web
+
+from core.errors import Forbidden, Invalid, NotFound
+from core.json_api import After, respond
+from core.models import utcnow
+from core.vocabulary import State
+from handover import api_models as m
+from handover.accounts import Account
+from handover.api_routes import ApiTable
+from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
+from handover.console_auth import end_session, keep_session, log_in, token_of
+from handover.queue import QueueItem
+from handover.queue_lines import summary_of
+
+api = ApiTable("/api/console")
+CONVERSATION = "/conversations/{conversation_id}"
+
+
+def _caseworker(account: Account) -> m.Caseworker:
+    return m.Caseworker.model_validate(account, from_attributes=True)
+
+
+async def _visible(request: web.Request, account: Account) -> dict[str, Any]:
+    """The details of the URL's conversation if this account may open it; NotFound or Forbidden otherwise."""
+    details = await request.app[HANDOVER].store.details(request.match_info["conversation_id"])
+    if details is None:
+        raise NotFound("No such conversation.")
+    if not account.is_supervisor and details["state"] != State.QUEUED and details["assignee_id"] != account.id:
+        raise Forbidden("Only the caseworker who holds it (or a supervisor) can open this conversation.")
+    return details
+
+
+# Authentication ----------------------------------------------------------------------------------------------
+
+@api.post("/login", "Log in", body=m.Login, response=m.Session, errors=(401,), public=True)
+async def login(request: web.Request, body: m.Login) -> web.Response:
+    account, token = await log_in(request.app[ACCOUNTS], request.app[HANDOVER].audit, body.username, body.password)
+    response = respond(m.Session(token=token, caseworker=_caseworker(account)))
+    keep_session(response, request, token)
+    return response
+
+
+@api.post("/logout", "End this session", response=m.LoggedOut)
+async def logout(request: web.Request, account: Account) -> web.Response:
+    token, _ = token_of(request)
+    await request.app[ACCOUNTS].logout(token or "")
+    await request.app[HANDOVER].audit.record(account.id, "logout")
+    response = respond(m.LoggedOut(logged_out=True))
+    end_session(response)
+    return response
+
+
+@api.get("/me", "Who is logged in", response=m.Caseworker)
+async def me(request: web.Request, account: Account) -> m.Caseworker:
+    return _caseworker(account)
+
+
+# The queue and conversations ---------------------------------------------------------------------------------
+
+@api.get("/queue", "Waiting conversations, most urgent first (tier, then waiting time), and the held ones",
+         response=m.Queue)
+async def queue(request: web.Request, account: Account) -> m.Queue:
+    handover = request.app[HANDOVER]
+    now = utcnow()
+    waiting = await handover.queue.items((State.QUEUED,))
+    held = await handover.queue.items((State.ASSIGNED,))
+    if not account.is_supervisor:
+        held = [item for item in held if item.assignee_id == account.id]
+
+    async def row(item: QueueItem) -> m.QueueItem:
+        return m.QueueItem.model_validate({**asdict(item), "waiting_seconds": item.waiting_seconds(now),
+                                           "summary": await summary_of(handover, item)})
+
+    return m.Queue(items=[await row(item) for item in waiting], assigned=[await row(item) for item in held],
+                   online=await request.app[ACCOUNTS].online_count())
+
+
+@api.post("/queue/next", "Claim the most urgent waiting conversation", response=m.NextClaim)
+async def claim_next(request: web.Request, account: Account) -> m.NextClaim:
+    return m.NextClaim(conversation_id=await request.app[HANDOVER].claim_next(account))
+
+
+@api.get(CONVERSATION, "A conversation with transcript, notes, screening result and reports "
+                       "(written to the audit log)", response=m.Conversation, errors=(403, 404))
+async def conversation(request: web.Request, account: Account) -> m.Conversation:
+    details = await _visible(request, account)
+    handover = request.app[HANDOVER]
+    conversation_id = details["conversation_id"]
+    await handover.audit.record(account.id, "view", conversation_id)
+    return m.Conversation.model_validate({
+        **details,
+        "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
+        "notes": await handover.store.notes(conversation_id),
+        "screening": await handover.store.screening(conversation_id),
+        "reports": await handover.reports.of_conversation(conversation_id),
+    })
+
+
+@api.get(CONVERSATION + "/messages", "The transcript after a message id (live updates)", query=After,
+         response=m.NewMessages, errors=(403, 404))
+async def conversation_messages(request: web.Request, account: Account, query: After) -> m.NewMessages:
+    """What a console fetches when the WebSocket says something new came."""
+    details = await _visible(request, account)
+    messages = await request.app[HANDOVER].store.transcript(details["conversation_id"])
+    return m.NewMessages(messages=[m.Message.of(message) for message in messages if message.id > query.after],
+                         state=details["state"], assignee=details["assignee"])
+
+
+@api.post(CONVERSATION + "/claim", "Take the conversation; the bot is paused and the person is told who joined "
+                                   "(alias only)", response=m.Claimed, errors=(409,))
+async def claim(request: web.Request, account: Account) -> m.Claimed:
+    conversation_id = request.match_info["conversation_id"]
+    await request.app[HANDOVER].claim(account, conversation_id)
+    return m.Claimed(conversation_id=conversation_id, claimed=True)
+
+
+@api.post(CONVERSATION + "/messages", "Answer the person (only the caseworker who holds the conversation)",
+          body=m.Reply, response=m.SentMessage, status=201, errors=(409, 413))
+async def send_message(request: web.Request, account: Account, body: m.Reply) -> m.SentMessage:
+    message = await request.app[HANDOVER].reply(account, request.match_info["conversation_id"], body.text)
+    return m.SentMessage(message=m.Message.of(message))
+
+
+@api.post(CONVERSATION + "/release", "Give the conversation back to the bot; the person is told",
+          response=m.Ended, errors=(409,))
+async def release(request: web.Request, account: Account) -> m.Ended:
+    await request.app[HANDOVER].release(account, request.match_info["conversation_id"])
+    return m.Ended(conversation_id=request.match_info["conversation_id"])
+
+
+@api.post(CONVERSATION + "/resolve", "Close the conversation; the person is told, and their next message opens "
+                                     "a new one", response=m.Ended, errors=(409,))
+async def resolve(request: web.Request, account: Account) -> m.Ended:
+    await request.app[HANDOVER].resolve(account, request.match_info["conversation_id"])
+    return m.Ended(conversation_id=request.match_info["conversation_id"])
+
+
+@api.post(CONVERSATION + "/transfer", "Hand a held conversation to another caseworker (a supervisor may move any)",
+          body=m.Transfer, response=m.Transferred, errors=(409,))
+async def transfer(request: web.Request, account: Account, body: m.Transfer) -> m.Transferred:
+    target = await request.app[ACCOUNTS].get(body.caseworker_id)
+    if target is None:
+        raise Invalid(m.Transfer.INVALID)
+    await request.app[HANDOVER].transfer(account, request.match_info["conversation_id"], target)
+    return m.Transferred(conversation_id=request.match_info["conversation_id"], assignee=target.alias)
+
+
+@api.post(CONVERSATION + "/notes", "Add a private note (never shown to the person)", body=m.NewNote,
+          response=m.NoteAdded, status=201, errors=(403, 404, 413))
+async def add_note(request: web.Request, account: Account, body: m.NewNote) -> m.NoteAdded:
+    details = await _visible(request, account)
+    note = await request.app[HANDOVER].store.add_note(details["conversation_id"], account.id, body.text)
+    return m.NoteAdded(note=m.Note.model_validate({**note, "author": account.name}))
+
+
+@api.get("/canned", "Canned responses in one language", query=m.CannedQuery, response=m.CannedResponses)
+async def canned(request: web.Request, account: Account, query: m.CannedQuery) -> m.CannedResponses:
+    return m.CannedResponses.model_validate({"items": await request.app[CANNED].for_language(query.language)})
+
+
+# Accounts and audit ------------------------------------------------------------------------------------------
+
+@api.get("/caseworkers", "Active accounts and who is online (for transfers)", response=m.Caseworkers)
+async def caseworkers(request: web.Request, account: Account) -> m.Caseworkers:
+    return m.Caseworkers(items=[m.CaseworkerOnline(**_caseworker(each).model_dump(), online=online)
+                                for each, online in await request.app[ACCOUNTS].all()])
+
+
+@api.post("/caseworkers", "Add an account (admins only)", role="admin", body=m.NewCaseworker,
+          response=m.Caseworker, status=201)
+async def add_caseworker(request: web.Request, account: Account, body: m.NewCaseworker) -> m.Caseworker:
+    """A name taken, or a password shorter than 12 characters, is refused with a sentence (400)."""
+    created = await request.app[ACCOUNTS].add(body.name, body.password, body.role, body.alias)
+    await request.app[HANDOVER].audit.record(account.id, "caseworker_add", detail=f"{created.name} ({body.role})")
+    return _caseworker(created)
+
+
+@api.get("/audit", "The audit log, newest first (supervisors and admins)", role="supervisor",
+         query=m.AuditQuery, response=m.AuditLog)
+async def audit_log(request: web.Request, account: Account, query: m.AuditQuery) -> m.AuditLog:
+    return m.AuditLog.model_validate({"items": await request.app[HANDOVER].audit.events(before_id=query.before)})

@@ -1,0 +1,102 @@
+"""core/json_api.py: the one error middleware and reading bodies and queries through models, on a small app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import ClassVar, get_args
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import Field
+
+from core.errors import KINDS, Conflict, ServiceError
+from core.json_api import INTERNAL, After, Body, json_errors, read_body, read_query
+from handover.accounts import ROLES
+from handover.api_models import Role
+
+
+class Greeting(Body):
+    TOO_LONG: ClassVar[str] = "Say it in up to {limit} characters."
+    text: str = Field(min_length=1, max_length=5)
+    count: int = 1
+
+
+async def fail_as(request: web.Request) -> web.Response:
+    raise {kind.__name__: kind for kind in KINDS}[request.match_info["kind"]]("A sentence for a person.")
+
+
+async def crash(request: web.Request) -> web.Response:
+    raise RuntimeError(f"secret words of {request.match_info['id']}")
+
+
+async def greet(request: web.Request) -> web.Response:
+    body = await read_body(request, Greeting)
+    return web.json_response({"text": body.text, "after": read_query(request, After).after})
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[TestClient]:
+    app = web.Application(middlewares=[json_errors])
+    app.router.add_get("/api/fail/{kind}", fail_as)
+    app.router.add_get("/api/crash/{id}", crash)
+    app.router.add_get("/page/crash/{id}", crash)
+    app.router.add_post("/api/greet", greet)
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
+async def test_each_kind_of_error_has_its_status_and_sentence(http: TestClient, kind: type[ServiceError]) -> None:
+    response = await http.get(f"/api/fail/{kind.__name__}")
+    assert response.status == kind.status
+    assert await response.json() == {"error": "A sentence for a person."}
+
+
+def test_the_statuses_of_the_kinds() -> None:
+    assert {kind.__name__: kind.status for kind in KINDS} == {
+        "Invalid": 400, "Unauthenticated": 401, "Forbidden": 403, "NotFound": 404, "Conflict": 409,
+        "TooLarge": 413, "Unavailable": 503}
+    assert Conflict().sentence == "This cannot be done right now."  # a kind without a sentence has its own
+
+
+async def test_an_unexpected_error_is_a_sentence_and_is_logged_without_words_or_ids(
+        http: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="core.json_api"):
+        response = await http.get("/api/crash/conversation-1234")
+    assert response.status == 500
+    assert await response.json() == {"error": INTERNAL}
+    assert "RuntimeError" in caplog.text and "/api/crash/{id}" in caplog.text and "crash" in caplog.text
+    assert "secret" not in caplog.text and "1234" not in caplog.text
+    page = await http.get("/page/crash/1")  # not the API: a plain sentence
+    assert page.status == 500 and page.content_type == "text/plain" and await page.text() == INTERNAL
+
+
+@pytest.mark.parametrize(("body", "status", "sentence"), [
+    (b"not json", 400, "Please send a JSON object."),
+    (b"[1]", 400, "Please send a JSON object."),
+    (b"", 400, "Please send a JSON object."),
+    (b"{}", 400, '"text" is missing.'),
+    (b'{"text": ""}', 400, '"text" must be a non-empty string.'),
+    (b'{"text": 5}', 400, '"text" must be a non-empty string.'),
+    (b'{"text": "hi", "count": "2"}', 400, '"count" must be a whole number.'),  # strict: "2" is no number
+    (b'{"text": "hello there"}', 413, "Say it in up to 5 characters."),
+])
+async def test_a_body_that_does_not_fit_gets_a_sentence(http: TestClient, body: bytes, status: int,
+                                                        sentence: str) -> None:
+    response = await http.post("/api/greet", data=body)
+    assert response.status == status
+    assert await response.json() == {"error": sentence}
+
+
+async def test_a_body_and_query_that_fit(http: TestClient) -> None:
+    response = await http.post("/api/greet?after=7", json={"text": "hi", "unknown": "ignored"})
+    assert await response.json() == {"text": "hi", "after": 7}
+    response = await http.post("/api/greet?after=seven", json={"text": "hi"})
+    assert response.status == 400
+    assert await response.json() == {"error": "after must be a message id (a whole number)."}
+
+
+def test_the_console_models_know_the_roles_accounts_know() -> None:
+    assert get_args(Role) == ROLES
