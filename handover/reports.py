@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,6 +22,7 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.models import Assignment, CodeAttempt, Conversation, Report, ReportAddition, as_utc
 from core.pseudonym import Pseudonymizer
 from core.vocabulary import State
+from handover.report_flow import Details
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 CODE_LENGTH = 8
@@ -50,7 +51,7 @@ def normalise_code(typed: str) -> str | None:
 class StoredReport:
     id: int
     conversation_id: str
-    details: dict[str, Any]
+    details: Details
 
 
 class Addition(TypedDict):
@@ -62,7 +63,7 @@ class ReportView(TypedDict):
     """A report as the console shows it."""
 
     id: int
-    details: dict[str, Any]  # step → answer (handover/report_flow.py)
+    details: Details  # step → answer (handover/report_flow.py)
     sent: bool  # its writer sent it (or it was sent for them); otherwise it is still being written
     created_at: str
     additions: list[Addition]
@@ -94,7 +95,7 @@ class Reports:
                                             .where(Report.id == report_id))).first()
         return None if row is None else StoredReport(row.id, row.conversation_id, row.details)
 
-    async def save(self, report_id: int, details: dict[str, Any]) -> None:
+    async def save(self, report_id: int, details: Details) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(update(Report).where(Report.id == report_id).values(
                 details=details, empty=not details, updated_at=self._clock.now()))
