@@ -244,8 +244,12 @@ class AuditLog(Out):
 
 class Term(Out):
     value: str
-    label: str | None = None
-    urgent: bool | None = None
+    label: str
+
+
+class TierTerm(Out):
+    value: str
+    urgent: bool  # the consoles ring for these
 
 
 class Dimension(Out):
@@ -256,7 +260,7 @@ class Dimension(Out):
 class Vocabulary(Out):
     """The words the console shows, from their source of truth (handover/vocabulary_api.py)."""
 
-    tiers: list[Term]
+    tiers: list[TierTerm]
     states: list[Term]
     kinds: list[Term]
     senders: list[Term]
