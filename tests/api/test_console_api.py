@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,9 +17,8 @@ from sqlalchemy import text
 
 from bot.app import ENGINE, SETTINGS
 from handover.console import HANDOVER
-from tests.conftest import AppClient, isolated_settings, privacy_notice, start_app
+from tests.conftest import AppClient, privacy_notice
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
-from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 
 HANDOVER_REPLY = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2", "kind": "help"}}}]
@@ -29,13 +27,6 @@ GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 SCREENING = {"assessment": "trafficking_indicated", "tier": "P2", "dimensions": {"CD": True},
              "indicators": [{"id": "CD-01", "dimension": "CD", "weight": "S"}], "age_band": "adult",
              "answers": {"CD-01": "yes", "EX-01": "no"}, "evidence": {"CD-01": "boss keeps my passport"}}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
-    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
-        async for app_client in start_app(isolated_settings(tmp_path, HAVN_DATABASE_URL=url)):
-            yield app_client
 
 
 @pytest.fixture

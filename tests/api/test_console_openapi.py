@@ -5,25 +5,16 @@ PostgreSQL, with a fake Rasa."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from bot.app import SETTINGS
 from tests.api.test_console_api import HANDOVER_REPLY, ask_for_person
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient
 from tests.console_client import PASSWORD, conversation_of, login
-from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 from tests.openapi_contract import contract as openapi_contract
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
-    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
-        async for app_client in start_app(isolated_settings(tmp_path, HAVN_DATABASE_URL=url)):
-            yield app_client
 
 
 @pytest.fixture
