@@ -15,7 +15,6 @@ from aiohttp import web
 
 from core.errors import Forbidden, Invalid, NotFound
 from core.json_api import After, respond
-from core.models import utcnow
 from core.vocabulary import State
 from handover import api_models as m
 from handover.accounts import Account
@@ -74,7 +73,7 @@ async def me(request: web.Request, account: Account) -> m.Caseworker:
          response=m.Queue)
 async def queue(request: web.Request, account: Account) -> m.Queue:
     handover = request.app[HANDOVER]
-    now = utcnow()
+    now = handover.queue.clock.now()
     waiting = await handover.queue.items((State.QUEUED,))
     held = await handover.queue.items((State.ASSIGNED,))
     if not account.is_supervisor:

@@ -21,8 +21,6 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.models import Assignment, Caseworker, Conversation, as_utc
 from core.vocabulary import Kind, State, Tier
 
-# The consoles ring for these. Kept for bot/gateway.py and bot/reporting.py; new code asks `Tier(x).urgent`.
-URGENT_TIERS = tuple(tier for tier in Tier if tier.urgent)
 RECENT_CLAIMS = 20  # the rough wait is the median of the last claims' waits…
 RECENT_WINDOW = timedelta(hours=24)  # …within the last day
 
@@ -63,7 +61,7 @@ class Held:
 class Queue:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
-        self._clock = clock
+        self.clock = clock  # the console reads waiting times on the same clock
         self._skip_locked = engine.dialect.name == "postgresql"
 
     async def items(self, states: tuple[str, ...] = (State.QUEUED,)) -> list[QueueItem]:
@@ -77,7 +75,7 @@ class Queue:
         async with self._engine.connect() as connection:
             rows = list(await connection.execute(query))
         return [QueueItem(row.id, row.alias, State(row.state), Tier(row.tier or Tier.P4), Kind(row.kind),
-                          row.language, row.channel, row.queued_at or self._clock.now(), row.assessment,
+                          row.language, row.channel, row.queued_at or self.clock.now(), row.assessment,
                           row.assignee_id, row.assignee)
                 for row in rows]
 
@@ -100,7 +98,7 @@ class Queue:
                         .group_by(Assignment.conversation_id).subquery())
         query = (select(first_claims.c.claimed_at, Conversation.queued_at)
                  .join(Conversation, Conversation.id == first_claims.c.conversation_id)
-                 .where(first_claims.c.claimed_at >= self._clock.now() - RECENT_WINDOW,
+                 .where(first_claims.c.claimed_at >= self.clock.now() - RECENT_WINDOW,
                         Conversation.queued_at.is_not(None))
                  .order_by(first_claims.c.claimed_at.desc()).limit(RECENT_CLAIMS))
         async with self._engine.connect() as connection:
@@ -137,7 +135,7 @@ class Queue:
         """The holder (any holder when `caseworker_id` is None) gives it up: back to the bot (State.BOT) or the
         queue (State.QUEUED), or State.RESOLVED. False when it was not held (by them)."""
         state = State(state)
-        now = self._clock.now()
+        now = self.clock.now()
         held = [Conversation.id == conversation_id, Conversation.state == State.ASSIGNED]
         if caseworker_id is not None:
             held.append(Conversation.assignee_id == caseworker_id)
@@ -154,7 +152,7 @@ class Queue:
 
     async def transfer(self, conversation_id: str, from_id: int | None, to_id: int) -> bool:
         """Hand a held conversation to another caseworker; `from_id` None lets a supervisor move any."""
-        now = self._clock.now()
+        now = self.clock.now()
         held = [Conversation.id == conversation_id, Conversation.state == State.ASSIGNED]
         if from_id is not None:
             held.append(Conversation.assignee_id == from_id)
@@ -175,7 +173,7 @@ class Queue:
 
     async def abandoned(self, grace: timedelta) -> list[Held]:
         """Claims whose holder's console has been gone for longer than `grace` (and held at least that long)."""
-        cutoff = self._clock.now() - grace
+        cutoff = self.clock.now() - grace
         query = (select(Conversation.id, Conversation.assignee_id)
                  .join(Caseworker, Caseworker.id == Conversation.assignee_id)
                  .where(Conversation.state == State.ASSIGNED, Conversation.claimed_at < cutoff,
@@ -186,14 +184,14 @@ class Queue:
     async def overdue(self, limit: timedelta) -> list[str]:
         """Queued conversations waiting longer than `limit` whose person was not yet told so."""
         query = select(Conversation.id).where(Conversation.state == State.QUEUED,
-                                              Conversation.queued_at < self._clock.now() - limit,
+                                              Conversation.queued_at < self.clock.now() - limit,
                                               Conversation.unanswered_notice_at.is_(None))
         async with self._engine.connect() as connection:
             return list(await connection.scalars(query))
 
     async def mark_told_unanswered(self, conversation_id: str) -> bool:
         """Once per wait; False when another instance (or an earlier call) did it already."""
-        now = self._clock.now()
+        now = self.clock.now()
         async with self._engine.begin() as connection:
             result = await connection.execute(update(Conversation).where(
                 Conversation.id == conversation_id, Conversation.unanswered_notice_at.is_(None)).values(
@@ -202,7 +200,7 @@ class Queue:
 
     async def _take(self, connection: AsyncConnection, conversation_id: str, caseworker_id: int) -> bool:
         """The guarded update: it changes the row only while it is still queued."""
-        now = self._clock.now()
+        now = self.clock.now()
         result = await connection.execute(
             update(Conversation)
             .where(Conversation.id == conversation_id, Conversation.state == State.QUEUED)
