@@ -10,59 +10,51 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Something the caller can understand and act on; `status` is the HTTP status of its kind."""
+    """Something the caller can understand and act on; `status` is the HTTP status of its kind.
+
+    Each kind below names its status and default sentence in its class line, so the list reads as a table.
+    """
 
     status = 500
     default = "Something went wrong on our side."
+
+    def __init_subclass__(cls, status: int | None = None, default: str | None = None) -> None:
+        # A narrower error (NotHolder(Conflict)) keeps its parent's status and sentence unless it names its own.
+        cls.status = status or cls.status
+        cls.default = default or cls.default
 
     def __init__(self, sentence: str | None = None) -> None:
         self.sentence = sentence or self.default
         super().__init__(self.sentence)
 
 
-class Invalid(ServiceError):
+class Invalid(ServiceError, status=400, default="This request is not valid."):
     """The request is not what this endpoint takes (bad JSON, a missing or wrong field, an unknown choice)."""
 
-    status = 400
-    default = "This request is not valid."
 
-
-class Unauthenticated(ServiceError):
+class Unauthenticated(ServiceError, status=401, default="Please log in."):
     """Nobody is logged in, the session has ended, or the name or password is wrong."""
 
-    status = 401
-    default = "Please log in."
 
-
-class Forbidden(ServiceError):
+class Forbidden(ServiceError, status=403, default="You are not allowed to do this."):
     """Logged in, but not allowed to do this."""
 
-    status = 403
-    default = "You are not allowed to do this."
+
+class NotFound(ServiceError, status=404, default="There is nothing here."):
+    """What the request names does not exist."""
 
 
-class NotFound(ServiceError):
-    status = 404
-    default = "There is nothing here."
-
-
-class Conflict(ServiceError):
+class Conflict(ServiceError, status=409, default="This cannot be done right now."):
     """The thing is not in a state that allows this any more (someone else was faster, it was closed)."""
 
-    status = 409
-    default = "This cannot be done right now."
+
+class TooLarge(ServiceError, status=413, default="This is too long."):
+    """The body or a text is longer than this endpoint takes."""
 
 
-class TooLarge(ServiceError):
-    status = 413
-    default = "This is too long."
-
-
-class Unavailable(ServiceError):
+class Unavailable(ServiceError, status=503,
+                  default="This is not available right now. Please try again in a moment."):
     """A part we depend on does not answer; trying again later may work."""
-
-    status = 503
-    default = "This is not available right now. Please try again in a moment."
 
 
 KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge,

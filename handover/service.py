@@ -29,10 +29,8 @@ from handover.waiting import WaitingRoom
 log = logging.getLogger(__name__)
 
 
-class NotHolder(Conflict):
+class NotHolder(Conflict, default="You do not hold this conversation."):
     """The caseworker does not hold this conversation (any more)."""
-
-    default = "You do not hold this conversation."
 
 
 CLAIM_REFUSED = {ClaimResult.TAKEN: "Another caseworker holds this conversation.",
@@ -144,4 +142,4 @@ class Handover:
 
     async def _language(self, conversation_id: str) -> str:
         details = await self.store.details(conversation_id)
-        return details["language"] if details else self._texts.default_language
+        return details.language if details else self._texts.default_language
