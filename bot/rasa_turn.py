@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.vocabulary import Kind, Tier
 from screening.types import ScreeningSummary
@@ -28,8 +28,7 @@ class TextKey:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class HandoverRequest:
+class HandoverRequest(NamedTuple):
     tier: Tier
     kind: Kind
 
