@@ -183,8 +183,8 @@ class Report(Out):
     additions: list[Addition]
 
 
-class Conversation(Out):
-    """A conversation with transcript, notes, screening result and reports."""
+class ConversationDetails(Out):
+    """What the console shows about a conversation besides its transcript (handover/store.py `details`)."""
 
     conversation_id: str
     alias: str
@@ -198,6 +198,11 @@ class Conversation(Out):
     assignee: str | None
     created_at: datetime
     queued_at: datetime | None
+
+
+class Conversation(ConversationDetails):
+    """A conversation with transcript, notes, screening result and reports."""
+
     messages: list[Message]
     notes: list[Note]
     screening: dict[str, Any] | None = Field(description=(

@@ -9,7 +9,6 @@ and admins every one.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 from aiohttp import web
 
@@ -32,12 +31,12 @@ def _caseworker(account: Account) -> m.Caseworker:
     return m.Caseworker.model_validate(account, from_attributes=True)
 
 
-async def _visible(request: web.Request, account: Account) -> dict[str, Any]:
+async def _visible(request: web.Request, account: Account) -> m.ConversationDetails:
     """The details of the URL's conversation if this account may open it; NotFound or Forbidden otherwise."""
     details = await request.app[HANDOVER].store.details(request.match_info["conversation_id"])
     if details is None:
         raise NotFound("No such conversation.")
-    if not account.is_supervisor and details["state"] != State.QUEUED and details["assignee_id"] != account.id:
+    if not account.is_supervisor and details.state != State.QUEUED and details.assignee_id != account.id:
         raise Forbidden("Only the caseworker who holds it (or a supervisor) can open this conversation.")
     return details
 
@@ -97,10 +96,10 @@ async def claim_next(request: web.Request, account: Account) -> m.NextClaim:
 async def conversation(request: web.Request, account: Account) -> m.Conversation:
     details = await _visible(request, account)
     handover = request.app[HANDOVER]
-    conversation_id = details["conversation_id"]
+    conversation_id = details.conversation_id
     await handover.audit.record(account.id, "view", conversation_id)
     return m.Conversation.model_validate({
-        **details,
+        **details.model_dump(),
         "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),
@@ -113,9 +112,9 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
 async def conversation_messages(request: web.Request, account: Account, query: After) -> m.NewMessages:
     """What a console fetches when the WebSocket says something new came."""
     details = await _visible(request, account)
-    messages = await request.app[HANDOVER].store.transcript(details["conversation_id"])
+    messages = await request.app[HANDOVER].store.transcript(details.conversation_id)
     return m.NewMessages(messages=[m.Message.of(message) for message in messages if message.id > query.after],
-                         state=details["state"], assignee=details["assignee"])
+                         state=details.state, assignee=details.assignee)
 
 
 @api.post(CONVERSATION + "/claim", "Take the conversation; the bot is paused and the person is told who joined "
@@ -161,7 +160,7 @@ async def transfer(request: web.Request, account: Account, body: m.Transfer) -> 
           response=m.NoteAdded, status=201, errors=(403, 404, 413))
 async def add_note(request: web.Request, account: Account, body: m.NewNote) -> m.NoteAdded:
     details = await _visible(request, account)
-    note = await request.app[HANDOVER].store.add_note(details["conversation_id"], account.id, body.text)
+    note = await request.app[HANDOVER].store.add_note(details.conversation_id, account.id, body.text)
     return m.NoteAdded(note=m.Note.model_validate({**note, "author": account.name}))
 
 

@@ -8,9 +8,10 @@ from handover.queue import QueueItem
 from handover.report_flow import is_urgent
 from handover.service import Handover
 from handover.store import confirmed_indicators
+from screening.types import ScreeningSummary
 
 
-def summary_line(screening: dict[str, Any] | None) -> str:
+def summary_line(screening: ScreeningSummary | None) -> str:
     """Assessment, indicators, age band."""
     if not screening:
         return "no screening yet"

@@ -93,7 +93,7 @@ class Retention:
             await asyncio.sleep(24 * 3600)
 
     async def _statistics(self, row: Row[Any]) -> dict[str, object]:
-        indicators = confirmed_indicators(row.screening or {})
+        indicators = confirmed_indicators(row.screening) if row.screening else []
         async with self._engine.connect() as connection:
             first_reply = await connection.scalar(select(func.min(MessageRecord.created_at)).where(
                 MessageRecord.conversation_id == row.id, MessageRecord.sender == Sender.CASEWORKER))

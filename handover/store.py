@@ -33,7 +33,9 @@ from core.models import (
 )
 from core.sealed import Sealed, SealedJSON
 from core.vocabulary import OPEN_STATES, Kind, Sender, State, Tier
+from handover.api_models import ConversationDetails
 from handover.report_flow import Flow
+from screening.types import ScreeningSummary
 
 
 @dataclass(frozen=True)
@@ -48,23 +50,6 @@ class ConversationState:
     flow: Flow | None = None  # where a report the app runs itself stands (bot/reporting.py)
 
 
-class ConversationDetails(TypedDict):
-    """What the console shows about a conversation besides its transcript (times in ISO 8601)."""
-
-    conversation_id: str
-    alias: str
-    state: State
-    tier: Tier | None
-    kind: Kind
-    language: str
-    channel: str
-    assessment: str | None
-    assignee_id: int | None
-    assignee: str | None  # the holder's alias
-    created_at: str
-    queued_at: str | None
-
-
 class NewNote(TypedDict):
     id: int
     text: str
@@ -75,7 +60,7 @@ class NoteView(NewNote):
     author: str  # the caseworker's login name (only caseworkers ever read notes)
 
 
-def confirmed_indicators(screening: dict[str, Any]) -> list[str]:
+def confirmed_indicators(screening: ScreeningSummary) -> list[str]:
     """The indicator ids a screening result counts: the ones the person answered or confirmed "yes"."""
     return sorted(ident for ident, answer in (screening.get("answers") or {}).items() if answer == "yes")
 
@@ -94,7 +79,7 @@ class Store:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         """`engine` must carry the sealer (core.db.create_engine(url, sealer))."""
         self._engine = engine
-        self._clock = clock
+        self.clock = clock  # public: what the store stamps is the time others (the erase notice) show
 
     async def receive(self, channel: str, address_hash: str, reply_address: str, language: str,
                       message: Message) -> ConversationState:
@@ -104,7 +89,7 @@ class Store:
         """
         async with self._engine.begin() as connection:
             conversation = await self._open_conversation(connection, address_hash)
-            now = self._clock.now()
+            now = self.clock.now()
             if conversation is None:
                 contact_id = await self._contact_id(connection, channel, address_hash, reply_address)
                 conversation = ConversationState(secrets.token_hex(16), State.BOT, language, False, new=True)
@@ -159,7 +144,7 @@ class Store:
                 update(Conversation)
                 .where(Conversation.id == conversation_id)
                 .values(language=language, language_chosen=Conversation.language_chosen | chosen,
-                        updated_at=self._clock.now())
+                        updated_at=self.clock.now())
             )
 
     async def request_handover(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
@@ -171,7 +156,7 @@ class Store:
         """
         tier, kind = Tier(tier), Kind(kind)  # anything else is a mistake: refused, not stored
         # (the values in CASE are plain str: SQLAlchemy types a StrEnum literal as NullType)
-        now = self._clock.now()
+        now = self.clock.now()
         waiting = Conversation.state.in_((State.BOT, State.RESOLVED) if reopen else (State.BOT,))
         lesser_kinds = list(Kind)[:list(Kind).index(kind)]  # a kind only moves to the right
         async with self._engine.begin() as connection:
@@ -197,15 +182,15 @@ class Store:
         """Where a report the app runs itself stands (sealed: it holds the report's code); None ends it."""
         async with self._engine.begin() as connection:
             await connection.execute(update(Conversation).where(Conversation.id == conversation_id).values(
-                flow=None if flow is None else flow.to_json(), updated_at=self._clock.now()))
+                flow=None if flow is None else flow.to_json(), updated_at=self.clock.now()))
 
-    async def save_screening(self, conversation_id: str, summary: dict[str, Any]) -> None:
+    async def save_screening(self, conversation_id: str, summary: ScreeningSummary) -> None:
         """The screening result (sealed: it quotes the person) and its assessment in clear for statistics."""
         async with self._engine.begin() as connection:
             await connection.execute(update(Conversation).where(Conversation.id == conversation_id).values(
-                screening=summary, assessment=summary.get("assessment"), updated_at=self._clock.now()))
+                screening=summary, assessment=summary.get("assessment"), updated_at=self.clock.now()))
 
-    async def screening(self, conversation_id: str) -> dict[str, Any] | None:
+    async def screening(self, conversation_id: str) -> ScreeningSummary | None:
         """The last screening result of a conversation, as the action server produced it; None if none yet."""
         async with self._engine.connect() as connection:
             return await connection.scalar(
@@ -232,14 +217,12 @@ class Store:
             row = (await connection.execute(query)).first()
         if row is None:
             return None
-        return ConversationDetails(
-            conversation_id=row.id, alias=row.alias, state=State(row.state), tier=Tier(row.tier) if row.tier else None,
-            kind=Kind(row.kind), language=row.language, channel=row.channel, assessment=row.assessment,
-            assignee_id=row.assignee_id, assignee=row.assignee, created_at=as_utc(row.created_at).isoformat(),
-            queued_at=as_utc(row.queued_at).isoformat() if row.queued_at else None)
+        return ConversationDetails.model_validate({
+            **row._mapping, "conversation_id": row.id, "created_at": as_utc(row.created_at),
+            "queued_at": as_utc(row.queued_at) if row.queued_at else None})
 
     async def add_note(self, conversation_id: str, caseworker_id: int, text: str) -> NewNote:
-        now = self._clock.now()
+        now = self.clock.now()
         async with self._engine.begin() as connection:
             note_id = await connection.scalar(insert(Note).values(
                 conversation_id=conversation_id, caseworker_id=caseworker_id, created_at=now, body=text,
@@ -323,7 +306,7 @@ class Store:
             async with connection.begin_nested():
                 return await connection.scalar(insert(Contact).values(
                     channel=channel, address_hash=address_hash, reply_address=reply_address,
-                    created_at=self._clock.now(),
+                    created_at=self.clock.now(),
                 ).returning(Contact.id))
         except IntegrityError:
             return await connection.scalar(select(Contact.id).where(Contact.address_hash == address_hash))
@@ -332,7 +315,7 @@ class Store:
                       messages: list[Message]) -> list[Message]:
         stored = []
         for message in messages:
-            now = self._clock.now()
+            now = self.clock.now()
             body = {"text": message.text, "payload": message.payload,
                     "buttons": [[b.title, b.payload] for b in message.buttons]}
             message_id = await connection.scalar(insert(MessageRecord).values(
