@@ -18,7 +18,6 @@ from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.reporting import Reporting
 from core.messages import MAX_TEXT, Message
-from core.models import utcnow
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
@@ -152,7 +151,7 @@ class Gateway:
         """The confirmation is sent but not stored: nothing of the person is left."""
         language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
         await self.erase(address_hash)
-        return [self.texts.reply("delete_done", language).stored(Sender.SYSTEM, 0, utcnow())]
+        return [self.texts.reply("delete_done", language).stored(Sender.SYSTEM, 0, self.store.clock.now())]
 
     @asynccontextmanager
     async def _serialised(self, key: str) -> AsyncIterator[None]:

@@ -17,14 +17,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from core.clock import SYSTEM_CLOCK
 from core.sealed import Sealed, SealedJSON
 from core.vocabulary import Kind, State
-
-
-def utcnow() -> datetime:
-    """The system's time, for code outside the storage layer; the stores take theirs from a Clock."""
-    return SYSTEM_CLOCK.now()
 
 
 def as_utc(moment: datetime) -> datetime:
