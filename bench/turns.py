@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -62,16 +63,17 @@ async def run_load(turn: Turn, conversations: int, concurrency: int, first_id: i
     return latencies, time.perf_counter() - started
 
 
+@dataclass
 class Paths:
-    def __init__(self, http: aiohttp.ClientSession, rasa_url: str, app_url: str, bot_api: FakeBotApi,
-                 webhook_secret: str) -> None:
-        self.http = http
-        self.rasa_url = rasa_url
-        self.app_url = app_url
-        self.bot_api = bot_api
-        self.webhook_secret = webhook_secret
-        self.sessions: dict[int, str] = {}
-        self.run_tag = 0
+    """The three ways one scripted turn can travel; `run_tag` keeps each round's conversations apart."""
+
+    http: aiohttp.ClientSession
+    rasa_url: str
+    app_url: str
+    bot_api: FakeBotApi
+    webhook_secret: str
+    sessions: dict[int, str] = field(default_factory=dict)
+    run_tag: int = 0
 
     async def rasa(self, conversation: int, message: str) -> None:
         body = {"sender": f"bench-{self.run_tag}-{conversation}", "message": message, "metadata": {"language": "en"}}
