@@ -17,7 +17,7 @@ import { refreshQueue, resetQueue, tick } from "./queue.js";
 import { initReply, resetReply } from "./reply.js";
 import { initShortcuts } from "./shortcuts.js";
 import { isSupervisor, session, view } from "./state.js";
-import { fail, say } from "./status.js";
+import { fail, say, withButton } from "./status.js";
 import { loadVocabulary } from "./vocabulary.js";
 
 const SAFETY_REFRESH = 30000;  // ms: refetch the queue even when no event came
@@ -91,18 +91,13 @@ async function logIn(event) {
   }
 }
 
-async function logOut() {
-  el.logout.disabled = true;
-  try {
+function logOut() {
+  return withButton(el.logout, async () => {
     await api("POST", "/logout");
     if (location.hash) history.replaceState(null, "", location.pathname + location.search);
     showLogin();
     say("You are logged out.", "info");
-  } catch (error) {
-    fail(error);
-  } finally {
-    el.logout.disabled = false;
-  }
+  });
 }
 
 async function start() {

@@ -2,7 +2,7 @@
 import { api, enc } from "./api.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { view } from "./state.js";
-import { fail, say } from "./status.js";
+import { say, withButton } from "./status.js";
 
 function noteItem(note) {
   const li = make("li", "note");
@@ -25,8 +25,7 @@ export async function sendNote() {
   if (!id || !view.open) { say("Open a conversation first.", "error"); return; }
   const text = el.noteText.value.trim();
   if (!text) { say("Write the note first.", "error"); el.noteText.focus(); return; }
-  el.noteSend.disabled = true;
-  try {
+  await withButton(el.noteSend, async () => {
     const data = await api("POST", `/conversations/${enc(id)}/notes`, { text });
     if (id !== view.openId) return;
     if (data.note && !el.notes.querySelector(`li[data-note-id="${Number(data.note.id)}"]`)) {
@@ -35,11 +34,7 @@ export async function sendNote() {
     el.notesEmpty.hidden = true;
     el.noteText.value = "";
     say("Note saved.", "info");
-  } catch (error) {
-    fail(error);
-  } finally {
-    el.noteSend.disabled = false;
-  }
+  });
 }
 
 export function initNotes() {

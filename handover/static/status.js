@@ -30,3 +30,15 @@ export function backgroundRecovered() {
   if (backgroundError && el.status.textContent === backgroundError) say("");
   backgroundError = "";
 }
+
+// One thing the caseworker asked for, with its button disabled meanwhile so that a double click sends it once.
+export async function withButton(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } catch (error) {
+    fail(error);
+  } finally {
+    button.disabled = false;
+  }
+}
