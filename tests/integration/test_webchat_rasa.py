@@ -14,25 +14,26 @@ pytestmark = pytest.mark.rasa
 HOTLINE = "+45 70 20 25 50"
 
 
-async def test_hej_gets_a_danish_greeting_with_buttons(rasa_app: AppClient) -> None:
-    session = await rasa_app.new_session()
-    greeting, notice = (await rasa_app.say(session, "hej"))["messages"]
-    assert notice["text"] == privacy_notice("da")
-    assert greeting["text"].startswith("Hej. Dette er en anonym chat")
-    assert "112" in greeting["text"] and HOTLINE in greeting["text"]
-    assert [b["title"] for b in greeting["buttons"]] == [
-        "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
-        "Jeg har en referencekode", "Sprog"]
+MAIN_MENU = ["/need_help", "report", "/my_rights", "/talk_to_person", "report_code", "lang"]
 
 
-async def test_hello_gets_an_english_greeting_with_buttons(rasa_app: AppClient) -> None:
+@pytest.mark.parametrize(("word", "language", "opening", "titles"), [
+    ("hej", "da", "Hej. Dette er en anonym chat",
+     ["Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
+      "Jeg har en referencekode", "Sprog"]),
+    ("hello", "en", "Hello. This is an anonymous chat",
+     ["I need help", "Report a suspicion", "My rights", "Talk to a person", "I have a reference code",
+      "Language"]),
+])
+async def test_a_greeting_answers_in_the_persons_language_with_the_main_menu(
+        rasa_app: AppClient, word: str, language: str, opening: str, titles: list[str]) -> None:
     session = await rasa_app.new_session()
-    greeting, notice = (await rasa_app.say(session, "hello"))["messages"]
-    assert notice["text"] == privacy_notice("en")
-    assert greeting["text"].startswith("Hello. This is an anonymous chat")
+    greeting, notice = (await rasa_app.say(session, word))["messages"]
+    assert notice["text"] == privacy_notice(language)
+    assert greeting["text"].startswith(opening)
     assert "112" in greeting["text"] and HOTLINE in greeting["text"]
-    assert [b["payload"] for b in greeting["buttons"]] == [
-        "/need_help", "report", "/my_rights", "/talk_to_person", "report_code", "lang"]
+    assert [b["title"] for b in greeting["buttons"]] == titles
+    assert [b["payload"] for b in greeting["buttons"]] == MAIN_MENU
 
 
 async def test_buttons_and_typed_questions_get_answers(rasa_app: AppClient) -> None:
