@@ -211,13 +211,16 @@ def _category(path: Path, cue: Cue, rules: object) -> tuple[_Matcher, ...]:
             raise DangerLexiconError(f"{_where(path, cue)}: rule id {rule!r} must be lowercase letters, digits, _")
         if not isinstance(body, dict) or not body or set(body) - _RULE_KEYS:
             raise DangerLexiconError(f"{_where(path, cue, rule)}: must have `phrases` and/or `patterns` only")
-        for key, to_regex in (("phrases", _phrase_regex), ("patterns", _pattern_regex)):
-            for source in _strings(path, (cue, rule, key), body.get(key)):
-                if "(?P" in source:
-                    raise DangerLexiconError(f"{_where(path, cue, rule, key)}: named groups are reserved: {source!r}")
-                regex = to_regex(source)
-                _compile(path, (cue, rule, key), regex)
-                alternatives.setdefault(_script(source), []).append((rule, regex))
+        sources = [(key, source) for key in sorted(_RULE_KEYS)
+                   for source in _strings(path, (cue, rule, key), body.get(key))]
+        if not sources:
+            raise DangerLexiconError(f"{_where(path, cue, rule)}: must have `phrases` and/or `patterns`, not empty")
+        for key, source in sources:
+            if "(?P" in source:
+                raise DangerLexiconError(f"{_where(path, cue, rule, key)}: named groups are reserved: {source!r}")
+            regex = _pattern_regex(source) if key == "patterns" else _phrase_regex(source)
+            _compile(path, (cue, rule, key), regex)
+            alternatives.setdefault(_script(source), []).append((rule, regex))
     return tuple(_matcher(script, found) for script, found in alternatives.items())
 
 
