@@ -1,0 +1,310 @@
+"""The danger lexicon: the app's own first net for a person in danger, beside Rasa's `danger` intent.
+
+The gateway calls `DangerLexicon.match` on every message, whatever the conversation's language: people mix
+languages, and the language the conversation is in may be wrong. The lexicon (content/danger/<code>.yml, one
+file per language, docs/danger.md) lists phrases and regular expressions in three categories:
+- `danger`: someone is in danger now (threats to kill, violence, being locked in, rape, kidnapping, a child
+  hurt, a bystander's words);
+- `self_harm`: the person may harm themselves (its reply adds the suicide line);
+- `child`: the person says they are under 18.
+
+Both the message and the lexicon are normalised the same way (`normalise`): case folded, Latin diacritics
+dropped (Thai, Cyrillic and Chinese letters are kept as they are; Arabic loses only its vowel and hamza marks),
+punctuation and emoji folded into single spaces, apostrophes dropped, letters repeated in a row collapsed into
+one ("heeelp" and "help" are one word, and so are "kill" and "kil"). Spaced scripts match whole words; Thai
+and Chinese, written without spaces, match anywhere in the message with its spaces removed.
+
+Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "content" / "danger"
+
+
+class Cue(StrEnum):
+    """What a hit means, most serious first (the order `DangerLexicon.match` checks them in)."""
+
+    SELF_HARM = "self_harm"  # before danger: its reply gives the suicide line as well as 112
+    DANGER = "danger"
+    CHILD = "child"
+
+
+@dataclass(frozen=True)
+class DangerHit:
+    cue: Cue
+    language: str  # the lexicon that fired, not necessarily the conversation's language
+    rule: str  # the rule's id in that lexicon, never the person's words
+
+
+class DangerLexiconError(ValueError):
+    """A lexicon file that cannot be used; the message names the file and the place in it."""
+
+
+# --- normalisation --------------------------------------------------------------------------------------
+
+_APOSTROPHES = "'’ʼ‘`´"
+_LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")  # after NFKD; Cyrillic й ё ї keep theirs here
+_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, hamza, tatweel
+_FOLD = str.maketrans({
+    "æ": "ae", "ø": "o", "œ": "oe", "đ": "d", "ł": "l", "ı": "i",  # Latin letters NFKD does not decompose
+    "ё": "е",  # Russians type е for ё
+    "ى": "ي", "ة": "ه",  # the usual Arabic spelling variants
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic digits
+    **{chr(0x0E50 + d): str(d) for d in range(10)},  # Thai digits
+    **dict.fromkeys(_APOSTROPHES, ""),  # "can't" → "cant", "j'ai" → "jai"
+})
+_NON_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+|_+")  # Thai vowel and tone marks are not \w but belong to words
+_REPEATS = re.compile(r"([^\W\d_])\1+")  # letters only: "112" stays "112"
+_SOURCE_REPEATS = re.compile(r"(?<!\\)([^\W\d_])\1+")  # in a regex source, "\bb" is not a doubled letter
+_SOURCE_LETTER = re.compile(r"(?<!\\)[^\W\d_]")
+_COMPACT_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u3400-\u9fff\uf900-\ufaff]")  # Thai, Han: no spaces between words
+
+
+def _fold(text: str) -> str:
+    """Diacritics and spelling variants, shared by messages and lexicon sources; `text` is already lowercase."""
+    if not text.isascii():
+        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFC", _ARABIC_MARKS.sub("", text))
+    return text.translate(_FOLD)
+
+
+def normalise(text: str) -> str:
+    """A message as the lexicon sees it: folded, words separated by single spaces, repeated letters collapsed."""
+    text = _NON_WORD.sub(" ", _fold(text.casefold()))
+    return _REPEATS.sub(r"\1", text).strip()
+
+
+def _is_compact(source: str) -> bool:
+    return _COMPACT_SCRIPT.search(source) is not None
+
+
+def _phrase_regex(phrase: str) -> str:
+    """A literal phrase as a regex over normalised text; an apostrophe may be typed as nothing or a space.
+
+    Normalised text holds only word characters and single spaces, none of them special in a regex."""
+    parts = [normalise(part) for part in re.split(f"[{_APOSTROPHES}]", phrase)]
+    if _is_compact(phrase):
+        return "".join(parts).replace(" ", "")
+    return " ?".join(part for part in parts if part)
+
+
+def _pattern_regex(pattern: str) -> str:
+    """An author's regex folded like the text (letters lowercased and collapsed, but never after a backslash).
+    Thai and Chinese patterns are matched without spaces, so theirs are dropped."""
+    if _is_compact(pattern):
+        pattern = pattern.replace(" ", "")
+    for apostrophe in _APOSTROPHES:
+        pattern = pattern.replace(apostrophe, " ?")
+    pattern = _SOURCE_LETTER.sub(lambda m: m.group().casefold(), pattern)
+    return _SOURCE_REPEATS.sub(r"\1", _fold(pattern))
+
+
+# --- one language ---------------------------------------------------------------------------------------
+
+_RULE_ID = re.compile(r"[a-z][a-z0-9_]*")
+_RULE_KEYS = frozenset({"phrases", "patterns"})
+_CAPTURING = re.compile(r"(?<!\\)\((?!\?)")  # "(" opening a capturing group
+_ESCAPE = re.compile(r"\\.")  # \w, \b … in a regex source: not letters of a script
+NEGATION_LOOKBACK = 40  # characters around a hit searched for a negation
+
+# Which text an alternative is searched in. ANY: the normalised message. CYRILLIC, ARABIC: the same, but only
+# when it holds a letter of that script (an alternative written only in it cannot match otherwise: a Latin
+# message skips those regexes, a third of the time). COMPACT: Thai and Chinese, the message without spaces.
+ANY, CYRILLIC, ARABIC, COMPACT = "any", "cyrillic", "arabic", "compact"
+_SCRIPT_LETTER = {CYRILLIC: re.compile(r"[\u0400-\u04ff]"), ARABIC: re.compile(r"[\u0600-\u06ff]")}
+
+
+def _script(source: str) -> str:
+    if _is_compact(source):
+        return COMPACT
+    letters = [char for char in _ESCAPE.sub("", source) if char.isalpha()]
+    for script, letter in _SCRIPT_LETTER.items():
+        if letters and all(letter.match(char) for char in letters):
+            return script
+    return ANY
+
+
+@dataclass(frozen=True)
+class _Negation:
+    """What, right before a hit ("i am NOT in danger") or right after it ("han slår mig IKKE"), takes it back."""
+
+    before: re.Pattern[str] | None = None
+    after: re.Pattern[str] | None = None
+
+    def takes_back(self, text: str, start: int, end: int) -> bool:
+        if self.before and self.before.search(text, max(0, start - NEGATION_LOOKBACK), start):
+            return True
+        return bool(self.after and self.after.match(text, end, end + NEGATION_LOOKBACK))
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """The alternatives of one category of one language searched in one text: a single regex."""
+
+    script: str
+    regex: re.Pattern[str]
+    rules: Mapping[str, str]  # marker group name → rule id
+
+    def find(self, text: str, negation: _Negation) -> str | None:
+        for found in self.regex.finditer(text):
+            if not negation.takes_back(text, found.start(), found.end()):
+                return self.rules[found.lastgroup or ""]
+        return None
+
+
+@dataclass(frozen=True)
+class _Language:
+    code: str
+    matchers: Mapping[Cue, tuple[_Matcher, ...]]
+    negation: _Negation  # for spaced text
+    compact_negation: _Negation  # for Thai and Chinese
+
+    def find(self, cue: Cue, texts: Mapping[str, str]) -> str | None:
+        for matcher in self.matchers[cue]:
+            text = texts.get(matcher.script)
+            if text is not None:
+                negation = self.compact_negation if matcher.script == COMPACT else self.negation
+                if rule := matcher.find(text, negation):
+                    return rule
+        return None
+
+
+def _where(path: Path, *keys: str) -> str:
+    return f"{path.name}: " + ".".join(keys)
+
+
+def _compile(path: Path, where: Iterable[str], regex: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(regex)
+    except re.error as error:
+        raise DangerLexiconError(f"{_where(path, *where)}: not a valid regular expression ({error})") from error
+    if compiled.match(""):
+        raise DangerLexiconError(f"{_where(path, *where)}: matches an empty message, so it would fire on everything")
+    return compiled
+
+
+def _strings(path: Path, where: tuple[str, ...], value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise DangerLexiconError(f"{_where(path, *where)}: must be a list of non-empty strings")
+    return value
+
+
+def _category(path: Path, cue: Cue, rules: object) -> tuple[_Matcher, ...]:
+    if not isinstance(rules, dict) or not rules:
+        raise DangerLexiconError(f"{_where(path, cue)}: must map rule ids to their phrases and patterns")
+    alternatives: dict[str, list[tuple[str, str]]] = {}  # script → (rule id, regex)
+    for rule, body in rules.items():
+        if not isinstance(rule, str) or not _RULE_ID.fullmatch(rule):
+            raise DangerLexiconError(f"{_where(path, cue)}: rule id {rule!r} must be lowercase letters, digits, _")
+        if not isinstance(body, dict) or not body or set(body) - _RULE_KEYS:
+            raise DangerLexiconError(f"{_where(path, cue, rule)}: must have `phrases` and/or `patterns` only")
+        sources = [(key, source) for key in sorted(_RULE_KEYS)
+                   for source in _strings(path, (cue, rule, key), body.get(key))]
+        if not sources:
+            raise DangerLexiconError(f"{_where(path, cue, rule)}: must have `phrases` and/or `patterns`, not empty")
+        for key, source in sources:
+            if "(?P" in source:
+                raise DangerLexiconError(f"{_where(path, cue, rule, key)}: named groups are reserved: {source!r}")
+            regex = _pattern_regex(source) if key == "patterns" else _phrase_regex(source)
+            _compile(path, (cue, rule, key), regex)
+            alternatives.setdefault(_script(source), []).append((rule, regex))
+    return tuple(_matcher(script, found) for script, found in alternatives.items())
+
+
+def _matcher(script: str, alternatives: list[tuple[str, str]]) -> _Matcher:
+    """One regex for all alternatives. Each ends in an empty named group that tells the rule: a group around
+    each alternative (or rule) would cost the regex engine its quick first-character check on every branch,
+    several times slower on every message. For the same reason the authors' groups become non-capturing."""
+    names = {f"a{index}": rule for index, (rule, _) in enumerate(alternatives)}
+    body = "|".join(f"(?:{_CAPTURING.sub('(?:', regex)})(?P<{name}>)"
+                    for name, (_, regex) in zip(names, alternatives, strict=True))
+    # Spaced scripts match whole words only; Thai and Chinese anywhere.
+    regex = f"(?:{body})" if script == COMPACT else rf"(?<![\w\u0e00-\u0e7f])(?:{body})(?![\w\u0e00-\u0e7f])"
+    return _Matcher(script, re.compile(regex), names)
+
+
+def _negation(path: Path, data: dict[str, object]) -> tuple[_Negation, _Negation]:
+    """`negation` (before a hit) and `negation_after` (after it): lists of regexes, for spaced and compact text."""
+    spaced: dict[str, re.Pattern[str]] = {}
+    compact: dict[str, re.Pattern[str]] = {}
+    for key, anchor in (("negation", "before"), ("negation_after", "after")):
+        patterns = _strings(path, (key,), data.get(key))
+        for is_compact, found in ((False, spaced), (True, compact)):
+            regexes = "|".join(_pattern_regex(p) for p in patterns if _is_compact(p) == is_compact)
+            if not regexes:
+                continue
+            # Before: the negation ends where the hit starts (the text's own space before the hit included).
+            # After: it starts right after the hit. Spaced text: whole words only.
+            if anchor == "before":
+                regex = f"(?:{regexes})$" if is_compact else rf"(?<!\w)(?:{regexes}) ?$"
+            else:
+                regex = f"(?:{regexes})" if is_compact else rf" (?:{regexes})(?!\w)"
+            found[anchor] = _compile(path, (key,), regex)
+    return _Negation(**spaced), _Negation(**compact)
+
+
+def _load_language(path: Path) -> _Language:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DangerLexiconError(f"{path.name}: not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise DangerLexiconError(f"{path.name}: must be a mapping with the keys danger, self_harm, child")
+    unknown = set(data) - {*Cue, "negation", "negation_after"}
+    if unknown:
+        raise DangerLexiconError(f"{path.name}: unknown keys {sorted(unknown)}")
+    missing = [cue.value for cue in Cue if cue not in data]
+    if missing:
+        raise DangerLexiconError(f"{path.name}: the categories {missing} are missing")
+    matchers = {cue: _category(path, cue, data[cue]) for cue in Cue}
+    return _Language(path.stem, matchers, *_negation(path, data))
+
+
+# --- all languages --------------------------------------------------------------------------------------
+
+
+class DangerLexicon:
+    """Every language's lexicon; `match` checks them all."""
+
+    def __init__(self, languages: Iterable[_Language]) -> None:
+        self._languages = tuple(languages)
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> DangerLexicon:
+        paths = sorted(directory.glob("*.yml"))
+        if not paths:
+            raise DangerLexiconError(f"{directory}: no lexicon files (<code>.yml)")
+        return cls(_load_language(path) for path in paths)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self._languages)
+
+    def match(self, text: str) -> DangerHit | None:
+        """The most serious hit in any language (self-harm, then danger, then child), or None."""
+        spaced = normalise(text)
+        if not spaced:
+            return None
+        texts = {ANY: spaced}
+        if not spaced.isascii():
+            texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
+            if _is_compact(spaced):
+                texts[COMPACT] = spaced.replace(" ", "")
+        for cue in Cue:
+            for language in self._languages:
+                if rule := language.find(cue, texts):
+                    return DangerHit(cue, language.code, rule)
+        return None

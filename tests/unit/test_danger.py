@@ -1,0 +1,218 @@
+"""The danger lexicon (bot/danger.py, content/danger/): normalisation, negation, the three cues in several
+languages and scripts, the order of seriousness, and a clear error for a broken file.
+
+How well it finds danger is measured by bench/danger.py on a blind test set, not here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.danger import LEXICON_DIR, Cue, DangerHit, DangerLexicon, DangerLexiconError, normalise
+from core.config import CONTENT_DIR, load_languages
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> DangerLexicon:
+    return DangerLexicon.load()
+
+
+def rule_ids(language: str, cue: Cue) -> set[str]:
+    data = yaml.safe_load((LEXICON_DIR / f"{language}.yml").read_text(encoding="utf-8"))
+    return set(data[cue.value])
+
+
+# --- normalisation ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("HJÆLP mig nu!!!", "hjaelp mig nu"),  # case, æ, punctuation
+    ("Ajutați-mă, bună", "ajutati ma buna"),  # Romanian diacritics and the hyphen
+    ("Cứu em với", "cu em voi"),  # Vietnamese tones and đ-style letters, then "uu" collapsed
+    ("heeelp meee nooow", "help me now"),  # letters repeated in a row
+    ("killll me", "kil me"),  # the lexicon is folded the same way, so "kill" still matches
+    ("I can't get out", "i cant get out"),  # apostrophes dropped
+    ("call 112 😱😱", "cal 112"),  # digits kept whole, emoji gone
+    ("Мне 15 лет, всё", "мне 15 лет все"),  # Cyrillic kept, ё → е
+    ("йод", "йод"),  # й is a letter of its own, not и with a mark
+    ("أنا في خطر", "انا في خطر"),  # hamza forms folded, Arabic letters kept
+    ("عُمري ١٥", "عمري 15"),  # vowel marks dropped, Arabic-Indic digits
+    ("ช่วยด้วยยยย", "ช่วยด้วย"),  # Thai vowels and tone marks kept, the repeated ย collapsed
+    ("救救我！", "救我"),  # full-width punctuation folded
+])
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_thai_and_chinese_match_without_spaces_and_inside_a_longer_message(lexicon: DangerLexicon) -> None:
+    for text in ("ช่วย ด้วย", "ตอนนี้ช่วยด้วยค่ะ", "救 命", "他来了救命啊"):
+        hit = lexicon.match(text)
+        assert hit is not None and hit.cue is Cue.DANGER, text
+
+
+def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
+    assert lexicon.match("he raped me") is not None
+    assert lexicon.match("je me rappelle pas") is None  # "rappelle" is not a form of "rape"
+    assert lexicon.match("i need a break in 12 hours") is None
+
+
+# --- the three cues, in several languages and scripts ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "cue", "language"), [
+    ("help me now", Cue.DANGER, "en"),
+    ("they will kill me", Cue.DANGER, "en"),
+    ("he is coming back", Cue.DANGER, "en"),
+    ("my neighbour is locked in", Cue.DANGER, "en"),
+    ("they took my passport and threaten me", Cue.DANGER, "en"),
+    ("i want to die", Cue.SELF_HARM, "en"),
+    ("I will kill myself", Cue.SELF_HARM, "en"),
+    ("I'm 15", Cue.CHILD, "en"),
+    ("i'm a minor", Cue.CHILD, "en"),
+    ("hjælp mig nu", Cue.DANGER, "da"),
+    ("han slår mig", Cue.DANGER, "da"),
+    ("jeg er låst inde", Cue.DANGER, "da"),
+    ("jeg vil dø", Cue.SELF_HARM, "da"),
+    ("jeg er 16 år", Cue.CHILD, "da"),
+    ("jeg er 16år", Cue.CHILD, "da"),
+    ("o sa ma omoare", Cue.DANGER, "ro"),
+    ("sunt inchisa in camera", Cue.DANGER, "ro"),
+    ("chemati politia repede", Cue.DANGER, "ro"),
+    ("vreau sa mor", Cue.SELF_HARM, "ro"),
+    ("am 15 ani", Cue.CHILD, "ro"),
+    ("الحقوني", Cue.DANGER, "ar"),
+    ("بيضربني", Cue.DANGER, "ar"),
+    ("ana fi khatar", Cue.DANGER, "ar"),
+    ("بدي موت", Cue.SELF_HARM, "ar"),
+    ("عمري ١٦ سنة", Cue.CHILD, "ar"),
+    ("ช่วยด้วย", Cue.DANGER, "th"),
+    ("เขาจะฆ่าหนู", Cue.DANGER, "th"),
+    ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
+    ("อยากตาย", Cue.SELF_HARM, "th"),
+    ("หนูอายุ 15", Cue.CHILD, "th"),
+])
+def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and (hit.cue, hit.language) == (cue, language)
+
+
+def test_every_language_is_checked_whatever_the_conversation_language(lexicon: DangerLexicon) -> None:
+    # Mixed languages: a Danish and an English phrase in one message; no language is passed in.
+    hit = lexicon.match("hej, jeg har et spørgsmål... he is coming back")
+    assert hit is not None and hit.language == "en"
+
+
+def test_the_most_serious_cue_wins(lexicon: DangerLexicon) -> None:
+    both = lexicon.match("im 15 and they will kill me, i want to die")
+    assert both is not None and both.cue is Cue.SELF_HARM  # its reply adds the suicide line
+    danger_and_child = lexicon.match("i am 15 and he hits me")
+    assert danger_and_child is not None and danger_and_child.cue is Cue.DANGER
+
+
+def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) -> None:
+    texts = ["help me now please, my name is Maria", "jeg er 16 år og bor i Aarhus", "بيضربني كل يوم يا ناس",
+             "ช่วยด้วยค่ะ หนูชื่อแอน"]
+    for text in texts:
+        hit = lexicon.match(text)
+        assert hit is not None
+        assert hit.rule in rule_ids(hit.language, hit.cue)
+        assert hit.rule not in normalise(text)
+
+
+# --- what must not fire ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "I am not in danger",
+    "i'm not in danger, i just have a question",
+    "is it dangerous to go to the police?",
+    "what if he finds out",
+    "my boss took my passport",
+    "my passport is locked in his office",
+    "i cant get out of this debt",
+    "should I call the police?",
+    "will you call the police",
+    "he doesn't hit me, he shouts",
+    "i dont want to die",
+    "i have been here 15 years",
+    "help",
+    "jeg er ikke i fare",
+    "han slår mig ikke",  # Danish puts the negation after the verb
+    "er det farligt at gå til politiet?",
+    "nu sunt in pericol",
+    "انا مش في خطر",
+    "ไปหาตำรวจอันตรายไหม",
+    "หนูไม่ได้อยู่ในอันตราย",
+    "ไม่อยากตาย",
+    "我没有危险",
+    "他没打我",
+    "打我电话",
+])
+def test_ordinary_messages_and_negations_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None
+
+
+def test_a_message_without_words_does_not_fire(lexicon: DangerLexicon) -> None:
+    assert lexicon.match("") is None
+    assert lexicon.match("!!! 😱") is None
+
+
+# --- the files -----------------------------------------------------------------------------------------------
+
+
+def test_every_language_has_a_lexicon_with_all_three_categories() -> None:
+    languages, _ = load_languages(CONTENT_DIR)
+    for language in languages:
+        path = LEXICON_DIR / f"{language}.yml"
+        assert path.is_file(), f"no danger lexicon for {language}"
+        text = path.read_text(encoding="utf-8")
+        assert "MACHINE-DRAFTED" in text and "native speaker" in text, language
+        data = yaml.safe_load(text)
+        for cue in Cue:
+            assert data.get(cue.value), (language, cue)
+    assert set(DangerLexicon.load().languages) == set(languages)
+
+
+def write(directory: Path, text: str) -> Path:
+    directory.mkdir(exist_ok=True)
+    (directory / "xx.yml").write_text(text, encoding="utf-8")
+    return directory
+
+
+VALID_REST = "self_harm: {die: {phrases: [i want to die]}}\nchild: {age: {patterns: ['im 1[0-7]']}}\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("danger: [oops", "xx.yml: not valid YAML"),
+    ("- a list\n", "xx.yml: must be a mapping"),
+    (VALID_REST, "xx.yml: the categories ['danger'] are missing"),
+    ("dangr: {}\n" + VALID_REST, "xx.yml: unknown keys ['dangr']"),
+    ("danger: {help: {phrases: []}}\n" + VALID_REST, "xx.yml: danger.help: must have `phrases` and/or `patterns`"),
+    ("danger: {help: {phrase: [help]}}\n" + VALID_REST, "xx.yml: danger.help: must have `phrases` and/or `patterns`"),
+    ("danger: {help: {patterns: ['help (me']}}\n" + VALID_REST, "xx.yml: danger.help.patterns: not a valid regular"),
+    ("danger: {help: {patterns: ['(help)?']}}\n" + VALID_REST, "xx.yml: danger.help.patterns: matches an empty"),
+    ("danger: {help: {phrases: [help, 7]}}\n" + VALID_REST, "xx.yml: danger.help.phrases: must be a list of non-empty"),
+    ("danger: {Help Now: {phrases: [help]}}\n" + VALID_REST, "xx.yml: danger: rule id 'Help Now' must be"),
+    ("danger: {help: {patterns: ['(?P<x>help)']}}\n" + VALID_REST, "named groups are reserved"),
+])
+def test_a_malformed_file_gives_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(DangerLexiconError) as error:
+        DangerLexicon.load(write(tmp_path / "lexicon", text))
+    assert message in str(error.value)
+
+
+def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DangerLexiconError, match="no lexicon files"):
+        DangerLexicon.load(tmp_path)
+
+
+def test_a_small_valid_file_loads_and_matches(tmp_path: Path) -> None:
+    text = "negation: ['not']\ndanger: {help: {phrases: [help me now], patterns: ['(he is|hes) here']}}\n" + VALID_REST
+    lexicon = DangerLexicon.load(write(tmp_path / "lexicon", text))
+    assert lexicon.match("HELP ME NOW!!") == DangerHit(Cue.DANGER, "xx", "help")
+    assert lexicon.match("he's here") == DangerHit(Cue.DANGER, "xx", "help")
+    assert lexicon.match("he is not here") is None
+    assert lexicon.match("I'm 16") == DangerHit(Cue.CHILD, "xx", "age")
