@@ -47,6 +47,8 @@ AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 MAX_QUOTE = 500  # characters of the person's own words kept as evidence for one indicator
 P1: Tier = "P1"
+QUESTION_MENUS = frozenset({"screening_offer", "screening_answer", "screening_confirm", "screening_age",
+                            "screening_work"})  # a reply with one of these menus asks something
 
 
 def new_state() -> ScreeningState:
@@ -105,6 +107,10 @@ class Questionnaire:
         state["answers"], state["evidence"] = dict(state["answers"]), dict(state["evidence"])
         replies = self._dispatch(state, intent, text, choice)
         first, last = self._handover(state, always=intent == "danger")
+        if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
+            # A P1 stops the questions: the app asks "Is it safe for you to write now?" instead, and "Yes, go
+            # on" (intent safe_to_write) asks the question that waits in state["pending"].
+            replies = [reply for reply in replies if reply.get("menu") not in QUESTION_MENUS]
         return state, [*first, *replies, *last]
 
     def request_person(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
@@ -132,6 +138,8 @@ class Questionnaire:
             return self._cue(state, intent, text)
         if intent == "stop_questions":
             return self._stop(state)
+        if intent == "safe_to_write":  # after a P1 the question waited until the person said it is safe
+            return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
         if intent == "why_ask":
             return [{"text": "screening.why"}, *(self._repeat(state) or [{"text": "screening.offer",
                                                                              "menu": "screening_offer"}])]

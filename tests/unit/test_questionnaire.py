@@ -50,7 +50,7 @@ def started(age: str = "adult", work: str = "labour") -> dict[str, Any]:
 def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
     keys = {"screening.offer", "screening.why", "screening.declined", "screening.stopped", "screening.done",
             "screening.noted", "screening.not_noted", "screening.pick_one", "question.age", "question.work",
-            "danger", "safety_line", "handover_requested", "not_understood"}
+            "danger", "safety_line", "handover_requested", "not_understood", "safety.go_on"}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
     for language in LANGUAGES:
@@ -177,6 +177,29 @@ def test_a_child_with_any_yes_is_p1() -> None:
     state, replies = run("deny", "affirm", state=state)  # CD-03 no, CD-01 yes
     assert texts(replies)[0] == "danger" and handovers(replies) == [{"tier": "P1", "kind": "help"}]
     assert screening(replies)["age_band"] == "under_18"
+
+
+def test_a_p1_answer_stops_the_questions_until_it_is_safe_to_write() -> None:
+    state = started(age="under_18")
+    state, replies = run("deny", "affirm", state=state)  # CD-03 no, CD-01 yes: P1 (a child)
+    assert texts(replies) == ["danger"]  # no next question: the app asks "is it safe for you to write now?"
+    waiting = state["pending"]
+    assert waiting == f"question:{ORDER[2]}"
+    state, replies = run("safe_to_write", state=state)
+    assert texts(replies) == [f"question.{ORDER[2]}"] and state["pending"] == waiting
+
+
+def test_danger_while_a_question_waits_keeps_it_for_later() -> None:
+    state, replies = run(("danger", "he is coming"), state=started())
+    assert texts(replies) == ["danger"] and state["pending"] == f"question:{ORDER[0]}"
+    _, replies = run("safe_to_write", state=state)
+    assert texts(replies) == [f"question.{ORDER[0]}"]
+
+
+def test_safe_to_write_with_nothing_waiting_says_go_on_with_the_menu() -> None:
+    state, _ = run(("danger", "help now"))
+    _, replies = run("safe_to_write", state=state)
+    assert replies[0] == {"text": "safety.go_on", "menu": "main"}
 
 
 def test_a_typed_age_is_read_and_a_typed_job_is_kept_as_words() -> None:
