@@ -19,10 +19,12 @@ from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.conversation_language import ConversationLanguage
+from bot.danger import DangerLexicon
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
+from bot.safety import Safety
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
@@ -34,6 +36,7 @@ from handover.accounts import Accounts
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
+from handover.oncall import OnCall
 from handover.outbox import Outbox
 from handover.queue import Queue
 from handover.reports import Reports
@@ -65,6 +68,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
     detector = build_detector(settings)
+    lexicon = DangerLexicon.load(settings.content_dir / "danger")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
@@ -77,11 +81,14 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         store = Store(engine, clock=clock)
         reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
-        requests = HandoverRequests(store, hub, waiting)
+        on_call = (OnCall(http, settings.oncall_webhook_url, settings.console_url, clock=clock)
+                   if settings.oncall_webhook_url else None)
+        requests = HandoverRequests(store, hub, waiting, on_call)
         outbox = Outbox(store, hub)
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock)
         reporting = Reporting(store, reports, texts, requests, hub)
-        gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store),
+        safety = Safety(lexicon, texts, requests, reporting, hub)
+        gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub)
         webchat.setup_gateway(app, gateway)
         handover = Handover(outbox, store, reports, queue, texts, waiting, audit, hub, reporting,
@@ -102,6 +109,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await hub.close()
+        if on_call:
+            await on_call.close()
         if telegram:
             await telegram.stop()
         await http.close()

@@ -13,6 +13,7 @@ from bot.reporting import START as START_REPORT
 from bot.reporting import Reporting
 from core.messages import Message
 from core.texts import Texts
+from core.vocabulary import Tier
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 
@@ -63,4 +64,8 @@ class Assistant:
         if turn.handover is not None:
             told.extend(await self._requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
                                                           language))
+            if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
+                if turn.screening is not None and turn.screening["age_band"] == "under_18":
+                    told.append(self._texts.reply("danger.child", language))
+                told.append(self._texts.safety_check(language))
         return told

@@ -1,9 +1,10 @@
 """The gateway: the one way every message travels, whatever channel it came from.
 
-inbound → pseudonymise the address → store the message → pick the language → route
-(a command the app answers itself; a report's questions; otherwise the assistant: Rasa's turn, rendered in the
-person's language, its side effects applied; nothing while a caseworker holds the conversation)
-→ store the replies → tell the consoles → hand the replies to the channel.
+inbound → pseudonymise the address → store the message → pick the language → danger? (bot/safety.py, in
+every state: 112, P1, the questions stop) → otherwise route (a command the app answers itself; a report's
+questions; otherwise the assistant: Rasa's turn, rendered in the person's language, its side effects applied;
+nothing while a caseworker holds the conversation) → a new conversation's first reply always shows 112 →
+store the replies → tell the consoles → hand the replies to the channel.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.reporting import Reporting
+from bot.safety import Safety
 from core.messages import MAX_TEXT, Message
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
@@ -54,8 +56,10 @@ class InvalidPayload(ValueError):
 
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
-                 assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention, hub: Hub) -> None:
+                 safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
+                 hub: Hub) -> None:
         self.store = store
+        self.safety = safety
         self.pseudonymizer = pseudonymizer
         self.language = language
         self.assistant = assistant
@@ -90,10 +94,11 @@ class Gateway:
                 Message(inbound.text or "", (), inbound.payload),
             )
             language = await self.language.for_turn(conversation, inbound.said, detection)
-            replies = await self._route(conversation, inbound, language, address_hash)
-            if conversation.new:  # the first answer says what is kept, for how long, who reads it
-                replies.append(self.texts.reply(
-                    "privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"}))
+            cue = self.safety.cue(inbound.text, inbound.payload)
+            replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
+                       else await self._route(conversation, inbound, language, address_hash))
+            if conversation.new:
+                replies = self._first_reply(replies, language)
             stored = await self.store.add_messages(conversation.id, Sender.BOT, replies) if replies else []
             await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
             return stored
@@ -103,6 +108,9 @@ class Gateway:
         answered = self._command(conversation, inbound, language)
         if answered is not None:
             return answered
+        if inbound.payload == Command.SAFE_GO_ON:  # the question that waited (a report's, or Rasa's screening)
+            return (await self.reporting.repeat(conversation.id, language)
+                    or await self.assistant.ask(conversation, "/safe_to_write", language, address_hash))
         if inbound.payload and inbound.payload.startswith(f"{Command.LANGUAGE}:"):
             confirmation = self.texts.reply("language_set", language)
             if conversation.flow is not None:  # in the middle of a report: the same question, in the new language
@@ -121,6 +129,14 @@ class Gateway:
         message = inbound.payload or (inbound.text or "").lstrip("/")
         return [*left, *await self.assistant.ask(conversation, message, language, address_hash)]
 
+    def _first_reply(self, replies: list[Message], language: str) -> list[Message]:
+        """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),
+        its first reply shows 112 and the hotline, and says what is kept, for how long, who reads it."""
+        shows_112 = any(self.texts.values["emergency"] in reply.text for reply in replies)
+        safety = [] if shows_112 else [self.texts.reply("safety_line", language)]
+        days = {"retention_days": f"{self.retention.days:g}"}
+        return [*replies, *safety, self.texts.reply("privacy_notice", language, variables=days)]
+
     def _command(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Message] | None:
         """What the app answers itself, without Rasa; None when the message is not one of these."""
         # Erasure is the person's right whoever holds the conversation.
@@ -130,6 +146,8 @@ class Gateway:
             return [self.texts.reply("delete_kept", language)]
         if conversation.state == State.ASSIGNED:
             return []  # the caseworker answers; the bot does not talk over them
+        if inbound.payload == Command.SAFE_STOP:  # a short, discreet goodbye; the request stays in the queue
+            return [self.texts.reply("safety.stop", language)]
         if inbound.payload == Command.LANGUAGE:
             return [Message(self.texts.text("language_prompt", language), self.texts.language_menu())]
         if inbound.payload == Command.HELP:

@@ -69,7 +69,7 @@ class Reporting:
         if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE):
             # Pressed late (the report is over): 112 still comes first, and a person is asked for.
             await self._requests.ask(conversation.id, Tier.P1, Kind.REPORT)
-            return [self._say("report.danger", language, "main")]
+            return [self._say("report.danger", language), self.texts.safety_check(language)]
         if flow is None:  # another button of a report that is over
             return [self._say("not_understood", language, "main")]
         if flow.mode == FlowMode.REPORT:
@@ -153,7 +153,7 @@ class Reporting:
             answered = report_flow.record(details, "danger", "yes", None)
             await self.reports.save(report.id, answered)
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
-            return [self._say("report.danger", language), self._ask(step, answered, language)]
+            return [self._say("report.danger", language), self.texts.safety_check(language)]
         if payload == SEND:
             return await self._finish(report.id, conversation_id, flow, details, language)
         choice = payload.split(":", 1)[1] if payload and payload.startswith(f"report_{step}:") else None
@@ -165,17 +165,46 @@ class Reporting:
         answered = report_flow.record(details, step, choice, None if payload or choice else text)
         if answered != details:
             await self.reports.save(report.id, answered)
-        replies: list[Message] = []
-        if step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step):
-            replies.append(self._say(report_flow.URGENT_STEPS[step], language))
+        urgent = step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step)
+        if urgent:
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
         if step == "signs" and payload != DONE and payload != SKIP:
             return [self._say("report.sign_noted", language, None), self._ask(step, answered, language)]
         following = report_flow.next_step(step)
         if following is None:
-            return [*replies, *await self._finish(report.id, conversation_id, flow, answered, language)]
+            return [*await self._finish(report.id, conversation_id, flow, answered, language)]
         await self.store.set_flow(conversation_id, replace(flow, step=following))
-        return [*replies, self._ask(following, answered, language)]
+        if urgent:  # a P1 stops the questions until the writer says it is safe to go on ("safe_yes")
+            return [self._say(report_flow.URGENT_STEPS[step], language), self.texts.safety_check(language)]
+        return [self._ask(following, answered, language)]
+
+    async def danger(self, conversation: ConversationState, words: str | None,
+                     language: str) -> list[Message] | None:
+        """Danger heard while a report is written or added to (bot/safety.py): the words are kept as the answer
+        to the question asked (or as an addition), the report is marked "someone is in danger now" and becomes
+        P1, and the questions stop. None when no report is being written or added to."""
+        flow = conversation.flow
+        if flow is None or flow.mode == FlowMode.CODE:
+            return None
+        if flow.mode == FlowMode.ADDING:
+            if words:  # kept as an addition, then the report is marked and becomes P1
+                await self._add(conversation.id, flow, words, None, language)
+            await self._add(conversation.id, flow, None, DANGER_NOW, language)
+            return [self._say("report.danger", language), self.texts.safety_check(language)]
+        report = await self.reports.get(flow.report_id)
+        if report is None:
+            return None
+        step = flow.step or report_flow.STEPS[0]
+        answered = report_flow.record(report.details, step, None, words) if words else report.details
+        answered = report_flow.record(answered, "danger", "yes", None)
+        await self.reports.save(report.id, answered)
+        await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
+        following = report_flow.next_step(step) if words and step != "signs" else step
+        if following == "danger":  # answered already: "yes"
+            following = report_flow.next_step(following)
+        if following is not None and following != step:
+            await self.store.set_flow(conversation.id, replace(flow, step=following))
+        return [self._say("report.danger", language), self.texts.safety_check(language)]
 
     async def _finish(self, report_id: int, conversation_id: str, flow: Flow,
                       details: report_flow.Details, language: str) -> list[Message]:
@@ -203,6 +232,8 @@ class Reporting:
                             for b in buttons)
         if ask.steps_menu:
             buttons = (*buttons, *self.texts.menu("report_steps", language))
+        if step != "danger":  # "Someone is in danger now" first under every question (the danger step asks it)
+            buttons = (Button(self.texts.text("menu.danger_now", language), DANGER_NOW), *buttons)
         return Message(self.texts.text(ask.key, language), buttons)
 
     # --- the reference code --------------------------------------------------------------------------

@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     queue_sweep_seconds: Positive = 30.0
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
+    oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
+    console_url: Url = "http://127.0.0.1:8080/console"  # how the on-call worker reaches the console
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:

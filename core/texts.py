@@ -23,6 +23,8 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from babel.plural import PluralRule
 
+from core.hours import VARIABLES as HOURS_VARIABLES
+from core.hours import Hours
 from core.messages import Button, Message
 from core.vocabulary import Command
 
@@ -107,10 +109,13 @@ class Texts:
                                       for k, v in data.items()}
             self.plural_rules[code] = plural_rule(code)
         self.menus: dict[str, list[dict[str, str]]] = _load_yaml(content_dir / "menus.yml")
+        self.quiet_keys = tuple(_load_yaml(content_dir / "safety.yml")["answers_and_questions"])
         self.answers: dict[str, dict[str, Any]] = _load_yaml(content_dir / "answers.yml")
         facts = _load_yaml(content_dir / "facts.yml")
         self.sources: dict[str, dict[str, Any]] = facts["sources"]
         self.values: dict[str, str] = {k: str(v) for k, v in facts["values"].items()}
+        self.hours = Hours.load(content_dir / "hours.yml")
+        self._hours_said = {code: self.hours.variables(code) for code in languages}  # Babel once, not per text
 
     def own_name(self, language: str) -> str:
         return str(self.meta[language]["name"])
@@ -128,7 +133,7 @@ class Texts:
         variables = variables or {}
         if isinstance(template, Plural):
             template = template.form(self.plural_rules.get(language), variables)
-        return template.format_map({**self.values, **variables})
+        return template.format_map({**self.values, **self._hours_said.get(language, {}), **variables})
 
     def menu(self, name: str, language: str) -> tuple[Button, ...]:
         return tuple(Button(self.text(item["title"], language), item["payload"]) for item in self.menus[name])
@@ -139,8 +144,23 @@ class Texts:
 
     def reply(self, key: str, language: str, menu: str | None = None,
               variables: dict[str, str] | None = None) -> Message:
+        """The text with its menu; a reply that is not an answer or a question ends with the safety line."""
         buttons = self.menu(menu, language) if menu else ()
-        return Message(self.text(key, language, variables), buttons)
+        text = self.text(key, language, variables)
+        if self.needs_safety_line(key, text):
+            text = f"{text}\n{self.text('safety_line', language)}"
+        return Message(text, buttons)
+
+    def safety_check(self, language: str) -> Message:
+        """After any P1 the questions stop: "Is it safe for you to write now?" (Yes, go on / No, I must stop)."""
+        return self.reply("safety.check", language, "safety_check")
+
+    def needs_safety_line(self, key: str, text: str) -> bool:
+        """content/safety.yml: every reply that does not name the emergency number, but answers and questions."""
+        if self.values["emergency"] in text:
+            return False
+        return not any(key.startswith(quiet[:-1]) if quiet.endswith("*") else key == quiet
+                       for quiet in self.quiet_keys)
 
     def problems(self) -> list[str]:
         """Everything that would make a user see a missing or wrong text; empty when the content is sound."""
@@ -177,7 +197,7 @@ class Texts:
     def _template_problems(self, code: str, key: str, template: Template, reference: Template | None) -> list[str]:
         found: list[str] = []
         names = _placeholders(template)
-        unknown = names - set(self.values) - RUNTIME_VARIABLES
+        unknown = names - set(self.values) - RUNTIME_VARIABLES - HOURS_VARIABLES
         if unknown:
             found.append(f"{code}: text {key!r} uses unknown placeholders {sorted(unknown)}")
         elif reference is not None and names != _placeholders(reference):

@@ -65,6 +65,9 @@ class Command(StrEnum):
     DELETE_KEPT = "delete_no"
     QUEUE_WAIT = "queue_wait"  # answers to "nobody can answer right now"; the request stays queued either way
     QUEUE_MESSAGE = "queue_message"
+    DANGER = "danger"  # "I am in danger now", first in every menu (bot/safety.py)
+    SAFE_GO_ON = "safe_yes"  # answers to "Is it safe for you to write now?" after a P1
+    SAFE_STOP = "safe_no"
 
     @staticmethod
     def choose_language(code: str) -> str:
@@ -77,3 +80,4 @@ class EventType(StrEnum):
     MESSAGE = "message"  # a conversation has a new message
     QUEUE = "queue"  # the queue changed (a request, a claim, an end, an erasure)
     CONVERSATION = "conversation"  # a conversation's details changed (a transfer, a report's addition)
+    DANGER = "danger"  # danger words in a conversation a caseworker holds: it is P1 now, the consoles ring

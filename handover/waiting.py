@@ -1,5 +1,7 @@
-"""What a person waiting for a caseworker is told: their place and a rough wait, or, when nobody is online,
-that nobody can answer right now (with 112 and the hotline) and a choice to keep waiting or leave a message."""
+"""What a person waiting for a caseworker is told: their place and a rough wait, or, when nobody can answer
+(nobody online, or outside the chat's staffed hours), that nobody can answer right now, when people are back,
+and a choice to keep waiting or leave a message. After danger (P1) the bot promises a person only when one
+can come; otherwise it says plainly that nobody can write now, and to call 112."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import math
 
 from core.messages import Message
 from core.texts import Texts
+from core.vocabulary import Tier
 from handover.accounts import Accounts
 from handover.queue import Queue
 
@@ -19,12 +22,20 @@ class WaitingRoom:
         self._accounts = accounts
         self._texts = texts
 
-    async def notice(self, conversation_id: str, language: str) -> Message | None:
+    async def staffed(self) -> bool:
+        """Someone can answer now: a caseworker is online, within the chat's staffed hours (content/hours.yml)."""
+        return (self._texts.hours.chat_staffed_at(self._queue.clock.now())
+                and await self._accounts.online_count() > 0)
+
+    async def notice(self, conversation_id: str, language: str, tier: Tier | None = None) -> Message | None:
         """None when the conversation is not waiting (a caseworker already holds it)."""
         position = await self._queue.position(conversation_id)
         if position is None:
             return None
-        if not await self._accounts.online_count():
+        staffed = await self.staffed()
+        if tier == Tier.P1:
+            return self._texts.reply("danger.person_coming" if staffed else "danger.nobody", language)
+        if not staffed:
             return self.nobody(language)
         wait = await self._queue.typical_wait()
         if wait is None:
@@ -34,4 +45,6 @@ class WaitingRoom:
                                  variables={"position": str(position), "minutes": str(minutes)})
 
     def nobody(self, language: str) -> Message:
-        return self._texts.reply("queue.nobody", language, NOBODY_MENU)
+        """Nobody can answer: 112 and the hotline, when people are back, keep waiting or leave a message."""
+        nobody = self._texts.reply("queue.nobody", language, NOBODY_MENU)
+        return Message(f"{nobody.text}\n{self._texts.text('queue.hours', language)}", nobody.buttons)

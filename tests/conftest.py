@@ -6,8 +6,9 @@ import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -28,6 +29,14 @@ TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 # times in that order (the queue's order, "the newest conversation"), as with the real clock; and a test
 # moves it on (`client.clock.advance(...)`) to see what happens later.
 CLOCK_TICK = timedelta(milliseconds=1)
+
+
+def staffed_moment(now: datetime | None = None) -> datetime:
+    """The latest Tuesday, 10:00 in Copenhagen, before `now`: within the chat's staffed hours (content/hours.yml),
+    so that what a test sees does not depend on the hour it runs at. Tests of the hours set their own time."""
+    local = (now or datetime.now(UTC)).astimezone(ZoneInfo("Europe/Copenhagen"))
+    tuesday = local - timedelta(days=(local.weekday() - 1) % 7 or 7)
+    return tuesday.replace(hour=10, minute=0, second=0, microsecond=0)
 
 
 def free_port() -> int:
@@ -122,7 +131,7 @@ class AppClient:
 
 
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
-    clock = FakeClock(tick=CLOCK_TICK)
+    clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
     server = TestServer(create_app(settings, clock), host="127.0.0.1", port=free_port())
     await server.start_server()
     async with aiohttp.ClientSession() as http:

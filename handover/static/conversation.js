@@ -87,11 +87,21 @@ export async function loadConversation(id, fresh, quiet) {
   }
 }
 
+// Conversations where danger words came while someone held them (live.js): marked until the console reloads.
+const withDanger = new Set();
+
+export function markDanger(id) {
+  if (id === null) return;
+  withDanger.add(id);
+  if (id === view.openId) el.conversation.dataset.danger = "true";
+}
+
 export function clearConversationView() {
   view.openId = null;
   view.open = null;
   el.conversation.dataset.id = "";
   el.conversation.dataset.state = "";
+  el.conversation.dataset.danger = "";
   el.convBody.hidden = true;
   el.convNone.hidden = false;
   el.convNone.textContent = "Open a conversation from the queue, or take the most urgent one (n).";
@@ -120,6 +130,7 @@ function renderConversation(data, fresh) {
   const id = String(data.conversation_id);
   el.conversation.dataset.id = id;
   el.conversation.dataset.state = data.state || "";
+  el.conversation.dataset.danger = withDanger.has(id) ? "true" : "";
   el.convNone.hidden = true;
   el.convBody.hidden = false;
   el.convAlias.textContent = data.alias || id;

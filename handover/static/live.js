@@ -2,10 +2,11 @@
 // console fetches what changed. It pings for presence and reconnects with a growing pause.
 import { API, api } from "./api.js";
 import { ring } from "./alerts.js";
-import { catchUp, loadConversation } from "./conversation.js";
+import { catchUp, loadConversation, markDanger } from "./conversation.js";
 import { el } from "./dom.js";
 import { refreshQueue, scheduleQueueRefresh } from "./queue.js";
 import { session, view } from "./state.js";
+import { say } from "./status.js";
 
 const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
 const MAX_BACKOFF = 30000;  // ms between reconnects at most
@@ -98,5 +99,12 @@ function handleEvent(event) {
   } else if (event.type === "conversation") {
     scheduleQueueRefresh();
     if (isOpen) loadConversation(id, false);
+  } else if (event.type === "danger") {
+    // Danger words in a conversation someone holds: it is P1 now and the bot has already sent 112.
+    ring(event.tier, id);
+    markDanger(id);
+    say("Danger words in a conversation that is held: it is P1 now, and the bot sent 112 at once.", "urgent");
+    scheduleQueueRefresh();
+    if (isOpen) catchUp();
   }
 }

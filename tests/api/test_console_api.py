@@ -135,8 +135,9 @@ async def test_one_caseworker_wins_the_claim_and_the_bot_falls_silent(client: Ap
         response.release()
     joined = (await messages_to_person(client, session))[-1]
     assert joined["sender"] == "system"
-    assert joined["text"] in ("Anna from the centre has joined the chat. You can write now.",
-                              "Ben from the centre has joined the chat. You can write now.")  # the alias only
+    assert joined["text"] in (f"{alias} from the centre has joined the chat. You can write now.\n"
+                              "In danger now? Call 112. Our hotline: +45 70 20 25 50."
+                              for alias in ("Anna", "Ben"))  # the alias only
     sent_to_rasa = len(rasa.received)
     assert (await client.say(session, "hello?"))["messages"] == []
     assert len(rasa.received) == sent_to_rasa  # routed by the conversation's state: Rasa is not asked

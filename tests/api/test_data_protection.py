@@ -135,7 +135,8 @@ async def test_delete_kept_changes_nothing(client: AppClient, rasa: FakeRasa, bo
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(CHAT, callback_data="delete_no"))
     [kept] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
-    assert kept.params["text"] == "Nothing was deleted. You can go on writing."
+    assert kept.params["text"] == ("Nothing was deleted. You can go on writing.\n"
+                                   "In danger now? Call 112. Our hotline: +45 70 20 25 50.")
     assert rasa.erased == []
 
 

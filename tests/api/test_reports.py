@@ -32,6 +32,7 @@ CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 RIGHTS = [{"custom": {"text": "answer.rights", "menu": "rights"}}]
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 STEPS_MENU = ["report_skip", "report_send"]
+DANGER_NOW = "report_danger:yes"  # "Someone is in danger now", first under every question but the danger one
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +50,8 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
 
 
 def text_of(key: str, language: str, **variables: str) -> str:
-    return TEXTS.text(key, language, variables)
+    """What the person receives: the text, with the safety line when it is not a question (content/safety.yml)."""
+    return TEXTS.reply(key, language, variables=variables).text
 
 
 class Reporter:
@@ -112,7 +114,7 @@ async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa:
     reporter.expect(intro, "report.intro")
     assert "112" in intro["text"]
     reporter.expect(first, "report.ask_noticed")
-    assert [b["payload"] for b in first["buttons"]] == STEPS_MENU
+    assert [b["payload"] for b in first["buttons"]] == [DANGER_NOW, *STEPS_MENU]
     script = [
         ({"text": "Six workers sleep in a garage behind the car wash"}, "report.ask_danger", "report_danger"),
         ({"payload": "report_danger:no"}, "report.ask_where", None),
@@ -126,10 +128,11 @@ async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa:
         [question] = await reporter.answer(**answer)
         reporter.expect(question, asked)
         expected = [item["payload"] for item in TEXTS.menus[menu]] if menu else []
-        assert [b["payload"] for b in question["buttons"]] == expected + STEPS_MENU
+        danger_first = [] if asked == "report.ask_danger" else [DANGER_NOW]  # "Someone is in danger now"
+        assert [b["payload"] for b in question["buttons"]] == danger_first + expected + STEPS_MENU
     noted, signs = await reporter.answer(payload="report_signs:lives_at_work")
     reporter.expect(noted, "report.sign_noted")
-    assert signs["buttons"][2]["title"] == "✓ " + text_of("menu.sign_lives_at_work", language)
+    assert signs["buttons"][3]["title"] == "✓ " + TEXTS.text("menu.sign_lives_at_work", language)
     await reporter.answer(payload="report_signs:long_hours")
     [who] = await reporter.answer(payload="report_done")
     reporter.expect(who, "report.ask_who")
@@ -204,11 +207,13 @@ async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa:
         if skipped == step:
             break
         await reporter.answer(payload="report_skip")
-    urgent, following = await reporter.answer(**answer)
+    urgent, safe = await reporter.answer(**answer)
     reporter.expect(urgent, "report.danger" if step == "danger" else "report.minors")
     if step == "danger":
         assert urgent["text"].startswith("Ring 112")
-    assert following["text"] != urgent["text"]  # the report goes on
+    reporter.expect(safe, "safety.check")  # a P1 stops the questions …
+    [following] = await reporter.answer(payload="safe_yes")  # … until it is safe to go on
+    reporter.expect(following, "report.ask_where" if step == "danger" else "report.ask_signs")
     conversation_id = await conversation_of(client, reporter.session)
     item = await queue_item(await caseworker(client), conversation_id)  # queued now, before it is finished
     assert item["tier"] == "P1"
@@ -503,8 +508,10 @@ async def test_someone_in_danger_pressed_late_still_gives_112_and_p1(client: App
     await reporter.start()
     await reporter.answer("A man shouts at the workers")
     await reporter.answer(payload="report_danger:no")
-    urgent, where_again = await reporter.answer(payload="report_danger:yes")  # an old button, pressed now
+    urgent, safe = await reporter.answer(payload="report_danger:yes")  # an old button, pressed now
     reporter.expect(urgent, "report.danger")
+    reporter.expect(safe, "safety.check")  # a P1 stops the questions until it is safe to go on
+    [where_again] = await reporter.answer(payload="safe_yes")
     reporter.expect(where_again, "report.ask_where")
     conversation_id = await conversation_of(client, reporter.session)
     anna = await caseworker(client)
@@ -512,8 +519,9 @@ async def test_someone_in_danger_pressed_late_still_gives_112_and_p1(client: App
 
     after = Reporter(client, "en")  # and after the report is over, from the adding menu's button
     code = await file_report(after, "Workers sleep in the barn")
-    [urgent] = await after.answer(payload="report_danger:yes")
+    urgent, safe = await after.answer(payload="report_danger:yes")
     after.expect(urgent, "report.danger")
+    after.expect(safe, "safety.check")
     assert "112" in urgent["text"]
     assert (await queue_item(anna, await conversation_of(client, after.session)))["tier"] == "P1"
     assert CODE.fullmatch(code)

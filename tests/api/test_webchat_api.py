@@ -40,9 +40,9 @@ async def test_greeting_in_english_with_safety_line_and_menu(client: AppClient) 
     assert reply[0]["sender"] == "bot"
     assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
     assert "Hello" in reply[0]["text"]
-    assert [b["payload"] for b in reply[0]["buttons"]] == ["/need_help", "report", "/my_rights",
+    assert [b["payload"] for b in reply[0]["buttons"]] == ["danger", "/need_help", "report", "/my_rights",
                                                             "/talk_to_person", "report_code", "lang"]
-    assert reply[0]["buttons"][0]["title"] == "I need help"
+    assert [b["title"] for b in reply[0]["buttons"][:2]] == ["I am in danger now", "I need help"]
 
 
 async def test_greeting_in_danish(client: AppClient, rasa: FakeRasa) -> None:
@@ -50,7 +50,7 @@ async def test_greeting_in_danish(client: AppClient, rasa: FakeRasa) -> None:
     reply = (await client.say(session, "hej"))["messages"]
     assert reply[0]["text"].startswith("Hej.")
     assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
-    assert reply[0]["buttons"][0]["title"] == "Jeg har brug for hjælp"
+    assert [b["title"] for b in reply[0]["buttons"][:2]] == ["Jeg er i fare nu", "Jeg har brug for hjælp"]
     assert rasa.received[-1]["metadata"] == {"language": "da"}
 
 
@@ -69,7 +69,7 @@ async def test_language_button_lists_languages_by_their_own_names_and_choice_sti
     menu = (await client.say(session, payload="lang"))["messages"][0]
     assert {"title": "Dansk", "payload": "lang:da"} in menu["buttons"]
     chosen = (await client.say(session, payload="lang:da"))["messages"]
-    assert chosen[0]["text"] == "OK. Jeg skriver på dansk."
+    assert chosen[0]["text"] == "OK. Jeg skriver på dansk.\nEr du i fare nu? Ring 112. Vores hotline: +45 70 20 25 50."
     assert chosen[1]["text"].startswith("Hej.")  # Rasa's greeting, now rendered in Danish
     # An English word after an explicit choice does not switch back.
     assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hej.")
@@ -133,9 +133,9 @@ async def test_rasa_down_gives_fallback_with_hotline_and_keeps_the_message(clien
 
 
 async def test_silence_from_rasa_gives_fallback(client: AppClient, rasa: FakeRasa) -> None:
-    rasa.replies["he is coming"] = []  # what Rasa sends when a custom action failed
+    rasa.replies["can i get a lawyer"] = []  # what Rasa sends when a custom action failed
     session = await client.new_session()
-    reply, notice = (await client.say(session, "he is coming"))["messages"]
+    reply, notice = (await client.say(session, "can i get a lawyer"))["messages"]
     assert "112" in reply["text"] and "+45 70 20 25 50" in reply["text"]
     assert notice["text"] == privacy_notice("en")
 
@@ -266,7 +266,7 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
         menu = (await client.say(session, payload="lang"))["messages"][0]
         assert {"title": "Polski", "payload": "lang:pl"} in menu["buttons"]
         chosen = (await client.say(session, payload="lang:pl"))["messages"]
-        assert chosen[0]["text"] == "OK. Będę pisać po polsku."
+        assert chosen[0]["text"].startswith("OK. Będę pisać po polsku.\n[pl] In danger now? Call 112.")
         assert chosen[1]["text"].startswith("[pl] Hello.")
         # Typed Polish is detected among the 13 once the line is added.
         other = await client.new_session()

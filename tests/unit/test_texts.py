@@ -40,6 +40,55 @@ def test_safety_line_carries_112_and_the_hotline_in_every_language() -> None:
             assert "112" in rendered and "+45 70 20 25 50" in rendered, (language, key)
 
 
+# Not replies: button titles, Telegram's command list and the web page's labels; the safety line itself.
+NOT_REPLIES = ("menu.", "command.", "web.", "safety_line")
+# What the issue "Safety on every path" names; none of these may ever be let off the safety line.
+MUST_OFFER_112 = ("not_understood", "text_only", "screening.pick_one", "rasa_unavailable", "too_long",
+                  "report.code_unknown", "report.code_wait", "queue.place", "queue.place_no_estimate",
+                  "queue.nobody", "queue.keep_waiting", "queue.leave_message", "queue.back_in_queue", "danger",
+                  "greet", "goodbye", "delete_done", "report.cancelled")
+
+
+def test_every_reply_that_is_not_an_answer_or_a_question_offers_112_in_every_language() -> None:
+    texts = catalogue()
+    runtime = {name: "7" for name in RUNTIME_VARIABLES}
+    quiet = [key for key in texts.by_language[texts.default_language]
+             if not key.startswith(NOT_REPLIES) and not texts.needs_safety_line(key, "")]
+    assert quiet and all(key.startswith(("answer.", "question.", "cue.", "report.ask_")) or key in {
+        "report.sign_noted", "report.added", "screening.offer", "screening.why", "screening.noted",
+        "screening.not_noted", "help_intro", "language_prompt", "delete_ask", "safety.check",
+        "danger.person_coming", "danger.self_harm", "queue.hours", "privacy_notice"} for key in quiet), quiet
+    for language in texts.languages:
+        for key in texts.by_language[texts.default_language]:
+            if key.startswith(NOT_REPLIES) or key in quiet:
+                continue
+            text = texts.reply(key, language, variables=runtime).text
+            assert "112" in text, (language, key)
+
+
+@pytest.mark.parametrize("key", MUST_OFFER_112)
+def test_the_named_non_answers_are_never_let_off_the_safety_line(key: str) -> None:
+    texts = catalogue()
+    runtime = {name: "7" for name in RUNTIME_VARIABLES}
+    for language in ("en", "da", "ro", "ar", "th"):
+        assert "112" in texts.reply(key, language, variables=runtime).text, (language, key)
+
+
+def test_the_safety_line_is_added_once_and_not_to_a_text_that_names_112() -> None:
+    texts = catalogue()
+    too_long = texts.reply("too_long", "da").text
+    assert too_long.endswith(texts.text("safety_line", "da")) and too_long.count("112") == 1
+    assert texts.reply("danger", "en").text == texts.text("danger", "en")
+    assert texts.reply("answer.legal", "en").text == texts.text("answer.legal", "en")
+
+
+def test_every_quiet_key_in_the_safety_file_names_a_real_text() -> None:
+    texts = catalogue()
+    keys = list(texts.by_language[texts.default_language])
+    for quiet in texts.quiet_keys:
+        assert any(key.startswith(quiet[:-1]) if quiet.endswith("*") else key == quiet for key in keys), quiet
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"

@@ -1,0 +1,66 @@
+"""Danger heard on every path, before and beside the NLU.
+
+Every message a person sends is looked at here first, whatever state the conversation is in: with the bot,
+in a report, in the screening, waiting in the queue, held by a caseworker, and when Rasa is down. A danger cue
+is the "I am in danger now" button or words of the danger lexicon (bot/danger.py, content/danger/); Rasa's
+`danger` intent stays as a second net behind it (bot/assistant.py gives its P1 the same ending).
+
+What a danger cue gets, in one turn and without Rasa:
+  - 112 first (`danger`), then the self-harm line or the children's line when the cue is one of those;
+  - a P1 request for a person, and an honest word about it: a person is asked to join only when one can
+    (somebody online, within staffed hours); otherwise "nobody can write to you right now, call 112" and the
+    hotline's hours (handover/waiting.py); the on-call worker is woken (handover/oncall.py);
+  - the questions stop: "Is it safe for you to write now?" (Yes, go on / No, I must stop).
+While a caseworker holds the conversation the bot still gives 112 at once, the conversation becomes P1 and the
+consoles ring and mark it; the caseworker, not the bot, goes on from there.
+"""
+
+from __future__ import annotations
+
+from bot.danger import Cue, DangerLexicon
+from bot.reporting import Reporting
+from core.messages import Message
+from core.texts import Texts
+from core.vocabulary import Command, EventType, Kind, State, Tier
+from handover.hub import Hub, HubEvent
+from handover.requests import HandoverRequests
+from handover.store import ConversationState
+
+
+class Safety:
+    def __init__(self, lexicon: DangerLexicon, texts: Texts, requests: HandoverRequests, reporting: Reporting,
+                 hub: Hub) -> None:
+        self._lexicon = lexicon
+        self._texts = texts
+        self._requests = requests
+        self._reporting = reporting
+        self._hub = hub
+
+    def cue(self, text: str | None, payload: str | None) -> Cue | None:
+        if payload == Command.DANGER:
+            return Cue.DANGER
+        hit = self._lexicon.match(text) if text else None
+        return hit.cue if hit else None
+
+    async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
+                      language: str) -> list[Message]:
+        first = self._first(cue, language)
+        if conversation.state == State.ASSIGNED:
+            await self._requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
+            await self._hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
+            return first
+        reported = await self._reporting.danger(conversation, text, language)
+        if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1
+            return [*first[1:], *reported] if cue == Cue.DANGER else [*first, *reported]
+        told = await self._requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
+        return [*first, *told, self._texts.safety_check(language)]
+
+    def _first(self, cue: Cue, language: str) -> list[Message]:
+        """112 first; self-harm adds the suicide-prevention line. A child who said their age gets the children's
+        line, which ends with the safety line (112 and the hotline)."""
+        if cue == Cue.CHILD:
+            return [self._texts.reply("danger.child", language)]
+        lines = [self._texts.reply("danger", language)]
+        if cue == Cue.SELF_HARM:
+            lines.append(self._texts.reply("danger.self_harm", language))
+        return lines

@@ -1,0 +1,356 @@
+"""Safety on every path, through the web chat API with Rasa down or faked: the danger button, danger words in
+every state (with the bot, in a report, waiting, held by a caseworker), honest hours and the on-call webhook,
+the questions stopping after a P1, 112 in the first reply of every conversation, self-harm and children.
+
+Each person-facing behaviour is shown in English, Danish, Romanian, Arabic and Thai.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import SETTINGS
+from tests.conftest import TEXTS, AppClient, free_port, isolated_settings, start_app
+from tests.console_client import Console, conversation_of, login
+from tests.fakes.rasa import serving
+
+LANGUAGES = ("en", "da", "ro", "ar", "th")
+# Words of danger as a frightened person types them, one per language (the lexicon's own test set is larger:
+# tests/data/danger, bench/danger.py).
+DANGER_WORDS = {"en": "help me now he is coming back", "da": "hjaelp mig han slaar mig",
+                "ro": "ajutor ma bate", "ar": "ساعدوني سيقتلني", "th": "ช่วยด้วยเขาจะฆ่าฉัน"}
+SELF_HARM_WORDS = {"en": "i want to die", "da": "jeg vil ikke leve mere", "ro": "vreau sa mor",
+                   "ar": "اريد ان اموت", "th": "อยากตาย"}
+CHILD_WORDS = {"en": "im 15", "da": "jeg er 15 aar", "ro": "am 15 ani", "ar": "عمري 15 سنة", "th": "หนูอายุ15"}
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+SUPERVISORS = itertools.count()
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
+    async for app_client in start_app(isolated_settings(tmp_path)):
+        yield app_client
+
+
+async def in_language(client: AppClient, language: str) -> str:
+    """A new web chat whose person chose `language` from the language list (Rasa is down: no greeting)."""
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    return session
+
+
+async def details_of(client: AppClient, session: str) -> dict[str, Any]:
+    """The conversation as a supervisor's console shows it (a new supervisor each time: accounts are cheap)."""
+    supervisor = await login(client, f"sofie{next(SUPERVISORS)}", "supervisor")
+    return await supervisor.call("GET", f"/conversations/{await conversation_of(client, session)}")
+
+
+async def tier_and_state(client: AppClient, session: str) -> tuple[str | None, str]:
+    details = await details_of(client, session)
+    return details["tier"], details["state"]
+
+
+def texts_of(answer: dict[str, Any]) -> list[str]:
+    return [message["text"] for message in answer["messages"]]
+
+
+# 1. The danger button -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("menu", ["main", "help", "after_answer", "rights", "screening_offer", "screening_answer",
+                                  "screening_confirm", "screening_age", "screening_work"])
+def test_i_am_in_danger_now_is_the_first_button_of_every_menu(menu: str) -> None:
+    for language in LANGUAGES:
+        first = TEXTS.menu(menu, language)[0]
+        assert (first.title, first.payload) == (TEXTS.text("menu.danger", language), "danger")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_danger_button_gives_112_a_p1_and_stops_the_questions_without_rasa(
+        client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    replies = (await client.say(session, payload="danger"))["messages"]
+    assert replies[0]["text"] == TEXTS.text("danger", language)  # 112 first
+    assert replies[-1]["text"] == TEXTS.text("safety.check", language)
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["safe_yes", "safe_no"]
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_every_report_question_offers_someone_is_in_danger_now_first(client: AppClient) -> None:
+    session = await in_language(client, "da")
+    asked = (await client.say(session, payload="report"))["messages"][-1]
+    for _ in range(9):  # noticed, (danger), where, when, place, people, minors, signs, who, contact
+        if asked["text"] != TEXTS.text("report.ask_danger", "da"):
+            assert (asked["buttons"][0]["title"], asked["buttons"][0]["payload"]) == (
+                TEXTS.text("menu.danger_now", "da"), "report_danger:yes"), asked["text"]
+        payload = "report_danger:no" if asked["text"] == TEXTS.text("report.ask_danger", "da") else "report_skip"
+        asked = (await client.say(session, payload=payload))["messages"][-1]
+        if asked["text"].startswith(TEXTS.text("report.received", "da", {"code": ""})[:20]):
+            break
+
+
+# 2. Danger words in every state -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_danger_words_with_the_bot_and_rasa_down_get_112_and_a_p1(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    replies = texts_of(await client.say(session, DANGER_WORDS[language]))
+    assert replies[0] == TEXTS.text("danger", language)
+    assert replies[-1] == TEXTS.text("safety.check", language)
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_danger_words_go_before_rasa_which_is_not_asked(client: AppClient) -> None:
+    async with serving(client.app[SETTINGS].rasa_url, {}) as rasa:
+        session = await client.new_session()
+        replies = texts_of(await client.say(session, DANGER_WORDS["en"]))
+    assert replies[0] == TEXTS.text("danger", "en")
+    assert rasa.received == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_danger_words_while_writing_a_report_keep_the_words_and_make_it_p1(
+        client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    await client.say(session, payload="report")
+    replies = texts_of(await client.say(session, DANGER_WORDS[language]))  # typed as "what did you notice?"
+    assert replies == [TEXTS.reply("report.danger", language).text, TEXTS.text("safety.check", language)]
+    details = await details_of(client, session)
+    assert details["tier"] == "P1"
+    report = details["reports"][0]["details"]
+    assert report["noticed"] == {"words": DANGER_WORDS[language]} and report["danger"] == {"choice": "yes"}
+    # "Yes, go on": the next question, not the one answered
+    going_on = (await client.say(session, payload="safe_yes"))["messages"]
+    assert going_on[-1]["text"] == TEXTS.text("report.ask_where", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_danger_words_while_waiting_raise_the_request_to_p1(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    async with serving(client.app[SETTINGS].rasa_url, {"/talk_to_person": [
+            {"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P3", "kind": "help"}}}]}):
+        await client.say(session, payload="/talk_to_person")
+    assert await tier_and_state(client, session) == ("P3", "queued")
+    replies = texts_of(await client.say(session, DANGER_WORDS[language]))
+    assert replies[0] == TEXTS.text("danger", language)
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_danger_words_in_a_held_chat_give_112_at_once_and_ring_the_consoles(
+        client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    async with serving(client.app[SETTINGS].rasa_url, {"/talk_to_person": [
+            {"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P3", "kind": "help"}}}]}):
+        await client.say(session, payload="/talk_to_person")
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    socket = await client.http.ws_connect(client.url("/api/console/ws"),
+                                          headers={"Authorization": f"Bearer {anna.token}"})
+    replies = texts_of(await client.say(session, DANGER_WORDS[language]))
+    assert replies == [TEXTS.text("danger", language)]  # from the bot, although anna holds the chat
+    events = await received_events(socket)
+    assert {"type": "danger", "conversation_id": conversation_id, "tier": "P1", "urgent": True} in events
+    details = await anna.call("GET", f"/conversations/{conversation_id}")
+    assert (details["tier"], details["state"], details["assignee"]) == ("P1", "assigned", "Anna")
+    await socket.close()
+
+
+async def received_events(socket: aiohttp.ClientWebSocketResponse) -> list[dict[str, Any]]:
+    events = []
+    while True:
+        try:
+            message = await socket.receive(timeout=0.5)
+        except TimeoutError:
+            return events
+        if message.type == aiohttp.WSMsgType.TEXT:
+            events.append(json.loads(message.data))
+
+
+# 3. Honest hours and the on-call webhook ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_with_nobody_online_the_danger_reply_says_so_instead_of_promising_a_person(
+        client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    replies = texts_of(await client.say(session, payload="danger"))
+    assert TEXTS.reply("danger.nobody", language).text in replies
+    assert TEXTS.text("danger.person_coming", language) not in replies
+
+
+async def test_with_someone_online_in_staffed_hours_a_person_is_asked_to_join(client: AppClient) -> None:
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    session = await in_language(client, "ro")
+    replies = texts_of(await client.say(session, payload="danger"))
+    assert TEXTS.reply("danger.person_coming", "ro").text in replies
+    await socket.close()
+
+
+async def test_outside_staffed_hours_nobody_is_promised_even_with_someone_online(client: AppClient) -> None:
+    client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))  # a Sunday, 3 am
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    session = await in_language(client, "th")
+    replies = texts_of(await client.say(session, payload="danger"))
+    nobody = TEXTS.reply("danger.nobody", "th").text
+    assert nobody in replies and TEXTS.hours.hotline.describe("th") in nobody
+    await socket.close()
+
+
+async def test_talk_to_a_person_outside_hours_says_when_people_are_back_and_offers_a_message(
+        client: AppClient) -> None:
+    client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))
+    session = await in_language(client, "da")
+    async with serving(client.app[SETTINGS].rasa_url, {"/talk_to_person": [
+            {"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P3", "kind": "help"}}}]}):
+        replies = (await client.say(session, payload="/talk_to_person"))["messages"]
+    nobody = replies[-1]
+    assert TEXTS.text("queue.hours", "da") in nobody["text"] and "112" in nobody["text"]
+    assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
+
+
+async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSocketResponse:
+    return await client.http.ws_connect(client.url("/api/console/ws"),
+                                        headers={"Authorization": f"Bearer {console.token}"})
+
+
+@pytest.fixture
+async def on_call(tmp_path: Path) -> AsyncIterator[tuple[AppClient, list[dict[str, Any]]]]:
+    """The app with an on-call webhook pointing at a receiver on 127.0.0.1; yields (client, bodies received)."""
+    received: list[dict[str, Any]] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response({"ok": True})
+
+    receiver = web.Application()
+    receiver.router.add_post("/page", receive)
+    runner = web.AppRunner(receiver, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    settings = isolated_settings(tmp_path, HAVN_ONCALL_WEBHOOK_URL=f"http://127.0.0.1:{port}/page",
+                                 HAVN_CONSOLE_URL="https://console.example/console")
+    async for app_client in start_app(settings):
+        yield app_client, received
+    await runner.cleanup()
+
+
+async def test_a_p1_while_nobody_is_online_wakes_the_on_call_worker_once_without_words(
+        on_call: tuple[AppClient, list[dict[str, Any]]]) -> None:
+    client, received = on_call
+    session = await in_language(client, "ar")
+    await client.say(session, DANGER_WORDS["ar"])
+    await client.say(session, payload="danger")  # twice: one call
+    for _ in range(50):
+        if received:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    conversation_id = await conversation_of(client, session)
+    alias = (await details_of(client, session))["alias"]
+    assert received == [{"tier": "P1", "alias": alias,
+                         "console_link": f"https://console.example/console#c={conversation_id}"}]
+    assert DANGER_WORDS["ar"] not in json.dumps(received, ensure_ascii=False)
+
+
+async def test_no_on_call_call_while_someone_can_answer(on_call: tuple[AppClient, list[dict[str, Any]]]) -> None:
+    client, received = on_call
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    session = await in_language(client, "en")
+    await client.say(session, payload="danger")
+    await asyncio.sleep(0.3)
+    assert received == []
+    await socket.close()
+
+
+# 4. A P1 stops the questions ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_no_i_must_stop_gets_a_short_goodbye_and_the_request_stays(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    await client.say(session, payload="danger")
+    replies = (await client.say(session, payload="safe_no"))["messages"]
+    assert [m["text"] for m in replies] == [TEXTS.reply("safety.stop", language).text]
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_yes_go_on_asks_rasa_for_the_question_that_waits(client: AppClient) -> None:
+    question = [{"custom": {"text": "question.CD-03", "menu": "screening_answer"}}]
+    async with serving(client.app[SETTINGS].rasa_url, {"/safe_to_write": question}) as rasa:
+        session = await in_language(client, "en")
+        await client.say(session, payload="danger")
+        replies = (await client.say(session, payload="safe_yes"))["messages"]
+    assert replies[-1]["text"] == TEXTS.text("question.CD-03", "en")
+    assert rasa.received[-1]["message"] == "/safe_to_write"
+
+
+async def test_a_yes_to_is_anyone_in_danger_in_a_report_stops_the_questions(client: AppClient) -> None:
+    session = await in_language(client, "en")
+    await client.say(session, payload="report")
+    await client.say(session, "a woman sleeps in the shop")  # noticed
+    replies = texts_of(await client.say(session, payload="report_danger:yes"))
+    assert replies == [TEXTS.reply("report.danger", "en").text, TEXTS.text("safety.check", "en")]
+    assert texts_of(await client.say(session, payload="safe_yes"))[-1] == TEXTS.text("report.ask_where", "en")
+
+
+# 5. 112 in the first reply of every conversation --------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_conversation_started_by_a_button_shows_112_first_thing(client: AppClient, language: str) -> None:
+    session = await client.new_session()
+    replies = texts_of(await client.say(session, payload=f"lang:{language}"))
+    assert any("112" in text for text in replies)
+
+
+async def test_a_new_conversation_after_delete_shows_112_again(client: AppClient) -> None:
+    session = await in_language(client, "da")
+    await client.say(session, payload="delete_yes")
+    replies = texts_of(await client.say(session, payload="lang"))
+    assert any("112" in text for text in replies)
+
+
+# 6. Self-harm and children ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_self_harm_words_get_112_and_the_suicide_prevention_line_and_a_p1(
+        client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    replies = texts_of(await client.say(session, SELF_HARM_WORDS[language]))
+    assert replies[:2] == [TEXTS.text("danger", language), TEXTS.text("danger.self_harm", language)]
+    assert "70 201 201" in replies[1]
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_child_gets_the_childrens_helpline_112_and_a_p1(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    replies = texts_of(await client.say(session, CHILD_WORDS[language]))
+    assert "116 111" in replies[0] and "112" in replies[0]
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_a_child_told_in_the_screening_gets_the_childrens_helpline_with_the_p1(client: AppClient) -> None:
+    summary = {"assessment": "trafficking_indicated", "tier": "P1", "dimensions": {}, "indicators": [],
+               "age_band": "under_18", "exploitation": "labour", "immediate_danger": False, "answers": {},
+               "evidence": {}, "work_words": None, "finished": False}
+    rasa_turn = [{"custom": {"text": "danger", "handover": {"tier": "P1", "kind": "help"}}},
+                 {"custom": {"screening": summary}}]
+    async with serving(client.app[SETTINGS].rasa_url, {"/affirm": rasa_turn}):
+        session = await in_language(client, "en")
+        replies = texts_of(await client.say(session, payload="/affirm"))
+    assert TEXTS.reply("danger.child", "en").text in replies
+    assert replies[-1] == TEXTS.text("safety.check", "en")
