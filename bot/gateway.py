@@ -54,7 +54,7 @@ class Inbound:
         """What is stored: the text or payload; for media its marker ("[photo]"), any caption, and the media."""
         if self.media is None:
             return Message(self.text or "", (), self.payload)
-        return Message(" ".join(filter(None, (self.media.marker, self.text))), media=self.media)
+        return Message(" ".join(filter(None, (self.media.marker, (self.text or "").strip()))), media=self.media)
 
 
 class InvalidPayload(ValueError):

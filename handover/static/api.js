@@ -77,9 +77,11 @@ export async function api(method, path, body) {
   return data || {};
 }
 
-// A file (what a person sent) as a Blob; errors come as JSON like every other.
+// A file (what a person sent): {blob, name}, the name from the server's Content-Disposition ("document.pdf");
+// errors come as JSON like every other.
 export async function apiFile(path) {
   const response = await send("GET", path, null, "*/*");
   if (!response.ok) throw failure(response, path, await jsonOf(response));
-  return response.blob();
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), name: named ? named[1] : "file" };
 }

@@ -20,7 +20,8 @@ export function forgetMedia() {
   alive.clear();
 }
 
-function viewer(blob, url, kind, done) {
+function viewer(file, url, kind, done) {
+  const blob = file.blob;
   const type = blob.type || "";
   if (type.startsWith("image/")) {
     const image = make("img", "media-image");
@@ -38,7 +39,7 @@ function viewer(blob, url, kind, done) {
   }
   const link = make("a", "media-download", `Download the ${kind}`);
   link.href = url;
-  link.download = kind;
+  link.download = file.name;
   link.addEventListener("click", () => setTimeout(done, 1000), { once: true });  // after the download started
   return link;
 }
@@ -65,11 +66,11 @@ export function mediaControls(message) {
     const conversation = view.openId;
     button.disabled = true;
     try {
-      const blob = await apiFile(`/conversations/${enc(conversation)}/messages/${enc(message.id)}/media`);
+      const file = await apiFile(`/conversations/${enc(conversation)}/messages/${enc(message.id)}/media`);
       if (conversation !== view.openId || !box.isConnected) return;  // closed meanwhile
-      url = URL.createObjectURL(blob);
+      url = URL.createObjectURL(file.blob);
       alive.add(url);
-      shown.replaceChildren(viewer(blob, url, kind, hide));
+      shown.replaceChildren(viewer(file, url, kind, hide));
       button.textContent = "Hide";
       button.setAttribute("aria-label", `Hide the ${kind}`);
     } catch (error) {
