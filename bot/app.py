@@ -18,6 +18,7 @@ from bot.assistant import Assistant
 from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
+from bot.channels.telegram_media import TelegramMedia
 from bot.conversation_language import ConversationLanguage
 from bot.danger import DangerLexicon
 from bot.gateway import Gateway
@@ -33,9 +34,11 @@ from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
+from handover.app_keys import MEDIA
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
+from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
 from handover.queue import Queue
@@ -101,6 +104,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         app[ENGINE] = engine
         app[OUTBOX] = outbox
         telegram = await start_telegram(app, settings, gateway, outbox)
+        # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
+        app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
         background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
                       asyncio.create_task(retention.run_daily())]
         yield

@@ -19,7 +19,7 @@ from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.reporting import Reporting
 from bot.safety import Safety
-from core.messages import MAX_TEXT, Message
+from core.messages import MAX_TEXT, Media, Message
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
@@ -41,13 +41,21 @@ class Inbound:
 
     channel: str
     address: str  # a Telegram chat id or a web chat session token
-    text: str | None = None
+    text: str | None = None  # what they typed, or a photo's caption
     payload: str | None = None
     language_hint: str | None = None  # Telegram's language_code
+    media: Media | None = None  # a photo, a voice note, a location… (bot/channels/telegram_media.py)
 
     @property
     def said(self) -> Said:
         return Said(self.text, self.payload, self.language_hint)
+
+    @property
+    def message(self) -> Message:
+        """What is stored: the text or payload; for media its marker ("[photo]"), any caption, and the media."""
+        if self.media is None:
+            return Message(self.text or "", (), self.payload)
+        return Message(" ".join(filter(None, (self.media.marker, (self.text or "").strip()))), media=self.media)
 
 
 class InvalidPayload(ValueError):
@@ -91,7 +99,7 @@ class Gateway:
             detection = self.language.detect(inbound.said)
             conversation = await self.store.receive(
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
-                Message(inbound.text or "", (), inbound.payload),
+                inbound.message,
             )
             language = await self.language.for_turn(conversation, inbound.said, detection)
             cue = self.safety.cue(inbound.text, inbound.payload)
@@ -156,6 +164,8 @@ class Gateway:
             return [self.texts.reply(QUEUE_ANSWERS[Command(inbound.payload)], language)]
         if inbound.text is not None and len(inbound.text) > MAX_TEXT:
             return [self.texts.reply("too_long", language)]
+        if inbound.media is not None and not (inbound.text or "").strip():  # a caption is answered as text
+            return [self.texts.reply("media_received" if inbound.media.kind.kept else "media_not_kept", language)]
         if inbound.payload is None and not (inbound.text or "").strip():
             return [self.texts.reply("text_only", language)]
         return None

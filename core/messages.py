@@ -1,8 +1,8 @@
 """One message type from the channel to the store to the API.
 
-A message starts as what a person typed or pressed, or what the bot, a caseworker or the system says; once
-stored it also has an id, a sender and a time. The same type goes to the channel adapters and, as JSON, to
-the web chat and the console.
+A message starts as what a person typed, pressed or sent (a photo, a voice note: `Media`), or what the bot, a
+caseworker or the system says; once stored it also has an id, a sender and a time. The same type goes to the
+channel adapters and, as JSON, to the web chat and the console.
 """
 
 from __future__ import annotations
@@ -10,15 +10,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from core.vocabulary import Sender
+from core.vocabulary import MediaKind, Sender
 
 MAX_TEXT = 4096  # Telegram's own limit; the web chat and the console use the same
+# What the transcript says in place of media (the console's language is English). The kind itself is kept in a
+# column of its own (message.media_kind), never read back from this text.
+MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.AUDIO: "[audio]", MediaKind.VIDEO: "[video]",
+           MediaKind.PHOTO: "[photo]", MediaKind.DOCUMENT: "[document]", MediaKind.STICKER: "[sticker]",
+           MediaKind.LOCATION: "[location]", MediaKind.CONTACT: "[contact]"}
 
 
 @dataclass(frozen=True)
 class Button:
     title: str
     payload: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """Something a person sent that is not text."""
+
+    kind: MediaKind
+    # The channel's reference to fetch the file later (Telegram's file_id): stored sealed, read back only to fetch
+    # it (handover/media.py); None for what is not kept (a location, a contact) and in a transcript.
+    file_id: str | None = None
+
+    @property
+    def marker(self) -> str:
+        return MARKERS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class Message:
     sender: Sender = Sender.BOT
     id: int | None = None  # set once stored
     created_at: datetime | None = None
+    media: Media | None = None  # a photo, a voice note… from the person; `text` is then its marker (and caption)
 
     def stored(self, sender: Sender, message_id: int, created_at: datetime) -> Message:
         return replace(self, sender=sender, id=message_id, created_at=created_at)

@@ -87,6 +87,11 @@ class MessageRecord(Base):
     sender: Mapped[str] = mapped_column(String(16))  # core.vocabulary.Sender
     body: Mapped[dict[str, Any]] = mapped_column(SealedJSON)  # text, payload, buttons
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A photo, a voice note… the person sent (core.vocabulary.MediaKind; the body holds only its marker), and the
+    # channel's reference to fetch it for a caseworker (Telegram's file_id), sealed: it reaches the file itself.
+    # A location's coordinates are never stored: a place identifies a person; the caseworker can ask.
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    media_file: Mapped[str | None] = mapped_column(Sealed)
 
 
 class Report(Base):

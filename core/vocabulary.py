@@ -1,6 +1,6 @@
-"""The words the parts share: a conversation's state, tier and kind, who sent a message, the gateway's own
-commands and the consoles' live events. One StrEnum each, so that a typo is an error, not a silent miss,
-and the console reads the labels from the API instead of repeating them.
+"""The words the parts share: a conversation's state, tier and kind, who sent a message, what they sent that is
+not text, the gateway's own commands and the consoles' live events. One StrEnum each, so that a typo is an
+error, not a silent miss, and the console reads the labels from the API instead of repeating them.
 
 StrEnum members are plain strings: they go into the database, JSON and Rasa unchanged.
 """
@@ -53,6 +53,25 @@ class Sender(StrEnum):
     BOT = "bot"
     CASEWORKER = "caseworker"
     SYSTEM = "system"  # notices: who joined, the place in the queue
+
+
+class MediaKind(StrEnum):
+    """What a person sent that is not text (Telegram: bot/channels/telegram_media.py). The bot reads none of it."""
+
+    VOICE = "voice"  # a voice note
+    AUDIO = "audio"  # an audio file
+    VIDEO = "video"  # a video, a round video note, an animation (GIF)
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    STICKER = "sticker"
+    LOCATION = "location"  # a location or a venue
+    CONTACT = "contact"  # a phone contact shared from the address book
+
+    @property
+    def kept(self) -> bool:
+        """Whether a reference to the file is kept (sealed), so that a caseworker can look at it later. A location
+        or a contact is not kept at all, only that one was sent: either can identify a person."""
+        return self not in (MediaKind.LOCATION, MediaKind.CONTACT)
 
 
 class Command(StrEnum):

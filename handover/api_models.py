@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from core.json_api import Body, Query
 from core.messages import MAX_TEXT
-from core.vocabulary import Kind, Sender, State, Tier
+from core.vocabulary import Kind, MediaKind, Sender, State, Tier
 
 MAX_NOTE = 4000
 Role = Literal["caseworker", "supervisor", "admin"]  # handover/accounts.py ROLES (a test keeps them equal)
@@ -144,17 +144,28 @@ class Button(Out):
     payload: str
 
 
+class MessageMedia(Out):
+    """What a person sent that is not text; the message's text is then its marker ("[photo]") and any caption."""
+
+    kind: MediaKind
+    file: bool = Field(description="the file can be fetched (GET …/messages/{message_id}/media); a location or "
+                                   "a contact is never kept")
+
+
 class Message(Out):
     id: int
     sender: Sender
     text: str
     buttons: list[Button]
     created_at: datetime
+    media: MessageMedia | None
 
     @classmethod
     def of(cls, message: Any) -> Message:
         """From a stored core.messages.Message."""
-        return cls.model_validate({**message.to_json(), "created_at": message.created_at})
+        media = None if message.media is None else MessageMedia(kind=message.media.kind,
+                                                                 file=message.media.kind.kept)
+        return cls.model_validate({**message.to_json(), "created_at": message.created_at, "media": media})
 
 
 class Note(Out):

@@ -32,7 +32,8 @@ class Endpoint:
     handler: Handler
     body: type[Body] | None = None
     query: type[Query] | None = None
-    response: type[BaseModel] | None = None  # None: the handler answers itself (a WebSocket, this document)
+    response: type[BaseModel] | None = None  # None: the handler answers itself (a WebSocket, this document, a file)
+    media_types: tuple[str, ...] = ()  # what a handler that answers with a file (not JSON) may send
     status: int = 200
     errors: tuple[int, ...] = ()  # besides the ones that follow from the rest (see `error_statuses`)
     role: str | None = None  # "supervisor" or "admin"; None: anyone logged in

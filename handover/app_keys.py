@@ -6,8 +6,10 @@ from aiohttp import web
 
 from handover.accounts import Accounts
 from handover.canned import CannedResponses
+from handover.media import ConsoleMedia
 from handover.service import Handover
 
 HANDOVER = web.AppKey("handover", Handover)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 CANNED = web.AppKey("canned", CannedResponses)
+MEDIA = web.AppKey("media", ConsoleMedia)  # put there once the channels have started (bot/app.py)

@@ -31,7 +31,9 @@ HERE = Path(__file__).resolve().parent
 CONSOLE_TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 SEEN_EVERY = 20.0  # seconds between presence writes for one console
 SECURITY_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
-                    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; frame-ancestors 'none'"}
+                    # blob: for a file a person sent, fetched by the page and shown (handover/static/media.js)
+                    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' blob:; "
+                                               "media-src 'self' blob:; frame-ancestors 'none'"}
 
 
 @api.get("/openapi.json", "This description (OpenAPI 3.1)", public=True)

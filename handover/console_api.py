@@ -18,8 +18,9 @@ from core.vocabulary import State
 from handover import api_models as m
 from handover.accounts import Account
 from handover.api_routes import ApiTable
-from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
+from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, MEDIA
 from handover.console_auth import end_session, keep_session, log_in, token_of
+from handover.media import CONTENT_TYPES
 from handover.queue import QueueItem
 from handover.queue_lines import summary_of
 
@@ -115,6 +116,23 @@ async def conversation_messages(request: web.Request, account: Account, query: A
     messages = await request.app[HANDOVER].store.transcript(details.conversation_id)
     return m.NewMessages(messages=[m.Message.of(message) for message in messages if message.id > query.after],
                          state=details.state, assignee=details.assignee)
+
+
+@api.get(CONVERSATION + "/messages/{message_id}/media", "A photo, voice note, video, sticker or document the person "
+          "sent, fetched from their channel (the holder or a supervisor; written to the audit log)",
+          media_types=CONTENT_TYPES, errors=(403, 404, 413, 503))
+async def message_media(request: web.Request, account: Account) -> web.Response:
+    """The file's bytes, never stored by the app nor cached (`Cache-Control: no-store`). Pictures, sound and
+    video come with their type; anything else as application/octet-stream, to download. 413 over Telegram's
+    20 MB; 503 when Telegram is not set up or does not hand the file over."""
+    message_id = request.match_info["message_id"]
+    if not message_id.isdigit():
+        raise NotFound("No such message.")
+    shown = await request.app[MEDIA].show(account, request.match_info["conversation_id"], int(message_id))
+    return web.Response(body=shown.content, content_type=shown.content_type, headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{shown.file_name}"',
+        "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @api.post(CONVERSATION + "/claim", "Take the conversation; the bot is paused and the person is told who joined "

@@ -5,12 +5,15 @@ the bot's parts in, so that handover/ never imports bot/.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from core.messages import Message
 
 # How to reach a person on one channel outside a reply: (reply address, stored messages).
 Deliver = Callable[[str, list[Message]], Awaitable[None]]
+# The largest file a caseworker can look at: the Bot API's own limit for a bot fetching a file (getFile).
+MAX_MEDIA_BYTES = 20 * 1024 * 1024
 
 
 class AssistantUnavailable(Exception):
@@ -35,3 +38,24 @@ class ReportFollowUp(Protocol):
 
     async def send_quiet_reports(self) -> int:
         """Reports whose writer stopped half-way, sent to the queue (the periodic sweep)."""
+
+
+class MediaUnavailable(Exception):
+    """A file a person sent could not be fetched from their channel (it is down, the file has expired…)."""
+
+
+class MediaTooLarge(MediaUnavailable):
+    """The file is larger than MAX_MEDIA_BYTES."""
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    content: bytes
+    extension: str  # ".jpg", ".oga"… from the channel's own name for the file; "" when it has none
+
+
+class FetchMedia(Protocol):
+    """Fetches a file a person sent, by the reference stored with their message (Telegram's file_id)."""
+
+    async def __call__(self, file_id: str) -> MediaFile:
+        """Into memory, never to disk. Raises MediaTooLarge or MediaUnavailable."""

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.messages import Button, Message
+from core.messages import Button, Media, Message
 from core.models import (
     Assignment,
     Base,
@@ -32,7 +32,7 @@ from core.models import (
     as_utc,
 )
 from core.sealed import Sealed, SealedJSON
-from core.vocabulary import OPEN_STATES, Kind, Sender, State, Tier
+from core.vocabulary import OPEN_STATES, Kind, MediaKind, Sender, State, Tier
 from handover.api_models import ConversationDetails
 from handover.report_flow import Flow
 from screening.types import ScreeningSummary
@@ -111,7 +111,8 @@ class Store:
     async def messages_to_user(self, address_hash: str, after_id: int) -> list[Message]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""
         query = (
-            select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at)
+            select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
+                   MessageRecord.media_kind)
             .join(Conversation, MessageRecord.conversation_id == Conversation.id)
             .join(Contact, Conversation.contact_id == Contact.id)
             .where(Contact.address_hash == address_hash, MessageRecord.id > after_id,
@@ -122,10 +123,21 @@ class Store:
             return [self._open(row) for row in await connection.execute(query)]
 
     async def transcript(self, conversation_id: str) -> list[Message]:
-        query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at)
+        query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
+                        MessageRecord.media_kind)
                  .where(MessageRecord.conversation_id == conversation_id).order_by(MessageRecord.id))
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
+
+    async def media_file(self, conversation_id: str, message_id: int) -> tuple[MediaKind, str | None] | None:
+        """The kind and the channel's file reference (unsealed) of what a person sent in this message; None when
+        the message is not media (or not in this conversation). The reference is None for what is not kept."""
+        query = (select(MessageRecord.media_kind, MessageRecord.media_file)
+                 .where(MessageRecord.id == message_id, MessageRecord.conversation_id == conversation_id,
+                        MessageRecord.sender == Sender.USER, MessageRecord.media_kind.is_not(None)))
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else (MediaKind(row.media_kind), row.media_file)
 
     async def reply_address(self, conversation_id: str) -> tuple[str, str]:
         """The channel and the reply address (in clear) of a conversation's person, to deliver a message."""
@@ -318,17 +330,24 @@ class Store:
             now = self.clock.now()
             body = {"text": message.text, "payload": message.payload,
                     "buttons": [[b.title, b.payload] for b in message.buttons]}
+            media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
+                media_kind=media.kind if media else None,
+                # only a file's reference, never a location: see core/models.py MessageRecord
+                media_file=media.file_id if media and media.kind.kept else None,
             ).returning(MessageRecord.id))
             stored.append(message.stored(sender, message_id, now))
         return stored
 
     @staticmethod
     def _open(row: Any) -> Message:
+        """A stored message, with its media's kind but never the file's reference."""
         body = row.body
+        media_kind = row.media_kind
         return Message(
             text=body["text"], payload=body["payload"],
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
             sender=Sender(row.sender), id=row.id, created_at=row.created_at,
+            media=Media(MediaKind(media_kind)) if media_kind else None,
         )

@@ -42,6 +42,13 @@ class Contract:
         assert not problems, f"{method} {path} {status} does not fit the document: {problems}"
         self.checked.add((method.upper(), path, status))
 
+    def check_file(self, method: str, url_path: str, status: int, content_type: str) -> None:
+        """A file, not JSON (a photo a person sent): its status is documented with this content type."""
+        path, operation = self.operation_of(method, url_path)
+        documented = operation["responses"].get(str(status), {}).get("content", {})
+        assert content_type in documented, f"{method} {path} {status} answered {content_type}: {sorted(documented)}"
+        self.checked.add((method.upper(), path, status))
+
 
 async def contract(client: AppClient) -> Contract:
     """The document the app serves, fetched once per app under test."""

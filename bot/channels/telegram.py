@@ -22,10 +22,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram_media import media_of
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.reporting import ASK_CODE, START
 from core.config import Settings
-from core.messages import Message
+from core.messages import Media, Message
 from core.vocabulary import Command
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,9 @@ class TelegramChannel:
         self.settings = settings
         self.gateway = gateway
         builder = ApplicationBuilder().token(settings.telegram_token or "").concurrent_updates(64)
-        if settings.telegram_api_url:
+        if settings.telegram_api_url:  # files are fetched from the same server (bot/channels/telegram_media.py)
             builder = builder.base_url(f"{settings.telegram_api_url}/bot")
+            builder = builder.base_file_url(f"{settings.telegram_api_url}/file/bot")
         if settings.telegram_webhook_url:
             builder = builder.updater(None)  # updates arrive on our own aiohttp route
         self.application: Application = builder.build()
@@ -90,17 +92,24 @@ class TelegramChannel:
             await self.relay(update, payload=query.data)
 
     async def on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        # A photo, voice note or sticker: stored as an empty message, answered with "please write".
-        await self.relay(update, text="")
+        """A photo, a voice note, a sticker, a location…: the gateway records it and tells the person that only
+        text is read. A caption is text like any other. Anything else (a poll, a dice) is an empty message."""
+        message = update.effective_message
+        media = media_of(message)
+        if media is None:
+            await self.relay(update, text="")
+        else:
+            await self.relay(update, text=message.caption, media=media)
 
     async def on_error(self, _update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Telegram handler failed: %s", type(context.error).__name__)
 
-    async def relay(self, update: Update, text: str | None = None, payload: str | None = None) -> None:
+    async def relay(self, update: Update, text: str | None = None, payload: str | None = None,
+                    media: Media | None = None) -> None:
         chat_id = str(update.effective_chat.id)
         user = update.effective_user
         inbound = Inbound(CHANNEL, chat_id, text=text, payload=payload,
-                          language_hint=user.language_code if user else None)
+                          language_hint=user.language_code if user else None, media=media)
         try:
             replies = await self.gateway.handle(inbound)
         except InvalidPayload:

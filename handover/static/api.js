@@ -28,8 +28,9 @@ export function enc(value) {
   return encodeURIComponent(String(value));
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
+// The response, or an ApiError when the server cannot be reached in time.
+async function send(method, path, body, accept) {
+  const headers = { Accept: accept };
   const options = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (method !== "GET") {
     headers["Content-Type"] = "application/json";
@@ -49,18 +50,38 @@ export async function api(method, path, body) {
   } finally {
     clearTimeout(timer);
   }
-  let data = null;
-  try { data = await response.json(); } catch (error) { data = null; }
+  return response;
+}
+
+async function jsonOf(response) {
+  try { return await response.json(); } catch (error) { return null; }
+}
+
+// The ApiError for a failed response (its JSON body `data` holds the sentence).
+function failure(response, path, data) {
   if (response.status === 401 && path !== "/login") {
     const wasLoggedIn = !!session.me;
     showLogin();
     if (wasLoggedIn) say("Your session has ended. Please log in again.", "error");
-    throw new ApiError("Please log in.", 401, true);
+    return new ApiError("Please log in.", 401, true);
   }
-  if (!response.ok) {
-    const message = data && typeof data.error === "string" && data.error
-      ? data.error : `The server answered with an error (HTTP ${response.status}).`;
-    throw new ApiError(message, response.status);
-  }
+  const message = data && typeof data.error === "string" && data.error
+    ? data.error : `The server answered with an error (HTTP ${response.status}).`;
+  return new ApiError(message, response.status);
+}
+
+export async function api(method, path, body) {
+  const response = await send(method, path, body, "application/json");
+  const data = await jsonOf(response);
+  if (!response.ok) throw failure(response, path, data);
   return data || {};
+}
+
+// A file (what a person sent): {blob, name}, the name from the server's Content-Disposition ("document.pdf");
+// errors come as JSON like every other.
+export async function apiFile(path) {
+  const response = await send("GET", path, null, "*/*");
+  if (!response.ok) throw failure(response, path, await jsonOf(response));
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), name: named ? named[1] : "file" };
 }

@@ -1,5 +1,7 @@
-// The transcript of the open conversation: messages in id order, each once, what people wrote as text.
+// The transcript of the open conversation: messages in id order, each once, what people wrote as text; what they
+// sent that is not text as its marker, with a Show button when the file can be fetched (media.js).
 import { appendSpaced, el, make, timeElement } from "./dom.js";
+import { forgetMedia, mediaControls } from "./media.js";
 import { senderLabel, senderOf } from "./vocabulary.js";
 
 let lastId = 0;  // the newest message shown: the next catch-up asks for what came after it
@@ -11,6 +13,7 @@ export function lastMessageId() {
 export function clearTranscript() {
   lastId = 0;
   el.transcript.replaceChildren();
+  forgetMedia();
 }
 
 function messageItem(message) {
@@ -22,6 +25,7 @@ function messageItem(message) {
   const text = make("span", "text", message.text || "");
   text.dir = "auto";
   appendSpaced(li, head, text);
+  if (message.media && message.media.file) li.append(mediaControls(message));
   if (Array.isArray(message.buttons) && message.buttons.length) {
     const offered = make("ul", "offered");
     offered.setAttribute("aria-label", "Buttons offered");

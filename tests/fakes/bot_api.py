@@ -1,8 +1,9 @@
 """A fake Telegram Bot API on 127.0.0.1: enough of it for python-telegram-bot to run for real.
 
-It answers getMe, setMyCommands, deleteWebhook, setWebhook, getUpdates (long poll), sendMessage and
-answerCallbackQuery, records every call, and lets a test (or the benchmark) queue updates and wait
-for what the bot sent. Nothing leaves the machine.
+It answers getMe, setMyCommands, deleteWebhook, setWebhook, getUpdates (long poll), sendMessage,
+answerCallbackQuery and getFile, serves the files a test put in `files` (file_id → path, bytes) as Telegram's
+file server does, records every call, and lets a test (or the benchmark) queue updates and wait for what the
+bot sent. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def _decode(value: str) -> Any:
 class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, content), for getFile
+        self.downloads: list[str] = []  # the file paths fetched
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -48,6 +51,7 @@ class FakeBotApi:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -78,6 +82,13 @@ class FakeBotApi:
                 "message": {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
                             "from": BOT_USER, "text": "menu"},
             }
+        return update
+
+    def media_update(self, chat_id: int, fields: dict[str, Any], language_code: str | None = "en") -> dict[str, Any]:
+        """A message without text: `fields` is what it carries instead ({"voice": {...}}, {"caption": ...})."""
+        update = self.user_update(chat_id, "", language_code=language_code)
+        del update["message"]["text"]
+        update["message"].update(fields)
         return update
 
     async def push(self, update: dict[str, Any]) -> None:
@@ -115,10 +126,25 @@ class FakeBotApi:
             return self._ok({"message_id": next(self._message_ids), "date": int(time.time()),
                              "chat": {"id": int(params["chat_id"]), "type": "private"}, "from": BOT_USER,
                              "text": params.get("text", "")})
+        if method == "getFile":
+            if params.get("file_id") not in self.files:
+                return web.json_response({"ok": False, "error_code": 400,
+                                          "description": "Bad Request: invalid file_id"}, status=400)
+            path, content = self.files[params["file_id"]]
+            return self._ok({"file_id": params["file_id"], "file_unique_id": params["file_id"][-8:],
+                             "file_size": len(content), "file_path": path})
         if method in ("setMyCommands", "deleteWebhook", "setWebhook", "answerCallbackQuery",
                       "editMessageReplyMarkup"):
             return self._ok(True)
         return web.json_response({"ok": False, "error_code": 404, "description": f"fake: {method}"}, status=404)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        for file_path, content in self.files.values():
+            if file_path == path:
+                return web.Response(body=content, content_type="application/octet-stream")
+        return web.Response(status=404)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -77,14 +77,15 @@ async def test_telegram_language_code_is_the_prior_and_typed_danish_is_answered_
     assert answer.params["text"].startswith("Du behøver ikke at sige dit navn")
 
 
-async def test_a_photo_gets_a_kind_please_write(polling_app: AppClient, bot_api: FakeBotApi) -> None:
-    update = bot_api.user_update(CHAT + 2, "x")
-    del update["message"]["text"]
-    update["message"]["sticker"] = {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
-                                    "height": 1, "is_animated": False, "is_video": False}
+async def test_a_sticker_gets_a_kind_please_write_with_112(polling_app: AppClient, bot_api: FakeBotApi) -> None:
+    """More kinds and languages, with a fake Rasa: tests/api/test_media.py."""
+    update = bot_api.media_update(CHAT + 2, {"sticker": {
+        "file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1, "is_animated": False,
+        "is_video": False}})
     await bot_api.push(update)
     [reply] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 2)
-    assert reply.params["text"] == "I can only read text. Please write your message."
+    assert reply.params["text"] == TEXTS.text("media_received", "en")
+    assert "112" in reply.params["text"]
 
 
 async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_api: FakeBotApi,

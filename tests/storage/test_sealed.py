@@ -30,9 +30,11 @@ SCREENING = {"assessment": "trafficking_indicated", "answers": {"CD-01": "yes"},
 FLOW = {"mode": "report", "step": "danger", "report_id": 1, "code": "K7M2-9XQP"}
 BODY = {"text": "I sleep in the garage", "payload": None, "buttons": [["Yes", "yes"]]}
 DETAILS = {"noticed": {"words": "Workers sleep in the barn"}}
+FILE_ID = "AgACAgQAAxkBAAIBarnPhoto"  # Telegram's reference to a photo the person sent
 # Every sealed value fill() writes: (table, column, what it holds in clear).
 CLEAR = [("contact", "reply_address", "731234567"), ("conversation", "screening", SCREENING),
-         ("conversation", "flow", FLOW), ("message", "body", BODY), ("note", "body", "called the police"),
+         ("conversation", "flow", FLOW), ("message", "body", BODY), ("message", "media_file", FILE_ID),
+         ("note", "body", "called the police"),
          ("report", "details", DETAILS), ("report_addition", "body", "More came today")]
 
 
@@ -67,7 +69,8 @@ async def fill(engine: AsyncEngine) -> None:
             language_chosen=False, alias="Visitor 1", created_at=NOW, updated_at=NOW, flow=FLOW))
         await connection.execute(update(Conversation).where(Conversation.id == "c" * 32).values(screening=SCREENING))
         await connection.execute(insert(MessageRecord), [
-            {"conversation_id": "c" * 32, "sender": Sender.USER, "body": BODY, "created_at": NOW}])
+            {"conversation_id": "c" * 32, "sender": Sender.USER, "body": BODY, "created_at": NOW,
+             "media_kind": "photo", "media_file": FILE_ID}])
         caseworker_id = await connection.scalar(insert(Caseworker).values(
             name="anna", alias="Anna", password_hash="x", role="caseworker", active=True, created_at=NOW,
         ).returning(Caseworker.id))
@@ -107,6 +110,7 @@ async def test_values_are_sealed_on_the_way_in_and_unsealed_on_the_way_out(url: 
             plain = Fernet(first.encode()).decrypt(token.encode()).decode()
             assert plain == clear if isinstance(clear, str) else json.loads(plain) == clear
             assert "Nørrebro" not in token and "barn" not in token and "731234567" not in token
+            assert "Barn" not in token
             assert await read(engine, table, column) == clear
         async with engine.connect() as connection:  # a whole row, and a column of the mapped class
             [row] = await connection.execute(select(Conversation))

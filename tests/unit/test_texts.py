@@ -35,7 +35,8 @@ def test_every_text_renders_in_every_language() -> None:
 def test_safety_line_carries_112_and_the_hotline_in_every_language() -> None:
     texts = catalogue()
     for language in texts.languages:
-        for key in ("greet", "safety_line", "rasa_unavailable", "handover_requested"):
+        for key in ("greet", "safety_line", "rasa_unavailable", "handover_requested", "text_only", "media_received",
+                    "media_not_kept"):
             rendered = texts.text(key, language)
             assert "112" in rendered and "+45 70 20 25 50" in rendered, (language, key)
 
