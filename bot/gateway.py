@@ -90,11 +90,12 @@ class Gateway:
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
                 Message(inbound.text or "", (), inbound.payload),
             )
-            language = await self.language.for_turn(conversation, inbound.said, detection)
+            language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
             replies = await self._route(conversation, inbound, language, address_hash)
             if conversation.new:  # the first answer says what is kept, for how long, who reads it
                 replies.append(self.texts.reply(
                     "privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"}))
+            replies.extend(language_row)  # unsure of the language: the likely ones, one tap each
             stored = await self.store.add_messages(conversation.id, Sender.BOT, replies) if replies else []
             await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
             return stored
