@@ -12,7 +12,8 @@ row is the "is this your language?" message with the likely languages. Figures:
    comparison (confident detection, else the hint, else English);
 2. whole conversations: a one-word greeting ("hi", "hej") then a message in language X: is the second reply
    in X? And two messages of X in a row: are both replies in X?
-3. the shared test data (word pairs, no hint), each line as a first message: right % and row %;
+3. our chat-style messages (tests/data/chat_messages) without a hint and with one in their own language, and
+   the shared test data (word pairs, no hint), each line as a first message: right % and row %;
 4. with --sweep, how the clear-lead margin was chosen: for a difference and a ratio of the two best
    confidences, the share of texts answered wrongly without a row and the share that gets a row.
 """
@@ -44,6 +45,7 @@ from core.vocabulary import LanguageGuess, State  # noqa: E402
 from handover.store import ConversationState  # noqa: E402
 
 FIRST_MESSAGES = ROOT / "tests" / "data" / "first_messages"
+CHAT_MESSAGES = ROOT / "tests" / "data" / "chat_messages"
 DEFAULT_DATA = Path(os.environ.get("HAVN_LANGID_DATA", ROOT.parent / "shared" / "data" / "langid"))
 GREETINGS = ("hi", "hej")
 TARGET_OVERALL = 98.0
@@ -189,6 +191,30 @@ async def conversations(make: Callable[[], Conversation], detector: LanguageDete
     return figures
 
 
+async def chat_messages(make: Callable[[], Conversation], languages: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Our chat-style messages (with the transliterated ones) as first messages, without a hint and with a
+    hint in their own language."""
+    figures: dict[str, dict[str, float]] = {}
+    for code in languages:
+        lines = [line.strip() for line in (CHAT_MESSAGES / f"{code}.txt").read_text(encoding="utf-8").splitlines()]
+        lines = [line for line in lines if line]
+        row: dict[str, float] = {"n": len(lines)}
+        for label, hint in (("none", None), ("own", code)):
+            right = offered = 0
+            for line in lines:
+                conversation = make()
+                await conversation.say(line, hint)
+                right += conversation.replies[0] == code
+                offered += bool(conversation.rows[0])
+            row[f"{label}_right_pct"] = pct(right, len(lines))
+            row[f"{label}_row_pct"] = pct(offered, len(lines))
+        figures[code] = row
+    total = sum(row["n"] for row in figures.values())
+    figures["all"] = {key: sum(row[key] * row["n"] for row in figures.values()) / total
+                      for key in figures[languages[0]]} | {"n": total}
+    return figures
+
+
 async def shared_word_pairs(make: Callable[[], Conversation], data: Path,
                             languages: Sequence[str]) -> dict[str, dict[str, float]] | None:
     folder = data / "word-pairs"
@@ -259,6 +285,15 @@ def print_conversations(figures: dict[str, dict[str, float]]) -> None:
           "with the next one of its file (and its hint), both replies in X, the second reply in X")
 
 
+def print_chat(figures: dict[str, dict[str, float]]) -> None:
+    print("\nOur chat-style messages (tests/data/chat_messages, 3 transliterated lines each for bg/uk/ru, 2 for ar) "
+          "as first messages: right % / row %")
+    print(f"{'lang':5} {'n':>4} {'no hint':>15} {'own-language hint':>19}")
+    for code, row in figures.items():
+        print(f"{code:5} {row['n']:4.0f} {row['none_right_pct']:7.1f} / {row['none_row_pct']:5.1f} "
+              f"{row['own_right_pct']:11.1f} / {row['own_row_pct']:5.1f}")
+
+
 def print_pairs(figures: dict[str, dict[str, float]] | None, data: Path) -> None:
     if figures is None:
         print(f"\nShared word pairs: not found at {data} (set HAVN_LANGID_DATA)")
@@ -301,9 +336,11 @@ async def run(args: argparse.Namespace) -> int:
     samples = load_samples(FIRST_MESSAGES, languages)
     first = await first_messages(make, detector, samples, languages)
     whole = await conversations(make, detector, samples, languages)
+    chat = await chat_messages(make, languages)
     pairs = await shared_word_pairs(make, args.data, languages)
     print_first(first)
     print_conversations(whole)
+    print_chat(chat)
     print_pairs(pairs, args.data)
     if args.sweep:
         print_sweep(sweep(detector, [(s.language, s.text) for items in samples.values() for s in items]),
@@ -316,7 +353,8 @@ async def run(args: argparse.Namespace) -> int:
     ok = verdict(first)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"first_messages": first, "conversations": whole, "word_pairs": pairs},
+        args.json.write_text(json.dumps({"first_messages": first, "conversations": whole, "chat_messages": chat,
+                                         "word_pairs": pairs},
                                         indent=2), encoding="utf-8")
     return 0 if ok else 1
 

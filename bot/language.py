@@ -14,7 +14,8 @@ detection is in bot/language_policy.py, the statistical backends in bot/language
    languages ranks the candidates, with a few accented words (a foreign name) kept from deciding a sentence
    alone.
 
-Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule".
+Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule". A detection also
+lists its best candidates (`ranking`), which the first-message policy weighs (bot/language_policy.py).
 Message text is never logged here: it may identify a person.
 """
 

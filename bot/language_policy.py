@@ -8,7 +8,9 @@ tells nothing:
 - a sure detection confirms its language (a greeting word too, but only as a weak guess: people of every
   language write "hi");
 - a clear lead of the best-ranked language over the runner-up makes it the guess;
-- otherwise the best-ranked language is the guess, offered with a row of the likely languages.
+- otherwise the best-ranked language is the guess, offered with a row of the likely languages;
+- except when the device is set to a language of another script than the message's: Latin letters may be
+  that language transliterated, so an unsure text does not beat the device, and a lead comes with the row.
 A guess from a text is left only for a language that clearly leads it in a later message; a weak guess (a
 greeting, the hint, the default) for any language a later message ranks first.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bot.language import CERTAIN, Detection, letter_count, normalise_code
+from bot.language import CERTAIN, NON_LATIN_LANGUAGES, Detection, letter_count, normalise_code
 from core.vocabulary import LanguageGuess
 
 SWITCH_MIN_CONFIDENCE = 0.9  # leave a confirmed language only on a sure detection …
@@ -69,9 +71,21 @@ def decide_language(*, detection: Detection, text: str, current: str | None, gue
         return LanguageChoice(detected, LanguageGuess.WEAK if detection.from_lexicon else None)
     if current and guess == LanguageGuess.TEXT and not _leads(detection, text, over=current):
         return LanguageChoice(current, guess)  # two unsure texts: the first guess stands (its row was shown)
-    if detected == current or _leads(detection, text, over=_runner_up(detection)):
-        return LanguageChoice(detected, LanguageGuess.TEXT)
-    return LanguageChoice(detected, LanguageGuess.TEXT, _likely(detection, hint, supported_codes))
+    if detected == current:
+        return LanguageChoice(current, LanguageGuess.TEXT)
+    lead = _leads(detection, text, over=_runner_up(detection))
+    # Latin letters from a device set to a language of another script may be that language transliterated
+    # ("nqmam pari", "ana khayef"), which no backend knows: an unsure text does not beat the device then,
+    # and even a clear lead is offered with the row.
+    transliterated = hint is not None and hint in NON_LATIN_LANGUAGES and detected not in NON_LATIN_LANGUAGES
+    if hint and transliterated and not lead:
+        language, basis = hint, LanguageGuess.WEAK
+    else:
+        language, basis = detected, LanguageGuess.TEXT
+    if language == current:
+        return LanguageChoice(current, guess)  # nothing new: the row was offered with that guess
+    unsure = transliterated or not lead
+    return LanguageChoice(language, basis, _likely(detection, language, hint, supported_codes) if unsure else ())
 
 
 def _sure_enough(detection: Detection, text: str, min_confidence: float, min_letters: int) -> bool:
@@ -90,14 +104,13 @@ def _leads(detection: Detection, text: str, over: str | None) -> bool:
     return detection.confidence - other >= FIRST_MIN_LEAD and letter_count(text) >= FIRST_MIN_LETTERS
 
 
-def _likely(detection: Detection, hint: str | None, supported: Collection[str | None]) -> tuple[str, ...]:
-    """The languages to offer: the best-ranked ones the text does not rule out, the device's hint in the last
-    place when the text does not rank it; at least two, or none when there is nothing else to offer."""
-    ranked = [code for code, _ in detection.ranking if code in supported]
-    plausible = [code for code, confidence in detection.ranking
-                 if code in supported and confidence >= ROW_MIN_CONFIDENCE][:ROW_SIZE]
-    if len(plausible) < 2:
-        plausible = ranked[:2]
-    if hint and hint not in plausible:
-        plausible = [*plausible[:ROW_SIZE - 1], hint]
-    return tuple(plausible) if len(plausible) >= 2 else ()
+def _likely(detection: Detection, language: str, hint: str | None,
+            supported: Collection[str | None]) -> tuple[str, ...]:
+    """The languages to offer: the answer's first, then the best-ranked ones the text does not rule out, the
+    device's language in the last place when missing; at least two, or none when there is nothing to offer."""
+    ranked = [(code, confidence) for code, confidence in detection.ranking if code in supported and code != language]
+    others = [code for code, confidence in ranked if confidence >= ROW_MIN_CONFIDENCE] or [c for c, _ in ranked[:1]]
+    row = [language, *others][:ROW_SIZE]
+    if hint and hint not in row:
+        row = [*row[:ROW_SIZE - 1], hint]
+    return tuple(row) if len(row) >= 2 else ()

@@ -68,9 +68,20 @@ def test_a_sure_detection_confirms_the_language(detector: LanguageDetector) -> N
 def test_an_unsure_message_gets_the_best_guess_and_a_row_of_likely_languages() -> None:
     assert decide(DANISH_OR_ENGLISH) == LanguageChoice("da", LanguageGuess.TEXT, ("da", "en", "fr", "ro"))
     # The device's language joins the row in the last place when the text does not rank it …
-    assert decide(DANISH_OR_ENGLISH, hint="uk").likely == ("da", "en", "fr", "uk")
+    assert decide(DANISH_OR_ENGLISH, hint="es").likely == ("da", "en", "fr", "es")
     # … but does not decide: the text is what the person writes in.
     assert decide(DANISH_OR_ENGLISH, hint="en").language == "da"
+
+
+def test_latin_letters_from_a_device_in_another_script_may_be_transliterated() -> None:
+    """No backend knows "ne mogu uiti" (Russian in Latin letters): from a Russian device, an unsure text
+    does not beat the device's language; a clear lead does, but with the row."""
+    transliterated = Detection("ro", 0.29, ranking=(("ro", 0.29), ("en", 0.25), ("es", 0.2), ("fr", 0.15)))
+    assert decide(transliterated, "ne mogu uiti", hint="ru") == \
+        LanguageChoice("ru", LanguageGuess.WEAK, ("ru", "ro", "en", "es"))
+    lead = Detection("en", 0.67, ranking=(("en", 0.67), ("fr", 0.18), ("es", 0.07), ("da", 0.06)))
+    assert decide(lead, "is this chat anonymous", hint="ar") == \
+        LanguageChoice("en", LanguageGuess.TEXT, ("en", "fr", "es", "ar"))
 
 
 def test_the_row_leaves_out_what_the_text_rules_out() -> None:
