@@ -1,14 +1,16 @@
-"""Which language a conversation is answered in: explicit choice > confident detection > Telegram's
-language_code > the language used so far (the policy itself: bot/language.py `choose_language`)."""
+"""Which language a conversation is answered in: explicit choice > the text (confirmed, or a guess the next
+messages may still correct) > the device's hint > the default (the policy itself: bot/language_policy.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.language import Detection, LanguageDetector
-from bot.language_policy import choose_language
+from bot.language_policy import LanguageChoice, decide_language
+from core.messages import Button, Message
 from core.texts import Texts
-from core.vocabulary import Command
+from core.vocabulary import Command, LanguageGuess, State
 from handover.store import ConversationState, Store
 
 NO_DETECTION = Detection(None, 0.0)
@@ -20,7 +22,12 @@ class Said:
 
     text: str | None
     payload: str | None
-    hint: str | None  # Telegram's language_code
+    hint: str | None  # the device's language: Telegram's language_code, the browser's Accept-Language
+
+
+class LanguageTurn(NamedTuple):
+    language: str  # the language of this turn's replies
+    row: list[Message]  # when the language is an unsure guess: "is this your language?" with the likely ones
 
 
 class ConversationLanguage:
@@ -35,24 +42,35 @@ class ConversationLanguage:
 
     def for_new(self, said: Said, detection: Detection = NO_DETECTION) -> str:
         """The language a new conversation starts in."""
-        return self._choose(said, detection, current=None)
+        return self._decide(said, detection, current=None, guess=None).language
 
-    async def for_turn(self, conversation: ConversationState, said: Said, detection: Detection) -> str:
+    async def for_turn(self, conversation: ConversationState, said: Said, detection: Detection) -> LanguageTurn:
         payload = said.payload or ""
         if payload.startswith(f"{Command.LANGUAGE}:"):
             language = payload.split(":", 1)[1]
             await self._store.set_language(conversation.id, language, chosen=True)
-            return language
+            return LanguageTurn(language, [])
         typing_a_code = conversation.flow is not None and conversation.flow.mode == "code"  # not words
         if conversation.language_chosen or not said.text or said.payload or typing_a_code:
-            return conversation.language
-        language = self._choose(said, detection, current=conversation.language)
-        if language != conversation.language:
-            await self._store.set_language(conversation.id, language, chosen=False)
-        return language
+            return LanguageTurn(conversation.language, [])
+        # A new conversation was stored with for_new's language as a weak guess; this decision says more.
+        current = None if conversation.new else conversation.language
+        choice = self._decide(said, detection, current, conversation.language_guess)
+        if (choice.language, choice.guess) != (conversation.language, conversation.language_guess):
+            await self._store.set_language(conversation.id, choice.language, chosen=False, guess=choice.guess)
+        # While a caseworker holds the conversation the bot says nothing, this row neither.
+        return LanguageTurn(choice.language, self._row(choice) if conversation.state != State.ASSIGNED else [])
 
-    def _choose(self, said: Said, detection: Detection, current: str | None) -> str:
-        return choose_language(
-            detection=detection, text=said.text or "", current=current, telegram_code=said.hint,
+    def _decide(self, said: Said, detection: Detection, current: str | None,
+                guess: LanguageGuess | None) -> LanguageChoice:
+        return decide_language(
+            detection=detection, text=said.text or "", current=current, guess=guess, hint=said.hint,
             supported=self._texts.languages, default=self._texts.default_language,
         )
+
+    def _row(self, choice: LanguageChoice) -> list[Message]:
+        """Each likely language in its own name, one tap to choose it (the gateway handles "lang:<code>")."""
+        if not choice.likely:
+            return []
+        buttons = tuple(Button(self._texts.own_name(code), Command.choose_language(code)) for code in choice.likely)
+        return [Message(self._texts.text("language_guess", choice.language), buttons)]

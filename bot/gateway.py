@@ -101,12 +101,13 @@ class Gateway:
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
                 inbound.message,
             )
-            language = await self.language.for_turn(conversation, inbound.said, detection)
+            language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
             cue = self.safety.cue(inbound.text, inbound.payload)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if conversation.new:
                 replies = self._first_reply(replies, language)
+            replies.extend(language_row)  # unsure of the language: the likely ones, one tap each
             stored = await self.store.add_messages(conversation.id, Sender.BOT, replies) if replies else []
             await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
             return stored

@@ -14,7 +14,8 @@ detection is in bot/language_policy.py, the statistical backends in bot/language
    languages ranks the candidates, with a few accented words (a foreign name) kept from deciding a sentence
    alone.
 
-Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule".
+Statistical confidences are capped below 1.0, so 1.0 always means "lexicon or script rule". A detection also
+lists its best candidates (`ranking`), which the first-message policy weighs (bot/language_policy.py).
 Message text is never logged here: it may identify a person.
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,10 +89,23 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?")
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
+RANKING_SIZE = 4  # candidates a detection lists, best first: enough for the first-message policy's choices
+
+
 @dataclass(frozen=True)
 class Detection:
     language: str | None  # ISO 639-1 code, None when unsure
     confidence: float  # 0..1
+    # The best candidates with their confidences, best first (`language` leads). A lexicon or script rule
+    # lists only its language. Left out of equality, like `from_lexicon`: the same answer is the same detection.
+    ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # A whole-message lexicon hit: a greeting or a call for help, certain but only a word or two ("hi" is
+    # written by people of every language), which the first-message policy takes as a guess.
+    from_lexicon: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.language and not self.ranking:
+            object.__setattr__(self, "ranking", ((self.language, self.confidence),))
 
 
 UNSURE = Detection(None, 0.0)
@@ -196,7 +210,7 @@ class Lexicon:
         if languages is None:
             return None
         # A word several supported languages share ("salut": fr and ro) tells nothing.
-        return Detection(next(iter(languages)), CERTAIN) if len(languages) == 1 else UNSURE
+        return Detection(next(iter(languages)), CERTAIN, from_lexicon=True) if len(languages) == 1 else UNSURE
 
     def drop_neutral_words(self, text: str) -> str:
         """Removes neutral single words ("ok", place names) so they do not sway the statistics."""
@@ -295,9 +309,10 @@ class LanguageDetector:
                       for code in scores.keys() | plain.keys()}
         if not scores:
             return UNSURE
-        best = max(scores, key=scores.__getitem__)
         # Capped so 1.0 stays reserved for the lexicon and the script rules.
-        return Detection(best, min(scores[best], MAX_STATISTICAL_CONFIDENCE))
+        ranking = tuple((code, min(score, MAX_STATISTICAL_CONFIDENCE))
+                        for code, score in sorted(scores.items(), key=lambda item: -item[1])[:RANKING_SIZE])
+        return Detection(*ranking[0], ranking=ranking)
 
     def _scores(self, text: str, candidates: frozenset[str]) -> dict[str, float]:
         """The backend's probabilities renormalised over the candidates the script allows."""

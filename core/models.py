@@ -57,6 +57,9 @@ class Conversation(Base):
     kind: Mapped[str] = mapped_column(String(16), default=Kind.HELP)  # core.vocabulary.Kind
     language: Mapped[str] = mapped_column(String(8))
     language_chosen: Mapped[bool] = mapped_column(default=False)  # an explicit choice sticks
+    # While the language is only a guess, what it rests on (core.vocabulary.LanguageGuess): later messages
+    # may still correct it (bot/language_policy.py). None once confirmed or chosen.
+    language_guess: Mapped[str | None] = mapped_column(String(8))
     alias: Mapped[str] = mapped_column(String(32))  # what caseworkers see instead of any id
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

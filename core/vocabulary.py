@@ -93,6 +93,14 @@ class Command(StrEnum):
         return f"{Command.LANGUAGE}:{code}"
 
 
+class LanguageGuess(StrEnum):
+    """What a conversation's language rests on while it is not confirmed (bot/language_policy.py); a
+    confirmed or chosen language has none."""
+
+    TEXT = "text"  # the best-ranked language of a message the detector was not sure of
+    WEAK = "weak"  # a greeting word, the device's language or the default: nothing of a sentence yet
+
+
 class EventType(StrEnum):
     """What a console is told over its WebSocket: ids and states only, never words."""
 

@@ -32,7 +32,7 @@ from core.models import (
     as_utc,
 )
 from core.sealed import Sealed, SealedJSON
-from core.vocabulary import OPEN_STATES, Kind, MediaKind, Sender, State, Tier
+from core.vocabulary import OPEN_STATES, Kind, LanguageGuess, MediaKind, Sender, State, Tier
 from handover.api_models import ConversationDetails
 from handover.report_flow import Flow
 from screening.types import ScreeningSummary
@@ -48,6 +48,7 @@ class ConversationState:
     language_chosen: bool
     new: bool = False  # created by this message
     flow: Flow | None = None  # where a report the app runs itself stands (bot/reporting.py)
+    language_guess: LanguageGuess | None = None  # not confirmed yet: bot/language_policy.py may correct it
 
 
 class NewNote(TypedDict):
@@ -92,10 +93,13 @@ class Store:
             now = self.clock.now()
             if conversation is None:
                 contact_id = await self._contact_id(connection, channel, address_hash, reply_address)
-                conversation = ConversationState(secrets.token_hex(16), State.BOT, language, False, new=True)
+                # A new conversation's language is a guess until the gateway's language policy confirms it.
+                conversation = ConversationState(secrets.token_hex(16), State.BOT, language, False, new=True,
+                                                 language_guess=LanguageGuess.WEAK)
                 await connection.execute(insert(Conversation).values(
                     id=conversation.id, contact_id=contact_id, channel=channel, state=State.BOT, kind=Kind.HELP,
-                    language=language, language_chosen=False, alias=new_alias(), created_at=now, updated_at=now,
+                    language=language, language_chosen=False, language_guess=LanguageGuess.WEAK,
+                    alias=new_alias(), created_at=now, updated_at=now,
                 ))
             else:  # the person is still writing: retention counts quiet time from here
                 await connection.execute(update(Conversation).where(
@@ -150,13 +154,15 @@ class Store:
             raise LookupError("conversation not found")
         return row.channel, row.reply_address
 
-    async def set_language(self, conversation_id: str, language: str, chosen: bool) -> None:
+    async def set_language(self, conversation_id: str, language: str, chosen: bool,
+                           guess: LanguageGuess | None = None) -> None:
+        """A choice sticks (`chosen`) and is never a guess; `guess` says what a guessed language rests on."""
         async with self._engine.begin() as connection:
             await connection.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id)
                 .values(language=language, language_chosen=Conversation.language_chosen | chosen,
-                        updated_at=self.clock.now())
+                        language_guess=None if chosen else guess, updated_at=self.clock.now())
             )
 
     async def request_handover(self, conversation_id: str, tier: str, kind: str, reopen: bool = False) -> None:
@@ -297,7 +303,7 @@ class Store:
     async def _open_conversation(self, connection: AsyncConnection, address_hash: str) -> ConversationState | None:
         row = (await connection.execute(
             select(Conversation.id, Conversation.state, Conversation.language, Conversation.language_chosen,
-                   Conversation.flow)
+                   Conversation.language_guess, Conversation.flow)
             .join(Contact, Conversation.contact_id == Contact.id)
             .where(Contact.address_hash == address_hash, Conversation.state.in_(OPEN_STATES))
             .order_by(Conversation.created_at.desc())
@@ -306,7 +312,9 @@ class Store:
         if row is None:
             return None
         flow = None if row.flow is None else Flow.from_json(row.flow)
-        return ConversationState(row.id, State(row.state), row.language, row.language_chosen, flow=flow)
+        guess = None if row.language_guess is None else LanguageGuess(row.language_guess)
+        return ConversationState(row.id, State(row.state), row.language, row.language_chosen, flow=flow,
+                                 language_guess=guess)
 
     async def _contact_id(self, connection: AsyncConnection, channel: str, address_hash: str,
                           reply_address: str) -> int:

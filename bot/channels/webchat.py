@@ -66,8 +66,12 @@ async def create_session(request: web.Request) -> web.Response:
 async def post_message(request: web.Request) -> web.Response:
     session = _session(request)
     body = await read_body(request, WebMessage)
+    gateway = request.app[GATEWAY]
+    # The browser's language, like Telegram's language_code: weaker than what the person writes.
+    hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
     try:
-        replies = await request.app[GATEWAY].handle(Inbound(CHANNEL, session, text=body.text, payload=body.payload))
+        replies = await gateway.handle(Inbound(CHANNEL, session, text=body.text, payload=body.payload,
+                                               language_hint=hint))
     except InvalidPayload:
         raise Invalid("That button is not known. Please write your message instead.") from None
     return web.json_response({"messages": [reply.to_json() for reply in replies]})

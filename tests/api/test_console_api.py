@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from bot.app import ENGINE, SETTINGS
 from handover.console import HANDOVER
-from tests.conftest import AppClient, privacy_notice
+from tests.conftest import TEXTS, AppClient, privacy_notice
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -44,9 +44,13 @@ async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSoc
 
 
 async def ask_for_person(client: AppClient, text: str = "I need a person") -> tuple[str, list[dict[str, Any]]]:
-    """A new web chat asks for a person; returns its session and the replies before the privacy notice."""
+    """A new web chat asks for a person; returns its session and the replies before the privacy notice (and
+    before the row of likely languages that follows it when the language is an unsure guess)."""
     session = await client.new_session()
-    *replies, notice = (await client.say(session, text))["messages"]
+    messages = (await client.say(session, text))["messages"]
+    if messages[-1]["text"] in {TEXTS.text("language_guess", code) for code in TEXTS.languages}:
+        messages = messages[:-1]
+    *replies, notice = messages
     assert notice["text"] in (privacy_notice("en"), privacy_notice("da"))
     return session, replies
 

@@ -220,11 +220,15 @@ def test_without_current_a_confident_detection_wins_over_telegram(detector: Lang
 
 
 def test_telegram_hint_is_used_only_without_a_current_language() -> None:
-    unsure = Detection("fr", 0.3)
-    common = {"detection": unsure, "text": "pasport", "supported": SUPPORTED}
+    # The hint decides only when the text tells nothing: an unsure detection of the text is a better guess
+    # (tests/unit/test_language_policy.py), and a confirmed language stays whatever the hint.
+    common = {"detection": UNSURE, "text": "123", "supported": SUPPORTED}
     assert choose_language(**common, current=None, telegram_code="ro") == "ro"
     assert choose_language(**common, current="da", telegram_code="ro") == "da"
     assert choose_language(**common, current=None, telegram_code=None, default="en") == "en"
+    unsure = Detection("fr", 0.3)
+    assert choose_language(detection=unsure, text="pasport", current="da", telegram_code="ro",
+                           supported=SUPPORTED) == "da"
 
 
 @pytest.mark.parametrize(("telegram_code", "expected"), [("pt-BR", "pt"), ("en-GB", "en"), ("EN_us", "en"),

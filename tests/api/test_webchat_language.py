@@ -1,0 +1,61 @@
+"""The language of a web chat's first replies (bot/language_policy.py through the gateway), against a fake
+Rasa that answers every message with "not understood" and the main menu, rendered in the chosen language."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from core.config import Settings
+from tests.conftest import TEXTS, AppClient, privacy_notice, start_app
+from tests.fakes.rasa import serving
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AppClient]:
+    async with serving(settings.rasa_url, {}):
+        async for app_client in start_app(settings):
+            yield app_client
+
+
+async def say(client: AppClient, session: str, text: str, accept_language: str | None = None) -> list[dict]:
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), json={"text": text},
+                                headers=headers) as response:
+        assert response.status == 200, await response.text()
+        return (await response.json())["messages"]
+
+
+@pytest.mark.parametrize(("text", "language"), [("mi-e frica de politie", "ro"), ("انا خايف من الشرطة", "ar"),
+                                                ("ฉันกลัวตำรวจ", "th")])
+async def test_a_first_message_is_answered_in_its_language(client: AppClient, text: str, language: str) -> None:
+    replies = await say(client, await client.new_session(), text, accept_language="en-GB,en;q=0.9")
+    assert replies[0]["text"] == TEXTS.text("not_understood", language)
+    assert replies[1]["text"] == privacy_notice(language)
+
+
+async def test_an_unsure_first_message_gets_a_row_of_likely_languages(client: AppClient) -> None:
+    session = await client.new_session()
+    replies = await say(client, session, "mi-e frica de politie", accept_language="da-DK,da")
+    row = replies[-1]
+    assert row["text"] == TEXTS.text("language_guess", "ro")
+    assert row["buttons"][0] == {"title": "Română", "payload": "lang:ro"}
+    assert {"title": "Dansk", "payload": "lang:da"} in row["buttons"]  # the browser's language, one tap away
+    chosen = await client.say(session, payload="lang:da")
+    assert chosen["messages"][0]["text"] == TEXTS.text("language_set", "da")
+    [(guess, was_chosen)] = client.rows("SELECT language_guess, language_chosen FROM conversation")
+    assert guess is None and was_chosen
+
+
+async def test_the_browser_language_answers_a_message_that_tells_nothing(client: AppClient) -> None:
+    replies = await say(client, await client.new_session(), "123", accept_language="ro-RO,ro;q=0.9,en;q=0.8")
+    assert replies[0]["text"] == TEXTS.text("not_understood", "ro")
+
+
+async def test_the_second_message_corrects_a_guess(client: AppClient) -> None:
+    session = await client.new_session()
+    first = await say(client, session, "c'est gratuit ?")  # too short to be sure: a guess, with the row
+    assert {"title": "Français", "payload": "lang:fr"} in first[-1]["buttons"]
+    replies = await say(client, session, "qui lit les messages")
+    assert replies[0]["text"] == TEXTS.text("not_understood", "fr")
