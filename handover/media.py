@@ -59,7 +59,7 @@ class ConsoleMedia:
         details = await self._store.details(conversation_id)
         if details is None:
             raise NotFound("No such conversation.")
-        holds = details["state"] == State.ASSIGNED and details["assignee_id"] == account.id
+        holds = details.state == State.ASSIGNED and details.assignee_id == account.id
         if not (holds or account.is_supervisor):
             raise Forbidden(NOT_HOLDER)
         found = await self._store.media_file(conversation_id, message_id)
