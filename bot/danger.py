@@ -291,8 +291,10 @@ def _matcher(script: str, alternatives: list[tuple[str, str]]) -> _Matcher:
     names = {f"a{index}": rule for index, (rule, _) in enumerate(alternatives)}
     body = "|".join(f"(?:{_CAPTURING.sub('(?:', regex)})(?P<{name}>)"
                     for name, (_, regex) in zip(names, alternatives, strict=True))
-    # Spaced scripts match whole words only; Thai and Chinese anywhere.
-    regex = f"(?:{body})" if script == COMPACT else rf"(?<![\w\u0e00-\u0e7f])(?:{body})(?![\w\u0e00-\u0e7f])"
+    # Spaced scripts match whole words only; Thai and Chinese anywhere. Arabic writes "and" (و) and "so" (ف)
+    # onto the next word ("وسكروا علينا"): a word may start after one of them.
+    start = r"(?:(?<!\w)|(?<=(?<!\w)[وف]))" if script == ARABIC else r"(?<![\w\u0e00-\u0e7f])"
+    regex = f"(?:{body})" if script == COMPACT else rf"{start}(?:{body})(?![\w\u0e00-\u0e7f])"
     return _Matcher(script, re.compile(regex), names)
 
 
