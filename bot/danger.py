@@ -12,7 +12,9 @@ Both the message and the lexicon are normalised the same way (`normalise`): case
 dropped (Thai, Cyrillic and Chinese letters are kept as they are; Arabic loses only its vowel and hamza marks),
 punctuation and emoji folded into single spaces, apostrophes dropped, letters repeated in a row collapsed into
 one ("heeelp" and "help" are one word, and so are "kill" and "kil"). Spaced scripts match whole words; Thai
-and Chinese, written without spaces, match anywhere in the message with its spaces removed.
+and Chinese, written without spaces, match anywhere in the message with its spaces removed. Cyrillic entries
+are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
+year", with no "help") is dropped.
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs.
 """
