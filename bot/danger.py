@@ -12,7 +12,9 @@ Both the message and the lexicon are normalised the same way (`normalise`): case
 dropped (Thai, Cyrillic and Chinese letters are kept as they are; Arabic loses only its vowel and hamza marks),
 punctuation and emoji folded into single spaces, apostrophes dropped, letters repeated in a row collapsed into
 one ("heeelp" and "help" are one word, and so are "kill" and "kil"). Spaced scripts match whole words; Thai
-and Chinese, written without spaces, match anywhere in the message with its spaces removed.
+and Chinese, written without spaces, match anywhere in the message with its spaces removed. Cyrillic entries
+are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
+year", with no "help") is dropped.
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs.
 """
@@ -63,6 +65,7 @@ _FOLD = str.maketrans({
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic digits
     **{chr(0x0E50 + d): str(d) for d in range(10)},  # Thai digits
     **dict.fromkeys(_APOSTROPHES, ""),  # "can't" → "cant", "j'ai" → "jai"
+    "\U0001f198": " sos ",  # 🆘 is a cry for help of its own, typed alone
 })
 _NON_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+|_+")  # Thai vowel and tone marks are not \w but belong to words
 _REPEATS = re.compile(r"([^\W\d_])\1+")  # letters only: "112" stays "112"
@@ -83,6 +86,35 @@ def normalise(text: str) -> str:
     """A message as the lexicon sees it: folded, words separated by single spaces, repeated letters collapsed."""
     text = _NON_WORD.sub(" ", _fold(text.casefold()))
     return _REPEATS.sub(r"\1", text).strip()
+
+
+# Bulgarian, Russian and Ukrainian are often typed in Latin letters ("pomogite", "ubit sebya", "molq"), each
+# writer spelling them a little differently. Both the Cyrillic lexicon and a Latin message are reduced to one
+# lossy Latin skeleton (ш sh sch 6 → s, я ya ja q → ia, ы y й j → i …), so one Cyrillic entry hears them all.
+_CYRILLIC_LATIN = str.maketrans({
+    **dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэюяєіїґ", [
+        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+        "f", "h", "c", "ch", "sh", "sht", "(?:a|u|i|)", "i", "", "e", "iu", "ia", "ie", "i", "i", "g"], strict=True)),
+})  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm)
+_IN_WORD = r"(?<=[a-z]){0}|{0}(?=[a-z])"  # a digit standing for a letter ("pomo6t"), never in "16"
+_SKELETON = [(re.compile(before), after) for before, after in (
+    (r"shch|sht|sch|sh|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
+    (r"kh|x", "h"), (r"ts|tz", "c"), (r"w", "v"), (r"(?<=[a-z])q|q(?=[a-z])", "ia"), (r"y|j", "i"),
+)]
+
+
+def _skeleton(text: str) -> str:
+    """Latin text (a message, or a Cyrillic source transliterated) as its lossy skeleton, repeats collapsed."""
+    for before, after in _SKELETON:
+        text = before.sub(after, text)
+    return _REPEATS.sub(r"\1", text)
+
+
+def _transliterate(source: str) -> str:
+    """A normalised Cyrillic phrase or regex in skeleton Latin; its escapes (\\w, \\b) are left as they are."""
+    parts = re.split(r"(\\.)", source)
+    return "".join(part if part.startswith("\\") else _skeleton(part.translate(_CYRILLIC_LATIN))
+                   for part in parts)
 
 
 def _is_compact(source: str) -> bool:
@@ -121,7 +153,9 @@ NEGATION_LOOKBACK = 40  # characters around a hit searched for a negation
 # Which text an alternative is searched in. ANY: the normalised message. CYRILLIC, ARABIC: the same, but only
 # when it holds a letter of that script (an alternative written only in it cannot match otherwise: a Latin
 # message skips those regexes, a third of the time). COMPACT: Thai and Chinese, the message without spaces.
-ANY, CYRILLIC, ARABIC, COMPACT = "any", "cyrillic", "arabic", "compact"
+# TRANSLIT: the Cyrillic alternatives again, transliterated, in the skeleton of the message's Latin letters.
+ANY, CYRILLIC, ARABIC, COMPACT, TRANSLIT = "any", "cyrillic", "arabic", "compact", "translit"
+_LATIN_LETTER = re.compile("[a-z]")
 _SCRIPT_LETTER = {CYRILLIC: re.compile(r"[\u0400-\u04ff]"), ARABIC: re.compile(r"[\u0600-\u06ff]")}
 
 
@@ -167,17 +201,29 @@ class _Matcher:
 class _Language:
     code: str
     matchers: Mapping[Cue, tuple[_Matcher, ...]]
-    negation: _Negation  # for spaced text
-    compact_negation: _Negation  # for Thai and Chinese
+    negations: Mapping[str, _Negation]  # by the script of the text searched: ANY (all spaced), COMPACT, TRANSLIT
+    past: _Markers  # "last year", "long ago", "used to": a danger told as over …
+    urgent: _Markers  # … unless the message also asks for help now
 
     def find(self, cue: Cue, texts: Mapping[str, str]) -> str | None:
         for matcher in self.matchers[cue]:
             text = texts.get(matcher.script)
             if text is not None:
-                negation = self.compact_negation if matcher.script == COMPACT else self.negation
+                negation = self.negations.get(matcher.script, self.negations[ANY])
                 if rule := matcher.find(text, negation):
                     return rule
         return None
+
+
+@dataclass(frozen=True)
+class _Markers:
+    """Words that may stand anywhere in the message: a regex per text searched (ANY or COMPACT)."""
+
+    regexes: Mapping[str, re.Pattern[str]]
+
+    def found(self, texts: Mapping[str, str]) -> bool:
+        return any((text := texts.get(script)) is not None and regex.search(text)
+                   for script, regex in self.regexes.items())
 
 
 def _where(path: Path, *keys: str) -> str:
@@ -220,8 +266,24 @@ def _category(path: Path, cue: Cue, rules: object) -> tuple[_Matcher, ...]:
                 raise DangerLexiconError(f"{_where(path, cue, rule, key)}: named groups are reserved: {source!r}")
             regex = _pattern_regex(source) if key == "patterns" else _phrase_regex(source)
             _compile(path, (cue, rule, key), regex)
-            alternatives.setdefault(_script(source), []).append((rule, regex))
+            script = _script(source)
+            alternatives.setdefault(script, []).append((rule, regex))
+            if script == CYRILLIC and (latin := _translit_regex(regex)):
+                alternatives.setdefault(TRANSLIT, []).append((rule, latin))
     return tuple(_matcher(script, found) for script, found in alternatives.items())
+
+
+def _translit_regex(regex: str) -> str | None:
+    """A Cyrillic alternative for Latin-typed messages, or None where transliteration would break it: a
+    character class ("[ая]" is not "[aia]") or a lookbehind whose branches come out of unequal length."""
+    if "[" in regex:
+        return None
+    latin = _transliterate(regex)
+    try:
+        re.compile(latin)
+    except re.error:
+        return None
+    return latin
 
 
 def _matcher(script: str, alternatives: list[tuple[str, str]]) -> _Matcher:
@@ -231,29 +293,43 @@ def _matcher(script: str, alternatives: list[tuple[str, str]]) -> _Matcher:
     names = {f"a{index}": rule for index, (rule, _) in enumerate(alternatives)}
     body = "|".join(f"(?:{_CAPTURING.sub('(?:', regex)})(?P<{name}>)"
                     for name, (_, regex) in zip(names, alternatives, strict=True))
-    # Spaced scripts match whole words only; Thai and Chinese anywhere.
-    regex = f"(?:{body})" if script == COMPACT else rf"(?<![\w\u0e00-\u0e7f])(?:{body})(?![\w\u0e00-\u0e7f])"
+    # Spaced scripts match whole words only; Thai and Chinese anywhere. Arabic writes "and" (و) and "so" (ف)
+    # onto the next word ("وسكروا علينا"): a word may start after one of them.
+    start = r"(?:(?<!\w)|(?<=(?<!\w)[وف]))" if script == ARABIC else r"(?<![\w\u0e00-\u0e7f])"
+    regex = f"(?:{body})" if script == COMPACT else rf"{start}(?:{body})(?![\w\u0e00-\u0e7f])"
     return _Matcher(script, re.compile(regex), names)
 
 
-def _negation(path: Path, data: dict[str, object]) -> tuple[_Negation, _Negation]:
-    """`negation` (before a hit) and `negation_after` (after it): lists of regexes, for spaced and compact text."""
-    spaced: dict[str, re.Pattern[str]] = {}
-    compact: dict[str, re.Pattern[str]] = {}
+def _negation(path: Path, data: dict[str, object]) -> dict[str, _Negation]:
+    """`negation` (before a hit) and `negation_after` (after it): lists of regexes, for spaced, compact and
+    transliterated text (the last: the Cyrillic negations in Latin letters, for the TRANSLIT alternatives)."""
+    found: dict[str, dict[str, re.Pattern[str]]] = {ANY: {}, COMPACT: {}, TRANSLIT: {}}
     for key, anchor in (("negation", "before"), ("negation_after", "after")):
         patterns = _strings(path, (key,), data.get(key))
-        for is_compact, found in ((False, spaced), (True, compact)):
-            regexes = "|".join(_pattern_regex(p) for p in patterns if _is_compact(p) == is_compact)
+        for script in found:
+            regexes = "|".join(_pattern_regex(p) for p in patterns if _is_compact(p) == (script == COMPACT))
+            if script == TRANSLIT:
+                regexes = "|".join(_transliterate(_pattern_regex(p)) for p in patterns if _script(p) == CYRILLIC)
             if not regexes:
                 continue
             # Before: the negation ends where the hit starts (the text's own space before the hit included).
             # After: it starts right after the hit. Spaced text: whole words only.
             if anchor == "before":
-                regex = f"(?:{regexes})$" if is_compact else rf"(?<!\w)(?:{regexes}) ?$"
+                regex = f"(?:{regexes})$" if script == COMPACT else rf"(?<!\w)(?:{regexes}) ?$"
             else:
-                regex = f"(?:{regexes})" if is_compact else rf" (?:{regexes})(?!\w)"
-            found[anchor] = _compile(path, (key,), regex)
-    return _Negation(**spaced), _Negation(**compact)
+                regex = f"(?:{regexes})" if script == COMPACT else rf" (?:{regexes})(?!\w)"
+            found[script][anchor] = _compile(path, (key,), regex)
+    return {script: _Negation(**anchors) for script, anchors in found.items()}
+
+
+def _markers(path: Path, data: dict[str, object], key: str) -> _Markers:
+    patterns = _strings(path, (key,), data.get(key))
+    regexes = {}
+    for script, is_compact in ((ANY, False), (COMPACT, True)):
+        if body := "|".join(_pattern_regex(p) for p in patterns if _is_compact(p) == is_compact):
+            regex = f"(?:{body})" if is_compact else rf"(?<![\w\u0e00-\u0e7f])(?:{body})(?![\w\u0e00-\u0e7f])"
+            regexes[script] = _compile(path, (key,), regex)
+    return _Markers(regexes)
 
 
 def _load_language(path: Path) -> _Language:
@@ -263,14 +339,15 @@ def _load_language(path: Path) -> _Language:
         raise DangerLexiconError(f"{path.name}: not valid YAML ({error})") from error
     if not isinstance(data, dict):
         raise DangerLexiconError(f"{path.name}: must be a mapping with the keys danger, self_harm, child")
-    unknown = set(data) - {*Cue, "negation", "negation_after"}
+    unknown = set(data) - {*Cue, "negation", "negation_after", "past", "urgent"}
     if unknown:
         raise DangerLexiconError(f"{path.name}: unknown keys {sorted(unknown)}")
     missing = [cue.value for cue in Cue if cue not in data]
     if missing:
         raise DangerLexiconError(f"{path.name}: the categories {missing} are missing")
     matchers = {cue: _category(path, cue, data[cue]) for cue in Cue}
-    return _Language(path.stem, matchers, *_negation(path, data))
+    return _Language(path.stem, matchers, _negation(path, data),
+                     _markers(path, data, "past"), _markers(path, data, "urgent"))
 
 
 # --- all languages --------------------------------------------------------------------------------------
@@ -303,8 +380,17 @@ class DangerLexicon:
             texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
             if _is_compact(spaced):
                 texts[COMPACT] = spaced.replace(" ", "")
+        if _LATIN_LETTER.search(spaced):
+            texts[TRANSLIT] = _skeleton(spaced)
         for cue in Cue:
             for language in self._languages:
                 if rule := language.find(cue, texts):
+                    if cue is Cue.DANGER and self._told_as_past(texts):
+                        break  # "last year he hit me, now I live alone": not danger now; still a child?
                     return DangerHit(cue, language.code, rule)
         return None
+
+    def _told_as_past(self, texts: Mapping[str, str]) -> bool:
+        languages = self._languages
+        return (any(language.past.found(texts) for language in languages)
+                and not any(language.urgent.found(texts) for language in languages))

@@ -155,6 +155,50 @@ def test_ordinary_messages_and_negations_do_not_fire(lexicon: DangerLexicon, tex
     assert lexicon.match(text) is None
 
 
+@pytest.mark.parametrize(("text", "cue", "language"), [
+    ("pomogite srochno", Cue.DANGER, "ru"),  # Russian typed in Latin letters
+    ("khochu ubit sebya", Cue.SELF_HARM, "ru"),
+    ("zatvorena sum v mazeto", Cue.DANGER, "bg"),  # ъ typed as u, я as q elsewhere
+    ("vikaite policiqta sega", Cue.DANGER, "bg"),
+    ("znovu mene pobyv", Cue.DANGER, "uk"),
+])
+def test_cyrillic_languages_typed_in_latin_letters(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and (hit.cue, hit.language) == (cue, language), text
+
+
+def test_sos_emoji_is_a_cry_for_help(lexicon: DangerLexicon) -> None:
+    assert normalise("🆘🆘") == "sos sos"
+    hit = lexicon.match("🆘")
+    assert hit is not None and hit.cue is Cue.DANGER
+
+
+def test_arabic_and_written_onto_the_next_word(lexicon: DangerLexicon) -> None:
+    hit = lexicon.match("اخذوا المفاتيح وسكروا علينا")
+    assert hit is not None and hit.cue is Cue.DANGER
+
+
+@pytest.mark.parametrize("text", [
+    "last year he hit me but now i live alone",
+    "he used to beat me back home, that was long ago",
+    "السنة الماضية ضربني بس هلق ساكنة لحالي",
+    "去年他打过我但现在我一个人住",
+])
+def test_danger_told_as_long_past_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None
+
+
+def test_a_past_marker_does_not_silence_an_urgent_message(lexicon: DangerLexicon) -> None:
+    hit = lexicon.match("he used to beat me and now he hits me again please help")
+    assert hit is not None and hit.cue is Cue.DANGER
+
+
+@pytest.mark.parametrize("text", ["this heat is killing me lol", "varmen slår mig ihjel haha",
+                                  "este calor me mata jaja", "cười muốn chết 😂"])
+def test_idioms_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None
+
+
 def test_a_message_without_words_does_not_fire(lexicon: DangerLexicon) -> None:
     assert lexicon.match("") is None
     assert lexicon.match("!!! 😱") is None
