@@ -140,11 +140,12 @@ class Gateway:
 
     def _first_reply(self, replies: list[Message], language: str) -> list[Message]:
         """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),
-        its first reply shows 112 and the hotline, and says what is kept, for how long, who reads it."""
-        shows_112 = any(self.texts.values["emergency"] in reply.text for reply in replies)
-        safety = [] if shows_112 else [self.texts.reply("safety_line", language)]
-        days = {"retention_days": f"{self.retention.days:g}"}
-        return [*replies, *safety, self.texts.reply("privacy_notice", language, variables=days)]
+        its first reply ends with what is kept, for how long and who reads it, and shows 112 and the hotline:
+        the safety line goes under that notice when nothing before it named 112."""
+        notice = self.texts.reply("privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"})
+        if not any(self.texts.values["emergency"] in reply.text for reply in replies):
+            notice = Message(f"{notice.text}\n{self.texts.text('safety_line', language)}", notice.buttons)
+        return [*replies, notice]
 
     def _command(self, conversation: ConversationState, inbound: Inbound, language: str) -> list[Message] | None:
         """What the app answers itself, without Rasa; None when the message is not one of these."""

@@ -63,6 +63,12 @@ def privacy_notice(language: str, days: str = "30") -> str:
     return TEXTS.text("privacy_notice", language, {"retention_days": days})
 
 
+def first_notice(language: str, before: list[str], days: str = "30") -> str:
+    """The privacy notice as a first reply ends: with the safety line when nothing `before` it named 112."""
+    notice = privacy_notice(language, days)
+    return notice if any("112" in text for text in before) else f"{notice}\n{TEXTS.text('safety_line', language)}"
+
+
 def database_rows(settings: Settings, query: str) -> list[tuple]:
     with sqlite3.connect(settings.var_dir / "havn.db") as db:
         return db.execute(query).fetchall()

@@ -108,11 +108,17 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
         "I am Anna from the centre. Are you safe now?")
     async with client.http.get(client.url(f"/api/webchat/sessions/{person}/messages")) as response:
         received = [message["text"] for message in (await response.json())["messages"]]
-    assert received[-2:] == ["Anna from the centre has joined the chat. You can write now.",
+    assert received[-2:] == ["Anna from the centre has joined the chat. You can write now.\n"
+                             "In danger now? Call 112. Our hotline: +45 70 20 25 50.",
                              "I am Anna from the centre. Are you safe now?"]
 
-    # What the person writes now reaches the open console at once (WebSocket), not the bot.
-    assert (await client.say(person, "yes I am hiding in the bathroom"))["messages"] == []
+    # What the person writes now reaches the open console at once (WebSocket), not the bot …
+    assert (await client.say(person, "yes I can talk now"))["messages"] == []
+    await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text("yes I can talk now")
+    # … unless it is danger: then the bot gives 112 at once, and the console rings and marks the conversation.
+    [danger] = (await client.say(person, "yes I am hiding in the bathroom"))["messages"]
+    assert danger["text"].startswith("If you are in danger now, call 112.")
+    await expect(page.locator("#conversation")).to_have_attribute("data-danger", "true")
     await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text(
         "yes I am hiding in the bathroom")
 

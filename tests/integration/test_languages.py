@@ -10,7 +10,7 @@ import yaml
 from core.config import CONTENT_DIR, ROOT, load_languages
 from core.texts import Texts
 from screening.questionnaire import CUES
-from tests.conftest import AppClient, privacy_notice
+from tests.conftest import AppClient, first_notice
 
 pytestmark = pytest.mark.rasa
 
@@ -39,8 +39,9 @@ async def test_three_questions_answered_in_their_language(rasa_app: AppClient, l
     for turn, (question, answer_key) in enumerate(CONVERSATIONS[language]):
         replies = (await rasa_app.say(session, question))["messages"]
         # A question that is also a screening cue (passport, debt, pay, crimes) is answered, then reflected back;
-        # the first answer of a conversation ends with what is kept and who reads it.
-        reflection = [TEXTS.text(f"cue.{ident}", language) for ident, key in CUES.values() if key == answer_key]
-        privacy = [privacy_notice(language)] if turn == 0 else []
-        assert [reply["text"] for reply in replies] == [TEXTS.text(answer_key, language), *reflection, *privacy], \
-            question
+        # the first answer of a conversation ends with what is kept and who reads it, and shows 112 (the safety
+        # line under that notice, when the answer does not).
+        answer = [TEXTS.text(answer_key, language),
+                  *(TEXTS.text(f"cue.{ident}", language) for ident, key in CUES.values() if key == answer_key)]
+        privacy = [first_notice(language, answer)] if turn == 0 else []
+        assert [reply["text"] for reply in replies] == [*answer, *privacy], question

@@ -10,7 +10,7 @@ import yaml
 from bot.app import GATEWAY
 from core.config import CONTENT_DIR, load_languages
 from core.texts import Texts
-from tests.conftest import AppClient, privacy_notice
+from tests.conftest import AppClient, first_notice
 from tests.integration.test_languages import training_examples
 
 pytestmark = pytest.mark.rasa
@@ -39,9 +39,9 @@ async def test_a_confirmed_cue_and_answers_give_the_tier(rasa_app: AppClient, co
     language = conversation["language"]
     session = await rasa_app.new_session()
     *replies, notice = (await rasa_app.say(session, conversation["cue"]))["messages"]
-    assert notice["text"] == privacy_notice(language)
+    assert notice["text"] == first_notice(language, [reply["text"] for reply in replies])
     assert replies[-1]["text"] == TEXTS.text(conversation["reflected"], language)
-    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny", "/unsure"]
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["danger", "/affirm", "/deny", "/unsure"]
     for payload in conversation["payloads"]:
         replies = (await rasa_app.say(session, payload=payload))["messages"]
         assert replies, payload

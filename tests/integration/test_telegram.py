@@ -53,9 +53,9 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
     assert notice.params["text"] == privacy_notice("en")
     assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
     buttons = keyboard(greeting)
-    assert [b["text"] for b in buttons] == ["I need help", "Report a suspicion", "My rights", "Talk to a person",
-                                            "I have a reference code", "Language"]
-    assert buttons[0]["callback_data"] == "/need_help"
+    assert [b["text"] for b in buttons] == ["I am in danger now", "I need help", "Report a suspicion", "My rights",
+                                            "Talk to a person", "I have a reference code", "Language"]
+    assert [b["callback_data"] for b in buttons[:2]] == ["danger", "/need_help"]
 
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(CHAT, callback_data="/need_help"))
@@ -140,7 +140,7 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     seen = len(bot_api.calls)
     await console(polling_app, token, f"/conversations/{conversation_id}/claim")
     [joined] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
-    assert joined.params["text"] == TEXTS.text("queue.joined", "ro", {"alias": "Anna"})
+    assert joined.params["text"] == TEXTS.reply("queue.joined", "ro", variables={"alias": "Anna"}).text
 
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "sunt aici", language_code="ro"))
@@ -154,7 +154,7 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     seen = len(bot_api.calls)
     await console(polling_app, token, f"/conversations/{conversation_id}/release")
     [released] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)
-    assert released.params["text"] == TEXTS.text("queue.released", "ro")
+    assert released.params["text"] == TEXTS.reply("queue.released", "ro").text
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "/start", language_code="ro"))
     [greeting] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)

@@ -14,16 +14,16 @@ pytestmark = pytest.mark.rasa
 HOTLINE = "+45 70 20 25 50"
 
 
-MAIN_MENU = ["/need_help", "report", "/my_rights", "/talk_to_person", "report_code", "lang"]
+MAIN_MENU = ["danger", "/need_help", "report", "/my_rights", "/talk_to_person", "report_code", "lang"]
 
 
 @pytest.mark.parametrize(("word", "language", "opening", "titles"), [
     ("hej", "da", "Hej. Dette er en anonym chat",
-     ["Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
+     ["Jeg er i fare nu", "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
       "Jeg har en referencekode", "Sprog"]),
     ("hello", "en", "Hello. This is an anonymous chat",
-     ["I need help", "Report a suspicion", "My rights", "Talk to a person", "I have a reference code",
-      "Language"]),
+     ["I am in danger now", "I need help", "Report a suspicion", "My rights", "Talk to a person",
+      "I have a reference code", "Language"]),
 ])
 async def test_a_greeting_answers_in_the_persons_language_with_the_main_menu(
         rasa_app: AppClient, word: str, language: str, opening: str, titles: list[str]) -> None:
@@ -77,7 +77,7 @@ async def test_talk_to_a_person_queues_the_conversation(rasa_app: AppClient) -> 
     await rasa_app.say(session, "hej")
     reply, offer, notice = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
     assert "Jeg har bedt en person fra centret" in reply["text"]
-    assert [button["payload"] for button in offer["buttons"]][:2] == ["/start_screening", "/stop_questions"]
+    assert [button["payload"] for button in offer["buttons"]][:3] == ["danger", "/start_screening", "/stop_questions"]
     # No console is open in this test: the person is told so, with 112 and the hotline, in Danish.
     assert notice["text"].startswith("Lige nu kan ingen fra centret svare") and "112" in notice["text"]
     assert rasa_app.rows("SELECT state, tier FROM conversation") == [("queued", "P4")]
