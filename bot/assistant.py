@@ -6,6 +6,7 @@ questions start, a person is asked for (and the person told their place in the q
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_turn import RasaTurn, TextKey, parse_turn
@@ -20,16 +21,18 @@ from handover.store import ConversationState, Store
 log = logging.getLogger(__name__)
 
 
+@dataclass
 class Assistant:
-    def __init__(self, rasa: RasaClient, texts: Texts, store: Store, requests: HandoverRequests,
-                 reporting: Reporting) -> None:
-        self.rasa = rasa
-        self._texts = texts
-        self._store = store
-        self._requests = requests
-        self._reporting = reporting
+    rasa: RasaClient
+    texts: Texts
+    store: Store
+    requests: HandoverRequests
+    reporting: Reporting
+    choices: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
         # Choices from our own menus ("/inform_age:adult"): sent to Rasa as the intent, the choice as metadata.
-        self.choices = {item["payload"] for items in texts.menus.values() for item in items
+        self.choices = {item["payload"] for items in self.texts.menus.values() for item in items
                         if ":" in item["payload"] and item["payload"].startswith("/")}
 
     async def ask(self, conversation: ConversationState, message: str, language: str,
@@ -41,31 +44,31 @@ class Assistant:
             turn = parse_turn(await self.rasa.send(conversation.id, message, metadata))
         except RasaUnavailable as error:
             log.warning("Rasa unavailable (%s); the person got the fallback with the hotline", error)
-            return [self._texts.reply("rasa_unavailable", language)]
+            return [self.texts.reply("rasa_unavailable", language)]
         if turn.empty:  # never leave a person unanswered
             log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
-            return [self._texts.reply("rasa_unavailable", language)]
+            return [self.texts.reply("rasa_unavailable", language)]
         replies = [self._render(text, language) for text in turn.texts]
         return [*replies, *await self._apply(turn, conversation, language, address_hash)]
 
     def _render(self, text: TextKey | str, language: str) -> Message:
         if isinstance(text, str):
             return Message(text)
-        return self._texts.reply(text.key, language, text.menu, text.variables)
+        return self.texts.reply(text.key, language, text.menu, text.variables)
 
     async def _apply(self, turn: RasaTurn, conversation: ConversationState, language: str,
                      address_hash: str) -> list[Message]:
         """What the turn asks the app to do besides speaking; returns what the person is told about it."""
         told: list[Message] = []
         if turn.screening is not None:  # the assessment and the person's own words, for the caseworker
-            await self._store.save_screening(conversation.id, turn.screening)
+            await self.store.save_screening(conversation.id, turn.screening)
         if turn.report_start:  # "I want to report something": the app asks the questions
-            told.extend(await self._reporting.handle(conversation, None, START_REPORT, language, address_hash) or [])
+            told.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash) or [])
         if turn.handover is not None:
-            told.extend(await self._requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
+            told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
                                                           language))
             if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
                 if turn.screening is not None and turn.screening["age_band"] == "under_18":
-                    told.append(self._texts.reply("danger.child", language))
-                told.append(self._texts.safety_check(language))
+                    told.append(self.texts.reply("danger.child", language))
+                told.append(self.texts.safety_check(language))
         return told

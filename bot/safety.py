@@ -17,6 +17,8 @@ consoles ring and mark it; the caseworker, not the bot, goes on from there.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.danger import Cue, DangerLexicon
 from bot.reporting import Reporting
 from core.messages import Message
@@ -27,40 +29,39 @@ from handover.requests import HandoverRequests
 from handover.store import ConversationState
 
 
+@dataclass(frozen=True)
 class Safety:
-    def __init__(self, lexicon: DangerLexicon, texts: Texts, requests: HandoverRequests, reporting: Reporting,
-                 hub: Hub) -> None:
-        self._lexicon = lexicon
-        self._texts = texts
-        self._requests = requests
-        self._reporting = reporting
-        self._hub = hub
+    lexicon: DangerLexicon
+    texts: Texts
+    requests: HandoverRequests
+    reporting: Reporting
+    hub: Hub
 
     def cue(self, text: str | None, payload: str | None) -> Cue | None:
         if payload == Command.DANGER:
             return Cue.DANGER
-        hit = self._lexicon.match(text) if text else None
+        hit = self.lexicon.match(text) if text else None
         return hit.cue if hit else None
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:
         first = self._first(cue, language)
         if conversation.state == State.ASSIGNED:
-            await self._requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
-            await self._hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
+            await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
+            await self.hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
             return first
-        reported = await self._reporting.danger(conversation, text, language)
+        reported = await self.reporting.danger(conversation, text, language)
         if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1
             return [*first[1:], *reported] if cue == Cue.DANGER else [*first, *reported]
-        told = await self._requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
-        return [*first, *told, self._texts.safety_check(language)]
+        told = await self.requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
+        return [*first, *told, self.texts.safety_check(language)]
 
     def _first(self, cue: Cue, language: str) -> list[Message]:
         """112 first; self-harm adds the suicide-prevention line. A child who said their age gets the children's
         line, which ends with the safety line (112 and the hotline)."""
         if cue == Cue.CHILD:
-            return [self._texts.reply("danger.child", language)]
-        lines = [self._texts.reply("danger", language)]
+            return [self.texts.reply("danger.child", language)]
+        lines = [self.texts.reply("danger", language)]
         if cue == Cue.SELF_HARM:
-            lines.append(self._texts.reply("danger.self_harm", language))
+            lines.append(self.texts.reply("danger.self_harm", language))
         return lines

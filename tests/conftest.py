@@ -98,6 +98,14 @@ def settings(tmp_path: Path) -> Settings:
     return isolated_settings(tmp_path)
 
 
+async def telegram_app(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
+    """The app with its Telegram channel on the fake Bot API. A module whose tests talk through Telegram makes
+    it its `client`: `client = pytest.fixture(telegram_app, name="client")`."""
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
+    async for app_client in start_app(settings):
+        yield app_client
+
+
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotApi]:
     """A fake Telegram Bot API on 127.0.0.1."""

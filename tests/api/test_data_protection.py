@@ -8,7 +8,6 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,7 +17,7 @@ from bot.logs import RedactIds, configure_logging
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.store import Store
-from tests.conftest import AppClient, engine_with_keys, isolated_settings, start_app
+from tests.conftest import AppClient, engine_with_keys, telegram_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -44,11 +43,7 @@ def log_output() -> Iterator[io.StringIO]:
     root.setLevel(saved_level)
 
 
-@pytest.fixture
-async def client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
-    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
-    async for app_client in start_app(settings):
-        yield app_client
+client = pytest.fixture(telegram_app, name="client")  # the app on the fake Bot API
 
 
 @pytest.fixture

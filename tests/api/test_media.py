@@ -24,7 +24,7 @@ from handover.console import HANDOVER
 from handover.media import FAILED, NO_CHANNEL
 from handover.ports import MAX_MEDIA_BYTES
 from handover.store import Store
-from tests.conftest import TEXTS, AppClient, isolated_settings, start_app
+from tests.conftest import TEXTS, AppClient, isolated_settings, start_app, telegram_app
 from tests.console_client import Console, login
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
@@ -47,11 +47,7 @@ MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.PHOTO: "[photo]", Media
            MediaKind.STICKER: "[sticker]"}
 
 
-@pytest.fixture
-async def client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
-    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
-    async for app_client in start_app(settings):
-        yield app_client
+client = pytest.fixture(telegram_app, name="client")  # the app on the fake Bot API
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -13,7 +12,7 @@ from playwright.async_api import Browser, expect
 from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
 from tests.browser.test_console_browser import PASSWORD, console_page
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient, telegram_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -27,11 +26,7 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 PERSON = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2"}}}]
 
 
-@pytest.fixture
-async def client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
-    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url)
-    async for app_client in start_app(settings):
-        yield app_client
+client = pytest.fixture(telegram_app, name="client")  # the app on the fake Bot API
 
 
 @pytest.fixture

@@ -150,8 +150,13 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "我没有危险",
     "他没打我",
     "打我电话",
+    # danger told as long past
+    "last year he hit me but now i live alone",
+    "he used to beat me back home, that was long ago",
+    "السنة الماضية ضربني بس هلق ساكنة لحالي",
+    "去年他打过我但现在我一个人住",
 ])
-def test_ordinary_messages_and_negations_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
+def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
 
 
@@ -177,15 +182,6 @@ def test_arabic_and_written_onto_the_next_word(lexicon: DangerLexicon) -> None:
     hit = lexicon.match("اخذوا المفاتيح وسكروا علينا")
     assert hit is not None and hit.cue is Cue.DANGER
 
-
-@pytest.mark.parametrize("text", [
-    "last year he hit me but now i live alone",
-    "he used to beat me back home, that was long ago",
-    "السنة الماضية ضربني بس هلق ساكنة لحالي",
-    "去年他打过我但现在我一个人住",
-])
-def test_danger_told_as_long_past_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
-    assert lexicon.match(text) is None
 
 
 def test_a_past_marker_does_not_silence_an_urgent_message(lexicon: DangerLexicon) -> None:
