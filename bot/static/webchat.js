@@ -10,6 +10,7 @@
   let session = sessionStorage.getItem("havn-session");
   let lastId = 0;  // after a reload, the first poll shows the conversation again
   let busy = false;
+  const DANGER_PAYLOADS = new Set(["danger", "report_danger:yes"]);  // core/vocabulary.py Command.DANGER, bot/reporting.py
 
   function show(message) {
     if (message.id && message.id <= lastId) return;
@@ -23,6 +24,8 @@
         const element = document.createElement("button");
         element.type = "button";
         element.textContent = button.title;
+        // "I am in danger now" / "Someone is in danger now" stand out, so that a frightened person finds them.
+        if (DANGER_PAYLOADS.has(button.payload)) element.className = "danger";
         element.addEventListener("click", () => send({ payload: button.payload }, button.title));
         row.appendChild(element);
       }
