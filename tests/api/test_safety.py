@@ -198,26 +198,29 @@ async def test_with_someone_online_in_staffed_hours_a_person_is_asked_to_join(cl
     await socket.close()
 
 
-async def test_outside_staffed_hours_nobody_is_promised_even_with_someone_online(client: AppClient) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_outside_staffed_hours_nobody_is_promised_even_with_someone_online(
+        client: AppClient, language: str) -> None:
     client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))  # a Sunday, 3 am
     anna = await login(client, "anna")
     socket = await go_online(client, anna)
-    session = await in_language(client, "th")
+    session = await in_language(client, language)
     replies = texts_of(await client.say(session, payload="danger"))
-    nobody = TEXTS.reply("danger.nobody", "th").text
-    assert nobody in replies and TEXTS.hours.hotline.describe("th") in nobody
+    nobody = TEXTS.reply("danger.nobody", language).text
+    assert nobody in replies and TEXTS.hours.hotline.describe(language) in nobody
     await socket.close()
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_talk_to_a_person_outside_hours_says_when_people_are_back_and_offers_a_message(
-        client: AppClient) -> None:
+        client: AppClient, language: str) -> None:
     client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))
-    session = await in_language(client, "da")
+    session = await in_language(client, language)
     async with serving(client.app[SETTINGS].rasa_url, {"/talk_to_person": [
             {"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P3", "kind": "help"}}}]}):
         replies = (await client.say(session, payload="/talk_to_person"))["messages"]
     nobody = replies[-1]
-    assert TEXTS.text("queue.hours", "da") in nobody["text"] and "112" in nobody["text"]
+    assert TEXTS.text("queue.hours", language) in nobody["text"] and "112" in nobody["text"]
     assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
 
 
@@ -298,13 +301,15 @@ async def test_yes_go_on_asks_rasa_for_the_question_that_waits(client: AppClient
     assert rasa.received[-1]["message"] == "/safe_to_write"
 
 
-async def test_a_yes_to_is_anyone_in_danger_in_a_report_stops_the_questions(client: AppClient) -> None:
-    session = await in_language(client, "en")
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_yes_to_is_anyone_in_danger_in_a_report_stops_the_questions(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
     await client.say(session, payload="report")
-    await client.say(session, "a woman sleeps in the shop")  # noticed
+    await client.say(session, payload="report_skip")  # what did you notice?
     replies = texts_of(await client.say(session, payload="report_danger:yes"))
-    assert replies == [TEXTS.reply("report.danger", "en").text, TEXTS.text("safety.check", "en")]
-    assert texts_of(await client.say(session, payload="safe_yes"))[-1] == TEXTS.text("report.ask_where", "en")
+    assert replies == [TEXTS.reply("report.danger", language).text, TEXTS.text("safety.check", language)]
+    going_on = texts_of(await client.say(session, payload="safe_yes"))
+    assert going_on[-1] == TEXTS.text("report.ask_where", language)
 
 
 # 5. 112 in the first reply of every conversation --------------------------------------------------------------
