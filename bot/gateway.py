@@ -29,10 +29,8 @@ from handover.store import ConversationState, Store
 
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE: "queue.leave_message"}
-# Payloads a client may send: a bare Rasa intent, a choice from one of our menus ("/inform_age:adult",
-# sent to Rasa as the intent with the choice as metadata), or a gateway command. No Rasa entity syntax
-# ("/intent{...}"), so that nobody can set slots by crafting a payload.
-INTENT_PAYLOAD = re.compile(r"/[a-z][a-z0-9_]{0,60}")
+# Typed text that starts like a Rasa command, after any white space ("/restart", " /session_start", "//greet").
+TYPED_COMMAND = re.compile(r"^[\s/]+")
 
 
 @dataclass(frozen=True)
@@ -77,14 +75,17 @@ class Gateway:
         self.hub = hub
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
+        # Payloads a client may send: a button of one of our menus (a Rasa intent such as "/my_rights", a choice
+        # "/inform_age:adult", a report's answer), a gateway command, a language. Nothing else reaches Rasa:
+        # no "/restart", no "/session_start", no entity syntax ("/intent{...}") that would set slots.
+        self._buttons = {item["payload"] for items in texts.menus.values() for item in items}
 
     def is_valid_payload(self, payload: str) -> bool:
         chosen = payload.removeprefix(f"{Command.LANGUAGE}:")
         return (
             payload in Command.__members__.values()
             or (payload != chosen and chosen in self.texts.languages)
-            or INTENT_PAYLOAD.fullmatch(payload) is not None
-            or payload in self.assistant.choices
+            or payload in self._buttons
             or payload in self.reporting.commands
         )
 
@@ -134,8 +135,9 @@ class Gateway:
         # Another button during a report: the report is sent as it is (its code first), then the answer.
         left = await self.reporting.leave(conversation.id, conversation.flow, language)
         conversation = replace(conversation, flow=None)
-        # Typed text never reaches Rasa as "/intent{...}": that syntax is for our own buttons.
-        message = inbound.payload or (inbound.text or "").lstrip("/")
+        # Typed text never reaches Rasa as "/intent" or "/intent{...}" (" /restart", "\n/session_start"): that
+        # syntax is for our own buttons.
+        message = inbound.payload or TYPED_COMMAND.sub("", inbound.text or "")
         return [*left, *await self.assistant.ask(conversation, message, language, address_hash)]
 
     def _first_reply(self, replies: list[Message], language: str) -> list[Message]:

@@ -52,10 +52,14 @@ class TooLarge(ServiceError, status=413, default="This is too long."):
     """The body or a text is longer than this endpoint takes."""
 
 
+class NotJson(ServiceError, status=415, default="Please send JSON, with the header Content-Type: application/json."):
+    """A body of another type: refused before it is read (a form or text/plain post from another site, too)."""
+
+
 class Unavailable(ServiceError, status=503,
                   default="This is not available right now. Please try again in a moment."):
     """A part we depend on does not answer; trying again later may work."""
 
 
 KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge,
-                                         Unavailable)
+                                         NotJson, Unavailable)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.errors import Invalid, ServiceError, TooLarge
+from core.errors import Invalid, NotJson, ServiceError, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +66,14 @@ class After(Query):
     """Messages after the one with this id, to fetch what came since (the web chat and the console alike)."""
 
     INVALID: ClassVar[str | None] = "after must be a message id (a whole number)."
-    after: int = Field(0, description="a message id; 0 for all")
+    after: int = Field(0, ge=0, le=2**53, description="a message id; 0 for all")
 
 
 async def read_body(request: web.Request, model: type[B]) -> B:
     """The request's JSON body as `model`; Invalid or TooLarge (with a sentence) when it does not fit."""
     raw = await request.read()  # aiohttp's own size limit applies (413)
+    if raw and request.content_type != "application/json":
+        raise NotJson
     try:
         return model.model_validate_json(raw or b"null")
     except ValidationError as error:

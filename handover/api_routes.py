@@ -41,11 +41,13 @@ class Endpoint:
 
     @property
     def error_statuses(self) -> list[int]:
-        """400 for a body or query that does not fit; 401 without a session; 403 below the role, or for a
-        change from the page without the CSRF header."""
+        """400 for a body or query that does not fit, 415 for a body that is not declared JSON; 401 without a
+        session; 403 below the role, or for a change from the page without the CSRF header."""
         statuses = set(self.errors)
         if self.body or self.query:
             statuses.add(400)
+        if self.body:
+            statuses.add(415)
         if not self.public:
             statuses.add(401)
             if self.role or self.method != "GET":

@@ -101,6 +101,10 @@ async def test_unknown_addresses_and_methods_under_api_answer_in_json(client: Ap
         assert response.status == 405 and "GET" in response.headers["Allow"]
         assert await response.json() == {"error": "This address does not take DELETE requests."}
     async with client.http.post(client.url("/api/console/login"), data=b"username=anna") as response:
+        assert response.status == 415  # a form post (from another site, too) is not read at all
+        assert await response.json() == {"error": "Please send JSON, with the header Content-Type: application/json."}
+    async with client.http.post(client.url("/api/console/login"), data=b"username=anna",
+                                headers={"Content-Type": "application/json"}) as response:
         assert response.status == 400
         assert await response.json() == {"error": "Please send a JSON object."}
     async with client.http.get(client.url("/nothing")) as response:  # not the API: aiohttp's own page

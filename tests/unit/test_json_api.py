@@ -57,7 +57,7 @@ async def test_each_kind_of_error_has_its_status_and_sentence(http: TestClient, 
 def test_the_statuses_of_the_kinds() -> None:
     assert {kind.__name__: kind.status for kind in KINDS} == {
         "Invalid": 400, "Unauthenticated": 401, "Forbidden": 403, "NotFound": 404, "Conflict": 409,
-        "TooLarge": 413, "Unavailable": 503}
+        "TooLarge": 413, "NotJson": 415, "Unavailable": 503}
     assert Conflict().sentence == "This cannot be done right now."  # a kind without a sentence has its own
 
 
@@ -85,9 +85,17 @@ async def test_an_unexpected_error_is_a_sentence_and_is_logged_without_words_or_
 ])
 async def test_a_body_that_does_not_fit_gets_a_sentence(http: TestClient, body: bytes, status: int,
                                                         sentence: str) -> None:
-    response = await http.post("/api/greet", data=body)
+    response = await http.post("/api/greet", data=body, headers={"Content-Type": "application/json"})
     assert response.status == status
     assert await response.json() == {"error": sentence}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_that_is_not_declared_json_is_a_415(http: TestClient, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await http.post("/api/greet", data=b'{"text": "hi"}', headers=headers)
+    assert response.status == 415
+    assert await response.json() == {"error": "Please send JSON, with the header Content-Type: application/json."}
 
 
 async def test_a_body_and_query_that_fit(http: TestClient) -> None:
