@@ -93,9 +93,9 @@ def normalise(text: str) -> str:
 # lossy Latin skeleton (ш sh sch 6 → s, я ya ja q → ia, ы y й j → i …), so one Cyrillic entry hears them all.
 _CYRILLIC_LATIN = str.maketrans({
     **dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэюяєіїґ", [
-        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+        "a", "b", "v", "g", "d", "e", "(?:zh|j)", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
         "f", "h", "c", "ch", "sh", "sht", "(?:a|u|i|)", "i", "", "e", "iu", "ia", "ie", "i", "i", "g"], strict=True)),
-})  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm)
+})  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm); ж zh or j ("багажник": bagajnik)
 _IN_WORD = r"(?<=[a-z]){0}|{0}(?=[a-z])"  # a digit standing for a letter ("pomo6t"), never in "16"
 _SKELETON = [(re.compile(before), after) for before, after in (
     (r"shch|sht|sch|sh|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
