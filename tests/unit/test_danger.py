@@ -165,6 +165,8 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "fac 12 ore pe zi",
     "春节快来了",
     "كيف اقدم طعن",
+    "my son was born in 2012",
+    "没人在乎我们的工资",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
@@ -201,6 +203,8 @@ def test_arabic_and_written_onto_the_next_word(lexicon: DangerLexicon) -> None:
     ("everyone would be better off without me", Cue.SELF_HARM),
     ("ya 3 mesyatsa kopliu snotvornoe", Cue.SELF_HARM),
     ("i am not 18 yet", Cue.CHILD),
+    ("i was born in 2010", Cue.CHILD),
+    ("我想消失", Cue.SELF_HARM),
     ("el mes q viene cumplo 16", Cue.CHILD),
     ("they say tomorrow they sell me to another man", Cue.DANGER),
     ("he put a gun to my head", Cue.DANGER),
