@@ -93,9 +93,9 @@ def normalise(text: str) -> str:
 # lossy Latin skeleton (ш sh sch 6 → s, я ya ja q → ia, ы y й j → i …), so one Cyrillic entry hears them all.
 _CYRILLIC_LATIN = str.maketrans({
     **dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэюяєіїґ", [
-        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+        "a", "b", "v", "g", "d", "e", "(?:zh|j)", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
         "f", "h", "c", "ch", "sh", "sht", "(?:a|u|i|)", "i", "", "e", "iu", "ia", "ie", "i", "i", "g"], strict=True)),
-})  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm)
+})  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm); ж zh or j ("багажник": bagajnik)
 _IN_WORD = r"(?<=[a-z]){0}|{0}(?=[a-z])"  # a digit standing for a letter ("pomo6t"), never in "16"
 _SKELETON = [(re.compile(before), after) for before, after in (
     (r"shch|sht|sch|sh|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
@@ -203,6 +203,7 @@ class _Language:
     matchers: Mapping[Cue, tuple[_Matcher, ...]]
     negations: Mapping[str, _Negation]  # by the script of the text searched: ANY (all spaced), COMPACT, TRANSLIT
     past: _Markers  # "last year", "long ago", "used to": a danger told as over …
+    joke: _Markers  # "lol", "haha", "555": a threat told as a joke ("my boss will kill me if I am late haha") …
     urgent: _Markers  # … unless the message also asks for help now
 
     def find(self, cue: Cue, texts: Mapping[str, str]) -> str | None:
@@ -339,7 +340,7 @@ def _load_language(path: Path) -> _Language:
         raise DangerLexiconError(f"{path.name}: not valid YAML ({error})") from error
     if not isinstance(data, dict):
         raise DangerLexiconError(f"{path.name}: must be a mapping with the keys danger, self_harm, child")
-    unknown = set(data) - {*Cue, "negation", "negation_after", "past", "urgent"}
+    unknown = set(data) - {*Cue, "negation", "negation_after", "past", "joke", "urgent"}
     if unknown:
         raise DangerLexiconError(f"{path.name}: unknown keys {sorted(unknown)}")
     missing = [cue.value for cue in Cue if cue not in data]
@@ -347,7 +348,7 @@ def _load_language(path: Path) -> _Language:
         raise DangerLexiconError(f"{path.name}: the categories {missing} are missing")
     matchers = {cue: _category(path, cue, data[cue]) for cue in Cue}
     return _Language(path.stem, matchers, _negation(path, data),
-                     _markers(path, data, "past"), _markers(path, data, "urgent"))
+                     _markers(path, data, "past"), _markers(path, data, "joke"), _markers(path, data, "urgent"))
 
 
 # --- all languages --------------------------------------------------------------------------------------
@@ -385,12 +386,13 @@ class DangerLexicon:
         for cue in Cue:
             for language in self._languages:
                 if rule := language.find(cue, texts):
-                    if cue is Cue.DANGER and self._told_as_past(texts):
-                        break  # "last year he hit me, now I live alone": not danger now; still a child?
+                    if cue is Cue.DANGER and self._told_as_over(texts):
+                        break  # "last year he hit me, now I live alone", "… kill me if I'm late lol"; a child?
                     return DangerHit(cue, language.code, rule)
         return None
 
-    def _told_as_past(self, texts: Mapping[str, str]) -> bool:
+    def _told_as_over(self, texts: Mapping[str, str]) -> bool:
+        """Told as long past or as a joke, with no word asking for help now."""
         languages = self._languages
-        return (any(language.past.found(texts) for language in languages)
+        return (any(language.past.found(texts) or language.joke.found(texts) for language in languages)
                 and not any(language.urgent.found(texts) for language in languages))

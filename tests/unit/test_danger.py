@@ -155,6 +155,18 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "he used to beat me back home, that was long ago",
     "السنة الماضية ضربني بس هلق ساكنة لحالي",
     "去年他打过我但现在我一个人住",
+    # a threat laughed off, and ordinary words close to the round-2 rules
+    "my boss would kill me if i take a day off lol",
+    "迟到的话老板会杀了我哈哈",
+    "ok thanks bye",  # not the Ukrainian б'є typed in Latin letters
+    "can you sell me a sim card",
+    "my bags are in the trunk of the car",
+    "i will be 15 minutes late",
+    "fac 12 ore pe zi",
+    "春节快来了",
+    "كيف اقدم طعن",
+    "my son was born in 2012",
+    "没人在乎我们的工资",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
@@ -166,6 +178,7 @@ def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: Dang
     ("zatvorena sum v mazeto", Cue.DANGER, "bg"),  # ъ typed as u, я as q elsewhere
     ("vikaite policiqta sega", Cue.DANGER, "bg"),
     ("znovu mene pobyv", Cue.DANGER, "uk"),
+    ("v bagajnika sam", Cue.DANGER, "bg"),  # ж typed as j
 ])
 def test_cyrillic_languages_typed_in_latin_letters(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -184,8 +197,28 @@ def test_arabic_and_written_onto_the_next_word(lexicon: DangerLexicon) -> None:
 
 
 
+@pytest.mark.parametrize(("text", "cue"), [
+    ("im thinking to take all the pills tonight", Cue.SELF_HARM),
+    ("står på broen og tænker på at springe", Cue.SELF_HARM),
+    ("everyone would be better off without me", Cue.SELF_HARM),
+    ("ya 3 mesyatsa kopliu snotvornoe", Cue.SELF_HARM),
+    ("i am not 18 yet", Cue.CHILD),
+    ("i was born in 2010", Cue.CHILD),
+    ("我想消失", Cue.SELF_HARM),
+    ("el mes q viene cumplo 16", Cue.CHILD),
+    ("they say tomorrow they sell me to another man", Cue.DANGER),
+    ("he put a gun to my head", Cue.DANGER),
+    ("у них оружие и не отпускают", Cue.DANGER),
+])
+def test_families_of_phrasings_not_only_the_sentence(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, text
+
+
 def test_a_past_marker_does_not_silence_an_urgent_message(lexicon: DangerLexicon) -> None:
     hit = lexicon.match("he used to beat me and now he hits me again please help")
+    assert hit is not None and hit.cue is Cue.DANGER
+    hit = lexicon.match("haha he says he will kill me, please help")  # a joke marker neither
     assert hit is not None and hit.cue is Cue.DANGER
 
 
