@@ -98,6 +98,13 @@ def settings(tmp_path: Path) -> Settings:
     return isolated_settings(tmp_path)
 
 
+async def own_app(tmp_path: Path) -> AsyncIterator[AppClient]:
+    """An app of the test's own (SQLite, no Telegram). A module that needs nothing else makes it its `client`:
+    `client = pytest.fixture(own_app, name="client")`."""
+    async for app_client in start_app(isolated_settings(tmp_path)):
+        yield app_client
+
+
 async def telegram_app(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
     """The app with its Telegram channel on the fake Bot API. A module whose tests talk through Telegram makes
     it its `client`: `client = pytest.fixture(telegram_app, name="client")`."""

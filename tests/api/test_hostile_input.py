@@ -4,19 +4,14 @@ answer is a 4xx with a sentence, never a 500, and Rasa's command syntax never ge
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.app import SETTINGS
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient, own_app
 from tests.fakes.rasa import FakeRasa, serving
 
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
-    async for app_client in start_app(isolated_settings(tmp_path)):
-        yield app_client
+client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
 
 
 @pytest.fixture

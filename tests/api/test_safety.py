@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import SETTINGS
-from tests.conftest import TEXTS, AppClient, free_port, isolated_settings, start_app
+from tests.conftest import TEXTS, AppClient, free_port, isolated_settings, own_app, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.fakes.rasa import serving
 
@@ -37,10 +37,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 SUPERVISORS = itertools.count()
 
 
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
-    async for app_client in start_app(isolated_settings(tmp_path)):
-        yield app_client
+client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
 
 
 async def in_language(client: AppClient, language: str) -> str:

@@ -7,14 +7,13 @@ answer, the person receives the answer in the web chat, they release, and the bo
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
-from tests.conftest import AppClient, isolated_settings, start_app
+from tests.conftest import AppClient, own_app
 from tests.fakes.rasa import FakeRasa, serving
 
 pytestmark = pytest.mark.browser
@@ -25,10 +24,7 @@ IMAGE = "<img src=x onerror=alert(1)>"
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 
 
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[AppClient]:
-    async for app_client in start_app(isolated_settings(tmp_path)):
-        yield app_client
+client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
 
 
 @pytest.fixture
