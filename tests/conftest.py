@@ -153,7 +153,9 @@ class AppClient:
 
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
     clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
-    server = TestServer(create_app(settings, clock), host="127.0.0.1", port=free_port())
+    # Port 0: the kernel picks a free port as the socket binds. A port looked up beforehand (free_port) can be
+    # taken in between, e.g. as the local end of an outgoing connection.
+    server = TestServer(create_app(settings, clock), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as http:
         yield AppClient(server, http, clock)

@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import SETTINGS
-from tests.conftest import TEXTS, AppClient, free_port, isolated_settings, own_app, start_app
+from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.fakes.rasa import serving
 
@@ -239,8 +239,9 @@ async def on_call(tmp_path: Path) -> AsyncIterator[tuple[AppClient, list[dict[st
     receiver.router.add_post("/page", receive)
     runner = web.AppRunner(receiver, access_log=None)
     await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    site = web.TCPSite(runner, "127.0.0.1", 0)  # port 0: bound at once, no race for a port looked up before
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     settings = isolated_settings(tmp_path, HAVN_ONCALL_WEBHOOK_URL=f"http://127.0.0.1:{port}/page",
                                  HAVN_CONSOLE_URL="https://console.example/console")
     async for app_client in start_app(settings):
