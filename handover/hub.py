@@ -89,7 +89,9 @@ class Hub:
 
     async def publish(self, event: HubEvent) -> None:
         ended = self._ended()
-        if event.conversation_id is None:  # nothing to place (a person erased): every console refreshes
+        if not self._consoles:  # nobody to tell: no need to ask the database where the conversation is
+            pass
+        elif event.conversation_id is None:  # nothing to place (a person erased): every console refreshes
             await self._send_all([(socket, event.to_json()) for socket in self._consoles])
         else:
             await self._send_all(await self._addressed(event, event.conversation_id))
@@ -111,10 +113,10 @@ class Hub:
             now = lasting[console.session]
             if now is None:
                 ended.append(self._drop(socket))
-            elif now[0] != console.account:
+            elif now[0].role != console.account.role:
                 changed.append(self._drop(socket))
             else:
-                console.expires_at = now[1]
+                console.account, console.expires_at = now
         await self._close(ended, SESSION_ENDED)
         await self._close(changed, ROLE_CHANGED)
 

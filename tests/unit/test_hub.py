@@ -12,7 +12,7 @@ from core.clock import FakeClock
 from core.vocabulary import EventType, State, Tier
 from handover.accounts import Account
 from handover.audience import Place
-from handover.hub import SESSION_ENDED, Console, Hub, HubEvent
+from handover.hub import ROLE_CHANGED, SESSION_ENDED, Console, Hub, HubEvent
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 ANNA = Account(1, "anna", "Anna", "caseworker")
@@ -28,7 +28,7 @@ class FakeSocket:
     async def send_json(self, data: dict[str, Any]) -> None:
         self.sent.append(data)
 
-    async def close(self, *, code: int, message: bytes = b"") -> bool:
+    async def close(self, *, code: int = 1000, message: bytes = b"") -> bool:
         self.closed_with = code
         return True
 
@@ -81,3 +81,24 @@ async def test_a_session_that_ran_out_hears_nothing_more_and_is_closed() -> None
     await hub.close()  # waits for the closes under way
     assert anna.sent == [{"type": "queue", "conversation_id": "c1", "tier": "P3", "urgent": False}]
     assert anna.closed_with == SESSION_ENDED
+
+
+async def test_the_session_check_closes_ended_sessions_and_changed_roles_and_keeps_the_rest() -> None:
+    clock = FakeClock(NOW)
+    hub, [anna, ben, sofie] = hub_with({"c1": (State.QUEUED, None)}, clock, ANNA, BEN, SOFIE)
+    later = NOW + timedelta(hours=5)
+    sessions: dict[str, tuple[Account, datetime] | None] = {
+        "session of anna": None,  # logged out on another instance, or the account made inactive
+        "session of ben": (Account(2, "ben", "Ben", "supervisor"), later),
+        "session of sofie": (Account(3, "sofie", "Sofie M.", "supervisor"), later)}  # a new alias: no matter
+
+    async def check(session: str) -> tuple[Account, datetime] | None:
+        return sessions[session]
+
+    await hub.check_sessions(check)
+    clock.advance(timedelta(hours=2))  # past the hour the hub knew of, within the five the check found
+    await hub.publish(HubEvent(EventType.QUEUE, "c1", Tier.P3))
+    await hub.close()
+    assert (anna.closed_with, ben.closed_with) == (SESSION_ENDED, ROLE_CHANGED)
+    assert anna.sent == ben.sent == []
+    assert sofie.sent == [{"type": "queue", "conversation_id": "c1", "tier": "P3", "urgent": False}]
