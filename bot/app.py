@@ -80,8 +80,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
         queue, accounts, audit = Queue(engine, clock=clock), Accounts(engine, clock=clock), Audit(engine, clock=clock)
-        hub = Hub()
         store = Store(engine, clock=clock)
+        hub = Hub(store.whereabouts, clock=clock)
         reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
         on_call = (OnCall(http, settings.oncall_webhook_url, settings.console_url, clock=clock)
@@ -107,7 +107,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
         app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
         background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
-                      asyncio.create_task(retention.run_daily())]
+                      asyncio.create_task(retention.run_daily()),
+                      asyncio.create_task(hub.run_session_checks(accounts.lasting,
+                                                                 settings.console_session_check_seconds))]
         yield
         for task in background:
             task.cancel()

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     claim_grace_minutes: Positive = 5.0
     queue_wait_limit_minutes: Positive = 10.0
     queue_sweep_seconds: Positive = 30.0
+    # How often a console's WebSocket is checked against its session (logged out elsewhere, account made
+    # inactive, role changed); logging out here and the session's end by the clock close it at once anyway.
+    console_session_check_seconds: Positive = 10.0
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
