@@ -16,7 +16,8 @@ from __future__ import annotations
 from aiohttp import web
 
 SERVER = "havn"
-HSTS = "max-age=31536000; includeSubDomains"
+# A year; not includeSubDomains: the app cannot know what else the centre serves under its domain.
+HSTS = "max-age=31536000"
 API_PREFIX = "/api/"
 
 
