@@ -13,7 +13,7 @@ WebSocket's handshake): one hook just before the headers are written, so no rout
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import web, web_response
 
 SERVER = "havn"
 # A year; not includeSubDomains: the app cannot know what else the centre serves under its domain.
@@ -22,6 +22,10 @@ API_PREFIX = "/api/"
 
 
 def add_security_headers(app: web.Application, development: bool) -> None:
+    # aiohttp answers a request it cannot even parse (a malformed request line or header: 400) before any
+    # application sees it, so no hook runs; it names itself there with the constant its responses read at
+    # write time. Replaced for the whole process: no response of this process shows aiohttp's version.
+    web_response.SERVER_SOFTWARE = SERVER
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
         headers["Server"] = SERVER

@@ -3,6 +3,7 @@ HSTS and Secure cookies unless HAVN_DEVELOPMENT says plain http on this machine,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -120,3 +121,16 @@ async def test_without_development_plain_http_keeps_the_cookie_back(client: AppC
             assert response.status == 200
         async with browser.get(client.url("/api/console/me")) as response:
             assert response.status == 401
+
+
+@pytest.mark.parametrize("raw", [b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                                 b"\x00\x01 not http\r\n\r\n"])
+async def test_a_request_aiohttp_cannot_parse_shows_no_version_either(client: AppClient, raw: bytes) -> None:
+    """aiohttp answers these (400) before the app sees them, so no hook of ours runs."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    writer.write(raw)
+    await writer.drain()
+    head = (await asyncio.wait_for(reader.read(4096), 10)).split(b"\r\n\r\n")[0].decode()
+    writer.close()
+    assert head.startswith("HTTP/1.") and " 400 " in head.splitlines()[0]
+    assert "Server: havn" in head.splitlines() and "aiohttp" not in head.lower()
