@@ -26,6 +26,7 @@ def add_security_headers(app: web.Application, development: bool) -> None:
     # application sees it, so no hook runs; it names itself there with the constant its responses read at
     # write time. Replaced for the whole process: no response of this process shows aiohttp's version.
     web_response.SERVER_SOFTWARE = SERVER
+
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
         headers["Server"] = SERVER
