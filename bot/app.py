@@ -29,6 +29,7 @@ from bot.safety import Safety
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
+from core.http_headers import add_security_headers
 from core.json_api import json_errors
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
@@ -68,6 +69,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
+    add_security_headers(app, settings.development)
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
     detector = build_detector(settings)

@@ -25,9 +25,13 @@ def cmd_run(_args: argparse.Namespace) -> int:
     services.train()
     print(f"havn: starting Rasa, the action server and the app on http://{settings.host}:{settings.port}",
           flush=True)
+    environment = services.run_environment(settings)
+    if environment.get("HAVN_DEVELOPMENT") == "1" and not settings.development:
+        print("havn: HAVN_DEVELOPMENT=1 (plain http on this machine: no HSTS, cookies without Secure); "
+              "set HAVN_DEVELOPMENT=0 when a TLS proxy serves it", flush=True)
     honcho = Path(sys.executable).parent / "honcho"
     os.chdir(ROOT)
-    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], services.process_environment(settings))
+    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], environment)
 
 
 def cmd_app(_args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ environment, so that `havn run` and the integration tests start exactly the same
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -39,12 +40,33 @@ def process_environment(settings: Settings) -> dict[str, str]:
         **os.environ,
         **RASA_QUIET,
         "HAVN_VAR_DIR": str(settings.var_dir),
-        "HAVN_RASA_TOKEN": settings.rasa_token,
+        "HAVN_RASA_TOKEN": settings.rasa_token,  # read by rasa_plugins/rasa_server.py, never an argument
+        "HAVN_ACTION_SERVER_TOKEN": settings.action_server_token,  # Rasa sends it, the action server checks it
         "HAVN_RASA_PORT": str(rasa_port),
         "HAVN_ACTION_SERVER_PORT": str(action_port),
         "HAVN_ACTION_ENDPOINT": f"{settings.action_server_url}/webhook",
         "HAVN_RASA_TRACKER_DB": str(settings.var_dir / "rasa-tracker.db"),
     }
+
+
+def run_environment(settings: Settings) -> dict[str, str]:
+    """What `havn run` gives the three processes: as the tests', plus HAVN_DEVELOPMENT=1 when the app listens
+    on a loopback address and nothing configured the setting. That is the embedded default: plain http on
+    this machine, where a Secure cookie would not come back from every browser (Safari) and HSTS means nothing.
+    Behind a TLS proxy, or on any other address, the app keeps HSTS and Secure cookies."""
+    environment = process_environment(settings)
+    if "development" not in settings.model_fields_set and _loopback(settings.host):
+        environment["HAVN_DEVELOPMENT"] = "1"
+    return environment
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: it may well be reached from elsewhere
+        return False
 
 
 def train(quiet: bool = False) -> None:

@@ -30,6 +30,7 @@ GENERATED_SECRETS = {
     "HAVN_HASH_KEY": lambda: secrets.token_urlsafe(32),
     "HAVN_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
     "HAVN_TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "HAVN_ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN"})  # never echoed in an error
 # Settings that come from content/languages.yml, not from a variable.
@@ -113,6 +114,7 @@ class Settings(BaseSettings):
     rasa_url: Url = "http://127.0.0.1:5005"
     rasa_token: Secret
     action_server_url: Url = "http://127.0.0.1:5055"
+    action_server_token: Secret  # Rasa sends it to the action server in a header (rasa_plugins/action_server.py)
     rasa_timeout: Positive = 10.0
     hash_key: Secret
     encryption_keys: CommaSeparated  # the first encrypts, all decrypt
@@ -136,6 +138,9 @@ class Settings(BaseSettings):
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
     console_url: Url = "http://127.0.0.1:8080/console"  # how the on-call worker reaches the console
+    # Plain http on this machine: no HSTS, cookies without Secure (core/http_headers.py). `havn run` sets it
+    # when the app listens on a loopback address and nothing else was configured.
+    development: bool = False
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:

@@ -52,6 +52,7 @@ def make_settings(var_dir: Path, **overrides: str) -> Settings:
         "HAVN_HASH_KEY": "test-hash-key",
         "HAVN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "HAVN_TELEGRAM_WEBHOOK_SECRET": "test-webhook-secret",
+        "HAVN_ACTION_SERVER_TOKEN": "test-action-server-token",
         "HAVN_RASA_TIMEOUT": "5",
         **overrides,
     }
