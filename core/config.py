@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
     console_url: Url = "http://127.0.0.1:8080/console"  # how the on-call worker reaches the console
+    # Who is responsible for the data (the GDPR controller), named in the privacy notice every person gets.
+    controller_name: str = Field("Center mod Menneskehandel", min_length=1)
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:
