@@ -94,7 +94,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         reporting = Reporting(store, reports, texts, requests, hub)
         safety = Safety(lexicon, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
-                          Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub)
+                          Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
+                          controller=settings.controller_name)
         webchat.setup_gateway(app, gateway)
         handover = Handover(outbox, store, reports, queue, texts, waiting, audit, hub, reporting,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),

@@ -141,6 +141,8 @@ class Settings(BaseSettings):
     # Plain http on this machine: no HSTS, cookies without Secure (core/http_headers.py). `havn run` sets it
     # when the app listens on a loopback address and nothing else was configured.
     development: bool = False
+    # Who is responsible for the data (the GDPR controller), named in the privacy notice every person gets.
+    controller_name: str = Field("Center mod Menneskehandel", min_length=1)
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:

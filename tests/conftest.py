@@ -59,14 +59,22 @@ def make_settings(var_dir: Path, **overrides: str) -> Settings:
     return Settings.load(environ=environ)
 
 
-def privacy_notice(language: str, days: str = "30") -> str:
-    """The last message of a conversation's first answer: what is kept, how long, who reads it."""
-    return TEXTS.text("privacy_notice", language, {"retention_days": days})
+CONTROLLER = Settings.model_fields["controller_name"].default  # HAVN_CONTROLLER_NAME when it is not set
 
 
-def first_notice(language: str, before: list[str], days: str = "30") -> str:
+def privacy_notice(language: str, days: str = "30", channel: str = "webchat", controller: str = CONTROLLER) -> str:
+    """The last message of a conversation's first answer: what is kept, how long, who reads it, who is
+    responsible and where to complain; on Telegram also that Telegram sees the chat."""
+    parts = [TEXTS.text("privacy_notice", language, {"retention_days": days}),
+             TEXTS.text("privacy_notice.responsible", language, {"controller": controller})]
+    if channel == "telegram":
+        parts.append(TEXTS.text("privacy_notice.telegram", language))
+    return "\n".join(parts)
+
+
+def first_notice(language: str, before: list[str], days: str = "30", channel: str = "webchat") -> str:
     """The privacy notice as a first reply ends: with the safety line when nothing `before` it named 112."""
-    notice = privacy_notice(language, days)
+    notice = privacy_notice(language, days, channel)
     return notice if any("112" in text for text in before) else f"{notice}\n{TEXTS.text('safety_line', language)}"
 
 
