@@ -207,7 +207,7 @@ def assert_nowhere(marker: str, stored: dict[str, bytes], log: str) -> None:
 
 
 async def test_a_marker_through_every_path_is_nowhere_at_rest_and_gone_after_erasure(
-        backend: Backend, app: AppClient, log_output: io.StringIO) -> None:
+        backend: Backend, log_output: io.StringIO, app: AppClient) -> None:
     marker = f"Qx{secrets.token_hex(5)}Zv"
     session, screened, anna = await screened_and_answered(app, marker)
     reports = await reported_and_added(app, marker)
@@ -224,10 +224,15 @@ async def test_a_marker_through_every_path_is_nowhere_at_rest_and_gone_after_era
 
     stored = at_rest(backend, app)
     assert any("rasa-tracker.db" in where or "Rasa's tracker" in where for where in stored)
-    assert "DEBUG" in log_output.getvalue()  # the app's log really was written at DEBUG
+    logging.getLogger("bot.test").debug("the log is written at DEBUG")
+    assert "DEBUG bot.test: the log is written at DEBUG" in log_output.getvalue()
     assert_nowhere(marker, stored, log_output.getvalue())
     for folder in (app.app[SETTINGS].var_dir, backend.stack.folder):
         assert_private(folder)
+    for process in backend.stack.processes.values():  # the keys reach Rasa in its environment, not in `ps`
+        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+        assert backend.stack.settings.encryption_keys[0].encode() not in command_line
+        assert b"rasa-tracker" not in command_line and b"postgresql" not in command_line
 
     # The person's DELETE: their conversation's sealed events go from Rasa's store too.
     async with app.http.delete(app.url(f"/api/webchat/sessions/{session}")) as response:
