@@ -149,6 +149,10 @@ async def tracker_events(backend: Backend, conversation_ids: list[str]) -> list[
         await engine.dispose()
 
 
+def command_line_of(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 def assert_private(folder: Path) -> None:
     for path in [folder, *folder.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
@@ -230,7 +234,7 @@ async def test_a_marker_through_every_path_is_nowhere_at_rest_and_gone_after_era
     for folder in (app.app[SETTINGS].var_dir, backend.stack.folder):
         assert_private(folder)
     for process in backend.stack.processes.values():  # the keys reach Rasa in its environment, not in `ps`
-        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+        command_line = command_line_of(process.pid)
         assert backend.stack.settings.encryption_keys[0].encode() not in command_line
         assert b"rasa-tracker" not in command_line and b"postgresql" not in command_line
 
