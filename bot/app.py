@@ -31,6 +31,7 @@ from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.http_headers import add_security_headers
 from core.json_api import json_errors
+from core.private_files import make_private
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from handover import console
@@ -76,6 +77,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     lexicon = DangerLexicon.load(settings.content_dir / "danger")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        make_private(settings.var_dir)  # before the database is opened: var/ 0700, its files 0600, the umask
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
         engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))

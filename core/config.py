@@ -68,7 +68,7 @@ def ensure_secrets(var_dir: Path, environment: dict[str, str]) -> dict[str, str]
     """Generate the missing secrets into var/secrets.env and return them merged into `environment`."""
     missing = {name: make() for name, make in GENERATED_SECRETS.items() if not environment.get(name)}
     if missing:
-        var_dir.mkdir(parents=True, exist_ok=True)
+        var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # core/private_files.py: var/ is private
         secrets_file = var_dir / "secrets.env"
         fd = os.open(secrets_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a") as out:
@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     var_dir: Path = ROOT / "var"
     database_url: str = Field("", validate_default=True)  # empty: SQLite in var_dir (see the validator)
+    # Rasa's tracker store (its events are sealed with encryption_keys: rasa_plugins/tracker_store.py); empty:
+    # SQLite in var_dir. A PostgreSQL URL may hold a password: it reaches Rasa through its environment only.
+    rasa_tracker_url: str = Field("", validate_default=True, repr=False)
     rasa_url: Url = "http://127.0.0.1:5005"
     rasa_token: Secret
     action_server_url: Url = "http://127.0.0.1:5055"
@@ -168,6 +171,13 @@ class Settings(BaseSettings):
         if url or "var_dir" not in info.data:  # a bad HAVN_VAR_DIR is reported on its own
             return url
         return f"sqlite+aiosqlite:///{info.data['var_dir'] / 'havn.db'}"
+
+    @field_validator("rasa_tracker_url")
+    @classmethod
+    def _rasa_tracker_in_var_dir(cls, url: str, info: ValidationInfo) -> str:
+        if url or "var_dir" not in info.data:
+            return url
+        return f"sqlite:///{info.data['var_dir'] / 'rasa-tracker.db'}"
 
     @field_validator(*FROM_CONTENT, mode="before")  # whatever a variable says: languages.yml decides
     @classmethod

@@ -49,6 +49,7 @@ def test_missing_secrets_are_generated_once_into_a_private_file(
     first = Settings.load(root=tmp_path)
     secrets_file = tmp_path / "var" / "secrets.env"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700  # var/ is private from the start
     written = dict(line.split("=", 1) for line in secrets_file.read_text().splitlines())
     assert set(written) == set(GENERATED_SECRETS) - {"HAVN_HASH_KEY"}
     again = Settings.load(root=tmp_path)

@@ -1,4 +1,5 @@
-"""How `havn run` and the tests start Rasa, the action server and the app: the secrets travel by environment."""
+"""How `havn run` and the tests start Rasa, the action server and the app: secrets, keys and the tracker's
+address travel by environment only, at a log level that never writes a person's words."""
 
 from __future__ import annotations
 
@@ -42,3 +43,24 @@ def test_a_configured_development_setting_is_left_alone(tmp_path: Path, monkeypa
     settings = make_settings(tmp_path, HAVN_DEVELOPMENT=configured)
     assert settings.development is (configured == "1")
     assert "HAVN_DEVELOPMENT" not in services.run_environment(settings)
+
+
+def test_rasa_gets_the_keys_and_its_database_in_its_environment_and_logs_at_info(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # a developer's shell: Rasa would log every text at DEBUG
+    settings = make_settings(tmp_path, HAVN_ENCRYPTION_KEYS="new-key,old-key",
+                             HAVN_RASA_TRACKER_URL="postgresql+asyncpg://rasa:secret@db:5432/rasa")
+    environment = services.process_environment(settings)
+    assert environment["LOG_LEVEL"] == "INFO"
+    assert environment["HAVN_ENCRYPTION_KEYS"] == "new-key,old-key"  # the first seals, all unseal, as in the app
+    assert environment["HAVN_RASA_TRACKER_URL"] == "postgresql://rasa:secret@db:5432/rasa"  # Rasa's psycopg2
+
+
+def test_the_tracker_defaults_to_sqlite_in_var(tmp_path: Path) -> None:
+    environment = services.process_environment(make_settings(tmp_path))
+    assert environment["HAVN_RASA_TRACKER_URL"] == f"sqlite:///{tmp_path / 'rasa-tracker.db'}"
+
+
+def test_no_key_and_no_database_address_on_a_command_line() -> None:
+    for command in services.procfile().values():
+        assert "ENCRYPTION" not in command and "TRACKER" not in command and "LOG_LEVEL" not in command
