@@ -29,7 +29,7 @@ from bot.safety import Safety
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
-from core.json_api import json_errors
+from core.json_api import API_PREFIX, JSON_PATHS, json_errors
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from handover import console
@@ -68,6 +68,7 @@ def build_detector(settings: Settings) -> LanguageDetector:
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
+    app[JSON_PATHS] = (API_PREFIX, WEBHOOK_PATH)  # errors in JSON here, with a sentence (core/json_api.py)
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
     detector = build_detector(settings)

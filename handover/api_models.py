@@ -70,7 +70,7 @@ class CannedQuery(Query):
 
 class AuditQuery(Query):
     INVALID: ClassVar[str | None] = "before must be an event id (a whole number)."
-    before: int | None = Field(None, description="an event id, for the next (older) page")
+    before: int | None = Field(None, ge=0, le=2**53, description="an event id, for the next (older) page")
 
 
 # Responses --------------------------------------------------------------------------------------------------
