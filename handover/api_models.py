@@ -53,7 +53,7 @@ class NewNote(Body):
 
 class Transfer(Body):
     INVALID: ClassVar[str | None] = '"caseworker_id" must be the id of an active caseworker.'
-    caseworker_id: int
+    caseworker_id: int = Field(ge=1, le=2**53)  # an id the database can hold (a bigger one was a 500: tests/fuzz)
 
 
 class NewCaseworker(Body):

@@ -133,6 +133,9 @@ async def test_console_query_values_out_of_range_are_a_400(client: AppClient) ->
     for before in ("99999999999999999999999999", "-1", "%00"):
         await supervisor.call("GET", f"/audit?before={before}", expect=400)
     await supervisor.call("GET", "/canned?language=%00", expect=400)
+    await supervisor.call("POST", "/conversations/x/transfer", {"caseworker_id": 2**64}, expect=400)
+    for message_id in ("9" * 30, "²", "١٢"):
+        await supervisor.call("GET", f"/conversations/x/messages/{message_id}/media", expect=404)
 
 
 async def test_text_the_gateway_did_not_parse_itself_is_made_well_formed_for_every_step(
