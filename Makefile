@@ -112,9 +112,11 @@ nlu-report: install
 # Nightly-style fuzzing (tests/fuzz): FUZZ_CASES cases in all, split between the console API (Schemathesis, from
 # its OpenAPI document), the web chat and the Telegram webhook (Hypothesis), with random examples; prints the
 # figures (cases, statuses seen, server errors). `make test` runs the same tests with a few hundred cases.
+# FUZZ_DATABASE=postgresql runs them on a fresh database of the test server (HAVN_TEST_POSTGRES_URL).
 FUZZ_CASES ?= 10500
+FUZZ_DATABASE ?= sqlite
 fuzz: $(VENV)/.installed
-	HAVN_FUZZ_CASES=$(FUZZ_CASES) $(VENV)/bin/python -m pytest tests/fuzz -q -p no:cacheprovider -p no:logging
+	HAVN_FUZZ_CASES=$(FUZZ_CASES) HAVN_FUZZ_DATABASE=$(FUZZ_DATABASE) $(VENV)/bin/python -m pytest tests/fuzz -q -p no:cacheprovider -p no:logging
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models .pytest_cache .ruff_cache

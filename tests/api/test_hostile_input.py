@@ -123,6 +123,8 @@ async def test_percent_zero_in_a_query_or_path_is_a_4xx_in_json(client: AppClien
     for path, expected in ((f"/api/webchat/sessions/{session}/messages?after=%00", 400),
                            (f"/api/webchat/sessions/{session}/messages?after=%ff", 400),
                            ("/api/webchat/sessions/a%00b/messages", 404),
+                           ("/api/webchat/sessions/%C3%A9.%C3%A9/messages", 404),  # not ASCII
+                           ("/api/webchat/sessions/a.%ED%A0%80/messages", 404),  # a lone surrogate, as UTF-8
                            ("/api/console/conversations/a%00b", 404)):
         async with client.http.get(client.url(path)) as response:
             assert response.status == expected and (await response.json())["error"], path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.harness import Figures, LiveApp
+from tests.fuzz.harness import DATABASE, Figures, LiveApp
 
 FIGURES: list[Figures] = []
 
@@ -23,7 +23,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not FIGURES:
         return
-    terminalreporter.section("fuzzing (tests/fuzz)")
+    terminalreporter.section(f"fuzzing (tests/fuzz, on {DATABASE})")
     for figures in FIGURES:
         terminalreporter.write_line(figures.line())
     cases = sum(figures.cases for figures in FIGURES)

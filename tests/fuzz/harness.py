@@ -9,6 +9,7 @@ which counts what came back, and every log record at ERROR or above is kept: the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -28,6 +29,7 @@ from handover import console_auth
 from handover.accounts import Accounts
 from tests.api.test_console_api import HANDOVER_REPLY
 from tests.conftest import CLOCK_TICK, free_port, isolated_settings, staffed_moment
+from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa
 
@@ -35,6 +37,8 @@ T = TypeVar("T")
 
 # How many cases in all (split between the three targets): a few hundred in `make test`; `make fuzz` sets more.
 CASES = int(os.environ.get("HAVN_FUZZ_CASES", "300"))
+# "sqlite" (the default) or "postgresql": a fresh database on the test server (tests/databases.py).
+DATABASE = os.environ.get("HAVN_FUZZ_DATABASE", "sqlite")
 TARGETS = 3
 HEALTH_EVERY = 50  # cases between two looks at /healthz
 SUPERVISOR, PASSWORD = "fuzz-supervisor", "correct horse battery"
@@ -131,6 +135,7 @@ class LiveApp:
         self.base_url = ""
         self.token = ""
         self.conversation_ids: list[str] = []
+        self.resources = contextlib.AsyncExitStack()
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 120) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
@@ -145,8 +150,11 @@ class LiveApp:
     async def _start(self) -> None:
         self.bot_api = FakeBotApi()
         await self.bot_api.start()
+        database = ({"HAVN_DATABASE_URL": await self.resources.enter_async_context(fresh_postgres())}
+                    if DATABASE == "postgresql" else {})
         self.settings = isolated_settings(self.folder, HAVN_TELEGRAM_TOKEN="123456:TEST-token",
-                                          HAVN_TELEGRAM_API_URL=self.bot_api.url, HAVN_TELEGRAM_WEBHOOK_URL=WEBHOOK_URL)
+                                          HAVN_TELEGRAM_API_URL=self.bot_api.url, HAVN_TELEGRAM_WEBHOOK_URL=WEBHOOK_URL,
+                                          **database)
         self.rasa = FakeRasa()
         self.rasa.replies = {"I need a person": HANDOVER_REPLY}
         await self.rasa.start(int(self.settings.rasa_url.rsplit(":", 1)[1]))
@@ -189,6 +197,7 @@ class LiveApp:
         await self.action_server.stop()
         await self.rasa.stop()
         await self.bot_api.stop()
+        await self.resources.aclose()
 
     def wait_for_telegram(self, timeout: float = 60) -> None:
         """Until python-telegram-bot has handled every update the fuzzer posted (their errors would be logged)."""
@@ -225,8 +234,8 @@ class Fuzzing:
         figures = self.figures
         figures.cases += 1
         figures.statuses[status] += 1
-        if status >= 500:
-            figures.server_errors.append(f"{method} {path.split('?')[0][:80]} → {status}")
+        if status >= 500:  # the request as sent, for the failure's message (test data only, no person's words)
+            figures.server_errors.append(f"{method} {path[:200]!r} → {status}")
         if figures.cases % HEALTH_EVERY == 0:
             self.look_at_health()
 
@@ -240,6 +249,10 @@ class Fuzzing:
         self.look_at_health()
         self.figures.error_logs = len(self.app.errors.records) - self._errors_before
         return self.figures
+
+    def failure(self) -> str:
+        """What a failed assertion says: the last server errors and what the app logged at ERROR."""
+        return f"server errors {self.figures.server_errors[-3:]}; logged {self.error_messages()[-3:]}"
 
     def error_messages(self) -> list[str]:
         return [record.getMessage()[:300] for record in self.app.errors.records[self._errors_before:]]

@@ -47,7 +47,7 @@ def test_the_web_chat_never_answers_with_a_server_error(live_app: LiveApp) -> No
             path, extra = WebChat.messages(token) if method == "POST" else WebChat.session(token)
             response = fuzzing.request(method, path, data=body,
                                        headers={**headers, **extra, "Content-Type": content_type})
-        assert response.status_code < 500, f"{method} → {response.status_code}"
+        assert response.status_code < 500, fuzzing.failure()
         if response.status_code >= 400 and path_is_api(response.url):
             assert response.json()["error"], "an error without a sentence"
 
