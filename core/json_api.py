@@ -31,6 +31,9 @@ from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# The largest id the database holds: ids are INTEGER columns (PostgreSQL's int4). A bigger one in a query or body is
+# a 400, not a 500 from the driver (found by `make fuzz FUZZ_DATABASE=postgresql`).
+MAX_ID = 2**31 - 1
 # The paths whose errors are JSON (the app adds its Telegram webhook); elsewhere aiohttp's own pages stay.
 JSON_PATHS = web.AppKey("json_paths", tuple[str, ...])
 NOT_JSON_TEXT = "Please send valid JSON (UTF-8, nested at most 200 deep, numbers of at most 4,300 digits)."
@@ -78,7 +81,7 @@ class After(Query):
     """Messages after the one with this id, to fetch what came since (the web chat and the console alike)."""
 
     INVALID: ClassVar[str | None] = "after must be a message id (a whole number)."
-    after: int = Field(0, ge=0, le=2**53, description="a message id; 0 for all")
+    after: int = Field(0, ge=0, le=MAX_ID, description="a message id; 0 for all")
 
 
 def parse_json(raw: bytes, sentence: str = NOT_JSON_TEXT) -> Any:

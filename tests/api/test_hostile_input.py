@@ -67,7 +67,7 @@ async def test_a_body_that_is_not_json_is_a_415(client: AppClient, rasa: FakeRas
     assert status == 415 and answer["error"]
 
 
-@pytest.mark.parametrize("after", ["99999999999999999999999999", "-1", "1e5", "abc"])
+@pytest.mark.parametrize("after", ["99999999999999999999999999", "2147483648", "-1", "1e5", "abc"])
 async def test_an_out_of_range_after_is_a_400(client: AppClient, after: str) -> None:
     session = await client.new_session()
     async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
@@ -132,11 +132,12 @@ async def test_percent_zero_in_a_query_or_path_is_a_4xx_in_json(client: AppClien
 
 async def test_console_query_values_out_of_range_are_a_400(client: AppClient) -> None:
     supervisor = await login(client, "sue", "supervisor")
-    for before in ("99999999999999999999999999", "-1", "%00"):
+    for before in ("99999999999999999999999999", "2147483648", "-1", "%00"):
         await supervisor.call("GET", f"/audit?before={before}", expect=400)
     await supervisor.call("GET", "/canned?language=%00", expect=400)
-    await supervisor.call("POST", "/conversations/x/transfer", {"caseworker_id": 2**64}, expect=400)
-    for message_id in ("9" * 30, "²", "١٢"):
+    for caseworker_id in (2**64, 2**31):  # ids are PostgreSQL's int4
+        await supervisor.call("POST", "/conversations/x/transfer", {"caseworker_id": caseworker_id}, expect=400)
+    for message_id in ("9" * 30, "9" * 5000, "2147483648", "²", "١٢"):
         await supervisor.call("GET", f"/conversations/x/messages/{message_id}/media", expect=404)
 
 
