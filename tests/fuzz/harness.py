@@ -160,7 +160,8 @@ class LiveApp:
         await self.rasa.start(int(self.settings.rasa_url.rsplit(":", 1)[1]))
         self.action_server = ActionServerHealth()
         await self.action_server.start(int(self.settings.action_server_url.rsplit(":", 1)[1]))
-        console_auth.FAILED_LOGIN_DELAY = 0  # a wrong password is slow on purpose; the fuzzer sends thousands
+        # A wrong password is slow on purpose; the fuzzer sends thousands. Put back in `stop`.
+        self.login_delay, console_auth.FAILED_LOGIN_DELAY = console_auth.FAILED_LOGIN_DELAY, 0
         clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
         self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1", port=free_port())
         await self.server.start_server()
@@ -198,6 +199,7 @@ class LiveApp:
         await self.rasa.stop()
         await self.bot_api.stop()
         await self.resources.aclose()
+        console_auth.FAILED_LOGIN_DELAY = self.login_delay
 
     def wait_for_telegram(self, timeout: float = 60) -> None:
         """Until python-telegram-bot has handled every update the fuzzer posted (their errors would be logged)."""
