@@ -14,7 +14,7 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test test-conversations lint validate train bench bench-language bench-danger bench-first-message nlu-report clean
+.PHONY: help install run test test-conversations lint validate train bench bench-language bench-danger bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-danger   - danger lexicon recall, false alarms, µs per message on tests/data/danger (bench/danger.py)"
 	@echo "make bench-first-message - share of first messages answered in their own language (bench/first_message.py)"
 	@echo "make nlu-report     - 5-fold cross-validation intent F1 per language, training time (docs/nlu-report.md)"
+	@echo "make fuzz           - fuzz the console API (Schemathesis), the web chat and the Telegram webhook (Hypothesis): FUZZ_CASES cases"
 
 $(VENV)/.installed: requirements/app.lock pyproject.toml
 	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the app: install it (e.g. 'pyenv install 3.11')."; exit 1; }
@@ -107,6 +108,15 @@ bench-first-message: $(VENV)/.installed
 
 nlu-report: install
 	$(VENV)/bin/python bench/nlu_report.py
+
+# Nightly-style fuzzing (tests/fuzz): FUZZ_CASES cases in all, split between the console API (Schemathesis, from
+# its OpenAPI document), the web chat and the Telegram webhook (Hypothesis), with random examples; prints the
+# figures (cases, statuses seen, server errors). `make test` runs the same tests with a few hundred cases.
+# FUZZ_DATABASE=postgresql runs them on a fresh database of the test server (HAVN_TEST_POSTGRES_URL).
+FUZZ_CASES ?= 10500
+FUZZ_DATABASE ?= sqlite
+fuzz: $(VENV)/.installed
+	HAVN_FUZZ_CASES=$(FUZZ_CASES) HAVN_FUZZ_DATABASE=$(FUZZ_DATABASE) $(VENV)/bin/python -m pytest tests/fuzz -q -p no:cacheprovider -p no:logging
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models .pytest_cache .ruff_cache

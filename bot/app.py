@@ -30,7 +30,7 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.http_headers import add_security_headers
-from core.json_api import json_errors
+from core.json_api import API_PREFIX, JSON_PATHS, json_errors
 from core.private_files import make_private
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
@@ -71,6 +71,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
     add_security_headers(app, settings.development)
+    app[JSON_PATHS] = (API_PREFIX, WEBHOOK_PATH)  # errors in JSON here, with a sentence (core/json_api.py)
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
     detector = build_detector(settings)

@@ -19,7 +19,7 @@ from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.reporting import Reporting
 from bot.safety import Safety
-from core.messages import MAX_TEXT, Media, Message
+from core.messages import MAX_TEXT, Media, Message, well_formed
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
@@ -45,6 +45,10 @@ class Inbound:
     payload: str | None = None
     language_hint: str | None = None  # Telegram's language_code
     media: Media | None = None  # a photo, a voice note, a location… (bot/channels/telegram_media.py)
+
+    def well_formed(self) -> Inbound:
+        """The same, with text every later step can take (core/messages.py `well_formed`)."""
+        return replace(self, text=well_formed(self.text), language_hint=well_formed(self.language_hint))
 
     @property
     def said(self) -> Said:
@@ -96,6 +100,7 @@ class Gateway:
         """One message from a person; returns the replies to deliver to them (empty when a caseworker holds it)."""
         if inbound.payload is not None and not self.is_valid_payload(inbound.payload):
             raise InvalidPayload("unknown button")
+        inbound = inbound.well_formed()  # the detector, the lexicon, sealing and Rasa all need real Unicode
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
         async with self._serialised(address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:

@@ -1,5 +1,12 @@
-"""The JSON endpoints' plumbing, for the console API and the web chat API alike: one error middleware, request
-bodies and queries read through pydantic models, responses written from them.
+"""The JSON endpoints' plumbing, for the console API, the web chat API and the Telegram webhook alike: one JSON
+parser, one error middleware, request bodies and queries read through pydantic models, responses written from them.
+
+The one parser (`parse_json`, used by `read_json` and `read_body`) is pydantic's own (jiter), with limits: text
+that is not UTF-8, a lone surrogate ("\\ud800"), nesting deeper than about 200, an integer of more than 4,300 digits,
+NaN or Infinity, and the character U+0000 in any string are all refused with a 400 and a sentence. Refused, not
+repaired: no client of ours sends them (a browser's JSON.stringify and Telegram write surrogate pairs whole), so
+they only come from someone probing; and a string that reaches the handlers is always one that every later step
+(the language detector, the danger lexicon, sealing, Rasa, PostgreSQL's text columns) can take.
 
 Every error of a JSON endpoint is `{"error": "<a sentence a person can read>"}`: a ServiceError (core/errors.py)
 with its own status, aiohttp's own 404 and 405 under /api/, a body or query that does not fit its model (400, or
@@ -17,12 +24,20 @@ from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import from_json
 
-from core.errors import Invalid, NotJson, ServiceError, TooLarge
+from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# The largest id the database holds: ids are INTEGER columns (PostgreSQL's int4). A bigger one in a query or body is
+# a 400, not a 500 from the driver (found by `make fuzz FUZZ_DATABASE=postgresql`).
+MAX_ID = 2**31 - 1
+# The paths whose errors are JSON (the app adds its Telegram webhook); elsewhere aiohttp's own pages stay.
+JSON_PATHS = web.AppKey("json_paths", tuple[str, ...])
+NOT_JSON_TEXT = "Please send valid JSON (UTF-8, nested at most 200 deep, numbers of at most 4,300 digits)."
+NUL_TEXT = "Text must not contain the character U+0000."
 INTERNAL = "Something went wrong on our side. Please try again in a moment."
 HTTP_SENTENCES = {
     404: "There is nothing at this address.",
@@ -66,23 +81,45 @@ class After(Query):
     """Messages after the one with this id, to fetch what came since (the web chat and the console alike)."""
 
     INVALID: ClassVar[str | None] = "after must be a message id (a whole number)."
-    after: int = Field(0, ge=0, le=2**53, description="a message id; 0 for all")
+    after: int = Field(0, ge=0, le=MAX_ID, description="a message id; 0 for all")
+
+
+def parse_json(raw: bytes, sentence: str = NOT_JSON_TEXT) -> Any:
+    """The one JSON parser of every endpoint: the value, or Invalid(sentence) for anything the module's docstring
+    lists (bad UTF-8, lone surrogates, deep nesting, huge numbers, NaN, U+0000)."""
+    try:
+        value = from_json(raw, allow_inf_nan=False)
+    except ValueError:  # jiter's errors: not UTF-8, not JSON, a lone surrogate, too deep, a number too long
+        raise Invalid(sentence) from None
+    if _has_nul(value):
+        raise Invalid(NUL_TEXT)
+    return value
+
+
+async def read_json(request: web.Request, sentence: str = NOT_JSON_TEXT) -> Any:
+    """The request's body as JSON: NotJson (415) unless it says application/json, Invalid (400) unless it is."""
+    raw = await request.read()  # aiohttp's own size limit applies (413)
+    if raw and request.content_type != "application/json":
+        raise NotJson
+    return parse_json(raw or b"null", sentence)
 
 
 async def read_body(request: web.Request, model: type[B]) -> B:
     """The request's JSON body as `model`; Invalid or TooLarge (with a sentence) when it does not fit."""
-    raw = await request.read()  # aiohttp's own size limit applies (413)
-    if raw and request.content_type != "application/json":
-        raise NotJson
+    value = await read_json(request, model.NOT_JSON)
     try:
-        return model.model_validate_json(raw or b"null")
+        # Strict: what JSON itself would give (a number is no string, "5" is no number, true is no 1).
+        return model.model_validate(value, strict=True)
     except ValidationError as error:
         raise _body_problem(model, error) from None
 
 
 def read_query(request: web.Request, model: type[Q]) -> Q:
+    query = dict(request.query)  # "%ff" arrives as U+FFFD; "%00" as U+0000, which no query of ours takes
+    if _has_nul(query):
+        raise Invalid(NUL_TEXT)
     try:
-        return model.model_validate(dict(request.query))
+        return model.model_validate(query)
     except ValidationError as error:
         raise Invalid(model.INVALID or _sentence(error.errors(include_url=False)[0])) from None
 
@@ -104,20 +141,33 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The one place where errors become responses (installed on the whole app)."""
     try:
+        if "\x00" in "".join(request.match_info.values()):  # "%00" in a path: no id of ours has it
+            raise NotFound(HTTP_SENTENCES[404])
         return await handler(request)
     except ServiceError as error:
         return error_response(error.status, error.sentence)
     except web.HTTPException as error:
-        if error.status < 400 or not request.path.startswith(API_PREFIX):
+        if error.status < 400 or not request.path.startswith(request.app.get(JSON_PATHS, (API_PREFIX,))):
             raise
         sentence = HTTP_SENTENCES.get(error.status, f"{error.reason}.").format(method=request.method)
         allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return error_response(error.status, sentence, allow)
     except Exception as error:  # the last line: the caller gets a sentence, the log gets no words or ids
         log.error("%s %s failed: %s", request.method, _route(request), _where(error))
-        if request.path.startswith(API_PREFIX):
+        if request.path.startswith(request.app.get(JSON_PATHS, (API_PREFIX,))):
             return error_response(500, INTERNAL)
-        return web.Response(status=500, text=INTERNAL)
+        return web.Response(status=500, text=INTERNAL)  # a page: our sentence, never aiohttp's own
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether U+0000 is in any string of a parsed value (keys too); nesting is bounded by the parser."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _body_problem(model: type[Body], error: ValidationError) -> ServiceError:

@@ -7,12 +7,16 @@ channel adapters and, as JSON, to the web chat and the console.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from core.vocabulary import MediaKind, Sender
 
 MAX_TEXT = 4096  # Telegram's own limit; the web chat and the console use the same
+# What no later step can take: a lone UTF-16 surrogate (not encodable as UTF-8: the language detector, sealing and
+# the database would fail on it) and U+0000 (PostgreSQL's text refuses it).
+_MALFORMED = re.compile("[\ud800-\udfff\x00]")
 # What the transcript says in place of media (the console's language is English). The kind itself is kept in a
 # column of its own (message.media_kind), never read back from this text.
 MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.AUDIO: "[audio]", MediaKind.VIDEO: "[video]",
@@ -60,3 +64,13 @@ class Message:
             "text": self.text,
             "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
         }
+
+
+def well_formed(text: str | None) -> str | None:
+    """The text with each lone surrogate and U+0000 replaced by U+FFFD (a surrogate pair written as two code points
+    becomes its one character). The JSON endpoints refuse such text already (core/json_api.py); this is for text
+    the app does not parse itself (Telegram's polling, through python-telegram-bot)."""
+    if text is None or not _MALFORMED.search(text):
+        return text
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.replace("\x00", "\ufffd")

@@ -44,7 +44,9 @@ class Pseudonymizer:
 
     def check_session(self, token: str) -> bool:
         nonce, _, mac = token.partition(".")
-        return bool(nonce) and len(token) <= 128 and hmac.compare_digest(mac, self._session_mac(nonce))
+        # ASCII only: compare_digest refuses other text, and a lone surrogate cannot be encoded (500s: tests/fuzz).
+        return (bool(nonce) and len(token) <= 128 and token.isascii()
+                and hmac.compare_digest(mac, self._session_mac(nonce)))
 
     def _session_mac(self, nonce: str) -> str:
         return hmac.new(self._hash_key, f"webchat-session:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from core.json_api import Body, Query
+from core.json_api import MAX_ID, Body, Query
 from core.messages import MAX_TEXT
 from core.vocabulary import Kind, MediaKind, Sender, State, Tier
 
@@ -53,7 +53,7 @@ class NewNote(Body):
 
 class Transfer(Body):
     INVALID: ClassVar[str | None] = '"caseworker_id" must be the id of an active caseworker.'
-    caseworker_id: int
+    caseworker_id: int = Field(ge=1, le=MAX_ID)  # an id the database can hold (a bigger one was a 500: tests/fuzz)
 
 
 class NewCaseworker(Body):
@@ -70,7 +70,7 @@ class CannedQuery(Query):
 
 class AuditQuery(Query):
     INVALID: ClassVar[str | None] = "before must be an event id (a whole number)."
-    before: int | None = Field(None, description="an event id, for the next (older) page")
+    before: int | None = Field(None, ge=0, le=MAX_ID, description="an event id, for the next (older) page")
 
 
 # Responses --------------------------------------------------------------------------------------------------

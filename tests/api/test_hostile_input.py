@@ -1,14 +1,21 @@
-"""Hostile input on the web chat API (issue "Hold under attack", item 6, first part): whatever arrives, the
-answer is a 4xx with a sentence, never a 500, and Rasa's command syntax never gets past the gateway."""
+"""Hostile input on the web chat API, the console API and the Telegram webhook (issue "Hold under attack", item 6):
+whatever arrives, the answer is a 4xx with a sentence in JSON, never a 500, and Rasa's command syntax never gets
+past the gateway. The fuzzing of the same endpoints is in tests/fuzz/."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from bot.app import SETTINGS
-from tests.conftest import AppClient, own_app
+from bot.app import GATEWAY, SETTINGS
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
+from bot.gateway import Inbound
+from core.messages import well_formed
+from tests.conftest import AppClient, isolated_settings, own_app, start_app
+from tests.console_client import login
+from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
 
 client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
@@ -60,8 +67,124 @@ async def test_a_body_that_is_not_json_is_a_415(client: AppClient, rasa: FakeRas
     assert status == 415 and answer["error"]
 
 
-@pytest.mark.parametrize("after", ["99999999999999999999999999", "-1", "1e5", "abc"])
+@pytest.mark.parametrize("after", ["99999999999999999999999999", "2147483648", "-1", "1e5", "abc"])
 async def test_an_out_of_range_after_is_a_400(client: AppClient, after: str) -> None:
     session = await client.new_session()
     async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
         assert response.status == 400 and (await response.json())["error"]
+
+
+# The rest of item 6: one parser and one error middleware for every JSON endpoint --------------------------------
+
+HOSTILE_BODIES = [
+    b'{"username": "\\ud800", "password": "x"}',  # a lone surrogate
+    b'{"username": "\\udfff\\ud800", "password": "x"}',  # two lone ones, the wrong way round
+    b'{"username": "caf\xe9", "password": "x"}',  # not UTF-8
+    b'\xff\xfe{\x00}\x00',  # UTF-16
+    b"[" * 10_000 + b"]" * 10_000,  # nested 10,000 deep
+    b'{"a": ' * 300 + b"1" + b"}" * 300,  # objects nested 300 deep
+    b'{"username": ' + b"9" * 5000 + b', "password": "x"}',  # a number of 5,000 digits
+    b'{"username": "a\\u0000b", "password": "x"}',  # U+0000, which PostgreSQL's text refuses
+    b'{"username": "anna", "password": NaN}',
+    b'{"username": "anna", "password": 1e999}',
+    b'{"username": "anna", "password": "x"',  # cut short
+    b'{"username": true, "password": ["x"]}',  # structured, but wrong
+    b'"just a string"',
+    b"null",
+]
+
+
+async def post_to(client: AppClient, path: str, body: bytes, headers: dict[str, str] | None = None
+                  ) -> tuple[int, str, dict]:
+    async with client.http.post(client.url(path), data=body,
+                                headers={"Content-Type": "application/json", **(headers or {})}) as response:
+        return response.status, response.content_type, await response.json()
+
+
+async def test_the_console_login_answers_broken_json_with_a_400_and_a_sentence(client: AppClient) -> None:
+    for body in HOSTILE_BODIES:
+        status, content_type, answer = await post_to(client, "/api/console/login", body)
+        assert (status, content_type) == (400, "application/json"), body[:40]
+        assert answer["error"].endswith("."), body[:40]
+
+
+async def test_a_lone_surrogate_or_nul_in_the_web_chat_is_refused_not_stored(client: AppClient,
+                                                                              rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    for body in (b'{"text": "help \\ud800"}', b'{"text": "\\udc00"}', b'{"text": "a\\u0000"}',
+                 b'{"payload": "\\ud800"}'):
+        status, _, answer = await post_to(client, f"/api/webchat/sessions/{session}/messages", body)
+        assert status == 400 and answer["error"]
+    assert rasa.received == [] and client.rows("SELECT count(*) FROM message") == [(0,)]
+
+
+async def test_percent_zero_in_a_query_or_path_is_a_4xx_in_json(client: AppClient) -> None:
+    session = await client.new_session()
+    for path, expected in ((f"/api/webchat/sessions/{session}/messages?after=%00", 400),
+                           (f"/api/webchat/sessions/{session}/messages?after=%ff", 400),
+                           ("/api/webchat/sessions/a%00b/messages", 404),
+                           ("/api/webchat/sessions/%C3%A9.%C3%A9/messages", 404),  # not ASCII
+                           ("/api/webchat/sessions/a.%ED%A0%80/messages", 404),  # a lone surrogate, as UTF-8
+                           ("/api/console/conversations/a%00b", 404)):
+        async with client.http.get(client.url(path)) as response:
+            assert response.status == expected and (await response.json())["error"], path
+
+
+async def test_console_query_values_out_of_range_are_a_400(client: AppClient) -> None:
+    supervisor = await login(client, "sue", "supervisor")
+    for before in ("99999999999999999999999999", "2147483648", "-1", "%00"):
+        await supervisor.call("GET", f"/audit?before={before}", expect=400)
+    await supervisor.call("GET", "/canned?language=%00", expect=400)
+    for caseworker_id in (2**64, 2**31):  # ids are PostgreSQL's int4
+        await supervisor.call("POST", "/conversations/x/transfer", {"caseworker_id": caseworker_id}, expect=400)
+    for message_id in ("9" * 30, "9" * 5000, "2147483648", "²", "١٢"):
+        await supervisor.call("GET", f"/conversations/x/messages/{message_id}/media", expect=404)
+
+
+async def test_text_the_gateway_did_not_parse_itself_is_made_well_formed_for_every_step(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Telegram's polling mode parses with python-telegram-bot, not our parser: a lone surrogate or U+0000 there
+    reaches the gateway, whose language detector, danger lexicon, sealing and Rasa client must all take it."""
+    gateway = client.app[GATEWAY]
+    replies = await gateway.handle(Inbound("telegram", "4711", text="hello \ud800 there\x00",
+                                           language_hint="en\udfff"))
+    assert replies and any("112" in reply.text for reply in replies)
+    assert rasa.received[-1]["message"] == "hello \ufffd there\ufffd"
+    danger = await gateway.handle(Inbound("telegram", "4711", text="he took my passport \ud83d"))
+    assert any("112" in reply.text for reply in danger)  # the lexicon still finds the words around it
+
+
+def test_well_formed_replaces_only_what_cannot_be_encoded() -> None:
+    assert well_formed("a\ud800b\x00c") == "a\ufffdb\ufffdc"
+    assert well_formed("\ud83d\ude00") == "😀"  # a pair written as two code points is one character
+    assert well_formed("hej 😀") == "hej 😀" and well_formed(None) is None
+
+
+# The Telegram webhook: the same parser, after the secret --------------------------------------------------------
+
+@pytest.fixture
+async def webhook_client(tmp_path: Path, bot_api: FakeBotApi) -> AsyncIterator[AppClient]:
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
+                                 HAVN_TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram/webhook")
+    async for app_client in start_app(settings):
+        yield app_client
+
+
+async def test_the_telegram_webhook_answers_broken_bodies_with_a_400_and_a_sentence(
+        webhook_client: AppClient, bot_api: FakeBotApi) -> None:
+    secret = {SECRET_HEADER: webhook_client.app[SETTINGS].telegram_webhook_secret}
+    wrong_shapes = [b'{"update_id": "x", "message": 5}', b'{"update_id": 1, "message": {"text": "hi"}}', b"[1, 2]"]
+    for body in [*HOSTILE_BODIES, *wrong_shapes]:
+        status, content_type, answer = await post_to(webhook_client, WEBHOOK_PATH, body, secret)
+        assert (status, content_type) == (400, "application/json"), body[:40]
+        assert answer["error"].endswith("."), body[:40]
+    status, _, answer = await post_to(webhook_client, WEBHOOK_PATH, b"{}", {SECRET_HEADER: "wrong \xe9"})
+    assert status == 403 and answer["error"]
+    async with webhook_client.http.post(webhook_client.url(WEBHOOK_PATH), data=b"update_id=1",
+                                        headers={**secret, "Content-Type": "text/plain"}) as response:
+        assert response.status == 415
+    # …and a real update still goes through.
+    async with webhook_client.http.post(webhook_client.url(WEBHOOK_PATH), json=bot_api.user_update(77, "hello"),
+                                        headers=secret) as response:
+        assert response.status == 200
+    assert await bot_api.wait_for("sendMessage", chat_id=77)

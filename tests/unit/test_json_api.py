@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import Field
 
-from core.errors import KINDS, Conflict, ServiceError
-from core.json_api import INTERNAL, After, Body, json_errors, read_body, read_query
+from core.errors import KINDS, Conflict, Invalid, ServiceError
+from core.json_api import API_PREFIX, INTERNAL, JSON_PATHS, After, Body, json_errors, parse_json, read_body, read_query
 from handover.accounts import ROLES
 from handover.api_models import Role
 
@@ -108,3 +108,29 @@ async def test_a_body_and_query_that_fit(http: TestClient) -> None:
 
 def test_the_console_models_know_the_roles_accounts_know() -> None:
     assert get_args(Role) == ROLES
+
+
+@pytest.mark.parametrize("raw", [
+    b'"\\ud800"', b'"\\udc00\\ud800"', b'"caf\xe9"', b"[" * 202 + b"]" * 202, b"9" * 4301, b"NaN", b"-Infinity",
+    b'{"a": "\\u0000"}', b'{"\\u0000": 1}', b'[["a\\u0000"]]', b"", b"{",
+])
+def test_the_one_parser_refuses_what_no_later_step_could_take(raw: bytes) -> None:
+    with pytest.raises(Invalid) as refused:
+        parse_json(raw)
+    assert refused.value.status == 400 and refused.value.sentence.endswith(".")
+
+
+def test_the_one_parser_takes_what_clients_really_send() -> None:
+    assert parse_json(b'{"text": "\\ud83d\\ude00 hj\\u00e6lp", "n": 12}') == {"text": "😀 hjælp", "n": 12}
+    assert parse_json(b"[" * 150 + b"]" * 150) is not None and parse_json(b"9" * 4000) == int("9" * 4000)
+
+
+async def test_the_paths_the_app_names_get_json_errors_too() -> None:
+    app = web.Application(middlewares=[json_errors])
+    app[JSON_PATHS] = (API_PREFIX, "/hook")
+    app.router.add_get("/hook/{id}", crash)
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/hook/1")
+        assert response.status == 500 and await response.json() == {"error": INTERNAL}
+        response = await client.post("/hook/1")
+        assert response.status == 405 and (await response.json())["error"]
