@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
+from bot.limits import ChannelLimits, Limited
 from bot.reporting import Reporting
 from bot.safety import Safety
 from core.messages import MAX_TEXT, Media, Message
 from core.pseudonym import Pseudonymizer
+from core.sources import from_source
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
 from handover.hub import Hub, HubEvent
@@ -43,6 +45,9 @@ class Inbound:
     payload: str | None = None
     language_hint: str | None = None  # Telegram's language_code
     media: Media | None = None  # a photo, a voice note, a location… (bot/channels/telegram_media.py)
+    # Who the limits count it against (core/sources.py): the web chat's client address, as a keyed hash; None
+    # for Telegram, which has no address: its chat (the address hash) is the source.
+    source: str | None = None
 
     @property
     def said(self) -> Said:
@@ -63,8 +68,9 @@ class InvalidPayload(ValueError):
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
-                 hub: Hub) -> None:
+                 hub: Hub, limits: ChannelLimits | None = None) -> None:
         self.store = store
+        self.limits = limits
         self.safety = safety
         self.pseudonymizer = pseudonymizer
         self.language = language
@@ -94,6 +100,21 @@ class Gateway:
         if inbound.payload is not None and not self.is_valid_payload(inbound.payload):
             raise InvalidPayload("unknown button")
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
+        source = inbound.source or address_hash
+        await self._within_limits(inbound, source, address_hash)
+        with from_source(source):  # the handover's limits (P1s, requests for a person) count by it too
+            return await self._handle(inbound, address_hash)
+
+    async def _within_limits(self, inbound: Inbound, source: str, address_hash: str) -> None:
+        """Limited (bot/limits.py) when this message is over a limit: the person is told so, with 112."""
+        if self.limits is None:
+            return
+        verdict, key = await self.limits.message(inbound.channel, source, inbound.payload)
+        if not verdict.allowed:
+            language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
+            raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
+
+    async def _handle(self, inbound: Inbound, address_hash: str) -> list[Message]:
         async with self._serialised(address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)

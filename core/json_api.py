@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.errors import Invalid, NotJson, ServiceError, TooLarge
+from core.errors import Invalid, NotJson, ServiceError, TooLarge, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except ServiceError as error:
-        return error_response(error.status, error.sentence)
+        wait = error.retry_after if isinstance(error, TooMany) else None
+        return error_response(error.status, error.sentence, {"Retry-After": str(wait)} if wait else None)
     except web.HTTPException as error:
         if error.status < 400 or not request.path.startswith(API_PREFIX):
             raise

@@ -46,8 +46,9 @@ def openapi_document() -> dict[str, Any]:
     return document(api)
 
 
-@api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation", "conversation_id", '
-                '"tier"?, "urgent"?}; events carry no text. Send {"type": "ping"} every 20 s to stay present.',
+@api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation" | "danger" | "alert", '
+                '"conversation_id"?, "tier"?, "urgent"?, "reason"?}; events carry no text. Send {"type": "ping"} '
+                'every 20 s to stay present.',
          status=101, errors=(400, 403))
 async def live(request: web.Request, account: Account) -> web.WebSocketResponse:
     """Events for this console (see handover/hub.py); the console sends {"type": "ping"} to stay present."""
