@@ -54,12 +54,12 @@ class HandoverRequests:
         """`reopen`: a resolved conversation is queued again (information added to its report). A P1 while
         nobody can answer wakes the on-call worker (handover/oncall.py). Returns the tier asked for after the
         limits (a P1 over its source's cap is a P3), or None when a limit refused the request."""
-        tier, ring = await self._limited(tier)
+        tier, ring, wake = await self._limited(tier)
         if tier is None:
             return None
         await self._store.request_handover(conversation_id, tier, kind, reopen=reopen)
         await self._hub.publish(HubEvent(EventType.QUEUE, conversation_id, tier if ring else None))
-        if tier == Tier.P1 and self._on_call is not None and not await self._waiting.staffed():
+        if wake and self._on_call is not None and not await self._waiting.staffed():
             details = await self._store.details(conversation_id)
             if details is not None:
                 self._on_call.notify(conversation_id, details.alias)
@@ -73,20 +73,21 @@ class HandoverRequests:
         notice = await self._waiting.notice(conversation_id, language, asked)
         return [notice] if notice else []
 
-    async def _limited(self, tier: Tier) -> tuple[Tier | None, bool]:
-        """The tier to queue at (None: not at all) and whether the consoles ring for it."""
+    async def _limited(self, tier: Tier) -> tuple[Tier | None, bool, bool]:
+        """The tier to queue at (None: not at all), whether the consoles ring for it, and whether a P1 wakes the
+        on-call worker (handover/oncall.py): not for each P1 of a spike, only for the one that starts it."""
         limits, source = self._limits, SOURCE.get()
         if limits is None:
-            return tier, tier.urgent
+            return tier, tier.urgent, tier == Tier.P1
         if source is not None:
             if not (await limits.limiter.hit("handover", source, limits.per_source)).allowed:
                 log.warning("handover request refused: too many from one source")
-                return None, False
+                return None, False, False
             if tier == Tier.P1 and not (await limits.limiter.hit("p1", source, limits.p1_per_source)).allowed:
                 log.warning("P1 queued as P3: too many P1s from one source")
-                return Tier.P3, False
+                return Tier.P3, False, False
         if tier != Tier.P1:
-            return tier, tier.urgent
+            return tier, tier.urgent, False
         spike = await limits.limiter.hit(P1_SPIKE, SPIKE_SOURCE, limits.p1_spike)
         if spike.first_over:
             log.warning("P1 spike: more than %s P1s in %g s; one alert instead of a ring for each",
@@ -94,4 +95,4 @@ class HandoverRequests:
             await self._hub.publish(HubEvent(EventType.ALERT, reason=P1_SPIKE))
             if limits.audit is not None:
                 await limits.audit.record(None, P1_SPIKE, detail=f"more than {limits.p1_spike} P1s")
-        return Tier.P1, spike.allowed
+        return Tier.P1, spike.allowed, spike.allowed or spike.first_over

@@ -27,6 +27,7 @@ from bot.app import ENGINE
 from tests.conftest import TEXTS, AppClient, isolated_settings, start_app
 from tests.console_client import login
 from tests.databases import database_url
+from tests.fakes.bot_api import FakeBotApi
 
 HOTLINE = TEXTS.values["hotline"]
 ADDRESSES = (f"198.51.100.{n}" for n in itertools.count(1))  # documentation addresses (RFC 5737)
@@ -273,3 +274,33 @@ async def test_concurrent_requests_are_counted_exactly(both: AppFactory) -> None
     statuses = await asyncio.gather(*(one() for _ in range(20)))
     assert sorted(statuses) == [201] * 10 + [429] * 10
 
+
+
+# Telegram: no address, so each chat is its own source -------------------------------------------------------
+
+async def test_telegram_messages_over_the_limit_are_told_once_with_112_and_other_chats_go_on(
+        tmp_path: Path, bot_api: FakeBotApi) -> None:
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
+                                 HAVN_LIMIT_TELEGRAM_MESSAGES="2/60")
+    runner = start_app(settings)
+    client = await anext(runner)
+    try:
+        async def send(chat: int, replies: int, language: str = "da") -> list[str]:
+            seen = len(bot_api.calls)
+            await bot_api.push(bot_api.user_update(chat, callback_data="help", language_code=language))
+            if not replies:
+                await asyncio.sleep(1.0)
+                return [call.params["text"] for call in bot_api.calls[seen:]
+                        if call.method == "sendMessage" and int(call.params["chat_id"]) == chat]
+            return [call.params["text"] for call in await bot_api.wait_for("sendMessage", count=replies,
+                                                                           chat_id=chat, since=seen)]
+
+        assert len(await send(1001, replies=2)) == 2  # the help menu and the privacy notice
+        assert len(await send(1001, replies=1)) == 1
+        assert await send(1001, replies=1) == [with_safety_line("limited", "da")]  # told once, with 112
+        assert await send(1001, replies=0) == []  # then quiet while over the limit: no flood of answers
+        assert len(await send(2002, replies=2, language="en")) == 2  # another chat is not held back
+        client.clock.advance(timedelta(minutes=3))
+        assert len(await send(1001, replies=1)) == 1
+    finally:
+        await anext(runner, None)

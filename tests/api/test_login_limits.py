@@ -21,6 +21,7 @@ import handover.accounts
 import handover.login_guard
 from tests.conftest import AppClient, isolated_settings, start_app
 from tests.console_client import PASSWORD, add_caseworker, login
+from tests.databases import database_url
 
 HOME, AWAY = "198.51.100.10", "203.0.113.20"  # documentation addresses (RFC 5737)
 
@@ -32,10 +33,12 @@ async def app_with(tmp_path: Path, **overrides: str) -> AsyncIterator[AppClient]
         yield client
 
 
-@pytest.fixture
-async def account_lock(tmp_path: Path) -> AsyncIterator[AppClient]:
-    async for client in app_with(tmp_path, HAVN_LOGIN_FAILURES_PER_ACCOUNT="3/900"):
-        yield client
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def account_lock(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
+    """The counters are in the database: on SQLite and on a fresh PostgreSQL database."""
+    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        async for client in app_with(tmp_path, HAVN_LOGIN_FAILURES_PER_ACCOUNT="3/900", HAVN_DATABASE_URL=url):
+            yield client
 
 
 @pytest.fixture
