@@ -100,22 +100,7 @@ class Gateway:
         if inbound.payload is not None and not self.is_valid_payload(inbound.payload):
             raise InvalidPayload("unknown button")
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
-        source = inbound.source or address_hash
-        await self._within_limits(inbound, source, address_hash)
-        with from_source(source):  # the handover's limits (P1s, requests for a person) count by it too
-            return await self._handle(inbound, address_hash)
-
-    async def _within_limits(self, inbound: Inbound, source: str, address_hash: str) -> None:
-        """Limited (bot/limits.py) when this message is over a limit: the person is told so, with 112."""
-        if self.limits is None:
-            return
-        verdict, key = await self.limits.message(inbound.channel, source, inbound.payload)
-        if not verdict.allowed:
-            language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
-            raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
-
-    async def _handle(self, inbound: Inbound, address_hash: str) -> list[Message]:
-        async with self._serialised(address_hash):
+        async with self._serialised(address_hash), self._within_limits(inbound, address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
             detection = self.language.detect(inbound.said)
@@ -205,6 +190,20 @@ class Gateway:
         language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
         await self.erase(address_hash)
         return [self.texts.reply("delete_done", language).stored(Sender.SYSTEM, 0, self.store.clock.now())]
+
+    @asynccontextmanager
+    async def _within_limits(self, inbound: Inbound, address_hash: str) -> AsyncIterator[None]:
+        """Limited (bot/limits.py) when this message is over a limit: the person is told so, with 112. Within,
+        the handover's limits (P1s, requests for a person) count by the message's source too. Checked once the
+        person's lock is held: nothing may be awaited before it, or two messages of one person could swap."""
+        source = inbound.source or address_hash
+        if self.limits is not None:
+            verdict, key = await self.limits.message(inbound.channel, source, inbound.payload)
+            if not verdict.allowed:
+                language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
+                raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
+        with from_source(source):
+            yield
 
     @asynccontextmanager
     async def _serialised(self, key: str) -> AsyncIterator[None]:
