@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -112,6 +112,14 @@ class Limiter:
         allowed = estimate + 1 <= limit.count
         return Verdict(allowed, estimate,
                        0 if allowed else _retry_after(current, previous, fraction, limit))
+
+    async def undo(self, scope: str, source: str, limit: Limit) -> None:
+        """Take back one event counted in this window (a login attempt that turned out right)."""
+        window, _ = _window(self._clock.now(), limit)
+        async with self._engine.begin() as connection:
+            await connection.execute(update(RateCount).where(
+                RateCount.key == f"{scope}:{source}", RateCount.slot == window, RateCount.count > 0,
+            ).values(count=RateCount.count - 1))
 
     async def reset(self, scope: str, source: str) -> None:
         """Forget `source`'s events in `scope` (a successful login clears its account's failures)."""

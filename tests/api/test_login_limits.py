@@ -111,6 +111,16 @@ async def test_wrong_passwords_from_one_address_lock_that_address_only(address_l
     assert await audit_actions(client) == [("login_failed", None, None)] * 3 + [("login_locked", None, "address")]
 
 
+async def test_a_burst_of_wrong_passwords_in_parallel_gets_no_more_checks_than_the_limit(
+        account_lock: AppClient) -> None:
+    """The issue's attack: 50 wrong passwords at once, then the right one. Attempts are counted before argon2."""
+    client = account_lock
+    await add_caseworker(client, "anna")
+    statuses = await asyncio.gather(*(log_in(client, "anna", f"wrong password {n}", HOME) for n in range(20)))
+    assert sorted(status for status, _, _ in statuses) == [401] * 3 + [429] * 17
+    assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 429
+
+
 async def test_each_wrong_password_waits_longer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     waits: list[float] = []
 
@@ -154,7 +164,9 @@ async def test_password_checks_run_at_most_the_configured_number_at_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, concurrency: int) -> None:
     hasher = CountingHasher(handover.accounts._HASHER)
     monkeypatch.setattr(handover.accounts, "_HASHER", hasher)
-    async for client in app_with(tmp_path, HAVN_LOGIN_CONCURRENCY=str(concurrency)):
+    # (Nine logins at once to one account would otherwise meet its limit: attempts are counted before the check.)
+    async for client in app_with(tmp_path, HAVN_LOGIN_CONCURRENCY=str(concurrency),
+                                 HAVN_LOGIN_FAILURES_PER_ACCOUNT="100/900"):
         await add_caseworker(client, "anna")
         started = time.monotonic()
         statuses = await asyncio.gather(*(log_in(client, "anna", PASSWORD, HOME) for _ in range(9)))
