@@ -23,6 +23,7 @@ from bot.conversation_language import ConversationLanguage
 from bot.danger import DangerLexicon
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
+from bot.limits import ChannelLimits
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
 from bot.safety import Safety
@@ -31,21 +32,24 @@ from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.http_headers import add_security_headers
 from core.json_api import API_PREFIX, JSON_PATHS, json_errors
+from core.limits import Limiter
 from core.private_files import make_private
 from core.pseudonym import Pseudonymizer
+from core.sources import SOURCES, Sources
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
-from handover.app_keys import MEDIA
+from handover.app_keys import LOGIN_GUARD, MEDIA
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
+from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
 from handover.queue import Queue
 from handover.reports import Reports
-from handover.requests import HandoverRequests
+from handover.requests import HandoverRequests, RequestLimits
 from handover.retention import Retention
 from handover.service import Handover
 from handover.store import Store
@@ -74,6 +78,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     app[JSON_PATHS] = (API_PREFIX, WEBHOOK_PATH)  # errors in JSON here, with a sentence (core/json_api.py)
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
+    app[SOURCES] = Sources(pseudonymizer, settings.trusted_proxies)  # who a request counts against (limits)
     detector = build_detector(settings)
     lexicon = DangerLexicon.load(settings.content_dir / "danger")
 
@@ -84,21 +89,29 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
-        queue, accounts, audit = Queue(engine, clock=clock), Accounts(engine, clock=clock), Audit(engine, clock=clock)
+        queue, audit = Queue(engine, clock=clock), Audit(engine, clock=clock)
+        accounts = Accounts(engine, clock=clock, password_checks=settings.login_concurrency)
+        limiter = Limiter(engine, clock=clock)  # every limit's counters, in the database (docs/limits.md)
+        app[LOGIN_GUARD] = LoginGuard(limiter, audit, lambda name: pseudonymizer.address_hash("login", name),
+                                      settings.login_failures_per_account, settings.login_failures_per_address,
+                                      settings.login_failure_delay)
         store = Store(engine, clock=clock)
         hub = Hub(store.whereabouts, clock=clock)
         reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
         on_call = (OnCall(http, settings.oncall_webhook_url, settings.console_url, clock=clock)
                    if settings.oncall_webhook_url else None)
-        requests = HandoverRequests(store, hub, waiting, on_call)
+        requests = HandoverRequests(store, hub, waiting, on_call, RequestLimits(
+            limiter, settings.limit_handover_requests, settings.limit_p1_per_source, settings.p1_spike, audit))
         outbox = Outbox(store, hub)
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock)
         reporting = Reporting(store, reports, texts, requests, hub)
         safety = Safety(lexicon, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
-                          controller=settings.controller_name)
+                          controller=settings.controller_name,
+                          limits=ChannelLimits(limiter, texts, settings.limit_sessions, settings.limit_messages,
+                                               settings.limit_telegram_messages, settings.limit_erasures))
         webchat.setup_gateway(app, gateway)
         handover = Handover(outbox, store, reports, queue, texts, waiting, audit, hub, reporting,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),

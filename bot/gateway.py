@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
+from bot.limits import ChannelLimits, Limited
 from bot.reporting import Reporting
 from bot.safety import Safety
 from core.messages import MAX_TEXT, Media, Message, well_formed
 from core.pseudonym import Pseudonymizer
+from core.sources import from_source
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
 from handover.hub import Hub, HubEvent
@@ -45,6 +47,9 @@ class Inbound:
     payload: str | None = None
     language_hint: str | None = None  # Telegram's language_code
     media: Media | None = None  # a photo, a voice note, a location… (bot/channels/telegram_media.py)
+    # Who the limits count it against (core/sources.py): the web chat's client address, as a keyed hash; None
+    # for Telegram, which has no address: its chat (the address hash) is the source.
+    source: str | None = None
 
     def well_formed(self) -> Inbound:
         """The same, with text every later step can take (core/messages.py `well_formed`)."""
@@ -69,8 +74,9 @@ class InvalidPayload(ValueError):
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
-                 hub: Hub, *, controller: str) -> None:
+                 hub: Hub, *, controller: str, limits: ChannelLimits | None = None) -> None:
         self.store = store
+        self.limits = limits
         self.safety = safety
         self.pseudonymizer = pseudonymizer
         self.language = language
@@ -102,7 +108,7 @@ class Gateway:
             raise InvalidPayload("unknown button")
         inbound = inbound.well_formed()  # the detector, the lexicon, sealing and Rasa all need real Unicode
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
-        async with self._serialised(address_hash):
+        async with self._serialised(address_hash), self._within_limits(inbound, address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
             detection = self.language.detect(inbound.said)
@@ -197,6 +203,20 @@ class Gateway:
         language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
         await self.erase(address_hash)
         return [self.texts.reply("delete_done", language).stored(Sender.SYSTEM, 0, self.store.clock.now())]
+
+    @asynccontextmanager
+    async def _within_limits(self, inbound: Inbound, address_hash: str) -> AsyncIterator[None]:
+        """Limited (bot/limits.py) when this message is over a limit: the person is told so, with 112. Within,
+        the handover's limits (P1s, requests for a person) count by the message's source too. Checked once the
+        person's lock is held: nothing may be awaited before it, or two messages of one person could swap."""
+        source = inbound.source or address_hash
+        if self.limits is not None:
+            verdict, key = await self.limits.message(inbound.channel, source, inbound.payload)
+            if not verdict.allowed:
+                language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
+                raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
+        with from_source(source):
+            yield
 
     @asynccontextmanager
     async def _serialised(self, key: str) -> AsyncIterator[None]:

@@ -20,6 +20,9 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, Va
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
+from core.limits import Limit
+from core.sources import parse_networks
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
 PREFIX = "HAVN_"
@@ -100,6 +103,10 @@ LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
                      BeforeValidator(lambda level: level.upper() if isinstance(level, str) else level)]
 Secret = Annotated[str, Field(repr=False)]
 Positive = Annotated[float, Field(gt=0)]
+# "COUNT/SECONDS": at most COUNT in any SECONDS (core/limits.py).
+Rate = Annotated[Limit, NoDecode, BeforeValidator(lambda text: Limit.parse(text) if isinstance(text, str) else text)]
+Networks = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas),
+                     AfterValidator(lambda entries: (parse_networks(entries), entries)[1])]
 
 
 class Settings(BaseSettings):
@@ -146,6 +153,19 @@ class Settings(BaseSettings):
     development: bool = False
     # Who is responsible for the data (the GDPR controller), named in the privacy notice every person gets.
     controller_name: str = Field("Center mod Menneskehandel", min_length=1)
+    # Rate limits (core/limits.py, docs/limits.md): per source, the client's address (core/sources.py).
+    trusted_proxies: Networks = ()  # peers whose X-Forwarded-For is believed
+    limit_sessions: Rate = Limit(20, 600)  # new web chat sessions
+    limit_messages: Rate = Limit(60, 60)  # web chat messages
+    limit_telegram_messages: Rate = Limit(30, 60)  # Telegram messages, per chat (no address there)
+    limit_handover_requests: Rate = Limit(20, 3600)  # asking for a person
+    limit_erasures: Rate = Limit(10, 3600)  # "delete this conversation"
+    limit_p1_per_source: Rate = Limit(5, 3600)  # more P1s from one source queue at P3, without ringing
+    p1_spike: Rate = Limit(10, 600)  # more P1s, service-wide: still P1, one alert instead of ringing for each
+    login_failures_per_account: Rate = Limit(5, 900)  # then the account is locked while the window lasts
+    login_failures_per_address: Rate = Limit(20, 900)  # then logins from that address are
+    login_failure_delay: Annotated[float, Field(ge=0, le=10)] = 1.0  # seconds, doubled with each failure (≤ 8×)
+    login_concurrency: int = Field(2, ge=1, le=64)  # argon2 checks at once (CPU bound)
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:

@@ -56,10 +56,18 @@ class NotJson(ServiceError, status=415, default="Please send JSON, with the head
     """A body of another type: refused before it is read (a form or text/plain post from another site, too)."""
 
 
+class TooMany(ServiceError, status=429, default="Too many attempts. Please wait a few minutes and try again."):
+    """Over a rate limit (core/limits.py); `retry_after` (seconds) goes out as the Retry-After header."""
+
+    def __init__(self, sentence: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(sentence)
+        self.retry_after = retry_after
+
+
 class Unavailable(ServiceError, status=503,
                   default="This is not available right now. Please try again in a moment."):
     """A part we depend on does not answer; trying again later may work."""
 
 
 KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge,
-                                         NotJson, Unavailable)
+                                         NotJson, TooMany, Unavailable)

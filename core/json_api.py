@@ -26,7 +26,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 
-from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge
+from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             raise NotFound(HTTP_SENTENCES[404])
         return await handler(request)
     except ServiceError as error:
-        return error_response(error.status, error.sentence)
+        wait = error.retry_after if isinstance(error, TooMany) else None
+        return error_response(error.status, error.sentence, {"Retry-After": str(wait)} if wait else None)
     except web.HTTPException as error:
         if error.status < 400 or not request.path.startswith(request.app.get(JSON_PATHS, (API_PREFIX,))):
             raise

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.sealed import Sealed, SealedJSON
@@ -238,3 +238,18 @@ class TrackerErasure(Base):
 
     conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateCount(Base):
+    """How many events one source had in one window of a rate limit (core/limits.py); deleted once expired.
+
+    `key` is "scope:source" where the source is a keyed hash (of a client address, a Telegram chat's address, a
+    console login name): never an address or a name in clear.
+    """
+
+    __tablename__ = "rate_count"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # seconds-long windows
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -108,3 +108,4 @@ class EventType(StrEnum):
     QUEUE = "queue"  # the queue changed (a request, a claim, an end, an erasure)
     CONVERSATION = "conversation"  # a conversation's details changed (a transfer, a report's addition)
     DANGER = "danger"  # danger words in a conversation a caseworker holds: it is P1 now, the consoles ring
+    ALERT = "alert"  # for supervisors, once: a spike of P1s (core/limits.py); the consoles do not ring for each

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,6 +26,7 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import Invalid
 from core.models import Caseworker, ConsoleSession, as_utc
 
+T = TypeVar("T")
 ROLES = ("caseworker", "supervisor", "admin")
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then log in again
 ONLINE_WINDOW = timedelta(seconds=90)  # a console refreshes presence every 30 s
@@ -58,9 +61,15 @@ def token_hash(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK, password_checks: int = 2) -> None:
+        """`password_checks`: argon2 hashes computed at once (HAVN_LOGIN_CONCURRENCY). Each takes a core for tens
+        of milliseconds and much memory; unbounded, a login flood would take every thread and core from the chat.
+        More logins wait their turn here."""
         self._engine = engine
         self._clock = clock
+        self._password_checks = asyncio.Semaphore(password_checks)
+        # Threads of their own: argon2 never takes the default pool's threads, which the chat's work uses.
+        self._argon2 = ThreadPoolExecutor(max_workers=password_checks, thread_name_prefix="argon2")
 
     async def add(self, name: str, password: str, role: str, alias: str | None = None) -> Account:
         name = name.strip()
@@ -70,7 +79,7 @@ class Accounts:
             raise AccountError("the name must have 1 to 64 characters")
         if len(password) < 12:
             raise AccountError("the password must have at least 12 characters")
-        password_hash = await asyncio.to_thread(_HASHER.hash, password)
+        password_hash = await self._in_turn(_HASHER.hash, password)
         alias = (alias or name).strip()[:64]
         try:
             async with self._engine.begin() as connection:
@@ -81,6 +90,19 @@ class Accounts:
         except IntegrityError as error:
             raise AccountError(f"a caseworker called {name!r} exists already") from error
         return Account(account_id, name, alias, role)
+
+    async def _in_turn(self, function: Callable[..., T], *args: Any) -> T:
+        """`function` (an argon2 hash or check) in a thread, at most `password_checks` at once. The turn is held
+        until the thread is done, even when the request that waited for it goes away meanwhile."""
+        loop = asyncio.get_running_loop()
+        await self._password_checks.acquire()
+        try:
+            work = self._argon2.submit(function, *args)
+        except BaseException:
+            self._password_checks.release()
+            raise
+        work.add_done_callback(lambda _: loop.call_soon_threadsafe(self._password_checks.release))
+        return await asyncio.shield(asyncio.wrap_future(work))
 
     async def all(self) -> list[tuple[Account, bool]]:
         """Every active account with whether it is online now."""
@@ -107,7 +129,7 @@ class Accounts:
             row = (await connection.execute(select(*ACCOUNT_COLUMNS, Caseworker.password_hash).where(
                 Caseworker.name == name.strip(), Caseworker.active))).first()
         try:
-            await asyncio.to_thread(_HASHER.verify, row.password_hash if row else _DUMMY_HASH, password)
+            await self._in_turn(_HASHER.verify, row.password_hash if row else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
         if row is None:

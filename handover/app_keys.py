@@ -6,6 +6,7 @@ from aiohttp import web
 
 from handover.accounts import Accounts
 from handover.canned import CannedResponses
+from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.service import Handover
 
@@ -13,3 +14,4 @@ HANDOVER = web.AppKey("handover", Handover)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 CANNED = web.AppKey("canned", CannedResponses)
 MEDIA = web.AppKey("media", ConsoleMedia)  # put there once the channels have started (bot/app.py)
+LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)  # wrong passwords counted, accounts locked (bot/app.py)

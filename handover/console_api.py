@@ -14,11 +14,12 @@ from aiohttp import web
 
 from core.errors import Forbidden, Invalid, NotFound
 from core.json_api import MAX_ID, After, respond
+from core.sources import SOURCES
 from core.vocabulary import State
 from handover import api_models as m
 from handover.accounts import Account, token_hash
 from handover.api_routes import ApiTable
-from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, MEDIA
+from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA
 from handover.console_auth import end_session, keep_session, log_in, token_of
 from handover.media import CONTENT_TYPES
 from handover.queue import QueueItem
@@ -44,9 +45,12 @@ async def _visible(request: web.Request, account: Account) -> m.ConversationDeta
 
 # Authentication ----------------------------------------------------------------------------------------------
 
-@api.post("/login", "Log in", body=m.Login, response=m.Session, errors=(401,), public=True)
+@api.post("/login", "Log in", body=m.Login, response=m.Session, errors=(401, 429), public=True)
 async def login(request: web.Request, body: m.Login) -> web.Response:
-    account, token = await log_in(request.app[ACCOUNTS], request.app[HANDOVER].audit, body.username, body.password)
+    """429 with a sentence while the account or the address is locked after wrong passwords."""
+    source = request.app[SOURCES].of(request) if SOURCES in request.app else "unknown"
+    account, token = await log_in(request.app[ACCOUNTS], request.app[HANDOVER].audit, body.username, body.password,
+                                  request.app.get(LOGIN_GUARD), source)
     response = respond(m.Session(token=token, caseworker=_caseworker(account)))
     keep_session(response, request, token)
     return response

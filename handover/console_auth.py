@@ -15,6 +15,7 @@ from aiohttp import web
 from core.errors import Forbidden, Unauthenticated
 from handover.accounts import Account, Accounts
 from handover.audit import Audit
+from handover.login_guard import LoginGuard
 
 COOKIE = "havn_console"
 CSRF_HEADER = "X-Havn-Console"
@@ -51,16 +52,26 @@ def allowed(account: Account, role: str | None) -> bool:
     return role != "supervisor" or account.is_supervisor
 
 
-async def log_in(accounts: Accounts, audit: Audit, name: str, password: str) -> tuple[Account, str]:
-    """The account and a new session token; Unauthenticated (after a delay) for a wrong name or password."""
+async def log_in(accounts: Accounts, audit: Audit, name: str, password: str, guard: LoginGuard | None = None,
+                 source: str = "unknown") -> tuple[Account, str]:
+    """The account and a new session token; Unauthenticated (after a delay) for a wrong name or password;
+    TooMany (429) while the account or the address `source` is locked (handover/login_guard.py)."""
+    # Counted before argon2: a locked account costs an attacker's flood nothing, and a burst no more checks.
+    attempt = await guard.begin(name, source) if guard is not None else None
     result = await accounts.login(name, password)
     if result is None:
         # The account it was for, if any; never what was typed: a password typed into the name field
         # must not end up in the audit log.
-        await audit.record(await accounts.id_of(name), "login_failed")
-        await asyncio.sleep(FAILED_LOGIN_DELAY)
+        account_id = await accounts.id_of(name)
+        if guard is not None and attempt is not None:
+            await guard.failed(attempt, account_id)  # audited, a growing wait
+        else:
+            await audit.record(account_id, "login_failed")
+            await asyncio.sleep(FAILED_LOGIN_DELAY)
         raise Unauthenticated("Wrong name or password.")
     account, token = result
+    if guard is not None and attempt is not None:
+        await guard.succeeded(attempt)
     await audit.record(account.id, "login")
     return account, token
 

@@ -23,9 +23,10 @@ from handover.hub import SESSION_ENDED, Console
 SEEN_EVERY = 20.0  # seconds between presence writes for one console
 
 
-@api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation" | "danger", '
-                '"conversation_id"?, "tier"?, "urgent"?}; events carry no text, and only about conversations '
-                "this console may follow (waiting ones; held ones: a caseworker their own, supervisors all). "
+@api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation" | "danger" | '
+                '"alert", "conversation_id"?, "tier"?, "urgent"?, "reason"?}; events carry no text, and only '
+                "about conversations this console may follow (waiting ones; held ones: a caseworker their own, "
+                'supervisors all); an alert ({"reason": "p1_spike"}) goes to every console. '
                 'Send {"type": "ping"} every 20 s to stay present. Closed with code 4401 when the session '
                 "ends (logout, expiry, account made inactive), 4403 when the account's role changes.",
          status=101, errors=(400, 403))

@@ -47,6 +47,7 @@ class HubEvent:
     type: EventType
     conversation_id: str | None = None
     tier: Tier | None = None  # with a queue request: the consoles ring for urgent tiers
+    reason: str | None = None  # with an alert: what it is about ("p1_spike")
 
     @property
     def urgent(self) -> bool:
@@ -60,6 +61,8 @@ class HubEvent:
         if self.tier is not None:
             event["tier"] = self.tier
             event["urgent"] = self.tier.urgent
+        if self.reason is not None:
+            event["reason"] = self.reason
         return event
 
 

@@ -47,6 +47,10 @@ class WaitingRoom:
         return self._texts.reply("queue.place", language,
                                  variables={"position": str(position), "minutes": str(minutes)})
 
+    def too_many(self, language: str) -> Message:
+        """A request for a person refused by a limit (handover/requests.py): said so, with 112 and the hotline."""
+        return self._texts.reply("limited.person", language)
+
     def nobody(self, language: str) -> Message:
         """Nobody can answer: 112 and the hotline, when people are back, keep waiting or leave a message."""
         nobody = self._texts.reply("queue.nobody", language, NOBODY_MENU)

@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.channels.telegram_media import media_of
 from bot.gateway import Gateway, Inbound, InvalidPayload
+from bot.limits import Limited
 from bot.reporting import ASK_CODE, START
 from core.config import Settings
 from core.errors import Forbidden, Invalid
@@ -118,6 +119,12 @@ class TelegramChannel:
             replies = await self.gateway.handle(inbound)
         except InvalidPayload:
             return  # a button from an old keyboard; the callback was answered, nothing else to do
+        except Limited as limited:
+            # Told once per spell (with 112 and the hotline): answering every message of a flood would only get
+            # the bot itself throttled by Telegram. The text says what was not read; it stays in their chat.
+            if limited.verdict.first_over:
+                await self.send(chat_id, limited.replies)
+            return
         await self.send(chat_id, replies)
 
     async def send(self, chat_id: str, messages: list[Message]) -> None:

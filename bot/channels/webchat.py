@@ -15,9 +15,12 @@ from aiohttp import web
 from pydantic import Field, model_validator
 
 from bot.gateway import Gateway, Inbound, InvalidPayload
-from core.errors import Invalid, NotFound
+from bot.limits import Limited
+from core.errors import Invalid, NotFound, TooMany
 from core.json_api import After, Body, read_body, read_query
+from core.limits import Verdict
 from core.messages import MAX_TEXT
+from core.sources import SOURCES
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -57,9 +60,21 @@ def _address_hash(request: web.Request, session: str) -> str:
     return request.app[GATEWAY].pseudonymizer.address_hash(CHANNEL, session)
 
 
+def _too_many(request: web.Request, key: str, verdict: Verdict) -> TooMany:
+    """429 with a sentence the page shows (bot/static/webchat.js), in the browser's language, with 112."""
+    texts = request.app[GATEWAY].texts
+    language = browser_language(request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
+    return TooMany(texts.reply(key, language).text, verdict.retry_after)
+
+
 @routes.post("/api/webchat/sessions")
 async def create_session(request: web.Request) -> web.Response:
-    return web.json_response({"session": request.app[GATEWAY].pseudonymizer.sign_session()}, status=201)
+    gateway = request.app[GATEWAY]
+    if gateway.limits is not None:
+        verdict = await gateway.limits.session(request.app[SOURCES].of(request))
+        if not verdict.allowed:
+            raise _too_many(request, "limited", verdict)
+    return web.json_response({"session": gateway.pseudonymizer.sign_session()}, status=201)
 
 
 @routes.post("/api/webchat/sessions/{session}/messages")
@@ -71,9 +86,14 @@ async def post_message(request: web.Request) -> web.Response:
     hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
     try:
         replies = await gateway.handle(Inbound(CHANNEL, session, text=body.text, payload=body.payload,
-                                               language_hint=hint))
+                                               language_hint=hint, source=request.app[SOURCES].of(request)))
     except InvalidPayload:
         raise Invalid("That button is not known. Please write your message instead.") from None
+    except Limited as limited:
+        # The reply shape the page shows (with 112 and the hotline); "limited": the page puts the text back
+        # into the input box, as it was not read and not kept.
+        return web.json_response({"messages": [reply.to_json() for reply in limited.replies], "limited": True},
+                                 headers={"Retry-After": str(limited.verdict.retry_after)})
     return web.json_response({"messages": [reply.to_json() for reply in replies]})
 
 
@@ -88,7 +108,12 @@ async def get_messages(request: web.Request) -> web.Response:
 @routes.delete("/api/webchat/sessions/{session}")
 async def delete_session(request: web.Request) -> web.Response:
     session = _session(request)
-    await request.app[GATEWAY].erase(_address_hash(request, session))
+    gateway = request.app[GATEWAY]
+    if gateway.limits is not None:
+        verdict = await gateway.limits.erasure(request.app[SOURCES].of(request))
+        if not verdict.allowed:
+            raise _too_many(request, "limited.delete", verdict)
+    await gateway.erase(_address_hash(request, session))
     return web.json_response({"erased": True})
 
 

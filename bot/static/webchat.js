@@ -63,11 +63,18 @@
       const id = await ensureSession();
       const data = await api("POST", `/api/webchat/sessions/${encodeURIComponent(id)}/messages`, body);
       data.messages.forEach(show);
+      if (data.limited) giveBack(body);  // over a rate limit: not read, not kept (the reply says so, with 112)
     } catch (error) {
       status.textContent = error.message;
+      giveBack(body);
     } finally {
       busy = false;
     }
+  }
+
+  // What was typed but not taken goes back into the input box, so that nothing is lost.
+  function giveBack(body) {
+    if (body.text && !input.value) input.value = body.text;
   }
 
   async function poll() {

@@ -8,7 +8,7 @@ import { ring } from "./alerts.js";
 import { catchUp, loadConversation, markDanger } from "./conversation.js";
 import { el } from "./dom.js";
 import { refreshQueue, scheduleQueueRefresh } from "./queue.js";
-import { session, view } from "./state.js";
+import { isSupervisor, session, view } from "./state.js";
 import { say } from "./status.js";
 
 const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
@@ -106,6 +106,13 @@ function handleEvent(event) {
   } else if (event.type === "conversation") {
     scheduleQueueRefresh();
     if (isOpen) loadConversation(id, false);
+  } else if (event.type === "alert" && event.reason === "p1_spike") {
+    // Many P1s in a short time (handover/requests.py): they are in the queue at P1, but the consoles do not ring
+    // for each; supervisors get this one ring.
+    if (isSupervisor()) ring("P1", "p1-spike");
+    say("Many P1 requests in a short time: they are in the queue at P1, without a ring for each. "
+      + "This may be an attack; look at the queue.", "urgent");
+    scheduleQueueRefresh();
   } else if (event.type === "danger") {
     // Danger words in a conversation someone holds: it is P1 now and the bot has already sent 112.
     ring(event.tier, id);
