@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import SETTINGS
-from tests.conftest import AppClient, own_app
+from tests.conftest import AppClient, own_app, webchat_session
 from tests.fakes.rasa import FakeRasa, serving
 
 client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
@@ -22,8 +22,8 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
 
 async def post_raw(client: AppClient, session: str, body: bytes,
                    content_type: str = "application/json") -> tuple[int, dict]:
-    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), data=body,
-                                headers={"Content-Type": content_type}) as response:
+    async with client.http.post(client.url("/api/webchat/messages"), data=body,
+                                headers={"Content-Type": content_type, **webchat_session(session)}) as response:
         return response.status, await response.json()
 
 
@@ -63,5 +63,6 @@ async def test_a_body_that_is_not_json_is_a_415(client: AppClient, rasa: FakeRas
 @pytest.mark.parametrize("after", ["99999999999999999999999999", "-1", "1e5", "abc"])
 async def test_an_out_of_range_after_is_a_400(client: AppClient, after: str) -> None:
     session = await client.new_session()
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
+    async with client.http.get(client.url(f"/api/webchat/messages?after={after}"),
+                               headers=webchat_session(session)) as response:
         assert response.status == 400 and (await response.json())["error"]

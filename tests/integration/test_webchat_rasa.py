@@ -115,6 +115,5 @@ async def test_delete_erases_the_words_from_rasas_tracker_store_too(rasa_app: Ap
             return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (conversation_id,))]
 
     assert any("passport in his car" in data for data in stored_events())  # Rasa keeps the words…
-    async with rasa_app.http.delete(rasa_app.url(f"/api/webchat/sessions/{session}")) as response:
-        assert response.status == 200
+    await rasa_app.delete_session(session)
     assert stored_events() == []  # …until the person erases the conversation
