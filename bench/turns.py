@@ -72,12 +72,14 @@ class Paths:
     app_url: str
     bot_api: FakeBotApi
     webhook_secret: str
+    rasa_token: str
     sessions: dict[int, str] = field(default_factory=dict)
     run_tag: int = 0
 
     async def rasa(self, conversation: int, message: str) -> None:
         body = {"sender": f"bench-{self.run_tag}-{conversation}", "message": message, "metadata": {"language": "en"}}
-        async with self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body) as response:
+        async with self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body,
+                                  headers={"Authorization": f"Bearer {self.rasa_token}"}) as response:
             assert response.status == 200 and await response.json()
 
     async def webchat(self, conversation: int, message: str) -> None:
@@ -113,6 +115,7 @@ def spawn_app(settings: Settings, folder: Path, bot_api_url: str) -> tuple[subpr
         "HAVN_RASA_URL": settings.rasa_url,
         "HAVN_ACTION_SERVER_URL": settings.action_server_url,
         "HAVN_RASA_TOKEN": settings.rasa_token,
+        "HAVN_ACTION_SERVER_TOKEN": settings.action_server_token,
         "HAVN_HASH_KEY": settings.hash_key,
         "HAVN_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),
         "HAVN_TELEGRAM_TOKEN": TOKEN,
@@ -163,7 +166,8 @@ async def bench(conversations: int, rounds: int) -> dict[str, dict[str, dict[str
         app, app_url = spawn_app(settings, folder, bot_api.url)
         await wait_healthy(app_url, folder)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
-            paths = Paths(http, stack.settings.rasa_url, app_url, bot_api, settings.telegram_webhook_secret)
+            paths = Paths(http, stack.settings.rasa_url, app_url, bot_api, settings.telegram_webhook_secret,
+                          stack.settings.rasa_token)
             named: dict[str, Turn] = {"a": paths.rasa, "b": paths.webchat, "c": paths.telegram}
             await run_load(paths.webchat, 2, 2, 0)  # warm-up: model, caches, connections
             results: dict[str, dict[str, dict[str, float]]] = {}

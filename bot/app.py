@@ -30,7 +30,9 @@ from bot.safety import Safety
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.db import create_engine, migrate_async
+from core.http_headers import add_security_headers
 from core.json_api import json_errors
+from core.private_files import make_private
 from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from handover import console
@@ -69,20 +71,22 @@ def build_detector(settings: Settings) -> LanguageDetector:
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
     app[SETTINGS] = settings
+    add_security_headers(app, settings.development)
     texts = Texts(settings.content_dir, settings.languages, settings.default_language)
     pseudonymizer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
     detector = build_detector(settings)
     lexicon = DangerLexicon.load(settings.content_dir / "danger")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        make_private(settings.var_dir)  # before the database is opened: var/ 0700, its files 0600, the umask
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
         engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
                           settings.rasa_timeout)
         queue, accounts, audit = Queue(engine, clock=clock), Accounts(engine, clock=clock), Audit(engine, clock=clock)
-        hub = Hub()
         store = Store(engine, clock=clock)
+        hub = Hub(store.whereabouts, clock=clock)
         reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
         on_call = (OnCall(http, settings.oncall_webhook_url, settings.console_url, clock=clock)
@@ -93,7 +97,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         reporting = Reporting(store, reports, texts, requests, hub)
         safety = Safety(lexicon, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
-                          Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub)
+                          Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
+                          controller=settings.controller_name)
         webchat.setup_gateway(app, gateway, WebSessions(
             engine, pseudonymizer, timedelta(minutes=settings.webchat_idle_minutes),
             timedelta(hours=settings.webchat_max_age_hours), clock=clock))
@@ -110,7 +115,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
         app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
         background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
-                      asyncio.create_task(retention.run_daily())]
+                      asyncio.create_task(retention.run_daily()),
+                      asyncio.create_task(hub.run_session_checks(accounts.lasting,
+                                                                 settings.console_session_check_seconds))]
         yield
         for task in background:
             task.cancel()

@@ -19,15 +19,21 @@ from core.config import ROOT, ConfigError, Settings
 def cmd_run(_args: argparse.Namespace) -> int:
     """Train if needed, then run Rasa, the action server and the app under honcho; Ctrl-C stops all three."""
     from bot import services
+    from core.private_files import make_private
 
     settings = Settings.load()
+    make_private(settings.var_dir)  # honcho, Rasa, the action server and the app inherit the umask
     print("havn: checking the Rasa model (trains only when the data changed)…", flush=True)
     services.train()
     print(f"havn: starting Rasa, the action server and the app on http://{settings.host}:{settings.port}",
           flush=True)
+    environment = services.run_environment(settings)
+    if environment.get("HAVN_DEVELOPMENT") == "1" and not settings.development:
+        print("havn: HAVN_DEVELOPMENT=1 (plain http on this machine: no HSTS, cookies without Secure); "
+              "set HAVN_DEVELOPMENT=0 when a TLS proxy serves it", flush=True)
     honcho = Path(sys.executable).parent / "honcho"
     os.chdir(ROOT)
-    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], services.process_environment(settings))
+    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], environment)
 
 
 def cmd_app(_args: argparse.Namespace) -> int:
@@ -131,12 +137,18 @@ def _with_store(work):  # type: ignore[no-untyped-def]
 
 
 def cmd_rotate_key(_args: argparse.Namespace) -> int:
-    """Re-encrypt everything sealed with the first key of HAVN_ENCRYPTION_KEYS (docs/data-protection.md)."""
-    async def rotate(_engine, store, _settings) -> int:  # type: ignore[no-untyped-def]
-        return await store.reseal_all()
+    """Re-encrypt everything sealed with the first key of HAVN_ENCRYPTION_KEYS (docs/data-protection.md): the
+    app's sealed columns and the events in Rasa's tracker store."""
+    async def rotate(_engine, store, settings) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        from bot.rasa_tracker import reseal_events
+        from core.pseudonym import Pseudonymizer
 
-    print(f"re-encrypted {_with_store(rotate)} values with the first key of HAVN_ENCRYPTION_KEYS; "
-          "the other keys can now be removed")
+        sealer = Pseudonymizer(settings.hash_key, settings.encryption_keys)
+        return await store.reseal_all(), await reseal_events(settings.rasa_tracker_url, sealer)
+
+    values, events = _with_store(rotate)
+    print(f"re-encrypted {values} values and {events} Rasa tracker events with the first key of "
+          "HAVN_ENCRYPTION_KEYS; the other keys can now be removed")
     return 0
 
 

@@ -31,6 +31,8 @@ from handover.store import ConversationState, Store
 QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE: "queue.leave_message"}
 # Typed text that starts like a Rasa command, after any white space ("/restart", " /session_start", "//greet").
 TYPED_COMMAND = re.compile(r"^[\s/]+")
+# The Telegram channel's name (bot/channels/telegram.py imports this module, so it is not imported from there).
+TELEGRAM = "telegram"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class InvalidPayload(ValueError):
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
-                 hub: Hub) -> None:
+                 hub: Hub, *, controller: str) -> None:
         self.store = store
         self.safety = safety
         self.pseudonymizer = pseudonymizer
@@ -73,6 +75,7 @@ class Gateway:
         self.texts = texts
         self.retention = retention
         self.hub = hub
+        self.controller = controller  # who is responsible for the data (HAVN_CONTROLLER_NAME), in the privacy notice
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
         # Payloads a client may send: a button of one of our menus (a Rasa intent such as "/my_rights", a choice
@@ -107,7 +110,7 @@ class Gateway:
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if conversation.new:
-                replies = self._first_reply(replies, language)
+                replies = self._first_reply(replies, language, inbound.channel)
             replies.extend(language_row)  # unsure of the language: the likely ones, one tap each
             stored = await self.store.add_messages(conversation.id, Sender.BOT, replies) if replies else []
             await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
@@ -140,11 +143,16 @@ class Gateway:
         message = inbound.payload or TYPED_COMMAND.sub("", inbound.text or "")
         return [*left, *await self.assistant.ask(conversation, message, language, address_hash)]
 
-    def _first_reply(self, replies: list[Message], language: str) -> list[Message]:
+    def _first_reply(self, replies: list[Message], language: str, channel: str) -> list[Message]:
         """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),
-        its first reply ends with what is kept, for how long and who reads it, and shows 112 and the hotline:
-        the safety line goes under that notice when nothing before it named 112."""
+        its first reply ends with what is kept, for how long and who reads it, who is responsible for it and
+        where to complain (on Telegram also that Telegram sees the chat), and shows 112 and the hotline: the
+        safety line goes under that notice when nothing before it named 112."""
         notice = self.texts.reply("privacy_notice", language, variables={"retention_days": f"{self.retention.days:g}"})
+        parts = [notice.text, self.texts.text("privacy_notice.responsible", language, {"controller": self.controller})]
+        if channel == TELEGRAM:
+            parts.append(self.texts.text("privacy_notice.telegram", language))
+        notice = Message("\n".join(parts), notice.buttons)
         if not any(self.texts.values["emergency"] in reply.text for reply in replies):
             notice = Message(f"{notice.text}\n{self.texts.text('safety_line', language)}", notice.buttons)
         return [*replies, notice]

@@ -27,12 +27,13 @@ class RasaClient:
     async def send(self, sender_id: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One user turn through Rasa's REST channel; returns the bot's replies in order.
 
-        The REST channel (`/webhooks/rest/webhook`) ignores the auth token, which is why Rasa is bound to
-        127.0.0.1 only. The sender id is the pseudonymous conversation id.
+        Rasa itself skips its token on `/webhooks/*`; our launcher (rasa_plugins/rasa_server.py) requires it
+        there, as a Bearer header so that it shows in no URL. The sender id is the pseudonymous conversation id.
         """
         body = {"sender": sender_id, "message": message, "metadata": metadata}
         try:
             async with self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body,
+                                       headers={"Authorization": f"Bearer {self._token}"},
                                        timeout=self._timeout) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {response.status}")

@@ -186,14 +186,14 @@ class Reporting:
         flow = conversation.flow
         if flow is None or flow.mode == FlowMode.CODE:
             return None
-        if flow.mode == FlowMode.ADDING:
-            if words:  # kept as an addition, then the report is marked and becomes P1
-                await self._add(conversation.id, flow, words, None, language)
-            await self._add(conversation.id, flow, None, DANGER_NOW, language)
-            return [self._say("report.danger", language), self.texts.safety_check(language)]
         report = await self.reports.get(flow.report_id)
         if report is None:
             return None
+        if flow.mode == FlowMode.ADDING:  # the words kept as an addition, the report marked: one P1 request
+            kept = (words or "").strip()[:report_flow.MAX_WORDS]
+            await self._append(report.id, report.conversation_id, [*filter(None, [kept]), DANGER_ADDED],
+                               Tier.P1, report_flow.kind(report.details))
+            return [self._say("report.danger", language), self.texts.safety_check(language)]
         step = flow.step or report_flow.STEPS[0]
         answered = report_flow.record(report.details, step, None, words) if words else report.details
         answered = report_flow.record(answered, "danger", "yes", None)
@@ -270,12 +270,18 @@ class Reporting:
         words = DANGER_ADDED if payload == DANGER_NOW else (text or "").strip()[:report_flow.MAX_WORDS]
         if not words:
             return [self._say("report.ask_addition", language, "report_adding")]
-        await self.reports.add(report.id, words)
         tier = Tier.P1 if payload == DANGER_NOW else report_flow.tier(report.details)
-        await self._requests.ask(report.conversation_id, tier, report_flow.kind(report.details), reopen=True)
-        await self.hub.publish(HubEvent(EventType.CONVERSATION, report.conversation_id))
+        await self._append(report.id, report.conversation_id, [words], tier, report_flow.kind(report.details))
         key = "report.danger" if payload == DANGER_NOW else "report.added"
         return [self._say(key, language, "report_adding")]
+
+    async def _append(self, report_id: int, conversation_id: str, additions: list[str], tier: Tier,
+                      kind: Kind) -> None:
+        """Information added to a sent report: kept, and the report's conversation queued again (once)."""
+        for words in additions:
+            await self.reports.add(report_id, words)
+        await self._requests.ask(conversation_id, tier, kind, reopen=True)
+        await self.hub.publish(HubEvent(EventType.CONVERSATION, conversation_id))
 
     def _say(self, key: str, language: str, menu: str | None = None,
              variables: dict[str, str] | None = None) -> Message:

@@ -45,23 +45,27 @@ class Safety:
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:
-        first = self._first(cue, language)
         if conversation.state == State.ASSIGNED:
             await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
             await self.hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
-            return first
+            return self._first(cue, language)
         reported = await self.reporting.danger(conversation, text, language)
-        if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1
-            return [*first[1:], *reported] if cue == Cue.DANGER else [*first, *reported]
+        if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1; its
+            return [*self._beside_112(cue, language), *reported]  # reply says 112 itself
         told = await self.requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
-        return [*first, *told, self.texts.safety_check(language)]
+        return [*self._first(cue, language), *told, self.texts.safety_check(language)]
 
     def _first(self, cue: Cue, language: str) -> list[Message]:
-        """112 first; self-harm adds the suicide-prevention line. A child who said their age gets the children's
-        line, which ends with the safety line (112 and the hotline)."""
+        """112 first, then what the cue adds. The children's line ends with the safety line (112 and the
+        hotline) itself."""
+        if cue == Cue.CHILD:
+            return self._beside_112(cue, language)
+        return [self.texts.reply("danger", language), *self._beside_112(cue, language)]
+
+    def _beside_112(self, cue: Cue, language: str) -> list[Message]:
+        """Self-harm adds the suicide-prevention line; a child who said their age gets the children's line."""
+        if cue == Cue.SELF_HARM:
+            return [self.texts.reply("danger.self_harm", language)]
         if cue == Cue.CHILD:
             return [self.texts.reply("danger.child", language)]
-        lines = [self.texts.reply("danger", language)]
-        if cue == Cue.SELF_HARM:
-            lines.append(self.texts.reply("danger.self_harm", language))
-        return lines
+        return []

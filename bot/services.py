@@ -6,13 +6,16 @@ environment, so that `havn run` and the integration tests start exactly the same
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.rasa_tracker import for_rasa
 from core.config import ROOT, Settings
+from core.private_files import UMASK
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "havn.tar.gz"
@@ -24,6 +27,9 @@ RASA_QUIET = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "PYTHONWARNINGS": "ignore",
 }
+# Rasa and the action server log at INFO whatever LOG_LEVEL the shell has: at DEBUG both log every message
+# text and tracker (with a person's words) into their log.
+RASA_LOG_LEVELS = {"LOG_LEVEL": "INFO", "LOG_LEVEL_LIBRARIES": "ERROR"}
 
 
 def procfile() -> dict[str, str]:
@@ -32,19 +38,44 @@ def procfile() -> dict[str, str]:
 
 
 def process_environment(settings: Settings) -> dict[str, str]:
-    """Everything the Procfile's commands read, on top of the current environment."""
+    """Everything the Procfile's commands read, on top of the current environment. The encryption keys and
+    the tracker database's URL (which may hold a password) go to Rasa here, never on its command line, where
+    `ps` would show them."""
     rasa_port = urlsplit(settings.rasa_url).port or 5005
     action_port = urlsplit(settings.action_server_url).port or 5055
     return {
         **os.environ,
         **RASA_QUIET,
+        **RASA_LOG_LEVELS,
         "HAVN_VAR_DIR": str(settings.var_dir),
-        "HAVN_RASA_TOKEN": settings.rasa_token,
+        "HAVN_RASA_TOKEN": settings.rasa_token,  # read by rasa_plugins/rasa_server.py, never an argument
+        "HAVN_ACTION_SERVER_TOKEN": settings.action_server_token,  # Rasa sends it, the action server checks it
         "HAVN_RASA_PORT": str(rasa_port),
         "HAVN_ACTION_SERVER_PORT": str(action_port),
         "HAVN_ACTION_ENDPOINT": f"{settings.action_server_url}/webhook",
-        "HAVN_RASA_TRACKER_DB": str(settings.var_dir / "rasa-tracker.db"),
+        "HAVN_RASA_TRACKER_URL": for_rasa(settings.rasa_tracker_url),
+        "HAVN_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),  # Rasa seals its tracker's events with them
     }
+
+
+def run_environment(settings: Settings) -> dict[str, str]:
+    """What `havn run` gives the three processes: as the tests', plus HAVN_DEVELOPMENT=1 when the app listens
+    on a loopback address and nothing configured the setting. That is the embedded default: plain http on
+    this machine, where a Secure cookie would not come back from every browser (Safari) and HSTS means nothing.
+    Behind a TLS proxy, or on any other address, the app keeps HSTS and Secure cookies."""
+    environment = process_environment(settings)
+    if "development" not in settings.model_fields_set and _loopback(settings.host):
+        environment["HAVN_DEVELOPMENT"] = "1"
+    return environment
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: it may well be reached from elsewhere
+        return False
 
 
 def train(quiet: bool = False) -> None:
@@ -59,7 +90,9 @@ def train(quiet: bool = False) -> None:
 
 
 def start(name: str, environment: dict[str, str], log_file: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start one Procfile process on its own (the tests use this; `havn run` uses honcho)."""
-    output = open(log_file, "ab") if log_file else subprocess.DEVNULL
+    """Start one Procfile process on its own (the tests use this; `havn run` uses honcho), with the app's umask:
+    what it writes under var/ is private (core/private_files.py); its log file too."""
+    output = (os.fdopen(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") if log_file
+              else subprocess.DEVNULL)
     return subprocess.Popen(["/bin/sh", "-c", procfile()[name]], cwd=ROOT, env=environment,
-                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True, umask=UMASK)

@@ -30,6 +30,7 @@ GENERATED_SECRETS = {
     "HAVN_HASH_KEY": lambda: secrets.token_urlsafe(32),
     "HAVN_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
     "HAVN_TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "HAVN_ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN"})  # never echoed in an error
 # Settings that come from content/languages.yml, not from a variable.
@@ -67,7 +68,7 @@ def ensure_secrets(var_dir: Path, environment: dict[str, str]) -> dict[str, str]
     """Generate the missing secrets into var/secrets.env and return them merged into `environment`."""
     missing = {name: make() for name, make in GENERATED_SECRETS.items() if not environment.get(name)}
     if missing:
-        var_dir.mkdir(parents=True, exist_ok=True)
+        var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # core/private_files.py: var/ is private
         secrets_file = var_dir / "secrets.env"
         fd = os.open(secrets_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a") as out:
@@ -110,9 +111,13 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     var_dir: Path = ROOT / "var"
     database_url: str = Field("", validate_default=True)  # empty: SQLite in var_dir (see the validator)
+    # Rasa's tracker store (its events are sealed with encryption_keys: rasa_plugins/tracker_store.py); empty:
+    # SQLite in var_dir. A PostgreSQL URL may hold a password: it reaches Rasa through its environment only.
+    rasa_tracker_url: str = Field("", validate_default=True, repr=False)
     rasa_url: Url = "http://127.0.0.1:5005"
     rasa_token: Secret
     action_server_url: Url = "http://127.0.0.1:5055"
+    action_server_token: Secret  # Rasa sends it to the action server in a header (rasa_plugins/action_server.py)
     rasa_timeout: Positive = 10.0
     hash_key: Secret
     encryption_keys: CommaSeparated  # the first encrypts, all decrypt
@@ -129,6 +134,9 @@ class Settings(BaseSettings):
     claim_grace_minutes: Positive = 5.0
     queue_wait_limit_minutes: Positive = 10.0
     queue_sweep_seconds: Positive = 30.0
+    # How often a console's WebSocket is checked against its session (logged out elsewhere, account made
+    # inactive, role changed); logging out here and the session's end by the clock close it at once anyway.
+    console_session_check_seconds: Positive = 10.0
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
@@ -136,6 +144,11 @@ class Settings(BaseSettings):
     # A web chat session ends when it is unused (no message, no poll) this long, and at this age whatever happens.
     webchat_idle_minutes: Positive = 240.0
     webchat_max_age_hours: Positive = 24.0
+    # Plain http on this machine: no HSTS, cookies without Secure (core/http_headers.py). `havn run` sets it
+    # when the app listens on a loopback address and nothing else was configured.
+    development: bool = False
+    # Who is responsible for the data (the GDPR controller), named in the privacy notice every person gets.
+    controller_name: str = Field("Center mod Menneskehandel", min_length=1)
 
     @classmethod
     def load(cls, root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Settings:
@@ -161,6 +174,13 @@ class Settings(BaseSettings):
         if url or "var_dir" not in info.data:  # a bad HAVN_VAR_DIR is reported on its own
             return url
         return f"sqlite+aiosqlite:///{info.data['var_dir'] / 'havn.db'}"
+
+    @field_validator("rasa_tracker_url")
+    @classmethod
+    def _rasa_tracker_in_var_dir(cls, url: str, info: ValidationInfo) -> str:
+        if url or "var_dir" not in info.data:
+            return url
+        return f"sqlite:///{info.data['var_dir'] / 'rasa-tracker.db'}"
 
     @field_validator(*FROM_CONTENT, mode="before")  # whatever a variable says: languages.yml decides
     @classmethod

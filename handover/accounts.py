@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -123,13 +123,20 @@ class Accounts:
 
     async def session(self, token: str) -> Account | None:
         """The account a token belongs to, while the session lasts and the account is active."""
-        query = (select(*ACCOUNT_COLUMNS)
+        lasting = await self.lasting(token_hash(token))
+        return None if lasting is None else lasting[0]
+
+    async def lasting(self, session_hash: str) -> tuple[Account, datetime] | None:
+        """The account of a session (by its token's hash) and when the session ends; None once it has ended,
+        was logged out, or its account is no longer active. The console's WebSocket asks this again and again
+        (handover/hub.py)."""
+        query = (select(*ACCOUNT_COLUMNS, ConsoleSession.expires_at)
                  .join(ConsoleSession, ConsoleSession.caseworker_id == Caseworker.id)
-                 .where(ConsoleSession.token_hash == token_hash(token),
+                 .where(ConsoleSession.token_hash == session_hash,
                         ConsoleSession.expires_at > self._clock.now(), Caseworker.active))
         async with self._engine.connect() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else self._account(row)
+        return None if row is None else (self._account(row), as_utc(row.expires_at))
 
     async def logout(self, token: str) -> None:
         async with self._engine.begin() as connection:

@@ -1,4 +1,5 @@
-"""The caseworker console: its page, its WebSocket of live events, its API's OpenAPI document, and the wiring.
+"""The caseworker console: its page, its API's OpenAPI document, and the wiring (its WebSocket of live events is
+handover/console_live.py).
 
 The JSON API is in handover/console_api.py (handlers), handover/api_models.py (bodies), handover/api_routes.py
 (the route table) and handover/console_auth.py (sessions, CSRF, roles); handover/openapi.py writes the document
@@ -7,17 +8,15 @@ from the table and the models; errors become JSON in core/json_api.py.
 
 from __future__ import annotations
 
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-from core.errors import Forbidden
-from handover import vocabulary_api  # noqa: F401  (registers its route in the table)
-from handover.accounts import Account, Accounts
+from handover import console_live, vocabulary_api  # noqa: F401  (register their routes in the table)
+from handover.accounts import Accounts
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
 from handover.canned import CannedResponses
 from handover.console_api import api
@@ -29,7 +28,6 @@ __all__ = ["ACCOUNTS", "CANNED", "HANDOVER", "add_routes", "setup"]
 
 HERE = Path(__file__).resolve().parent
 CONSOLE_TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
-SEEN_EVERY = 20.0  # seconds between presence writes for one console
 SECURITY_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
                     # blob: for a file a person sent, fetched by the page and shown (handover/static/media.js)
                     "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' blob:; "
@@ -44,30 +42,6 @@ async def openapi(request: web.Request) -> web.Response:
 @cache
 def openapi_document() -> dict[str, Any]:
     return document(api)
-
-
-@api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation", "conversation_id", '
-                '"tier"?, "urgent"?}; events carry no text. Send {"type": "ping"} every 20 s to stay present.',
-         status=101, errors=(400, 403))
-async def live(request: web.Request, account: Account) -> web.WebSocketResponse:
-    """Events for this console (see handover/hub.py); the console sends {"type": "ping"} to stay present."""
-    origin = request.headers.get("Origin")
-    if origin and origin.split("://", 1)[-1] != request.host:
-        raise Forbidden("The console can only be used from its own page.")
-    accounts, hub = request.app[ACCOUNTS], request.app[HANDOVER].hub
-    await accounts.seen(account.id)  # before the handshake ends: once connected, the caseworker counts as online
-    socket = web.WebSocketResponse(heartbeat=30)
-    await socket.prepare(request)
-    hub.join(socket, account.id)
-    last_seen = time.monotonic()
-    try:
-        async for message in socket:
-            if message.type == WSMsgType.TEXT and time.monotonic() - last_seen > SEEN_EVERY:
-                await accounts.seen(account.id)
-                last_seen = time.monotonic()
-    finally:
-        hub.leave(socket)
-    return socket
 
 
 async def page(request: web.Request) -> web.Response:

@@ -16,7 +16,7 @@ from core.errors import Forbidden, Invalid, NotFound
 from core.json_api import After, respond
 from core.vocabulary import State
 from handover import api_models as m
-from handover.accounts import Account
+from handover.accounts import Account, token_hash
 from handover.api_routes import ApiTable
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, MEDIA
 from handover.console_auth import end_session, keep_session, log_in, token_of
@@ -56,6 +56,7 @@ async def login(request: web.Request, body: m.Login) -> web.Response:
 async def logout(request: web.Request, account: Account) -> web.Response:
     token, _ = token_of(request)
     await request.app[ACCOUNTS].logout(token or "")
+    await request.app[HANDOVER].hub.end_session(token_hash(token or ""))  # its live events stop now
     await request.app[HANDOVER].audit.record(account.id, "logout")
     response = respond(m.LoggedOut(logged_out=True))
     end_session(response)

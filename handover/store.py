@@ -239,6 +239,13 @@ class Store:
             **row._mapping, "conversation_id": row.id, "created_at": as_utc(row.created_at),
             "queued_at": as_utc(row.queued_at) if row.queued_at else None})
 
+    async def whereabouts(self, conversation_id: str) -> tuple[State, int | None] | None:
+        """Its state and who holds it (the live events' audience, handover/hub.py); None when there is none."""
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(Conversation.state, Conversation.assignee_id)
+                                            .where(Conversation.id == conversation_id))).first()
+        return None if row is None else (State(row.state), row.assignee_id)
+
     async def add_note(self, conversation_id: str, caseworker_id: int, text: str) -> NewNote:
         now = self.clock.now()
         async with self._engine.begin() as connection:

@@ -27,12 +27,15 @@ class WaitingRoom:
         return (self._texts.hours.chat_staffed_at(self._queue.clock.now())
                 and await self._accounts.online_count() > 0)
 
-    async def notice(self, conversation_id: str, language: str, tier: Tier | None = None) -> Message | None:
-        """None when the conversation is not waiting (a caseworker already holds it)."""
+    async def notice(self, conversation_id: str, language: str, tier: Tier | None = None,
+                     staffed: bool | None = None) -> Message | None:
+        """None when the conversation is not waiting (a caseworker already holds it). `staffed` when the caller
+        has just looked it up."""
         position = await self._queue.position(conversation_id)
         if position is None:
             return None
-        staffed = await self.staffed()
+        if staffed is None:
+            staffed = await self.staffed()
         if tier == Tier.P1:
             return self._texts.reply("danger.person_coming" if staffed else "danger.nobody", language)
         if not staffed:

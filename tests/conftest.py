@@ -52,20 +52,29 @@ def make_settings(var_dir: Path, **overrides: str) -> Settings:
         "HAVN_HASH_KEY": "test-hash-key",
         "HAVN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "HAVN_TELEGRAM_WEBHOOK_SECRET": "test-webhook-secret",
+        "HAVN_ACTION_SERVER_TOKEN": "test-action-server-token",
         "HAVN_RASA_TIMEOUT": "5",
         **overrides,
     }
     return Settings.load(environ=environ)
 
 
-def privacy_notice(language: str, days: str = "30") -> str:
-    """The last message of a conversation's first answer: what is kept, how long, who reads it."""
-    return TEXTS.text("privacy_notice", language, {"retention_days": days})
+CONTROLLER = Settings.model_fields["controller_name"].default  # HAVN_CONTROLLER_NAME when it is not set
 
 
-def first_notice(language: str, before: list[str], days: str = "30") -> str:
+def privacy_notice(language: str, days: str = "30", channel: str = "webchat", controller: str = CONTROLLER) -> str:
+    """The last message of a conversation's first answer: what is kept, how long, who reads it, who is
+    responsible and where to complain; on Telegram also that Telegram sees the chat."""
+    parts = [TEXTS.text("privacy_notice", language, {"retention_days": days}),
+             TEXTS.text("privacy_notice.responsible", language, {"controller": controller})]
+    if channel == "telegram":
+        parts.append(TEXTS.text("privacy_notice.telegram", language))
+    return "\n".join(parts)
+
+
+def first_notice(language: str, before: list[str], days: str = "30", channel: str = "webchat") -> str:
     """The privacy notice as a first reply ends: with the safety line when nothing `before` it named 112."""
-    notice = privacy_notice(language, days)
+    notice = privacy_notice(language, days, channel)
     return notice if any("112" in text for text in before) else f"{notice}\n{TEXTS.text('safety_line', language)}"
 
 
@@ -176,7 +185,9 @@ def webchat_address(session: str) -> str:
 
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
     clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
-    server = TestServer(create_app(settings, clock), host="127.0.0.1", port=free_port())
+    # Port 0: the kernel picks a free port as the socket binds. A port looked up beforehand (free_port) can be
+    # taken in between, e.g. as the local end of an outgoing connection.
+    server = TestServer(create_app(settings, clock), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as http:
         yield AppClient(server, http, clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -29,7 +30,8 @@ class RasaStack:
 
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it exited on its own (a port taken meanwhile, say)
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
     def stop_all(self) -> None:

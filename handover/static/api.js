@@ -57,12 +57,17 @@ async function jsonOf(response) {
   try { return await response.json(); } catch (error) { return null; }
 }
 
+// The session has ended (a 401, or the live socket closed for it, live.js): the login form, with a sentence.
+export function sessionEnded() {
+  const wasLoggedIn = !!session.me;
+  showLogin();
+  if (wasLoggedIn) say("Your session has ended. Please log in again.", "error");
+}
+
 // The ApiError for a failed response (its JSON body `data` holds the sentence).
 function failure(response, path, data) {
   if (response.status === 401 && path !== "/login") {
-    const wasLoggedIn = !!session.me;
-    showLogin();
-    if (wasLoggedIn) say("Your session has ended. Please log in again.", "error");
+    sessionEnded();
     return new ApiError("Please log in.", 401, true);
   }
   const message = data && typeof data.error === "string" && data.error

@@ -1,6 +1,9 @@
 // Live updates: the WebSocket (handover/hub.py) carries ids and states only, never words; on an event the
-// console fetches what changed. It pings for presence and reconnects with a growing pause.
-import { API, api } from "./api.js";
+// console fetches what changed. It pings for presence and reconnects with a growing pause. The socket lives
+// as long as the session that opened it: the server closes it with SESSION_ENDED (logged out, here or in
+// another tab; expired; account made inactive), and the login form shows at once, or with ROLE_CHANGED, and
+// the page starts again with what the new role may see.
+import { API, api, sessionEnded } from "./api.js";
 import { ring } from "./alerts.js";
 import { catchUp, loadConversation, markDanger } from "./conversation.js";
 import { el } from "./dom.js";
@@ -10,6 +13,8 @@ import { say } from "./status.js";
 
 const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
 const MAX_BACKOFF = 30000;  // ms between reconnects at most
+const SESSION_ENDED = 4401;  // close codes: handover/hub.py
+const ROLE_CHANGED = 4403;
 
 const live = { socket: null, wanted: false, retry: 0, reconnectTimer: 0, pingTimer: 0 };
 
@@ -47,11 +52,13 @@ export function connect() {
     try { event = JSON.parse(message.data); } catch (error) { return; }
     handleEvent(event);
   });
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
     if (live.socket !== socket) return;
     live.socket = null;
     clearInterval(live.pingTimer);
-    if (live.wanted && session.me) scheduleReconnect();
+    if (event.code === SESSION_ENDED) sessionEnded();
+    else if (event.code === ROLE_CHANGED) location.reload();
+    else if (live.wanted && session.me) scheduleReconnect();
     else setLive("offline");
   });
 }

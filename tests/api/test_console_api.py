@@ -228,8 +228,10 @@ async def test_the_cookie_needs_the_console_header_for_changes(client: AppClient
     await add_caseworker(client, "anna")
     session, _ = await ask_for_person(client)
     conversation_id = await conversation_of(client, session)
-    # A browser: it keeps the HttpOnly cookie that login sets (unsafe=True: the app is on an IP address).
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+    # A browser: it keeps the HttpOnly cookie that login sets (unsafe=True: the app is on an IP address) and,
+    # as Chromium does for 127.0.0.1, sends the Secure cookie over plain http to a loopback address.
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[client.url("/")])
+    async with aiohttp.ClientSession(cookie_jar=jar) as browser:
         async with browser.post(client.url("/api/console/login"),
                                 json={"username": "anna", "password": PASSWORD}) as response:
             assert response.status == 200

@@ -434,7 +434,7 @@ async def test_telegram_report_command_with_a_code(tmp_path: Path, bot_api: Fake
             status, ask, notice = await bot_api.wait_for("sendMessage", chat_id=chat, count=3)
             assert status.params["text"] == text_of("report.status_received", "en")
             assert ask.params["text"] == text_of("report.ask_addition", "en")
-            assert notice.params["text"] == privacy_notice("en")
+            assert notice.params["text"] == privacy_notice("en", channel="telegram")
             seen = len(bot_api.calls)
             await bot_api.push(bot_api.user_update(chat, "/report"))
             intro, question = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=2)

@@ -21,7 +21,8 @@ import pytest
 from aiohttp import web
 
 from bot.app import SETTINGS
-from tests.conftest import TEXTS, AppClient, free_port, isolated_settings, own_app, start_app
+from tests.api.test_reports import Reporter, file_report
+from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.fakes.rasa import serving
 
@@ -129,6 +130,38 @@ async def test_danger_words_while_writing_a_report_keep_the_words_and_make_it_p1
     # "Yes, go on": the next question, not the one answered
     going_on = (await client.say(session, payload="safe_yes"))["messages"]
     assert going_on[-1]["text"] == TEXTS.text("report.ask_where", language)
+
+
+async def test_danger_words_while_adding_to_a_sent_report_keep_them_and_ask_for_a_person_once(
+        client: AppClient) -> None:
+    reporter = Reporter(client, "en")
+    code = await file_report(reporter, "Workers sleep in the barn")
+    report_conversation = await conversation_of(client, reporter.session)
+    supervisor = await login(client, "sofie", "supervisor")
+    socket = await go_online(client, supervisor)
+    later = await in_language(client, "en")
+    await client.say(later, payload="report_code")
+    await client.say(later, code)
+    await received_events(socket)  # what came before the danger words
+    replies = texts_of(await client.say(later, DANGER_WORDS["en"]))
+    assert replies == [TEXTS.reply("report.danger", "en").text, TEXTS.text("safety.check", "en")]
+    events = await received_events(socket)
+    assert [e["type"] for e in events if e.get("conversation_id") == report_conversation].count("queue") == 1
+    details = await supervisor.call("GET", f"/conversations/{report_conversation}")
+    assert details["tier"] == "P1"
+    additions = [a["text"] for a in details["reports"][0]["additions"]]
+    assert additions[0] == DANGER_WORDS["en"] and len(additions) == 2  # the words, then the mark
+    await socket.close()
+
+
+async def test_self_harm_words_in_a_report_give_112_once_and_the_suicide_prevention_line(
+        client: AppClient) -> None:
+    session = await in_language(client, "en")
+    await client.say(session, payload="report")
+    replies = texts_of(await client.say(session, SELF_HARM_WORDS["en"]))
+    assert replies == [TEXTS.text("danger.self_harm", "en"), TEXTS.reply("report.danger", "en").text,
+                       TEXTS.text("safety.check", "en")]
+    assert sum("112" in reply for reply in replies) == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -239,8 +272,9 @@ async def on_call(tmp_path: Path) -> AsyncIterator[tuple[AppClient, list[dict[st
     receiver.router.add_post("/page", receive)
     runner = web.AppRunner(receiver, access_log=None)
     await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    site = web.TCPSite(runner, "127.0.0.1", 0)  # port 0: bound at once, no race for a port looked up before
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     settings = isolated_settings(tmp_path, HAVN_ONCALL_WEBHOOK_URL=f"http://127.0.0.1:{port}/page",
                                  HAVN_CONSOLE_URL="https://console.example/console")
     async for app_client in start_app(settings):

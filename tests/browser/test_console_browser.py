@@ -7,6 +7,7 @@ answer, the person receives the answer in the web chat, they release, and the bo
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -171,4 +172,36 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
     await expect(report.locator(".report-additions li")).to_have_count(1)
     await expect(report.locator(".report-additions li blockquote")).to_have_text(f"Two more came today {IMAGE}")
     assert await report.locator("img, script").count() == 0
+    assert dialogs == []
+
+
+async def test_the_page_shows_the_login_as_soon_as_its_session_ends(browser: Browser, client: AppClient,
+                                                                   rasa: FakeRasa) -> None:
+    """The live socket closes with its session (handover/hub.py), and the page shows the login at once, without
+    waiting for its next request: after a logout in another tab, and when the session runs out."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    page, dialogs = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    other_tab = await page.context.new_page()  # the same browser, so the same session cookie
+    await other_tab.goto(client.url("/console"))
+    await expect(other_tab.locator("#whoami")).to_contain_text("anna")
+    asked: list[str] = []  # the page's API requests from now on
+    page.on("request", lambda request: asked.append(request.url) if "/api/console/" in request.url else None)
+    await other_tab.click("#logout")
+    await expect(other_tab.locator("#login")).to_be_visible()
+    await expect(page.locator("#login")).to_be_visible()
+    await expect(page.locator("#status")).to_have_text("Your session has ended. Please log in again.")
+    assert asked == []  # the close code said so: no reconnect, no request that finds the session gone
+    await other_tab.close()
+
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("#login-submit")
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    client.clock.advance(timedelta(hours=13))  # past the session's twelve hours
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")  # the event that would have rung closes the socket instead
+    await expect(page.locator("#login")).to_be_visible()
+    await expect(page.locator("#status")).to_have_text("Your session has ended. Please log in again.")
+    assert await page.locator("body").get_attribute("data-alerts") in (None, "0")
     assert dialogs == []

@@ -111,15 +111,17 @@ class Rasa:
         self.url, self.token = url, token
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-    def _call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+    def _call(self, path: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.url}{path}", data=data,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", **(headers or {})})
         with self.opener.open(request, timeout=60) as response:
             return json.loads(response.read())
 
     def say(self, sender: str, message: str) -> None:
-        self._call("/webhooks/rest/webhook", {"sender": sender, "message": message})
+        # Rasa's webhooks need the token too (rasa_plugins/rasa_server.py), as the app sends it.
+        self._call("/webhooks/rest/webhook", {"sender": sender, "message": message},
+                   headers={"Authorization": f"Bearer {self.token}"})
 
     def events(self, sender: str) -> list[dict[str, Any]]:
         return self._call(f"/conversations/{sender}/tracker?token={self.token}")["events"]

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+TOKEN = "test-rasa-token"  # tests/conftest.py make_settings
+
 
 class FakeRasa:
     def __init__(self) -> None:
@@ -42,6 +44,8 @@ class FakeRasa:
             await self._runner.cleanup()
 
     async def _webhook(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":  # as rasa_plugins/rasa_server.py
+            return web.Response(status=401)
         body = await request.json()
         self.received.append(body)
         self.in_flight += 1
@@ -56,7 +60,7 @@ class FakeRasa:
         return web.json_response([{"recipient_id": body["sender"], **answer} for answer in answers])
 
     async def _status(self, request: web.Request) -> web.Response:
-        if request.query.get("token") != "test-rasa-token":
+        if request.query.get("token") != TOKEN:
             return web.Response(status=401)
         return web.json_response({"model_file": "models/havn.tar.gz"})
 

@@ -50,7 +50,7 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
 
     await bot_api.push(bot_api.user_update(CHAT, "/start"))
     greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)
-    assert notice.params["text"] == privacy_notice("en")
+    assert notice.params["text"] == privacy_notice("en", channel="telegram")
     assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
     buttons = keyboard(greeting)
     assert [b["text"] for b in buttons] == ["I am in danger now", "I need help", "Report a suspicion", "My rights",
@@ -70,7 +70,8 @@ async def test_telegram_language_code_is_the_prior_and_typed_danish_is_answered_
         polling_app: AppClient, bot_api: FakeBotApi) -> None:
     await bot_api.push(bot_api.user_update(CHAT + 1, "/start", language_code="da"))
     greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1, count=2)
-    assert greeting.params["text"].startswith("Hej.") and notice.params["text"] == privacy_notice("da")
+    assert greeting.params["text"].startswith("Hej.")
+    assert notice.params["text"] == privacy_notice("da", channel="telegram")
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(CHAT + 1, "er chatten anonym?", language_code="da"))
     [answer] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 1, since=seen)
@@ -105,7 +106,7 @@ async def test_webhook_mode_checks_the_secret_header(rasa_stack: RasaStack, bot_
             assert response.status == 200
         greeting, notice = await bot_api.wait_for("sendMessage", chat_id=CHAT + 3, count=2)
         assert greeting.params["text"].startswith("Hello.")
-        assert notice.params["text"] == privacy_notice("en")
+        assert notice.params["text"] == privacy_notice("en", channel="telegram")
         # The update with the wrong secret was never processed: one update, one answer (greeting, privacy).
         assert len([c for c in bot_api.calls if c.method == "sendMessage"]) == 2
 
@@ -133,7 +134,8 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "buna, as vrea sa vorbesc cu un om adevarat", language_code="ro"))
     *_, notice = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=4)
-    assert notice.params["text"] == privacy_notice("ro")  # handover, screening offer, nobody online, privacy
+    # handover, screening offer, nobody online, privacy
+    assert notice.params["text"] == privacy_notice("ro", channel="telegram")
     [(conversation_id, state)] = polling_app.rows("SELECT id, state FROM conversation")
     assert state == "queued"
     token = await console_login(polling_app, "anna")

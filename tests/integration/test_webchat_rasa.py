@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from cryptography.fernet import Fernet
 
+from bot.rasa_tracker import sqlite_file
 from tests.conftest import TEXTS, AppClient, privacy_notice
 from tests.harness import RasaStack
 
@@ -108,12 +110,15 @@ async def test_delete_erases_the_words_from_rasas_tracker_store_too(rasa_app: Ap
     session = await rasa_app.new_session()
     await rasa_app.say(session, "my boss keeps my passport in his car")
     [(conversation_id,)] = rasa_app.rows("SELECT id FROM conversation")
-    tracker_db = rasa_stack.environment["HAVN_RASA_TRACKER_DB"]
+    tracker_db = sqlite_file(rasa_stack.environment["HAVN_RASA_TRACKER_URL"])
 
     def stored_events() -> list[str]:
         with sqlite3.connect(tracker_db) as db:
             return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (conversation_id,))]
 
-    assert any("passport in his car" in data for data in stored_events())  # Rasa keeps the words…
+    # Rasa keeps the conversation's events, sealed with the app's key (rasa_plugins/tracker_store.py)…
+    key = Fernet(rasa_stack.settings.encryption_keys[0])
+    assert stored_events() and not any("passport" in data for data in stored_events())
+    assert any("passport in his car" in key.decrypt(data.encode()).decode() for data in stored_events())
     await rasa_app.delete_session(session)
     assert stored_events() == []  # …until the person erases the conversation

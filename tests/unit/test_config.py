@@ -14,7 +14,7 @@ import pytest
 from core.config import FROM_CONTENT, GENERATED_SECRETS, PREFIX, ROOT, ConfigError, Settings
 
 SECRETS = {"HAVN_RASA_TOKEN": "t", "HAVN_HASH_KEY": "h", "HAVN_ENCRYPTION_KEYS": "k",
-           "HAVN_TELEGRAM_WEBHOOK_SECRET": "w"}
+           "HAVN_TELEGRAM_WEBHOOK_SECRET": "w", "HAVN_ACTION_SERVER_TOKEN": "a"}
 
 
 @pytest.fixture
@@ -49,12 +49,14 @@ def test_missing_secrets_are_generated_once_into_a_private_file(
     first = Settings.load(root=tmp_path)
     secrets_file = tmp_path / "var" / "secrets.env"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700  # var/ is private from the start
     written = dict(line.split("=", 1) for line in secrets_file.read_text().splitlines())
     assert set(written) == set(GENERATED_SECRETS) - {"HAVN_HASH_KEY"}
     again = Settings.load(root=tmp_path)
     assert again.rasa_token == first.rasa_token and again.encryption_keys == first.encryption_keys
     assert first.hash_key == "configured"
-    assert secrets_file.read_text().count("\n") == 3  # nothing generated the second time
+    # nothing generated the second time
+    assert secrets_file.read_text().count("\n") == len(GENERATED_SECRETS) - 1
 
 
 def test_a_given_environ_is_all_that_is_read(tmp_path: Path, clean_environment: pytest.MonkeyPatch) -> None:

@@ -237,3 +237,41 @@ def test_a_plural_counted_by_something_else_than_a_number_it_shows_is_found(cont
     edit(content_copy / "texts" / "en.yml", lambda data: data["privacy_notice"].update(_count="hotline"))
     problems = catalogue(content_copy).problems()
     assert "en: text 'privacy_notice' counts by 'hotline', not a number placeholder it shows" in problems
+
+
+# --- the privacy notice (issue 14, item 10): who is responsible, where to complain, what Telegram sees ---
+
+NOTICE_PARTS = ("privacy_notice.responsible", "privacy_notice.telegram")
+LONGEST_NOTICE = 480  # characters, Telegram's version with the default controller: read on a phone, frightened
+
+
+def test_every_language_says_who_is_responsible_and_where_to_complain() -> None:
+    texts = catalogue()
+    for language in texts.languages:
+        said = texts.text("privacy_notice.responsible", language, {"controller": "Testcentret ApS"})
+        assert "Testcentret ApS" in said, language  # the name comes from the configuration
+        for fact in ("email", "data_authority", "data_authority_web"):  # the centre, and Datatilsynet
+            assert texts.values[fact] in said, (language, fact)
+        assert "Telegram" in texts.text("privacy_notice.telegram", language), language
+        assert "Telegram" in texts.text("answer.anonymous", language), language  # "Is this chat secret?"
+        if language != texts.default_language:  # translated, not the English copied
+            for key in (*NOTICE_PARTS, "answer.anonymous"):
+                assert texts.text(key, language, {"controller": "X"}) != texts.text(key, "en", {"controller": "X"}), (
+                    language, key)
+
+
+def test_the_whole_notice_stays_short_in_every_language() -> None:
+    texts = catalogue()
+    for language in texts.languages:
+        notice = "\n".join([texts.text("privacy_notice", language, {"retention_days": "30"}),
+                            texts.text("privacy_notice.responsible", language,
+                                       {"controller": "Center mod Menneskehandel"}),
+                            texts.text("privacy_notice.telegram", language)])
+        assert len(notice) <= LONGEST_NOTICE, (language, len(notice))
+
+
+def test_the_data_protection_authority_is_a_fact_still_to_verify() -> None:
+    """Datatilsynet is not in the design's facts-denmark.md: the fact says so until the centre confirms it."""
+    texts = catalogue()
+    assert texts.sources["data_authority"].get("verify") is True
+    assert texts.values["data_authority"] == "Datatilsynet"

@@ -1,0 +1,66 @@
+"""How `havn run` and the tests start Rasa, the action server and the app: secrets, keys and the tracker's
+address travel by environment only, at a log level that never writes a person's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import services
+from tests.conftest import make_settings
+
+
+def test_the_procfile_names_no_secret() -> None:
+    """honcho runs each line with /bin/sh -c: a `$HAVN_RASA_TOKEN` there would land in the process's argv."""
+    commands = services.procfile()
+    assert set(commands) == {"rasa", "actions", "app"}
+    for command in commands.values():
+        assert "TOKEN" not in command and "SECRET" not in command and "--auth-token" not in command
+
+
+def test_the_secrets_reach_the_processes_by_environment(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    environment = services.process_environment(settings)
+    assert environment["HAVN_RASA_TOKEN"] == settings.rasa_token
+    assert environment["HAVN_ACTION_SERVER_TOKEN"] == settings.action_server_token
+
+
+@pytest.mark.parametrize(("host", "development"), [("127.0.0.1", "1"), ("localhost", "1"), ("::1", "1"),
+                                                   ("0.0.0.0", None), ("10.0.0.5", None), ("havn.example", None)])
+def test_havn_run_is_development_only_on_a_loopback_address(tmp_path: Path, host: str,
+                                                            development: str | None) -> None:
+    settings = make_settings(tmp_path, HAVN_HOST=host)
+    assert settings.development is False  # the app alone (`havn app`) is never in development by default
+    assert services.run_environment(settings).get("HAVN_DEVELOPMENT") == development
+
+
+@pytest.mark.parametrize("configured", ["0", "1"])
+def test_a_configured_development_setting_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        configured: str) -> None:
+    """Configured in .env (read by each process itself): `havn run` adds nothing, even on 127.0.0.1."""
+    monkeypatch.delenv("HAVN_DEVELOPMENT", raising=False)
+    settings = make_settings(tmp_path, HAVN_DEVELOPMENT=configured)
+    assert settings.development is (configured == "1")
+    assert "HAVN_DEVELOPMENT" not in services.run_environment(settings)
+
+
+def test_rasa_gets_the_keys_and_its_database_in_its_environment_and_logs_at_info(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # a developer's shell: Rasa would log every text at DEBUG
+    settings = make_settings(tmp_path, HAVN_ENCRYPTION_KEYS="new-key,old-key",
+                             HAVN_RASA_TRACKER_URL="postgresql+asyncpg://rasa:secret@db:5432/rasa")
+    environment = services.process_environment(settings)
+    assert environment["LOG_LEVEL"] == "INFO"
+    assert environment["HAVN_ENCRYPTION_KEYS"] == "new-key,old-key"  # the first seals, all unseal, as in the app
+    assert environment["HAVN_RASA_TRACKER_URL"] == "postgresql://rasa:secret@db:5432/rasa"  # Rasa's psycopg2
+
+
+def test_the_tracker_defaults_to_sqlite_in_var(tmp_path: Path) -> None:
+    environment = services.process_environment(make_settings(tmp_path))
+    assert environment["HAVN_RASA_TRACKER_URL"] == f"sqlite:///{tmp_path / 'rasa-tracker.db'}"
+
+
+def test_no_key_and_no_database_address_on_a_command_line() -> None:
+    for command in services.procfile().values():
+        assert "ENCRYPTION" not in command and "TRACKER" not in command and "LOG_LEVEL" not in command
