@@ -42,7 +42,8 @@ class SessionTokens:
 
     def parse(self, token: str | None) -> Token | None:
         """The token's content when we signed it; None for anything else (missing, malformed, forged)."""
-        if not token or len(token) > MAX_LENGTH or token.count(".") != 2:
+        # ASCII only: a header may carry anything, and a lone surrogate cannot even be encoded (it must not be a 500).
+        if not token or len(token) > MAX_LENGTH or not token.isascii() or token.count(".") != 2:
             return None
         session_id, issued, signature = token.split(".")
         if not session_id or not issued.isascii() or not issued.isdigit() or len(issued) > 12:

@@ -48,7 +48,9 @@ def test_session_tokens_are_signed_with_their_issue_time() -> None:
     assert tokens.parse(f"{session_id}.{int(issued) + 1}.{mac}") is None  # the time cannot be moved
     assert tokens.parse(f"{session_id}x.{issued}.{mac}") is None
     for broken in (session_id, f"{session_id}.{mac}", "", None, f"{token}.x", f".{issued}.{mac}",
-                   f"{session_id}.-1.{mac}", f"{session_id}.{'١' * 3}.{mac}", token + "0" * 100):
+                   f"{session_id}.-1.{mac}", f"{session_id}.{'١' * 3}.{mac}", token + "0" * 100,
+                   f"{session_id}\ud800.{issued}.{mac}", f"{session_id}.{issued}.{mac[:-1]}\ud800",
+                   f"é.{issued}.{mac}"):
         assert tokens.parse(broken) is None, broken
     assert tokens.issue(now) != token  # a new random id each time
 
