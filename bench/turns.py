@@ -2,7 +2,7 @@
 
 The same scripted conversations run three ways against one real Rasa + action server, in one run:
   a  POST Rasa's REST webhook directly (the baseline: what Rasa alone costs)
-  b  POST /api/webchat/sessions/{s}/messages on the app (gateway, database, language, rendering)
+  b  POST /api/webchat/messages (X-Havn-Session) on the app (gateway, database, language, rendering)
   c  POST a Telegram update to the app's webhook; the turn ends when the fake Bot API gets sendMessage
 The app runs as its own process (`havn app`), as in production. Each path runs at concurrency 1 and 20,
 in rounds that alternate the paths so that drift on the machine hits all three alike.
@@ -88,8 +88,8 @@ class Paths:
             async with self.http.post(f"{self.app_url}/api/webchat/sessions") as response:
                 self.sessions[key] = (await response.json())["session"]
         body = {"payload": message} if message.startswith("/") else {"text": message}
-        async with self.http.post(f"{self.app_url}/api/webchat/sessions/{self.sessions[key]}/messages",
-                                  json=body) as response:
+        async with self.http.post(f"{self.app_url}/api/webchat/messages", json=body,
+                                  headers={"X-Havn-Session": self.sessions[key]}) as response:
             assert response.status == 200 and (await response.json())["messages"]
 
     async def telegram(self, conversation: int, message: str) -> None:

@@ -19,6 +19,7 @@ from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.channels.telegram_media import TelegramMedia
+from bot.channels.webchat_sessions import WebSessions
 from bot.conversation_language import ConversationLanguage
 from bot.danger import DangerLexicon
 from bot.gateway import Gateway
@@ -112,7 +113,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                           controller=settings.controller_name,
                           limits=ChannelLimits(limiter, texts, settings.limit_sessions, settings.limit_messages,
                                                settings.limit_telegram_messages, settings.limit_erasures))
-        webchat.setup_gateway(app, gateway)
+        webchat.setup_gateway(app, gateway, WebSessions(
+            engine, pseudonymizer, timedelta(minutes=settings.webchat_idle_minutes),
+            timedelta(hours=settings.webchat_max_age_hours), clock=clock))
         handover = Handover(outbox, store, reports, queue, texts, waiting, audit, hub, reporting,
                             abandon_after=timedelta(minutes=settings.claim_grace_minutes),
                             unanswered_after=timedelta(minutes=settings.queue_wait_limit_minutes))

@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
     console_url: Url = "http://127.0.0.1:8080/console"  # how the on-call worker reaches the console
+    # A web chat session ends when it is unused (no message, no poll) this long, and at this age whatever happens.
+    webchat_idle_minutes: Positive = 240.0
+    webchat_max_age_hours: Positive = 24.0
     # Plain http on this machine: no HSTS, cookies without Secure (core/http_headers.py). `havn run` sets it
     # when the app listens on a loopback address and nothing else was configured.
     development: bool = False

@@ -48,6 +48,10 @@ class Conflict(ServiceError, status=409, default="This cannot be done right now.
     """The thing is not in a state that allows this any more (someone else was faster, it was closed)."""
 
 
+class Gone(ServiceError, status=410, default="This address is no longer in use."):
+    """An address that has been retired for good (the web chat's old session-in-the-path URLs)."""
+
+
 class TooLarge(ServiceError, status=413, default="This is too long."):
     """The body or a text is longer than this endpoint takes."""
 
@@ -69,5 +73,5 @@ class Unavailable(ServiceError, status=503,
     """A part we depend on does not answer; trying again later may work."""
 
 
-KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge,
-                                         NotJson, TooMany, Unavailable)
+KINDS: tuple[type[ServiceError], ...] = (Invalid, Unauthenticated, Forbidden, NotFound, Conflict, Gone,
+                                         TooLarge, NotJson, TooMany, Unavailable)

@@ -253,3 +253,19 @@ class RateCount(Base):
     slot: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # seconds-long windows
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WebchatSession(Base):
+    """A web chat session that has written or been ended: when it was last used, and whether it was ended.
+
+    A session is a signed token (bot/channels/webchat_tokens.py), not a row: a visitor who never writes leaves
+    nothing here. The row is found by a keyed hash of the session id made for this table alone, so it cannot be
+    joined to a contact or to anything else; it goes once the token has died of old age (`expires_at`).
+    """
+
+    __tablename__ = "webchat_session"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last used (to within a minute)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the token's end of life
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)  # deleted by the person: refused from then on

@@ -5,15 +5,15 @@
 - `seal` / `unseal`: what is stored about a person, encrypted (Fernet, AES-128-CBC + HMAC); MultiFernet lets a
   new key be put first while old rows stay readable until they are re-encrypted. The database's sealed columns
   call them (core/sealed.py); nothing else needs to.
-- `sign_session` / `check_session`: web chat session tokens carry their own signature, so the server
-  stores nothing for a visitor who never writes, and refuses tokens it did not issue.
+- `keyed`: a keyed hash for one named purpose; the web chat signs its session tokens with it
+  (bot/channels/webchat_tokens.py), so the server stores nothing for a visitor who never writes and refuses
+  tokens it did not issue.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from cryptography.fernet import Fernet, MultiFernet
 
@@ -38,16 +38,7 @@ class Pseudonymizer:
     def unseal(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
-    def sign_session(self) -> str:
-        nonce = secrets.token_urlsafe(24)
-        return f"{nonce}.{self._session_mac(nonce)}"
-
-    def check_session(self, token: str) -> bool:
-        nonce, _, mac = token.partition(".")
-        # ASCII only: compare_digest refuses other text, and a lone surrogate cannot be encoded (500s: tests/fuzz).
-        return (bool(nonce) and len(token) <= 128 and token.isascii()
-                and hmac.compare_digest(mac, self._session_mac(nonce)))
-
-    def _session_mac(self, nonce: str) -> str:
-        return hmac.new(self._hash_key, f"webchat-session:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]
-
+    def keyed(self, purpose: str, value: str) -> bytes:
+        """A keyed hash of `value` for one purpose (a web chat session's signature, its message-id key…): without
+        the hash key it can be neither made nor tested, and one purpose's hash says nothing about another's."""
+        return hmac.new(self._hash_key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()

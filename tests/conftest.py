@@ -155,9 +155,32 @@ class AppClient:
     async def say(self, session: str, text: str | None = None, payload: str | None = None,
                   expect: int = 200) -> dict:
         body = {"text": text} if payload is None else {"payload": payload}
-        async with self.http.post(self.url(f"/api/webchat/sessions/{session}/messages"), json=body) as response:
+        async with self.http.post(self.url("/api/webchat/messages"), json=body,
+                                  headers=webchat_session(session)) as response:
             assert response.status == expect, await response.text()
             return await response.json()
+
+    async def messages(self, session: str, after: int = 0, expect: int = 200) -> dict:
+        """What the web chat page's poll gets (`after`: an id this session was shown)."""
+        async with self.http.get(self.url("/api/webchat/messages"), params={"after": after},
+                                 headers=webchat_session(session)) as response:
+            assert response.status == expect, await response.text()
+            return await response.json()
+
+    async def delete_session(self, session: str, expect: int = 200) -> dict:
+        async with self.http.delete(self.url("/api/webchat/session"), headers=webchat_session(session)) as response:
+            assert response.status == expect, await response.text()
+            return await response.json()
+
+
+def webchat_session(session: str) -> dict[str, str]:
+    """The header that names a web chat session (never the URL)."""
+    return {"X-Havn-Session": session}
+
+
+def webchat_address(session: str) -> str:
+    """The person's web chat address inside a session token (what the gateway pseudonymises): its random part."""
+    return session.split(".")[0]
 
 
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:

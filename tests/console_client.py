@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY
 from handover.accounts import Accounts
-from tests.conftest import AppClient
+from tests.conftest import AppClient, webchat_address
 from tests.openapi_contract import contract
 
 PASSWORD = "correct horse battery"
@@ -50,7 +50,7 @@ async def login(client: AppClient, name: str, role: str = "caseworker") -> Conso
 
 async def conversation_of(client: AppClient, session: str) -> str:
     """The newest conversation of a web chat session, as the database has it."""
-    address_hash = client.app[GATEWAY].pseudonymizer.address_hash("webchat", session)
+    address_hash = client.app[GATEWAY].pseudonymizer.address_hash("webchat", webchat_address(session))
     async with client.app[ENGINE].connect() as connection:
         return await connection.scalar(text(
             "SELECT conversation.id FROM conversation JOIN contact ON contact.id = conversation.contact_id "
@@ -58,5 +58,4 @@ async def conversation_of(client: AppClient, session: str) -> str:
 
 
 async def messages_to_person(client: AppClient, session: str, after: int = 0) -> list[dict[str, Any]]:
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
-        return (await response.json())["messages"]
+    return (await client.messages(session, after))["messages"]

@@ -1,8 +1,11 @@
 """The anonymous web chat: the JSON API of the brief and the page at `/` that uses it.
 
-Replies to a message come back in its HTTP response; what a caseworker writes later is fetched with
-`GET …/messages?after=<id>`. A session token is signed, not stored: nothing is kept for a visitor who
-never writes. Errors are `{"error": "<sentence>"}`, made by core/json_api.py's middleware from core/errors.py.
+Every call but the first names its session in the header `X-Havn-Session`, never in the URL (URLs are logged
+by proxies and servers). Replies to a message come back in its HTTP response; what a caseworker writes later is
+fetched with `GET /api/webchat/messages?after=<id>`, the ids being opaque and per session
+(bot/channels/webchat_ids.py). A session token is signed, and refused once old, idle or deleted
+(bot/channels/webchat_sessions.py): nothing is kept for a visitor who never writes. Errors are
+`{"error": "<sentence>"}`, made by core/json_api.py's middleware from core/errors.py.
 """
 
 from __future__ import annotations
@@ -14,18 +17,23 @@ import jinja2
 from aiohttp import web
 from pydantic import Field, model_validator
 
+from bot.channels.webchat_ids import LIMIT
+from bot.channels.webchat_sessions import WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
-from core.errors import Invalid, NotFound, TooMany
-from core.json_api import After, Body, read_body, read_query
+from core.errors import Gone, Invalid, TooMany
+from core.json_api import Body, Query, read_body, read_query
 from core.limits import Verdict
-from core.messages import MAX_TEXT
+from core.messages import MAX_TEXT, Message
 from core.sources import SOURCES
+from core.vocabulary import Command
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 GATEWAY = web.AppKey("gateway", Gateway)
+SESSIONS = web.AppKey("webchat_sessions", WebSessions)
+SESSION_HEADER = "X-Havn-Session"
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
 
@@ -49,15 +57,24 @@ class WebMessage(Body):
         return data
 
 
-def _session(request: web.Request) -> str:
-    session = request.match_info["session"]
-    if not request.app[GATEWAY].pseudonymizer.check_session(session):
-        raise NotFound("This chat session does not exist. Please start a new one.")
-    return session
+class WebAfter(Query):
+    """`after` in the web chat: an id this session was shown (bot/channels/webchat_ids.py), 0 for everything."""
+
+    INVALID: ClassVar[str | None] = "after must be the id of a message you received (a whole number), or 0."
+    after: int = Field(0, ge=0, le=LIMIT)
 
 
-def _address_hash(request: web.Request, session: str) -> str:
-    return request.app[GATEWAY].pseudonymizer.address_hash(CHANNEL, session)
+async def _session(request: web.Request, *, erasing: bool = False) -> WebSession:
+    """The session named by the X-Havn-Session header (never the URL: URLs end up in logs); 401 otherwise."""
+    return await request.app[SESSIONS].open(request.headers.get(SESSION_HEADER), erasing=erasing)
+
+
+def _address_hash(request: web.Request, session: WebSession) -> str:
+    return request.app[GATEWAY].pseudonymizer.address_hash(CHANNEL, session.session_id)
+
+
+def _shown(message: Message, session: WebSession) -> dict[str, object]:
+    return {**message.to_json(), "id": session.ids.hide(message.id or 0)}
 
 
 def _too_many(request: web.Request, key: str, verdict: Verdict) -> TooMany:
@@ -74,50 +91,70 @@ async def create_session(request: web.Request) -> web.Response:
         verdict = await gateway.limits.session(request.app[SOURCES].of(request))
         if not verdict.allowed:
             raise _too_many(request, "limited", verdict)
-    return web.json_response({"session": gateway.pseudonymizer.sign_session()}, status=201)
+    return web.json_response({"session": request.app[SESSIONS].issue()}, status=201)
 
 
-@routes.post("/api/webchat/sessions/{session}/messages")
+@routes.post("/api/webchat/messages")
 async def post_message(request: web.Request) -> web.Response:
-    session = _session(request)
+    session = await _session(request)
     body = await read_body(request, WebMessage)
-    gateway = request.app[GATEWAY]
+    sessions, gateway = request.app[SESSIONS], request.app[GATEWAY]
+    await sessions.used(session, wrote=True)
     # The browser's language, like Telegram's language_code: weaker than what the person writes.
     hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
     try:
-        replies = await gateway.handle(Inbound(CHANNEL, session, text=body.text, payload=body.payload,
+        replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=body.text, payload=body.payload,
                                                language_hint=hint, source=request.app[SOURCES].of(request)))
     except InvalidPayload:
         raise Invalid("That button is not known. Please write your message instead.") from None
     except Limited as limited:
         # The reply shape the page shows (with 112 and the hotline); "limited": the page puts the text back
-        # into the input box, as it was not read and not kept.
+        # into the input box, as it was not read and not kept (nor given an id).
         return web.json_response({"messages": [reply.to_json() for reply in limited.replies], "limited": True},
                                  headers={"Retry-After": str(limited.verdict.retry_after)})
-    return web.json_response({"messages": [reply.to_json() for reply in replies]})
+    answer: dict[str, object] = {"messages": [_shown(reply, session) for reply in replies]}
+    if body.payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
+        await sessions.end(session)
+        answer["ended"] = True
+    return web.json_response(answer)
 
 
-@routes.get("/api/webchat/sessions/{session}/messages")
+@routes.get("/api/webchat/messages")
 async def get_messages(request: web.Request) -> web.Response:
-    session = _session(request)
-    after = read_query(request, After).after
+    session = await _session(request)
+    after = session.ids.reveal(read_query(request, WebAfter).after)
+    await request.app[SESSIONS].used(session, wrote=False)
     messages = await request.app[GATEWAY].store.messages_to_user(_address_hash(request, session), after)
-    return web.json_response({"messages": [message.to_json() for message in messages]})
+    return web.json_response({"messages": [_shown(message, session) for message in messages]})
 
 
-@routes.delete("/api/webchat/sessions/{session}")
+@routes.delete("/api/webchat/session")
 async def delete_session(request: web.Request) -> web.Response:
-    session = _session(request)
+    session = await _session(request, erasing=True)
     gateway = request.app[GATEWAY]
     if gateway.limits is not None:
         verdict = await gateway.limits.erasure(request.app[SOURCES].of(request))
         if not verdict.allowed:
             raise _too_many(request, "limited.delete", verdict)
     await gateway.erase(_address_hash(request, session))
+    await request.app[SESSIONS].end(session)  # after the erasure: if that fails, the person can try again
     return web.json_response({"erased": True})
 
 
-WEB_STRINGS = {"error": "web.error", "deleted": "web.deleted", "delete_confirm": "web.delete_confirm"}
+# The first contract put the token in the path, where proxies and servers log it. Those addresses are gone for
+# good, whatever the method: a page or client that still uses them learns so in a sentence.
+MOVED = ("This address is no longer used: send the session in the X-Havn-Session header to "
+         "/api/webchat/messages (DELETE /api/webchat/session to delete). Please reload the page.")
+
+
+@routes.route("*", "/api/webchat/sessions/{session}/messages")
+@routes.route("*", "/api/webchat/sessions/{session}")
+async def moved(request: web.Request) -> web.Response:
+    raise Gone(MOVED)
+
+
+WEB_STRINGS = {"error": "web.error", "deleted": "web.deleted", "delete_confirm": "web.delete_confirm",
+               "session_ended": "web.session_ended"}
 
 
 def browser_language(accept_language: str, supported: tuple[str, ...], default: str) -> str:
@@ -147,8 +184,9 @@ async def index(request: web.Request) -> web.Response:
                                  "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"})
 
 
-def setup_gateway(app: web.Application, gateway: Gateway) -> None:
+def setup_gateway(app: web.Application, gateway: Gateway, sessions: WebSessions) -> None:
     app[GATEWAY] = gateway
+    app[SESSIONS] = sessions
 
 
 def add_routes(app: web.Application, quick_exit_url: str) -> None:

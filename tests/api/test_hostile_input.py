@@ -13,7 +13,7 @@ from bot.app import GATEWAY, SETTINGS
 from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
 from bot.gateway import Inbound
 from core.messages import well_formed
-from tests.conftest import AppClient, isolated_settings, own_app, start_app
+from tests.conftest import AppClient, isolated_settings, own_app, start_app, webchat_session
 from tests.console_client import login
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
@@ -29,8 +29,8 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
 
 async def post_raw(client: AppClient, session: str, body: bytes,
                    content_type: str = "application/json") -> tuple[int, dict]:
-    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), data=body,
-                                headers={"Content-Type": content_type}) as response:
+    async with client.http.post(client.url("/api/webchat/messages"), data=body,
+                                headers={"Content-Type": content_type, **webchat_session(session)}) as response:
         return response.status, await response.json()
 
 
@@ -70,7 +70,8 @@ async def test_a_body_that_is_not_json_is_a_415(client: AppClient, rasa: FakeRas
 @pytest.mark.parametrize("after", ["99999999999999999999999999", "2147483648", "-1", "1e5", "abc"])
 async def test_an_out_of_range_after_is_a_400(client: AppClient, after: str) -> None:
     session = await client.new_session()
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after={after}")) as response:
+    async with client.http.get(client.url(f"/api/webchat/messages?after={after}"),
+                               headers=webchat_session(session)) as response:
         assert response.status == 400 and (await response.json())["error"]
 
 
@@ -113,20 +114,21 @@ async def test_a_lone_surrogate_or_nul_in_the_web_chat_is_refused_not_stored(cli
     session = await client.new_session()
     for body in (b'{"text": "help \\ud800"}', b'{"text": "\\udc00"}', b'{"text": "a\\u0000"}',
                  b'{"payload": "\\ud800"}'):
-        status, _, answer = await post_to(client, f"/api/webchat/sessions/{session}/messages", body)
+        status, _, answer = await post_to(client, "/api/webchat/messages", body, webchat_session(session))
         assert status == 400 and answer["error"]
     assert rasa.received == [] and client.rows("SELECT count(*) FROM message") == [(0,)]
 
 
 async def test_percent_zero_in_a_query_or_path_is_a_4xx_in_json(client: AppClient) -> None:
     session = await client.new_session()
-    for path, expected in ((f"/api/webchat/sessions/{session}/messages?after=%00", 400),
-                           (f"/api/webchat/sessions/{session}/messages?after=%ff", 400),
-                           ("/api/webchat/sessions/a%00b/messages", 404),
-                           ("/api/webchat/sessions/%C3%A9.%C3%A9/messages", 404),  # not ASCII
-                           ("/api/webchat/sessions/a.%ED%A0%80/messages", 404),  # a lone surrogate, as UTF-8
-                           ("/api/console/conversations/a%00b", 404)):
-        async with client.http.get(client.url(path)) as response:
+    for path, headers, expected in (
+            ("/api/webchat/messages?after=%00", webchat_session(session), 400),
+            ("/api/webchat/messages?after=%ff", webchat_session(session), 400),
+            ("/api/webchat/messages", {"X-Havn-Session": "a.\u00e9.\u00e9"}, 401),  # not ASCII (sent as Latin-1)
+            ("/api/webchat/sessions/a%00b/messages", {}, 404),
+            ("/api/webchat/sessions/a.%ED%A0%80/messages", {}, 410),  # the old path form, a lone surrogate
+            ("/api/console/conversations/a%00b", {}, 404)):
+        async with client.http.get(client.url(path), headers=headers) as response:
             assert response.status == expected and (await response.json())["error"], path
 
 

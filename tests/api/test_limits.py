@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import ENGINE
-from tests.conftest import TEXTS, AppClient, isolated_settings, start_app
+from tests.conftest import TEXTS, AppClient, isolated_settings, start_app, webchat_session
 from tests.console_client import login
 from tests.databases import database_url
 from tests.fakes.bot_api import FakeBotApi
@@ -82,8 +82,8 @@ async def new_session(client: AppClient, address: str, expect: int = 201,
 async def say(client: AppClient, session: str, address: str, text: str | None = None,
               payload: str | None = None) -> tuple[dict[str, Any], aiohttp.typedefs.LooseHeaders]:
     body = {"text": text} if payload is None else {"payload": payload}
-    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), json=body,
-                                headers=source(address)) as response:
+    async with client.http.post(client.url("/api/webchat/messages"), json=body,
+                                headers={**source(address), **webchat_session(session)}) as response:
         assert response.status == 200, await response.text()
         return await response.json(), response.headers
 
@@ -245,11 +245,12 @@ async def test_erasures_over_the_limit_get_429_with_a_sentence_and_112(both: App
         _, body, _ = await new_session(client, flood)
         await say(client, body["session"], flood, payload="lang:en")
         sessions.append(body["session"])
-    async with client.http.delete(client.url(f"/api/webchat/sessions/{sessions[0]}"),
-                                  headers=source(flood)) as response:
+    async with client.http.delete(client.url("/api/webchat/session"),
+                                  headers={**source(flood), **webchat_session(sessions[0])}) as response:
         assert response.status == 200
-    async with client.http.delete(client.url(f"/api/webchat/sessions/{sessions[1]}"),
-                                  headers={**source(flood), "Accept-Language": "da"}) as response:
+    async with client.http.delete(client.url("/api/webchat/session"),
+                                  headers={**source(flood), **webchat_session(sessions[1]),
+                                           "Accept-Language": "da"}) as response:
         assert response.status == 429
         assert await response.json() == {"error": with_safety_line("limited.delete", "da")}
     # The same through the chat's own "Delete" button: the reply shape, and nothing was deleted.

@@ -291,8 +291,7 @@ async def test_a_second_session_adds_with_the_code_and_learns_nothing_else(clien
 
 
 async def messages_after(client: AppClient, session: str) -> list[dict[str, Any]]:
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages?after=0")) as response:
-        return (await response.json())["messages"]
+    return (await client.messages(session))["messages"]
 
 
 async def test_a_wrong_code_is_answered_kindly_and_guessing_is_slowed_down(client: AppClient,
@@ -407,8 +406,7 @@ async def report_and_add(client: AppClient) -> tuple[Reporter, str, str]:
 
 async def test_erasing_the_reporter_erases_the_report_and_what_was_added(client: AppClient, rasa: FakeRasa) -> None:
     reporter, _, code = await report_and_add(client)
-    async with client.http.delete(client.url(f"/api/webchat/sessions/{reporter.session}")) as response:
-        assert response.status in (200, 204)
+    await client.delete_session(reporter.session)
     async with client.app[ENGINE].connect() as connection:
         for table in ("report", "report_addition"):
             assert await connection.scalar(text(f"SELECT COUNT(*) FROM {table}")) == 0

@@ -354,8 +354,10 @@ async def test_a_conversation_started_by_a_button_shows_112_first_thing(client: 
 
 async def test_a_new_conversation_after_delete_shows_112_again(client: AppClient) -> None:
     session = await in_language(client, "da")
-    await client.say(session, payload="delete_yes")
-    replies = texts_of(await client.say(session, payload="lang"))
+    assert (await client.say(session, payload="delete_yes"))["ended"] is True
+    # The deleted session is refused from then on (issue 14): the page starts the new conversation in a new one.
+    await client.say(session, payload="lang", expect=401)
+    replies = texts_of(await client.say(await client.new_session(), payload="lang"))
     assert any("112" in text for text in replies)
 
 

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.app import SETTINGS
-from tests.conftest import AppClient, isolated_settings, own_app, start_app
+from tests.conftest import AppClient, isolated_settings, own_app, start_app, webchat_session
 from tests.console_client import PASSWORD, add_caseworker
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -30,14 +30,15 @@ async def development(tmp_path: Path) -> AsyncIterator[AppClient]:
         yield app_client
 
 
-# Every kind of response: pages, static files, the web chat and console APIs, their errors (404, 405, 415, 401),
-# the health check (503 here: Rasa is faked without an action server).
+# Every kind of response: pages, static files, the web chat and console APIs, their errors (404, 405, 415, 401,
+# 410), the health check (503 here: Rasa is faked without an action server).
 RESPONSES = [
     ("GET", "/", None), ("GET", "/console", None), ("GET", "/static/webchat.js", None),
     ("GET", "/console/static/main.js", None), ("POST", "/api/webchat/sessions", None),
     ("GET", "/api/console/openapi.json", None), ("GET", "/api/console/queue", None),
     ("GET", "/api/nothing-here", None), ("DELETE", "/api/console/login", None),
     ("POST", "/api/console/login", "not json"), ("GET", "/healthz", None), ("GET", "/no-such-page", None),
+    ("GET", "/api/webchat/messages", None), ("GET", "/api/webchat/sessions/old-form/messages", None),  # 401, 410
 ]
 
 
@@ -68,7 +69,7 @@ async def test_the_api_is_never_cached(client: AppClient, rasa: FakeRasa, method
 async def test_a_transcript_is_never_cached(client: AppClient, rasa: FakeRasa) -> None:
     session = await client.new_session()
     await client.say(session, "hello")
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages")) as response:
+    async with client.http.get(client.url("/api/webchat/messages"), headers=webchat_session(session)) as response:
         assert response.status == 200 and (await response.json())["messages"]
         assert response.headers["Cache-Control"] == "no-store"
     for page in ("/", "/console"):  # the pages that show a conversation set it themselves

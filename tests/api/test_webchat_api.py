@@ -14,7 +14,7 @@ import yaml
 
 from bot.app import GATEWAY
 from core.config import CONTENT_DIR, Settings
-from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app
+from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
 from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -151,11 +151,10 @@ async def test_messages_after_returns_everything_to_the_user(client: AppClient) 
     session = await client.new_session()
     first, notice = (await client.say(session, "hello"))["messages"]
     second = (await client.say(session, "hello"))["messages"][0]
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages"),
-                               params={"after": notice["id"]}) as response:
-        assert [m["id"] for m in (await response.json())["messages"]] == [second["id"]]
-    async with client.http.get(client.url(f"/api/webchat/sessions/{session}/messages")) as response:
-        assert [m["id"] for m in (await response.json())["messages"]] == [first["id"], notice["id"], second["id"]]
+    after_notice = (await client.messages(session, after=notice["id"]))["messages"]
+    assert [m["id"] for m in after_notice] == [second["id"]]
+    everything = (await client.messages(session))["messages"]
+    assert [m["id"] for m in everything] == [first["id"], notice["id"], second["id"]]
 
 
 async def test_nothing_in_clear_in_the_database(client: AppClient, settings: Settings) -> None:
@@ -174,8 +173,7 @@ async def test_delete_erases_the_conversation_here_and_in_rasa(client: AppClient
                                                                settings: Settings) -> None:
     session = await client.new_session()
     await client.say(session, "hello")
-    async with client.http.delete(client.url(f"/api/webchat/sessions/{session}")) as response:
-        assert response.status == 200
+    await client.delete_session(session)
     assert database_rows(settings, "SELECT COUNT(*) FROM message") == [(0,)]
     assert database_rows(settings, "SELECT COUNT(*) FROM conversation") == [(0,)]
     assert database_rows(settings, "SELECT COUNT(*) FROM contact") == [(0,)]
@@ -197,17 +195,15 @@ async def test_delete_erases_the_conversation_here_and_in_rasa(client: AppClient
 async def test_bad_input_gets_a_clear_message(client: AppClient, body: object, status: int, fragment: str) -> None:
     session = await client.new_session()
     data = body if isinstance(body, str) else json.dumps(body)
-    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), data=data,
-                                headers={"Content-Type": "application/json"}) as response:
+    async with client.http.post(client.url("/api/webchat/messages"), data=data,
+                                headers={"Content-Type": "application/json", **webchat_session(session)}) as response:
         assert response.status == status
         assert fragment in (await response.json())["error"]
 
 
 async def test_forged_session_is_refused(client: AppClient) -> None:
-    async with client.http.post(client.url("/api/webchat/sessions/made-up.token/messages"),
-                                json={"text": "hi"}) as response:
-        assert response.status == 404
-        assert "new one" in (await response.json())["error"]
+    # The old answer was 404; under the header contract a session that is not ours is a 401 that says what to do.
+    assert "new chat" in (await client.say("made-up.0.token", "hi", expect=401))["error"]
 
 
 async def test_empty_text_is_answered_kindly(client: AppClient) -> None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.config import Settings
-from tests.conftest import TEXTS, AppClient, privacy_notice, start_app
+from tests.conftest import TEXTS, AppClient, privacy_notice, start_app, webchat_session
 from tests.fakes.rasa import serving
 
 
@@ -21,8 +21,8 @@ async def client(settings: Settings) -> AsyncIterator[AppClient]:
 
 async def say(client: AppClient, session: str, text: str, accept_language: str | None = None) -> list[dict]:
     headers = {"Accept-Language": accept_language} if accept_language else {}
-    async with client.http.post(client.url(f"/api/webchat/sessions/{session}/messages"), json={"text": text},
-                                headers=headers) as response:
+    async with client.http.post(client.url("/api/webchat/messages"), json={"text": text},
+                                headers={**headers, **webchat_session(session)}) as response:
         assert response.status == 200, await response.text()
         return (await response.json())["messages"]
 

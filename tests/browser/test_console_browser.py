@@ -103,8 +103,7 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
     await page.click("#reply-send")
     await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
         "I am Anna from the centre. Are you safe now?")
-    async with client.http.get(client.url(f"/api/webchat/sessions/{person}/messages")) as response:
-        received = [message["text"] for message in (await response.json())["messages"]]
+    received = [message["text"] for message in (await client.messages(person))["messages"]]
     assert received[-2:] == ["Anna from the centre has joined the chat. You can write now.\n"
                              "In danger now? Call 112. Our hotline: +45 70 20 25 50.",
                              "I am Anna from the centre. Are you safe now?"]

@@ -55,20 +55,19 @@ def nightly() -> bool:
 
 
 class WebChat:
-    """Where the web chat's endpoints are, in one place: the session token moves from the path to the header
-    X-Havn-Session (issue 14, item 5); only this class changes then."""
+    """Where the web chat's endpoints are, in one place: the session travels in the header X-Havn-Session."""
 
     SESSIONS = "/api/webchat/sessions"
 
     @staticmethod
     def messages(session: str) -> tuple[str, dict[str, str]]:
         """The path and headers to post or fetch a session's messages."""
-        return f"/api/webchat/sessions/{session}/messages", {}
+        return "/api/webchat/messages", {"X-Havn-Session": session}
 
     @staticmethod
     def session(session: str) -> tuple[str, dict[str, str]]:
         """The path and headers to delete a session."""
-        return f"/api/webchat/sessions/{session}", {}
+        return "/api/webchat/session", {"X-Havn-Session": session}
 
 
 class ErrorLog(logging.Handler):

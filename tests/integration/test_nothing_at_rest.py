@@ -239,8 +239,7 @@ async def test_a_marker_through_every_path_is_nowhere_at_rest_and_gone_after_era
         assert b"rasa-tracker" not in command_line and b"postgresql" not in command_line
 
     # The person's DELETE: their conversation's sealed events go from Rasa's store too.
-    async with app.http.delete(app.url(f"/api/webchat/sessions/{session}")) as response:
-        assert response.status == 200
+    await app.delete_session(session)
     assert await tracker_events(backend, [screened]) == []
     # The purge: the reports, once resolved and older than the retention period.
     for conversation_id in reports:  # the report waits for a person: resolved first; the bot held the other

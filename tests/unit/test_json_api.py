@@ -56,7 +56,7 @@ async def test_each_kind_of_error_has_its_status_and_sentence(http: TestClient, 
 
 def test_the_statuses_of_the_kinds() -> None:
     assert {kind.__name__: kind.status for kind in KINDS} == {
-        "Invalid": 400, "Unauthenticated": 401, "Forbidden": 403, "NotFound": 404, "Conflict": 409,
+        "Invalid": 400, "Unauthenticated": 401, "Forbidden": 403, "NotFound": 404, "Conflict": 409, "Gone": 410,
         "TooLarge": 413, "NotJson": 415, "TooMany": 429, "Unavailable": 503}
     assert Conflict().sentence == "This cannot be done right now."  # a kind without a sentence has its own
 
