@@ -126,6 +126,18 @@ class Store:
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
+    async def sent_to_user(self, address_hash: str, message_id: int) -> bool:
+        """Whether `message_id` is a message to the person (one `messages_to_user` could have given them)."""
+        query = (
+            select(MessageRecord.id)
+            .join(Conversation, MessageRecord.conversation_id == Conversation.id)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(Contact.address_hash == address_hash, MessageRecord.id == message_id,
+                   MessageRecord.sender != Sender.USER)
+        )
+        async with self._engine.connect() as connection:
+            return await connection.scalar(query) is not None
+
     async def transcript(self, conversation_id: str) -> list[Message]:
         query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
                         MessageRecord.media_kind)

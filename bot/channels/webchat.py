@@ -123,8 +123,13 @@ async def post_message(request: web.Request) -> web.Response:
 async def get_messages(request: web.Request) -> web.Response:
     session = await _session(request)
     after = session.ids.reveal(read_query(request, WebAfter).after)
+    store, address_hash = request.app[GATEWAY].store, _address_hash(request, session)
+    # Only an id this session was shown: any other number would reveal a database id (up to 2^52, past what
+    # the id column holds), and with it the service's volume, by where the person's own messages fall.
+    if after and not await store.sent_to_user(address_hash, after):
+        raise Invalid(WebAfter.INVALID)
     await request.app[SESSIONS].used(session, wrote=False)
-    messages = await request.app[GATEWAY].store.messages_to_user(_address_hash(request, session), after)
+    messages = await store.messages_to_user(address_hash, after)
     return web.json_response({"messages": [_shown(message, session) for message in messages]})
 
 

@@ -254,11 +254,13 @@ async def test_message_ids_are_opaque_per_session_and_do_not_count_other_people(
 
 async def test_an_after_beyond_the_ids_a_session_can_see_is_a_400(client: AppClient, rasa: FakeRasa) -> None:
     session = await client.new_session()
-    await client.say(session, "hello")
-    async with client.http.get(client.url("/api/webchat/messages"), params={"after": str(2**52 + 1)},
-                               headers=webchat_session(session)) as response:
-        assert response.status == 400 and "after" in (await response.json())["error"]
-    assert (await client.messages(session, after=2**52))["messages"] is not None
+    shown = (await client.say(session, "hello"))["messages"]
+    for after in (2**52 + 1, 2**52, 2**31, 12345):  # beyond the range, or in it but never shown to this session
+        async with client.http.get(client.url("/api/webchat/messages"), params={"after": str(after)},
+                                   headers=webchat_session(session)) as response:
+            assert response.status == 400 and "after" in (await response.json())["error"], after
+    assert (await client.messages(session, after=shown[-1]["id"]))["messages"] == []
+    assert (await client.messages(session, after=shown[0]["id"]))["messages"] == shown[1:]
 
 
 # The page ------------------------------------------------------------------------------------------------------
