@@ -28,7 +28,7 @@ from core.clock import FakeClock
 from handover import console_auth
 from handover.accounts import Accounts
 from tests.api.test_console_api import HANDOVER_REPLY
-from tests.conftest import CLOCK_TICK, free_port, isolated_settings, staffed_moment
+from tests.conftest import CLOCK_TICK, isolated_settings, staffed_moment
 from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa
@@ -39,6 +39,11 @@ T = TypeVar("T")
 CASES = int(os.environ.get("HAVN_FUZZ_CASES", "300"))
 # "sqlite" (the default) or "postgresql": a fresh database on the test server (tests/databases.py).
 DATABASE = os.environ.get("HAVN_FUZZ_DATABASE", "sqlite")
+# The rate limits (tests/api/test_limits.py shows them) raised out of the way: from one address, the fuzzer would
+# otherwise mostly meet 429s and forged-looking sessions, not the parsers it is here for.
+LIMITS = ("HAVN_LIMIT_SESSIONS", "HAVN_LIMIT_MESSAGES", "HAVN_LIMIT_TELEGRAM_MESSAGES", "HAVN_LIMIT_HANDOVER_REQUESTS",
+          "HAVN_LIMIT_ERASURES", "HAVN_LIMIT_P1_PER_SOURCE", "HAVN_P1_SPIKE")
+UNLIMITED = {name: "1000000/1" for name in LIMITS} | {"HAVN_LOGIN_FAILURE_DELAY": "0"}
 TARGETS = 3
 HEALTH_EVERY = 50  # cases between two looks at /healthz
 SUPERVISOR, PASSWORD = "fuzz-supervisor", "correct horse battery"
@@ -153,7 +158,7 @@ class LiveApp:
                     if DATABASE == "postgresql" else {})
         self.settings = isolated_settings(self.folder, HAVN_TELEGRAM_TOKEN="123456:TEST-token",
                                           HAVN_TELEGRAM_API_URL=self.bot_api.url, HAVN_TELEGRAM_WEBHOOK_URL=WEBHOOK_URL,
-                                          **database)
+                                          **UNLIMITED, **database)
         self.rasa = FakeRasa()
         self.rasa.replies = {"I need a person": HANDOVER_REPLY}
         await self.rasa.start(int(self.settings.rasa_url.rsplit(":", 1)[1]))
@@ -162,7 +167,7 @@ class LiveApp:
         # A wrong password is slow on purpose; the fuzzer sends thousands. Put back in `stop`.
         self.login_delay, console_auth.FAILED_LOGIN_DELAY = console_auth.FAILED_LOGIN_DELAY, 0
         clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
-        self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1", port=free_port())
+        self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1")  # port 0: bound at once
         await self.server.start_server()
         self.base_url = str(self.server.make_url("")).rstrip("/")
         await Accounts(self.server.app[ENGINE]).add(SUPERVISOR, PASSWORD, "supervisor", alias="Sue")
