@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.clock import SYSTEM_CLOCK, Clock
+from core.json_api import MAX_ID
 from core.messages import Button, Media, Message
 from core.models import (
     Assignment,
@@ -128,6 +129,8 @@ class Store:
 
     async def sent_to_user(self, address_hash: str, message_id: int) -> bool:
         """Whether `message_id` is a message to the person (one `messages_to_user` could have given them)."""
+        if not 0 < message_id <= MAX_ID:  # no such row; and PostgreSQL refuses to compare its ids with more
+            return False
         query = (
             select(MessageRecord.id)
             .join(Conversation, MessageRecord.conversation_id == Conversation.id)

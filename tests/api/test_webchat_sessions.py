@@ -18,6 +18,7 @@ from bot.channels import webchat
 from bot.channels.webchat import SESSION_HEADER, SESSIONS
 from bot.channels.webchat_sessions import ENDED, MISSING
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app, webchat_address, webchat_session
+from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -261,6 +262,22 @@ async def test_an_after_beyond_the_ids_a_session_can_see_is_a_400(client: AppCli
             assert response.status == 400 and "after" in (await response.json())["error"], after
     assert (await client.messages(session, after=shown[-1]["id"]))["messages"] == []
     assert (await client.messages(session, after=shown[0]["id"]))["messages"] == shown[1:]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def on_both(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppClient]:
+    async with database_url(request.param, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        async for app_client in start_app(isolated_settings(tmp_path, HAVN_DATABASE_URL=url)):
+            yield app_client
+
+
+async def test_any_after_a_visitor_can_send_is_a_4xx_on_both_databases(on_both: AppClient) -> None:
+    """An opaque id stands for a database id of up to 2^52, more than PostgreSQL's id column compares with (the
+    fuzzer found the 500 that was)."""
+    session = await on_both.new_session()
+    await on_both.say(session, payload="lang:en")
+    for after in (1, 2, 2**31, 2**52 - 1, 2**52):
+        await on_both.messages(session, after=after, expect=400)
 
 
 # The page ------------------------------------------------------------------------------------------------------
