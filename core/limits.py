@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,14 +84,17 @@ class Limiter:
         now = self._clock.now()
         window, fraction = _window(now, limit)
         key = f"{scope}:{source}"
-        try:
-            async with self._engine.begin() as connection:
-                current = await connection.scalar(_upsert(connection, key, window, now, limit))
-                previous = await _count(connection, key, window - 1)
-                await self._purge(connection, now)
-        except (SQLAlchemyError, OSError) as error:
-            log.warning("rate limit %s not checked, allowed (%s)", scope, type(error).__name__)
+
+        async def count(connection: AsyncConnection) -> tuple[int, int]:
+            current = await connection.scalar(_upsert(connection, key, window, now, limit))
+            previous = await _count(connection, key, window - 1)
+            await self._purge(connection, now)
+            return int(current), previous
+
+        counted = await self._counted(scope, self._engine.begin(), count)
+        if counted is None:
             return ALLOWED
+        current, previous = counted
         estimate = current + previous * (1 - fraction)
         before = estimate - 1
         allowed = estimate <= limit.count
@@ -98,20 +103,32 @@ class Limiter:
 
     async def peek(self, scope: str, source: str, limit: Limit) -> Verdict:
         """Whether one more event would be within `limit`, without counting it (a lock checked before a login)."""
-        now = self._clock.now()
-        window, fraction = _window(now, limit)
+        window, fraction = _window(self._clock.now(), limit)
         key = f"{scope}:{source}"
-        try:
-            async with self._engine.connect() as connection:
-                current = await _count(connection, key, window)
-                previous = await _count(connection, key, window - 1)
-        except (SQLAlchemyError, OSError) as error:
-            log.warning("rate limit %s not checked, allowed (%s)", scope, type(error).__name__)
+
+        async def count(connection: AsyncConnection) -> tuple[int, int]:
+            return await _count(connection, key, window), await _count(connection, key, window - 1)
+
+        counted = await self._counted(scope, self._engine.connect(), count)
+        if counted is None:
             return ALLOWED
+        current, previous = counted
         estimate = current + previous * (1 - fraction)
         allowed = estimate + 1 <= limit.count
         return Verdict(allowed, estimate,
                        0 if allowed else _retry_after(current, previous, fraction, limit))
+
+    @staticmethod
+    async def _counted(scope: str, connecting: AbstractAsyncContextManager[AsyncConnection],
+                       count: Callable[[AsyncConnection], Awaitable[tuple[int, int]]]) -> tuple[int, int] | None:
+        """This window's and the previous window's counts; None when the database could not be asked: the limit
+        then allows (a person must never be refused because a counter is away), and says so in the log."""
+        try:
+            async with connecting as connection:
+                return await count(connection)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("rate limit %s not checked, allowed (%s)", scope, type(error).__name__)
+            return None
 
     async def undo(self, scope: str, source: str, limit: Limit) -> None:
         """Take back one event counted in this window (a login attempt that turned out right)."""

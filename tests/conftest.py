@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import socket
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SETTINGS, create_app
+from bot.logs import configure_logging
 from core.clock import FakeClock
 from core.config import CONTENT_DIR, Settings, load_languages
 from core.db import create_engine
@@ -198,3 +201,15 @@ async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
 async def app_client(settings: Settings) -> AsyncIterator[AppClient]:
     async for client in start_app(settings):
         yield client
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """The app's own logging set up as `havn app` does, at DEBUG, into a buffer; restored afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    buffer = io.StringIO()
+    configure_logging("DEBUG", stream=buffer)
+    yield buffer
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)

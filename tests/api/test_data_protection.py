@@ -6,14 +6,14 @@ from __future__ import annotations
 import io
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
-from bot.logs import RedactIds, configure_logging
+from bot.logs import RedactIds
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from handover.store import Store
@@ -29,18 +29,6 @@ WORDS = {  # what people write in these tests, each a phrase that must never app
     "reply": "Anna here, can you tell me where you are",
 }
 PERSON = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2"}}}]
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """The app's own logging set up as `havn app` does, at DEBUG, into a buffer; restored afterwards."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    buffer = io.StringIO()
-    configure_logging("DEBUG", stream=buffer)
-    yield buffer
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
 
 
 client = pytest.fixture(telegram_app, name="client")  # the app on the fake Bot API

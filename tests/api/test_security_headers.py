@@ -97,29 +97,34 @@ async def test_the_websocket_handshake_carries_them_too(client: AppClient) -> No
         assert response.headers["Server"] == "havn"
 
 
+async def logged_in_over_plain_http(app: AppClient, browser: aiohttp.ClientSession) -> aiohttp.ClientResponse:
+    """anna logs in with a browser on plain http that does not count 127.0.0.1 as secure."""
+    await add_caseworker(app, "anna")
+    async with browser.post(app.url("/api/console/login"), json={"username": "anna", "password": PASSWORD}) as response:
+        assert response.status == 200
+        return response
+
+
+def plain_http_browser() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # unsafe: the app is on an IP address
+
+
 async def test_development_drops_hsts_and_secure_but_nothing_else(development: AppClient) -> None:
-    await add_caseworker(development, "anna")
-    # A browser on plain http that does not count 127.0.0.1 as secure (unsafe=True: the app is on an IP address).
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
-        async with browser.post(development.url("/api/console/login"),
-                                json={"username": "anna", "password": PASSWORD}) as response:
-            assert response.status == 200
-            assert not response.cookies["havn_console"]["secure"]
-            assert "Strict-Transport-Security" not in response.headers
-            assert response.headers["X-Content-Type-Options"] == "nosniff"
-            assert response.headers["Cache-Control"] == "no-store"
-            assert response.headers["Server"] == "havn"
+    async with plain_http_browser() as browser:
+        response = await logged_in_over_plain_http(development, browser)
+        assert not response.cookies["havn_console"]["secure"]
+        assert "Strict-Transport-Security" not in response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Server"] == "havn"
         async with browser.get(development.url("/api/console/me")) as response:  # the cookie alone logs it in
             assert response.status == 200
 
 
 async def test_without_development_plain_http_keeps_the_cookie_back(client: AppClient) -> None:
     """The same browser against the production settings: the Secure cookie is not sent over plain http."""
-    await add_caseworker(client, "anna")
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
-        async with browser.post(client.url("/api/console/login"),
-                                json={"username": "anna", "password": PASSWORD}) as response:
-            assert response.status == 200
+    async with plain_http_browser() as browser:
+        await logged_in_over_plain_http(client, browser)
         async with browser.get(client.url("/api/console/me")) as response:
             assert response.status == 401
 

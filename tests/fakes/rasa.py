@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 TOKEN = "test-rasa-token"  # tests/conftest.py make_settings
 
 
@@ -35,9 +37,7 @@ class FakeRasa:
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/status", self._status)
         app.router.add_put("/conversations/{sender}/tracker/events", self._erase)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self._runner = await serve(app, port)
 
     async def stop(self) -> None:
         if self._runner:

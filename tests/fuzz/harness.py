@@ -31,6 +31,7 @@ from tests.api.test_console_api import HANDOVER_REPLY
 from tests.conftest import CLOCK_TICK, isolated_settings, staffed_moment
 from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.loopback import serve
 from tests.fakes.rasa import FakeRasa
 
 T = TypeVar("T")
@@ -114,9 +115,7 @@ class ActionServerHealth:
     async def start(self, port: int) -> None:
         app = web.Application()
         app.router.add_get("/health", self._health)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self._runner = await serve(app, port)
 
     async def stop(self) -> None:
         if self._runner:

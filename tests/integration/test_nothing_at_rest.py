@@ -23,7 +23,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -35,7 +35,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
-from bot.logs import configure_logging
 from bot.rasa_tracker import for_app
 from core.config import ROOT
 from tests.conftest import AppClient, free_port, make_settings, start_app
@@ -85,18 +84,6 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
             yield Backend("postgresql", stack, app_database)
         finally:
             stack.stop_all()
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """The app's logging as `havn app` sets it up, at DEBUG, into a buffer; restored afterwards."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    buffer = io.StringIO()
-    configure_logging("DEBUG", stream=buffer)
-    yield buffer
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
 
 
 @pytest.fixture
