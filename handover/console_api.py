@@ -48,9 +48,8 @@ async def _visible(request: web.Request, account: Account) -> m.ConversationDeta
 @api.post("/login", "Log in", body=m.Login, response=m.Session, errors=(401, 429), public=True)
 async def login(request: web.Request, body: m.Login) -> web.Response:
     """429 with a sentence while the account or the address is locked after wrong passwords."""
-    source = request.app[SOURCES].of(request) if SOURCES in request.app else "unknown"
     account, token = await log_in(request.app[ACCOUNTS], request.app[HANDOVER].audit, body.username, body.password,
-                                  request.app.get(LOGIN_GUARD), source)
+                                  request.app[LOGIN_GUARD], request.app[SOURCES].of(request))
     response = respond(m.Session(token=token, caseworker=_caseworker(account)))
     keep_session(response, request, token)
     return response

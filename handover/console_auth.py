@@ -8,8 +8,6 @@ claim; supervisors (and admins) open every conversation and read the audit log; 
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
 from core.errors import Forbidden, Unauthenticated
@@ -20,7 +18,6 @@ from handover.login_guard import LoginGuard
 COOKIE = "havn_console"
 CSRF_HEADER = "X-Havn-Console"
 COOKIE_MAX_AGE = 12 * 3600  # seconds: the session's lifetime (handover/accounts.py SESSION_LIFETIME)
-FAILED_LOGIN_DELAY = 1.0  # seconds: a wrong password is slow to answer
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -52,26 +49,20 @@ def allowed(account: Account, role: str | None) -> bool:
     return role != "supervisor" or account.is_supervisor
 
 
-async def log_in(accounts: Accounts, audit: Audit, name: str, password: str, guard: LoginGuard | None = None,
-                 source: str = "unknown") -> tuple[Account, str]:
-    """The account and a new session token; Unauthenticated (after a delay) for a wrong name or password;
-    TooMany (429) while the account or the address `source` is locked (handover/login_guard.py)."""
+async def log_in(accounts: Accounts, audit: Audit, name: str, password: str, guard: LoginGuard,
+                 source: str) -> tuple[Account, str]:
+    """The account and a new session token; Unauthenticated (after a growing delay, audited) for a wrong name or
+    password; TooMany (429) while the account or the address `source` is locked (handover/login_guard.py)."""
     # Counted before argon2: a locked account costs an attacker's flood nothing, and a burst no more checks.
-    attempt = await guard.begin(name, source) if guard is not None else None
+    attempt = await guard.begin(name, source)
     result = await accounts.login(name, password)
     if result is None:
         # The account it was for, if any; never what was typed: a password typed into the name field
         # must not end up in the audit log.
-        account_id = await accounts.id_of(name)
-        if guard is not None and attempt is not None:
-            await guard.failed(attempt, account_id)  # audited, a growing wait
-        else:
-            await audit.record(account_id, "login_failed")
-            await asyncio.sleep(FAILED_LOGIN_DELAY)
+        await guard.failed(attempt, await accounts.id_of(name))  # audited, a growing wait
         raise Unauthenticated("Wrong name or password.")
     account, token = result
-    if guard is not None and attempt is not None:
-        await guard.succeeded(attempt)
+    await guard.succeeded(attempt)
     await audit.record(account.id, "login")
     return account, token
 

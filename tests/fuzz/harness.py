@@ -25,7 +25,6 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import ENGINE, TELEGRAM, create_app
 from core.clock import FakeClock
-from handover import console_auth
 from handover.accounts import Accounts
 from tests.api.test_console_api import HANDOVER_REPLY
 from tests.conftest import CLOCK_TICK, isolated_settings, staffed_moment
@@ -163,8 +162,6 @@ class LiveApp:
         await self.rasa.start(int(self.settings.rasa_url.rsplit(":", 1)[1]))
         self.action_server = ActionServerHealth()
         await self.action_server.start(int(self.settings.action_server_url.rsplit(":", 1)[1]))
-        # A wrong password is slow on purpose; the fuzzer sends thousands. Put back in `stop`.
-        self.login_delay, console_auth.FAILED_LOGIN_DELAY = console_auth.FAILED_LOGIN_DELAY, 0
         clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
         self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1")  # port 0: bound at once
         await self.server.start_server()
@@ -202,7 +199,6 @@ class LiveApp:
         await self.rasa.stop()
         await self.bot_api.stop()
         await self.resources.aclose()
-        console_auth.FAILED_LOGIN_DELAY = self.login_delay
 
     def wait_for_telegram(self, timeout: float = 60) -> None:
         """Until python-telegram-bot has handled every update the fuzzer posted (their errors would be logged)."""
