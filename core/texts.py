@@ -2,7 +2,8 @@
 
 Rasa and the action server never send words: they send keys (`{"text": "answer.shelter", "menu": "help"}`),
 and this module turns a key into text and buttons in the conversation's language. Translators edit
-content/texts/<language>.yml; numbers and names come from content/facts.yml so that they exist once.
+content/texts/<language>.yml and, split by topic, content/texts/<topic>/<language>.yml (screening, report);
+numbers and names come from content/facts.yml so that they exist once.
 
 A text that shows a number the app fills in is a plural text: a mapping of CLDR plural categories (`one`,
 `few`, `many`, `other` …, as the language's rules need) to strings, and `_count`, the variable whose number
@@ -94,6 +95,21 @@ def plural_categories(rule: PluralRule | None) -> frozenset[str]:
     return frozenset(rule.tags if rule else ()) | {OTHER}
 
 
+def load_language_texts(content_dir: Path, code: str) -> dict[str, Any]:
+    """One language's texts: content/texts/<code>.yml and every topic's content/texts/<topic>/<code>.yml.
+
+    A key may live in one file only, so that a translator finds each text in one place.
+    """
+    folder = content_dir / "texts"
+    data: dict[str, Any] = _load_yaml(folder / f"{code}.yml")
+    for path in sorted(folder.glob(f"*/{code}.yml")):
+        part: dict[str, Any] = _load_yaml(path) or {}
+        if twice := sorted(set(part) & set(data)):
+            raise ValueError(f"texts {twice} are both in {path.parent.name}/{code}.yml and in another file of {code}")
+        data.update(part)
+    return data
+
+
 class Texts:
     """The text catalogue: texts per language, menus, answers and their sources, fact values."""
 
@@ -104,7 +120,7 @@ class Texts:
         self.meta: dict[str, dict[str, Any]] = {}
         self.plural_rules: dict[str, PluralRule | None] = {}
         for code in languages:
-            data = _load_yaml(content_dir / "texts" / f"{code}.yml")
+            data = load_language_texts(content_dir, code)
             self.meta[code] = data.pop("_meta")
             self.by_language[code] = {str(k): Plural.parse(v) if isinstance(v, Mapping) else str(v)
                                       for k, v in data.items()}

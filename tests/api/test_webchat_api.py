@@ -14,6 +14,7 @@ import yaml
 
 from bot.app import GATEWAY
 from core.config import CONTENT_DIR, Settings
+from core.texts import load_language_texts
 from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -234,7 +235,7 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
     content/languages.yml (NLU files are Rasa's part, measured by `make nlu-report`)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    english = yaml.safe_load((content / "texts" / "en.yml").read_text(encoding="utf-8"))
+    english = load_language_texts(content, "en")  # the main file and the topic files (texts/<topic>/en.yml)
 
     def translated(value: str | dict[str, str]) -> str | dict[str, str]:  # plural texts: Polish's CLDR forms
         if isinstance(value, dict):

@@ -211,25 +211,25 @@ def test_every_plural_text_has_exactly_the_cldr_categories_of_its_language() -> 
 
 
 def test_a_missing_plural_form_is_found(content_copy: Path) -> None:
-    edit(content_copy / "texts" / "ru.yml", lambda data: data["report.code_wait"].pop("few"))
+    edit(content_copy / "texts/report/ru.yml", lambda data: data["report.code_wait"].pop("few"))
     assert ("ru: text 'report.code_wait' lacks the plural forms ['few'] (CLDR rules for ru: few, many, one, other)"
             in catalogue(content_copy).problems())
 
 
 def test_a_plural_form_the_language_does_not_use_is_found(content_copy: Path) -> None:
-    edit(content_copy / "texts" / "en.yml", lambda data: data["report.code_wait"].update(few="{minutes} minutes"))
+    edit(content_copy / "texts/report/en.yml", lambda data: data["report.code_wait"].update(few="{minutes} minutes"))
     assert ("en: text 'report.code_wait' has plural forms CLDR does not use for en: ['few']"
             in catalogue(content_copy).problems())
 
 
 def test_plural_forms_with_different_placeholders_are_found(content_copy: Path) -> None:
-    edit(content_copy / "texts" / "ro.yml", lambda data: data["report.code_wait"].update(one="Așteptați un minut."))
+    edit(content_copy / "texts/report/ro.yml", lambda data: data["report.code_wait"].update(one="Așteptați un minut."))
     assert ("ro: text 'report.code_wait' has plural forms with different placeholders"
             in catalogue(content_copy).problems())
 
 
 def test_a_plural_text_that_is_a_plain_string_in_a_translation_is_found(content_copy: Path) -> None:
-    edit(content_copy / "texts" / "zh.yml", lambda data: data.update({"report.code_wait": "请等 {minutes} 分钟。"}))
+    edit(content_copy / "texts/report/zh.yml", lambda data: data.update({"report.code_wait": "请等 {minutes} 分钟。"}))
     assert "zh: text 'report.code_wait' must be plural by {minutes} as in en" in catalogue(content_copy).problems()
 
 
