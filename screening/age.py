@@ -1,0 +1,104 @@
+"""The age in a typed answer to "How old are you?", in every language: `age_from_text("I came 2 years ago, I am 34")`
+is 34, never 2.
+
+The age is the number next to an age word of content/screening/age_words.yml: first a phrase of the writer's
+own age ("I am {n}", "jeg er {n}", "мне {n}"), then a number with an age word ("{n} years", "{n} ani"). A number
+in a time span, hours, children or money ("{n} years ago", "{n} hours") is never the age. With no age phrase
+at all, a message that is only a number is the age (the question was "How old are you?"). Only 5 to 99 counts:
+anything else is a slip or another number, and None lets the bot ask again.
+
+Pure like the rest of the package: stdlib and PyYAML, Python 3.10.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from screening.normalise import COMPACT, normalise
+
+AGE_WORDS = Path(__file__).resolve().parent.parent / "content" / "screening" / "age_words.yml"
+YOUNGEST, OLDEST = 5, 99  # a plausibility bound: "2" in "2 years" slipped through is not a person's age
+_NUMBER = r"(?<!\d)(\d{1,3})(?!\d)"
+_SPACED_LETTER = re.compile(rf"[^\W\d_{COMPACT}]")  # a letter of a script with spaces between its words
+
+# Chinese numerals 1-99 ("十七" = 17, "二十五" = 25, "两" = 2), turned into digits before matching.
+_HAN_DIGITS = {**{char: value for value, char in enumerate("〇一二三四五六七八九")}, "零": 0, "两": 2, "兩": 2}
+_HAN_NUMBER = re.compile(f"[{''.join(_HAN_DIGITS)}十]+")
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """One language's phrases, compiled: number group 1 is the age (or, for `never`, the number dropped)."""
+    me: tuple[re.Pattern[str], ...]
+    age: tuple[re.Pattern[str], ...]
+    never: tuple[re.Pattern[str], ...]
+
+
+def age_from_text(text: str, language: str | None = None) -> int | None:
+    """The age a person typed, or None; `language` (e.g. "da") is tried first, then every other language."""
+    phrases = load_age_words()
+    message = _HAN_NUMBER.sub(_han_to_digits, normalise(text))
+    # A number caught by any language's `not` phrase is out, whichever language's age phrase found it.
+    never = {match.start(1) for each in phrases.values() for pattern in each.never
+             for match in pattern.finditer(message)}
+    order = [language, *(code for code in phrases if code != language)] if language in phrases else list(phrases)
+    for kind in ("me", "age"):
+        for code in order:
+            found = sorted((match.start(1), int(match.group(1))) for pattern in getattr(phrases[code], kind)
+                           for match in pattern.finditer(message))
+            for start, age in found:
+                if start not in never and YOUNGEST <= age <= OLDEST:
+                    return age
+    if re.fullmatch(r"\d{1,3}", message) and YOUNGEST <= int(message) <= OLDEST:
+        return int(message)
+    return None
+
+
+def _han_to_digits(match: re.Match[str]) -> str:
+    """A run of Chinese numerals as digits when it is a number from 0 to 99, else left as it is."""
+    run = match.group()
+    tens, ten, ones = run.partition("十")
+    if not ten:
+        return str(_HAN_DIGITS[run]) if len(run) == 1 else run
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return run
+    return str((_HAN_DIGITS[tens] if tens else 1) * 10 + (_HAN_DIGITS[ones] if ones else 0))
+
+
+def _compile(phrase: str) -> re.Pattern[str]:
+    """"i am {n}" as a regex over a normalised message; the space next to the number may be missing."""
+    before, after = (normalise(part) for part in phrase.split("{n}"))
+    regex = _NUMBER
+    if before:
+        # whole words only ("him 34" is not "im 34"), except in Thai and Chinese, written without spaces
+        regex = ("(?<!\\w)" if _SPACED_LETTER.match(before[0]) else "") + re.escape(before) + " ?" + regex
+    if after:
+        regex += " ?" + re.escape(after) + ("(?!\\w)" if _SPACED_LETTER.match(after[-1]) else "")
+    return re.compile(regex)
+
+
+@lru_cache(maxsize=4)
+def load_age_words(path: Path = AGE_WORDS) -> Mapping[str, _Phrases]:
+    """The phrases of every language, compiled; a mistake in the file stops the load with the place named."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError(f"{path}: expected languages, each with me / age / not")
+    phrases = {}
+    for code, kinds in raw.items():
+        if not isinstance(kinds, dict) or not set(kinds) <= {"me", "age", "not"}:
+            raise ValueError(f"{path}: {code}: expected the lists me, age and not")
+        compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for kind in ("me", "age", "not"):
+            entries = kinds.get(kind) or []
+            bad = [entry for entry in entries if not isinstance(entry, str) or entry.count("{n}") != 1]
+            if not isinstance(entries, list) or bad:
+                raise ValueError(f"{path}: {code}.{kind}: each phrase is a text with {{n}} once: {bad}")
+            compiled[kind] = tuple(_compile(entry) for entry in entries)
+        phrases[str(code)] = _Phrases(compiled["me"], compiled["age"], compiled["not"])
+    return phrases
