@@ -1,0 +1,175 @@
+"""The age in a typed answer to "How old are you?" (screening/age.py, content/screening/age_words.yml): the number
+next to an age word, in every language, never another number in the message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from screening.age import AGE_WORDS, age_from_text, load_age_words
+
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+
+# (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
+SENTENCES: list[tuple[str, str, int | None]] = [
+    ("en", "I am 34", 34),
+    ("en", "I'm 19", 19),
+    ("en", "im 34", 34),
+    ("en", "age: 34", 34),
+    ("en", "34 years", 34),
+    ("en", "34 years old", 34),
+    ("en", "I am 17 years old", 17),
+    ("en", "i am 34yo", 34),
+    ("en", "I'm 23 y.o.", 23),
+    ("en", "34 yrs", 34),
+    ("en", "I just turned 18", 18),
+    ("en", "34", 34),
+    ("en", " 17 ", 17),
+    ("en", "I am 16 and my boss is 45", 16),
+    ("en", "I came 2 years ago, I am 34", 34),
+    ("en", "I work 12 hours, I am 19", 19),
+    ("en", "I worked there 6 days a week, I'm 22 years old", 22),
+    ("en", "I have a 5 year old son, I am 28", 28),
+    ("en", "my passport was taken 3 months ago", None),
+    ("en", "I have 2 kids", None),
+    ("en", "I have been in Denmark for 6 years", None),
+    ("en", "I have a 5 year old son", None),
+    ("en", "I live at number 12", None),
+    ("en", "I am 150", None),
+    ("en", "3", None),
+    ("en", "I don't want to say", None),
+    ("da", "jeg er 17", 17),
+    ("da", "Jeg er 17 år", 17),
+    ("da", "17 år", 17),
+    ("da", "17år", 17),
+    ("da", "jeg er 17 år gammel", 17),
+    ("da", "jeg er 17 aar", 17),
+    ("da", "Jeg er en 16-årig pige", 16),
+    ("da", "alder: 25", 25),
+    ("da", "jeg fylder 18 i morgen", 18),
+    ("da", "Jeg kom for 2 år siden, jeg er 34", 34),
+    ("da", "jeg arbejder 12 timer om dagen, jeg er 19", 19),
+    ("da", "jeg har 2 børn", None),
+    ("da", "jeg har boet i Danmark i 6 år", None),
+    ("da", "de tog mit pas for 3 måneder siden", None),
+    ("da", "det vil jeg ikke sige", None),
+    ("ro", "am 17 ani", 17),
+    ("ro", "Am 17 ani.", 17),
+    ("ro", "am 34 de ani", 34),
+    ("ro", "17 ani", 17),
+    ("ro", "am 17", 17),
+    ("ro", "eu am 19 ani", 19),
+    ("ro", "vârsta mea este 25", 25),
+    ("ro", "Vârsta: 25", 25),
+    ("ro", "am 17 ani și lucrez în Danemarca", 17),
+    ("ro", "Am venit acum 2 ani, am 34 de ani", 34),
+    ("ro", "lucrez 12 ore pe zi, am 19 ani", 19),
+    ("ro", "am 2 copii", None),
+    ("ro", "mi-au luat pașaportul acum 3 luni", None),
+    ("ro", "sunt în Danemarca de 6 ani", None),
+    ("uk", "мені 17 років", 17),
+    ("uk", "Мені 17", 17),
+    ("uk", "17 років", 17),
+    ("uk", "Мені 34 роки", 34),
+    ("uk", "мені 21 рік", 21),
+    ("uk", "мені вже 18", 18),
+    ("uk", "meni 17", 17),
+    ("uk", "мені 17 років і я працюю в Данії", 17),
+    ("uk", "Я приїхала 2 роки тому, мені 34", 34),
+    ("uk", "працюю 12 годин на день, мені 19", 19),
+    ("uk", "у мене 2 дітей", None),
+    ("uk", "забрали паспорт 3 місяці тому", None),
+    ("uk", "я тут вже 6 років", None),
+    ("ru", "мне 17 лет", 17),
+    ("ru", "Мне 34 года, я приехал 2 года назад", 34),
+    ("ru", "я работаю 12 часов, мне 19", 19),
+    ("ru", "mne 25", 25),
+    ("ru", "25 лет", 25),
+    ("ru", "у меня 2 детей", None),
+    ("bg", "на 17 години съм", 17),
+    ("bg", "аз съм на 34", 34),
+    ("bg", "Дойдох преди 2 години, на 34 години съм", 34),
+    ("bg", "17 години", 17),
+    ("bg", "имам 2 деца", None),
+    ("ar", "عمري ١٧ سنة", 17),
+    ("ar", "عمري 17", 17),
+    ("ar", "عمري ۱۷", 17),  # Eastern Arabic-Indic digits
+    ("ar", "انا عمري ٢٥ سنه", 25),
+    ("ar", "جيت من ٣ سنين، عمري ٢٠", 20),
+    ("ar", "١٧", 17),
+    ("ar", "عندي ٣ اطفال", None),
+    ("fr", "j'ai 17 ans", 17),
+    ("fr", "J’ai 17 ans", 17),
+    ("fr", "j ai 17 ans", 17),
+    ("fr", "jai 17ans", 17),
+    ("fr", "17 ans", 17),
+    ("fr", "je suis arrivé il y a 2 ans, j'ai 34 ans", 34),
+    ("fr", "j'ai 2 enfants", None),
+    ("es", "tengo 17 años", 17),
+    ("es", "tengo 17 anos", 17),
+    ("es", "17 años", 17),
+    ("es", "Llegué hace 2 años, tengo 34", 34),
+    ("es", "trabajo 12 horas, tengo 19 años", 19),
+    ("es", "tengo 2 hijos", None),
+    ("th", "ฉันอายุ 17 ปี", 17),
+    ("th", "ผมอายุ25ปี", 25),
+    ("th", "อายุ 17", 17),
+    ("th", "17 ปี", 17),
+    ("th", "ฉัน อายุ ๑๗ ปี ค่ะ", 17),  # Thai digits, spaces between words
+    ("th", "มาทำงาน 2 ปีที่แล้ว ฉันอายุ 34 ปี", 34),
+    ("th", "ฉันมีลูก 2 คน", None),
+    ("vi", "tôi 17 tuổi", 17),
+    ("vi", "toi 17 tuoi", 17),
+    ("vi", "em 19 tuổi", 19),
+    ("vi", "17 tuổi", 17),
+    ("vi", "Tôi sang đây 2 năm rồi, tôi 34 tuổi", 34),
+    ("vi", "tôi có 2 con", None),
+    ("zh", "我17岁", 17),
+    ("zh", "我 17 岁", 17),
+    ("zh", "我今年十七岁", 17),
+    ("zh", "我今年二十五岁", 25),
+    ("zh", "十七", 17),
+    ("zh", "１７岁", 17),  # full-width digits
+    ("zh", "我来了两年了，我三十四岁", 34),
+    ("zh", "我有两个孩子", None),
+]
+
+
+@pytest.mark.parametrize(("language", "message", "age"), SENTENCES)
+def test_the_age_in_the_chat_language(language: str, message: str, age: int | None) -> None:
+    assert age_from_text(message, language) == age
+
+
+@pytest.mark.parametrize(("language", "message", "age"), SENTENCES)
+def test_the_age_without_a_language(language: str, message: str, age: int | None) -> None:
+    # The chat's language may be unknown or wrong: every language's phrases are tried.
+    assert age_from_text(message) == age
+
+
+def test_an_age_in_another_language_than_the_chat() -> None:
+    assert age_from_text("I am 34", "da") == 34
+    assert age_from_text("am 17 ani", "en") == 17
+    assert age_from_text("I came 2 years ago, I am 34", "ro") == 34
+
+
+def test_at_least_ten_sentences_in_four_languages_and_some_in_every_other() -> None:
+    counts = {language: sum(1 for code, _, age in SENTENCES if code == language and age) for language in LANGUAGES}
+    assert all(counts[language] >= 10 for language in ("en", "da", "ro", "uk")), counts
+    assert all(counts[language] >= 3 for language in LANGUAGES), counts
+    assert all(any(code == language and age is None for code, _, age in SENTENCES) for language in LANGUAGES)
+
+
+def test_every_language_has_its_age_words() -> None:
+    phrases = load_age_words()
+    assert set(phrases) == set(LANGUAGES)
+    assert all(each.me and each.age and each.never for each in phrases.values())
+
+
+def test_a_broken_file_names_the_place(tmp_path: Path) -> None:
+    broken = tmp_path / "age_words.yml"
+    broken.write_text(yaml.safe_dump({"en": {"me": ["i am"]}}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en\.me"):
+        load_age_words(broken)
+    assert AGE_WORDS.is_file()
