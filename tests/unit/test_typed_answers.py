@@ -1,0 +1,178 @@
+"""Typed answers to a yes/no question (screening/typed_answers.py, content/screening/typed_answers.yml): yes / no /
+not sure in every language, text shorthand included, words that collide across languages read only where they
+are answers, and anything longer than a short answer left to the NLU (None)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
+
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+
+# (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
+IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
+    ("en", "y", "yes"), ("en", "yes", "yes"), ("en", "Yeah", "yes"), ("en", "yep", "yes"), ("en", "ya", "yes"),
+    ("en", "ok", "yes"), ("en", "of course", "yes"), ("en", "yesss", "yes"), ("en", "n", "no"), ("en", "no", "no"),
+    ("en", "noo", "no"), ("en", "Nope", "no"),
+    ("en", "nah", "no"), ("en", "never", "no"), ("en", "not sure", "unknown"), ("en", "idk", "unknown"),
+    ("en", "dont know", "unknown"), ("en", "I don't know", "unknown"), ("en", "no idea", "unknown"),
+    ("en", "maybe", "unknown"),
+    ("da", "ja", "yes"), ("da", "jo", "yes"), ("da", "Jep", "yes"), ("da", "ja tak", "yes"), ("da", "nej", "no"),
+    ("da", "Nej tak", "no"), ("da", "næ", "no"), ("da", "aldrig", "no"), ("da", "ved ikke", "unknown"),
+    ("da", "det ved jeg ikke", "unknown"), ("da", "måske", "unknown"), ("da", "maaske", "unknown"),
+    ("ro", "da", "yes"), ("ro", "Da.", "yes"), ("ro", "sigur", "yes"), ("ro", "nu", "no"), ("ro", "niciodată", "no"),
+    ("ro", "nu știu", "unknown"), ("ro", "nu stiu", "unknown"), ("ro", "nu sunt sigură", "unknown"),
+    ("ro", "habar n-am", "unknown"), ("ro", "poate", "unknown"),
+    ("uk", "так", "yes"), ("uk", "Так!", "yes"), ("uk", "ага", "yes"), ("uk", "ок", "yes"), ("uk", "tak", "yes"),
+    ("uk", "ні", "no"), ("uk", "не", "no"), ("uk", "ni", "no"), ("uk", "не знаю", "unknown"),
+    ("uk", "не впевнена", "unknown"),
+    ("ru", "да", "yes"), ("ru", "ага", "yes"), ("ru", "ок", "yes"), ("ru", "da", "yes"), ("ru", "нет", "no"),
+    ("ru", "неа", "no"), ("ru", "не", "no"), ("ru", "net", "no"), ("ru", "не знаю", "unknown"),
+    ("ru", "хз", "unknown"),
+    ("bg", "да", "yes"), ("bg", "аха", "yes"), ("bg", "не", "no"), ("bg", "няма", "no"), ("bg", "не знам", "unknown"),
+    ("bg", "не съм сигурен", "unknown"),
+    ("ar", "نعم", "yes"), ("ar", "ايوه", "yes"), ("ar", "أيوة", "yes"), ("ar", "اكيد", "yes"), ("ar", "لا", "no"),
+    ("ar", "لأ", "no"), ("ar", "la2", "no"), ("ar", "مش متأكد", "unknown"), ("ar", "ما بعرف", "unknown"),
+    ("ar", "لا أعرف", "unknown"),
+    ("fr", "oui", "yes"), ("fr", "ouais", "yes"), ("fr", "si", "yes"), ("fr", "d'accord", "yes"), ("fr", "non", "no"),
+    ("fr", "nan", "no"), ("fr", "jamais", "no"), ("fr", "je sais pas", "unknown"), ("fr", "je ne sais pas", "unknown"),
+    ("fr", "jsp", "unknown"), ("fr", "pas sûr", "unknown"), ("fr", "peut-être", "unknown"),
+    ("es", "sí", "yes"), ("es", "si", "yes"), ("es", "claro", "yes"), ("es", "vale", "yes"), ("es", "no", "no"),
+    ("es", "nunca", "no"), ("es", "no sé", "unknown"), ("es", "no se", "unknown"), ("es", "ni idea", "unknown"),
+    ("es", "a lo mejor", "unknown"),
+    ("th", "ใช่", "yes"), ("th", "ใช่ค่ะ", "yes"), ("th", "ใช่ครับ", "yes"), ("th", "ค่ะ", "yes"), ("th", "ครับ", "yes"),
+    ("th", "ไม่", "no"), ("th", "ไม่ใช่", "no"), ("th", "ไม่ค่ะ", "no"), ("th", "ไม่ใช่ครับ", "no"),
+    ("th", "ไม่แน่ใจ", "unknown"), ("th", "ไม่รู้ค่ะ", "unknown"), ("th", "ไม่ทราบครับ", "unknown"),
+    ("vi", "có", "yes"), ("vi", "co", "yes"), ("vi", "dạ", "yes"), ("vi", "vâng", "yes"), ("vi", "có ạ", "yes"),
+    ("vi", "không", "no"), ("vi", "khong", "no"), ("vi", "ko", "no"), ("vi", "k", "no"), ("vi", "dạ không", "no"),
+    ("vi", "không biết", "unknown"), ("vi", "ko bt", "unknown"), ("vi", "có thể", "unknown"),
+    ("zh", "是", "yes"), ("zh", "是的", "yes"), ("zh", "对", "yes"), ("zh", "嗯嗯", "yes"), ("zh", "不", "no"),
+    ("zh", "不是", "no"), ("zh", "没有", "no"), ("zh", "不知道", "unknown"), ("zh", "我不知道", "unknown"),
+    ("zh", "不确定", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("language", "message", "answer"), IN_THE_CHAT_LANGUAGE)
+def test_every_language_yes_no_and_not_sure(language: str, message: str, answer: str) -> None:
+    assert typed_answer(message, language) == answer
+
+
+def test_every_language_has_all_three_answers_in_the_tests_and_the_file() -> None:
+    tested = {(language, answer) for language, _, answer in IN_THE_CHAT_LANGUAGE}
+    assert tested == {(language, answer) for language in LANGUAGES for answer in ("yes", "no", "unknown")}
+    vocabulary = load_typed_answers()
+    assert set(vocabulary.languages) == set(LANGUAGES)
+    for language, words in vocabulary.languages.items():
+        assert set(words.answers.values()) == {"yes", "no", "unknown"}, language
+
+
+@pytest.mark.parametrize(("message", "answer"), [
+    ("yes", "yes"), ("YES!!!", "yes"), ("yesss", "yes"), ("Yeees.", "yes"), ("ja", "yes"), ("oui", "yes"),
+    ("да", "yes"), ("ใช่", "yes"), ("是的", "yes"), ("نعم", "yes"), ("ok", "yes"), ("jo", "yes"),
+    ("nej", "no"), ("noo", None), ("non", "no"), ("нет", "no"), ("ні", "no"), ("не", "no"), ("ไม่ใช่", "no"),
+    ("không", "no"), ("不是", "no"), ("لا", "no"), ("nope", "no"),
+    ("not sure", "unknown"), ("idk", "unknown"), ("ved ikke", "unknown"), ("nu știu", "unknown"),
+    ("не знаю", "unknown"), ("je sais pas", "unknown"), ("no sé", "unknown"), ("ไม่แน่ใจ", "unknown"),
+    ("không biết", "unknown"), ("不知道", "unknown"), ("مش متأكد", "unknown"),
+])
+def test_without_a_language_only_words_with_one_meaning_everywhere(message: str, answer: str | None) -> None:
+    # "no(o)" is also Vietnamese "nó" (he, it): "nó đánh tôi" is "he hits me"; Rasa's NLU reads it instead.
+    assert typed_answer(message) == answer
+
+
+@pytest.mark.parametrize(("message", "language", "answer"), [
+    ("nu", "ro", "no"), ("nu", "da", None), ("nu", "ru", None), ("nu", None, None),  # Danish "now", Russian "ну"
+    ("da", "ro", "yes"), ("da", "ru", "yes"), ("da", "da", None), ("da", None, None),  # Danish "then"
+    ("ne", "uk", "no"), ("ne", "bg", "no"), ("ne", "fr", None), ("ne", None, None),  # French "ne" (not)
+    ("si", "es", "yes"), ("si", "fr", "yes"), ("si", "ro", None), ("si", None, None),  # Romanian "și" (and)
+    ("tak", "uk", "yes"), ("tak", "da", None), ("так", "uk", "yes"), ("так", "ru", None),  # thanks; "so"
+    ("la", "ar", "no"), ("la", "fr", None), ("la", "es", None),  # Arabic "لا" in Latin letters; "là", "la"
+    ("mai", "th", "no"), ("mai", "ro", None), ("mai", "vi", None),  # Thai "ไม่"; "more", "tomorrow"
+    ("k", "vi", "no"), ("k", "en", None), ("y", "en", "yes"), ("y", "es", None),  # "ok"; Spanish "and"
+    ("ya", "en", "yes"), ("ya", "ru", None), ("no", "vi", None), ("no", "es", "no"),  # Russian "я"; "nó"
+    ("ja", "da", "yes"), ("ja", "ro", "yes"), ("nej", "en", "no"), ("oui", "ar", "yes"),  # one meaning everywhere
+])
+def test_words_that_collide_across_languages(message: str, language: str | None, answer: str | None) -> None:
+    assert typed_answer(message, language) == answer
+
+
+@pytest.mark.parametrize(("language", "message", "answer"), [
+    ("en", "yes he did", "yes"),
+    ("en", "Yes, he took it", "yes"),
+    ("en", "Sure, he took my passport", "yes"),
+    ("en", "no he didn't", "no"),
+    ("en", "no idea what he does", "unknown"),
+    ("en", "yes please", "yes"),
+    ("da", "ja det gjorde han", "yes"),
+    ("da", "nej, det gjorde han ikke", "no"),
+    ("ro", "Nu, nu m-a lovit", "no"),
+    ("ru", "да, он забрал паспорт", "yes"),
+    ("es", "No, me dejan salir", "no"),
+    ("zh", "是的，他拿走了", "yes"),
+    ("th", "ใช่ค่ะ เขาเอาไป", "yes"),
+    ("vi", "dạ vâng", "yes"),
+    ("ar", "لا، ما ضربني", "no"),
+])
+def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: str) -> None:
+    assert typed_answer(message, language) == answer
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "yes, he took my passport when I arrived and he still has it"),  # free text: the NLU reads it
+    ("en", "I think he is watching me all the time"),
+    ("en", "right now he is here"),  # "right" is an answer only alone
+    ("en", "no one lets me out"),  # "no one …" is no answer
+    ("en", "yes no"),  # says both
+    ("en", "no, not sure"),
+    ("es", "no me dejan salir"),  # "they do not let me out": a "yes" to "Are you locked in?", never a "no"
+    ("ro", "nu mă lasă să plec"),
+    ("bg", "не ме пускат да изляза"),
+    ("ar", "لا يسمحون لي بالخروج"),
+    ("vi", "không cho tôi ra ngoài"),
+    ("vi", "nó đánh tôi"),  # "he hits me", not "no"
+    ("da", "nu er jeg i sikkerhed"),  # "now I am safe"
+    ("uk", "так, він забрав паспорт і телефон і каже що я винна йому гроші"),
+    ("zh", "有人打我"),  # "someone hits me": 有 (yes, have) starts the sentence without a pause
+    ("th", "ไม่ให้ออกไปไหนเลย"),
+    ("en", ""),
+    ("en", "!!!"),
+    ("en", "hello"),
+])
+def test_long_or_unclear_messages_are_left_to_the_nlu(language: str, message: str) -> None:
+    assert typed_answer(message, language) is None
+
+
+@pytest.mark.parametrize(("message", "answer"), [
+    ("👍", "yes"), ("👍🏽", "yes"), ("👍👍", "yes"), ("✅", "yes"), ("👎", "no"), ("❌", "no"), ("🤷", "unknown"),
+    ("🤷‍♀️", "unknown"), ("👍👎", None), ("🙂", None),
+])
+def test_emoji(message: str, answer: str | None) -> None:
+    assert typed_answer(message) == answer
+    assert typed_answer(message, "da") == answer
+
+
+def test_a_language_the_file_does_not_have_reads_the_shared_words() -> None:
+    assert typed_answer("oui", "de") == "yes"
+    assert typed_answer("nu", "de") is None
+
+
+def test_answer_dot_dot_dot_is_shared_only_when_every_language_marks_it() -> None:
+    # Russian "да ..." may be followed by words; Bulgarian "да" may not ("да изляза" = to go out).
+    assert typed_answer("да он забрал", "ru") == "yes"
+    assert typed_answer("да он забрал", "bg") is None
+    assert typed_answer("да он забрал") is None
+
+
+def test_a_broken_file_names_the_place(tmp_path: Path) -> None:
+    broken = tmp_path / "typed_answers.yml"
+    broken.write_text('emoji: {}\nen:\n  "yes": [yes]\n', encoding="utf-8")  # unquoted: YAML's boolean True
+    with pytest.raises(ValueError, match=r"en\.yes"):
+        load_typed_answers(broken)
+    twice = tmp_path / "twice.yml"
+    twice.write_text('emoji: {}\nen:\n  "yes": ["ok"]\n  "no": ["ok"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="'ok'"):
+        load_typed_answers(twice)
+    assert TYPED_ANSWERS.is_file()
