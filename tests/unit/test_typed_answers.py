@@ -85,6 +85,7 @@ def test_without_a_language_only_words_with_one_meaning_everywhere(message: str,
 
 @pytest.mark.parametrize(("message", "language", "answer"), [
     ("nu", "ro", "no"), ("nu", "da", None), ("nu", "ru", None), ("nu", None, None),  # Danish "now", Russian "ну"
+    ("ну", "ru", None), ("ну", "uk", None),  # "well"
     ("da", "ro", "yes"), ("da", "ru", "yes"), ("da", "da", None), ("da", None, None),  # Danish "then"
     ("ne", "uk", "no"), ("ne", "bg", "no"), ("ne", "fr", None), ("ne", None, None),  # French "ne" (not)
     ("si", "es", "yes"), ("si", "fr", "yes"), ("si", "ro", None), ("si", None, None),  # Romanian "și" (and)
