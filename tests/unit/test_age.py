@@ -173,3 +173,12 @@ def test_a_broken_file_names_the_place(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"en\.me"):
         load_age_words(broken)
     assert AGE_WORDS.is_file()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_not_phrase_of_any_language_drops_an_age_phrase(language: str) -> None:
+    # The `not` phrases apply in every language: none may catch another language's way of saying an age.
+    raw = yaml.safe_load(AGE_WORDS.read_text(encoding="utf-8"))
+    for phrase in (*raw[language]["me"], *raw[language]["age"]):
+        assert age_from_text(phrase.replace("{n}", "17"), language) == 17, phrase
+        assert age_from_text(phrase.replace("{n}", "17")) == 17, phrase
