@@ -65,7 +65,7 @@ def typed_answer(text: str, language: str | None = None) -> Answer | None:
     if len(parts) > 1 and (head := _phrase(words, normalise(parts[0]))) is not None:
         return _with_rest(words, head, normalise(" ".join(parts[1:])))
     message = _unpolite(message, words.polite)
-    starts = [phrase for phrase in (*words.answers, *words.other) if message.startswith(phrase + " ")]
+    starts = [phrase for phrase in (*words.answers, *words.other) if f"{message} ".startswith(f"{phrase} ")]
     lead = max(starts, key=len, default=None)  # "no idea …" is "no idea", not "no"; "no one …" is no answer
     if lead in words.lead:
         return _with_rest(words, lead, message[len(lead) + 1:])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
@@ -177,3 +178,15 @@ def test_a_broken_file_names_the_place(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="'ok'"):
         load_typed_answers(twice)
     assert TYPED_ANSWERS.is_file()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_word_of_the_file_is_read_as_listed_in_its_language(language: str) -> None:
+    # Folding (accents, repeated letters, polite particles) must not turn one language's entry into another answer.
+    raw = yaml.safe_load(TYPED_ANSWERS.read_text(encoding="utf-8"))[language]
+    for answer in ("yes", "no", "unknown"):
+        for entry in raw[answer]:
+            assert typed_answer(entry.removesuffix("...").strip(), language) == answer, entry
+            assert typed_answer(entry.removesuffix("...").strip().upper() + "!!", language) == answer, entry
+    for entry in raw.get("other") or []:
+        assert typed_answer(entry, language) is None, entry
