@@ -289,3 +289,34 @@ def test_a_small_valid_file_loads_and_matches(tmp_path: Path) -> None:
     assert lexicon.match("he's here") == DangerHit(Cue.DANGER, "xx", "help")
     assert lexicon.match("he is not here") is None
     assert lexicon.match("I'm 16") == DangerHit(Cue.CHILD, "xx", "age")
+
+
+# --- round 3: families tuned on bench/data/danger_tune3, tested here in other words ---------------------
+
+ROUND3_HITS = [
+    # en
+    ("i dont think ill make it through the night", Cue.DANGER),
+    ("a man is following us since the station", Cue.DANGER),
+    ("they pushed me into a black van", Cue.DANGER),
+    ("there are guys with knives downstairs", Cue.DANGER),
+    ("cant talk he is listening, can you call the police", Cue.DANGER),
+    ("locked in the shed, no food since monday", Cue.DANGER),
+    ("got the rope ready", Cue.SELF_HARM),
+    ("nobody will care if i am gone", Cue.SELF_HARM),
+    ("im in 8th grade", Cue.CHILD),
+]
+ROUND3_ORDINARY = [
+    "i saw a documentary about people locked in container, is it real",
+    "if i call the police will they help me with papers",
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND3_HITS)
+def test_round3_families_fire(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND3_ORDINARY)
+def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
