@@ -304,10 +304,19 @@ ROUND3_HITS = [
     ("got the rope ready", Cue.SELF_HARM),
     ("nobody will care if i am gone", Cue.SELF_HARM),
     ("im in 8th grade", Cue.CHILD),
+    # da
+    ("jeg klarer den ikke til i morgen", Cue.DANGER),
+    ("min veninde bliver banket af chefen", Cue.DANGER),
+    ("de kommer efter os nu", Cue.DANGER),
+    ("han er bundet fast i kaelderen", Cue.DANGER),
+    ("jeg vil gøre en ende på det hele", Cue.SELF_HARM),
+    ("jeg går i 8. klasse", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
     "if i call the police will they help me with papers",
+    "jeg så en artikel om folk der var låst inde i en container",
+    "hjælp tak, hvor kan jeg finde en advokat",
 ]
 
 
