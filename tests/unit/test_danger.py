@@ -311,12 +311,21 @@ ROUND3_HITS = [
     ("han er bundet fast i kaelderen", Cue.DANGER),
     ("jeg vil gøre en ende på det hele", Cue.SELF_HARM),
     ("jeg går i 8. klasse", Cue.CHILD),
+    # ro
+    ("nu stiu daca mai apuc dimineata", Cue.DANGER),
+    ("ma urmareste un barbat de la gara", Cue.DANGER),
+    ("sparg usa acum", Cue.DANGER),
+    ("suntem inchisi in pivnita fara mancare", Cue.DANGER),
+    ("vreau sa termin cu viata", Cue.SELF_HARM),
+    ("sunt in clasa a 8-a", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
     "if i call the police will they help me with papers",
     "jeg så en artikel om folk der var låst inde i en container",
     "hjælp tak, hvor kan jeg finde en advokat",
+    "ajutor va rog, unde gasesc un avocat",
+    "m-am taiat in deget cu cutitul",
 ]
 
 
