@@ -318,6 +318,13 @@ ROUND3_HITS = [
     ("suntem inchisi in pivnita fara mancare", Cue.DANGER),
     ("vreau sa termin cu viata", Cue.SELF_HARM),
     ("sunt in clasa a 8-a", Cue.CHILD),
+    # ru
+    ("вряд ли доживу до утра", Cue.DANGER),
+    ("за нами следят от самого вокзала", Cue.DANGER),
+    ("ne znayu kuda nas vezut", Cue.DANGER),  # Latin letters
+    ("нас заперли в подвале", Cue.DANGER),
+    ("хочу причинить себе боль", Cue.SELF_HARM),
+    ("я учусь в 8 классе", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -326,6 +333,9 @@ ROUND3_ORDINARY = [
     "hjælp tak, hvor kan jeg finde en advokat",
     "ajutor va rog, unde gasesc un avocat",
     "m-am taiat in deget cu cutitul",
+    "ya ne v opasnosti",  # the Cyrillic negation heard in Latin letters
+    "ubrat kvartiru skolko stoit",  # "убь" no longer a bare stem ("ub…")
+    "помогите пожалуйста, где найти юриста",
 ]
 
 
