@@ -325,6 +325,13 @@ ROUND3_HITS = [
     ("нас заперли в подвале", Cue.DANGER),
     ("хочу причинить себе боль", Cue.SELF_HARM),
     ("я учусь в 8 классе", Cue.CHILD),
+    # uk
+    ("навряд чи доживу до ранку", Cue.DANGER),
+    ("за нами хтось стежить", Cue.DANGER),
+    ("u nyoho nizh", Cue.DANGER),  # Latin letters, г typed h
+    ("чую крики і удари за стіною", Cue.DANGER),
+    ("прощальну записку вже написала", Cue.SELF_HARM),
+    ("мені виповниться 15 у травні", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -336,6 +343,7 @@ ROUND3_ORDINARY = [
     "ya ne v opasnosti",  # the Cyrillic negation heard in Latin letters
     "ubrat kvartiru skolko stoit",  # "убь" no longer a bare stem ("ub…")
     "помогите пожалуйста, где найти юриста",
+    "допоможіть будь ласка, де знайти юриста",
 ]
 
 
