@@ -332,6 +332,13 @@ ROUND3_HITS = [
     ("чую крики і удари за стіною", Cue.DANGER),
     ("прощальну записку вже написала", Cue.SELF_HARM),
     ("мені виповниться 15 у травні", Cue.CHILD),
+    # bg
+    ("едва ли ще доживея до сутринта", Cue.DANGER),
+    ("някой ни гони", Cue.DANGER),
+    ("разбиват вратата", Cue.DANGER),
+    ("v kolata sam s tyah", Cue.DANGER),  # Latin letters
+    ("ще си причиня болка", Cue.SELF_HARM),
+    ("в 8 клас съм", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -344,6 +351,8 @@ ROUND3_ORDINARY = [
     "ubrat kvartiru skolko stoit",  # "убь" no longer a bare stem ("ub…")
     "помогите пожалуйста, где найти юриста",
     "допоможіть будь ласка, де знайти юриста",
+    "тази работа ме убива",
+    "ne sum v opasnost",  # the Bulgarian negation in Latin letters
 ]
 
 
