@@ -339,6 +339,15 @@ ROUND3_HITS = [
     ("v kolata sam s tyah", Cue.DANGER),  # Latin letters
     ("ще си причиня болка", Cue.SELF_HARM),
     ("в 8 клас съм", Cue.CHILD),
+    # es
+    ("no se si voy a aguantar hasta la manana", Cue.DANGER),
+    ("nos metieron en una furgoneta", Cue.DANGER),
+    ("la estan estrangulando", Cue.DANGER),
+    ("dos dias sin comer y encerrada", Cue.DANGER),
+    ("me obligaron a acostarme con clientes", Cue.DANGER),
+    ("a nadie le importa si me muero", Cue.SELF_HARM),
+    ("estoy en segundo de la eso", Cue.CHILD),
+    ("he slammed my head against the wall", Cue.DANGER),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -353,6 +362,9 @@ ROUND3_ORDINARY = [
     "допоможіть будь ласка, де знайти юриста",
     "тази работа ме убива",
     "ne sum v opasnost",  # the Bulgarian negation in Latin letters
+    "ayuda porfa, donde encuentro un abogado",
+    "me mata esperar tanto por los papeles",
+    "antes estaba encerrada en una casa pero eso ya paso",
 ]
 
 
