@@ -348,6 +348,14 @@ ROUND3_HITS = [
     ("a nadie le importa si me muero", Cue.SELF_HARM),
     ("estoy en segundo de la eso", Cue.CHILD),
     ("he slammed my head against the wall", Cue.DANGER),
+    # fr
+    ("je pense pas tenir jusqu au matin", Cue.DANGER),
+    ("un mec nous suit depuis le metro", Cue.DANGER),
+    ("il menace de me tuer avec son couteau", Cue.DANGER),
+    ("ils m ont poussée dans une camionnette", Cue.DANGER),
+    ("je saigne beaucoup", Cue.DANGER),
+    ("jvais me faire du mal", Cue.SELF_HARM),
+    ("je suis en 4e", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -365,6 +373,8 @@ ROUND3_ORDINARY = [
     "ayuda porfa, donde encuentro un abogado",
     "me mata esperar tanto por los papeles",
     "antes estaba encerrada en una casa pero eso ya paso",
+    "il m a frappé l an dernier, je peux encore porter plainte ?",
+    "je peux pas sortir du contrat",
 ]
 
 
