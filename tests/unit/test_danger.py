@@ -356,6 +356,13 @@ ROUND3_HITS = [
     ("je saigne beaucoup", Cue.DANGER),
     ("jvais me faire du mal", Cue.SELF_HARM),
     ("je suis en 4e", Cue.CHILD),
+    # vi (typed without tones, as often)
+    ("co thang dang bam theo em", Cue.DANGER),
+    ("ho ep chung em len xe tai", Cue.DANGER),
+    ("chắc em không qua khỏi đêm nay", Cue.DANGER),
+    ("ho nhot em trong phong 2 ngay khong cho an", Cue.DANGER),
+    ("em muốn làm hại chính mình", Cue.SELF_HARM),
+    ("em dang hoc lop 11", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -375,6 +382,7 @@ ROUND3_ORDINARY = [
     "antes estaba encerrada en una casa pero eso ya paso",
     "il m a frappé l an dernier, je peux encore porter plainte ?",
     "je peux pas sortir du contrat",
+    "thuong con muon chet",  # an intensifier: "love my child to death"
 ]
 
 
