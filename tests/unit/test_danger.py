@@ -363,6 +363,12 @@ ROUND3_HITS = [
     ("ho nhot em trong phong 2 ngay khong cho an", Cue.DANGER),
     ("em muốn làm hại chính mình", Cue.SELF_HARM),
     ("em dang hoc lop 11", Cue.CHILD),
+    # th
+    ("มีผู้ชายสะกดรอยตามฉันมา", Cue.DANGER),
+    ("พวกมันผลักเราขึ้นรถตู้", Cue.DANGER),
+    ("ฉันโดนแทง", Cue.DANGER),
+    ("สองวันไม่มีข้าวกินประตูถูกล็อก", Cue.DANGER),
+    ("ซื้อเชือกมาแล้ว", Cue.SELF_HARM),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -383,6 +389,8 @@ ROUND3_ORDINARY = [
     "il m a frappé l an dernier, je peux encore porter plainte ?",
     "je peux pas sortir du contrat",
     "thuong con muon chet",  # an intensifier: "love my child to death"
+    "ต้องกักตัว 14 วันไหม",  # quarantine, not being held
+    "ร้านของฉันคงไม่รอดปีนี้",
 ]
 
 
