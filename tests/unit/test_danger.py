@@ -369,6 +369,13 @@ ROUND3_HITS = [
     ("ฉันโดนแทง", Cue.DANGER),
     ("สองวันไม่มีข้าวกินประตูถูกล็อก", Cue.DANGER),
     ("ซื้อเชือกมาแล้ว", Cue.SELF_HARM),
+    # zh
+    ("他掐住我的喉咙", Cue.DANGER),
+    ("我怕我熬不过今晚", Cue.DANGER),
+    ("我们被老板锁在宿舍里", Cue.DANGER),
+    ("两天没吃没喝了", Cue.DANGER),
+    ("死了都没人关心", Cue.SELF_HARM),
+    ("我读初二", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -391,6 +398,12 @@ ROUND3_ORDINARY = [
     "thuong con muon chet",  # an intensifier: "love my child to death"
     "ต้องกักตัว 14 วันไหม",  # quarantine, not being held
     "ร้านของฉันคงไม่รอดปีนี้",
+    "我要收拾我的东西搬家",  # packing my things, not "deal with me"
+    "我不知道我在哪里可以办居留",
+    "两天没吃饭了，没钱",  # hunger alone is for the screening, not danger now
+    "no food for 2 days, i have no money",
+    "llevo dos dias sin comer, no tengo dinero",
+    "3 ngay roi khong co com an, het tien",
 ]
 
 
