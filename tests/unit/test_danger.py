@@ -376,6 +376,14 @@ ROUND3_HITS = [
     ("两天没吃没喝了", Cue.DANGER),
     ("死了都没人关心", Cue.SELF_HARM),
     ("我读初二", Cue.CHILD),
+    # ar
+    ("في واحد لاحقني من الصبح", Cue.DANGER),
+    ("ركبوني في سياره", Cue.DANGER),
+    ("ما بيخلوني اطلع من البيت", Cue.DANGER),
+    ("قالوا رح يخلصوا علي", Cue.DANGER),
+    ("bado yi2telni", Cue.DANGER),  # 3arabizi
+    ("جبت الحبل", Cue.SELF_HARM),
+    ("عمري 16", Cue.CHILD),
 ]
 ROUND3_ORDINARY = [
     "i saw a documentary about people locked in container, is it real",
@@ -404,6 +412,8 @@ ROUND3_ORDINARY = [
     "no food for 2 days, i have no money",
     "llevo dos dias sin comer, no tengo dinero",
     "3 ngay roi khong co com an, het tien",
+    "عندي 15 سنه في الدنمارك",  # years in Denmark, not an age
+    "بدي اعرف وين اروح عشان الاقامه",
 ]
 
 
