@@ -320,14 +320,14 @@ ROUND3_HITS = [
     ("sunt in clasa a 8-a", Cue.CHILD),
     # ru
     ("вряд ли доживу до утра", Cue.DANGER),
-    ("за нами следят от самого вокзала", Cue.DANGER),
+    ("за нами кто-то идёт от самого вокзала", Cue.DANGER),
     ("ne znayu kuda nas vezut", Cue.DANGER),  # Latin letters
     ("нас заперли в подвале", Cue.DANGER),
     ("хочу причинить себе боль", Cue.SELF_HARM),
     ("я учусь в 8 классе", Cue.CHILD),
     # uk
     ("навряд чи доживу до ранку", Cue.DANGER),
-    ("за нами хтось стежить", Cue.DANGER),
+    ("за нами хтось іде", Cue.DANGER),
     ("u nyoho nizh", Cue.DANGER),  # Latin letters, г typed h
     ("чую крики і удари за стіною", Cue.DANGER),
     ("прощальну записку вже написала", Cue.SELF_HARM),
@@ -414,6 +414,11 @@ ROUND3_ORDINARY = [
     "3 ngay roi khong co com an, het tien",
     "عندي 15 سنه في الدنمارك",  # years in Denmark, not an age
     "بدي اعرف وين اروح عشان الاقامه",
+    # screening cues, not danger now: watched all the time, not let out of the workplace, serving clients
+    "за мною весь час стежать",
+    "ne urmaresc tot timpul",
+    "jpeux pas sortir sans le patron",
+    "me obligan a atender clientes",
 ]
 
 
