@@ -419,6 +419,14 @@ ROUND3_ORDINARY = [
     "ne urmaresc tot timpul",
     "jpeux pas sortir sans le patron",
     "me obligan a atender clientes",
+    # ordinary words that earlier rules heard as danger (checked against the NLU examples)
+    "i have to go bye",  # not the Bulgarian "го бие" in Latin letters
+    "не ми плащат изобщо",  # Bulgarian "at all", not the Russian "изобью"
+    "у меня забрали паспорт",  # taken from me: the passport alone is for the screening
+    "i need medical help please",
+    "m-am taiat la munca",
+    "e trafic daca nu pot pleca?",
+    "nadie se va a enterar?",
 ]
 
 
