@@ -432,6 +432,11 @@ ROUND3_ORDINARY = [
     "m-am taiat la munca",
     "e trafic daca nu pot pleca?",
     "nadie se va a enterar?",
+    # a story from the news, in the languages of the last commit
+    "tôi đọc báo về công nhân bị nhốt trong trang trại",
+    "ฉันอ่านข่าวเรื่องคนงานถูกขังในฟาร์ม",
+    "我看新闻说有工人被关在农场",
+    "قريت في الاخبار عن عمال محبوسين في مزرعه",
 ]
 
 
