@@ -289,3 +289,163 @@ def test_a_small_valid_file_loads_and_matches(tmp_path: Path) -> None:
     assert lexicon.match("he's here") == DangerHit(Cue.DANGER, "xx", "help")
     assert lexicon.match("he is not here") is None
     assert lexicon.match("I'm 16") == DangerHit(Cue.CHILD, "xx", "age")
+
+
+# --- round 3: families tuned on bench/data/danger_tune3, tested here in other words ---------------------
+
+ROUND3_HITS = [
+    # en
+    ("i dont think ill make it through the night", Cue.DANGER),
+    ("a man is following us since the station", Cue.DANGER),
+    ("they pushed me into a black van", Cue.DANGER),
+    ("there are guys with knives downstairs", Cue.DANGER),
+    ("cant talk he is listening, can you call the police", Cue.DANGER),
+    ("locked in the shed, no food since monday", Cue.DANGER),
+    ("got the rope ready", Cue.SELF_HARM),
+    ("nobody will care if i am gone", Cue.SELF_HARM),
+    ("im in 8th grade", Cue.CHILD),
+    # da
+    ("jeg klarer den ikke til i morgen", Cue.DANGER),
+    ("min veninde bliver banket af chefen", Cue.DANGER),
+    ("de kommer efter os nu", Cue.DANGER),
+    ("han er bundet fast i kaelderen", Cue.DANGER),
+    ("jeg vil gøre en ende på det hele", Cue.SELF_HARM),
+    ("jeg går i 8. klasse", Cue.CHILD),
+    # ro
+    ("nu stiu daca mai apuc dimineata", Cue.DANGER),
+    ("ma urmareste un barbat de la gara", Cue.DANGER),
+    ("sparg usa acum", Cue.DANGER),
+    ("suntem inchisi in pivnita fara mancare", Cue.DANGER),
+    ("vreau sa termin cu viata", Cue.SELF_HARM),
+    ("sunt in clasa a 8-a", Cue.CHILD),
+    # ru
+    ("вряд ли доживу до утра", Cue.DANGER),
+    ("за нами кто-то идёт от самого вокзала", Cue.DANGER),
+    ("ne znayu kuda nas vezut", Cue.DANGER),  # Latin letters
+    ("нас заперли в подвале", Cue.DANGER),
+    ("хочу причинить себе боль", Cue.SELF_HARM),
+    ("я учусь в 8 классе", Cue.CHILD),
+    # uk
+    ("навряд чи доживу до ранку", Cue.DANGER),
+    ("за нами хтось іде", Cue.DANGER),
+    ("u nyoho nizh", Cue.DANGER),  # Latin letters, г typed h
+    ("чую крики і удари за стіною", Cue.DANGER),
+    ("прощальну записку вже написала", Cue.SELF_HARM),
+    ("мені виповниться 15 у травні", Cue.CHILD),
+    # bg
+    ("едва ли ще доживея до сутринта", Cue.DANGER),
+    ("някой ни гони", Cue.DANGER),
+    ("разбиват вратата", Cue.DANGER),
+    ("v kolata sam s tyah", Cue.DANGER),  # Latin letters
+    ("ще си причиня болка", Cue.SELF_HARM),
+    ("в 8 клас съм", Cue.CHILD),
+    # es
+    ("no se si voy a aguantar hasta la manana", Cue.DANGER),
+    ("nos metieron en una furgoneta", Cue.DANGER),
+    ("la estan estrangulando", Cue.DANGER),
+    ("dos dias sin comer y encerrada", Cue.DANGER),
+    ("me obligaron a acostarme con clientes", Cue.DANGER),
+    ("a nadie le importa si me muero", Cue.SELF_HARM),
+    ("estoy en segundo de la eso", Cue.CHILD),
+    ("he slammed my head against the wall", Cue.DANGER),
+    # fr
+    ("je pense pas tenir jusqu au matin", Cue.DANGER),
+    ("un mec nous suit depuis le metro", Cue.DANGER),
+    ("il menace de me tuer avec son couteau", Cue.DANGER),
+    ("ils m ont poussée dans une camionnette", Cue.DANGER),
+    ("je saigne beaucoup", Cue.DANGER),
+    ("jvais me faire du mal", Cue.SELF_HARM),
+    ("je suis en 4e", Cue.CHILD),
+    # vi (typed without tones, as often)
+    ("co thang dang bam theo em", Cue.DANGER),
+    ("ho ep chung em len xe tai", Cue.DANGER),
+    ("chắc em không qua khỏi đêm nay", Cue.DANGER),
+    ("ho nhot em trong phong 2 ngay khong cho an", Cue.DANGER),
+    ("em muốn làm hại chính mình", Cue.SELF_HARM),
+    ("em dang hoc lop 11", Cue.CHILD),
+    # th
+    ("มีผู้ชายสะกดรอยตามฉันมา", Cue.DANGER),
+    ("พวกมันผลักเราขึ้นรถตู้", Cue.DANGER),
+    ("ฉันโดนแทง", Cue.DANGER),
+    ("สองวันไม่มีข้าวกินประตูถูกล็อก", Cue.DANGER),
+    ("ซื้อเชือกมาแล้ว", Cue.SELF_HARM),
+    # zh
+    ("他掐住我的喉咙", Cue.DANGER),
+    ("我怕我熬不过今晚", Cue.DANGER),
+    ("我们被老板锁在宿舍里", Cue.DANGER),
+    ("两天没吃没喝了", Cue.DANGER),
+    ("死了都没人关心", Cue.SELF_HARM),
+    ("我读初二", Cue.CHILD),
+    # ar
+    ("في واحد لاحقني من الصبح", Cue.DANGER),
+    ("ركبوني في سياره", Cue.DANGER),
+    ("ما بيخلوني اطلع من البيت", Cue.DANGER),
+    ("قالوا رح يخلصوا علي", Cue.DANGER),
+    ("bado yi2telni", Cue.DANGER),  # 3arabizi
+    ("جبت الحبل", Cue.SELF_HARM),
+    ("عمري 16", Cue.CHILD),
+    # the same families carried to the languages whose tuning set did not ask for them
+    ("no puedo hablar, el me escucha, pueden llamar a la policia", Cue.DANGER),
+    ("他在旁边我不能打电话，帮我报警", Cue.DANGER),
+    ("写好了遗书", Cue.SELF_HARM),
+    ("หนูเรียนม.2", Cue.CHILD),
+]
+ROUND3_ORDINARY = [
+    "i saw a documentary about people locked in container, is it real",
+    "if i call the police will they help me with papers",
+    "jeg så en artikel om folk der var låst inde i en container",
+    "hjælp tak, hvor kan jeg finde en advokat",
+    "ajutor va rog, unde gasesc un avocat",
+    "m-am taiat in deget cu cutitul",
+    "ya ne v opasnosti",  # the Cyrillic negation heard in Latin letters
+    "ubrat kvartiru skolko stoit",  # "убь" no longer a bare stem ("ub…")
+    "помогите пожалуйста, где найти юриста",
+    "допоможіть будь ласка, де знайти юриста",
+    "тази работа ме убива",
+    "ne sum v opasnost",  # the Bulgarian negation in Latin letters
+    "ayuda porfa, donde encuentro un abogado",
+    "me mata esperar tanto por los papeles",
+    "antes estaba encerrada en una casa pero eso ya paso",
+    "il m a frappé l an dernier, je peux encore porter plainte ?",
+    "je peux pas sortir du contrat",
+    "thuong con muon chet",  # an intensifier: "love my child to death"
+    "ต้องกักตัว 14 วันไหม",  # quarantine, not being held
+    "ร้านของฉันคงไม่รอดปีนี้",
+    "我要收拾我的东西搬家",  # packing my things, not "deal with me"
+    "我不知道我在哪里可以办居留",
+    "两天没吃饭了，没钱",  # hunger alone is for the screening, not danger now
+    "no food for 2 days, i have no money",
+    "llevo dos dias sin comer, no tengo dinero",
+    "3 ngay roi khong co com an, het tien",
+    "عندي 15 سنه في الدنمارك",  # years in Denmark, not an age
+    "بدي اعرف وين اروح عشان الاقامه",
+    # screening cues, not danger now: watched all the time, not let out of the workplace, serving clients
+    "за мною весь час стежать",
+    "ne urmaresc tot timpul",
+    "jpeux pas sortir sans le patron",
+    "me obligan a atender clientes",
+    # ordinary words that earlier rules heard as danger (checked against the NLU examples)
+    "i have to go bye",  # not the Bulgarian "го бие" in Latin letters
+    "не ми плащат изобщо",  # Bulgarian "at all", not the Russian "изобью"
+    "у меня забрали паспорт",  # taken from me: the passport alone is for the screening
+    "i need medical help please",
+    "m-am taiat la munca",
+    "e trafic daca nu pot pleca?",
+    "nadie se va a enterar?",
+    # a story from the news, in the languages of the last commit
+    "tôi đọc báo về công nhân bị nhốt trong trang trại",
+    "ฉันอ่านข่าวเรื่องคนงานถูกขังในฟาร์ม",
+    "我看新闻说有工人被关在农场",
+    "قريت في الاخبار عن عمال محبوسين في مزرعه",
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND3_HITS)
+def test_round3_families_fire(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND3_ORDINARY)
+def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
