@@ -18,7 +18,20 @@ TEXTS = Texts(CONTENT_DIR, LANGUAGES, DEFAULT)
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:
-    return [reply["text"] for reply in replies if "text" in reply]
+    """The text keys said, without a question's place ("Question 3 of 12"; tested on its own below)."""
+    return [reply["text"] for reply in replies if "text" in reply and reply["text"] != "screening.progress"]
+
+
+def asked(replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reply that asks (the one with a question's menu)."""
+    [reply] = [reply for reply in replies if reply.get("menu", "").startswith("screening_")]
+    return reply
+
+
+def place(replies: list[dict[str, Any]]) -> tuple[int, int]:
+    """A question's place, as the person reads it: (3, 12) for "Question 3 of 12"."""
+    [variables] = [reply["variables"] for reply in replies if reply.get("text") == "screening.progress"]
+    return int(variables["step"]), int(variables["total"])
 
 
 def handovers(replies: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -48,9 +61,11 @@ def started(age: str = "adult", work: str = "labour") -> dict[str, Any]:
 
 
 def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
-    keys = {"screening.offer", "screening.why", "screening.declined", "screening.stopped", "screening.done",
-            "screening.noted", "screening.not_noted", "screening.pick_one", "question.age", "question.work",
-            "danger", "safety_line", "handover_requested", "not_understood", "safety.go_on"}
+    keys = {"screening.offer", "screening.why", "screening.why_general", "screening.declined", "screening.stopped",
+            "screening.done", "screening.noted", "screening.not_noted", "screening.pick_one", "screening.progress",
+            "question.age", "question.work", "danger", "safety_line", "handover_requested", "not_understood",
+            "safety.go_on"}
+    keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
     for language in LANGUAGES:
@@ -59,11 +74,11 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
 
 def test_starting_asks_age_then_work_then_the_most_telling_question() -> None:
     state, replies = run("start_screening")
-    assert replies[0] == {"text": "question.age", "menu": "screening_age"}
+    assert asked(replies) == {"text": "question.age", "menu": "screening_age"}
     state, replies = run(("inform_age", "", "adult"), state=state)
-    assert replies[0] == {"text": "question.work", "menu": "screening_work"}
+    assert asked(replies) == {"text": "question.work", "menu": "screening_work"}
     state, replies = run(("inform_work", "", "sexual"), state=state)
-    assert replies[0] == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
+    assert asked(replies) == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
     assert screening(replies)["exploitation"] == "sexual"
 
 
@@ -123,10 +138,17 @@ def test_a_cue_is_answered_reflected_and_counts_only_when_confirmed_with_the_per
     assert screening(replies)["tier"] == "P2"
 
 
-def test_a_denied_cue_counts_as_no_and_keeps_no_words() -> None:
+def test_a_cue_not_to_be_noted_notes_nothing_keeps_no_words_and_is_not_asked_again() -> None:
+    # "May I note this for the person who helps you?" — "no" is not a "no" to the question: nothing is noted.
     state, replies = run(("cue_fines", "they take fines"), "deny")
-    assert state["answers"] == {"EX-03": "no"} and state["evidence"] == {}
+    assert state["answers"] == {} and state["evidence"] == {} and state["skipped"] == ["EX-03"]
     assert texts(replies)[0] == "screening.not_noted"
+    state, _ = run("start_screening", ("inform_age", "", "adult"), ("inform_work", "", "labour"), state=state)
+    asked_ids = []
+    while state["pending"]:
+        asked_ids.append(state["pending"])
+        state, _ = run("deny", state=state)
+    assert "question:EX-03" not in asked_ids
 
 
 def test_a_question_answered_by_free_text_is_skipped() -> None:
@@ -225,13 +247,21 @@ def test_yes_out_of_the_blue_is_not_understood() -> None:
     assert texts(replies) == ["not_understood"]
 
 
+def answer_all(state: dict[str, Any], yes: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """Answer every question asked: yes to those in `yes`, no to the rest; returns the question ids asked."""
+    asked_ids: list[str] = []
+    replies: list[dict[str, Any]] = []
+    while state["pending"]:
+        ident = state["pending"].split(":", 1)[1]
+        asked_ids.append(ident)
+        state, replies = run("affirm" if ident in yes else "deny", state=state)
+    return state, replies, asked_ids
+
+
 def test_the_summary_scores_as_the_scorer_does() -> None:
     # Thai massage clinic: deceived about the job (DR-01 S + DR-02 M), hours (EX-01 S) and fines (EX-03 M),
     # passport (CD-01 S) and debt (CD-02 S): trafficking indicated, P2.
-    state = started(work="sexual")
-    for ident in ORDER:
-        state, replies = run("affirm" if ident in {"CD-01", "CD-02", "EX-01", "EX-03", "DR-01", "DR-02"}
-                             else "deny", state=state)
+    _, replies, _ = answer_all(started(work="sexual"), {"CD-01", "CD-02", "EX-01", "EX-03", "DR-01", "DR-02"})
     result = screening(replies)
     assert result["assessment"] == "trafficking_indicated" and result["tier"] == "P2"
     assert result["dimensions"]["DR"] and result["dimensions"]["EX"] and result["dimensions"]["CD"]
