@@ -92,10 +92,12 @@ class Walk:
         self.asked: list[str] = []
         self.places: list[tuple[int, int]] = []
         self.replies: list[dict] = []
+        self.said: list[str] = []  # every message the bot sent, in order
 
     async def press(self, session: str, payload: str) -> list[dict]:
         self.replies = (await self.client.say(session, payload=payload))["messages"]
         assert self.replies, payload
+        self.said.extend(message["text"] for message in self.replies)
         for message in self.replies:
             if (found := PROGRESS.match(message["text"])) and self.language == "en":
                 self.places.append((int(found[1]), int(found[2])))
@@ -107,7 +109,7 @@ class Walk:
                 return ident, message
         return None
 
-    async def run(self, age: str, work: str, yes: set[str]) -> str:
+    async def run(self, age: str, work: str, yes: set[str], skip: frozenset[str] = frozenset()) -> str:
         session = await self.client.new_session()
         await self.press(session, "/start_screening")  # "Answer a few questions" in the help menu
         while (waiting := self.waiting()) is not None:
@@ -118,7 +120,8 @@ class Walk:
             elif ident == "work":
                 payload = next(b["payload"] for b in message["buttons"] if b["payload"].endswith(f":{work}"))
             else:
-                payload = button(message, "menu.yes" if ident in yes else "menu.no", self.language)
+                key = "menu.skip" if ident in skip else "menu.yes" if ident in yes else "menu.no"
+                payload = button(message, key, self.language)
             await self.press(session, payload)
             if self.replies[-1]["text"] == TEXTS.text("safety.check", self.language):  # after a P1: "Yes, go on"
                 await self.press(session, button(self.replies[-1], "menu.safe_yes", self.language))
@@ -211,3 +214,15 @@ async def test_self_harm_words_set_the_screenings_flag_and_p1(rasa_app: AppClien
     [(conversation_id,)] = rasa_app.rows("SELECT id FROM conversation")
     screening = await rasa_app.app[GATEWAY].store.screening(conversation_id)
     assert screening is not None and screening["self_harm"] is True and screening["tier"] == "P1"
+
+
+async def test_the_sex_question_comes_after_a_warning_and_skip_leaves_it_unanswered(rasa_app: AppClient) -> None:
+    walk = Walk(rasa_app)
+    session = await walk.run("adult", "labour", set(), skip=frozenset({"CD-04.sex"}))
+    assert walk.asked.count("CD-04.sex") == 1 and walk.asked.index("CD-04.sex") > 8
+    result = await walk.result()
+    assert "CD-04.sex" not in result["questions"] and result["assessment"] == "no_indicators"
+    assert session
+    warning = walk.said.index(TEXTS.text("screening.warn.sex", "en"))
+    assert PROGRESS.match(walk.said[warning + 1])  # the warning, the question's place, the question
+    assert walk.said[warning + 2] == TEXTS.text("question.CD-04.sex", "en")
