@@ -415,3 +415,34 @@ def test_screen_file_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('{"answers": {"CD-01": "yes"}}'.encode("utf-16"))
     with pytest.raises(ScreeningInputError, match=r"is not UTF-8 text"):
         screen_file(str(path))
+
+
+# --- the bot's questions (issue 15): their own ids, counted for one indicator each --------------------------
+
+def test_a_question_counts_for_its_indicator_and_the_answer_that_says_most_wins() -> None:
+    result = assess({"answers": {"CD-03": "no"}, "questions": {"CD-03.watched": "yes"}})
+    assert [hit["id"] for hit in result["indicators"]] == ["CD-03"] and result["tier"] == "P4"
+    assert assess({"answers": {"EX-01": "yes"}, "questions": {"EX-01": "no"}})["indicators"][0]["id"] == "EX-01"
+    assert assess({"questions": {"CD-03": "unknown", "CD-03.watched": "no"}})["assessment"] == "no_indicators"
+
+
+def test_two_questions_of_one_indicator_never_count_twice() -> None:
+    # CD-03 (locked in) and CD-03.watched both yes: one strong indicator, not two: CD is not positive on its own.
+    result = assess({"questions": {"CD-03": "yes", "CD-03.watched": "yes"}})
+    assert not result["dimensions"]["CD"] and [hit["id"] for hit in result["indicators"]] == ["CD-03"]
+
+
+def test_the_p1_rule_names_locked_in_and_forced_sex_but_not_watched() -> None:
+    [p1] = [rule for rule in load_catalogue().rules.tiers if rule.tier == "P1"]
+    assert {"CD-03", "CD-04", "CD-04.sex", "CR-01"} <= p1.any_yes and "CD-03.watched" not in p1.any_yes
+    assert assess({"questions": {"CD-04.sex": "yes"}})["tier"] == "P1"
+    assert assess({"questions": {"CR-01": "yes"}})["tier"] == "P1"
+
+
+def test_every_question_belongs_to_a_known_indicator_and_the_sex_question_warns() -> None:
+    catalogue = load_catalogue()
+    for question in catalogue.questions.values():
+        assert question.id.split(".")[0] == question.indicator and question.indicator in catalogue.indicators
+    assert catalogue.questions["CD-04.sex"].warn == "screening.warn.sex"
+    dimensions = {catalogue.indicators[q.indicator].dimension for q in catalogue.questions.values()}
+    assert dimensions == {"DR", "CR", "AVR", "EX", "CD", "AVD"}  # every dimension is asked about
