@@ -84,6 +84,13 @@ def button(message: dict, title_key: str, language: str) -> str:
 PROGRESS = re.compile(r"^Question (\d+) of (\d+)$")
 
 
+def progress(language: str) -> re.Pattern[str]:
+    """A question's place as the language words it ("Question 3 of 12", "第3题，共12题")."""
+    words = TEXTS.text("screening.progress", language, {"step": "\x00", "total": "\x01"})
+    return re.compile("^" + re.escape(words).replace("\x00", r"(?P<step>\d+)").replace("\x01", r"(?P<total>\d+)")
+                      + "$")
+
+
 class Walk:
     """One person through the web chat: starts the questions and answers what the bot shows, by its buttons."""
 
@@ -99,8 +106,8 @@ class Walk:
         assert self.replies, payload
         self.said.extend(message["text"] for message in self.replies)
         for message in self.replies:
-            if (found := PROGRESS.match(message["text"])) and self.language == "en":
-                self.places.append((int(found[1]), int(found[2])))
+            if found := progress(self.language).match(message["text"]):
+                self.places.append((int(found["step"]), int(found["total"])))
         return self.replies
 
     def waiting(self) -> tuple[str, dict] | None:
@@ -111,6 +118,8 @@ class Walk:
 
     async def run(self, age: str, work: str, yes: set[str], skip: frozenset[str] = frozenset()) -> str:
         session = await self.client.new_session()
+        if self.language != "en":  # chosen from the language list; a button alone tells no language
+            await self.press(session, f"lang:{self.language}")
         await self.press(session, "/start_screening")  # "Answer a few questions" in the help menu
         while (waiting := self.waiting()) is not None:
             ident, message = waiting
@@ -226,3 +235,14 @@ async def test_the_sex_question_comes_after_a_warning_and_skip_leaves_it_unanswe
     warning = walk.said.index(TEXTS.text("screening.warn.sex", "en"))
     assert PROGRESS.match(walk.said[warning + 1])  # the warning, the question's place, the question
     assert walk.said[warning + 2] == TEXTS.text("question.CD-04.sex", "en")
+
+
+@pytest.mark.parametrize("language", ["da", "ar", "th", "zh"])
+async def test_the_questions_in_other_languages_show_their_place_and_reach_the_end(
+        rasa_app: AppClient, language: str) -> None:
+    walk = Walk(rasa_app, language)
+    await walk.run("adult", "labour", {"EX-01", "EX-02"})
+    result = await walk.result()
+    assert (result["assessment"], result["tier"]) == ("exploitation_indicated", "P3")
+    assert [step for step, _ in walk.places] == list(range(1, len(walk.asked) + 1))
+    assert walk.places[0][1] == len(CATALOGUE.question_order) + 2
