@@ -8,15 +8,18 @@ How it goes (docs/screening.md):
 - then the age band and the kind of work, then the catalogue's `questions` in order, one at a time, each after
   its place ("3 of 12"), with yes / no / not sure / skip / why / stop; a question whose answer is known, or
   whose dimension is already positive (unless a tier rule names it), is not asked;
-- free text that matches an indicator ("they took my passport") is reflected back ("You wrote that … Is that
-  right?"); a "yes" counts as the answer and the person's own words are kept as evidence;
+- free text that matches an indicator ("they took my passport") is thanked for and the person is asked whether
+  it may be noted ("Thank you for telling me that … May I note this for the person who helps you?"); a "yes"
+  counts as the answer and the person's own words are kept as evidence; anything else notes nothing;
+- self-harm words the app's danger lexicon heard arrive as intent "danger" with `lexicon="self_harm"`: the
+  flag is set silently (the app has answered with 112 and asked for P1 already);
 - immediate danger, or an answer that makes the tier P1, gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
 
 The state is a ScreeningState, the replies ReplyPayloads (their shapes, the contract with the app, are in
 screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "kind"}} to ask for a person,
-{"screening": summary} for the caseworker. The words are in content/texts/<language>.yml.
+{"screening": summary} for the caseworker. The words are in content/texts/screening/<language>.yml.
 """
 
 from __future__ import annotations
@@ -67,8 +70,8 @@ QUESTION_MENUS = frozenset({"screening_offer", "screening_answer", "screening_co
 
 def new_state() -> ScreeningState:
     return {
-        "answers": {},  # indicator ID → yes / no / unknown
-        "evidence": {},  # indicator ID → the person's own words
+        "answers": {},  # question ID → yes / no / unknown
+        "evidence": {},  # question ID → the person's own words
         "age": "not_asked",  # not_asked | an age | None (prefer not to say)
         "exploitation": None,  # None until asked; then labour / sexual / criminal / unknown
         "work_words": None,  # what they typed for the kind of work, if not a button
