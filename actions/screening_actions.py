@@ -24,10 +24,12 @@ class ActionScreening(Action):
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
-        # A button's choice (age band, kind of work) arrives as metadata checked by the app, never as text.
-        choice = (message.get("metadata") or {}).get("choice")
+        metadata = message.get("metadata") or {}
+        # A button's choice (age band, kind of work, skip) arrives as metadata checked by the app, never as text;
+        # so does what the app's danger lexicon heard ("lexicon": "danger" | "self_harm", bot/assistant.py).
         slot: ScreeningState | None = tracker.get_slot("screening")
-        state, replies = QUESTIONNAIRE.handle(slot, intent, message.get("text") or "", choice)
+        state, replies = QUESTIONNAIRE.handle(slot, intent, message.get("text") or "", metadata.get("choice"),
+                                              metadata.get("lexicon"))
         for reply in replies:  # ReplyPayloads (screening/types.py): what the app reads as the answer's `custom`
             dispatcher.utter_message(json_message=reply)
         return [SlotSet("screening", state)]

@@ -5,9 +5,11 @@ questions start, a person is asked for (and the person told their place in the q
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from bot.danger import Cue
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_turn import RasaTurn, TextKey, parse_turn
 from bot.reporting import START as START_REPORT
@@ -29,6 +31,7 @@ class Assistant:
     requests: HandoverRequests
     reporting: Reporting
     choices: set[str] = field(init=False)
+    _told: set[asyncio.Task[None]] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         # Choices from our own menus ("/inform_age:adult"): sent to Rasa as the intent, the choice as metadata.
@@ -50,6 +53,32 @@ class Assistant:
             return [self.texts.reply("rasa_unavailable", language)]
         replies = [self._render(text, language) for text in turn.texts]
         return [*replies, *await self._apply(turn, conversation, language, address_hash)]
+
+    def heard(self, conversation_id: str, cue: Cue, language: str) -> None:
+        """The danger lexicon heard self-harm words, and the app answered them itself (bot/safety.py, 112 and the
+        suicide line, without Rasa). Tell the screening, in the background so that nothing waits for Rasa: the
+        intent `danger` with the metadata {"lexicon": "self_harm"} sets its flag, silently, and the result it
+        sends back (self-harm → P1) is stored for the caseworker. Rasa down: the flag is lost, nothing else."""
+        if cue != Cue.SELF_HARM:
+            return
+        task = asyncio.get_running_loop().create_task(self._tell_screening(conversation_id, cue, language))
+        self._told.add(task)  # a reference, so the task is not collected before it ends
+        task.add_done_callback(self._told.discard)
+
+    async def _tell_screening(self, conversation_id: str, cue: Cue, language: str) -> None:
+        try:
+            turn = parse_turn(await self.rasa.send(conversation_id, "/danger",
+                                                   {"language": language, "lexicon": str(cue)}))
+        except RasaUnavailable as error:
+            log.warning("Rasa unavailable (%s); the screening did not get the self-harm flag", error)
+            return
+        if turn.screening is not None:
+            await self.store.save_screening(conversation_id, turn.screening)
+
+    async def settled(self) -> None:
+        """Wait for what `heard` sent in the background (tests, and a clean shutdown)."""
+        while self._told:
+            await asyncio.gather(*self._told, return_exceptions=True)
 
     def _render(self, text: TextKey | str, language: str) -> Message:
         if isinstance(text, str):

@@ -120,6 +120,8 @@ class Gateway:
             cue = self.safety.cue(inbound.text, inbound.payload)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
+            if cue is not None:
+                self.assistant.heard(conversation.id, cue, language)  # self-harm: the screening's flag
             if conversation.new:
                 replies = self._first_reply(replies, language, inbound.channel)
             replies.extend(language_row)  # unsure of the language: the likely ones, one tap each

@@ -32,8 +32,10 @@ from core.vocabulary import Command
 log = logging.getLogger(__name__)
 
 # Placeholders the app fills in when it sends a text (queue notices, a report's code, the privacy notice's
-# retention and controller); the rest come from facts.yml.
-RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days", "code", "controller"})
+# retention and controller, the screening's number of questions and a question's place); the rest come from
+# facts.yml.
+RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days", "code", "controller",
+                               "step", "total"})
 
 
 def _load_yaml(path: Path) -> Any:

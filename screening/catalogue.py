@@ -59,6 +59,18 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Question:
+    """One question the bot asks. Its id is the indicator's ("CD-01") or the indicator's with a part after a dot
+    ("CD-03.watched"): one question counts for exactly one indicator, so no answer is counted twice. The tier
+    rules name question ids where a question must raise the tier (the P1 mark): "CD-03" (locked in) does,
+    "CD-03.watched" (watched all the time) does not, yet both count for CD-03 in its dimension."""
+
+    id: str
+    indicator: str
+    warn: str | None  # a text key said before the question ("screening.warn.sex"), or None
+
+
+@dataclass(frozen=True)
 class TierRule:
     tier: Tier
     immediate_danger: bool = False
@@ -84,8 +96,13 @@ class Rules:
 class Catalogue:
     dimensions: Mapping[str, str]  # code → the label caseworkers read, in the order of DIMENSIONS
     indicators: Mapping[str, Indicator]  # in catalogue order
-    question_order: tuple[str, ...]
+    questions: Mapping[str, Question]  # in the order the bot asks
     rules: Rules
+
+    @property
+    def question_order(self) -> tuple[str, ...]:
+        """The question ids in the order the bot asks them."""
+        return tuple(self.questions)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -106,14 +123,39 @@ def _load_catalogue(path: Path) -> Catalogue:
 
 
 def _parse_catalogue(raw: Any) -> Catalogue:
-    fields = _fields(raw, "the catalogue", ("rules", "question_order", "dimensions", "indicators"))
+    fields = _fields(raw, "the catalogue", ("rules", "questions", "dimensions", "indicators"))
     indicators = _parse_indicators(fields["indicators"])
+    questions = _parse_questions(fields["questions"], indicators)
     return Catalogue(
         dimensions=MappingProxyType(_parse_dimensions(fields["dimensions"])),
         indicators=MappingProxyType(indicators),
-        question_order=_known_ids(fields["question_order"], "question_order", indicators, unique=True),
-        rules=_parse_rules(fields["rules"], indicators),
+        questions=MappingProxyType(questions),
+        rules=_parse_rules(fields["rules"], {**indicators, **questions}),
     )
+
+
+QUESTION_ID = re.compile(r"(?P<indicator>[A-Z]+-\d\d)(?:\.[a-z]+)?")
+WARN_KEY = re.compile(r"screening\.warn\.[a-z_]+")
+
+
+def _parse_questions(raw: Any, indicators: Mapping[str, Indicator]) -> dict[str, Question]:
+    if not isinstance(raw, list) or not raw:
+        raise CatalogueError("questions must be a non-empty list")
+    questions: dict[str, Question] = {}
+    for index, item in enumerate(raw):
+        fields = _fields(item, f"questions[{index}]", ("id",), ("warn",))
+        ident = fields["id"]
+        match = QUESTION_ID.fullmatch(ident) if isinstance(ident, str) else None
+        if match is None or match.group("indicator") not in indicators:
+            raise CatalogueError(f"questions[{index}]: id {ident!r} must be an indicator ID, optionally with "
+                                 f"a part after a dot (CD-03.watched)")
+        if ident in questions:
+            raise CatalogueError(f"question {ident} appears twice")
+        warn = fields.get("warn")
+        if warn is not None and (not isinstance(warn, str) or not WARN_KEY.fullmatch(warn)):
+            raise CatalogueError(f"question {ident}: warn must be a text key screening.warn.<name>")
+        questions[ident] = Question(ident, match.group("indicator"), warn)
+    return questions
 
 
 def _fields(raw: Any, where: str, required: tuple[str, ...],
@@ -215,7 +257,7 @@ def _weight(raw: Any, where: str) -> Weight:
     return cast(Weight, raw)
 
 
-def _known_ids(raw: Any, where: str, indicators: Mapping[str, Indicator],
+def _known_ids(raw: Any, where: str, indicators: Mapping[str, object],
                unique: bool = False) -> tuple[str, ...]:
     if not isinstance(raw, list):
         raise CatalogueError(f"{where} must be a list of indicator IDs")
@@ -227,7 +269,8 @@ def _known_ids(raw: Any, where: str, indicators: Mapping[str, Indicator],
     return tuple(raw)
 
 
-def _parse_rules(raw: Any, indicators: Mapping[str, Indicator]) -> Rules:
+def _parse_rules(raw: Any, indicators: Mapping[str, object]) -> Rules:
+    """`indicators` here: the indicator and question ids a tier's any_yes may name."""
     fields = _fields(raw, "rules", ("child_under_age", "dimension_positive_when", "assessment", "tiers",
                                     "default_tier"))
     age = fields["child_under_age"]
@@ -275,7 +318,7 @@ def _parse_groups(raw: Any, where: str) -> tuple[frozenset[Dimension], ...]:
     return tuple(frozenset(group) for group in raw)
 
 
-def _parse_tiers(raw: Any, indicators: Mapping[str, Indicator]) -> tuple[TierRule, ...]:
+def _parse_tiers(raw: Any, indicators: Mapping[str, object]) -> tuple[TierRule, ...]:
     if not isinstance(raw, list):
         raise CatalogueError("rules.tiers must be a list")
     rules = tuple(_parse_tier(item, index, indicators) for index, item in enumerate(raw))
@@ -284,7 +327,7 @@ def _parse_tiers(raw: Any, indicators: Mapping[str, Indicator]) -> tuple[TierRul
     return rules
 
 
-def _parse_tier(raw: Any, index: int, indicators: Mapping[str, Indicator]) -> TierRule:
+def _parse_tier(raw: Any, index: int, indicators: Mapping[str, object]) -> TierRule:
     where = f"rules.tiers[{index}]"
     fields = _fields(raw, where, ("tier",), TIER_FLAGS + TIER_SETS)
     if fields["tier"] not in TIERS:

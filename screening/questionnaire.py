@@ -4,18 +4,22 @@ No Rasa and no I/O here, so that every path can be tested on its own (tests/unit
 actions/screening_actions.py is the thin Rasa wrapper that keeps the state in the `screening` slot.
 
 How it goes (docs/screening.md):
-- offered, never forced: "May I ask a few questions…?" with yes / no;
-- then the age band and the kind of work, then the indicator questions in the catalogue's `question_order`,
-  one at a time, with yes / no / not sure / stop / why; questions already answered are skipped;
-- free text that matches an indicator ("they took my passport") is reflected back ("You wrote that … Is that
-  right?"); a "yes" counts as the answer and the person's own words are kept as evidence;
+- offered, never forced: "May I ask you up to 12 questions…?" (the real maximum for this person) with yes / no;
+- then the age band and the kind of work, then the catalogue's `questions` in order, one at a time, each after
+  its place ("3 of 12"), with yes / no / not sure / skip / why / stop; a question whose answer is known, or
+  whose dimension is already positive (unless a tier rule names it), is not asked;
+- free text that matches an indicator ("they took my passport") is thanked for and the person is asked whether
+  it may be noted ("Thank you for telling me that … May I note this for the person who helps you?"); a "yes"
+  counts as the answer and the person's own words are kept as evidence; anything else notes nothing;
+- self-harm words the app's danger lexicon heard arrive as intent "danger" with `lexicon="self_harm"`: the
+  flag is set silently (the app has answered with 112 and asked for P1 already);
 - immediate danger, or an answer that makes the tier P1, gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
 
 The state is a ScreeningState, the replies ReplyPayloads (their shapes, the contract with the app, are in
 screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "kind"}} to ask for a person,
-{"screening": summary} for the caseworker. The words are in content/texts/<language>.yml.
+{"screening": summary} for the caseworker. The words are in content/texts/screening/<language>.yml.
 """
 
 from __future__ import annotations
@@ -23,12 +27,22 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from screening.catalogue import TIERS, Catalogue, load_catalogue
-from screening.scoring import assess
-from screening.types import AgeBand, Answer, Exploitation, ReplyPayload, ScreeningState, ScreeningSummary, Tier
+from screening.catalogue import TIERS, Catalogue, Question, load_catalogue
+from screening.scoring import STRENGTH, assess
+from screening.types import (
+    AgeBand,
+    Answer,
+    Exploitation,
+    ReplyPayload,
+    ScreeningRequest,
+    ScreeningState,
+    ScreeningSummary,
+    Tier,
+)
 
-# Intents that carry an indicator when a person says them about themselves, and the answer the bot gives
-# to the question part (None: a statement only). The bot reflects the indicator back before it counts.
+# Intents that carry an indicator when a person says them about themselves: the question they answer (its id,
+# content/indicators.yml `questions`), and the answer the bot gives to the question part (None: a statement
+# only). The bot reflects it back before it counts.
 CUES: dict[str, tuple[str, str | None]] = {
     "ask_passport": ("CD-01", "answer.passport"),
     "ask_debt": ("CD-02", "answer.debt"),
@@ -43,6 +57,9 @@ CUES: dict[str, tuple[str, str | None]] = {
     "cue_fines": ("EX-03", None),
 }
 ANSWER_INTENTS: dict[str, Answer] = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
+SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the choice "skip" (no answer at all)
+# What the danger lexicon heard (bot/danger.py), when the app tells the questionnaire after answering itself.
+LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 MAX_QUOTE = 500  # characters of the person's own words kept as evidence for one indicator
@@ -53,12 +70,15 @@ QUESTION_MENUS = frozenset({"screening_offer", "screening_answer", "screening_co
 
 def new_state() -> ScreeningState:
     return {
-        "answers": {},  # indicator ID → yes / no / unknown
-        "evidence": {},  # indicator ID → the person's own words
+        "answers": {},  # question ID → yes / no / unknown
+        "evidence": {},  # question ID → the person's own words
         "age": "not_asked",  # not_asked | an age | None (prefer not to say)
         "exploitation": None,  # None until asked; then labour / sexual / criminal / unknown
         "work_words": None,  # what they typed for the kind of work, if not a button
         "immediate_danger": False,
+        "self_harm": False,  # the danger lexicon heard self-harm words (the app tells us, bot/assistant.py)
+        "skipped": [],  # question ids the person skipped: never asked again, no answer
+        "asked": 0,  # questions answered or skipped since the questions began: the "3" of "3 of 12"
         "pending": None,  # offer | age | work | question:<ID> | cue:<ID>
         "resume": None,  # the question to go back to after a cue was confirmed
         "quote": None,  # the words of the cue waiting for confirmation
@@ -73,17 +93,37 @@ def _restore(state: ScreeningState | None) -> ScreeningState:
     return {**new_state(), **state} if state else new_state()
 
 
+def _request(state: ScreeningState) -> ScreeningRequest:
+    age = state["age"] if isinstance(state["age"], int) else None
+    return {"age": age, "exploitation": state["exploitation"] or "unknown",
+            "immediate_danger": state["immediate_danger"], "self_harm": state["self_harm"],
+            "questions": state["answers"]}
+
+
+def indicator_answers(answers: dict[str, Answer], catalogue: Catalogue) -> dict[str, Answer]:
+    """The answers by indicator, as the caseworker and the statistics read them: a "yes" to any question of an
+    indicator is its answer ("CD-03.watched" yes → CD-03 yes), else "not sure", else "no"."""
+    merged: dict[str, Answer] = {}
+    for ident, answer in answers.items():
+        question = catalogue.questions.get(ident)
+        indicator = question.indicator if question else ident
+        if indicator not in merged or STRENGTH[answer] > STRENGTH[merged[indicator]]:
+            merged[indicator] = answer
+    return merged
+
+
 def summary(state: ScreeningState, catalogue: Catalogue | None = None) -> ScreeningSummary:
     """What the caseworker sees: the scorer's result plus the answers and the person's own words."""
-    age = state["age"] if isinstance(state["age"], int) else None
-    result = assess({"age": age, "exploitation": state["exploitation"] or "unknown",
-                     "immediate_danger": state["immediate_danger"], "answers": state["answers"]}, catalogue)
+    catalogue = catalogue or load_catalogue()
+    result = assess(_request(state), catalogue)
     return {
         **result,
         "age_band": _age_band(state["age"]),
         "exploitation": state["exploitation"] or "unknown",
         "immediate_danger": state["immediate_danger"],
-        "answers": dict(state["answers"]),
+        "self_harm": state["self_harm"],
+        "answers": indicator_answers(state["answers"], catalogue),
+        "questions": dict(state["answers"]),
         "evidence": dict(state["evidence"]),
         "work_words": state["work_words"],
         "finished": state["finished"],
@@ -99,18 +139,29 @@ def _age_band(age: int | Literal["not_asked"] | None) -> AgeBand:
 class Questionnaire:
     def __init__(self, catalogue: Catalogue | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
+        # Question ids a tier rule names: asked even when their dimension is already positive (they raise the tier).
+        self._tier_questions = frozenset().union(*(rule.any_yes for rule in self.catalogue.rules.tiers))
 
-    def handle(self, state: ScreeningState | None, intent: str, text: str = "",
-               choice: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
-        """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work) if any."""
+    def handle(self, state: ScreeningState | None, intent: str, text: str = "", choice: str | None = None,
+               lexicon: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
+        """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work/skip) if any.
+
+        `lexicon`: the app heard danger or self-harm words itself (bot/danger.py) and has already answered with
+        112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag."""
         state = _restore(state)
         state["answers"], state["evidence"] = dict(state["answers"]), dict(state["evidence"])
+        state["skipped"] = list(state["skipped"])
+        if intent == "danger" and lexicon in LEXICON_FLAGS:
+            state[LEXICON_FLAGS[lexicon]] = True  # type: ignore[literal-required]
+            state["requested_tier"] = P1  # the app asked for P1 already; no second request, no words
+            return state, [{"screening": summary(state, self.catalogue)}]
         replies = self._dispatch(state, intent, text, choice)
         first, last = self._handover(state, always=intent == "danger")
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
             # A P1 stops the questions: the app asks "Is it safe for you to write now?" instead, and "Yes, go
             # on" (intent safe_to_write) asks the question that waits in state["pending"].
-            replies = [reply for reply in replies if reply.get("menu") not in QUESTION_MENUS]
+            replies = [reply for reply in replies if reply.get("menu") not in QUESTION_MENUS
+                       and not _part_of_question(reply)]
         return state, [*first, *replies, *last]
 
     def request_person(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
@@ -124,7 +175,7 @@ class Questionnaire:
         replies: list[ReplyPayload] = [{"text": "handover_requested", "handover": {"tier": tier, "kind": "help"}}]
         if not state["offered"] and state["pending"] is None:
             state.update({"offered": True, "pending": "offer"})
-            replies.append({"text": "screening.offer", "menu": "screening_offer"})
+            replies.append(self._offer(state))
         return state, [*replies, {"screening": result}]
 
     # --- what the person said ----------------------------------------------------------------------------
@@ -141,8 +192,14 @@ class Questionnaire:
         if intent == "safe_to_write":  # after a P1 the question waited until the person said it is safe
             return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
         if intent == "why_ask":
-            return [{"text": "screening.why"}, *(self._repeat(state) or [{"text": "screening.offer",
-                                                                             "menu": "screening_offer"}])]
+            # The answer names only buttons of the menu that comes with it: Skip and Stop are under a question
+            # (screening_answer); the offer, a reflected cue, the age and the work have other buttons, so their
+            # answer names none.
+            if pending.startswith("question:"):
+                return [{"text": "screening.why"}, *self._repeat(state)]
+            if not pending:
+                state["pending"] = "offer"
+            return [{"text": "screening.why_general"}, *self._repeat(state)]
         if intent == "start_screening":
             state.update({"finished": False, "offered": True})
             return self._next(state) if state["pending"] in (None, "offer") else self._repeat(state)
@@ -151,6 +208,8 @@ class Questionnaire:
         if intent == "inform_work" or (pending == "work" and intent == "nlu_fallback"):
             return self._work(state, text, choice)
         if intent in ANSWER_INTENTS and pending:
+            if choice == SKIP and pending.startswith("question:"):
+                return self._skip(state, pending.split(":", 1)[1])
             return self._answer(state, pending, ANSWER_INTENTS[intent])
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
@@ -158,7 +217,7 @@ class Questionnaire:
 
     def _cue(self, state: ScreeningState, intent: str, text: str) -> list[ReplyPayload]:
         ident, answer = CUES[intent]
-        known = state["answers"].get(ident) is not None
+        known = self._known(state, self.catalogue.questions[ident])
         replies: list[ReplyPayload] = []
         if answer:
             replies.append({"text": answer, "menu": "after_answer"} if known else {"text": answer})
@@ -172,7 +231,7 @@ class Questionnaire:
         return [*replies, *safety, {"text": f"cue.{ident}", "menu": "screening_confirm"}]
 
     def _tier_if_yes(self, ident: str) -> Tier:
-        return assess({"answers": {ident: "yes"}}, self.catalogue)["tier"]
+        return assess({"questions": {ident: "yes"}}, self.catalogue)["tier"]
 
     def _answer(self, state: ScreeningState, pending: str, value: Answer) -> list[ReplyPayload]:
         """An answer to what is pending (state["pending"], never empty here)."""
@@ -185,19 +244,33 @@ class Questionnaire:
         if pending in ("age", "work"):
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         kind, ident = pending.split(":", 1)
-        state["answers"][ident] = value
         if kind == "question":
+            state["answers"][ident] = value
+            state["asked"] += 1
             return self._next(state)
-        if value == "yes" and state["quote"]:
-            state["evidence"][ident] = state["quote"]
+        # A reflected cue asks "May I note this …?": yes notes it, with their words; anything else notes nothing
+        # (it is not a "no" to the question) and the question is not asked again.
+        if value == "yes":
+            state["answers"][ident] = "yes"
+            if state["quote"]:
+                state["evidence"][ident] = state["quote"]
+        elif ident not in state["skipped"]:
+            state["skipped"].append(ident)
         state.update({"quote": None, "pending": state["resume"], "resume": None})
         noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]
         if not state["offered"]:
             state.update({"offered": True, "pending": "offer"})
-            return [noted, {"text": "screening.offer", "menu": "screening_offer"}]
+            return [noted, self._offer(state)]
         return [{**noted, "menu": "after_answer"}]
+
+    def _skip(self, state: ScreeningState, ident: str) -> list[ReplyPayload]:
+        """Skip: no answer (not even "not sure"), and the question is not asked again."""
+        if ident not in state["skipped"]:
+            state["skipped"].append(ident)
+        state["asked"] += 1
+        return self._next(state)
 
     def _age(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
         if choice in AGE_CHOICES:
@@ -208,7 +281,10 @@ class Questionnaire:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         else:
             return [{"text": "not_understood", "menu": "main"}]
-        return self._next(state) if state["pending"] == "age" else [{"text": "screening.noted"}]
+        if state["pending"] == "age":
+            state["asked"] += 1
+            return self._next(state)
+        return [{"text": "screening.noted"}]
 
     def _work(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
         if choice in WORK_CHOICES:
@@ -216,7 +292,10 @@ class Questionnaire:
         else:  # typed: keep their words for the caseworker; the kind stays for a person to judge
             state["exploitation"] = state["exploitation"] or "unknown"
             state["work_words"] = text.strip()[:MAX_QUOTE] or None
-        return self._next(state) if state["pending"] == "work" else [{"text": "screening.noted"}]
+        if state["pending"] == "work":
+            state["asked"] += 1
+            return self._next(state)
+        return [{"text": "screening.noted"}]
 
     def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")
@@ -226,42 +305,70 @@ class Questionnaire:
 
     # --- what the bot asks next --------------------------------------------------------------------------
 
+    def _known(self, state: ScreeningState, question: Question) -> bool:
+        """Answered or skipped, or its indicator already a "yes" through another question: never asked."""
+        if question.id in state["answers"] or question.id in state["skipped"]:
+            return True
+        return any(state["answers"].get(other.id) == "yes" for other in self.catalogue.questions.values()
+                   if other.indicator == question.indicator)
+
+    def _to_ask(self, state: ScreeningState, settled: bool = True) -> list[str]:
+        """The questions still to ask, in order: age and work while unknown, then every question not known.
+
+        `settled`: leave out a question whose dimension is already positive, unless a tier rule names it (a
+        "yes" would change nothing the scorer gives). Without it: the most that may still be asked."""
+        items = [item for item, unknown in (("age", state["age"] == "not_asked"),
+                                            ("work", state["exploitation"] is None)) if unknown]
+        positive = summary(state, self.catalogue)["dimensions"] if settled else {}
+        for question in self.catalogue.questions.values():
+            if self._known(state, question):
+                continue
+            dimension = self.catalogue.indicators[question.indicator].dimension
+            if positive.get(dimension) and question.id not in self._tier_questions:
+                continue
+            items.append(f"question:{question.id}")
+        return items
+
+    def _offer(self, state: ScreeningState) -> ReplyPayload:
+        """"May I ask you up to N questions?": N the most this person may still be asked."""
+        total = state["asked"] + len(self._to_ask(state, settled=False))
+        return {"text": "screening.offer", "menu": "screening_offer", "variables": {"total": str(total)}}
+
     def _next(self, state: ScreeningState) -> list[ReplyPayload]:
-        if state["age"] == "not_asked":
-            state["pending"] = "age"
-        elif state["exploitation"] is None:
-            state["pending"] = "work"
-        else:
-            ident = next((i for i in self.catalogue.question_order if i not in state["answers"]), None)
-            if ident is None:
-                state.update({"pending": None, "finished": True})
-                return [{"text": "screening.done", "menu": "after_answer"}]
-            state["pending"] = f"question:{ident}"
+        remaining = self._to_ask(state)
+        if not remaining:
+            state.update({"pending": None, "finished": True})
+            return [{"text": "screening.done", "menu": "after_answer"}]
+        state["pending"] = remaining[0]
         return self._repeat(state)
 
-    @staticmethod
-    def _repeat(state: ScreeningState) -> list[ReplyPayload]:
-        """The question that is waiting for an answer, asked (again); [] when none is."""
+    def _repeat(self, state: ScreeningState) -> list[ReplyPayload]:
+        """The question that is waiting for an answer, asked (again) after its place; [] when none is."""
         pending = state["pending"]
         if pending is None:
             return []
         if pending == "offer":
-            return [{"text": "screening.offer", "menu": "screening_offer"}]
+            return [self._offer(state)]
+        if pending.startswith("cue:"):
+            return [{"text": f"cue.{pending.split(':', 1)[1]}", "menu": "screening_confirm"}]
+        total = state["asked"] + len(self._to_ask(state))
+        place: ReplyPayload = {"text": "screening.progress",
+                               "variables": {"step": str(state["asked"] + 1), "total": str(max(total, 1))}}
         if pending in ("age", "work"):
-            return [{"text": f"question.{pending}", "menu": f"screening_{pending}"}]
-        kind, ident = pending.split(":", 1)
-        return [{"text": f"{kind if kind == 'cue' else 'question'}.{ident}",
-                 "menu": "screening_confirm" if kind == "cue" else "screening_answer"}]
+            return [place, {"text": f"question.{pending}", "menu": f"screening_{pending}"}]
+        question = self.catalogue.questions[pending.split(":", 1)[1]]
+        warning: list[ReplyPayload] = [{"text": question.warn}] if question.warn else []
+        return [*warning, place, {"text": f"question.{question.id}", "menu": "screening_answer"}]
 
     # --- asking for a person -----------------------------------------------------------------------------
 
     def _handover(self, state: ScreeningState, always: bool) -> tuple[list[ReplyPayload], list[ReplyPayload]]:
         """(replies to put first, replies to put last): a request for a person when the tier calls for it.
 
-        P1 (danger, a child with any "yes", violence, confinement) at once, with 112 before anything else;
-        otherwise when the questions are over and something was answered "yes". A request is repeated only when
-        the tier becomes more urgent, or on every danger message (the conversation may have been released since).
-        Every turn ends with the summary for the console.
+        P1 (danger, self-harm, a child with any "yes", violence, confinement) at once, with 112 before anything
+        else; otherwise when the questions are over and something was answered "yes". A request is repeated only
+        when the tier becomes more urgent, or on every danger message (the conversation may have been released
+        since). Every turn ends with the summary for the console.
         """
         result = summary(state, self.catalogue)
         tier = result["tier"]
@@ -278,3 +385,8 @@ class Questionnaire:
         if state["immediate_danger"]:
             return [request], last  # the danger reply already gives 112 first
         return [{**request, "text": "danger"}], last
+
+
+def _part_of_question(reply: ReplyPayload) -> bool:
+    """The words that go with a question (its place, a warning): held back with it after a P1."""
+    return reply.get("text", "").startswith(("screening.progress", "screening.warn."))

@@ -37,7 +37,9 @@ __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "ScreeningInputEr
 
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
 EXPLOITATION_KINDS: tuple[Exploitation, ...] = get_args(Exploitation)
-REQUEST_FIELDS = ("age", "exploitation", "immediate_danger", "self_harm", "answers")
+REQUEST_FIELDS = ("age", "exploitation", "immediate_danger", "self_harm", "answers", "questions")
+# When two answers count for one indicator (its own and a question's), the one that says most wins.
+STRENGTH: dict[Answer, int] = {"no": 0, "unknown": 1, "yes": 2}
 
 
 class ScreeningInputError(ValueError):
@@ -53,7 +55,8 @@ class _Request:
     exploitation: Exploitation
     immediate_danger: bool
     self_harm: bool
-    answers: Mapping[str, Answer]
+    answers: Mapping[str, Answer]  # indicator ID → answer
+    questions: Mapping[str, Answer]  # question ID (the catalogue's `questions`) → answer
 
 
 def _show(value: Any) -> str:
@@ -78,7 +81,8 @@ def _parse_request(request: Any, catalogue: Catalogue) -> _Request:
         exploitation=exploitation,
         immediate_danger=_parse_flag(request, "immediate_danger"),
         self_harm=_parse_flag(request, "self_harm"),
-        answers=_parse_answers(request.get("answers", {}), catalogue),
+        answers=_parse_answers(request.get("answers", {}), catalogue.indicators, "answers", "indicator"),
+        questions=_parse_answers(request.get("questions", {}), catalogue.questions, "questions", "question"),
     )
 
 
@@ -99,13 +103,13 @@ def _parse_flag(request: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _parse_answers(answers: Any, catalogue: Catalogue) -> Mapping[str, Answer]:
+def _parse_answers(answers: Any, known: Mapping[str, object], field: str, kind: str) -> Mapping[str, Answer]:
     if not isinstance(answers, dict):
         raise ScreeningInputError(
-            f"answers must be an object of indicator IDs to answers, not {_show(answers)}")
+            f"{field} must be an object of {kind} IDs to answers, not {_show(answers)}")
     for ident, answer in answers.items():
-        if ident not in catalogue.indicators:
-            raise ScreeningInputError(f"unknown indicator ID {_show(ident)}")
+        if ident not in known:
+            raise ScreeningInputError(f"unknown {kind} ID {_show(ident)}")
         if answer not in ANSWERS:
             raise ScreeningInputError(
                 f"answer for {_show(ident)} must be yes, no or unknown, not {_show(answer)}")
@@ -139,12 +143,25 @@ def _assessment(dimensions: Mapping[Dimension, bool], child: bool, any_yes: bool
     return "indicators_present" if any_yes else "no_indicators"
 
 
-def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], assessment: AssessmentName,
-                  dimensions: Mapping[Dimension, bool]) -> bool:
+def _indicator_answers(request: _Request, catalogue: Catalogue) -> dict[str, Answer]:
+    """Every indicator's answer: its own, or a question's that counts for it, whichever says most."""
+    merged = dict(request.answers)
+    for ident, answer in request.questions.items():
+        indicator = catalogue.questions[ident].indicator
+        if indicator not in merged or STRENGTH[answer] > STRENGTH[merged[indicator]]:
+            merged[indicator] = answer
+    return merged
+
+
+def _tier_matches(rule: TierRule, request: _Request, child: bool, yes: frozenset[str], said_yes: frozenset[str],
+                  assessment: AssessmentName, dimensions: Mapping[Dimension, bool]) -> bool:
+    """`yes`: the indicators answered yes, however; `said_yes`: the IDs answered yes as such, indicator IDs in
+    `answers` and question IDs in `questions`. A tier's any_yes looks at `said_yes`, so that a question the
+    rules do not name ("CD-03.watched") counts in its dimension but does not raise the tier."""
     return ((rule.immediate_danger and request.immediate_danger)
             or (rule.self_harm and request.self_harm)
             or (rule.child_with_any_yes and child and bool(yes))
-            or bool(rule.any_yes & yes)
+            or bool(rule.any_yes & said_yes)
             or assessment in rule.assessment
             or (rule.any_positive_dimension and any(dimensions.values())))
 
@@ -161,16 +178,20 @@ def assess(request: ScreeningRequest | dict[str, Any], catalogue: Catalogue | No
     parsed = _parse_request(request, catalogue)
     child = parsed.age is not None and parsed.age < rules.child_under_age  # age unknown → adult lists
     list_name = _list_name(parsed, child)
+    answers = _indicator_answers(parsed, catalogue)
     yes = [indicator for ident, indicator in catalogue.indicators.items()
-           if parsed.answers.get(ident) == "yes"]  # catalogue order, whatever the order of the answers
+           if answers.get(ident) == "yes"]  # catalogue order, whatever the order of the answers
     dimensions: dict[Dimension, bool] = {
         code: _dimension_positive((indicator.weights[list_name] for indicator in yes if indicator.dimension == code),
                                   rules)
         for code in DIMENSIONS}
     assessment = _assessment(dimensions, child, bool(yes), rules)
     yes_ids = frozenset(indicator.id for indicator in yes)
+    said_yes = frozenset(ident for given in (parsed.answers, parsed.questions)
+                         for ident, answer in given.items() if answer == "yes")
     tier = next((rule.tier for rule in rules.tiers
-                 if _tier_matches(rule, parsed, child, yes_ids, assessment, dimensions)), rules.default_tier)
+                 if _tier_matches(rule, parsed, child, yes_ids, said_yes, assessment, dimensions)),
+                rules.default_tier)
     return {
         "dimensions": dimensions,
         "assessment": assessment,

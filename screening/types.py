@@ -27,6 +27,7 @@ Tier = Literal["P1", "P2", "P3", "P4"]  # == core.vocabulary.Tier; P1 the most u
 HandoverKind = Literal["help", "report", "partner"]  # == core.vocabulary.Kind
 AgeBand = Literal["under_18", "adult", "unknown"]
 IndicatorId = str  # "CD-01": the dimension and two digits, as in content/indicators.yml
+QuestionId = str  # "CD-01" or "CD-03.watched": the indicator it counts for, maybe a part after a dot
 
 
 # --- the scorer (screening/scoring.py) --------------------------------------------------------------------
@@ -43,6 +44,7 @@ class ScreeningRequest(TypedDict, total=False):
     immediate_danger: bool  # False
     self_harm: bool  # False
     answers: dict[IndicatorId, Answer]  # {}
+    questions: dict[QuestionId, Answer]  # {}: answers to the bot's questions (content/indicators.yml `questions`)
 
 
 class IndicatorHit(TypedDict):
@@ -72,12 +74,15 @@ class ScreeningState(TypedDict):
     questionnaire fills them in with the defaults before it reads the state.
     """
 
-    answers: dict[IndicatorId, Answer]
-    evidence: dict[IndicatorId, str]  # the person's own words for a confirmed cue, at most MAX_QUOTE characters
+    answers: dict[QuestionId, Answer]  # by question id (content/indicators.yml `questions`)
+    evidence: dict[QuestionId, str]  # the person's own words for a confirmed cue, at most MAX_QUOTE characters
     age: int | Literal["not_asked"] | None  # None: they preferred not to say
     exploitation: Exploitation | None  # None until asked
     work_words: str | None  # what they typed for the kind of work, if not a button
     immediate_danger: bool
+    self_harm: bool  # the danger lexicon heard self-harm words (the app told the questionnaire)
+    skipped: list[QuestionId]  # skipped with the Skip button: no answer, never asked again
+    asked: int  # questions (age and work included) answered or skipped in the flow: the "3" of "3 of 12"
     pending: str | None  # what waits for an answer: "offer" | "age" | "work" | "question:<ID>" | "cue:<ID>"
     resume: str | None  # the "question:<ID>" to go back to once a cue is confirmed or denied
     quote: str | None  # the words of the cue waiting for confirmation
@@ -96,8 +101,10 @@ class ScreeningSummary(Assessment):
     age_band: AgeBand
     exploitation: Exploitation
     immediate_danger: bool
-    answers: dict[IndicatorId, Answer]
-    evidence: dict[IndicatorId, str]
+    self_harm: bool
+    answers: dict[IndicatorId, Answer]  # by indicator: a "yes" to any of its questions is a yes
+    questions: dict[QuestionId, Answer]  # by question, as asked ("CD-03.watched")
+    evidence: dict[QuestionId, str]
     work_words: str | None
     finished: bool
 
@@ -123,8 +130,9 @@ class ReplyPayload(TypedDict, total=False):
     - screening: the summary to store on the conversation (it replaces the one before);
     - report: "start" (only from a domain response, "I want to report something"): the app asks the report's
       questions itself.
-    The questionnaire sends text (+ menu), handover (+ text, or alone right after the danger text) and screening
-    (alone, last in every turn); it never sends variables or report.
+    The questionnaire sends text (+ menu, + variables: the question's place {step} and {total} in
+    screening.progress, the number of questions {total} in screening.offer), handover (+ text, or alone right
+    after the danger text) and screening (alone, last in every turn); it never sends report.
     """
 
     text: str  # a text key, e.g. "screening.offer", "question.CD-01", "cue.CD-01", "danger"

@@ -90,6 +90,7 @@ export function renderScreening(screening) {
   const parts = [];
   parts.push(make("p", "screening-progress", screening.finished ? "Screening finished." : "Screening not finished."));
   if (screening.immediate_danger) parts.push(make("p", "flag danger", "Immediate danger reported"));
+  if (screening.self_harm) parts.push(make("p", "flag danger", "Self-harm words written"));
   if (screening.age_band === "under_18") parts.push(make("p", "flag danger", "Under 18"));
   parts.push(screeningFacts(screening));
   parts.push(make("h4", null, "Dimensions"), dimensionList(screening));

@@ -9,7 +9,8 @@ import pytest
 from core.config import CONTENT_DIR, load_languages
 from core.texts import Texts
 from screening.catalogue import load_catalogue
-from screening.questionnaire import CUES, Questionnaire
+from screening.questionnaire import CUES, Questionnaire, summary
+from screening.scoring import assess
 
 Q = Questionnaire()
 ORDER = load_catalogue().question_order
@@ -17,8 +18,25 @@ LANGUAGES, DEFAULT = load_languages(CONTENT_DIR)
 TEXTS = Texts(CONTENT_DIR, LANGUAGES, DEFAULT)
 
 
+def load_menus() -> dict[str, list[dict[str, str]]]:
+    return TEXTS.menus
+
+
 def texts(replies: list[dict[str, Any]]) -> list[str]:
-    return [reply["text"] for reply in replies if "text" in reply]
+    """The text keys said, without a question's place ("Question 3 of 12"; tested on its own below)."""
+    return [reply["text"] for reply in replies if "text" in reply and reply["text"] != "screening.progress"]
+
+
+def asked(replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reply that asks (the one with a question's menu)."""
+    [reply] = [reply for reply in replies if reply.get("menu", "").startswith("screening_")]
+    return reply
+
+
+def place(replies: list[dict[str, Any]]) -> tuple[int, int]:
+    """A question's place, as the person reads it: (3, 12) for "Question 3 of 12"."""
+    [variables] = [reply["variables"] for reply in replies if reply.get("text") == "screening.progress"]
+    return int(variables["step"]), int(variables["total"])
 
 
 def handovers(replies: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -48,9 +66,11 @@ def started(age: str = "adult", work: str = "labour") -> dict[str, Any]:
 
 
 def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
-    keys = {"screening.offer", "screening.why", "screening.declined", "screening.stopped", "screening.done",
-            "screening.noted", "screening.not_noted", "screening.pick_one", "question.age", "question.work",
-            "danger", "safety_line", "handover_requested", "not_understood", "safety.go_on"}
+    keys = {"screening.offer", "screening.why", "screening.why_general", "screening.declined", "screening.stopped",
+            "screening.done", "screening.noted", "screening.not_noted", "screening.pick_one", "screening.progress",
+            "question.age", "question.work", "danger", "safety_line", "handover_requested", "not_understood",
+            "safety.go_on"}
+    keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
     for language in LANGUAGES:
@@ -59,11 +79,11 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
 
 def test_starting_asks_age_then_work_then_the_most_telling_question() -> None:
     state, replies = run("start_screening")
-    assert replies[0] == {"text": "question.age", "menu": "screening_age"}
+    assert asked(replies) == {"text": "question.age", "menu": "screening_age"}
     state, replies = run(("inform_age", "", "adult"), state=state)
-    assert replies[0] == {"text": "question.work", "menu": "screening_work"}
+    assert asked(replies) == {"text": "question.work", "menu": "screening_work"}
     state, replies = run(("inform_work", "", "sexual"), state=state)
-    assert replies[0] == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
+    assert asked(replies) == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
     assert screening(replies)["exploitation"] == "sexual"
 
 
@@ -123,10 +143,17 @@ def test_a_cue_is_answered_reflected_and_counts_only_when_confirmed_with_the_per
     assert screening(replies)["tier"] == "P2"
 
 
-def test_a_denied_cue_counts_as_no_and_keeps_no_words() -> None:
+def test_a_cue_not_to_be_noted_notes_nothing_keeps_no_words_and_is_not_asked_again() -> None:
+    # "May I note this for the person who helps you?" — "no" is not a "no" to the question: nothing is noted.
     state, replies = run(("cue_fines", "they take fines"), "deny")
-    assert state["answers"] == {"EX-03": "no"} and state["evidence"] == {}
+    assert state["answers"] == {} and state["evidence"] == {} and state["skipped"] == ["EX-03"]
     assert texts(replies)[0] == "screening.not_noted"
+    state, _ = run("start_screening", ("inform_age", "", "adult"), ("inform_work", "", "labour"), state=state)
+    asked_ids = []
+    while state["pending"]:
+        asked_ids.append(state["pending"])
+        state, _ = run("deny", state=state)
+    assert "question:EX-03" not in asked_ids
 
 
 def test_a_question_answered_by_free_text_is_skipped() -> None:
@@ -225,14 +252,231 @@ def test_yes_out_of_the_blue_is_not_understood() -> None:
     assert texts(replies) == ["not_understood"]
 
 
+def answer_all(state: dict[str, Any], yes: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """Answer every question asked: yes to those in `yes`, no to the rest; returns the question ids asked."""
+    asked_ids: list[str] = []
+    replies: list[dict[str, Any]] = []
+    while state["pending"]:
+        ident = state["pending"].split(":", 1)[1]
+        asked_ids.append(ident)
+        state, replies = run("affirm" if ident in yes else "deny", state=state)
+    return state, replies, asked_ids
+
+
 def test_the_summary_scores_as_the_scorer_does() -> None:
     # Thai massage clinic: deceived about the job (DR-01 S + DR-02 M), hours (EX-01 S) and fines (EX-03 M),
     # passport (CD-01 S) and debt (CD-02 S): trafficking indicated, P2.
-    state = started(work="sexual")
-    for ident in ORDER:
-        state, replies = run("affirm" if ident in {"CD-01", "CD-02", "EX-01", "EX-03", "DR-01", "DR-02"}
-                             else "deny", state=state)
+    _, replies, _ = answer_all(started(work="sexual"), {"CD-01", "CD-02", "EX-01", "EX-03", "DR-01", "DR-02"})
     result = screening(replies)
     assert result["assessment"] == "trafficking_indicated" and result["tier"] == "P2"
     assert result["dimensions"]["DR"] and result["dimensions"]["EX"] and result["dimensions"]["CD"]
     assert handovers(replies) == [{"tier": "P2", "kind": "help"}]
+
+
+# --- issue 15: every dimension, assessment and tier reachable from the bot's own questions -------------------
+
+# The "lover boy" story of issue 15, told through the bot's questions: every question about it answered yes, the
+# rest no. Love promised: DR-09 (promised love or marriage) and AVR-11 (came because of someone loved or trusted);
+# paid less than promised: DR-02; a debt from the journey: CR-04 (a debt from the journey to work off) and CD-02
+# (owes money to the people she works for); long hours: EX-01, and DR-03 (much harder than she was told); no pay:
+# EX-02; threats: CD-05; threats against the family: CD-13.
+LOVER_BOY = {"DR-09", "AVR-11", "DR-02", "CR-04", "CD-02", "EX-01", "DR-03", "EX-02", "CD-05", "CD-13"}
+
+
+def test_the_lover_boy_story_is_trafficking_indicated() -> None:
+    _state, replies, asked_ids = answer_all(started(work="sexual"), LOVER_BOY)
+    result = screening(replies)
+    assert result["assessment"] == "trafficking_indicated", result
+    assert result["dimensions"]["DR"] and result["dimensions"]["EX"] and result["dimensions"]["CD"]
+    assert result["tier"] == "P2" and handovers(replies) == [{"tier": "P2", "kind": "help"}]
+    # Asked until it was heard: CD-13 is not asked once CD is positive (CD-02 strong + CD-05), as a "yes" there
+    # changes nothing the scorer gives.
+    assert LOVER_BOY - {"CD-13"} <= set(asked_ids) and "CD-13" not in asked_ids
+
+
+def test_the_lover_boy_story_as_the_old_questions_had_it_is_not_enough() -> None:
+    # The seven answers the issue found, without the questions added since: exploitation only. The new
+    # questions (DR-03, AVR-11, CD-02 asked alone) are what let the story be heard.
+    old = {"DR-09", "DR-02", "CR-04", "EX-01", "EX-02", "CD-05", "CD-13"}
+    assert assess({"questions": dict.fromkeys(old, "yes")})["assessment"] == "exploitation_indicated"
+
+
+@pytest.mark.parametrize(("age", "yes", "assessment", "tier"), [
+    ("adult", LOVER_BOY, "trafficking_indicated", "P2"),
+    ("adult", {"AVR-11", "AVR-01", "AVR-02", "EX-01", "EX-02", "AVD-01", "AVD-05", "AVD-02"},
+     "trafficking_indicated", "P2"),  # vulnerability at both ends, no coercion: AVR + EX + AVD
+    ("adult", {"CR-02", "CR-03", "CR-04", "EX-01", "EX-04", "CD-05", "CD-11", "CD-13"},
+     "trafficking_indicated", "P2"),  # coercive recruitment: CR 3M
+    ("adult", {"EX-01", "EX-02"}, "exploitation_indicated", "P3"),
+    ("adult", {"EX-02"}, "indicators_present", "P4"),
+    ("adult", {"CD-01"}, "indicators_present", "P2"),
+    ("adult", {"CD-03"}, "indicators_present", "P1"),
+    ("adult", set(), "no_indicators", "P4"),
+    ("under_18", {"DR-01", "DR-02", "EX-01", "EX-02"}, "trafficking_indicated", "P1"),
+    ("under_18", {"EX-01", "EX-02"}, "exploitation_indicated", "P1"),
+    ("under_18", {"EX-02"}, "indicators_present", "P1"),
+    ("under_18", set(), "no_indicators", "P4"),
+])
+def test_every_assessment_and_tier_is_reached_from_the_questions(age: str, yes: set[str], assessment: str,
+                                                                 tier: str) -> None:
+    state = started(age=age)
+    replies: list[dict[str, Any]] = []
+    while state["pending"]:
+        ident = state["pending"].split(":", 1)[1]
+        state, replies = run("affirm" if ident in yes else "deny", state=state)
+        if handovers(replies) and handovers(replies)[0]["tier"] == "P1" and state["pending"]:
+            state, replies = run("safe_to_write", state=state)  # "Yes, go on" after the 112 reply
+    state, replies = run("stop_questions", state=state) if not state["finished"] else (state, replies)
+    result = summary(state)
+    assert (result["assessment"], result["tier"]) == (assessment, tier), result
+    said_yes = {ident for ident, answer in state["answers"].items() if answer == "yes"}
+    assert said_yes <= yes and bool(said_yes) == bool(yes)  # some are not asked once their dimension is positive
+
+
+@pytest.mark.parametrize(("dimension", "yes"), [
+    ("CR", {"CR-01", "CR-02"}), ("AVR", {"AVR-11", "AVR-01", "AVR-02"}), ("AVD", {"AVD-01", "AVD-05", "AVD-02"}),
+    ("DR", {"DR-01", "DR-02"}), ("EX", {"EX-01", "EX-03"}), ("CD", {"CD-05", "CD-11", "CD-13"}),
+])
+def test_every_dimension_can_be_made_positive_by_the_questions(dimension: str, yes: set[str]) -> None:
+    assert yes <= set(ORDER)
+    assert assess({"questions": dict.fromkeys(yes, "yes")})["dimensions"][dimension]
+
+
+def test_the_order_asks_coercion_and_exploitation_first_then_recruitment_then_vulnerability() -> None:
+    catalogue = load_catalogue()
+    dimensions = [catalogue.indicators[catalogue.questions[ident].indicator].dimension for ident in ORDER]
+    assert set(dimensions[:5]) <= {"CD", "EX"}
+    first = {dimension: dimensions.index(dimension) for dimension in ("DR", "CR", "AVR", "AVD")}
+    assert max(i for i, d in enumerate(dimensions) if d in ("CD", "EX")) < first["DR"] < first["CR"]
+    assert first["CR"] < first["AVR"] < first["AVD"]
+
+
+# --- CD-03 split, the sex question, the words of single questions -------------------------------------------
+
+def test_watched_all_the_time_counts_for_cd_03_but_alone_is_not_p1() -> None:
+    state = started()
+    yes = {"CD-03.watched"}
+    state, replies, _ = answer_all(state, yes)
+    result = screening(replies)
+    assert result["tier"] == "P4" and "danger" not in texts(replies)
+    assert result["answers"]["CD-03"] == "yes" and result["questions"]["CD-03.watched"] == "yes"
+    assert [hit["id"] for hit in result["indicators"]] == ["CD-03"]
+    # watched + passport: two strong in CD make the dimension, as CD-03 always did
+    assert assess({"questions": {"CD-03.watched": "yes", "CD-01": "yes"}})["dimensions"]["CD"]
+
+
+def test_locked_in_is_p1_at_once_with_112_first() -> None:
+    _state, replies = run("affirm", state=started())  # CD-03: locked in, or stopped from leaving
+    assert texts(replies)[0] == "danger" and handovers(replies) == [{"tier": "P1", "kind": "help"}]
+    assert [reply for reply in replies if reply.get("menu") == "screening_answer"] == []  # held until safe
+
+
+def test_a_yes_to_cd_03_in_a_request_stays_p1_as_in_the_vignettes() -> None:
+    assert assess({"answers": {"CD-03": "yes"}})["tier"] == "P1"
+    assert assess({"questions": {"CD-03": "yes"}})["tier"] == "P1"
+    assert assess({"questions": {"CD-03.watched": "yes"}})["tier"] == "P4"
+
+
+def test_after_locked_in_no_the_watched_question_is_asked_and_after_yes_it_is_not() -> None:
+    _, _, asked_no = answer_all(started(), set())
+    assert "CD-03.watched" in asked_no
+    state, _ = run("affirm", state=started())  # locked in: yes (P1)
+    state, _ = run("safe_to_write", state=state)
+    _, _, asked_yes = answer_all(state, set())
+    assert "CD-03.watched" not in asked_yes  # CD-03 is already a yes: never asked what is known
+
+
+def test_the_sex_question_comes_later_after_a_warning_with_skip() -> None:
+    assert ORDER.index("CD-04.sex") > 8  # not third any more
+    state = started()
+    while state["pending"] != "question:CD-04.sex":
+        state, replies = run("deny", state=state)
+    assert texts(replies) == ["screening.warn.sex", "question.CD-04.sex"]
+    assert replies[-2]["text"] == "question.CD-04.sex"
+    menus = load_menus()
+    assert "/unsure:skip" in [item["payload"] for item in menus["screening_answer"]]
+    state, _ = run(("unsure", "", "skip"), state=state)
+    assert "CD-04.sex" in state["skipped"] and "CD-04.sex" not in state["answers"]
+
+
+def test_forced_sex_is_violence_and_p1() -> None:
+    result = assess({"questions": {"CD-04.sex": "yes"}})
+    assert result["tier"] == "P1" and [hit["id"] for hit in result["indicators"]] == ["CD-04"]
+
+
+def test_cd_02_is_one_question_and_cd_06_says_the_centre_is_not_the_police() -> None:
+    for language in LANGUAGES:
+        debt = TEXTS.text("question.CD-02", language)
+        assert sum(debt.count(mark) for mark in "?？؟") <= 1 and "ไหม" not in debt[:-5], (language, debt)
+    assert TEXTS.text("question.CD-06", "en").startswith("The centre is not the police.")
+    assert TEXTS.text("screening.warn.sex", "en") == "The next question is about sex. You can skip it."
+
+
+def test_a_cue_reads_as_thanks_and_asks_to_note_it() -> None:
+    for ident, _ in CUES.values():
+        words = TEXTS.text(f"cue.{ident}", "en")
+        assert words.startswith("Thank you for telling me") and words.endswith(
+            "May I note this for the person who helps you?"), words
+        assert "Is that right" not in words
+
+
+# --- how many, and where we are ---------------------------------------------------------------------------
+
+def test_the_offer_says_the_real_maximum_and_each_question_its_place() -> None:
+    state, replies = Q.request_person(None)
+    [offer] = [reply for reply in replies if reply.get("text") == "screening.offer"]
+    total = int(offer["variables"]["total"])
+    assert total == len(ORDER) + 2  # the age and the kind of work, then every question
+    assert "34 questions" in TEXTS.text("screening.offer", "en", {"total": "34"})
+    state, replies = run("affirm", state=state)
+    assert place(replies) == (1, total)
+    state, replies = run(("inform_age", "", "adult"), ("inform_work", "", "labour"), state=state)
+    assert place(replies) == (3, total)
+    state, replies = run("deny", state=state)
+    assert place(replies) == (4, total)
+    assert TEXTS.text("screening.progress", "en", {"step": "4", "total": str(total)}) == f"Question 4 of {total}"
+
+
+def test_the_offer_counts_only_what_is_still_unknown() -> None:
+    _state, replies = run(("ask_passport", "they keep my passport"), "affirm")
+    [offer] = [reply for reply in replies if reply.get("text") == "screening.offer"]
+    assert int(offer["variables"]["total"]) == len(ORDER) + 2 - 1  # the passport is known
+
+
+def test_a_dimension_already_positive_is_not_asked_further_unless_a_tier_rule_names_the_question() -> None:
+    _, _, asked_ids = answer_all(started(), {"DR-01", "DR-02"})  # DR positive after DR-02
+    assert "DR-03" not in asked_ids and "DR-09" not in asked_ids
+    _, _, asked_ids = answer_all(started(), {"CD-01", "CD-02"})  # CD positive: CD-04 (P1) is still asked
+    assert "CD-04" in asked_ids and "CD-04.sex" in asked_ids and "CD-05" not in asked_ids
+
+
+def test_why_names_only_the_buttons_shown() -> None:
+    state, replies = run("why_ask", state=started())
+    assert texts(replies) == ["screening.why", f"question.{ORDER[0]}"]
+    payloads = [item["payload"] for item in load_menus()[asked(replies)["menu"]]]
+    assert "/unsure:skip" in payloads and "/stop_questions" in payloads  # "Tap Skip …, or Stop …"
+    for language in LANGUAGES:
+        why = TEXTS.text("screening.why", language)
+        assert TEXTS.text("menu.skip", language) in why and TEXTS.text("menu.stop", language) in why, language
+    state, replies = Q.request_person(None)
+    state, replies = run("why_ask", state=state)
+    assert texts(replies) == ["screening.why_general", "screening.offer"]
+    for language in LANGUAGES:  # the offer's menu has no Skip and no Stop: the answer names neither
+        general = TEXTS.text("screening.why_general", language)
+        assert TEXTS.text("menu.skip", language) not in general and TEXTS.text("menu.stop", language) not in general
+
+
+# --- self-harm --------------------------------------------------------------------------------------------
+
+def test_self_harm_heard_by_the_lexicon_sets_the_flag_silently_and_makes_it_p1() -> None:
+    state = started()
+    state, replies = Q.handle(state, "danger", "i want to end my life", lexicon="self_harm")
+    assert replies == [{"screening": screening(replies)}]  # the app already said 112 and asked for P1
+    assert state["self_harm"] and not state["immediate_danger"] and state["requested_tier"] == "P1"
+    assert screening(replies)["self_harm"] and screening(replies)["tier"] == "P1"
+    assert state["pending"] == f"question:{ORDER[0]}"  # the question waits for "Yes, go on"
+
+
+def test_danger_heard_by_the_lexicon_sets_immediate_danger_silently() -> None:
+    state, replies = Q.handle(None, "danger", "", lexicon="danger")
+    assert state["immediate_danger"] and texts(replies) == [] and handovers(replies) == []

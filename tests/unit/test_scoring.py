@@ -105,7 +105,11 @@ def test_the_centre_can_change_a_rule_parameter_in_the_catalogue(tmp_path: Path)
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda raw: raw["rules"]["dimension_positive_when"].append({"W": 3}),
      "weak indicators alone never make a dimension positive"),
-    (lambda raw: raw["question_order"].append("CD-99"), "question_order: unknown indicator ID 'CD-99'"),
+    (lambda raw: raw["questions"].append({"id": "CD-99"}), "questions\\[32\\]: id 'CD-99' must be an indicator ID"),
+    (lambda raw: raw["questions"].append({"id": "CD-03.Watched"}), "id 'CD-03.Watched' must be an indicator ID"),
+    (lambda raw: raw["questions"].append({"id": "CD-01"}), "question CD-01 appears twice"),
+    (lambda raw: raw["questions"][0].update(warn="sex"), "question CD-03: warn must be a text key"),
+    (lambda raw: raw["questions"][0].update(p1=True), "questions\\[0\\]: unknown key 'p1'"),
     (lambda raw: raw["indicators"].append(dict(raw["indicators"][0])), "indicator DR-01 appears twice"),
     (lambda raw: raw["indicators"][0].update(weight="X"), "DR-01: weight must be S, M or W, not 'X'"),
     (lambda raw: raw["indicators"][0].update(id="CD-01"), "id 'CD-01' must be the dimension and two digits"),
@@ -330,7 +334,10 @@ def test_p4(request_: dict[str, Any]) -> None:
     ({"answers": {"CD-01": None}}, "answer for 'CD-01' must be yes, no or unknown, not null"),
     ({"answers": ["CD-01"]}, 'answers must be an object of indicator IDs to answers, not ["CD-01"]'),
     ({"name": "x"},
-     "unknown field 'name'; the fields are age, exploitation, immediate_danger, self_harm, answers"),
+     "unknown field 'name'; the fields are age, exploitation, immediate_danger, self_harm, answers, questions"),
+    ({"questions": {"CD-03.locked": "yes"}}, "unknown question ID 'CD-03.locked'"),
+    ({"questions": {"CD-03.watched": "maybe"}}, "answer for 'CD-03.watched' must be yes, no or unknown, not 'maybe'"),
+    ({"questions": ["CD-03"]}, "questions must be an object of question IDs to answers, not [\"CD-03\"]"),
     ({"age": "17"}, "age must be a whole number or null, not '17'"),
     ({"age": 17.5}, "age must be a whole number or null, not 17.5"),
     ({"age": True}, "age must be a whole number or null, not true"),
@@ -408,3 +415,34 @@ def test_screen_file_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('{"answers": {"CD-01": "yes"}}'.encode("utf-16"))
     with pytest.raises(ScreeningInputError, match=r"is not UTF-8 text"):
         screen_file(str(path))
+
+
+# --- the bot's questions (issue 15): their own ids, counted for one indicator each --------------------------
+
+def test_a_question_counts_for_its_indicator_and_the_answer_that_says_most_wins() -> None:
+    result = assess({"answers": {"CD-03": "no"}, "questions": {"CD-03.watched": "yes"}})
+    assert [hit["id"] for hit in result["indicators"]] == ["CD-03"] and result["tier"] == "P4"
+    assert assess({"answers": {"EX-01": "yes"}, "questions": {"EX-01": "no"}})["indicators"][0]["id"] == "EX-01"
+    assert assess({"questions": {"CD-03": "unknown", "CD-03.watched": "no"}})["assessment"] == "no_indicators"
+
+
+def test_two_questions_of_one_indicator_never_count_twice() -> None:
+    # CD-03 (locked in) and CD-03.watched both yes: one strong indicator, not two: CD is not positive on its own.
+    result = assess({"questions": {"CD-03": "yes", "CD-03.watched": "yes"}})
+    assert not result["dimensions"]["CD"] and [hit["id"] for hit in result["indicators"]] == ["CD-03"]
+
+
+def test_the_p1_rule_names_locked_in_and_forced_sex_but_not_watched() -> None:
+    [p1] = [rule for rule in load_catalogue().rules.tiers if rule.tier == "P1"]
+    assert {"CD-03", "CD-04", "CD-04.sex", "CR-01"} <= p1.any_yes and "CD-03.watched" not in p1.any_yes
+    assert assess({"questions": {"CD-04.sex": "yes"}})["tier"] == "P1"
+    assert assess({"questions": {"CR-01": "yes"}})["tier"] == "P1"
+
+
+def test_every_question_belongs_to_a_known_indicator_and_the_sex_question_warns() -> None:
+    catalogue = load_catalogue()
+    for question in catalogue.questions.values():
+        assert question.id.split(".")[0] == question.indicator and question.indicator in catalogue.indicators
+    assert catalogue.questions["CD-04.sex"].warn == "screening.warn.sex"
+    dimensions = {catalogue.indicators[q.indicator].dimension for q in catalogue.questions.values()}
+    assert dimensions == {"DR", "CR", "AVR", "EX", "CD", "AVD"}  # every dimension is asked about

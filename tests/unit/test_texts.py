@@ -56,8 +56,9 @@ def test_every_reply_that_is_not_an_answer_or_a_question_offers_112_in_every_lan
     quiet = [key for key in texts.by_language[texts.default_language]
              if not key.startswith(NOT_REPLIES) and not texts.needs_safety_line(key, "")]
     assert quiet and all(key.startswith(("answer.", "question.", "cue.", "report.ask_")) or key in {
-        "report.sign_noted", "report.added", "screening.offer", "screening.why", "screening.noted",
-        "screening.not_noted", "help_intro", "language_prompt", "delete_ask", "safety.check",
+        "report.sign_noted", "report.added", "screening.offer", "screening.why", "screening.why_general",
+        "screening.progress", "screening.warn.sex", "screening.noted", "screening.not_noted", "help_intro",
+        "language_prompt", "delete_ask", "safety.check",
         "danger.person_coming", "danger.self_harm", "queue.hours", "privacy_notice",
         "language_guess"} for key in quiet), quiet
     for language in texts.languages:
@@ -201,7 +202,7 @@ def test_a_plural_picks_by_the_named_count_and_falls_back_to_other() -> None:
 def test_every_plural_text_has_exactly_the_cldr_categories_of_its_language() -> None:
     texts = catalogue()
     plural = {key for key, template in texts.by_language["en"].items() if isinstance(template, Plural)}
-    assert plural == {"queue.place", "report.code_wait", "privacy_notice"}
+    assert plural == {"queue.place", "report.code_wait", "privacy_notice", "screening.offer"}
     for language in texts.languages:
         needed = plural_categories(plural_rule(language))
         for key in plural:
