@@ -29,7 +29,7 @@ class ActionScreening(Action):
         # so does what the app's danger lexicon heard ("lexicon": "danger" | "self_harm", bot/assistant.py).
         slot: ScreeningState | None = tracker.get_slot("screening")
         state, replies = QUESTIONNAIRE.handle(slot, intent, message.get("text") or "", metadata.get("choice"),
-                                              metadata.get("lexicon"))
+                                              metadata.get("lexicon"), metadata.get("language"))
         for reply in replies:  # ReplyPayloads (screening/types.py): what the app reads as the answer's `custom`
             dispatcher.utter_message(json_message=reply)
         return [SlotSet("screening", state)]

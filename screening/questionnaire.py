@@ -24,11 +24,12 @@ screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
+from screening.age import age_from_text
 from screening.catalogue import TIERS, Catalogue, Question, load_catalogue
 from screening.scoring import STRENGTH, assess
+from screening.typed_answers import typed_answer
 from screening.types import (
     AgeBand,
     Answer,
@@ -85,6 +86,7 @@ def new_state() -> ScreeningState:
         "offered": False,
         "finished": False,
         "requested_tier": None,  # the most urgent tier already asked for
+        "paused": False,  # after a P1 the app asks "Is it safe for you to write now?": a yes/no answers that
     }
 
 
@@ -143,8 +145,9 @@ class Questionnaire:
         self._tier_questions = frozenset().union(*(rule.any_yes for rule in self.catalogue.rules.tiers))
 
     def handle(self, state: ScreeningState | None, intent: str, text: str = "", choice: str | None = None,
-               lexicon: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
-        """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work/skip) if any.
+               lexicon: str | None = None, language: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
+        """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work/skip) if any,
+        the conversation's language (for a typed age or yes/no: "jeg er 17", "nu").
 
         `lexicon`: the app heard danger or self-harm words itself (bot/danger.py) and has already answered with
         112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag."""
@@ -154,10 +157,12 @@ class Questionnaire:
         if intent == "danger" and lexicon in LEXICON_FLAGS:
             state[LEXICON_FLAGS[lexicon]] = True  # type: ignore[literal-required]
             state["requested_tier"] = P1  # the app asked for P1 already; no second request, no words
+            state["paused"] = True  # and asked "Is it safe for you to write now?"
             return state, [{"screening": summary(state, self.catalogue)}]
-        replies = self._dispatch(state, intent, text, choice)
+        replies = self._dispatch(state, intent, text, choice, language)
         first, last = self._handover(state, always=intent == "danger")
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
+            state["paused"] = True
             # A P1 stops the questions: the app asks "Is it safe for you to write now?" instead, and "Yes, go
             # on" (intent safe_to_write) asks the question that waits in state["pending"].
             replies = [reply for reply in replies if reply.get("menu") not in QUESTION_MENUS
@@ -180,7 +185,8 @@ class Questionnaire:
 
     # --- what the person said ----------------------------------------------------------------------------
 
-    def _dispatch(self, state: ScreeningState, intent: str, text: str, choice: str | None) -> list[ReplyPayload]:
+    def _dispatch(self, state: ScreeningState, intent: str, text: str, choice: str | None,
+                  language: str | None) -> list[ReplyPayload]:
         pending = state["pending"] or ""
         if intent == "danger":
             state["immediate_danger"] = True
@@ -189,6 +195,16 @@ class Questionnaire:
             return self._cue(state, intent, text)
         if intent == "stop_questions":
             return self._stop(state)
+        # A typed yes / no / not sure ("y", "ja", "nu", "ок", "ใช่") wins over the NLU's guess for a short message.
+        said = typed_answer(text, language) or ANSWER_INTENTS.get(intent)
+        if state["paused"]:
+            # After a P1 the app asked "Is it safe for you to write now?": a yes or a no answers that question,
+            # never the screening question that waits (a "yes, it is safe" is not a "yes, I am locked in").
+            if intent == "safe_to_write" or said == "yes":
+                state["paused"] = False
+                return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
+            if said == "no":
+                return [{"text": "safety.stop"}]
         if intent == "safe_to_write":  # after a P1 the question waited until the person said it is safe
             return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
         if intent == "why_ask":
@@ -201,16 +217,16 @@ class Questionnaire:
                 state["pending"] = "offer"
             return [{"text": "screening.why_general"}, *self._repeat(state)]
         if intent == "start_screening":
-            state.update({"finished": False, "offered": True})
+            state.update({"finished": False, "offered": True, "paused": False})
             return self._next(state) if state["pending"] in (None, "offer") else self._repeat(state)
         if intent == "inform_age" or (pending == "age" and intent == "nlu_fallback"):
-            return self._age(state, text, choice)
+            return self._age(state, text, choice, language)
         if intent == "inform_work" or (pending == "work" and intent == "nlu_fallback"):
             return self._work(state, text, choice)
-        if intent in ANSWER_INTENTS and pending:
+        if said and pending:
             if choice == SKIP and pending.startswith("question:"):
                 return self._skip(state, pending.split(":", 1)[1])
-            return self._answer(state, pending, ANSWER_INTENTS[intent])
+            return self._answer(state, pending, said)
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         return [{"text": "not_understood", "menu": "main"}]
@@ -272,11 +288,11 @@ class Questionnaire:
         state["asked"] += 1
         return self._next(state)
 
-    def _age(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
+    def _age(self, state: ScreeningState, text: str, choice: str | None, language: str | None) -> list[ReplyPayload]:
         if choice in AGE_CHOICES:
             state["age"] = AGE_CHOICES[choice]
-        elif digits := re.search(r"\b(\d{1,2})\b", text):
-            state["age"] = int(digits.group(1))
+        elif (age := age_from_text(text, language)) is not None:  # the number next to an age word, never another
+            state["age"] = age
         elif state["pending"] == "age":
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         else:

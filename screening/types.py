@@ -89,6 +89,7 @@ class ScreeningState(TypedDict):
     offered: bool  # the questions were offered (or started): never offered again
     finished: bool  # the questions were done or stopped
     requested_tier: Tier | None  # the most urgent tier a person was already asked for
+    paused: bool  # after a P1 the app asked "Is it safe for you to write now?": a yes/no answers that, not a question
 
 
 class ScreeningSummary(Assessment):

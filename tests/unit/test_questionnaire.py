@@ -216,6 +216,57 @@ def test_a_p1_answer_stops_the_questions_until_it_is_safe_to_write() -> None:
     assert texts(replies) == [f"question.{ORDER[2]}"] and state["pending"] == waiting
 
 
+def test_a_yes_after_a_p1_answers_is_it_safe_not_the_question_that_waits() -> None:
+    """After a P1 the app asks "Is it safe for you to write now?"; a typed or tapped yes answers that."""
+    for answer in (("affirm", "yes"), ("nlu_fallback", "ja"), ("affirm", "/affirm")):
+        state = started(age="under_18")
+        state, _ = run("deny", "affirm", state=state)  # CD-03 no, CD-01 yes: P1 (a child)
+        waiting = state["pending"]
+        state, replies = Q.handle(state, *answer, language="da")
+        assert texts(replies) == [f"question.{ORDER[2]}"] and state["pending"] == waiting
+        assert ORDER[2] not in state["answers"]  # "yes, it is safe" is not "yes" to the question
+        state, _ = Q.handle(state, "affirm", "yes")  # now a yes answers the question
+        assert state["answers"][ORDER[2]] == "yes"
+
+
+def test_a_no_after_a_p1_says_take_care_and_keeps_the_question() -> None:
+    state, _ = run("deny", "affirm", state=started(age="under_18"))
+    waiting = state["pending"]
+    state, replies = Q.handle(state, "nlu_fallback", "nu", language="ro")
+    assert texts(replies) == ["safety.stop"] and state["pending"] == waiting and state["paused"]
+
+
+def test_the_app_hearing_danger_pauses_the_questions_too() -> None:
+    state, _ = Q.handle(started(), "danger", "", None, "danger")
+    assert state["paused"]
+    state, replies = Q.handle(state, "affirm", "yes")
+    assert texts(replies) == [f"question.{ORDER[0]}"] and ORDER[0] not in state["answers"]
+
+
+@pytest.mark.parametrize(("typed", "language", "answer"), [
+    ("y", "en", "yes"), ("n", "en", "no"), ("ja", "da", "yes"), ("nej", "da", "no"), ("nu", "ro", "no"),
+    ("da", "ro", "yes"), ("ок", "ru", "yes"), ("ใช่", "th", "yes"), ("oui", "fr", "yes"), ("ved ikke", "da", "unknown"),
+])
+def test_a_typed_answer_answers_the_question_whatever_the_nlu_guessed(typed: str, language: str, answer: str) -> None:
+    state, _ = Q.handle(started(), "nlu_fallback", typed, language=language)
+    assert state["answers"][ORDER[0]] == answer
+
+
+def test_a_long_sentence_is_not_taken_for_a_typed_answer() -> None:
+    state, replies = Q.handle(started(), "nlu_fallback", "no I want to ask about my rights first please", language="en")
+    assert state["answers"] == {} and texts(replies)[0] == "screening.pick_one"
+
+
+@pytest.mark.parametrize(("typed", "language", "age"), [
+    ("I came 2 years ago, I am 34", "en", 34), ("jeg er 17", "da", 17), ("am 16 ani", "ro", 16),
+    ("мені 15 років", "uk", 15),
+])
+def test_the_age_is_the_number_next_to_an_age_word(typed: str, language: str, age: int) -> None:
+    state, _ = run("start_screening")
+    state, _ = Q.handle(state, "nlu_fallback", typed, language=language)
+    assert state["age"] == age and state["pending"] == "work"
+
+
 def test_danger_while_a_question_waits_keeps_it_for_later() -> None:
     state, replies = run(("danger", "he is coming"), state=started())
     assert texts(replies) == ["danger"] and state["pending"] == f"question:{ORDER[0]}"
