@@ -244,6 +244,30 @@ async def test_about_me_leaves_the_report_for_the_help_path_even_without_rasa(cl
     typed.expect(help_path, "report.about_me")
 
 
+async def test_danger_at_the_first_question_gets_112_and_a_person_then_the_question_again(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """No report exists yet (it may be about the writer): 112 and a P1 all the same, nothing of a report kept."""
+    reporter = Reporter(client, "en")
+    *_, about = await reporter.start()
+    urgent, safe = await reporter.press(about, "yes")  # "Someone is in danger now", first under the question
+    reporter.expect(urgent, "report.danger")
+    reporter.expect(safe, "safety.check")
+    [again] = await reporter.answer(payload="safe_yes")
+    reporter.expect(again, "report.ask_about")
+    words = Reporter(client, "en")
+    await words.start()
+    first, *_, safe = await words.answer("he is coming, help me now")  # danger words: the usual danger reply
+    words.expect(first, "danger")
+    words.expect(safe, "safety.check")
+    [again] = await words.answer(payload="safe_yes")
+    words.expect(again, "report.ask_about")
+    anna = await caseworker(client)
+    for session in (reporter.session, words.session):
+        assert (await queue_item(anna, await conversation_of(client, session)))["tier"] == "P1"
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
+
+
 async def test_every_question_can_be_skipped(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
     *_, about = await reporter.start()
