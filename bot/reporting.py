@@ -77,7 +77,8 @@ class Reporting:
             await self.store.set_flow(conversation.id, Flow(FlowMode.CODE))
             return [*left, self._say("report.ask_code", language, "report_code")]
         if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE or flow.report_id is None):
-            # Pressed late (the report is over): 112 still comes first, and a person is asked for.
+            # Pressed late (the report is over), or at the first question (no report yet, and it may be about the
+            # writer): 112 still comes first, and a person is asked for.
             await self._requests.ask(conversation.id, Tier.P1, Kind.REPORT)
             return [self._say("report.danger", language), self.texts.safety_check(language)]
         if flow is None:  # another button of a report that is over
@@ -167,9 +168,9 @@ class Reporting:
         if choice != ABOUT_OTHER:
             return [self._ask(report_flow.ABOUT, {}, language)]
         report_id, code = await self.reports.create(conversation_id)
-        step = report_flow.next_step(report_flow.ABOUT, {})
+        step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
-        return [self._say("report.bystander", language), self._ask(step or "", {}, language)]
+        return [self._say("report.bystander", language), self._ask(step, {}, language)]
 
     async def _answer(self, conversation_id: str, flow: Flow, text: str | None, payload: str | None,
                       language: str) -> list[Message]:
@@ -179,7 +180,7 @@ class Reporting:
         if report is None:  # erased meanwhile (retention, or the writer's own Delete in another tab)
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.cancelled", language, "main")]
-        step, details = flow.step or report_flow.next_step(report_flow.ABOUT, {}) or "", report.details
+        step, details = flow.step or report_flow.FIRST_QUESTION, report.details
         if payload == DANGER_NOW and step != "danger":  # an earlier "yes" pressed late still counts, at once
             answered = report_flow.record(details, "danger", "yes", None)
             await self.reports.save(report.id, answered)
@@ -225,7 +226,7 @@ class Reporting:
             await self._append(report.id, report.conversation_id, [*filter(None, [kept]), DANGER_ADDED],
                                Tier.P1, report_flow.kind(report.details))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
-        step = flow.step or "danger"
+        step = flow.step or report_flow.FIRST_QUESTION
         answered = report_flow.record(report.details, step, None, words) if words else report.details
         if step != "danger" or not words:  # words typed at the danger question are its (urgent) answer
             answered = report_flow.record(answered, "danger", "yes", None)

@@ -27,6 +27,7 @@ from core.vocabulary import Kind, Tier
 ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
          "looks", "asked_help", "signs", "vehicles", "ads", "who", "police_know", "police_share", "contact")
+FIRST_QUESTION = "danger"  # of the report itself, once it is about someone else
 MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_when", "place": "report_place",
          "relation": "report_relation", "people": "report_people", "minors": "report_minors",
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",

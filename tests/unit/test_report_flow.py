@@ -19,6 +19,7 @@ def asked(details: report_flow.Details) -> list[str]:
 def test_the_questions_come_in_a_hotlines_order_and_end() -> None:
     """Whom it is about, danger, what/where/when, the place, the people, the details, who writes, the police,
     a contact."""
+    assert report_flow.next_step(report_flow.ABOUT, {}) == report_flow.FIRST_QUESTION
     assert asked({}) == ["about", "danger", "noticed", "where", "when", "place", "relation", "people", "minors",
                          "looks", "asked_help", "signs", "vehicles", "who", "police_know", "police_share", "contact"]
 
