@@ -31,7 +31,7 @@ from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
 from handover.report_flow import Flow, FlowMode
-from handover.reports import Reports, normalise_code
+from handover.reports import Reports, StoredReport, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 
@@ -126,7 +126,7 @@ class Reporting:
             await self._send(report.id, report.conversation_id, report.details)
         else:
             await self.reports.mark_sent(report.id)
-        return [self._received(flow.code or "", report.channel, language, None)]
+        return [self._received(flow.code or "", report, language, None)]
 
     async def close(self, conversation_id: str, language: str) -> list[Message]:
         """A caseworker resolved a conversation whose report was still being written: it counts as sent as it
@@ -247,18 +247,21 @@ class Reporting:
             return [self._say("report.cancelled", language, "main")]
         await self._send(report_id, conversation_id, details)
         report = await self.reports.get(report_id)
-        return [self._received(flow.code or "", report.channel if report else "", language, "main")]
+        return [self._received(flow.code or "", report, language, "main")]
 
     async def _send(self, report_id: int, conversation_id: str, details: report_flow.Details) -> None:
         await self.reports.mark_sent(report_id)
         await self._requests.ask(conversation_id, report_flow.tier(details), report_flow.kind(details))
 
-    def _received(self, code: str, channel: str, language: str, menu: str | None) -> Message:
-        """What happens next, then the code and what it is (and is not) linked to on this channel: one message,
-        ending with the safety line."""
-        next_steps = self.texts.text("report.received", language)
+    def _received(self, code: str, report: StoredReport | None, language: str, menu: str | None) -> Message:
+        """What happens next (with the answer about the police, when there is one), then the code and what it is
+        (and is not) linked to on this channel: one message, ending with the safety line."""
+        parts = [self.texts.text("report.received", language)]
+        if report is not None and "police_share" in report.details:
+            parts.append(self.texts.text("report.police_answer", language))
+        channel = report.channel if report is not None else ""
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
-        return Message(f"{next_steps}\n{told.text}", told.buttons)
+        return Message("\n".join([*parts, told.text]), told.buttons)
 
     def _titles(self, step: str, language: str) -> dict[str, str]:
         return {button.payload.split(":", 1)[1]: button.title

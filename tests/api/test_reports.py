@@ -55,9 +55,13 @@ def text_of(key: str, language: str, **variables: str) -> str:
     return TEXTS.reply(key, language, variables=variables).text
 
 
-def received_text(language: str, code: str, channel: str = "webchat") -> str:
-    """The end of a report: what happens next, then the code and what it is linked to on this channel."""
-    return f"{TEXTS.text('report.received', language)}\n{text_of(f'report.code_{channel}', language, code=code)}"
+def received_text(language: str, code: str, channel: str = "webchat", police: bool = False) -> str:
+    """The end of a report: what happens next (with the answer about the police when `police`), then the code
+    and what it is linked to on this channel."""
+    parts = [TEXTS.text("report.received", language)]
+    if police:
+        parts.append(TEXTS.text("report.police_answer", language))
+    return "\n".join([*parts, text_of(f"report.code_{channel}", language, code=code)])
 
 
 class Reporter:
@@ -93,10 +97,10 @@ class Reporter:
     def expect(self, message: dict[str, Any], key: str, **variables: str) -> None:
         assert message["text"] == text_of(key, self.language, **variables), key
 
-    def expect_received(self, message: dict[str, Any], channel: str = "webchat") -> str:
+    def expect_received(self, message: dict[str, Any], channel: str = "webchat", police: bool = False) -> str:
         """The end of a report, with its code: returns the code."""
         code = CODE.search(message["text"]).group(0)
-        assert message["text"] == received_text(self.language, code, channel)
+        assert message["text"] == received_text(self.language, code, channel, police)
         return code
 
 
@@ -190,7 +194,12 @@ async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa:
     [contact] = await reporter.press(police_share, "ask_first")
     reporter.expect(contact, "report.ask_contact_ask_first")  # asking first needs a way to ask
     [received] = await reporter.answer("anna@example.com")
-    code = reporter.expect_received(received)  # what happens next, the police, and what the code is linked to
+    code = reporter.expect_received(received, police=True)  # what happens next, and what the code is linked to
+    if language == "en":  # the words that matter, as a person reads them
+        for words in ("It may pass your report to the police.", "Your answer about the police",
+                      "the centre must act", "The code is random.", "While this browser tab stays open",
+                      "nothing links the report to you"):
+            assert words in received["text"], words
     assert "report_code" in [b["payload"] for b in received["buttons"]]
 
     conversation_id = await conversation_of(client, reporter.session)
