@@ -5,7 +5,13 @@ Why not Rasa: every answer is kept as typed, for a person to read, so there is n
 bystander's "they took her passport" must not start the victim's screening; and reporting must work while
 Rasa is down. Rasa only recognises "I want to report something" and answers with {"report": "start"}.
 
+The first question is whether the report is about the writer or about someone else. "About me" leaves the
+report for the help path (the help menu, with the screening and 112; no Rasa needed): a person who needs help
+is not asked a bystander's questions, and no report row is ever made for them. "About someone else" makes the
+report, warns the writer not to confront anyone or rescue anyone themselves, and asks about danger first.
+
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
+  Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
   Flow(REPORT, step, report_id, code)   answering the report's questions
   Flow(CODE)                            asked for a reference code
   Flow(ADDING, report_id=…)             adding information to a report
@@ -25,11 +31,15 @@ from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
 from handover.report_flow import Flow, FlowMode
-from handover.reports import Reports, normalise_code
+from handover.reports import Reports, StoredReport, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 
 START, ASK_CODE = "report", "report_code"
+ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
+HELP_MENU = "help"  # the help path's menu (content/menus.yml): the screening, a person, 112 first
+# What the reference code links to differs by channel (content/texts/report/*.yml `report.code_*`).
+CODE_TEXTS = {"telegram": "report.code_telegram", "webchat": "report.code_webchat"}
 SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
 DANGER_NOW = "report_danger:yes"
 CHOSEN = "✓ "  # before a sign already chosen: the same in every language
@@ -66,8 +76,9 @@ class Reporting:
                 return [*left, *await self._check_code(conversation.id, text, language, address_hash)]
             await self.store.set_flow(conversation.id, Flow(FlowMode.CODE))
             return [*left, self._say("report.ask_code", language, "report_code")]
-        if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE):
-            # Pressed late (the report is over): 112 still comes first, and a person is asked for.
+        if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE or flow.report_id is None):
+            # Pressed late (the report is over), or at the first question (no report yet, and it may be about the
+            # writer): 112 still comes first, and a person is asked for.
             await self._requests.ask(conversation.id, Tier.P1, Kind.REPORT)
             return [self._say("report.danger", language), self.texts.safety_check(language)]
         if flow is None:  # another button of a report that is over
@@ -93,8 +104,8 @@ class Reporting:
             return [self._say("report.ask_code", language, "report_code")]
         if flow.mode == FlowMode.ADDING:
             return [self._say("report.ask_addition", language, "report_adding")]
-        report = await self.reports.get(flow.report_id)
-        return [self._ask(flow.step, report.details if report else {}, language)]
+        report = await self.reports.get(flow.report_id) if flow.report_id is not None else None
+        return [self._ask(flow.step or report_flow.ABOUT, report.details if report else {}, language)]
 
     async def leave(self, conversation_id: str, flow: Flow | None, language: str,
                     queue: bool = True) -> list[Message]:
@@ -103,7 +114,7 @@ class Reporting:
         if flow is None:
             return []
         await self.store.set_flow(conversation_id, None)
-        if flow.mode != FlowMode.REPORT:
+        if flow.mode != FlowMode.REPORT or flow.report_id is None:  # nothing written, nothing kept
             return []
         report = await self.reports.get(flow.report_id)
         if report is None:
@@ -115,7 +126,7 @@ class Reporting:
             await self._send(report.id, report.conversation_id, report.details)
         else:
             await self.reports.mark_sent(report.id)
-        return [self._say("report.received", language, None, {"code": flow.code or ""})]
+        return [self._received(flow.code or "", report, language, None)]
 
     async def close(self, conversation_id: str, language: str) -> list[Message]:
         """A caseworker resolved a conversation whose report was still being written: it counts as sent as it
@@ -137,18 +148,39 @@ class Reporting:
     # --- the report's questions ----------------------------------------------------------------------
 
     async def _start(self, conversation_id: str, language: str) -> list[Message]:
+        """Asks whom it is about first; the report itself is made only for someone else."""
+        await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, report_flow.ABOUT))
+        return [self._say("report.intro", language), self._ask(report_flow.ABOUT, {}, language)]
+
+    async def _about(self, conversation_id: str, text: str | None, payload: str | None,
+                     language: str) -> list[Message]:
+        """"About me": the help path, and nothing of a report is kept. "About someone else": the report is made,
+        the writer is warned not to confront or rescue anyone, and the danger question comes first. Anything
+        else (Skip, Send, words that are not a button's title) asks again: words typed here may be a person's
+        own story, and are not a bystander's answer."""
+        prefix = f"report_{report_flow.ABOUT}:"
+        choice = payload.removeprefix(prefix) if payload and payload.startswith(prefix) else None
+        if payload is None and text:
+            choice = report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+        if choice == ABOUT_ME:
+            await self.store.set_flow(conversation_id, None)
+            return [self._say("report.about_me", language, HELP_MENU)]
+        if choice != ABOUT_OTHER:
+            return [self._ask(report_flow.ABOUT, {}, language)]
         report_id, code = await self.reports.create(conversation_id)
-        step = report_flow.STEPS[0]
+        step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
-        return [self._say("report.intro", language), self._ask(step, {}, language)]
+        return [self._say("report.bystander", language), self._ask(step, {}, language)]
 
     async def _answer(self, conversation_id: str, flow: Flow, text: str | None, payload: str | None,
                       language: str) -> list[Message]:
+        if flow.report_id is None:  # the first question: about the writer, or about someone else
+            return await self._about(conversation_id, text, payload, language)
         report = await self.reports.get(flow.report_id)
         if report is None:  # erased meanwhile (retention, or the writer's own Delete in another tab)
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.cancelled", language, "main")]
-        step, details = flow.step or report_flow.STEPS[0], report.details
+        step, details = flow.step or report_flow.FIRST_QUESTION, report.details
         if payload == DANGER_NOW and step != "danger":  # an earlier "yes" pressed late still counts, at once
             answered = report_flow.record(details, "danger", "yes", None)
             await self.reports.save(report.id, answered)
@@ -170,7 +202,7 @@ class Reporting:
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
         if step == "signs" and payload != DONE and payload != SKIP:
             return [self._say("report.sign_noted", language, None), self._ask(step, answered, language)]
-        following = report_flow.next_step(step)
+        following = report_flow.next_step(step, answered)
         if following is None:
             return [*await self._finish(report.id, conversation_id, flow, answered, language)]
         await self.store.set_flow(conversation_id, replace(flow, step=following))
@@ -184,7 +216,7 @@ class Reporting:
         to the question asked (or as an addition), the report is marked "someone is in danger now" and becomes
         P1, and the questions stop. None when no report is being written or added to."""
         flow = conversation.flow
-        if flow is None or flow.mode == FlowMode.CODE:
+        if flow is None or flow.mode == FlowMode.CODE or flow.report_id is None:  # no report yet: the usual reply
             return None
         report = await self.reports.get(flow.report_id)
         if report is None:
@@ -194,14 +226,15 @@ class Reporting:
             await self._append(report.id, report.conversation_id, [*filter(None, [kept]), DANGER_ADDED],
                                Tier.P1, report_flow.kind(report.details))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
-        step = flow.step or report_flow.STEPS[0]
+        step = flow.step or report_flow.FIRST_QUESTION
         answered = report_flow.record(report.details, step, None, words) if words else report.details
-        answered = report_flow.record(answered, "danger", "yes", None)
+        if step != "danger" or not words:  # words typed at the danger question are its (urgent) answer
+            answered = report_flow.record(answered, "danger", "yes", None)
         await self.reports.save(report.id, answered)
         await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
-        following = report_flow.next_step(step) if words and step != "signs" else step
+        following = report_flow.next_step(step, answered) if words and step != "signs" else step
         if following == "danger":  # answered already: "yes"
-            following = report_flow.next_step(following)
+            following = report_flow.next_step(following, answered)
         if following is not None and following != step:
             await self.store.set_flow(conversation.id, replace(flow, step=following))
         return [self._say("report.danger", language), self.texts.safety_check(language)]
@@ -213,11 +246,22 @@ class Reporting:
             await self.reports.delete(report_id)
             return [self._say("report.cancelled", language, "main")]
         await self._send(report_id, conversation_id, details)
-        return [self._say("report.received", language, "main", {"code": flow.code or ""})]
+        report = await self.reports.get(report_id)
+        return [self._received(flow.code or "", report, language, "main")]
 
     async def _send(self, report_id: int, conversation_id: str, details: report_flow.Details) -> None:
         await self.reports.mark_sent(report_id)
         await self._requests.ask(conversation_id, report_flow.tier(details), report_flow.kind(details))
+
+    def _received(self, code: str, report: StoredReport | None, language: str, menu: str | None) -> Message:
+        """What happens next (with the answer about the police, when there is one), then the code and what it is
+        (and is not) linked to on this channel: one message, ending with the safety line."""
+        parts = [self.texts.text("report.received", language)]
+        if report is not None and "police_share" in report.details:
+            parts.append(self.texts.text("report.police_answer", language))
+        channel = report.channel if report is not None else ""
+        told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
+        return Message("\n".join([*parts, told.text]), told.buttons)
 
     def _titles(self, step: str, language: str) -> dict[str, str]:
         return {button.payload.split(":", 1)[1]: button.title

@@ -188,9 +188,12 @@ class Report(Out):
     id: int
     sent: bool = Field(description="false while the reporter is still answering")
     created_at: datetime
-    details: dict[str, Any] = Field(description='One entry per answered step (noticed, danger, where, when, place, '
-                                                'people, minors, signs, who, contact): {"choice": button} or '
-                                                '{"words": typed}; signs as {"choices": [...], "words": typed}.')
+    details: dict[str, Any] = Field(description=(
+        'One entry per answered step, in the order asked (handover/report_flow.py): danger, noticed, where, when, '
+        'times, place, relation, people, minors, looks, asked_help, signs, vehicles, ads, who, police_know, '
+        'police_share, contact. Each is {"choice": button} or {"words": typed}; signs as {"choices": [...], '
+        '"words": typed}. police_share (may the centre share the report with the police) is yes, no or ask_first. '
+        'A step not answered, or asked only since the report was written, is absent.'))
     additions: list[Addition]
 
 

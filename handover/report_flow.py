@@ -2,10 +2,15 @@
 
 No I/O here (tests/unit/test_report_flow.py); bot/reporting.py keeps the state and files the report.
 
-The questions come in this order, each one can be skipped, and "Send the report now" ends it at any step:
-what was noticed, is anyone in danger now (asked second: it decides whether 112 comes at once), where, when,
-the kind of place or work, how many people, anyone under 18, signs a bystander can see (several), who is
-writing (a private person or a professional), and a way to contact them, only if they want to leave one.
+First: is this about the writer or about someone else? "About me" leaves the report for the help path
+(bot/reporting.py): a person who needs help is never asked a bystander's questions, and no report is kept.
+
+Then the questions come in the order a hotline asks them, each one can be skipped, and "Send the report now"
+ends it at any step: danger first (it decides whether 112 comes at once); then what, where and when (with
+the times or pattern when it happens again and again); the kind of place and how the writer knows it; the
+people (how many, anyone under 18, what they look like, whether anyone asked for help); the details (signs,
+vehicles, ads or phone numbers where the place is prostitution); who is writing; the police (do they know,
+may the centre share the report with them: a police officer is not asked); and a way to contact the writer.
 
 An answer is a button's choice or typed words; typed words are kept as written, for the caseworker.
 `details` maps a step to {"choice": …} or {"words": …}; the signs step to {"choices": [...], "words": …}.
@@ -19,9 +24,14 @@ from typing import Any
 
 from core.vocabulary import Kind, Tier
 
-STEPS = ("noticed", "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact")
-MENUS = {"danger": "report_danger", "when": "report_when", "place": "report_place", "people": "report_people",
-         "minors": "report_minors", "signs": "report_signs", "who": "report_who"}
+ABOUT = "about"  # the first question; its answer is not part of the report
+STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
+         "looks", "asked_help", "signs", "vehicles", "ads", "who", "police_know", "police_share", "contact")
+FIRST_QUESTION = "danger"  # of the report itself, once it is about someone else
+MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_when", "place": "report_place",
+         "relation": "report_relation", "people": "report_people", "minors": "report_minors",
+         "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
+         "police_know": "report_police_know", "police_share": "report_police_share"}
 URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
 PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
 MAX_WORDS = 2000  # characters kept of one typed answer
@@ -85,16 +95,37 @@ def kind(details: Details) -> Kind:
 
 
 def question(step: str, details: Details) -> Ask:
+    if step == ABOUT:  # no report yet: nothing to skip or send
+        return Ask("report.ask_about", MENUS[ABOUT])
     if step == "contact":
         if kind(details) == Kind.PARTNER:
             return Ask("report.ask_contact_partner", steps_menu=True)
+        if details.get("police_share", {}).get("choice") == "ask_first":  # asking first needs a way to ask
+            return Ask("report.ask_contact_ask_first", "report_contact")
         return Ask("report.ask_contact", "report_contact")
     return Ask(f"report.ask_{step}", MENUS.get(step), steps_menu=True)
 
 
-def next_step(step: str) -> str | None:
-    position = STEPS.index(step) + 1
-    return STEPS[position] if position < len(STEPS) else None
+def applies(step: str, details: Details) -> bool:
+    """Whether `step` is asked, given the answers so far. Times only when it happens again and again; an ad or
+    a phone number only where the place is prostitution (on the street or online), where ads are the trace the
+    police can follow, and where asking at a farm or a car wash would only lengthen the report; the police
+    questions not to a police officer."""
+    if step == "times":
+        return details.get("when", {}).get("choice") == "repeats"
+    if step == "ads":
+        return details.get("place", {}).get("choice") == "prostitution"
+    if step in ("police_know", "police_share"):
+        return details.get("who", {}).get("choice") != "police"
+    return True
+
+
+def next_step(step: str, details: Details) -> str | None:
+    """The next question that applies after `step`, or None at the end."""
+    for following in STEPS[STEPS.index(step) + 1:]:
+        if applies(following, details):
+            return following
+    return None
 
 
 def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:

@@ -52,6 +52,7 @@ class StoredReport:
     id: int
     conversation_id: str
     details: Details
+    channel: str  # of the conversation it was written in: what its code is linked to differs by channel
 
 
 class Addition(TypedDict):
@@ -91,9 +92,11 @@ class Reports:
 
     async def get(self, report_id: int) -> StoredReport | None:
         async with self._engine.connect() as connection:
-            row = (await connection.execute(select(Report.id, Report.conversation_id, Report.details)
-                                            .where(Report.id == report_id))).first()
-        return None if row is None else StoredReport(row.id, row.conversation_id, row.details)
+            row = (await connection.execute(
+                select(Report.id, Report.conversation_id, Report.details, Conversation.channel)
+                .join(Conversation, Conversation.id == Report.conversation_id)
+                .where(Report.id == report_id))).first()
+        return None if row is None else StoredReport(row.id, row.conversation_id, row.details, row.channel)
 
     async def save(self, report_id: int, details: Details) -> None:
         async with self._engine.begin() as connection:

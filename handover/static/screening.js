@@ -5,23 +5,39 @@ import { dimensions, tierOf } from "./vocabulary.js";
 
 const WEIGHTS = { S: "strong", M: "medium", W: "weak" };
 const AGE_BANDS = { under_18: "under 18", adult: "adult", unknown: "unknown" };
+// In the order the questions are asked (handover/report_flow.py); a report written before a question existed
+// shows a dash there.
 const REPORT_STEPS = [
-  ["noticed", "What they noticed"], ["danger", "Someone in danger now"], ["where", "Where"], ["when", "When"],
-  ["place", "Kind of place or work"], ["people", "How many people"], ["minors", "Anyone under 18"],
-  ["signs", "Signs"], ["who", "Reported by"], ["contact", "Contact"],
+  ["danger", "Someone in danger now"], ["noticed", "What they noticed"], ["where", "Where"], ["when", "When"],
+  ["times", "When it happens"], ["place", "Kind of place or work"], ["relation", "How they know the place"],
+  ["people", "How many people"], ["minors", "Anyone under 18"], ["looks", "What the people look like"],
+  ["asked_help", "Someone asked them for help"], ["signs", "Signs"], ["vehicles", "Vehicles or plates"],
+  ["ads", "Ads or phone numbers"], ["who", "Reported by"], ["police_know", "Police already know"],
+  ["police_share", "May share with the police"], ["contact", "Contact"],
 ];
 const REPORT_CHOICES = {
   yes: "yes", no: "no", unknown: "does not know", today: "today", week: "in the last 7 days",
-  earlier: "earlier", massage: "massage clinic", home: "private home / au pair", construction: "construction",
-  agriculture: "agriculture", cleaning: "cleaning", restaurant: "restaurant",
-  prostitution: "prostitution (street or online)", car_wash: "car wash", other: "other", "1": "one person",
+  earlier: "earlier", repeats: "again and again", massage: "massage clinic", home: "private home / au pair",
+  construction: "construction", agriculture: "agriculture", cleaning: "cleaning", restaurant: "restaurant",
+  prostitution: "prostitution (street or online)", car_wash: "car wash", beauty: "nail or beauty salon",
+  hotel: "hotel", warehouse: "warehouse or delivery", begging: "begging",
+  forced_crime: "cannabis growing or forced crime", other: "other", customer: "a customer",
+  neighbour: "a neighbour", coworker: "a co-worker", landlord: "the landlord", "1": "one person",
   "2-5": "2 to 5", more_than_5: "more than 5", not_speaking: "others speak for them",
   no_id: "no passport or ID", lives_at_work: "lives at the workplace", escorted: "always escorted",
   injuries: "injuries", long_hours: "very long hours", fearful: "afraid or anxious",
   money_taken: "someone else takes their money", crowded: "many sleep in one place",
   private: "a private person", police: "police (partner)", ngo: "an NGO (partner)",
   union: "a trade union (partner)", health: "health care (partner)", municipality: "a municipality (partner)",
-  tax: "the tax authority (partner)", other_work: "other work (partner)",
+  tax: "the tax authority (partner)", other_work: "other work (partner)", ask_first: "ask the reporter first",
+};
+// Answers a caseworker must see at a glance: danger or a child (the report is P1), a plea for help, and a
+// reporter who wants to be asked before the police hear of it.
+const FLAGGED = {
+  danger: (answer) => answer.choice === "yes" || Boolean(answer.words),
+  minors: (answer) => answer.choice === "yes" || Boolean(answer.words),
+  asked_help: (answer) => answer.choice === "yes",
+  police_share: (answer) => answer.choice === "ask_first" || answer.choice === "no",
 };
 
 function choiceLabel(choice) {
@@ -59,8 +75,9 @@ function renderReport(report) {
       const choices = Array.isArray(answer.choices) ? answer.choices : (answer.choice ? [answer.choice] : []);
       if (choices.length) dd.append(make("span", "choice", choices.map(choiceLabel).join(", ")));
       if (answer.words) dd.append(ownWords(answer.words));
-      if ((step === "danger" || step === "minors") && (answer.choice === "yes" || answer.words)) {
-        row.classList.add("flag", "danger");
+      if (FLAGGED[step] && FLAGGED[step](answer)) {
+        row.classList.add("flag");
+        if (step === "danger" || step === "minors") row.classList.add("danger");
       }
     }
     row.append(dd);

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from core.pseudonym import Pseudonymizer
+from handover import report_flow
 from handover.console import HANDOVER
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
@@ -54,6 +55,15 @@ def text_of(key: str, language: str, **variables: str) -> str:
     return TEXTS.reply(key, language, variables=variables).text
 
 
+def received_text(language: str, code: str, channel: str = "webchat", police: bool = False) -> str:
+    """The end of a report: what happens next (with the answer about the police when `police`), then the code
+    and what it is linked to on this channel."""
+    parts = [TEXTS.text("report.received", language)]
+    if police:
+        parts.append(TEXTS.text("report.police_answer", language))
+    return "\n".join([*parts, text_of(f"report.code_{channel}", language, code=code)])
+
+
 class Reporter:
     """A web chat session that answers the report's questions, checking each question in its language."""
 
@@ -63,11 +73,23 @@ class Reporter:
         self.session = ""
 
     async def start(self) -> list[dict[str, Any]]:
-        """A new session presses "Report a suspicion" (after choosing its language, as the menu offers)."""
+        """A new session presses "Report a suspicion" (after choosing its language, as the menu offers): the
+        intro and "Is this about you, or about someone else?"."""
         self.session = await self.client.new_session()
         chosen = (await self.client.say(self.session, payload=f"lang:{self.language}"))["messages"]
         assert chosen[-1]["text"] == privacy_notice(self.language)
         return (await self.client.say(self.session, payload="report"))["messages"]
+
+    async def start_report(self) -> list[dict[str, Any]]:
+        """Starts, and answers "About someone else" with its button: the warning and the danger question."""
+        *_, about = await self.start()
+        return await self.press(about, "other")
+
+    async def press(self, question: dict[str, Any], choice: str) -> list[dict[str, Any]]:
+        """Presses the button of `question` whose payload ends with ":choice" (it must be offered there)."""
+        offered = [b["payload"] for b in question["buttons"] if b["payload"].endswith(f":{choice}")]
+        [payload] = [p for p in offered if p != DANGER_NOW] or offered  # not "Someone is in danger now" for "yes"
+        return await self.answer(payload=payload)
 
     async def answer(self, text: str | None = None, payload: str | None = None) -> list[dict[str, Any]]:
         return (await self.client.say(self.session, text, payload))["messages"]
@@ -75,26 +97,37 @@ class Reporter:
     def expect(self, message: dict[str, Any], key: str, **variables: str) -> None:
         assert message["text"] == text_of(key, self.language, **variables), key
 
+    def expect_received(self, message: dict[str, Any], channel: str = "webchat", police: bool = False) -> str:
+        """The end of a report, with its code: returns the code."""
+        code = CODE.search(message["text"]).group(0)
+        assert message["text"] == received_text(self.language, code, channel, police)
+        return code
+
+
+# The questions after danger and what was noticed, when no answer adds one (tests/unit/test_report_flow.py).
+LATER = ("where", "when", "place", "relation", "people", "minors", "looks", "asked_help", "signs", "vehicles",
+         "who", "police_know", "police_share", "contact")
+TYPED = {"where", "looks", "vehicles"}
+
 
 async def file_report(reporter: Reporter, noticed: str, **choices: str) -> str:
-    """Answers every question (the noticed words and the place typed, the rest by button or Skip); returns
+    """About someone else: answers every question (the typed ones typed, the rest by button or Skip); returns
     the reference code."""
-    await reporter.start()
+    [*_, danger] = await reporter.start_report()
+    await (reporter.press(danger, choices["danger"]) if "danger" in choices else reporter.answer(payload="report_skip"))
     replies = await reporter.answer(noticed)
-    for step in ("danger", "where", "when", "place", "people", "minors", "signs", "who", "contact"):
+    for step in LATER:
         choice = choices.get(step)
         if choice is None:
             replies = await reporter.answer(payload="report_skip")
-        elif step == "where":
+        elif step in TYPED:
             replies = await reporter.answer(choice)
         else:
-            replies = await reporter.answer(payload=f"report_{step}:{choice}")
+            replies = await reporter.press(replies[-1], choice)
             if step == "signs":
                 replies = await reporter.answer(payload="report_done")
     [received] = replies
-    code = CODE.search(received["text"]).group(0)
-    reporter.expect(received, "report.received", code=code)
-    return code
+    return reporter.expect_received(received)
 
 
 async def caseworker(client: AppClient, name: str = "anna", role: str = "caseworker") -> Console:
@@ -109,68 +142,152 @@ async def queue_item(console: Console, conversation_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("language", ["en", "da", "ro", "ar"])
 async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """Every question a hotline asks, in its order, answered by the buttons each reply offers."""
     reporter = Reporter(client, language)
-    intro, first = await reporter.start()
+    intro, about = await reporter.start()
     reporter.expect(intro, "report.intro")
     assert "112" in intro["text"]
-    reporter.expect(first, "report.ask_noticed")
-    assert [b["payload"] for b in first["buttons"]] == [DANGER_NOW, *STEPS_MENU]
-    script = [
-        ({"text": "Six workers sleep in a garage behind the car wash"}, "report.ask_danger", "report_danger"),
-        ({"payload": "report_danger:no"}, "report.ask_where", None),
-        ({"text": "Køge"}, "report.ask_when", "report_when"),
-        ({"payload": "report_when:week"}, "report.ask_place", "report_place"),
-        ({"payload": "report_place:car_wash"}, "report.ask_people", "report_people"),
-        ({"payload": "report_people:more_than_5"}, "report.ask_minors", "report_minors"),
-        ({"payload": "report_minors:no"}, "report.ask_signs", "report_signs"),
+    reporter.expect(about, "report.ask_about")  # first: about you, or about someone else?
+    assert [b["payload"] for b in about["buttons"]] == [DANGER_NOW, "report_about:me", "report_about:other"]
+    warning, danger = await reporter.press(about, "other")
+    reporter.expect(warning, "report.bystander")  # do not confront anyone, do not rescue anyone yourself
+    assert "112" in warning["text"]
+    reporter.expect(danger, "report.ask_danger")  # danger first
+    script: list[tuple[dict[str, str], str]] = [  # (answer: a typed text or a button's choice, the next question)
+        ({"choice": "no"}, "noticed"),
+        ({"text": "Young women live above the salon and never go out"}, "where"),
+        ({"text": "Køge"}, "when"),
+        ({"choice": "repeats"}, "times"),  # again and again: when, then
+        ({"text": "Cars come every night after 11"}, "place"),
+        ({"choice": "prostitution"}, "relation"),
+        ({"choice": "neighbour"}, "people"),
+        ({"choice": "2-5"}, "minors"),
+        ({"choice": "no"}, "looks"),
+        ({"text": "Thai, about 25, a man with a grey beard speaks Danish to them"}, "asked_help"),
+        ({"choice": "yes"}, "signs"),
     ]
-    for answer, asked, menu in script:
-        [question] = await reporter.answer(**answer)
-        reporter.expect(question, asked)
+    question = danger
+    for answer, asked in script:
+        replies = (await reporter.answer(answer["text"]) if "text" in answer
+                   else await reporter.press(question, answer["choice"]))
+        [question] = replies
+        reporter.expect(question, f"report.ask_{asked}")
+        menu = report_flow.MENUS.get(asked)
         expected = [item["payload"] for item in TEXTS.menus[menu]] if menu else []
-        danger_first = [] if asked == "report.ask_danger" else [DANGER_NOW]  # "Someone is in danger now"
-        assert [b["payload"] for b in question["buttons"]] == danger_first + expected + STEPS_MENU
-    noted, signs = await reporter.answer(payload="report_signs:lives_at_work")
+        assert [b["payload"] for b in question["buttons"]] == [DANGER_NOW, *expected, *STEPS_MENU], asked
+    noted, signs = await reporter.press(question, "escorted")
     reporter.expect(noted, "report.sign_noted")
-    assert signs["buttons"][3]["title"] == "✓ " + TEXTS.text("menu.sign_lives_at_work", language)
-    await reporter.answer(payload="report_signs:long_hours")
-    [who] = await reporter.answer(payload="report_done")
+    assert signs["buttons"][4]["title"] == "✓ " + TEXTS.text("menu.sign_escorted", language)
+    await reporter.press(signs, "fearful")
+    [vehicles] = await reporter.answer(payload="report_done")
+    reporter.expect(vehicles, "report.ask_vehicles")
+    [ads] = await reporter.answer("White van, plate AB 12 345")
+    reporter.expect(ads, "report.ask_ads")  # the place is prostitution: ads and phone numbers
+    [who] = await reporter.answer("https://example.com/ad/123, +45 11 22 33 44")
     reporter.expect(who, "report.ask_who")
-    [contact] = await reporter.answer(payload="report_who:private")
-    reporter.expect(contact, "report.ask_contact")
-    [received] = await reporter.answer(payload="report_skip")
-    code = CODE.search(received["text"]).group(0)
-    reporter.expect(received, "report.received", code=code)
-    assert "menu.have_code" in [item["title"] for item in TEXTS.menus["main"]]
+    [police_know] = await reporter.press(who, "private")
+    reporter.expect(police_know, "report.ask_police_know")
+    [police_share] = await reporter.press(police_know, "no")
+    reporter.expect(police_share, "report.ask_police_share")
+    assert [b["payload"] for b in police_share["buttons"]] == [
+        DANGER_NOW, "report_police_share:yes", "report_police_share:no", "report_police_share:ask_first", *STEPS_MENU]
+    [contact] = await reporter.press(police_share, "ask_first")
+    reporter.expect(contact, "report.ask_contact_ask_first")  # asking first needs a way to ask
+    [received] = await reporter.answer("anna@example.com")
+    code = reporter.expect_received(received, police=True)  # what happens next, and what the code is linked to
+    if language == "en":  # the words that matter, as a person reads them
+        for words in ("It may pass your report to the police.", "Your answer about the police",
+                      "the centre must act", "The code is random.", "While this browser tab stays open",
+                      "nothing links the report to you"):
+            assert words in received["text"], words
     assert "report_code" in [b["payload"] for b in received["buttons"]]
 
     conversation_id = await conversation_of(client, reporter.session)
     anna = await caseworker(client)
     item = await queue_item(anna, conversation_id)
     assert (item["kind"], item["tier"]) == ("report", "P2")  # two signs
-    assert item["summary"] == "report · car wash · 2 signs"  # buttons only, never the reporter's words
+    assert item["summary"] == "report · prostitution · 2 signs"  # buttons only, never the reporter's words
     [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
     assert report["sent"] is True and report["additions"] == []
     assert report["details"] == {
-        "noticed": {"words": "Six workers sleep in a garage behind the car wash"}, "danger": {"choice": "no"},
-        "where": {"words": "Køge"}, "when": {"choice": "week"}, "place": {"choice": "car_wash"},
-        "people": {"choice": "more_than_5"}, "minors": {"choice": "no"},
-        "signs": {"choices": ["lives_at_work", "long_hours"]}, "who": {"choice": "private"}}
+        "danger": {"choice": "no"}, "noticed": {"words": "Young women live above the salon and never go out"},
+        "where": {"words": "Køge"}, "when": {"choice": "repeats"}, "times": {"words": "Cars come every night after 11"},
+        "place": {"choice": "prostitution"}, "relation": {"choice": "neighbour"}, "people": {"choice": "2-5"},
+        "minors": {"choice": "no"}, "looks": {"words": "Thai, about 25, a man with a grey beard speaks Danish to them"},
+        "asked_help": {"choice": "yes"}, "signs": {"choices": ["escorted", "fearful"]},
+        "vehicles": {"words": "White van, plate AB 12 345"},
+        "ads": {"words": "https://example.com/ad/123, +45 11 22 33 44"}, "who": {"choice": "private"},
+        "police_know": {"choice": "no"}, "police_share": {"choice": "ask_first"},
+        "contact": {"words": "anna@example.com"}}
     stored = client.rows("SELECT code_hash, details FROM report") if client.app[SETTINGS].database_url.startswith(
         "sqlite") else []
     for code_hash, details in stored:  # neither the code nor the answers in clear
-        assert code not in code_hash and "Køge" not in details and "garage" not in details
+        assert code not in code_hash and "Køge" not in details and "AB 12 345" not in details
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ro"])
+async def test_about_me_leaves_the_report_for_the_help_path_even_without_rasa(client: AppClient,
+                                                                              language: str) -> None:
+    """No Rasa is running here: the help menu (the screening, a person) and 112 come all the same, and nothing of
+    a report is kept or queued."""
+    reporter = Reporter(client, language)
+    *_, about = await reporter.start()
+    [help_path] = await reporter.press(about, "me")
+    reporter.expect(help_path, "report.about_me")
+    assert "112" in help_path["text"]
+    assert [b["payload"] for b in help_path["buttons"]] == [item["payload"] for item in TEXTS.menus["help"]]
+    assert "/start_screening" in [b["payload"] for b in help_path["buttons"]]
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
+    assert (await (await caseworker(client)).call("GET", "/queue"))["items"] == []
+    # The report is over: a report's button now gets the kind answer, not a bystander's question.
+    [reply] = await reporter.answer(payload="report_skip")
+    reporter.expect(reply, "not_understood")
+
+    # The button's title typed ("Om mig") counts as the button; other words ask the question again.
+    typed = Reporter(client, language)
+    *_, about = await typed.start()
+    [again] = await typed.answer("my boss keeps my passport")
+    typed.expect(again, "report.ask_about")
+    [help_path] = await typed.answer(TEXTS.text("menu.about_me", language).lower())
+    typed.expect(help_path, "report.about_me")
+
+
+async def test_danger_at_the_first_question_gets_112_and_a_person_then_the_question_again(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """No report exists yet (it may be about the writer): 112 and a P1 all the same, nothing of a report kept."""
+    reporter = Reporter(client, "en")
+    *_, about = await reporter.start()
+    urgent, safe = await reporter.press(about, "yes")  # "Someone is in danger now", first under the question
+    reporter.expect(urgent, "report.danger")
+    reporter.expect(safe, "safety.check")
+    [again] = await reporter.answer(payload="safe_yes")
+    reporter.expect(again, "report.ask_about")
+    words = Reporter(client, "en")
+    await words.start()
+    first, *_, safe = await words.answer("he is coming, help me now")  # danger words: the usual danger reply
+    words.expect(first, "danger")
+    words.expect(safe, "safety.check")
+    [again] = await words.answer(payload="safe_yes")
+    words.expect(again, "report.ask_about")
+    anna = await caseworker(client)
+    for session in (reporter.session, words.session):
+        assert (await queue_item(anna, await conversation_of(client, session)))["tier"] == "P1"
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
 
 
 async def test_every_question_can_be_skipped(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
+    *_, about = await reporter.start()
+    [again] = await reporter.answer(payload="report_skip")  # the first question has no Skip: it is asked again
+    reporter.expect(again, "report.ask_about")
+    await reporter.press(about, "other")
     replies = []
-    for _ in range(9):
+    for _ in range(len(LATER) + 1):
         [question] = await reporter.answer(payload="report_skip")
         replies.append(question)
-    assert [r["text"] for r in replies] == [text_of(f"report.ask_{step}", "en") for step in (
-        "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact")]
+    assert [r["text"] for r in replies] == [text_of(f"report.ask_{step}", "en") for step in ("noticed", *LATER)]
     [told] = await reporter.answer(payload="report_skip")
     reporter.expect(told, "report.cancelled")  # nothing answered: nothing is sent, and the person is told so
     anna = await caseworker(client)
@@ -185,8 +302,9 @@ async def test_every_question_can_be_skipped(client: AppClient, rasa: FakeRasa) 
 
 async def test_send_now_ends_the_report_at_any_question(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
-    await reporter.answer("Men locked in a van at night")
+    await reporter.start_report()
+    await reporter.answer(payload="report_danger:unknown")
+    await reporter.answer("Men sleep in a van at night")
     [received] = await reporter.answer(payload="report_send")
     assert CODE.search(received["text"])
     [item] = (await (await caseworker(client)).call("GET", "/queue"))["items"]
@@ -202,8 +320,8 @@ async def test_send_now_ends_the_report_at_any_question(client: AppClient, rasa:
 async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa: FakeRasa, step: str,
                                                          answer: dict[str, str]) -> None:
     reporter = Reporter(client, "da")
-    await reporter.start()
-    for skipped in ("noticed", "danger", "where", "when", "place", "people", "minors"):
+    await reporter.start_report()
+    for skipped in ("danger", "noticed", "where", "when", "place", "relation", "people", "minors"):
         if skipped == step:
             break
         await reporter.answer(payload="report_skip")
@@ -213,7 +331,7 @@ async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa:
         assert urgent["text"].startswith("Ring 112")
     reporter.expect(safe, "safety.check")  # a P1 stops the questions …
     [following] = await reporter.answer(payload="safe_yes")  # … until it is safe to go on
-    reporter.expect(following, "report.ask_where" if step == "danger" else "report.ask_signs")
+    reporter.expect(following, "report.ask_noticed" if step == "danger" else "report.ask_looks")
     conversation_id = await conversation_of(client, reporter.session)
     item = await queue_item(await caseworker(client), conversation_id)  # queued now, before it is finished
     assert item["tier"] == "P1"
@@ -222,10 +340,10 @@ async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa:
 
 async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
+    await reporter.start_report()
+    [noticed] = await reporter.answer("no")
+    reporter.expect(noticed, "report.ask_noticed")
     await reporter.answer("Someone works at night at the restaurant")
-    [where] = await reporter.answer("no")
-    reporter.expect(where, "report.ask_where")
     await reporter.answer(payload="report_send")
     [item] = (await (await caseworker(client)).call("GET", "/queue"))["items"]
     assert item["tier"] == "P3"
@@ -234,11 +352,16 @@ async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa) -> No
 async def test_a_professional_report_is_a_partner_referral_with_contact_details(client: AppClient,
                                                                                 rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")
     await reporter.answer("Farm workers show signs of debt bondage")
-    for _ in range(7):
+    for _ in range(LATER.index("who")):
         await reporter.answer(payload="report_skip")
-    [contact] = await reporter.answer(payload="report_who:union")
+    [police_know] = await reporter.answer(payload="report_who:union")
+    reporter.expect(police_know, "report.ask_police_know")
+    [police_share] = await reporter.answer(payload="report_skip")
+    reporter.expect(police_share, "report.ask_police_share")
+    [contact] = await reporter.press(police_share, "yes")
     reporter.expect(contact, "report.ask_contact_partner")
     [received] = await reporter.answer("Mette, 3F Odense, 12 34 56 78")
     assert CODE.search(received["text"])
@@ -247,6 +370,18 @@ async def test_a_professional_report_is_a_partner_referral_with_contact_details(
     assert (await queue_item(anna, conversation_id))["kind"] == "partner"
     [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
     assert report["details"]["contact"] == {"words": "Mette, 3F Odense, 12 34 56 78"}
+    assert report["details"]["police_share"] == {"choice": "yes"}
+
+
+async def test_a_police_officer_is_not_asked_about_the_police(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")
+    await reporter.answer("Workers are driven to a warehouse at night")
+    for _ in range(LATER.index("who")):
+        await reporter.answer(payload="report_skip")
+    [contact] = await reporter.answer(payload="report_who:police")
+    reporter.expect(contact, "report.ask_contact_partner")
 
 
 async def test_a_second_session_adds_with_the_code_and_learns_nothing_else(client: AppClient,
@@ -336,7 +471,8 @@ async def test_wrong_codes_from_many_sessions_slow_everyone_down(client: AppClie
 
 async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")
     await reporter.answer("A boy sells flowers every night, a man takes the money")
     received, rights = await reporter.answer(payload="/my_rights")
     assert CODE.search(received["text"])
@@ -349,8 +485,8 @@ async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppC
 
 async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
-    await reporter.answer("Cleaners are driven to work at 4 am and look exhausted")
+    await reporter.start_report()
+    await reporter.answer(payload="report_danger:no")
     anna = await caseworker(client)
     assert (await anna.call("GET", "/queue"))["items"] == []
     client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
@@ -358,29 +494,31 @@ async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppC
     [item] = (await anna.call("GET", "/queue"))["items"]
     assert item["summary"] == "report being written"
     # The reporter comes back and finishes: the same report, now sent, with its code.
-    [danger_question_again] = await reporter.answer(payload="report_danger:no")
-    reporter.expect(danger_question_again, "report.ask_where")
+    [where] = await reporter.answer("Cleaners are driven to work at 4 am and look exhausted")
+    reporter.expect(where, "report.ask_where")
     [received] = await reporter.answer(payload="report_send")
     assert CODE.search(received["text"])
     conversation_id = await conversation_of(client, reporter.session)
     [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
     assert report["sent"] and report["details"]["danger"] == {"choice": "no"}
+    assert report["details"]["noticed"] == {"words": "Cleaners are driven to work at 4 am and look exhausted"}
 
 
 async def test_changing_language_asks_the_same_question_again(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
     await reporter.start()
-    await reporter.answer("Someone sleeps at the pizzeria")
-    set_language, question = await reporter.answer(payload="lang:es")
+    set_language, question = await reporter.answer(payload="lang:es")  # the first question, no report yet
     assert set_language["text"] == text_of("language_set", "es")
-    assert question["text"] == text_of("report.ask_danger", "es")
+    assert question["text"] == text_of("report.ask_about", "es")
+    await reporter.answer(payload="report_about:other")
+    set_language, question = await reporter.answer(payload="lang:fr")
+    assert question["text"] == text_of("report.ask_danger", "fr")
 
 
 async def test_a_caseworker_who_hands_back_a_report_being_written_lets_it_go_on(client: AppClient,
                                                                                   rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
-    await reporter.answer("Kids are working in the field")
+    await reporter.start_report()
     await reporter.answer(payload="report_danger:yes")  # P1 at once: a caseworker takes it
     conversation_id = await conversation_of(client, reporter.session)
     anna = await caseworker(client)
@@ -389,7 +527,7 @@ async def test_a_caseworker_who_hands_back_a_report_being_written_lets_it_go_on(
     await anna.call("POST", f"/conversations/{conversation_id}/release")
     *_, released, again = await messages_after(client, reporter.session)
     assert released["text"] == text_of("queue.released", "en")
-    assert again["text"] == text_of("report.ask_where", "en")
+    assert again["text"] == text_of("report.ask_noticed", "en")
 
 
 async def report_and_add(client: AppClient) -> tuple[Reporter, str, str]:
@@ -439,7 +577,19 @@ async def test_telegram_report_command_with_a_code(tmp_path: Path, bot_api: Fake
             await bot_api.push(bot_api.user_update(chat, "/report"))
             intro, question = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=2)
             assert intro.params["text"] == text_of("report.intro", "en")
-            assert question.params["text"] == text_of("report.ask_noticed", "en")
+            assert question.params["text"] == text_of("report.ask_about", "en")
+            # On Telegram the code's text says that the report stays linked to this chat (its number encrypted).
+            for payload, replies in (("report_about:other", 2), ("report_danger:no", 1)):
+                seen = len(bot_api.calls)
+                await bot_api.push(bot_api.user_update(chat, callback_data=payload))
+                *_, asked = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=replies)
+            assert asked.params["text"] == text_of("report.ask_noticed", "en")
+            seen = len(bot_api.calls)
+            await bot_api.push(bot_api.user_update(chat, callback_data="report_send"))
+            [received] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=1)
+            telegram_code = CODE.search(received.params["text"]).group(0)
+            assert received.params["text"] == received_text("en", telegram_code, channel="telegram")
+            assert "Telegram chat" in received.params["text"] and "encrypted" in received.params["text"]
 
 
 def test_codes_are_short_random_and_read_forgivingly() -> None:
@@ -469,8 +619,7 @@ async def test_rotate_key_reencrypts_reports_and_what_was_added(client: AppClien
 
 async def test_resolving_a_report_being_written_still_gives_its_code(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
-    await reporter.answer("Kids are working in the field")
+    await reporter.start_report()
     await reporter.answer(payload="report_danger:yes")  # P1 at once: a caseworker takes it and closes it
     conversation_id = await conversation_of(client, reporter.session)
     anna = await caseworker(client)
@@ -478,8 +627,7 @@ async def test_resolving_a_report_being_written_still_gives_its_code(client: App
     await anna.call("POST", f"/conversations/{conversation_id}/resolve")
     *_, resolved, received = await messages_after(client, reporter.session)
     assert resolved["text"] == text_of("queue.resolved", "en")
-    code = CODE.search(received["text"]).group(0)
-    reporter.expect(received, "report.received", code=code)
+    reporter.expect_received(received)
     supervisor = await caseworker(client, "sofie", "supervisor")
     [report] = (await supervisor.call("GET", f"/conversations/{conversation_id}"))["reports"]
     assert report["sent"] is True
@@ -488,7 +636,8 @@ async def test_resolving_a_report_being_written_still_gives_its_code(client: App
 async def test_a_report_queued_by_the_sweep_is_not_queued_again_after_a_release(client: AppClient,
                                                                                  rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")
     await reporter.answer("Cleaners are driven to work at 4 am")
     client.clock.advance(timedelta(minutes=31))  # the reporter went quiet
     handover = client.app[HANDOVER]
@@ -503,9 +652,9 @@ async def test_a_report_queued_by_the_sweep_is_not_queued_again_after_a_release(
 
 async def test_someone_in_danger_pressed_late_still_gives_112_and_p1(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start()
-    await reporter.answer("A man shouts at the workers")
+    await reporter.start_report()
     await reporter.answer(payload="report_danger:no")
+    await reporter.answer("A man shouts at the workers")
     urgent, safe = await reporter.answer(payload="report_danger:yes")  # an old button, pressed now
     reporter.expect(urgent, "report.danger")
     reporter.expect(safe, "safety.check")  # a P1 stops the questions until it is safe to go on
@@ -534,6 +683,8 @@ async def test_read_means_read_since_the_report_was_written(client: AppClient, r
     await anna.call("POST", f"/conversations/{conversation_id}/claim")
     await anna.call("POST", f"/conversations/{conversation_id}/release")
     await reporter.answer(payload="report")  # then a report in the same conversation
+    await reporter.answer(payload="report_about:other")
+    await reporter.answer(payload="report_skip")
     await reporter.answer("Workers sleep in the barn")
     [received] = await reporter.answer(payload="report_send")
     code = CODE.search(received["text"]).group(0)

@@ -6,6 +6,7 @@ answer, the person receives the answer in the web chat, they release, and the bo
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -147,10 +148,16 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
                                                                    rasa: FakeRasa) -> None:
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     reporter = await client.new_session()
-    await client.say(reporter, payload="report")
+    for payload in ("report", "report_about:other", "report_danger:no"):
+        await client.say(reporter, payload=payload)
     await client.say(reporter, f"Workers sleep in a garage {SCRIPT}")
-    await client.say(reporter, payload="report_danger:no")
     await client.say(reporter, "Køge")
+    for answer in ({"payload": "report_when:repeats"}, {"text": "every night"}, {"payload": "report_place:beauty"},
+                   {"payload": "report_relation:neighbour"}, {"payload": "report_skip"}, {"payload": "report_skip"},
+                   {"payload": "report_skip"}, {"payload": "report_asked_help:yes"}, {"payload": "report_done"},
+                   {"text": "White van AB 12 345"}, {"payload": "report_who:private"},
+                   {"payload": "report_police_know:no"}, {"payload": "report_police_share:ask_first"}):
+        await client.say(reporter, answer.get("text"), answer.get("payload"))
     received = (await client.say(reporter, payload="report_send"))["messages"][0]["text"]
     code = received.split("Your reference code is ")[1][:9]
 
@@ -163,6 +170,17 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
     await expect(report.locator('[data-step="noticed"] dd')).to_have_text(f"Workers sleep in a garage {SCRIPT}")
     await expect(report.locator('[data-step="danger"] dd')).to_have_text("no")
     await expect(report.locator('[data-step="where"] dd')).to_have_text("Køge")
+    # The answers a hotline asks for, in English; a question not asked here (ads) shows a dash.
+    await expect(report.locator('[data-step="when"] dd')).to_have_text("again and again")
+    await expect(report.locator('[data-step="times"] dd')).to_have_text("every night")
+    await expect(report.locator('[data-step="place"] dd')).to_have_text("nail or beauty salon")
+    await expect(report.locator('[data-step="relation"] dd')).to_have_text("a neighbour")
+    await expect(report.locator('[data-step="asked_help"] dd')).to_have_text("yes")
+    await expect(report.locator('[data-step="vehicles"] dd')).to_have_text("White van AB 12 345")
+    await expect(report.locator('[data-step="ads"] dd')).to_have_text("—")
+    await expect(report.locator('[data-step="police_know"] dd')).to_have_text("no")
+    await expect(report.locator('[data-step="police_share"] dd')).to_have_text("ask the reporter first")
+    await expect(report.locator('[data-step="police_share"]')).to_have_class(re.compile(r"\bflag\b"))
     await expect(report.locator(".report-additions li")).to_have_count(0)
 
     later = await client.new_session()  # someone with the code adds to it; the open console shows it live

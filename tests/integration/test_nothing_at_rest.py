@@ -174,10 +174,11 @@ async def reported_and_added(app: AppClient, marker: str) -> list[str]:
     reporter = await app.new_session()
     await app.say(reporter, payload="lang:en")
     await app.say(reporter, payload="report")
-    await app.say(reporter, f"workers sleep in the barn of {marker}")  # what they noticed
+    await app.say(reporter, payload="report_about:other")  # about someone else
     await app.say(reporter, payload="report_skip")  # danger now
+    await app.say(reporter, f"workers sleep in the barn of {marker}")  # what they noticed
     replies = (await app.say(reporter, f"Vestergade 3, {marker}"))["messages"]  # where
-    for _ in range(10):  # skip the other questions, up to the reference code
+    for _ in range(20):  # skip the other questions, up to the reference code
         if CODE.search(replies[-1]["text"]):
             break
         replies = (await app.say(reporter, payload="report_skip"))["messages"]

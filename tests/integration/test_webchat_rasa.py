@@ -60,11 +60,14 @@ async def test_report_typed_in_words_starts_the_reports_questions(rasa_app: AppC
     session = await rasa_app.new_session()
     intro, question, notice = (await rasa_app.say(session, words))["messages"]
     assert intro["text"] == TEXTS.text("report.intro", language)
-    assert question["text"] == TEXTS.text("report.ask_noticed", language)
+    assert question["text"] == TEXTS.text("report.ask_about", language)
     assert notice["text"] == privacy_notice(language)
+    await rasa_app.say(session, payload="report_about:other")
+    [noticed] = (await rasa_app.say(session, payload="report_skip"))["messages"]  # danger skipped
+    assert noticed["text"] == TEXTS.text("report.ask_noticed", language)
     # The answer is kept as typed, not sent to Rasa: "they took her passport" does not start the screening.
-    [danger] = (await rasa_app.say(session, answer))["messages"]
-    assert danger["text"] == TEXTS.text("report.ask_danger", language)
+    [where] = (await rasa_app.say(session, answer))["messages"]
+    assert where["text"] == TEXTS.text("report.ask_where", language)
 
 
 async def test_danger_gets_112_first_and_a_p1_handover_through_the_action_server(rasa_app: AppClient) -> None:

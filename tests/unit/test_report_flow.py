@@ -6,12 +6,33 @@ from handover import report_flow
 from tests.conftest import TEXTS
 
 
-def test_the_questions_come_in_order_and_end() -> None:
-    steps, step = [], report_flow.STEPS[0]
+def asked(details: report_flow.Details) -> list[str]:
+    """The questions asked, in order, when the answers are `details` from the start."""
+    steps: list[str] = []
+    step: str | None = report_flow.STEPS[0]
     while step:
         steps.append(step)
-        step = report_flow.next_step(step)
-    assert steps == ["noticed", "danger", "where", "when", "place", "people", "minors", "signs", "who", "contact"]
+        step = report_flow.next_step(step, details)
+    return steps
+
+
+def test_the_questions_come_in_a_hotlines_order_and_end() -> None:
+    """Whom it is about, danger, what/where/when, the place, the people, the details, who writes, the police,
+    a contact."""
+    assert report_flow.next_step(report_flow.ABOUT, {}) == report_flow.FIRST_QUESTION
+    assert asked({}) == ["about", "danger", "noticed", "where", "when", "place", "relation", "people", "minors",
+                         "looks", "asked_help", "signs", "vehicles", "who", "police_know", "police_share", "contact"]
+
+
+def test_some_questions_only_where_they_fit() -> None:
+    steps = asked({"when": {"choice": "repeats"}, "place": {"choice": "prostitution"}})
+    assert steps[steps.index("when") + 1] == "times"  # again and again: when, then
+    assert steps[steps.index("vehicles") + 1] == "ads"  # ads and phone numbers where sex is sold
+    assert "times" not in asked({"when": {"words": "every night at 2"}})  # typed: the pattern is in the words
+    assert "ads" not in asked({"place": {"choice": "car_wash"}})
+    police = asked({"who": {"choice": "police"}})  # a police officer is not asked whether the police know
+    assert "police_know" not in police and "police_share" not in police and police[-1] == "contact"
+    assert "police_share" in asked({"who": {"choice": "union"}})
 
 
 def test_tier_danger_or_minor_is_p1_several_signs_p2_else_p3() -> None:
@@ -30,6 +51,18 @@ def test_a_professional_is_a_partner() -> None:
     assert report_flow.kind({"who": {"words": "I am a nurse"}}) == "report"  # typed: a person judges
     assert report_flow.question("contact", {"who": {"choice": "tax"}}).key == "report.ask_contact_partner"
     assert report_flow.question("contact", {}).menu == "report_contact"
+
+
+def test_asking_first_needs_a_way_to_ask() -> None:
+    ask = report_flow.question("contact", {"police_share": {"choice": "ask_first"}})
+    assert (ask.key, ask.menu) == ("report.ask_contact_ask_first", "report_contact")
+    assert report_flow.question("contact", {"police_share": {"choice": "no"}}).key == "report.ask_contact"
+
+
+def test_the_first_question_has_no_skip_or_send() -> None:
+    ask = report_flow.question("about", {})
+    assert (ask.key, ask.menu, ask.steps_menu) == ("report.ask_about", "report_about", False)
+    assert [item["payload"] for item in TEXTS.menus["report_about"]] == ["report_about:me", "report_about:other"]
 
 
 def test_signs_add_up_and_typed_words_are_kept_as_written() -> None:
