@@ -1,5 +1,6 @@
 """Translations follow their English source: for each language, the fingerprint of the English text each
-translation in content/texts/<language>.yml was made from, kept in content/translated_from.yml.
+translation was made from (content/texts/<language>.yml and the topic files content/texts/<topic>/<language>.yml),
+kept in content/translated_from.yml.
 
 When an English text changes (a condition added, a promise taken back), its fingerprint no longer matches the
 one recorded for each translation, and tests/unit/test_translations.py names every translation still made from
@@ -7,8 +8,6 @@ the old English. A translator who has brought a translation up to date marks it:
 
     .venv/bin/python -m core.translations mark da answer.rights answer.shelter
     .venv/bin/python -m core.translations mark da          # every key of da.yml, after a full review
-
-Only the general texts (content/texts/<language>.yml) are tracked; the topic files are not yet.
 """
 
 from __future__ import annotations
@@ -22,11 +21,14 @@ from typing import Any
 
 import yaml
 
+from core.texts import load_language_texts
+
 FILE = "translated_from.yml"
 HEADER = """\
-# For each language, the fingerprint of the English text each translation in content/texts/<language>.yml was
-# made from (core/translations.py). A changed English text makes tests/unit/test_translations.py fail until every
-# language's translation is updated and marked: .venv/bin/python -m core.translations mark <language> <key>…
+# For each language, the fingerprint of the English text each translation in content/texts/ (the general file and
+# the topic files) was made from (core/translations.py). A changed English text makes
+# tests/unit/test_translations.py fail until every language's translation is updated and marked:
+# .venv/bin/python -m core.translations mark <language> <key>…
 """
 
 
@@ -36,9 +38,9 @@ def fingerprint(english: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def general_texts(content_dir: Path, language: str) -> dict[str, Any]:
-    """The texts of content/texts/<language>.yml (not the topic files), without _meta."""
-    data: dict[str, Any] = yaml.safe_load((content_dir / "texts" / f"{language}.yml").read_text(encoding="utf-8"))
+def all_texts(content_dir: Path, language: str) -> dict[str, Any]:
+    """A language's texts, the general file and the topic files, without _meta."""
+    data = load_language_texts(content_dir, language)
     data.pop("_meta", None)
     return data
 
@@ -52,20 +54,20 @@ def recorded(content_dir: Path) -> dict[str, dict[str, str]]:
 
 def stale(content_dir: Path, language: str, english_language: str = "en") -> list[str]:
     """The keys of a language whose translation was made from another English than today's (or never marked)."""
-    english = general_texts(content_dir, english_language)
+    english = all_texts(content_dir, english_language)
     marks = recorded(content_dir).get(language, {})
     return sorted(key for key, text in english.items() if marks.get(key) != fingerprint(text))
 
 
 def mark(content_dir: Path, language: str, keys: Iterable[str] = (), english_language: str = "en") -> list[str]:
     """Record that these translations (all of the language's, if none are named) follow today's English."""
-    english = general_texts(content_dir, english_language)
+    english = all_texts(content_dir, english_language)
     chosen = list(keys) or list(english)
     if unknown := sorted(set(chosen) - set(english)):
-        raise KeyError(f"not English texts of content/texts/{english_language}.yml: {unknown}")
-    translated = general_texts(content_dir, language)
+        raise KeyError(f"not English texts of content/texts/ ({english_language}): {unknown}")
+    translated = all_texts(content_dir, language)
     if missing := sorted(set(chosen) - set(translated)):
-        raise KeyError(f"not translated in content/texts/{language}.yml: {missing}")
+        raise KeyError(f"not translated in content/texts/ ({language}): {missing}")
     marks = recorded(content_dir)
     language_marks = {key: code for key, code in marks.get(language, {}).items() if key in english}
     language_marks.update({key: fingerprint(english[key]) for key in chosen})

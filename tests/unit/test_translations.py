@@ -43,6 +43,14 @@ def test_a_changed_english_text_makes_its_translations_stale_until_marked(conten
     assert recorded(content_copy)["da"]["answer.legal"] == fingerprint(english["answer.legal"])
 
 
+def test_a_changed_english_text_in_a_topic_file_makes_its_translations_stale(content_copy: Path) -> None:
+    english_file = content_copy / "texts" / "report" / "en.yml"
+    english = yaml.safe_load(english_file.read_text(encoding="utf-8"))
+    english["report.ask_police_share"] += " A new condition."
+    english_file.write_text(yaml.safe_dump(english, allow_unicode=True), encoding="utf-8")
+    assert stale(content_copy, "ar") == ["report.ask_police_share"]
+
+
 def test_a_key_not_in_english_or_not_translated_cannot_be_marked(content_copy: Path) -> None:
     with pytest.raises(KeyError, match="not English texts"):
         mark(content_copy, "da", ["answer.no_such_thing"])
