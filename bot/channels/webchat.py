@@ -18,6 +18,7 @@ from aiohttp import web
 from pydantic import Field, model_validator
 
 from bot.channels.webchat_ids import LIMIT
+from bot.channels.webchat_page import number_parts, page_words, phone_numbers, words
 from bot.channels.webchat_sessions import WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
@@ -34,6 +35,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 GATEWAY = web.AppKey("gateway", Gateway)
 SESSIONS = web.AppKey("webchat_sessions", WebSessions)
 SESSION_HEADER = "X-Havn-Session"
+# The language the page speaks now: a reply carries the page's words again when the conversation's differs.
+LANGUAGE_HEADER = "X-Havn-Language"
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
 
@@ -116,7 +119,19 @@ async def post_message(request: web.Request) -> web.Response:
     if body.payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
         await sessions.end(session)
         answer["ended"] = True
+    else:
+        await _add_page(request, session, answer)
     return web.json_response(answer)
+
+
+async def _add_page(request: web.Request, session: WebSession, answer: dict[str, object]) -> None:
+    """The page's words in the conversation's language, when that is known and not what the page shows now
+    (the X-Havn-Language header): a Romanian or Arabic writer on an English phone gets a Romanian or Arabic page,
+    right to left where the language is."""
+    gateway = request.app[GATEWAY]
+    language = await gateway.store.language_of(_address_hash(request, session))
+    if language in gateway.texts.languages and language != request.headers.get(LANGUAGE_HEADER):
+        answer["page"] = page_words(gateway.texts, language)
 
 
 @routes.get("/api/webchat/messages")
@@ -130,7 +145,9 @@ async def get_messages(request: web.Request) -> web.Response:
         raise Invalid(WebAfter.INVALID)
     await request.app[SESSIONS].used(session, wrote=False)
     messages = await store.messages_to_user(address_hash, after)
-    return web.json_response({"messages": [_shown(message, session) for message in messages]})
+    answer: dict[str, object] = {"messages": [_shown(message, session) for message in messages]}
+    await _add_page(request, session, answer)
+    return web.json_response(answer)
 
 
 @routes.delete("/api/webchat/session")
@@ -158,10 +175,6 @@ async def moved(request: web.Request) -> web.Response:
     raise Gone(MOVED)
 
 
-WEB_STRINGS = {"error": "web.error", "deleted": "web.deleted", "delete_confirm": "web.delete_confirm",
-               "session_ended": "web.session_ended"}
-
-
 def browser_language(accept_language: str, supported: tuple[str, ...], default: str) -> str:
     """The first language in the browser's Accept-Language list that we speak ("da-DK,da;q=0.9,en;q=0.8")."""
     for part in accept_language.split(","):
@@ -173,20 +186,34 @@ def browser_language(accept_language: str, supported: tuple[str, ...], default: 
 
 @routes.get("/")
 async def index(request: web.Request) -> web.Response:
-    gateway = request.app[GATEWAY]
-    texts = gateway.texts
+    return _page(request)
+
+
+@routes.post("/")
+async def without_javascript(request: web.Request) -> web.Response:
+    """The form's own target, reached only when the page's script did not run: the message is not read (nothing
+    of it is kept or logged), and the page says plainly that the chat needs JavaScript, with 112 and the hotline.
+    The form posts, so that what a person typed never ends up in a URL (history, server logs)."""
+    return _page(request, without_script=True)
+
+
+def _page(request: web.Request, *, without_script: bool = False) -> web.Response:
+    texts = request.app[GATEWAY].texts
     language = browser_language(request.headers.get("Accept-Language", ""), texts.languages,
                                 texts.default_language)
-    strings = {name: texts.text(key, language) for name, key in WEB_STRINGS.items()}
-    strings["exit_url"] = request.app[QUICK_EXIT_URL]
+    strings = {**page_words(texts, language), "exit_url": request.app[QUICK_EXIT_URL]}
+    numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
-        language=language, direction=texts.direction(language), strings=strings,
+        language=language, direction=texts.direction(language), strings=strings, words=words(texts, language),
+        exit_url=request.app[QUICK_EXIT_URL], without_script=without_script,
         t=lambda key: texts.text(key, language),
+        with_numbers=lambda text: number_parts(text, numbers),
     )
     # No caching and no referrer: a shared or watched device should keep as little as possible.
     return web.Response(text=page, content_type="text/html",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-                                 "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"})
+                                 "Content-Security-Policy": "default-src 'self'; form-action 'self'; "
+                                                            "frame-ancestors 'none'"})
 
 
 def setup_gateway(app: web.Application, gateway: Gateway, sessions: WebSessions) -> None:
