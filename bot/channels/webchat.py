@@ -10,6 +10,7 @@ fetched with `GET /api/webchat/messages?after=<id>`, the ids being opaque and pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -97,27 +98,46 @@ async def create_session(request: web.Request) -> web.Response:
     return web.json_response({"session": request.app[SESSIONS].issue()}, status=201)
 
 
-@routes.post("/api/webchat/messages")
-async def post_message(request: web.Request) -> web.Response:
-    session = await _session(request)
-    body = await read_body(request, WebMessage)
+@dataclass(frozen=True)
+class Turn:
+    """What one message of the person brought: the replies, and whether a limit refused it or it ended the chat."""
+
+    replies: list[Message]
+    limited: Limited | None = None
+    ended: bool = False
+
+
+async def converse(request: web.Request, session: WebSession, text: str | None, payload: str | None) -> Turn:
+    """One message of the person through the gateway, for the page's API and for its form without JavaScript."""
     sessions, gateway = request.app[SESSIONS], request.app[GATEWAY]
     await sessions.used(session, wrote=True)
     # The browser's language, like Telegram's language_code: weaker than what the person writes.
     hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
     try:
-        replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=body.text, payload=body.payload,
+        replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=text, payload=payload,
                                                language_hint=hint, source=request.app[SOURCES].of(request)))
     except InvalidPayload:
         raise Invalid("That button is not known. Please write your message instead.") from None
     except Limited as limited:
-        # The reply shape the page shows (with 112 and the hotline); "limited": the page puts the text back
-        # into the input box, as it was not read and not kept (nor given an id).
-        return web.json_response({"messages": [reply.to_json() for reply in limited.replies], "limited": True},
-                                 headers={"Retry-After": str(limited.verdict.retry_after)})
-    answer: dict[str, object] = {"messages": [_shown(reply, session) for reply in replies]}
-    if body.payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
+        return Turn(limited.replies, limited=limited)
+    if payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
         await sessions.end(session)
+        return Turn(replies, ended=True)
+    return Turn(replies)
+
+
+@routes.post("/api/webchat/messages")
+async def post_message(request: web.Request) -> web.Response:
+    session = await _session(request)
+    body = await read_body(request, WebMessage)
+    turn = await converse(request, session, body.text, body.payload)
+    if turn.limited is not None:
+        # The reply shape the page shows (with 112 and the hotline); "limited": the page marks the message not
+        # sent, as it was not read and not kept (nor given an id).
+        return web.json_response({"messages": [reply.to_json() for reply in turn.replies], "limited": True},
+                                 headers={"Retry-After": str(turn.limited.verdict.retry_after)})
+    answer: dict[str, object] = {"messages": [_shown(reply, session) for reply in turn.replies]}
+    if turn.ended:
         answer["ended"] = True
     else:
         await _add_page(request, session, answer)
@@ -186,28 +206,23 @@ def browser_language(accept_language: str, supported: tuple[str, ...], default: 
 
 @routes.get("/")
 async def index(request: web.Request) -> web.Response:
-    return _page(request)
-
-
-@routes.post("/")
-async def without_javascript(request: web.Request) -> web.Response:
-    """The form's own target, reached only when the page's script did not run: the message is not read (nothing
-    of it is kept or logged), and the page says plainly that the chat needs JavaScript, with 112 and the hotline.
-    The form posts, so that what a person typed never ends up in a URL (history, server logs)."""
-    return _page(request, without_script=True)
-
-
-def _page(request: web.Request, *, without_script: bool = False) -> web.Response:
     texts = request.app[GATEWAY].texts
-    language = browser_language(request.headers.get("Accept-Language", ""), texts.languages,
-                                texts.default_language)
-    strings = {**page_words(texts, language), "exit_url": request.app[QUICK_EXIT_URL]}
+    return render_page(request, browser_language(request.headers.get("Accept-Language", ""), texts.languages,
+                                                 texts.default_language))
+
+
+def render_page(request: web.Request, language: str, **conversation: object) -> web.Response:
+    """The page in `language`; without JavaScript (bot/channels/webchat_form.py) also the conversation so far
+    (`history`: [{sender, text, buttons}]), the session (`session`), a `notice` and what was `typed`."""
+    texts = request.app[GATEWAY].texts
     numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
-        language=language, direction=texts.direction(language), strings=strings, words=words(texts, language),
-        exit_url=request.app[QUICK_EXIT_URL], without_script=without_script,
-        t=lambda key: texts.text(key, language),
+        language=language, direction=texts.direction(language), words=words(texts, language),
+        strings={**page_words(texts, language), "exit_url": request.app[QUICK_EXIT_URL]},
+        exit_url=request.app[QUICK_EXIT_URL], t=lambda key: texts.text(key, language),
         with_numbers=lambda text: number_parts(text, numbers),
+        history=conversation.get("history", ()), session=conversation.get("session"),
+        notice=conversation.get("notice"), typed=conversation.get("typed", ""),
     )
     # No caching and no referrer: a shared or watched device should keep as little as possible.
     return web.Response(text=page, content_type="text/html",
@@ -225,4 +240,7 @@ def add_routes(app: web.Application, quick_exit_url: str) -> None:
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
     app[QUICK_EXIT_URL] = quick_exit_url
     app.add_routes(routes)
+    # Imported here: the form's module uses this one's conversation step and page (no import cycle at load).
+    from bot.channels.webchat_form import without_javascript
+    app.router.add_post("/", without_javascript)
     app.router.add_static("/static/", STATIC_DIR)

@@ -21,9 +21,7 @@ WORDS = {
 # language, with no change here).
 PENDING = {
     "not_sent": ("web.not_sent", "Not sent. Tap to try again."),
-    "needs_javascript": ("web.needs_javascript",
-                         "This chat needs JavaScript, which is off in this browser. You can call our hotline: "
-                         "{hotline}. In danger now? Call {emergency}."),
+    "refresh": ("web.refresh", "Show new messages"),
 }
 # Fact values (content/facts.yml) that are phone numbers, shown as links a phone can call.
 PHONE_FACTS = ("emergency", "hotline", "police_non_urgent", "suicide_line", "children_line")

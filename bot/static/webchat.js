@@ -23,7 +23,7 @@
   let sending = false;
   const DANGER_PAYLOADS = new Set(["danger", "report_danger:yes"]);  // core/vocabulary.py Command.DANGER, bot/reporting.py
   const DELETE_CONFIRMED = "delete_yes";  // core/vocabulary.py Command.DELETE_CONFIRMED
-  const RETRY_DELAYS = [1000, 3000, 8000];  // ms before each new try when the network failed
+  const RETRY_DELAYS = [1000, 2000, 4000];  // ms before each new try when the network failed
   const ESCAPE_TWICE_MS = 1500;
 
   // Phone numbers (content/facts.yml) as tel: links, each in a left-to-right <bdi>, so that in a right-to-left

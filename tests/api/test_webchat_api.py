@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
@@ -326,9 +327,46 @@ def test_phone_numbers_are_found_whole_only() -> None:
     assert number_parts("112", {}) == [("112", None)]
 
 
-async def test_a_post_without_javascript_is_not_read_and_says_so_with_112(client: AppClient) -> None:
-    async with client.http.post(client.url("/"), data={"text": "they keep my passport"}) as response:
-        assert response.status == 200
+def hidden_session(html: str) -> str:
+    found = re.search(r'<input type="hidden" name="session" value="([^"]+)">', html)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_without_javascript_the_form_holds_a_whole_conversation(client: AppClient, rasa: FakeRasa) -> None:
+    async with client.http.post(client.url("/"), data={"text": "hello"}) as response:
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
         html = await response.text()
-    assert 'id="needs-javascript"' in html and "tel:112" in html and "tel:+4570202550" in html
-    assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]  # nothing of it was kept
+    assert '<li class="msg user" dir="auto">hello</li>' in html
+    assert "Hello" in html and 'tel:112' in html  # the bot's answer, its numbers as links
+    assert 'name="payload" value="danger" class="danger">I am in danger now</button>' in html
+    session = hidden_session(html)
+    assert rasa.received[-1]["message"] == "hello"
+
+    # A button of the reply: the payload goes through the same gateway, in the same session.
+    async with client.http.post(client.url("/"), data={"session": session, "payload": "lang"}) as response:
+        html = await response.text()
+    assert hidden_session(html) == session
+    assert 'value="lang:ro">Română</button>' in html
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(1,)]
+
+    # What a caseworker writes later shows on "Show new messages" (no text, no payload).
+    async with client.http.post(client.url("/"), data={"session": session}) as response:
+        assert hidden_session(await response.text()) == session
+    assert client.rows("SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+
+
+async def test_without_javascript_a_refused_session_goes_on_in_a_new_chat(client: AppClient) -> None:
+    async with client.http.post(client.url("/"), data={"session": "forged.1.x", "text": "hello"}) as response:
+        html = await response.text()
+    assert client.app[GATEWAY].texts.text("web.session_ended", "en")[:40] in html
+    assert hidden_session(html) != "forged.1.x"
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(1,)]
+
+
+async def test_a_form_from_another_site_is_not_read(client: AppClient) -> None:
+    async with client.http.post(client.url("/"), data={"text": "hello"},
+                                headers={"Sec-Fetch-Site": "cross-site"}) as response:
+        assert response.status == 200
+        assert 'name="session"' not in await response.text()
+    assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]

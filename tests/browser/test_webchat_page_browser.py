@@ -175,20 +175,33 @@ async def test_quick_exit_on_escape_pressed_twice(browser: Browser, client: AppC
     assert await page.evaluate("sessionStorage.length") == 0
 
 
-async def test_without_javascript_the_page_gives_112_the_hotline_and_quick_exit(browser: Browser,
-                                                                                client: AppClient) -> None:
-    _, page = await open_chat(browser, client, java_script_enabled=False)
-    notice = page.locator("main p.notice")
-    await expect(notice).to_be_visible()
-    await expect(notice.locator("a[href='tel:112']")).to_have_text("112")
-    await expect(notice.locator("a[href='tel:+4570202550']")).to_have_text(HOTLINE)
+async def test_without_javascript_the_conversation_goes_on_by_the_form(browser: Browser, client: AppClient,
+                                                                        rasa: FakeRasa) -> None:
+    context, page = await open_chat(browser, client, java_script_enabled=False)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
     await expect(page.locator("#safety a[href='tel:112']")).to_be_visible()
-    await expect(page.locator("#composer")).to_be_hidden()  # it needs the script: no box that goes nowhere
-    await expect(page.locator("#composer")).to_have_attribute("method", "post")  # never the text in a URL
+    await expect(page.locator("#safety a[href='tel:+4570202550']")).to_have_text(HOTLINE)
+    await expect(page.locator("#delete")).to_be_hidden()  # it asks first, which needs the script
+    await page.fill("#text", "hello")
+    await page.locator("#composer button[type=submit]").click()
+    await expect(page.locator("#log li.msg.user")).to_have_text("hello")
+    danger = page.locator("#log li.msg.bot .buttons button.danger")
+    await expect(danger).to_have_text(TEXTS.text("menu.danger", "en"))
+    await danger.click()
+    await expect(page.locator("#log li.msg.bot", has_text="If you are in danger now, call 112.")).to_be_visible()
+    await expect(page.locator("#log li.msg.bot a[href='tel:112']").first).to_be_visible()
+    assert [message.get("message") for message in rasa.received][:1] == ["hello"]
+    # Never a GET with what was typed: the text went in POST bodies only.
+    assert all("hello" not in request and "text=" not in request for request in requests), requests
+    assert page.url == client.url("/")
+    for selector in ("#quick-exit", "#safety", "#text"):
+        await inside_the_screen(page, selector)
     exit_link = page.locator("a#quick-exit")
     await expect(exit_link).to_have_attribute("href", EXIT_URL)
     await exit_link.click()
     await page.wait_for_url(EXIT_URL)
+    await context.close()
 
 
 async def test_axe_finds_nothing_serious_on_the_start_and_in_a_conversation(browser: Browser, client: AppClient,
