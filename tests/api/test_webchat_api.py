@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 
@@ -369,4 +370,21 @@ async def test_a_form_from_another_site_is_not_read(client: AppClient) -> None:
                                 headers={"Sec-Fetch-Site": "cross-site"}) as response:
         assert response.status == 200
         assert 'name="session"' not in await response.text()
+    assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
+
+
+@pytest.mark.parametrize("body", [b"text=%00%ff%fe%ed%a0%80", b"payload=no-such-button", b"text=" + b"x" * 5000,
+                                  b"session=%ff&text=hi", b"text=&payload="])
+async def test_a_hostile_form_gets_the_page_not_a_500(client: AppClient, body: bytes) -> None:
+    async with client.http.post(client.url("/"), data=body,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+        assert response.status == 200, await response.text()
+        assert "tel:112" in await response.text()
+
+
+async def test_a_file_where_the_text_should_be_counts_as_nothing(client: AppClient) -> None:
+    form = aiohttp.FormData()
+    form.add_field("text", b"hello", filename="a.txt", content_type="text/plain")
+    async with client.http.post(client.url("/"), data=form) as response:
+        assert response.status == 200
     assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
