@@ -194,8 +194,9 @@
   }
 
   // Sends what waits, oldest first, one at a time: the server sees the messages in the order they were written.
-  // A message that cannot go stops the queue (the ones after it wait) until the person taps "try again" or
-  // sends something new.
+  // A message the network or a limit did not take stops the queue (the ones after it wait) until the person
+  // taps "try again", sends something new, or the browser is online again. One the server refused for good
+  // (a 4xx: an unknown button…) leaves the queue, so it does not hold up the others; a tap queues it again.
   async function pump() {
     if (sending) return;
     sending = true;
@@ -204,28 +205,41 @@
         const entry = queue[0];
         unmark(entry.item);
         let taken = false;
+        let refused = false;
         try {
           taken = await deliver(entry.body);
         } catch (error) {
           status.textContent = error.message;
+          refused = error instanceof Refused;
         }
-        if (!taken) { markNotSent(entry.item); break; }
-        entry.item.classList.remove("pending");
-        queue.shift();
+        if (taken) {
+          entry.item.classList.remove("pending");
+          queue.shift();
+        } else if (refused) {
+          queue.shift();
+          markNotSent(entry);
+        } else {
+          markNotSent(entry);
+          break;
+        }
       }
     } finally {
       sending = false;
     }
   }
 
-  function markNotSent(item) {
-    item.classList.add("failed");
+  function markNotSent(entry) {
+    entry.item.classList.add("failed");
     const retry = document.createElement("button");
     retry.type = "button";
     retry.className = "retry";
     retry.textContent = strings.not_sent;
-    retry.addEventListener("click", () => { status.textContent = ""; pump(); });
-    item.appendChild(retry);
+    retry.addEventListener("click", () => {
+      status.textContent = "";
+      if (!queue.includes(entry)) queue.push(entry);
+      pump();
+    });
+    entry.item.appendChild(retry);
     retry.scrollIntoView({ block: "end" });
   }
 
@@ -235,7 +249,7 @@
   }
 
   async function poll() {
-    if (session && !sending && !queue.length) {
+    if (session && !sending) {
       try {
         const data = await api("GET", `/api/webchat/messages?after=${lastId}`);
         data.messages.forEach(show);
@@ -298,4 +312,5 @@
 
   if (session) poll();
   setInterval(poll, 3000);
+  window.addEventListener("online", () => { if (queue.length) pump(); });  // the network is back: what waits goes
 })();

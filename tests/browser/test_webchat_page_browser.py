@@ -149,19 +149,33 @@ async def test_three_messages_sent_quickly_all_arrive_in_order(browser: Browser,
 
 async def test_a_message_the_network_did_not_take_says_so_and_goes_on_a_tap(browser: Browser, client: AppClient,
                                                                             rasa: FakeRasa) -> None:
+    _, page = await open_chat(browser, client)
+    await write(page, "hello")
+    await all_sent(page, 1)
+    await page.route("**/api/webchat/messages", lambda route: route.abort("connectionreset"))
+    await write(page, "are you there")
+    await write(page, "please")
+    retry = page.locator("#log li.msg.user.failed .retry")
+    await expect(retry).to_have_text("Not sent. Tap to try again.", timeout=20_000)
+    await expect(page.locator("#log li.msg.user.pending")).to_have_count(2)  # the second waits behind the first
+    await page.unroute("**/api/webchat/messages")
+    await retry.tap()
+    await all_sent(page, 3)
+    await expect(page.locator("#log li.msg.user.failed")).to_have_count(0)
+    assert [message["message"] for message in rasa.received[-2:]] == ["are you there", "please"]
+
+
+async def test_what_waited_offline_goes_when_the_phone_is_online_again(browser: Browser, client: AppClient,
+                                                                      rasa: FakeRasa) -> None:
     context, page = await open_chat(browser, client)
     await write(page, "hello")
     await all_sent(page, 1)
     await context.set_offline(True)
     await write(page, "are you there")
     await write(page, "please")
-    retry = page.locator("#log li.msg.user.failed .retry")
-    await expect(retry).to_have_text("Not sent. Tap to try again.", timeout=20_000)
-    await expect(page.locator("#log li.msg.user.pending")).to_have_count(2)  # the second waits behind the first
+    await expect(page.locator("#log li.msg.user.failed .retry")).to_be_visible(timeout=20_000)
     await context.set_offline(False)
-    await retry.tap()
     await all_sent(page, 3)
-    await expect(page.locator("#log li.msg.user.failed")).to_have_count(0)
     assert [message["message"] for message in rasa.received[-2:]] == ["are you there", "please"]
 
 
