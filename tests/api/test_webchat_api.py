@@ -388,3 +388,12 @@ async def test_a_file_where_the_text_should_be_counts_as_nothing(client: AppClie
     async with client.http.post(client.url("/"), data=form) as response:
         assert response.status == 200
     assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
+
+
+async def test_choosing_a_language_changes_the_page_too(client: AppClient) -> None:
+    session = await client.new_session()
+    assert "page" not in await say_from(client, session, "hello", "en")
+    async with client.http.post(client.url("/api/webchat/messages"), json={"payload": "lang:ar"},
+                                headers={**webchat_session(session), "X-Havn-Language": "en"}) as response:
+        page = (await response.json())["page"]
+    assert page["language"] == "ar" and page["direction"] == "rtl"
