@@ -17,6 +17,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from bot.channels.webchat import CHANNEL, GATEWAY, SESSIONS, WebMessage, browser_language, converse, render_page
+from bot.channels.webchat_sessions import WebSession
 from core.errors import Invalid, Unauthenticated
 from core.messages import MAX_TEXT, Message
 from core.sources import SOURCES
@@ -64,25 +65,35 @@ async def without_javascript(request: web.Request) -> web.Response:
                 return render_page(request, language, typed=text, notice=texts.reply("limited", language).text)
         token = sessions.issue()
         session = await sessions.open(token)
-    latest: list[Message] = []
     typed = text if payload else ""  # a button pressed with words in the box: the button, and the words stay
-    if text or payload:
-        try:
-            turn = await converse(request, session, None if payload else text, payload or None)
-        except Invalid as invalid:
-            return render_page(request, language, session=token, typed=text, notice=str(invalid))
-        if turn.limited is not None:  # not read, not kept: the text goes back into the box
-            return render_page(request, language, session=token, typed=text,
-                               notice="\n".join(reply.text for reply in turn.replies))
-        if turn.ended:
-            return render_page(request, language, notice=texts.text("web.deleted", language))
-        latest = turn.replies
+    if not (text or payload):  # "Show new messages"
+        return await _conversation(request, session, token, [], None, notice=notice)
+    try:
+        turn = await converse(request, session, None if payload else text, payload or None)
+    except Invalid as invalid:
+        return await _conversation(request, session, token, [], None, notice=str(invalid), typed=text)
+    if turn.limited is not None:  # not read, not kept: the text goes back into the box
+        return await _conversation(request, session, token, [], None, typed=text,
+                                   notice="\n".join(reply.text for reply in turn.replies))
+    if turn.ended:
+        return render_page(request, language, notice=texts.text("web.deleted", language))
+    return await _conversation(request, session, token, turn.replies, None if payload else text, notice=notice,
+                               typed=typed)
+
+
+async def _conversation(request: web.Request, session: WebSession, token: str, latest: list[Message],
+                        own: str | None, **page: object) -> web.Response:
+    """The page with every message to the person so far, then what they just wrote (`own`) and the replies to
+    it (`latest`, with their buttons), in the conversation's language."""
+    gateway = request.app[GATEWAY]
     address_hash = gateway.pseudonymizer.address_hash(CHANNEL, session.session_id)
-    language = await gateway.store.language_of(address_hash) or language
+    texts = gateway.texts
+    language = await gateway.store.language_of(address_hash) or browser_language(
+        request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
     latest_ids = {reply.id for reply in latest}
     history = [_bubble(message, False) for message in await gateway.store.messages_to_user(address_hash, 0)
                if message.id not in latest_ids]
-    if text and not payload:
-        history.append({"sender": str(Sender.USER), "text": text, "buttons": []})
+    if own:
+        history.append({"sender": str(Sender.USER), "text": own, "buttons": []})
     history.extend(_bubble(reply, True) for reply in latest)
-    return render_page(request, language, session=token, history=history, notice=notice, typed=typed)
+    return render_page(request, language, session=token, history=history, **page)
