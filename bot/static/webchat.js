@@ -288,7 +288,8 @@
     lastEscape = now;
   });
 
-  document.getElementById("delete").addEventListener("click", async () => {
+  document.getElementById("delete").addEventListener("click", async (event) => {
+    event.preventDefault();  // a submit button for the page without JavaScript
     if (!window.confirm(strings.delete_confirm)) return;
     await erase().catch((error) => { status.textContent = error.message; });
   });

@@ -196,7 +196,6 @@ async def test_without_javascript_the_conversation_goes_on_by_the_form(browser: 
     page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
     await expect(page.locator("#safety a[href='tel:112']")).to_be_visible()
     await expect(page.locator("#safety a[href='tel:+4570202550']")).to_have_text(HOTLINE)
-    await expect(page.locator("#delete")).to_be_hidden()  # it asks first, which needs the script
     await page.fill("#text", "hello")
     await page.locator("#composer button[type=submit]").click()
     await expect(page.locator("#log li.msg.user")).to_have_text("hello")
@@ -211,6 +210,12 @@ async def test_without_javascript_the_conversation_goes_on_by_the_form(browser: 
     assert page.url == client.url("/")
     for selector in ("#quick-exit", "#safety", "#text"):
         await inside_the_screen(page, selector)
+    # Delete asks first, with Yes and No, then erases everything and ends the session.
+    await page.click("#delete")
+    await page.locator("#log li.msg .buttons button", has_text=TEXTS.text("menu.delete_yes", "en")).click()
+    await expect(page.locator("#status")).to_contain_text(TEXTS.text("web.deleted", "en")[:30])
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(0,)]
+    assert await page.locator("input[name=session]").count() == 0
     exit_link = page.locator("a#quick-exit")
     await expect(exit_link).to_have_attribute("href", EXIT_URL)
     await exit_link.click()
