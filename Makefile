@@ -54,6 +54,15 @@ $(CHROMIUM):
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	|| { echo "Could not install Chromium: install the Debian package 'chromium' and run make test again."; exit 1; }
 
+# axe-core (npm) for the browser tests' accessibility checks (tests/browser/accessibility.py), pinned by the lock
+# file; `npm ci` installs exactly that, from the npm registry only.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests: install the Debian package 'npm'."; exit 1; }
+	@echo "Installing axe-core for the browser tests (npm ci)…"
+	@npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
+	@touch $@
+
 run: install
 	$(VENV)/bin/havn run
 
@@ -90,7 +99,7 @@ validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate test-conversations $(CHROMIUM)
+test: install lint validate test-conversations $(CHROMIUM) $(AXE)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 

@@ -10,6 +10,7 @@ fetched with `GET /api/webchat/messages?after=<id>`, the ids being opaque and pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from aiohttp import web
 from pydantic import Field, model_validator
 
 from bot.channels.webchat_ids import LIMIT
+from bot.channels.webchat_page import number_parts, page_words, phone_numbers, words
 from bot.channels.webchat_sessions import WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
@@ -34,6 +36,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 GATEWAY = web.AppKey("gateway", Gateway)
 SESSIONS = web.AppKey("webchat_sessions", WebSessions)
 SESSION_HEADER = "X-Havn-Session"
+# The language the page speaks now: a reply carries the page's words again when the conversation's differs.
+LANGUAGE_HEADER = "X-Havn-Language"
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
 
@@ -94,29 +98,60 @@ async def create_session(request: web.Request) -> web.Response:
     return web.json_response({"session": request.app[SESSIONS].issue()}, status=201)
 
 
-@routes.post("/api/webchat/messages")
-async def post_message(request: web.Request) -> web.Response:
-    session = await _session(request)
-    body = await read_body(request, WebMessage)
+@dataclass(frozen=True)
+class Turn:
+    """What one message of the person brought: the replies, and whether a limit refused it or it ended the chat."""
+
+    replies: list[Message]
+    limited: Limited | None = None
+    ended: bool = False
+
+
+async def converse(request: web.Request, session: WebSession, text: str | None, payload: str | None) -> Turn:
+    """One message of the person through the gateway, for the page's API and for its form without JavaScript."""
     sessions, gateway = request.app[SESSIONS], request.app[GATEWAY]
     await sessions.used(session, wrote=True)
     # The browser's language, like Telegram's language_code: weaker than what the person writes.
     hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
     try:
-        replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=body.text, payload=body.payload,
+        replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=text, payload=payload,
                                                language_hint=hint, source=request.app[SOURCES].of(request)))
     except InvalidPayload:
         raise Invalid("That button is not known. Please write your message instead.") from None
     except Limited as limited:
-        # The reply shape the page shows (with 112 and the hotline); "limited": the page puts the text back
-        # into the input box, as it was not read and not kept (nor given an id).
-        return web.json_response({"messages": [reply.to_json() for reply in limited.replies], "limited": True},
-                                 headers={"Retry-After": str(limited.verdict.retry_after)})
-    answer: dict[str, object] = {"messages": [_shown(reply, session) for reply in replies]}
-    if body.payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
+        return Turn(limited.replies, limited=limited)
+    if payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
         await sessions.end(session)
+        return Turn(replies, ended=True)
+    return Turn(replies)
+
+
+@routes.post("/api/webchat/messages")
+async def post_message(request: web.Request) -> web.Response:
+    session = await _session(request)
+    body = await read_body(request, WebMessage)
+    turn = await converse(request, session, body.text, body.payload)
+    if turn.limited is not None:
+        # The reply shape the page shows (with 112 and the hotline); "limited": the page marks the message not
+        # sent, as it was not read and not kept (nor given an id).
+        return web.json_response({"messages": [reply.to_json() for reply in turn.replies], "limited": True},
+                                 headers={"Retry-After": str(turn.limited.verdict.retry_after)})
+    answer: dict[str, object] = {"messages": [_shown(reply, session) for reply in turn.replies]}
+    if turn.ended:
         answer["ended"] = True
+    else:
+        await _add_page(request, session, answer)
     return web.json_response(answer)
+
+
+async def _add_page(request: web.Request, session: WebSession, answer: dict[str, object]) -> None:
+    """The page's words in the conversation's language, when that is known and not what the page shows now
+    (the X-Havn-Language header): a Romanian or Arabic writer on an English phone gets a Romanian or Arabic page,
+    right to left where the language is."""
+    gateway = request.app[GATEWAY]
+    language = await gateway.store.language_of(_address_hash(request, session))
+    if language in gateway.texts.languages and language != request.headers.get(LANGUAGE_HEADER):
+        answer["page"] = page_words(gateway.texts, language)
 
 
 @routes.get("/api/webchat/messages")
@@ -130,7 +165,9 @@ async def get_messages(request: web.Request) -> web.Response:
         raise Invalid(WebAfter.INVALID)
     await request.app[SESSIONS].used(session, wrote=False)
     messages = await store.messages_to_user(address_hash, after)
-    return web.json_response({"messages": [_shown(message, session) for message in messages]})
+    answer: dict[str, object] = {"messages": [_shown(message, session) for message in messages]}
+    await _add_page(request, session, answer)
+    return web.json_response(answer)
 
 
 @routes.delete("/api/webchat/session")
@@ -158,10 +195,6 @@ async def moved(request: web.Request) -> web.Response:
     raise Gone(MOVED)
 
 
-WEB_STRINGS = {"error": "web.error", "deleted": "web.deleted", "delete_confirm": "web.delete_confirm",
-               "session_ended": "web.session_ended"}
-
-
 def browser_language(accept_language: str, supported: tuple[str, ...], default: str) -> str:
     """The first language in the browser's Accept-Language list that we speak ("da-DK,da;q=0.9,en;q=0.8")."""
     for part in accept_language.split(","):
@@ -173,20 +206,29 @@ def browser_language(accept_language: str, supported: tuple[str, ...], default: 
 
 @routes.get("/")
 async def index(request: web.Request) -> web.Response:
-    gateway = request.app[GATEWAY]
-    texts = gateway.texts
-    language = browser_language(request.headers.get("Accept-Language", ""), texts.languages,
-                                texts.default_language)
-    strings = {name: texts.text(key, language) for name, key in WEB_STRINGS.items()}
-    strings["exit_url"] = request.app[QUICK_EXIT_URL]
+    texts = request.app[GATEWAY].texts
+    return render_page(request, browser_language(request.headers.get("Accept-Language", ""), texts.languages,
+                                                 texts.default_language))
+
+
+def render_page(request: web.Request, language: str, **conversation: object) -> web.Response:
+    """The page in `language`; without JavaScript (bot/channels/webchat_form.py) also the conversation so far
+    (`history`: [{sender, text, buttons}]), the session (`session`), a `notice` and what was `typed`."""
+    texts = request.app[GATEWAY].texts
+    numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
-        language=language, direction=texts.direction(language), strings=strings,
-        t=lambda key: texts.text(key, language),
+        language=language, direction=texts.direction(language), words=words(texts, language),
+        strings={**page_words(texts, language), "exit_url": request.app[QUICK_EXIT_URL]},
+        exit_url=request.app[QUICK_EXIT_URL], t=lambda key: texts.text(key, language),
+        with_numbers=lambda text: number_parts(text, numbers),
+        history=conversation.get("history", ()), session=conversation.get("session"),
+        notice=conversation.get("notice"), typed=conversation.get("typed", ""),
     )
     # No caching and no referrer: a shared or watched device should keep as little as possible.
     return web.Response(text=page, content_type="text/html",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-                                 "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"})
+                                 "Content-Security-Policy": "default-src 'self'; form-action 'self'; "
+                                                            "frame-ancestors 'none'"})
 
 
 def setup_gateway(app: web.Application, gateway: Gateway, sessions: WebSessions) -> None:
@@ -198,4 +240,7 @@ def add_routes(app: web.Application, quick_exit_url: str) -> None:
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
     app[QUICK_EXIT_URL] = quick_exit_url
     app.add_routes(routes)
+    # Imported here: the form's module uses this one's conversation step and page (no import cycle at load).
+    from bot.channels.webchat_form import without_javascript
+    app.router.add_post("/", without_javascript)
     app.router.add_static("/static/", STATIC_DIR)

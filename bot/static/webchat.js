@@ -1,6 +1,10 @@
 // The web chat page: talks to the JSON API, keeps the session only in this tab (sessionStorage) and sends it
 // in the X-Havn-Session header, shows every text with textContent (never as HTML), polls for a caseworker's
 // replies, and starts a new chat kindly when the server has ended the session.
+// Nothing typed is lost: messages wait in a queue and go one after the other, in order; a message the network
+// did not take is tried again, then marked "not sent" with a button to try again.
+// The page speaks the conversation's language: a reply may carry the page's own words in it (bot/channels/
+// webchat_page.py), and then the header, the 112 line, the placeholder, `lang` and `dir` change.
 "use strict";
 (function () {
   const strings = JSON.parse(document.getElementById("strings").textContent);
@@ -8,21 +12,62 @@
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
   const status = document.getElementById("status");
+  const quickExit = document.getElementById("quick-exit");
   let session = sessionStorage.getItem("havn-session");
   let lastId = 0;  // the last id the server showed this session (ids are opaque: only the server orders them)
   let seen = new Set();  // ids already on the page; after a reload, the first poll shows the conversation again
   // Sessions the server ended for a pause or their age: their conversations still exist until retention, and
   // the Delete button erases them too.
   let stale = JSON.parse(sessionStorage.getItem("havn-stale") || "[]");
-  let busy = false;
+  const queue = [];  // {body, item}: what the person sent and the server has not taken yet, oldest first
+  let sending = false;
   const DANGER_PAYLOADS = new Set(["danger", "report_danger:yes"]);  // core/vocabulary.py Command.DANGER, bot/reporting.py
   const DELETE_CONFIRMED = "delete_yes";  // core/vocabulary.py Command.DELETE_CONFIRMED
+  const RETRY_DELAYS = [1000, 2000, 4000];  // ms before each new try when the network failed
+  const ESCAPE_TWICE_MS = 1500;
+
+  // Phone numbers (content/facts.yml) as tel: links, each in a left-to-right <bdi>, so that in a right-to-left
+  // text "+45 70 20 25 50" keeps its order. Only text nodes and elements: nothing is parsed as HTML.
+  function withNumbers(parent, text) {
+    const numbers = Object.keys(strings.numbers).sort((a, b) => b.length - a.length);
+    let rest = text;
+    while (rest) {
+      let at = -1;
+      let found = null;
+      for (const number of numbers) {
+        const index = standalone(rest, number);
+        if (index >= 0 && (at < 0 || index < at)) { at = index; found = number; }
+      }
+      if (found === null) { parent.append(rest); return; }
+      parent.append(rest.slice(0, at));
+      const link = document.createElement("a");
+      link.href = strings.numbers[found];
+      const isolated = document.createElement("bdi");
+      isolated.dir = "ltr";
+      isolated.textContent = found;
+      link.appendChild(isolated);
+      parent.appendChild(link);
+      rest = rest.slice(at + found.length);
+    }
+  }
+
+  // Where `number` occurs with no digit touching it ("112" is not in "1120"), or -1 (webchat_page.number_parts).
+  function standalone(text, number) {
+    const digit = /\d/;
+    for (let index = text.indexOf(number); index >= 0; index = text.indexOf(number, index + 1)) {
+      const before = text[index - 1], after = text[index + number.length];
+      if (!(before && digit.test(before)) && !(after && digit.test(after))) return index;
+    }
+    return -1;
+  }
 
   function show(message) {
-    if (message.id && seen.has(message.id)) return;
+    if (message.id && seen.has(message.id)) return null;
     const item = document.createElement("li");
     item.className = "msg " + message.sender;
-    item.textContent = message.text;
+    item.dir = "auto";  // each bubble in its own direction: an English answer on an Arabic page, and back
+    if (message.sender === "user") item.textContent = message.text;
+    else withNumbers(item, message.text);
     if (message.buttons && message.buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
@@ -40,14 +85,36 @@
     log.appendChild(item);
     item.scrollIntoView({ block: "end" });
     if (message.id) { seen.add(message.id); lastId = message.id; }
+    return item;
+  }
+
+  // The page's own words in the conversation's language (sent by the server when it differs from ours).
+  function speak(page) {
+    if (!page || page.language === strings.language) return;
+    Object.assign(strings, page);
+    document.documentElement.lang = page.language;
+    document.documentElement.dir = page.direction;
+    document.title = strings.title;
+    for (const element of document.querySelectorAll("[data-word]")) element.textContent = strings[element.dataset.word];
+    input.placeholder = strings.input_label;
+    form.setAttribute("aria-label", strings.input_label);
+    quickExit.title = strings.quick_exit_hint;
+    document.getElementById("log-region").setAttribute("aria-label", strings.title);
+    const safety = document.getElementById("safety");
+    safety.replaceChildren();
+    withNumbers(safety, strings.safety_line);
+    for (const retry of document.querySelectorAll(".retry")) retry.textContent = strings.not_sent;
   }
 
   // A refused session (401: deleted, quiet too long, too old) is not an error for the person: the page forgets
   // it and the next message starts a new chat. The session travels in a header, never in a URL (URLs are logged).
   class SessionEnded extends Error {}
+  // The server answered with a refusal that trying again will not change (400, 410…).
+  class Refused extends Error {}
 
   async function api(method, path, body, token = session) {
-    const headers = body ? { "Content-Type": "application/json" } : {};
+    const headers = { "X-Havn-Language": strings.language };
+    if (body) headers["Content-Type"] = "application/json";
     if (token) headers["X-Havn-Session"] = token;
     const response = await fetch(path, {
       method, headers, body: body ? JSON.stringify(body) : undefined, cache: "no-store",
@@ -55,7 +122,11 @@
     const data = await response.json().catch(() => ({}));
     if (response.status === 401 && path !== "/api/webchat/sessions") throw new SessionEnded(data.error);
     // 410: this page is older than the server's contract; the server's sentence says to reload it.
-    if (!response.ok) throw new Error(data.error || strings.error);
+    if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+      throw new Refused(data.error || strings.error);
+    }
+    if (!response.ok) throw new Error(data.error || strings.error);  // 429, 5xx: worth another try
+    speak(data.page);
     return data;
   }
 
@@ -83,46 +154,102 @@
     return session;
   }
 
+  // One message to the server; true when it was taken, false when a rate limit refused it (not read, not kept).
   async function post(body) {
     await ensureSession();
     const data = await api("POST", "/api/webchat/messages", body);
     data.messages.forEach(show);
-    if (data.limited) giveBack(body);  // over a rate limit: not read, not kept (the reply says so, with 112)
     if (data.ended) forget(false);  // deleted from the chat itself: this session is done, the next message starts anew
+    return !data.limited;  // over a rate limit the reply says so, with 112
   }
 
-  async function send(body, shown) {
-    if (busy) return;
-    busy = true;
-    status.textContent = "";
-    show({ sender: "user", text: shown });
-    try {
+  // One message, with a new chat if the server ended the old one and a few tries if the network fails.
+  async function deliver(body) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        await post(body);
-      } catch (error) {
-        if (!(error instanceof SessionEnded)) throw error;
-        if (body.payload === DELETE_CONFIRMED) {
-          await erase();  // "yes, delete" from a quiet session: a new chat would delete nothing, the old one may
-          return;
+        try {
+          return await post(body);
+        } catch (error) {
+          if (!(error instanceof SessionEnded)) throw error;
+          if (body.payload === DELETE_CONFIRMED) {
+            await erase();  // "yes, delete" from a quiet session: a new chat would delete nothing, the old one may
+            return true;
+          }
+          ended();  // the message is not lost: it is sent again, in a new chat
+          return await post(body);
         }
-        ended();  // the message is not lost: it is sent again, in a new chat
-        await post(body);
+      } catch (error) {
+        if (error instanceof Refused || attempt >= RETRY_DELAYS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt]));
       }
-    } catch (error) {
-      status.textContent = error.message;
-      giveBack(body);
-    } finally {
-      busy = false;
     }
   }
 
-  // What was typed but not taken goes back into the input box, so that nothing is lost.
-  function giveBack(body) {
-    if (body.text && !input.value) input.value = body.text;
+  function send(body, shown) {
+    status.textContent = "";
+    const item = show({ sender: "user", text: shown });
+    item.classList.add("pending");
+    queue.push({ body, item });
+    pump();
+  }
+
+  // Sends what waits, oldest first, one at a time: the server sees the messages in the order they were written.
+  // A message the network or a limit did not take stops the queue (the ones after it wait) until the person
+  // taps "try again", sends something new, or the browser is online again. One the server refused for good
+  // (a 4xx: an unknown button…) leaves the queue, so it does not hold up the others; a tap queues it again.
+  async function pump() {
+    if (sending) return;
+    sending = true;
+    try {
+      while (queue.length) {
+        const entry = queue[0];
+        unmark(entry.item);
+        let taken = false;
+        let refused = false;
+        try {
+          taken = await deliver(entry.body);
+        } catch (error) {
+          status.textContent = error.message;
+          refused = error instanceof Refused;
+        }
+        if (taken) {
+          entry.item.classList.remove("pending");
+          queue.shift();
+        } else if (refused) {
+          queue.shift();
+          markNotSent(entry);
+        } else {
+          markNotSent(entry);
+          break;
+        }
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  function markNotSent(entry) {
+    entry.item.classList.add("failed");
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "retry";
+    retry.textContent = strings.not_sent;
+    retry.addEventListener("click", () => {
+      status.textContent = "";
+      if (!queue.includes(entry)) queue.push(entry);
+      pump();
+    });
+    entry.item.appendChild(retry);
+    retry.scrollIntoView({ block: "end" });
+  }
+
+  function unmark(item) {
+    item.classList.remove("failed");
+    item.querySelector(".retry")?.remove();
   }
 
   async function poll() {
-    if (session && !busy) {
+    if (session && !sending) {
       try {
         const data = await api("GET", `/api/webchat/messages?after=${lastId}`);
         data.messages.forEach(show);
@@ -144,14 +271,25 @@
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
 
-  // Quick exit: forget this tab's state and replace the history entry, so Back does not return here.
-  document.getElementById("quick-exit").addEventListener("click", () => {
+  // Quick exit: forget this tab's state and replace the history entry, so Back does not return here. Without
+  // JavaScript it is still a plain link to the same neutral page.
+  function leave() {
     sessionStorage.clear();
     log.replaceChildren();
+    input.value = "";
     window.location.replace(strings.exit_url);
+  }
+  quickExit.addEventListener("click", (event) => { event.preventDefault(); leave(); });
+  let lastEscape = 0;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const now = Date.now();
+    if (now - lastEscape < ESCAPE_TWICE_MS) leave();
+    lastEscape = now;
   });
 
-  document.getElementById("delete").addEventListener("click", async () => {
+  document.getElementById("delete").addEventListener("click", async (event) => {
+    event.preventDefault();  // a submit button for the page without JavaScript
     if (!window.confirm(strings.delete_confirm)) return;
     await erase().catch((error) => { status.textContent = error.message; });
   });
@@ -167,6 +305,7 @@
     }
     sessionStorage.clear();
     stale = [];
+    queue.length = 0;  // what had not gone yet is part of what the person deleted
     forget(false);
     log.replaceChildren();
     show({ sender: "system", text: strings.deleted });
@@ -174,4 +313,5 @@
 
   if (session) poll();
   setInterval(poll, 3000);
+  window.addEventListener("online", () => { if (queue.length) pump(); });  // the network is back: what waits goes
 })();

@@ -55,4 +55,10 @@ function onKey(event) {
 
 export function initShortcuts() {
   document.addEventListener("keydown", onKey);
+  // The skip link moves the focus to the open conversation without following its href: location.hash holds the
+  // open conversation (#c=<id>), and "#conversation" there would close it.
+  document.querySelector(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    el.conversation.focus();
+  });
 }

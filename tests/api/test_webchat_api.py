@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 
 from bot.app import GATEWAY
+from bot.channels.webchat_page import number_parts
 from core.config import CONTENT_DIR, Settings
 from core.texts import load_language_texts
 from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
@@ -269,3 +272,128 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
         other = await client.new_session()
         await client.say(other, "Dzień dobry, zabrali mi paszport i nie mogę wyjść z domu")
         assert rasa.received[-1]["metadata"] == {"language": "pl"}
+
+
+# The page's own words follow the conversation's language (issue 16) ----------------------------------------------
+
+async def say_from(client: AppClient, session: str, text: str, page_language: str) -> dict:
+    """A message as the page sends it: from an English browser, telling the language the page shows now."""
+    async with client.http.post(client.url("/api/webchat/messages"), json={"text": text},
+                                headers={**webchat_session(session), "Accept-Language": "en-GB,en;q=0.9",
+                                         "X-Havn-Language": page_language}) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def test_a_reply_carries_the_page_words_once_the_conversation_is_in_another_language(
+        client: AppClient) -> None:
+    session = await client.new_session()
+    answer = await say_from(client, session, "mi-e frica de politie", "en")
+    texts = client.app[GATEWAY].texts
+    page = answer["page"]
+    assert page["language"] == "ro" and page["direction"] == "ltr"
+    assert page["quick_exit"] == texts.text("web.quick_exit", "ro")
+    assert page["safety_line"] == texts.text("safety_line", "ro")
+    assert page["numbers"]["+45 70 20 25 50"] == "tel:+4570202550" and page["numbers"]["112"] == "tel:112"
+    # The page speaks Romanian now: the next replies do not repeat its words, polls neither.
+    assert "page" not in await say_from(client, session, "mi-e frica de politie", "ro")
+    async with client.http.get(client.url("/api/webchat/messages"),
+                               headers={**webchat_session(session), "X-Havn-Language": "ro"}) as response:
+        assert "page" not in await response.json()
+
+
+async def test_arabic_turns_the_page_right_to_left(client: AppClient) -> None:
+    page = (await say_from(client, await client.new_session(), "انا خايف من الشرطة", "en"))["page"]
+    assert page["language"] == "ar" and page["direction"] == "rtl"
+    assert page["title"] == client.app[GATEWAY].texts.text("web.title", "ar")
+
+
+async def test_the_page_shows_phone_numbers_as_links_in_order(client: AppClient) -> None:
+    async with client.http.get(client.url("/"), headers={"Accept-Language": "ar"}) as response:
+        html = await response.text()
+        policy = response.headers["Content-Security-Policy"]
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<a href="tel:+4570202550"><bdi dir="ltr">+45 70 20 25 50</bdi></a>' in html
+    assert '<a href="tel:112"><bdi dir="ltr">112</bdi></a>' in html
+    assert '<form id="composer" class="composer" method="post" action="/"' in html
+    assert "form-action 'self'" in policy and "script-src" not in policy  # no inline script is allowed
+
+
+def test_phone_numbers_are_found_whole_only() -> None:
+    numbers = {"112": "tel:112", "+45 70 20 25 50": "tel:+4570202550", "114": "tel:114"}
+    assert number_parts("Call 112. Hotline: +45 70 20 25 50.", numbers) == [
+        ("Call ", None), ("112", "tel:112"), (". Hotline: ", None), ("+45 70 20 25 50", "tel:+4570202550"),
+        (".", None)]
+    assert number_parts("11200 and 1140", numbers) == [("11200 and 1140", None)]
+    assert number_parts("112", {}) == [("112", None)]
+
+
+def hidden_session(html: str) -> str:
+    found = re.search(r'<input type="hidden" name="session" value="([^"]+)">', html)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_without_javascript_the_form_holds_a_whole_conversation(client: AppClient, rasa: FakeRasa) -> None:
+    async with client.http.post(client.url("/"), data={"text": "hello"}) as response:
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+        html = await response.text()
+    assert '<li class="msg user" dir="auto">hello</li>' in html
+    assert "Hello" in html and 'tel:112' in html  # the bot's answer, its numbers as links
+    assert 'name="payload" value="danger" class="danger">I am in danger now</button>' in html
+    session = hidden_session(html)
+    assert rasa.received[-1]["message"] == "hello"
+
+    # A button of the reply: the payload goes through the same gateway, in the same session.
+    async with client.http.post(client.url("/"), data={"session": session, "payload": "lang"}) as response:
+        html = await response.text()
+    assert hidden_session(html) == session
+    assert 'value="lang:ro">Română</button>' in html
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(1,)]
+
+    # What a caseworker writes later shows on "Show new messages" (no text, no payload).
+    async with client.http.post(client.url("/"), data={"session": session}) as response:
+        assert hidden_session(await response.text()) == session
+    assert client.rows("SELECT COUNT(*) FROM message WHERE sender = 'user'") == [(2,)]
+
+
+async def test_without_javascript_a_refused_session_goes_on_in_a_new_chat(client: AppClient) -> None:
+    async with client.http.post(client.url("/"), data={"session": "forged.1.x", "text": "hello"}) as response:
+        html = await response.text()
+    assert client.app[GATEWAY].texts.text("web.session_ended", "en")[:40] in html
+    assert hidden_session(html) != "forged.1.x"
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(1,)]
+
+
+async def test_a_form_from_another_site_is_not_read(client: AppClient) -> None:
+    async with client.http.post(client.url("/"), data={"text": "hello"},
+                                headers={"Sec-Fetch-Site": "cross-site"}) as response:
+        assert response.status == 200
+        assert 'name="session"' not in await response.text()
+    assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
+
+
+@pytest.mark.parametrize("body", [b"text=%00%ff%fe%ed%a0%80", b"payload=no-such-button", b"text=" + b"x" * 5000,
+                                  b"session=%ff&text=hi", b"text=&payload="])
+async def test_a_hostile_form_gets_the_page_not_a_500(client: AppClient, body: bytes) -> None:
+    async with client.http.post(client.url("/"), data=body,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+        assert response.status == 200, await response.text()
+        assert "tel:112" in await response.text()
+
+
+async def test_a_file_where_the_text_should_be_counts_as_nothing(client: AppClient) -> None:
+    form = aiohttp.FormData()
+    form.add_field("text", b"hello", filename="a.txt", content_type="text/plain")
+    async with client.http.post(client.url("/"), data=form) as response:
+        assert response.status == 200
+    assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
+
+
+async def test_choosing_a_language_changes_the_page_too(client: AppClient) -> None:
+    session = await client.new_session()
+    assert "page" not in await say_from(client, session, "hello", "en")
+    async with client.http.post(client.url("/api/webchat/messages"), json={"payload": "lang:ar"},
+                                headers={**webchat_session(session), "X-Havn-Language": "en"}) as response:
+        page = (await response.json())["page"]
+    assert page["language"] == "ar" and page["direction"] == "rtl"

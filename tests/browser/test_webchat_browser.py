@@ -33,7 +33,8 @@ async def test_quick_exit_leaves_at_once_and_back_does_not_return(browser: Brows
     await page.goto(client.url("/"))
     await page.fill("#text", "hello")
     await page.keyboard.press("Enter")
-    await expect(page.locator("#log li").nth(1)).to_be_visible()
+    # The reply, not only the person's own bubble (shown at once, before the session exists).
+    await expect(page.locator("#log li.msg.bot").nth(1)).to_be_visible()
     assert await page.evaluate("sessionStorage.getItem('havn-session')")
     await page.click("#quick-exit")
     await page.wait_for_url("about:blank#neutral")

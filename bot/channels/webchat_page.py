@@ -1,0 +1,84 @@
+"""The web chat page's own words in one language, and the phone numbers it turns into `tel:` links.
+
+The page (bot/templates/webchat.html, bot/static/webchat.js) starts in the browser's language; once the
+conversation's language is known or changes, the JSON replies carry these words again (bot/channels/webchat.py),
+so that the header, the 112 line, the placeholder, `lang` and `dir` follow the language the person writes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+# The page's words: name in the page → text key (content/texts/<lang>.yml).
+WORDS = {
+    "title": "web.title", "input_label": "web.input_label", "send": "web.send", "quick_exit": "web.quick_exit",
+    "quick_exit_hint": "web.quick_exit_hint", "delete": "web.delete", "delete_confirm": "web.delete_confirm",
+    "deleted": "web.deleted", "error": "web.error", "session_ended": "web.session_ended",
+    "safety_line": "safety_line",
+}
+# Words whose keys are not in the catalogue yet: English until they are (then they come from the texts, in every
+# language, with no change here).
+PENDING = {
+    "not_sent": ("web.not_sent", "Not sent. Tap to try again."),
+    "refresh": ("web.refresh", "Show new messages"),
+}
+# Fact values (content/facts.yml) that are phone numbers, shown as links a phone can call.
+PHONE_FACTS = ("emergency", "hotline", "police_non_urgent", "suicide_line", "children_line")
+
+
+class PageTexts(Protocol):
+    """What the page needs of core.texts.Texts."""
+
+    values: dict[str, str]
+    by_language: dict[str, dict[str, object]]
+    default_language: str
+
+    def text(self, key: str, language: str, variables: dict[str, str] | None = None) -> str: ...
+
+    def direction(self, language: str) -> str: ...
+
+
+def phone_numbers(texts: PageTexts) -> dict[str, str]:
+    """Each phone number as written ("+45 70 20 25 50") → its link ("tel:+4570202550")."""
+    numbers = (texts.values[name] for name in PHONE_FACTS if name in texts.values)
+    return {number: "tel:" + re.sub(r"[^\d+]", "", number) for number in numbers}
+
+
+def word(texts: PageTexts, name: str, language: str) -> str:
+    if name in WORDS:
+        return texts.text(WORDS[name], language)
+    key, english = PENDING[name]
+    for code in (language, texts.default_language):
+        if key in texts.by_language.get(code, {}):
+            return texts.text(key, code)
+    return english.format_map(texts.values)
+
+
+def words(texts: PageTexts, language: str) -> dict[str, str]:
+    return {name: word(texts, name, language) for name in (*WORDS, *PENDING)}
+
+
+def page_words(texts: PageTexts, language: str) -> dict[str, object]:
+    """What the page needs to speak `language`: its words, `lang`, `dir` and the phone numbers to link."""
+    return {**words(texts, language), "language": language, "direction": texts.direction(language),
+            "numbers": phone_numbers(texts)}
+
+
+def number_parts(text: str, numbers: dict[str, str]) -> list[tuple[str, str | None]]:
+    """The text cut into plain pieces (link None) and phone numbers (with their tel: link), in order; a number
+    counts only when no digit touches it ("112" is not found in "1120"). bot/static/webchat.js does the same."""
+    if not numbers:
+        return [(text, None)]
+    # Longest first, so that a number containing a shorter one is taken whole.
+    alternatives = "|".join(re.escape(number) for number in sorted(numbers, key=len, reverse=True))
+    parts: list[tuple[str, str | None]] = []
+    position = 0
+    for match in re.finditer(rf"(?<!\d)(?:{alternatives})(?!\d)", text):
+        if match.start() > position:
+            parts.append((text[position:match.start()], None))
+        parts.append((match.group(), numbers[match.group()]))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], None))
+    return parts
