@@ -15,13 +15,7 @@ WORDS = {
     "title": "web.title", "input_label": "web.input_label", "send": "web.send", "quick_exit": "web.quick_exit",
     "quick_exit_hint": "web.quick_exit_hint", "delete": "web.delete", "delete_confirm": "web.delete_confirm",
     "deleted": "web.deleted", "error": "web.error", "session_ended": "web.session_ended",
-    "safety_line": "safety_line",
-}
-# Words whose keys are not in the catalogue yet: English until they are (then they come from the texts, in every
-# language, with no change here).
-PENDING = {
-    "not_sent": ("web.not_sent", "Not sent. Tap to try again."),
-    "refresh": ("web.refresh", "Show new messages"),
+    "safety_line": "safety_line", "not_sent": "web.not_sent", "refresh": "web.refresh",
 }
 # Fact values (content/facts.yml) that are phone numbers, shown as links a phone can call.
 PHONE_FACTS = ("emergency", "hotline", "police_non_urgent", "suicide_line", "children_line")
@@ -31,8 +25,6 @@ class PageTexts(Protocol):
     """What the page needs of core.texts.Texts."""
 
     values: dict[str, str]
-    by_language: dict[str, dict[str, object]]
-    default_language: str
 
     def text(self, key: str, language: str, variables: dict[str, str] | None = None) -> str: ...
 
@@ -45,18 +37,8 @@ def phone_numbers(texts: PageTexts) -> dict[str, str]:
     return {number: "tel:" + re.sub(r"[^\d+]", "", number) for number in numbers}
 
 
-def word(texts: PageTexts, name: str, language: str) -> str:
-    if name in WORDS:
-        return texts.text(WORDS[name], language)
-    key, english = PENDING[name]
-    for code in (language, texts.default_language):
-        if key in texts.by_language.get(code, {}):
-            return texts.text(key, code)
-    return english.format_map(texts.values)
-
-
 def words(texts: PageTexts, language: str) -> dict[str, str]:
-    return {name: word(texts, name, language) for name in (*WORDS, *PENDING)}
+    return {name: texts.text(key, language) for name, key in WORDS.items()}
 
 
 def page_words(texts: PageTexts, language: str) -> dict[str, object]:
