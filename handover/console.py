@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from handover import console_live, vocabulary_api  # noqa: F401  (register their routes in the table)
+from handover import console_live, stats_api, vocabulary_api  # noqa: F401  (register their routes in the table)
 from handover.accounts import Accounts
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
 from handover.canned import CannedResponses
