@@ -46,15 +46,20 @@ def hidden_cells(values: Mapping[K, int], lines: Iterable[Line[K]]) -> set[K]:
     """The keys to hide: the primary ones (below 5) and the secondary ones that protect them."""
     lines = [line for line in lines if line.cells]
     hidden = {key for key, value in values.items() if value < THRESHOLD}
+    lines_of: dict[K, list[Line[K]]] = {}
+    for line in lines:
+        for key in (*line.cells, *([line.total] if line.total is not None else [])):
+            lines_of.setdefault(key, []).append(line)
     while True:
         _line_rules(values, lines, hidden)
-        pinned = _pinned(values, lines, hidden)
-        if pinned is None:
+        extras = set()
+        for pinned in _pinned(values, lines, hidden):  # all at once: one round per wave, not per cell
+            extra = _protector(values, lines_of.get(pinned, []), hidden | extras, pinned)
+            if extra is not None:
+                extras.add(extra)
+        if not extras:  # none pinned (or nothing left to hide around one: cannot happen below a total)
             return hidden
-        extra = _protector(values, lines, hidden, pinned)
-        if extra is None:  # nothing left to hide around it (cannot happen with a total above it)
-            return hidden
-        hidden.add(extra)
+        hidden |= extras
 
 
 def _line_rules(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K]) -> None:
@@ -68,9 +73,9 @@ def _line_rules(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K]) -
                 changed = True
 
 
-def _pinned(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K]) -> K | None:
-    """A small count a reader can still work out, by carrying bounds from line to line (each "<5" is 0 to 4,
-    each "x" 5 or more, each line adds up): the first one whose bounds close on its value; None if none."""
+def _pinned(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K]) -> list[K]:
+    """The small counts (above 0) a reader can still work out, by carrying bounds from line to line (each "<5"
+    is 0 to 4, each "x" 5 or more, each line adds up): those whose bounds close on one value."""
     ceiling = max(values.values(), default=0)
     low = {key: 0 if values[key] < THRESHOLD else THRESHOLD for key in hidden}
     high = {key: THRESHOLD - 1 if values[key] < THRESHOLD else ceiling for key in hidden}
@@ -97,13 +102,12 @@ def _pinned(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K]) -> K 
                     narrowed = True
         if not narrowed:
             break
-    return next((key for key in hidden if 0 < values[key] < THRESHOLD and low[key] >= high[key]), None)
+    return [key for key in hidden if 0 < values[key] < THRESHOLD and low[key] >= high[key]]
 
 
-def _protector(values: Mapping[K, int], lines: list[Line[K]], hidden: set[K], pinned: K) -> K | None:
+def _protector(values: Mapping[K, int], around: list[Line[K]], hidden: set[K], pinned: K) -> K | None:
     """What to hide besides, so that `pinned` is no longer worked out: the smallest shown cell of one of its
-    lines, or else a shown total of one."""
-    around = [line for line in lines if pinned in line.cells or pinned == line.total]
+    lines (`around`), or else a shown total of one."""
     cells = [key for line in around for key in line.cells if key not in hidden]
     if cells:
         return min(cells, key=lambda key: values[key])
