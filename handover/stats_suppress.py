@@ -7,10 +7,10 @@ add up to, the total shown with them). The rule:
 2. Secondary, until nothing changes, for every line:
    - a line may not have exactly one hidden entry (cells and total together): the others would give it back
      by subtraction; and
-   - when the line's total is shown and a cell of it is hidden, at least one hidden cell of the line must be 5
-     or more, and the hidden cells' sum (total minus the shown cells, which anyone can work out) must exceed
-     5 for each hidden "x" by at least 5: otherwise the sum gives them back (two hidden cells that add up to
-     8 are both 4; a "<5" and two "x" that add up to 12 leave the "<5" at most 2, and 10 pins both "x" to 5).
+   - when the line's total is shown and cells of it are hidden, the hidden cells' sum (total minus the shown
+     cells, which anyone can work out) must not pin them: hidden "<5" cells alone must add up to less than 4
+     each (two that add up to 8 are both 4), and with hidden "x" cells the sum must exceed 5 for each "x" by
+     at least 5 (two "x" that add up to 10 are both 5).
    Where a line breaks a rule, its smallest shown cell is hidden too (or its total, when no cell is left);
    such a secondary cell is shown as "x" (5 or more, hidden to protect a small one).
 3. Audit, until nothing changes: bounds are carried from line to line as a reader would (each "<5" is 0 to 4,
@@ -128,8 +128,11 @@ def _secondary(values: Mapping[K, int], line: Line[K], hidden: set[K]) -> K | No
         large = [key for key in hidden_line if values[key] >= THRESHOLD]
         # What the reader can work out: the hidden cells' sum, each "x" at least 5. Unless that sum leaves the
         # x cells THRESHOLD to spare, some hidden count is pinned (two x cells that add up to 10 are both 5).
-        spare = sum(values[key] for key in hidden_line) - THRESHOLD * len(large)
-        tight = bool(hidden_line) and (not large or spare < THRESHOLD)
+        hidden_sum = sum(values[key] for key in hidden_line)
+        if large:
+            tight = hidden_sum - THRESHOLD * len(large) < THRESHOLD
+        else:  # only "<5" cells: their sum pins them all when each must be 4 (a sum of 0 tells only zeros)
+            tight = bool(hidden_line) and hidden_sum >= (THRESHOLD - 1) * len(hidden_line)
     if not (lonely or tight):
         return None
     shown = sorted((key for key in line.cells if key not in hidden), key=lambda key: values[key])
