@@ -40,7 +40,7 @@ from core.sources import SOURCES, Sources
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
-from handover.app_keys import LOGIN_GUARD, MEDIA
+from handover.app_keys import LOGIN_GUARD, MEDIA, STATISTICS
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
@@ -53,6 +53,7 @@ from handover.reports import Reports
 from handover.requests import HandoverRequests, RequestLimits
 from handover.retention import Retention
 from handover.service import Handover
+from handover.stats_counts import StatisticsSource
 from handover.store import Store
 from handover.waiting import WaitingRoom
 
@@ -105,7 +106,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         requests = HandoverRequests(store, hub, waiting, on_call, RequestLimits(
             limiter, settings.limit_handover_requests, settings.limit_p1_per_source, settings.p1_spike, audit))
         outbox = Outbox(store, hub)
-        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock)
+        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
         reporting = Reporting(store, reports, texts, requests, hub)
         safety = Safety(lexicon, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         canned = CannedResponses(engine)
         await canned.replace_all(load_canned(settings.content_dir, texts))
         console.setup(app, handover, accounts, canned)
+        app[STATISTICS] = StatisticsSource(engine, texts.hours)
         app[RASA] = rasa
         app[ENGINE] = engine
         app[OUTBOX] = outbox

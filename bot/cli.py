@@ -173,6 +173,37 @@ def cmd_purge(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    """The anonymous statistics of a period on stdout, small numbers hidden: what GET /api/console/stats gives."""
+    from datetime import date
+
+    try:
+        first = date.fromisoformat(args.first) if args.first else None
+        last = date.fromisoformat(args.last) if args.last else None
+    except ValueError:
+        print("havn stats: --from and --to are days, YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if first and last and first > last:
+        print("havn stats: --from is after --to", file=sys.stderr)
+        return 2
+
+    async def count(engine, _store, settings):  # type: ignore[no-untyped-def]
+        from core.hours import Hours
+        from handover.stats_counts import StatisticsSource
+
+        return await StatisticsSource(engine, Hours.load(settings.content_dir / "hours.yml")).counts(first, last)
+
+    from handover.stats_export import as_csv, as_json
+    from handover.stats_tables import build
+
+    published = build(_with_store(count), args.group_by, first, last)
+    if args.format == "csv":
+        sys.stdout.write(as_csv(published))
+    else:
+        print(json.dumps(as_json(published), ensure_ascii=False, indent=1))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="havn", description="havn help chat")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_caseworker_add)
     commands.add_parser("purge", help="delete what is older than HAVN_RETENTION_DAYS now").set_defaults(
         func=cmd_purge)
+    stats = commands.add_parser("stats", help="anonymous statistics of a period (small numbers hidden) on stdout")
+    stats.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (UTC); default: from the start")
+    stats.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (UTC), included; default: up to now")
+    stats.add_argument("--group-by", choices=("day", "week", "month", "year"), default="month")
+    stats.add_argument("--format", choices=("csv", "json"), default="csv")
+    stats.set_defaults(func=cmd_stats)
     commands.add_parser("rotate-key", help="re-encrypt stored data with the first key of HAVN_ENCRYPTION_KEYS"
                         ).set_defaults(func=cmd_rotate_key)
     return parser

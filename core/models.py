@@ -14,7 +14,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.sealed import Sealed, SealedJSON
@@ -229,6 +241,14 @@ class ConversationStat(Base):
     assessment: Mapped[str | None] = mapped_column(String(32))
     indicators: Mapped[str | None] = mapped_column(String(400))  # indicator ids answered "yes", comma-separated
     first_reply_seconds: Mapped[int | None] = mapped_column(Integer)  # from the request to the first human reply
+    # Since 0011 (handover/stats_facts.py writes every column; rows purged before have None and 0 here):
+    hour: Mapped[int | None] = mapped_column(SmallInteger)  # the hour it started, 0-23 in the centre's time zone
+    staffed: Mapped[bool | None] = mapped_column(Boolean)  # started within the chat's staffed hours
+    exploitation: Mapped[str | None] = mapped_column(String(16))  # the form the person gave in the screening
+    age_band: Mapped[str | None] = mapped_column(String(16))  # under_18 | adult | unknown, from the screening
+    dimensions: Mapped[str | None] = mapped_column(String(40))  # positive indicator dimensions, comma-separated
+    reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reports filed (not empty)
+    additions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # added later with their code
 
 
 class TrackerErasure(Base):

@@ -9,9 +9,11 @@ from handover.canned import CannedResponses
 from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.service import Handover
+from handover.stats_counts import StatisticsSource
 
 HANDOVER = web.AppKey("handover", Handover)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 CANNED = web.AppKey("canned", CannedResponses)
 MEDIA = web.AppKey("media", ConsoleMedia)  # put there once the channels have started (bot/app.py)
 LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)  # wrong passwords counted, accounts locked (bot/app.py)
+STATISTICS = web.AppKey("statistics", StatisticsSource)  # live and purged conversations counted (bot/app.py)

@@ -73,8 +73,8 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], dict[str, Any]]) 
     success: dict[str, Any] = {"description": HTTPStatus(endpoint.status).phrase}
     if endpoint.response is not None:
         success["content"] = _json(refs[endpoint.response])
-    elif endpoint.media_types:  # a file: its bytes, as one of these types
-        success["content"] = {media_type: {} for media_type in endpoint.media_types}
+    if endpoint.media_types:  # a file: its bytes, as one of these types (besides JSON, when it has a model)
+        success["content"] = {**success.get("content", {}), **{media_type: {} for media_type in endpoint.media_types}}
     operation["responses"] = {str(endpoint.status): success, **{
         str(status): {"description": HTTPStatus(status).phrase, "content": _json(refs[ErrorBody])}
         for status in endpoint.error_statuses}}

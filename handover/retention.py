@@ -4,8 +4,9 @@
   `/delete`): the app database and Rasa's trackers.
 - Retention: `retention_days` after a conversation was resolved (or, for one the bot held, after it went
   quiet) its transcript, notes, screening, reply address and Rasa tracker are deleted; only an anonymous
-  statistics row is kept (day, language, channel, kind, tier, assessment, indicator ids, time to first human
-  reply). Queued and assigned conversations are never purged: a person is waiting.
+  statistics row is kept (handover/stats_facts.py: the day and hour it started, language, channel, kind, tier,
+  assessment, form of exploitation, age band, indicator dimensions and ids, time to first human reply, reports).
+  Queued and assigned conversations are never purged: a person is waiting.
 
 Rasa may be down at that moment: its tracker is then listed in `tracker_erasure` and emptied at the next run.
 """
@@ -16,18 +17,20 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.models import CodeAttempt, Conversation, ConversationStat, MessageRecord, TrackerErasure, as_utc
-from core.vocabulary import Sender, State
+from core.config import CONTENT_DIR
+from core.hours import Hours
+from core.models import CodeAttempt, Conversation, TrackerErasure
+from core.vocabulary import State
 from handover.audit import Audit
 from handover.ports import AssistantUnavailable, TrackerEraser
 from handover.reports import ATTEMPTS_KEPT
-from handover.store import Store, confirmed_indicators
+from handover.stats_facts import live_facts, stat_row
+from handover.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +43,15 @@ class PurgeReport:
 
 class Retention:
     def __init__(self, engine: AsyncEngine, store: Store, trackers: TrackerEraser, audit: Audit, days: float, *,
-                 clock: Clock = SYSTEM_CLOCK) -> None:
+                 clock: Clock = SYSTEM_CLOCK, hours: Hours | None = None) -> None:
+        """`hours`: the chat's staffed hours, for the statistics row (content/hours.yml when not given)."""
         self._engine = engine
         self._clock = clock
         self._store = store
         self._trackers = trackers
         self._audit = audit
         self.days = days
+        self._hours = hours or Hours.load(CONTENT_DIR / "hours.yml")
 
     async def erase_person(self, address_hash: str) -> int:
         """Everything about the person with this address, now. Returns how many conversations were erased."""
@@ -60,19 +65,15 @@ class Retention:
         """Delete what is older than the retention period; keep the statistics; retry pending trackers."""
         now = self._clock.now()
         cutoff = now - timedelta(days=self.days)
-        query = select(Conversation.id, Conversation.created_at, Conversation.queued_at, Conversation.language,
-                       Conversation.channel, Conversation.kind, Conversation.tier, Conversation.assessment,
-                       Conversation.screening).where(or_(
+        query = select(Conversation.id).where(or_(
             and_(Conversation.state == State.RESOLVED, Conversation.resolved_at < cutoff),
             and_(Conversation.state == State.BOT, Conversation.updated_at < cutoff)))
         async with self._engine.connect() as connection:
-            expired = list(await connection.execute(query))
-        stats = [await self._statistics(row) for row in expired]
-        ids = [row.id for row in expired]
-        if ids:
-            async with self._engine.begin() as connection:
-                await connection.execute(insert(ConversationStat), stats)
-            await self._store.erase_conversations(ids)
+            expired = list(await connection.scalars(query))
+            facts = await live_facts(connection, self._hours, ids=expired) if expired else []
+        ids = [conversation_id for conversation_id, _ in facts]
+        if ids:  # the statistics rows and the deletion in one transaction: counted once, never lost
+            await self._store.erase_conversations(ids, [stat_row(fact) for _, fact in facts])
             await self._audit.record(None, "purge", detail=f"{len(ids)} conversations older than {self.days:g} days")
         await self._erase_trackers(ids)
         async with self._engine.begin() as connection:  # wrong reference codes are of no use after a day
@@ -91,18 +92,6 @@ class Retention:
             except Exception:  # one failed run must not stop the next day's
                 log.exception("retention purge failed")
             await asyncio.sleep(24 * 3600)
-
-    async def _statistics(self, row: Row[Any]) -> dict[str, object]:
-        indicators = confirmed_indicators(row.screening) if row.screening else []
-        async with self._engine.connect() as connection:
-            first_reply = await connection.scalar(select(func.min(MessageRecord.created_at)).where(
-                MessageRecord.conversation_id == row.id, MessageRecord.sender == Sender.CASEWORKER))
-        waited = None
-        if first_reply is not None and row.queued_at is not None:
-            waited = max(0, int((as_utc(first_reply) - as_utc(row.queued_at)).total_seconds()))
-        return {"day": as_utc(row.created_at).date(), "language": row.language, "channel": row.channel,
-                "kind": row.kind, "tier": row.tier, "assessment": row.assessment,
-                "indicators": ",".join(indicators) or None, "first_reply_seconds": waited}
 
     async def _erase_trackers(self, new_ids: list[str]) -> None:
         """Empty the Rasa trackers of these conversations and of those still pending from earlier runs."""

@@ -9,6 +9,7 @@ flow are sealed by their column types (core/sealed.py), so nothing here encrypts
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -26,6 +27,7 @@ from core.models import (
     CodeAttempt,
     Contact,
     Conversation,
+    ConversationStat,
     MessageRecord,
     Note,
     Report,
@@ -306,10 +308,14 @@ class Store:
             await connection.execute(delete(CodeAttempt).where(CodeAttempt.address_hash == address_hash))
             return ids
 
-    async def erase_conversations(self, ids: list[str]) -> None:
+    async def erase_conversations(self, ids: list[str], statistics: Sequence[dict[str, object]] = ()) -> None:
         """Delete these conversations with their messages and notes, and the people who have no other one
-        (their sealed reply addresses with them)."""
+        (their sealed reply addresses with them). `statistics`: the anonymous rows the purge keeps of them
+        (handover/stats_facts.py), written in the same transaction, so that a conversation is counted either
+        live or purged, never both and never neither."""
         async with self._engine.begin() as connection:
+            if statistics:
+                await connection.execute(insert(ConversationStat), list(statistics))
             await self._delete_conversations(connection, ids)
             await connection.execute(delete(Contact).where(
                 ~select(Conversation.id).where(Conversation.contact_id == Contact.id).exists()))

@@ -75,3 +75,15 @@ async def login(database: Path, name: str, password: str):  # type: ignore[no-un
     finally:
         await engine.dispose()
     return result[0] if result else None
+
+
+def test_stats_prints_csv_and_json_with_small_numbers_hidden(tmp_path: Path) -> None:
+    csv_result = run("stats", "--from", "2026-01-01", "--to", "2026-12-31", "--group-by", "year", tmp=tmp_path)
+    assert csv_result.returncode == 0, csv_result.stderr
+    lines = csv_result.stdout.splitlines()
+    assert lines[0] == "table,value,period,count" and "contacts,,2026,<5" in lines  # nobody yet: 0 is below 5
+    json_result = run("stats", "--format", "json", tmp=tmp_path)
+    assert json_result.returncode == 0, json_result.stderr
+    assert json.loads(json_result.stdout)["contacts"] == {"all": "<5"}
+    refused = run("stats", "--from", "2026-12-31", "--to", "2026-01-01", tmp=tmp_path)
+    assert refused.returncode == 2 and "after" in refused.stderr

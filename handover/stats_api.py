@@ -1,0 +1,35 @@
+"""GET /api/console/stats: the published statistics of a period, as JSON or CSV (supervisors and admins).
+
+Registered in the console's route table like the other endpoints (imported by handover/console.py), so that it
+is in the OpenAPI document and its role is checked by the table's wrapper: a caseworker gets 403.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handover.accounts import Account
+from handover.app_keys import STATISTICS
+from handover.console_api import api
+from handover.stats_export import as_csv, as_json
+from handover.stats_models import Statistics, StatsQuery
+from handover.stats_tables import build
+
+CSV = "text/csv"
+
+
+@api.get("/stats", "Anonymous statistics of a period, small numbers hidden (supervisors and admins)",
+         role="supervisor", query=StatsQuery, response=Statistics, media_types=(CSV,))
+async def statistics(request: web.Request, account: Account, query: StatsQuery) -> Statistics | web.Response:
+    """Conversations counted once each, live or purged, by kind, language, channel, tier, screening result (not
+    an identification), form of exploitation, age band, hour and staffed hours, the wait's outcome and the
+    indicators; reports, additions and erasures; time to the first human reply. Every count below 5 is "<5";
+    "x" hides a larger one that would give a small one away (docs/statistics.md). Without from and to:
+    everything."""
+    counts = await request.app[STATISTICS].counts(query.first, query.last)
+    published = build(counts, query.group_by, query.first, query.last)
+    if query.format == "csv":
+        name = f"havn-stats-{query.first or 'start'}-{query.last or 'now'}-{query.group_by}.csv"
+        return web.Response(text=as_csv(published), content_type=CSV, charset="utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Statistics.model_validate(as_json(published))

@@ -1,0 +1,60 @@
+"""The supervisors' dashboard (GET /console/stats): the period picker, totals and plots, drawn on the server as
+SVG (handover/stats_svg.py) from the same published tables as GET /api/console/stats, so the plots show exactly
+the exported figures, small numbers hidden alike. A plain form and a page: no script. The console's login
+cookie is the session; a caseworker gets 403, nobody logged in 401 (JSON sentences, core/json_api.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from markupsafe import Markup
+
+from core.json_api import read_query
+from handover import console
+from handover.app_keys import ACCOUNTS, STATISTICS
+from handover.console_auth import authenticate
+from handover.stats_models import StatsQuery
+from handover.stats_svg import bars
+from handover.stats_tables import ALL, Statistics, build
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    svg: Markup
+
+
+def charts(statistics: Statistics) -> list[Chart]:
+    tables = {table.dimension: table for table in statistics.tables}
+    periods = statistics.periods
+
+    def over_time(cells: dict[str, int | str]) -> list[tuple[str, int | str]]:
+        return [(period, cells[period]) for period in periods]
+
+    def totals(dimension: str) -> list[tuple[str, int | str]]:
+        return [(row.value, row.counts[ALL]) for row in tables[dimension].rows]
+
+    found = [Chart("contacts", "Contacts over time", bars("Contacts over time", over_time(statistics.contacts)))]
+    for row in tables["kind"].rows:
+        title = f"Contacts over time: {row.value}"
+        found.append(Chart(f"kind-{row.value}", title, bars(title, over_time(row.counts))))
+    for dimension, title in (("language", "Languages"), ("tier", "Urgency (tiers)"),
+                             ("hour", "Hours of the day (centre's time)")):
+        found.append(Chart(dimension, title, bars(title, totals(dimension))))
+    medians = [(period, reply.median_seconds if reply.median_seconds is not None else reply.replies)
+               for period, reply in statistics.first_reply.items() if period != ALL]
+    title = "Time to the first human reply, median (seconds)"
+    found.append(Chart("first-reply", title, bars(title, medians, " s")))
+    return found
+
+
+async def page(request: web.Request) -> web.Response:
+    await authenticate(request, request.app[ACCOUNTS], "supervisor")
+    query = read_query(request, StatsQuery)
+    counts = await request.app[STATISTICS].counts(query.first, query.last)
+    statistics = build(counts, query.group_by, query.first, query.last)
+    html = request.app[console.CONSOLE_TEMPLATES].get_template("stats.html").render(
+        statistics=statistics, query=query, charts=charts(statistics))
+    return web.Response(text=html, content_type="text/html", headers=console.SECURITY_HEADERS)
