@@ -85,6 +85,15 @@ class Reporter:
         *_, about = await self.start()
         return await self.press(about, "other")
 
+    async def reach_who(self, noticed: str) -> None:
+        """A bystander's report up to "A private person, or for your work?": danger skipped, what they noticed
+        written, every question between skipped."""
+        await self.start_report()
+        await self.answer(payload="report_skip")
+        await self.answer(noticed)
+        for _ in range(LATER.index("who")):
+            await self.answer(payload="report_skip")
+
     async def press(self, question: dict[str, Any], choice: str) -> list[dict[str, Any]]:
         """Presses the button of `question` whose payload ends with ":choice" (it must be offered there)."""
         offered = [b["payload"] for b in question["buttons"] if b["payload"].endswith(f":{choice}")]
@@ -352,11 +361,7 @@ async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa) -> No
 async def test_a_professional_report_is_a_partner_referral_with_contact_details(client: AppClient,
                                                                                 rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start_report()
-    await reporter.answer(payload="report_skip")
-    await reporter.answer("Farm workers show signs of debt bondage")
-    for _ in range(LATER.index("who")):
-        await reporter.answer(payload="report_skip")
+    await reporter.reach_who("Farm workers show signs of debt bondage")
     [police_know] = await reporter.answer(payload="report_who:union")
     reporter.expect(police_know, "report.ask_police_know")
     [police_share] = await reporter.answer(payload="report_skip")
@@ -375,11 +380,7 @@ async def test_a_professional_report_is_a_partner_referral_with_contact_details(
 
 async def test_a_police_officer_is_not_asked_about_the_police(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
-    await reporter.start_report()
-    await reporter.answer(payload="report_skip")
-    await reporter.answer("Workers are driven to a warehouse at night")
-    for _ in range(LATER.index("who")):
-        await reporter.answer(payload="report_skip")
+    await reporter.reach_who("Workers are driven to a warehouse at night")
     [contact] = await reporter.answer(payload="report_who:police")
     reporter.expect(contact, "report.ask_contact_partner")
 

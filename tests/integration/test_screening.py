@@ -14,6 +14,7 @@ from core.texts import Texts
 from screening.catalogue import load_catalogue
 from tests.conftest import AppClient, first_notice
 from tests.integration.test_languages import training_examples
+from tests.unit.test_questionnaire import LOVER_BOY, REACHED
 
 pytestmark = pytest.mark.rasa
 
@@ -63,8 +64,6 @@ async def test_a_confirmed_cue_and_answers_give_the_tier(rasa_app: AppClient, co
 # --- issue 15: every assessment and tier from the bot's own questions, pressing the buttons it shows -----------
 
 CATALOGUE = load_catalogue()
-# The "lover boy" story (tests/unit/test_questionnaire.py LOVER_BOY says which question hears which part of it).
-LOVER_BOY = {"DR-09", "AVR-11", "DR-02", "CR-04", "CD-02", "EX-01", "DR-03", "EX-02", "CD-05", "CD-13"}
 
 
 def question_of(message: dict, language: str) -> str | None:
@@ -143,18 +142,8 @@ class Walk:
         return screening
 
 
-@pytest.mark.parametrize(("age", "yes", "assessment", "tier"), [
-    ("adult", LOVER_BOY, "trafficking_indicated", "P2"),
-    ("adult", {"EX-01", "EX-02"}, "exploitation_indicated", "P3"),
-    ("adult", {"EX-02"}, "indicators_present", "P4"),
-    ("adult", {"CD-01"}, "indicators_present", "P2"),
-    ("adult", {"CD-03"}, "indicators_present", "P1"),
-    ("adult", set(), "no_indicators", "P4"),
-    ("under_18", {"DR-01", "DR-02", "EX-01", "EX-02"}, "trafficking_indicated", "P1"),
-    ("under_18", {"EX-01", "EX-02"}, "exploitation_indicated", "P1"),
-    ("under_18", {"EX-02"}, "indicators_present", "P1"),
-    ("under_18", set(), "no_indicators", "P4"),
-], ids=lambda value: "-".join(sorted(value)) if isinstance(value, set) else str(value))
+@pytest.mark.parametrize(("age", "yes", "assessment", "tier"), REACHED,
+                         ids=lambda value: "-".join(sorted(value)) if isinstance(value, set) else str(value))
 async def test_every_assessment_and_tier_from_the_bots_own_questions(
         rasa_app: AppClient, age: str, yes: set[str], assessment: str, tier: str) -> None:
     walk = Walk(rasa_app)

@@ -352,7 +352,9 @@ def test_the_lover_boy_story_as_the_old_questions_had_it_is_not_enough() -> None
     assert assess({"questions": dict.fromkeys(old, "yes")})["assessment"] == "exploitation_indicated"
 
 
-@pytest.mark.parametrize(("age", "yes", "assessment", "tier"), [
+# Every assessment and tier, from the bot's own questions (also walked through the real Rasa:
+# tests/integration/test_screening.py).
+REACHED = [
     ("adult", LOVER_BOY, "trafficking_indicated", "P2"),
     ("adult", {"AVR-11", "AVR-01", "AVR-02", "EX-01", "EX-02", "AVD-01", "AVD-05", "AVD-02"},
      "trafficking_indicated", "P2"),  # vulnerability at both ends, no coercion: AVR + EX + AVD
@@ -367,7 +369,10 @@ def test_the_lover_boy_story_as_the_old_questions_had_it_is_not_enough() -> None
     ("under_18", {"EX-01", "EX-02"}, "exploitation_indicated", "P1"),
     ("under_18", {"EX-02"}, "indicators_present", "P1"),
     ("under_18", set(), "no_indicators", "P4"),
-])
+]
+
+
+@pytest.mark.parametrize(("age", "yes", "assessment", "tier"), REACHED)
 def test_every_assessment_and_tier_is_reached_from_the_questions(age: str, yes: set[str], assessment: str,
                                                                  tier: str) -> None:
     state = started(age=age)
