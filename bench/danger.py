@@ -13,11 +13,14 @@ classified SELF_HARM), child recall (child messages with any hit), the false-ala
 any hit) and the mean time per message. Targets: recall ≥ 0.98 and false alarms ≤ 2 % per language; each
 language is marked MEETS or MISSES. Always exits 0: it measures, the unit tests decide.
 `--misses` prints the messages that missed or fired wrongly (they are test data, not a person's words).
+`--hits` prints, instead of the table, one JSON object: for each language, each kind's list of 0/1 (the lexicon
+fired or not), in the order of the file; bench/danger_second_net.py combines it with a trained classifier.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -132,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="test-set directory (<code>.yml files)")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon directory")
     parser.add_argument("--misses", action="store_true", help="print the messages that missed or fired wrongly")
+    parser.add_argument("--hits", action="store_true", help="print whether the lexicon fired on each message (JSON)")
     args = parser.parse_args(argv)
 
     paths = sorted(args.data.glob("*.yml")) if args.data.is_dir() else []
@@ -140,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     start = time.perf_counter()
     lexicon = DangerLexicon.load(args.lexicon)
+    if args.hits:
+        print(json.dumps({path.stem: {kind: [int(lexicon.match(text) is not None) for text in texts]
+                                      for kind, texts in read_set(path).items()} for path in paths}))
+        return 0
     print(f"lexicon: {len(lexicon.languages)} languages loaded in {1e3 * (time.perf_counter() - start):.0f} ms")
     print(f"targets: recall ≥ {TARGET_RECALL:.2f}, false alarms ≤ {100 * TARGET_FALSE_ALARMS:.0f} % per language\n")
     print(f"{'language':8} {'n':>5} {'recall':>6} {'self-h':>6} {'child':>6} {'n ord':>5} {'false':>6} "
