@@ -13,7 +13,7 @@ from screening.types import ScreeningState
 
 
 class ActionRequestHandover(Action):
-    """"Talk to a person": queued with the tier the screening so far gives (P4 when there is none)."""
+    """"I want to talk to a person": queued with the tier the screening so far gives (P4 when there is none)."""
 
     def name(self) -> str:
         return "action_request_handover"

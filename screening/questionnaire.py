@@ -170,7 +170,7 @@ class Questionnaire:
         return state, [*first, *replies, *last]
 
     def request_person(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
-        """"Talk to a person": ask for one with the tier the answers so far give; while they wait, offer the
+        """"I want to talk to a person": ask for one with the tier the answers so far give; while they wait, offer the
         questions (once), since the answers help the person who will read them."""
         state = _restore(state)
         result = summary(state, self.catalogue)

@@ -73,7 +73,7 @@ class Reporter:
         self.session = ""
 
     async def start(self) -> list[dict[str, Any]]:
-        """A new session presses "Report a suspicion" (after choosing its language, as the menu offers): the
+        """A new session presses "I want to report a suspicion" (after choosing its language, as the menu offers): the
         intro and "Is this about you, or about someone else?"."""
         self.session = await self.client.new_session()
         chosen = (await self.client.say(self.session, payload=f"lang:{self.language}"))["messages"]

@@ -119,7 +119,7 @@ class Walk:
         session = await self.client.new_session()
         if self.language != "en":  # chosen from the language list; a button alone tells no language
             await self.press(session, f"lang:{self.language}")
-        await self.press(session, "/start_screening")  # "Answer questions about my situation" in the help menu
+        await self.press(session, "/start_screening")  # "I will answer questions about my situation" in the help menu
         while (waiting := self.waiting()) is not None:
             ident, message = waiting
             self.asked.append(ident)

@@ -53,8 +53,9 @@ async def test_start_greets_with_an_inline_keyboard_and_a_button_press_is_answer
     assert notice.params["text"] == privacy_notice("en", channel="telegram")
     assert "112" in greeting.params["text"] and "+45 70 20 25 50" in greeting.params["text"]
     buttons = keyboard(greeting)
-    assert [b["text"] for b in buttons] == ["I am in danger now", "I need help", "Report a suspicion", "My rights",
-                                            "Talk to a person", "I have a reference code", "Language"]
+    assert [b["text"] for b in buttons] == ["I am in danger now", "I need help", "I want to report a suspicion",
+                                            "My rights", "I want to talk to a person", "I have a reference code",
+                                            "Language"]
     assert [b["callback_data"] for b in buttons[:2]] == ["danger", "/need_help"]
 
     seen = len(bot_api.calls)

@@ -21,10 +21,12 @@ MAIN_MENU = ["danger", "/need_help", "report", "/my_rights", "/talk_to_person", 
 
 @pytest.mark.parametrize(("word", "language", "opening", "titles"), [
     ("hej", "da", "Hej. Dette er en anonym chat",
-     ["Jeg er i fare nu", "Jeg har brug for hjælp", "Meld en mistanke", "Mine rettigheder", "Tal med et menneske",
+     ["Jeg er i fare nu", "Jeg har brug for hjælp", "Jeg vil melde en mistanke", "Mine rettigheder",
+      "Jeg vil tale med et menneske",
       "Jeg har en referencekode", "Sprog"]),
     ("hello", "en", "Hello. This is an anonymous chat",
-     ["I am in danger now", "I need help", "Report a suspicion", "My rights", "Talk to a person",
+     ["I am in danger now", "I need help", "I want to report a suspicion", "My rights",
+      "I want to talk to a person",
       "I have a reference code", "Language"]),
 ])
 async def test_a_greeting_answers_in_the_persons_language_with_the_main_menu(
