@@ -16,7 +16,9 @@ and Chinese, written without spaces, match anywhere in the message with its spac
 are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
 year", with no "help") is dropped.
 
-Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs.
+Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
+`DangerLexicon.heard` gives the words that fired (as normalised), for the caseworkers' queue line
+(handover/queue_lines.py), which shows signed-in caseworkers what made the bot flag a conversation.
 """
 
 from __future__ import annotations
@@ -190,10 +192,11 @@ class _Matcher:
     regex: re.Pattern[str]
     rules: Mapping[str, str]  # marker group name → rule id
 
-    def find(self, text: str, negation: _Negation) -> str | None:
+    def find(self, text: str, negation: _Negation) -> tuple[str, str] | None:
+        """The rule that fired and the words it matched (in the normalised text)."""
         for found in self.regex.finditer(text):
             if not negation.takes_back(text, found.start(), found.end()):
-                return self.rules[found.lastgroup or ""]
+                return self.rules[found.lastgroup or ""], found.group()
         return None
 
 
@@ -206,13 +209,13 @@ class _Language:
     joke: _Markers  # "lol", "haha", "555": a threat told as a joke ("my boss will kill me if I am late haha") …
     urgent: _Markers  # … unless the message also asks for help now
 
-    def find(self, cue: Cue, texts: Mapping[str, str]) -> str | None:
+    def find(self, cue: Cue, texts: Mapping[str, str]) -> tuple[str, str] | None:
         for matcher in self.matchers[cue]:
             text = texts.get(matcher.script)
             if text is not None:
                 negation = self.negations.get(matcher.script, self.negations[ANY])
-                if rule := matcher.find(text, negation):
-                    return rule
+                if found := matcher.find(text, negation):
+                    return found
         return None
 
 
@@ -373,6 +376,16 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
+        found = self._find(text)
+        return None if found is None else found[0]
+
+    def heard(self, text: str) -> tuple[Cue, str] | None:
+        """The most serious hit's cue and the words that fired it, as the person typed them ("he'll KILL me"):
+        for the caseworkers' queue line only, never for a log."""
+        found = self._find(text)
+        return None if found is None else (found[0].cue, _as_typed(text, found[1]))
+
+    def _find(self, text: str) -> tuple[DangerHit, str] | None:
         spaced = normalise(text)
         if not spaced:
             return None
@@ -385,10 +398,11 @@ class DangerLexicon:
             texts[TRANSLIT] = _skeleton(spaced)
         for cue in Cue:
             for language in self._languages:
-                if rule := language.find(cue, texts):
+                if found := language.find(cue, texts):
                     if cue is Cue.DANGER and self._told_as_over(texts):
                         break  # "last year he hit me, now I live alone", "… kill me if I'm late lol"; a child?
-                    return DangerHit(cue, language.code, rule)
+                    rule, words = found
+                    return DangerHit(cue, language.code, rule), words
         return None
 
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
@@ -396,3 +410,25 @@ class DangerLexicon:
         languages = self._languages
         return (any(language.past.found(texts) or language.joke.found(texts) for language in languages)
                 and not any(language.urgent.found(texts) for language in languages))
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _as_typed(text: str, words: str) -> str:
+    """The shortest stretch of whole words of `text` whose normalised form holds `words` (a match in the
+    normalised, compact or transliterated text); `words` itself if none does."""
+    def holds(start: int, end: int) -> bool:
+        spaced = normalise(text[start:end])
+        return words in spaced or words in spaced.replace(" ", "") or words in _skeleton(spaced)
+
+    tokens = [(found.start(), found.end()) for found in _TOKEN.finditer(text)]
+    for first in range(len(tokens)):
+        for last in range(first, len(tokens)):
+            if holds(tokens[first][0], tokens[last][1]):
+                while first < last and holds(tokens[first + 1][0], tokens[last][1]):
+                    first += 1
+                return text[tokens[first][0]:tokens[last][1]]
+            if tokens[last][1] - tokens[first][0] > 4 * len(words) + 40:
+                break  # the match does not start in this word
+    return words

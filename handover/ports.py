@@ -27,6 +27,14 @@ class TrackerEraser(Protocol):
         """Raises AssistantUnavailable when the assistant cannot be reached."""
 
 
+class DangerWords(Protocol):
+    """What in a message made the bot answer with 112 (bot/danger.py `DangerLexicon.heard`): its cue ("danger",
+    "self_harm" or "child") and the words that fired it, as typed; None when nothing did."""
+
+    def __call__(self, text: str) -> tuple[str, str] | None:
+        """Pure and quick: run on the person's messages whenever a console fetches the queue."""
+
+
 class ReportFollowUp(Protocol):
     """A report the person was writing when a caseworker ended the conversation (bot/reporting.py)."""
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import Column, bindparam, case, delete, insert, select, update
+from sqlalchemy import Column, ColumnElement, bindparam, case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -144,9 +144,16 @@ class Store:
             return await connection.scalar(query) is not None
 
     async def transcript(self, conversation_id: str) -> list[Message]:
+        return await self._messages(MessageRecord.conversation_id == conversation_id)
+
+    async def said_by_person(self, conversation_id: str) -> list[Message]:
+        """The person's own messages, oldest first (the queue line looks for what made the bot flag them)."""
+        return await self._messages(MessageRecord.conversation_id == conversation_id,
+                                    MessageRecord.sender == Sender.USER)
+
+    async def _messages(self, *where: ColumnElement[bool]) -> list[Message]:
         query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
-                        MessageRecord.media_kind)
-                 .where(MessageRecord.conversation_id == conversation_id).order_by(MessageRecord.id))
+                        MessageRecord.media_kind).where(*where).order_by(MessageRecord.id))
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
