@@ -149,10 +149,10 @@ async def message_media(request: web.Request, account: Account) -> web.Response:
 
 
 @api.post("/reports/find", "Find a report by its reference code, as a reporter reads it out (written to the "
-                          "audit log, found or not)", body=m.ReportCode, response=m.FoundReport, errors=(404, 429))
+                          "audit log, found or not)", body=m.ReportCode, response=m.FoundReport, errors=(404, 413, 429))
 async def find_report(request: web.Request, account: Account, body: m.ReportCode) -> m.FoundReport:
-    """The code goes in the body, never in the URL. 400 for what cannot be a code, 404 when no report has it,
-    429 after too many wrong codes from this account (handover/report_lookup.py)."""
+    """The code goes in the body, never in the URL. 400 for what cannot be a code (413 over 64 characters), 404
+    when no report has it, 429 after too many wrong codes from this account (handover/report_lookup.py)."""
     found = await request.app[REPORT_LOOKUP].find(account.id, body.code)
     details = await request.app[HANDOVER].store.details(found.conversation_id)
     if details is None:  # erased between the two reads
