@@ -413,6 +413,7 @@ class DangerLexicon:
 
 
 _TOKEN = re.compile(r"\S+")
+_SENTENCE_MARKS = " ,.;:!?¡¿…，。！？、؟،"  # around the words, not part of them
 
 
 def _as_typed(text: str, words: str) -> str:
@@ -428,7 +429,7 @@ def _as_typed(text: str, words: str) -> str:
             if holds(tokens[first][0], tokens[last][1]):
                 while first < last and holds(tokens[first + 1][0], tokens[last][1]):
                     first += 1
-                return text[tokens[first][0]:tokens[last][1]]
+                return text[tokens[first][0]:tokens[last][1]].strip(_SENTENCE_MARKS) or words
             if tokens[last][1] - tokens[first][0] > 4 * len(words) + 40:
                 break  # the match does not start in this word
     return words

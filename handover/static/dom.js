@@ -21,6 +21,7 @@ export const el = {
   reportBody: $("report-body"),
   notes: $("notes"), notesEmpty: $("notes-empty"), noteForm: $("note-form"), noteText: $("note-text"),
   noteSend: $("note-send"),
+  findReport: $("find-report"), reportCode: $("report-code"), findReportSubmit: $("find-report-submit"),
 };
 
 export function make(tag, className, text) {

@@ -457,7 +457,8 @@ def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> Non
 @pytest.mark.parametrize(("text", "cue", "words"), [
     ("Hi. He will KILL me tonight, help", Cue.DANGER, "He will KILL"),  # as typed, not as normalised
     ("help me now he is coming back", Cue.DANGER, "help me now"),
-    ("I want to die!!", Cue.SELF_HARM, "I want to die!!"),
+    ("I want to die!!", Cue.SELF_HARM, "I want to die"),  # without the sentence's marks
+    ("Vă rog, ajutați-mă acum! El mă bate", Cue.DANGER, "ajutați-mă acum"),
     ("ok so I am 15", Cue.CHILD, "I am 15"),
     ("Мене б'ють", Cue.DANGER, "Мене б'ють"),
     ("pomogite mne ubivayut", Cue.DANGER, "ubivayut"),  # heard in the transliterated skeleton
