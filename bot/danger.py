@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -376,19 +376,19 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
-        found = self._find(text)
-        return None if found is None else found[0]
+        return next((hit for hit, _ in self._hits(text)), None)
 
-    def heard(self, text: str) -> tuple[Cue, str] | None:
-        """The most serious hit's cue and the words that fired it, as the person typed them ("he'll KILL me"):
-        for the caseworkers' queue line only, never for a log."""
-        found = self._find(text)
-        return None if found is None else (found[0].cue, _as_typed(text, found[1]))
+    def heard(self, text: str) -> list[tuple[Cue, str]]:
+        """Each cue that fires, most serious first, with the words that fired it as the person typed them
+        ("I am 15", "he'll KILL me"): for the caseworkers' queue line only, never for a log."""
+        return [(hit.cue, _as_typed(text, words)) for hit, words in self._hits(text)]
 
-    def _find(self, text: str) -> tuple[DangerHit, str] | None:
+    def _hits(self, text: str) -> Iterator[tuple[DangerHit, str]]:
+        """The first hit of each cue, most serious first, with the words it matched (normalised). Lazy: `match`
+        stops at the first."""
         spaced = normalise(text)
         if not spaced:
-            return None
+            return
         texts = {ANY: spaced}
         if not spaced.isascii():
             texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
@@ -402,8 +402,8 @@ class DangerLexicon:
                     if cue is Cue.DANGER and self._told_as_over(texts):
                         break  # "last year he hit me, now I live alone", "… kill me if I'm late lol"; a child?
                     rule, words = found
-                    return DangerHit(cue, language.code, rule), words
-        return None
+                    yield DangerHit(cue, language.code, rule), words
+                    break
 
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
         """Told as long past or as a joke, with no word asking for help now."""

@@ -28,11 +28,11 @@ class TrackerEraser(Protocol):
 
 
 class DangerWords(Protocol):
-    """What in a message made the bot answer with 112 (bot/danger.py `DangerLexicon.heard`): its cue ("danger",
-    "self_harm" or "child") and the words that fired it, as typed; None when nothing did."""
+    """What in a message made the bot answer with 112 (bot/danger.py `DangerLexicon.heard`): each cue that fired
+    ("self_harm", "danger", "child"), most serious first, with the words that fired it, as typed."""
 
-    def __call__(self, text: str) -> tuple[str, str] | None:
-        """Pure and quick: run on the person's messages whenever a console fetches the queue."""
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        """Pure; a few milliseconds a message: only for a message stored before the gateway kept what it heard."""
 
 
 class ReportFollowUp(Protocol):

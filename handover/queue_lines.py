@@ -4,16 +4,19 @@ The line (`summary`), most important first: "danger now", "self-harm", "under 18
 the strongest indicators by name (content/indicators.yml), and the assessment. "no indicators" is said only of
 a finished screening with nothing else to say: never under a danger flag or a P1.
 
-Where the flags come from: the danger lexicon run over what the person wrote (bot/danger.py, the same net
-that made the bot answer with 112 and ask for a P1) and the "I am in danger now" button; the screening's
-immediate_danger, self_harm and age band; a report's danger and under-18 answers.
+Where the flags come from: what the danger lexicon heard in the person's messages (bot/danger.py, the same
+net that made the bot answer with 112 and ask for a P1; the gateway keeps it with each message, sealed) and the
+"I am in danger now" button; the screening's immediate_danger, self_harm and age band; a report's danger and
+under-18 answers.
 
 Beside the line, the person's own key words (`key_words`): the words the danger lexicon matched, a report's
 typed danger answer, and the words the person agreed to note for the strongest indicators, a few words each.
 Earlier this line never quoted the person. Issue 16 changed that: a P1 "he will kill me" read "no indicators"
 and hid the most urgent conversation. The console is only for signed-in caseworkers, who can open the
-transcript anyway, and the words help them choose whom to answer first. They are found when the console asks
-(the messages are unsealed for it, as for opening the conversation); nothing new is stored, sealed or not.
+transcript anyway, and the words help them choose whom to answer first. The lexicon's words are kept inside
+the message's sealed body (no clear-text column, gone with the message), because running the lexicon again over
+every waiting conversation at each queue refresh costs milliseconds per message; a message stored before they
+were kept is heard again when the console asks.
 """
 
 from __future__ import annotations
@@ -102,15 +105,16 @@ class QueueLines:
                     _shortened(key_words))
 
     def _flag_message(self, message: Message, flags: dict[str, None], key_words: list[str]) -> None:
-        """The same two nets as bot/safety.py: the danger button, and the lexicon over the typed words."""
+        """The same two nets as bot/safety.py: the danger button, and what the lexicon heard in the message when
+        it came (kept with it); a message stored before that was kept is heard again now."""
         if message.payload == Command.DANGER:
             flags["danger"] = None
-        elif message.payload is None and message.text:
-            heard = self._danger_words(message.text)
-            if heard is not None:
-                cue, words = heard
-                flags[str(cue)] = None
-                key_words.append(words)
+        heard = message.flagged
+        if heard is None:
+            heard = self._danger_words(message.text) if message.text and message.payload is None else []
+        for cue, words in heard:
+            flags[str(cue)] = None
+            key_words.append(words)
 
     def _strongest(self, screening: ScreeningSummary) -> list[str]:
         """The indicator ids answered or confirmed "yes", strongest first (their weight on the list used),

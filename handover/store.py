@@ -371,8 +371,10 @@ class Store:
         stored = []
         for message in messages:
             now = self.clock.now()
-            body = {"text": message.text, "payload": message.payload,
-                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            body: dict[str, Any] = {"text": message.text, "payload": message.payload,
+                                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            if message.flagged is not None:
+                body["flagged"] = [[cue, words] for cue, words in message.flagged]
             media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
@@ -388,9 +390,11 @@ class Store:
         """A stored message, with its media's kind but never the file's reference."""
         body = row.body
         media_kind = row.media_kind
+        flagged = body.get("flagged")
         return Message(
             text=body["text"], payload=body["payload"],
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
             sender=Sender(row.sender), id=row.id, created_at=row.created_at,
             media=Media(MediaKind(media_kind)) if media_kind else None,
+            flagged=None if flagged is None else tuple((cue, words) for cue, words in flagged),
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
 
-from bot.app import SETTINGS
+from bot.app import ENGINE, SETTINGS
 from handover.console import HANDOVER
 from handover.report_lookup import WRONG_LOOKUPS
 from tests.api.test_console_api import HANDOVER_REPLY, SCREENING, ask_for_person
@@ -38,6 +39,12 @@ async def test_a_danger_conversation_reads_danger_now_with_the_person_s_words(cl
     assert item["summary"] == "danger now" and "no indicators" not in item["summary"]
     assert item["key_words"] == ["help me now"]
     assert (item["language"], item["language_name"]) == ("en", "English")
+    # What the lexicon heard is kept with the message, sealed: never in clear in the database.
+    said = await client.app[HANDOVER].store.said_by_person(item["conversation_id"])
+    assert [message.flagged for message in said] == [(("danger", "help me now"),), ()]
+    async with client.app[ENGINE].connect() as connection:
+        bodies = list(await connection.scalars(text("SELECT body FROM message")))
+    assert bodies and not any("help me" in str(body) for body in bodies)
 
 
 async def test_the_passport_case_names_its_indicator_and_the_language(client: AppClient, rasa: FakeRasa) -> None:

@@ -466,11 +466,18 @@ def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> Non
 ])
 def test_heard_gives_the_cue_and_the_words_as_typed(lexicon: DangerLexicon, text: str, cue: Cue,
                                                     words: str) -> None:
-    assert lexicon.heard(text) == (cue, words)
+    assert lexicon.heard(text) == [(cue, words)]
     hit = lexicon.match(text)
     assert hit is not None and hit.cue == cue
 
 
+def test_heard_gives_every_cue_most_serious_first(lexicon: DangerLexicon) -> None:
+    """match gives one hit (its reply); the queue line says each: in danger, and a child."""
+    text = "I am 15 and he will kill me"
+    assert lexicon.heard(text) == [(Cue.DANGER, "he will kill"), (Cue.CHILD, "I am 15")]
+    assert lexicon.heard("last year he hit me, now I live alone, I am 16") == [(Cue.CHILD, "I am 16")]
+
+
 def test_heard_hears_what_match_hears(lexicon: DangerLexicon) -> None:
     for text in ("they took my passport", "i am not in danger", "last year he hit me, now I live alone", ""):
-        assert lexicon.heard(text) is None and lexicon.match(text) is None
+        assert lexicon.heard(text) == [] and lexicon.match(text) is None

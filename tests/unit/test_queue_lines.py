@@ -1,6 +1,7 @@
 """The queue line (handover/queue_lines.py): danger, self-harm and under 18 first, the strongest indicators by
 name, the person's own key words, and never "no indicators" under a danger flag. The store and the reports are
-small fakes here; tests/api/test_console_summary.py goes through the app and the database."""
+small fakes here (messages without what the gateway kept are heard again with the real lexicon);
+tests/api/test_console_summary.py goes through the app and the database."""
 
 from __future__ import annotations
 
@@ -85,6 +86,11 @@ async def test_the_passport_case_names_its_indicator_with_the_person_s_words(lex
     assert words == ["my boss keeps my passport in his car,…"]  # a few words, not the whole message
 
 
+async def test_a_child_in_danger_is_both(lexicon: DangerLexicon) -> None:
+    summary, words = await line_of(lexicon, [person("I am 15 and he will kill me")])
+    assert (summary, words) == ("danger now · under 18", ["he will kill", "I am 15"])
+
+
 async def test_a_child_is_said_first(lexicon: DangerLexicon) -> None:
     summary, words = await line_of(lexicon, [person("ok so I am 15")], PASSPORT, tier=Tier.P1)
     assert summary == "under 18 · confiscation of documents"
@@ -135,3 +141,16 @@ def test_language_names_are_english_and_their_own(lexicon: DangerLexicon) -> Non
     assert lines.language_name("ro") == "Romanian (Română)"
     assert lines.language_name("en") == "English"
     assert lines.language_name("xx") == "xx"  # unknown: the code rather than nothing
+
+
+async def test_what_the_gateway_kept_with_the_message_is_used_without_hearing_it_again() -> None:
+    def never(text: str) -> list[tuple[str, str]]:
+        raise AssertionError("the lexicon ran again over a message whose words were kept")
+
+    kept = Message("I am 15 and he will kill me", sender=Sender.USER,
+                   flagged=(("danger", "he will kill"), ("child", "I am 15")))
+    nothing = Message("thanks", sender=Sender.USER, flagged=())
+    lines = QueueLines(FakeStore([kept, nothing], None), FakeReports([]), never,  # type: ignore[arg-type]
+                       {"ro": "Română"})
+    line = await lines.line(item())
+    assert (line.summary, line.key_words) == ("danger now · under 18", ["he will kill", "I am 15"])
