@@ -17,8 +17,9 @@ are also heard in Latin-typed messages (a transliteration skeleton), and a dange
 year", with no "help") is dropped.
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
-`DangerLexicon.heard` gives the words that fired (as normalised), for the caseworkers' queue line
-(handover/queue_lines.py), which shows signed-in caseworkers what made the bot flag a conversation.
+`DangerLexicon.heard` gives the words that fired (as typed), which the gateway keeps, sealed, with the message
+for the caseworkers' queue line (handover/queue_lines.py): it shows signed-in caseworkers what made the bot
+flag a conversation.
 """
 
 from __future__ import annotations

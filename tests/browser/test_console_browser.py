@@ -255,4 +255,7 @@ async def test_the_queue_line_of_a_danger_conversation_and_a_report_found_by_its
     await page.click("#find-report-submit")
     await expect(page.locator("#status")).to_have_text(re.compile(r"^Report found: Visitor "))
     await expect(page.locator("#conversation")).to_have_attribute("data-id", reporter_id)
+    await expect(page.locator("#conv-meta .conv-language")).to_contain_text("English")
+    await first.click()
+    await expect(page.locator("#conv-meta .conv-language")).to_contain_text("Romanian (Română)")
     assert problems == []
