@@ -40,7 +40,7 @@ from core.sources import SOURCES, Sources
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
-from handover.app_keys import LOGIN_GUARD, MEDIA, STATISTICS
+from handover.app_keys import LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP, STATISTICS
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
@@ -49,6 +49,8 @@ from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
 from handover.queue import Queue
+from handover.queue_lines import QueueLines
+from handover.report_lookup import ReportLookup
 from handover.reports import Reports
 from handover.requests import HandoverRequests, RequestLimits
 from handover.retention import Retention
@@ -123,6 +125,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         canned = CannedResponses(engine)
         await canned.replace_all(load_canned(settings.content_dir, texts))
         console.setup(app, handover, accounts, canned)
+        app[REPORT_LOOKUP] = ReportLookup(reports, audit, limiter)
+        app[QUEUE_LINES] = QueueLines(store, reports, lexicon.heard,
+                                      {code: texts.own_name(code) for code in texts.languages})
         app[STATISTICS] = StatisticsSource(engine, texts.hours)
         app[RASA] = rasa
         app[ENGINE] = engine

@@ -16,14 +16,17 @@ and Chinese, written without spaces, match anywhere in the message with its spac
 are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
 year", with no "help") is dropped.
 
-Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs.
+Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
+`DangerLexicon.heard` gives the words that fired (as typed), which the gateway keeps, sealed, with the message
+for the caseworkers' queue line (handover/queue_lines.py): it shows signed-in caseworkers what made the bot
+flag a conversation.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -190,10 +193,11 @@ class _Matcher:
     regex: re.Pattern[str]
     rules: Mapping[str, str]  # marker group name → rule id
 
-    def find(self, text: str, negation: _Negation) -> str | None:
+    def find(self, text: str, negation: _Negation) -> tuple[str, str] | None:
+        """The rule that fired and the words it matched (in the normalised text)."""
         for found in self.regex.finditer(text):
             if not negation.takes_back(text, found.start(), found.end()):
-                return self.rules[found.lastgroup or ""]
+                return self.rules[found.lastgroup or ""], found.group()
         return None
 
 
@@ -206,13 +210,13 @@ class _Language:
     joke: _Markers  # "lol", "haha", "555": a threat told as a joke ("my boss will kill me if I am late haha") …
     urgent: _Markers  # … unless the message also asks for help now
 
-    def find(self, cue: Cue, texts: Mapping[str, str]) -> str | None:
+    def find(self, cue: Cue, texts: Mapping[str, str]) -> tuple[str, str] | None:
         for matcher in self.matchers[cue]:
             text = texts.get(matcher.script)
             if text is not None:
                 negation = self.negations.get(matcher.script, self.negations[ANY])
-                if rule := matcher.find(text, negation):
-                    return rule
+                if found := matcher.find(text, negation):
+                    return found
         return None
 
 
@@ -373,9 +377,19 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
+        return next((hit for hit, _ in self._hits(text)), None)
+
+    def heard(self, text: str) -> list[tuple[Cue, str]]:
+        """Each cue that fires, most serious first, with the words that fired it as the person typed them
+        ("I am 15", "he'll KILL me"): for the caseworkers' queue line only, never for a log."""
+        return [(hit.cue, _as_typed(text, words)) for hit, words in self._hits(text)]
+
+    def _hits(self, text: str) -> Iterator[tuple[DangerHit, str]]:
+        """The first hit of each cue, most serious first, with the words it matched (normalised). Lazy: `match`
+        stops at the first."""
         spaced = normalise(text)
         if not spaced:
-            return None
+            return
         texts = {ANY: spaced}
         if not spaced.isascii():
             texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
@@ -385,14 +399,38 @@ class DangerLexicon:
             texts[TRANSLIT] = _skeleton(spaced)
         for cue in Cue:
             for language in self._languages:
-                if rule := language.find(cue, texts):
+                if found := language.find(cue, texts):
                     if cue is Cue.DANGER and self._told_as_over(texts):
                         break  # "last year he hit me, now I live alone", "… kill me if I'm late lol"; a child?
-                    return DangerHit(cue, language.code, rule)
-        return None
+                    rule, words = found
+                    yield DangerHit(cue, language.code, rule), words
+                    break
 
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
         """Told as long past or as a joke, with no word asking for help now."""
         languages = self._languages
         return (any(language.past.found(texts) or language.joke.found(texts) for language in languages)
                 and not any(language.urgent.found(texts) for language in languages))
+
+
+_TOKEN = re.compile(r"\S+")
+_SENTENCE_MARKS = " ,.;:!?¡¿…，。！？、؟،"  # around the words, not part of them
+
+
+def _as_typed(text: str, words: str) -> str:
+    """The shortest stretch of whole words of `text` whose normalised form holds `words` (a match in the
+    normalised, compact or transliterated text); `words` itself if none does."""
+    def holds(start: int, end: int) -> bool:
+        spaced = normalise(text[start:end])
+        return words in spaced or words in spaced.replace(" ", "") or words in _skeleton(spaced)
+
+    tokens = [(found.start(), found.end()) for found in _TOKEN.finditer(text)]
+    for first in range(len(tokens)):
+        for last in range(first, len(tokens)):
+            if holds(tokens[first][0], tokens[last][1]):
+                while first < last and holds(tokens[first + 1][0], tokens[last][1]):
+                    first += 1
+                return text[tokens[first][0]:tokens[last][1]].strip(_SENTENCE_MARKS) or words
+            if tokens[last][1] - tokens[first][0] > 4 * len(words) + 40:
+                break  # the match does not start in this word
+    return words

@@ -112,12 +112,12 @@ class Gateway:
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
             detection = self.language.detect(inbound.said)
+            cue, heard = self.safety.hear(inbound.text, inbound.payload)
             conversation = await self.store.receive(
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
-                inbound.message,
+                replace(inbound.message, flagged=heard),
             )
             language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
-            cue = self.safety.cue(inbound.text, inbound.payload)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if cue is not None:

@@ -37,11 +37,13 @@ class Safety:
     reporting: Reporting
     hub: Hub
 
-    def cue(self, text: str | None, payload: str | None) -> Cue | None:
+    def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, tuple[tuple[Cue, str], ...]]:
+        """The cue to answer (the danger button, or the most serious the lexicon heard), and every cue the
+        lexicon heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
         if payload == Command.DANGER:
-            return Cue.DANGER
-        hit = self.lexicon.match(text) if text else None
-        return hit.cue if hit else None
+            return Cue.DANGER, ()
+        heard = tuple(self.lexicon.heard(text)) if text else ()
+        return (heard[0][0] if heard else None), heard
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:

@@ -53,6 +53,10 @@ class Message:
     id: int | None = None  # set once stored
     created_at: datetime | None = None
     media: Media | None = None  # a photo, a voice note… from the person; `text` is then its marker (and caption)
+    # A person's message: each cue the danger lexicon heard in it ("danger", "self_harm", "child") with the words
+    # as typed, sealed with the text, for the caseworkers' queue line. None: not looked at (the bot's messages,
+    # and a person's stored before the app kept this).
+    flagged: tuple[tuple[str, str], ...] | None = None
 
     def stored(self, sender: Sender, message_id: int, created_at: datetime) -> Message:
         return replace(self, sender=sender, id=message_id, created_at=created_at)

@@ -64,6 +64,13 @@ class NewCaseworker(Body):
     alias: str | None = Field(None, description="the only name people in the chat see (default: the name)")
 
 
+class ReportCode(Body):
+    """A report's reference code as a person reads it out ("k7m2 9xqp" is K7M2-9XQP)."""
+
+    INVALID: ClassVar[str | None] = 'Send {"code": "K7M2-9XQP"}: the report\'s reference code.'
+    code: str = Field(max_length=64)
+
+
 class CannedQuery(Query):
     language: str = Field("", description="a language code, as a conversation has it")
 
@@ -108,11 +115,16 @@ class QueueItem(Out):
     tier: Tier
     kind: Kind
     language: str
+    language_name: str = Field(description='for people: "Romanian (Română)", the English name and its own')
     channel: Channel
     waiting_seconds: int
     assignee: str | None
-    summary: str = Field(description="assessment, indicator ids and age band, or the report's buttons; "
-                                     "never the person's words")
+    summary: str = Field(description=(
+        'most important first: "danger now", "self-harm", "under 18"; then the report\'s buttons, the strongest '
+        'indicators by name and the assessment (handover/queue_lines.py)'))
+    key_words: list[str] = Field(description=(
+        "the person's own words that made the bot flag the conversation (what the danger lexicon matched, the "
+        "words they agreed to note for the strongest indicators), a few words each; text, never HTML"))
 
 
 class Queue(Out):
@@ -123,6 +135,15 @@ class Queue(Out):
 
 class NextClaim(Out):
     conversation_id: str | None = Field(description="the claimed conversation; null when nobody waits")
+
+
+class FoundReport(Out):
+    report_id: int
+    conversation_id: str
+    alias: str
+    state: State
+    can_open: bool = Field(description="this caseworker may open the conversation (waiting, or held by them; "
+                                       "a supervisor any)")
 
 
 class Claimed(Out):

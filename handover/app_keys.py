@@ -8,6 +8,8 @@ from handover.accounts import Accounts
 from handover.canned import CannedResponses
 from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
+from handover.queue_lines import QueueLines
+from handover.report_lookup import ReportLookup
 from handover.service import Handover
 from handover.stats_counts import StatisticsSource
 
@@ -16,4 +18,6 @@ ACCOUNTS = web.AppKey("accounts", Accounts)
 CANNED = web.AppKey("canned", CannedResponses)
 MEDIA = web.AppKey("media", ConsoleMedia)  # put there once the channels have started (bot/app.py)
 LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)  # wrong passwords counted, accounts locked (bot/app.py)
+QUEUE_LINES = web.AppKey("queue_lines", QueueLines)  # what the queue says about each conversation (bot/app.py)
+REPORT_LOOKUP = web.AppKey("report_lookup", ReportLookup)  # a report found by its code, audited (bot/app.py)
 STATISTICS = web.AppKey("statistics", StatisticsSource)  # live and purged conversations counted (bot/app.py)

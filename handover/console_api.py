@@ -19,14 +19,17 @@ from core.vocabulary import State
 from handover import api_models as m
 from handover.accounts import Account, token_hash
 from handover.api_routes import ApiTable
-from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA
+from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP
 from handover.console_auth import end_session, keep_session, log_in, token_of
 from handover.media import CONTENT_TYPES
 from handover.queue import QueueItem
-from handover.queue_lines import summary_of
 
 api = ApiTable("/api/console")
 CONVERSATION = "/conversations/{conversation_id}"
+
+
+def _may_open(account: Account, details: m.ConversationDetails) -> bool:
+    return account.is_supervisor or details.state == State.QUEUED or details.assignee_id == account.id
 
 
 def _caseworker(account: Account) -> m.Caseworker:
@@ -38,7 +41,7 @@ async def _visible(request: web.Request, account: Account) -> m.ConversationDeta
     details = await request.app[HANDOVER].store.details(request.match_info["conversation_id"])
     if details is None:
         raise NotFound("No such conversation.")
-    if not account.is_supervisor and details.state != State.QUEUED and details.assignee_id != account.id:
+    if not _may_open(account, details):
         raise Forbidden("Only the caseworker who holds it (or a supervisor) can open this conversation.")
     return details
 
@@ -83,9 +86,13 @@ async def queue(request: web.Request, account: Account) -> m.Queue:
     if not account.is_supervisor:
         held = [item for item in held if item.assignee_id == account.id]
 
+    lines = request.app[QUEUE_LINES]
+
     async def row(item: QueueItem) -> m.QueueItem:
+        line = await lines.line(item)
         return m.QueueItem.model_validate({**asdict(item), "waiting_seconds": item.waiting_seconds(now),
-                                           "summary": await summary_of(handover, item)})
+                                           "language_name": lines.language_name(item.language),
+                                           "summary": line.summary, "key_words": line.key_words})
 
     return m.Queue(items=[await row(item) for item in waiting], assigned=[await row(item) for item in held],
                    online=await request.app[ACCOUNTS].online_count())
@@ -139,6 +146,19 @@ async def message_media(request: web.Request, account: Account) -> web.Response:
         "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f'attachment; filename="{shown.file_name}"',
         "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+@api.post("/reports/find", "Find a report by its reference code, as a reporter reads it out (written to the "
+                          "audit log, found or not)", body=m.ReportCode, response=m.FoundReport, errors=(404, 413, 429))
+async def find_report(request: web.Request, account: Account, body: m.ReportCode) -> m.FoundReport:
+    """The code goes in the body, never in the URL. 400 for what cannot be a code (413 over 64 characters), 404
+    when no report has it, 429 after too many wrong codes from this account (handover/report_lookup.py)."""
+    found = await request.app[REPORT_LOOKUP].find(account.id, body.code)
+    details = await request.app[HANDOVER].store.details(found.conversation_id)
+    if details is None:  # erased between the two reads
+        raise NotFound("No report has this reference code. Please check it with the person.")
+    return m.FoundReport(report_id=found.report_id, conversation_id=found.conversation_id, alias=details.alias,
+                         state=details.state, can_open=_may_open(account, details))
 
 
 @api.post(CONVERSATION + "/claim", "Take the conversation; the bot is paused and the person is told who joined "

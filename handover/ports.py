@@ -27,6 +27,14 @@ class TrackerEraser(Protocol):
         """Raises AssistantUnavailable when the assistant cannot be reached."""
 
 
+class DangerWords(Protocol):
+    """What in a message made the bot answer with 112 (bot/danger.py `DangerLexicon.heard`): each cue that fired
+    ("self_harm", "danger", "child"), most serious first, with the words that fired it, as typed."""
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        """Pure; a few milliseconds a message: only for a message stored before the gateway kept what it heard."""
+
+
 class ReportFollowUp(Protocol):
     """A report the person was writing when a caseworker ended the conversation (bot/reporting.py)."""
 

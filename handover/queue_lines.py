@@ -1,47 +1,157 @@
-"""The queue's one line about a conversation: its screening, its report, or both. Never the person's words."""
+"""The queue's line about a conversation, so that a caseworker picks the most urgent one first.
+
+The line (`summary`), most important first: "danger now", "self-harm", "under 18"; then the report's buttons,
+the strongest indicators by name (content/indicators.yml), and the assessment. "no indicators" is said only of
+a finished screening with nothing else to say: never under a danger flag or a P1.
+
+Where the flags come from: what the danger lexicon heard in the person's messages (bot/danger.py, the same
+net that made the bot answer with 112 and ask for a P1; the gateway keeps it with each message, sealed) and the
+"I am in danger now" button; the screening's immediate_danger, self_harm and age band; a report's danger and
+under-18 answers.
+
+Beside the line, the person's own key words (`key_words`): the words the danger lexicon matched, a report's
+typed danger answer, and the words the person agreed to note for the strongest indicators, a few words each.
+Earlier this line never quoted the person. Issue 16 changed that: a P1 "he will kill me" read "no indicators"
+and hid the most urgent conversation. The console is only for signed-in caseworkers, who can open the
+transcript anyway, and the words help them choose whom to answer first. The lexicon's words are kept inside
+the message's sealed body (no clear-text column, gone with the message), because running the lexicon again over
+every waiting conversation at each queue refresh costs milliseconds per message; a message stored before they
+were kept is heard again when the console asks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from babel import Locale
+
+from core.messages import Message
+from core.vocabulary import Command, Kind, Tier
+from handover.ports import DangerWords
 from handover.queue import QueueItem
 from handover.report_flow import is_urgent
-from handover.service import Handover
-from handover.store import confirmed_indicators
+from handover.reports import Reports
+from handover.store import Store, confirmed_indicators
+from screening.catalogue import Catalogue, load_catalogue
 from screening.types import ScreeningSummary
 
-
-def summary_line(screening: ScreeningSummary | None) -> str:
-    """Assessment, indicators, age band."""
-    if not screening:
-        return "no screening yet"
-    parts = [str(screening.get("assessment", "")).replace("_", " ")]
-    indicators = confirmed_indicators(screening)
-    if indicators:
-        parts.append(", ".join(indicators))
-    if screening.get("age_band") == "under_18":
-        parts.append("under 18")
-    return " · ".join(part for part in parts if part)
+# What the danger lexicon's cues (bot/danger.py Cue), and the same flags from the screening and a report, read
+# as, in the order they lead the line.
+FLAGS = {"danger": "danger now", "self_harm": "self-harm", "child": "under 18"}
+WEIGHT_ORDER = {"S": 0, "M": 1, "W": 2}
+SHOWN_INDICATORS = 3  # the strongest ones by name; "+2 more" for the rest (the panel lists them all)
+SHOWN_KEY_WORDS = 3
+KEY_WORDS_LENGTH = 8  # words of one quote; a longer one is cut with "…"
+KEY_WORDS_CHARACTERS = 60
+ENGLISH = Locale("en")
 
 
-async def summary_of(handover: Handover, item: QueueItem) -> str:
-    """The screening, the report, or both (a person screened who also reported)."""
-    screening = await handover.store.screening(item.conversation_id)
-    if item.kind == "help":
-        return summary_line(screening)
-    report = report_line(await handover.reports.of_conversation(item.conversation_id))
-    return f"{report} · {summary_line(screening)}" if screening else report
+@dataclass(frozen=True)
+class Line:
+    summary: str
+    key_words: list[str]
+
+
+class QueueLines:
+    def __init__(self, store: Store, reports: Reports, danger_words: DangerWords,
+                 own_names: Mapping[str, str], catalogue: Catalogue | None = None) -> None:
+        """`own_names`: each language's name in itself (content/texts/<code>.yml)."""
+        self._store = store
+        self._reports = reports
+        self._danger_words = danger_words
+        self._own_names = own_names
+        self._catalogue = catalogue or load_catalogue()
+
+    def language_name(self, code: str) -> str:
+        """"Romanian (Română)": the English name a caseworker reads, and the name the person chose it by."""
+        english = ENGLISH.languages.get(code)
+        own = self._own_names.get(code)
+        if english is None:
+            return own or code
+        return english if own in (None, english) else f"{english} ({own})"
+
+    async def line(self, item: QueueItem) -> Line:
+        flags: dict[str, None] = {}  # ordered set
+        key_words: list[str] = []
+        for message in await self._store.said_by_person(item.conversation_id):
+            self._flag_message(message, flags, key_words)
+
+        screening = await self._store.screening(item.conversation_id)
+        if screening:
+            flags.update(dict.fromkeys(screening_flags(screening)))
+
+        parts: list[str] = []
+        if item.kind != Kind.HELP:
+            reports = await self._reports.of_conversation(item.conversation_id)
+            if reports:
+                details = reports[-1]["details"]
+                flags.update(dict.fromkeys(flag for flag, step in (("danger", "danger"), ("child", "minors"))
+                                           if is_urgent(details, step)))
+                if typed := details.get("danger", {}).get("words"):
+                    key_words.append(str(typed))
+            parts.append(report_line(reports))
+
+        indicators = self._strongest(screening) if screening else []
+        if screening:
+            parts += self._screening_parts(screening, indicators, urgent=bool(flags) or item.tier == Tier.P1)
+        elif item.kind == Kind.HELP and not flags:
+            parts.append("no screening yet")
+        evidence = (screening or {}).get("evidence") or {}
+        key_words += [str(evidence[question]) for ident in indicators for question in sorted(evidence)
+                      if question.split(".", 1)[0] == ident]
+        return Line(" · ".join([*(FLAGS[flag] for flag in FLAGS if flag in flags), *parts]),
+                    _shortened(key_words))
+
+    def _flag_message(self, message: Message, flags: dict[str, None], key_words: list[str]) -> None:
+        """The same two nets as bot/safety.py: the danger button, and what the lexicon heard in the message when
+        it came (kept with it); a message stored before that was kept is heard again now."""
+        if message.payload == Command.DANGER:
+            flags["danger"] = None
+        heard = message.flagged
+        if heard is None:
+            heard = self._danger_words(message.text) if message.text and message.payload is None else []
+        for cue, words in heard:
+            flags[str(cue)] = None
+            key_words.append(words)
+
+    def _strongest(self, screening: ScreeningSummary) -> list[str]:
+        """The indicator ids answered or confirmed "yes", strongest first (their weight on the list used),
+        then in catalogue order."""
+        weights = {hit["id"]: hit["weight"] for hit in screening.get("indicators") or []}
+        order = list(self._catalogue.indicators)
+        return sorted(confirmed_indicators(screening), key=lambda ident: (
+            WEIGHT_ORDER.get(weights.get(ident, "W"), 3), order.index(ident) if ident in order else len(order)))
+
+    def _screening_parts(self, screening: ScreeningSummary, indicators: list[str], urgent: bool) -> list[str]:
+        labels = list(dict.fromkeys(self._label(ident) for ident in indicators))  # two ids, one name: once
+        parts = labels[:SHOWN_INDICATORS]
+        if len(labels) > SHOWN_INDICATORS:
+            parts.append(f"+{len(labels) - SHOWN_INDICATORS} more")
+        assessment = str(screening.get("assessment") or "")
+        if assessment in ("trafficking_indicated", "exploitation_indicated"):
+            parts.append(assessment.replace("_", " "))
+        elif not labels and not urgent:
+            parts.append("no indicators" if screening.get("finished") else "screening not finished")
+        return parts
+
+    def _label(self, ident: str) -> str:
+        indicator = self._catalogue.indicators.get(ident)
+        return indicator.label if indicator else ident
+
+
+def screening_flags(screening: ScreeningSummary) -> list[str]:
+    flags = [flag for flag, key in (("danger", "immediate_danger"), ("self_harm", "self_harm")) if screening.get(key)]
+    return [*flags, "child"] if screening.get("age_band") == "under_18" else flags
 
 
 def report_line(reports: list[dict[str, Any]]) -> str:
-    """About a report: the buttons chosen, never the reporter's words."""
+    """About a report: whether it was sent, the place and the number of signs; its danger and under-18 answers
+    lead the whole line (QueueLines.line)."""
     if not reports:
         return "report being written"
     details, parts = reports[-1]["details"], ["report" if reports[-1]["sent"] else "report being written"]
-    if is_urgent(details, "danger"):
-        parts.append("danger now")
-    if is_urgent(details, "minors"):
-        parts.append("under 18")
     if place := details.get("place", {}).get("choice"):
         parts.append(place.replace("_", " "))
     if signs := details.get("signs", {}).get("choices"):
@@ -49,3 +159,20 @@ def report_line(reports: list[dict[str, Any]]) -> str:
     if added := sum(len(report["additions"]) for report in reports):
         parts.append(f"{added} added later")
     return " · ".join(parts)
+
+
+def _shortened(quotes: list[str]) -> list[str]:
+    """The first few quotes, a few words of each; a quote that holds one already shown, or is held in one,
+    is not said twice ("locked in" the lexicon heard, "she is locked in the basement" typed in a report)."""
+    shown: list[str] = []
+    for quote in quotes:
+        words = quote.split()
+        short = " ".join(words[:KEY_WORDS_LENGTH])
+        if len(short) > KEY_WORDS_CHARACTERS:
+            short = short[:KEY_WORDS_CHARACTERS].rstrip()
+        if short != " ".join(words):
+            short += "…"
+        folded = quote.casefold()
+        if short and not any(seen.casefold().rstrip("…") in folded or folded in seen.casefold() for seen in shown):
+            shown.append(short)
+    return shown[:SHOWN_KEY_WORDS]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import Column, bindparam, case, delete, insert, select, update
+from sqlalchemy import Column, ColumnElement, bindparam, case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -144,9 +144,16 @@ class Store:
             return await connection.scalar(query) is not None
 
     async def transcript(self, conversation_id: str) -> list[Message]:
+        return await self._messages(MessageRecord.conversation_id == conversation_id)
+
+    async def said_by_person(self, conversation_id: str) -> list[Message]:
+        """The person's own messages, oldest first (the queue line looks for what made the bot flag them)."""
+        return await self._messages(MessageRecord.conversation_id == conversation_id,
+                                    MessageRecord.sender == Sender.USER)
+
+    async def _messages(self, *where: ColumnElement[bool]) -> list[Message]:
         query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
-                        MessageRecord.media_kind)
-                 .where(MessageRecord.conversation_id == conversation_id).order_by(MessageRecord.id))
+                        MessageRecord.media_kind).where(*where).order_by(MessageRecord.id))
         async with self._engine.connect() as connection:
             return [self._open(row) for row in await connection.execute(query)]
 
@@ -364,8 +371,10 @@ class Store:
         stored = []
         for message in messages:
             now = self.clock.now()
-            body = {"text": message.text, "payload": message.payload,
-                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            body: dict[str, Any] = {"text": message.text, "payload": message.payload,
+                                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            if message.flagged is not None:
+                body["flagged"] = [[cue, words] for cue, words in message.flagged]
             media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
@@ -381,9 +390,11 @@ class Store:
         """A stored message, with its media's kind but never the file's reference."""
         body = row.body
         media_kind = row.media_kind
+        flagged = body.get("flagged")
         return Message(
             text=body["text"], payload=body["payload"],
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
             sender=Sender(row.sender), id=row.id, created_at=row.created_at,
             media=Media(MediaKind(media_kind)) if media_kind else None,
+            flagged=None if flagged is None else tuple((cue, words) for cue, words in flagged),
         )

@@ -21,6 +21,7 @@ export const el = {
   reportBody: $("report-body"),
   notes: $("notes"), notesEmpty: $("notes-empty"), noteForm: $("note-form"), noteText: $("note-text"),
   noteSend: $("note-send"),
+  findReport: $("find-report"), reportCode: $("report-code"), findReportSubmit: $("find-report-submit"),
 };
 
 export function make(tag, className, text) {
@@ -64,10 +65,15 @@ export function timeElement(iso) {
   return node;
 }
 
+// "Romanian (Română)", as the queue shows it (handover/queue_lines.py): the English name a caseworker reads and
+// the language's own name; the code when the browser knows neither.
 export function languageName(code) {
   try {
-    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
-    return name && name !== code ? `${code} (${name})` : String(code);
+    const english = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    const ownName = new Intl.DisplayNames([code], { type: "language" }).of(code);
+    if (!english || english === code) return String(code);
+    const own = ownName && ownName !== code ? ownName.charAt(0).toLocaleUpperCase(code) + ownName.slice(1) : "";
+    return own && own !== english ? `${english} (${own})` : english;
   } catch (error) {
     return String(code || "unknown");
   }

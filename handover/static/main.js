@@ -11,6 +11,7 @@ import { audioContext, askNotificationPermission, initAlerts, updateAlertsButton
 import { api, onLoggedOut } from "./api.js";
 import { catchUp, clearConversationView, forgetDrafts, openFromHash } from "./conversation.js";
 import { el } from "./dom.js";
+import { initFindReport } from "./find_report.js";
 import { connect, disconnect } from "./live.js";
 import { initNotes } from "./notes.js";
 import { refreshQueue, resetQueue, tick } from "./queue.js";
@@ -117,6 +118,7 @@ initNotes();
 initReply();
 initActions();
 initShortcuts();
+initFindReport();
 el.loginForm.addEventListener("submit", logIn);
 el.logout.addEventListener("click", logOut);
 window.addEventListener("hashchange", openFromHash);

@@ -8,6 +8,8 @@ import { isSupervisor, session, view } from "./state.js";
 import { backgroundRecovered, failInBackground, say } from "./status.js";
 import { isMostUrgent, isUrgent, kindLabel, tierOf } from "./vocabulary.js";
 
+const DANGER_NOW = "danger now";  // the queue line's first words for a person in danger (handover/queue_lines.py)
+
 const queue = {
   waiting: [], held: [],  // the items of the last answer
   fetchedAt: 0,  // performance.now() of the last answer: waiting times tick from there
@@ -108,11 +110,14 @@ function queueItem(item, isHeld) {
   if (urgent) badge.title = `${tier}: urgent`;
   const waitingText = make("span", "waiting", formatWait(waitedSeconds(li)));
   appendSpaced(top, badge, ...(urgent ? [make("span", "visually-hidden", "urgent")] : []),
-    make("span", "alias", item.alias), make("span", "language", item.language),
+    make("span", "alias", item.alias), languageBadge(item),
     make("span", "kind", kindLabel(item.kind)), make("span", "visually-hidden", isHeld ? "since" : "waiting"),
     waitingText);
-  const summary = make("span", "summary", item.summary || "no screening yet");
+  const summary = make("span", "summary", item.summary || "");
+  if (String(item.summary || "").startsWith(DANGER_NOW)) summary.dataset.danger = "true";
   button.append(top, summary);
+  const keyWords = Array.isArray(item.key_words) ? item.key_words : [];
+  if (keyWords.length) button.append(keyWordLine(keyWords));
   if (isHeld && item.assignee && (isSupervisor() || item.assignee !== session.me.alias)) {
     button.append(make("span", "assignee", `held by ${item.assignee}`));
   }
@@ -122,6 +127,26 @@ function queueItem(item, isHeld) {
     openConversation(id);
   });
   return li;
+}
+
+// "Romanian (Română)" from the server; the code stays in the title (and is all there is from an older server).
+function languageBadge(item) {
+  const badge = make("span", "language", item.language_name || item.language);
+  badge.title = String(item.language || "");
+  return badge;
+}
+
+// The person's own words that made the bot flag the conversation: quoted, as text, in their direction.
+function keyWordLine(words) {
+  const line = make("span", "key-words");
+  line.append(make("span", "visually-hidden", "their words: "));
+  words.forEach((words, index) => {
+    if (index) line.append(" ");
+    const quote = make("q", "key-word", words);
+    quote.dir = "auto";
+    line.append(quote);
+  });
+  return line;
 }
 
 function waitedSeconds(li) {

@@ -251,7 +251,8 @@ async def test_screening_result_and_summary_reach_the_console(client: AppClient,
     conversation_id = await conversation_of(client, session)
     anna = await login(client, "anna")
     [item] = (await anna.call("GET", "/queue"))["items"]
-    assert item["summary"] == "trafficking indicated · CD-01"
+    assert item["summary"] == "confiscation of documents · trafficking indicated"  # CD-01 by its name
+    assert item["key_words"] == ["boss keeps my passport"]
     conversation = await anna.call("GET", f"/conversations/{conversation_id}")
     assert conversation["screening"]["evidence"] == {"CD-01": "boss keeps my passport"}
     assert conversation["assessment"] == "trafficking_indicated"

@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bot.app import SETTINGS
+from handover.console import HANDOVER
 from tests.api.test_console_api import HANDOVER_REPLY, ask_for_person
 from tests.conftest import AppClient
 from tests.console_client import PASSWORD, conversation_of, login
@@ -60,6 +61,10 @@ async def test_every_answer_fits_the_openapi_document(client: AppClient, rasa: F
     await anna.call("GET", "/canned?language=en")
     first = await conversation_of(client, (await ask_for_person(client))[0])
     await anna.call("GET", "/queue")
+    _, code = await client.app[HANDOVER].reports.create(first)
+    await anna.call("POST", "/reports/find", {"code": code})
+    await anna.call("POST", "/reports/find", {"code": "K7M2-9XQP"}, expect=404)
+    await anna.call("POST", "/reports/find", {"code": "nope"}, expect=400)
     await anna.call("GET", f"/conversations/{first}")
     assert (await anna.call("POST", "/queue/next"))["conversation_id"] == first
     assert (await anna.call("POST", "/queue/next"))["conversation_id"] is None

@@ -15,6 +15,7 @@ from playwright.async_api import Browser, Page, expect
 
 from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
+from handover.console import HANDOVER
 from tests.conftest import AppClient, own_app
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -223,3 +224,38 @@ async def test_the_page_shows_the_login_as_soon_as_its_session_ends(browser: Bro
     await expect(page.locator("#status")).to_have_text("Your session has ended. Please log in again.")
     assert await page.locator("body").get_attribute("data-alerts") in (None, "0")
     assert dialogs == []
+
+
+async def test_the_queue_line_of_a_danger_conversation_and_a_report_found_by_its_code(
+        browser: Browser, client: AppClient, rasa: FakeRasa) -> None:
+    """Issue 16: a P1 reads "danger now" with the person's own words (as text, markup never run) and the
+    language's name, not "no indicators" and "ro"; a report read out on the phone is found by its code."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "Vă rog, <b>ajutați-mă acum</b>! El mă bate")  # Romanian, the app's danger net
+    reporter = await client.new_session()
+    await client.say(reporter, "can someone call me later")  # P3
+    reporter_id = (await client.app[HANDOVER].queue.items())[-1].conversation_id
+    _, code = await client.app[HANDOVER].reports.create(reporter_id)
+
+    page, problems = await console_page(browser, client)
+    first = page.locator("#queue li.queue-item").first
+    await expect(first).to_have_attribute("data-tier", "P1")
+    await expect(first.locator(".summary")).to_have_text("danger now")
+    await expect(first.locator(".summary")).to_have_attribute("data-danger", "true")
+    await expect(first.locator(".key-word")).to_have_text(["<b>ajutați-mă acum</b>"])
+    assert await first.locator(".key-words b").count() == 0  # their words as text, never as markup
+    await expect(first.locator(".language")).to_have_text("Romanian (Română)")
+    await expect(first.locator(".language")).to_have_attribute("title", "ro")
+
+    await page.fill("#report-code", "nope")
+    await page.click("#find-report-submit")
+    await expect(page.locator("#status")).to_contain_text("8 letters and digits")
+    await page.fill("#report-code", code.lower().replace("-", " "))  # as read out on the phone
+    await page.click("#find-report-submit")
+    await expect(page.locator("#status")).to_have_text(re.compile(r"^Report found: Visitor "))
+    await expect(page.locator("#conversation")).to_have_attribute("data-id", reporter_id)
+    await expect(page.locator("#conv-meta .conv-language")).to_contain_text("English")
+    await first.click()
+    await expect(page.locator("#conv-meta .conv-language")).to_contain_text("Romanian (Română)")
+    assert problems == []

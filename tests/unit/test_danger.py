@@ -449,3 +449,35 @@ def test_round3_families_fire(lexicon: DangerLexicon, text: str, cue: Cue) -> No
 @pytest.mark.parametrize("text", ROUND3_ORDINARY)
 def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# --- the words that fired, for the caseworkers' queue line ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "cue", "words"), [
+    ("Hi. He will KILL me tonight, help", Cue.DANGER, "He will KILL"),  # as typed, not as normalised
+    ("help me now he is coming back", Cue.DANGER, "help me now"),
+    ("I want to die!!", Cue.SELF_HARM, "I want to die"),  # without the sentence's marks
+    ("Vă rog, ajutați-mă acum! El mă bate", Cue.DANGER, "ajutați-mă acum"),
+    ("ok so I am 15", Cue.CHILD, "I am 15"),
+    ("Мене б'ють", Cue.DANGER, "Мене б'ють"),
+    ("pomogite mne ubivayut", Cue.DANGER, "ubivayut"),  # heard in the transliterated skeleton
+    ("他要杀我", Cue.DANGER, "他要杀我"),  # compact script: the stretch without spaces
+])
+def test_heard_gives_the_cue_and_the_words_as_typed(lexicon: DangerLexicon, text: str, cue: Cue,
+                                                    words: str) -> None:
+    assert lexicon.heard(text) == [(cue, words)]
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue == cue
+
+
+def test_heard_gives_every_cue_most_serious_first(lexicon: DangerLexicon) -> None:
+    """match gives one hit (its reply); the queue line says each: in danger, and a child."""
+    text = "I am 15 and he will kill me"
+    assert lexicon.heard(text) == [(Cue.DANGER, "he will kill"), (Cue.CHILD, "I am 15")]
+    assert lexicon.heard("last year he hit me, now I live alone, I am 16") == [(Cue.CHILD, "I am 16")]
+
+
+def test_heard_hears_what_match_hears(lexicon: DangerLexicon) -> None:
+    for text in ("they took my passport", "i am not in danger", "last year he hit me, now I live alone", ""):
+        assert lexicon.heard(text) == [] and lexicon.match(text) is None
