@@ -196,6 +196,10 @@ class _Matcher:
                 return self.rules[found.lastgroup or ""]
         return None
 
+    def mentions(self, text: str) -> bool:
+        """Whether a rule's words are there at all, even where a negation takes them back."""
+        return self.regex.search(text) is not None
+
 
 @dataclass(frozen=True)
 class _Language:
@@ -214,6 +218,10 @@ class _Language:
                 if rule := matcher.find(text, negation):
                     return rule
         return None
+
+    def mentions(self, cue: Cue, texts: Mapping[str, str]) -> bool:
+        return any((text := texts.get(matcher.script)) is not None and matcher.mentions(text)
+                   for matcher in self.matchers[cue])
 
 
 @dataclass(frozen=True)
@@ -373,16 +381,9 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
-        spaced = normalise(text)
-        if not spaced:
+        texts = _searched(text)
+        if not texts:
             return None
-        texts = {ANY: spaced}
-        if not spaced.isascii():
-            texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
-            if _is_compact(spaced):
-                texts[COMPACT] = spaced.replace(" ", "")
-        if _LATIN_LETTER.search(spaced):
-            texts[TRANSLIT] = _skeleton(spaced)
         for cue in Cue:
             for language in self._languages:
                 if rule := language.find(cue, texts):
@@ -391,8 +392,32 @@ class DangerLexicon:
                     return DangerHit(cue, language.code, rule)
         return None
 
+    def mentions_danger(self, text: str) -> bool:
+        """Whether danger or self-harm words are there at all, even where the lexicon takes them back (a negation,
+        a danger told as over or as a joke): the lexicon's judgement then stands, and the danger net is not asked
+        (bot/safety.py)."""
+        texts = _searched(text)
+        return any(language.mentions(cue, texts) for cue in (Cue.SELF_HARM, Cue.DANGER)
+                   for language in self._languages)
+
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
         """Told as long past or as a joke, with no word asking for help now."""
         languages = self._languages
         return (any(language.past.found(texts) or language.joke.found(texts) for language in languages)
                 and not any(language.urgent.found(texts) for language in languages))
+
+
+def _searched(text: str) -> dict[str, str]:
+    """The texts the rules search, by script: the normalised text, compacted for Thai and Chinese, and its Latin
+    letters' transliteration skeleton; empty for a message without words."""
+    spaced = normalise(text)
+    if not spaced:
+        return {}
+    texts = {ANY: spaced}
+    if not spaced.isascii():
+        texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
+        if _is_compact(spaced):
+            texts[COMPACT] = spaced.replace(" ", "")
+    if _LATIN_LETTER.search(spaced):
+        texts[TRANSLIT] = _skeleton(spaced)
+    return texts

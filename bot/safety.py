@@ -2,8 +2,9 @@
 
 Every message a person sends is looked at here first, whatever state the conversation is in: with the bot,
 in a report, in the screening, waiting in the queue, held by a caseworker, and when Rasa is down. A danger cue
-is the "I am in danger now" button or words of the danger lexicon (bot/danger.py, content/danger/); Rasa's
-`danger` intent stays as a second net behind it (bot/assistant.py gives its P1 the same ending).
+is the "I am in danger now" button, words of the danger lexicon (bot/danger.py, content/danger/), or, where the
+lexicon has nothing to say, the danger net's judgement (bot/danger_net.py, trained on examples); Rasa's `danger`
+intent stays as a third net behind them (bot/assistant.py gives its P1 the same ending).
 
 What a danger cue gets, in one turn and without Rasa:
   - 112 first (`danger`), then the self-harm line or the children's line when the cue is one of those;
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.danger import Cue, DangerLexicon
+from bot.danger_net import DangerNet
 from bot.reporting import Reporting
 from core.messages import Message
 from core.texts import Texts
@@ -32,6 +34,7 @@ from handover.store import ConversationState
 @dataclass(frozen=True)
 class Safety:
     lexicon: DangerLexicon
+    net: DangerNet
     texts: Texts
     requests: HandoverRequests
     reporting: Reporting
@@ -40,8 +43,11 @@ class Safety:
     def cue(self, text: str | None, payload: str | None) -> Cue | None:
         if payload == Command.DANGER:
             return Cue.DANGER
-        hit = self.lexicon.match(text) if text else None
-        return hit.cue if hit else None
+        if not text:
+            return None
+        if hit := self.lexicon.match(text):
+            return hit.cue
+        return Cue.DANGER if self.net.hears_beside(self.lexicon, text) else None
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:
