@@ -14,7 +14,7 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test test-conversations lint validate train bench bench-language bench-danger bench-first-message nlu-report fuzz clean
+.PHONY: help install run test test-conversations lint validate train bench bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
 	@echo "make bench-danger   - danger lexicon recall, false alarms, µs per message on tests/data/danger (bench/danger.py)"
+	@echo "make danger-net     - train the danger net again on bench/data/danger_* (content/danger_net.json; tools/train_danger_net.py)"
 	@echo "make bench-first-message - share of first messages answered in their own language (bench/first_message.py)"
 	@echo "make nlu-report     - 5-fold cross-validation intent F1 per language, training time (docs/nlu-report.md)"
 	@echo "make fuzz           - fuzz the console API (Schemathesis), the web chat and the Telegram webhook (Hypothesis): FUZZ_CASES cases"
@@ -111,6 +112,11 @@ bench-language: $(VENV)/.installed
 
 bench-danger: $(VENV)/.installed
 	$(VENV)/bin/python bench/danger.py
+
+# The danger net's weights are data in git (content/danger_net.json), so that the app needs no numerical library;
+# scikit-learn, which trains them, comes with Rasa's environment. A test fails when the tuning sets changed since.
+danger-net: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python tools/train_danger_net.py
 
 bench-first-message: $(VENV)/.installed
 	$(VENV)/bin/python bench/first_message.py

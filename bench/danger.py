@@ -8,19 +8,18 @@ The test set has one file per language, <code>.yml, with lists of messages:
     child: [...]       the person says they are under 18 (may be missing or empty)
     ordinary: [...]    everything else: questions about rights, pay, papers, the police, shelter …
 
+The detector measured is the app's (bot/safety.py): the lexicon, and the danger net (bot/danger_net.py) where the
+lexicon has nothing to say; `--lexicon-only` measures the lexicon alone (for tuning it).
 Per language: recall (danger and self-harm messages with any hit), self-harm recall (self-harm messages
 classified SELF_HARM), child recall (child messages with any hit), the false-alarm rate (ordinary messages with
 any hit) and the mean time per message. Targets: recall ≥ 0.98 and false alarms ≤ 2 % per language; each
 language is marked MEETS or MISSES. Always exits 0: it measures, the unit tests decide.
 `--misses` prints the messages that missed or fired wrongly (they are test data, not a person's words).
-`--hits` prints, instead of the table, one JSON object: for each language, each kind's list of 0/1 (the lexicon
-fired or not), in the order of the file; bench/danger_second_net.py combines it with a trained classifier.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.danger import LEXICON_DIR, Cue, DangerHit, DangerLexicon  # noqa: E402
+from bot.danger import LEXICON_DIR, Cue, DangerLexicon  # noqa: E402
+from bot.danger_net import NET_FILE, DangerNet  # noqa: E402
 
 DEFAULT_DATA = ROOT / "tests" / "data" / "danger"
 TARGET_RECALL = 0.98
@@ -81,19 +81,39 @@ def read_set(path: Path) -> dict[str, list[str]]:
     return {kind: [str(text) for text in data.get(kind) or []] for kind in KINDS}
 
 
-def timed(lexicon: DangerLexicon, text: str, result: Result) -> DangerHit | None:
+@dataclass(frozen=True)
+class Heard:
+    cue: Cue
+    by: str  # "<language>:<rule>" of the lexicon, or "net"
+
+
+@dataclass(frozen=True)
+class Detector:
+    lexicon: DangerLexicon
+    net: DangerNet | None  # None: the lexicon alone
+
+    def hear(self, text: str) -> Heard | None:
+        """As bot/safety.py decides: the lexicon's hit, else the net's where the lexicon has nothing to say."""
+        if hit := self.lexicon.match(text):
+            return Heard(hit.cue, f"{hit.language}:{hit.rule}")
+        if self.net is not None and self.net.hears_beside(self.lexicon, text):
+            return Heard(Cue.DANGER, "net")
+        return None
+
+
+def timed(detector: Detector, text: str, result: Result) -> Heard | None:
     start = time.perf_counter()
-    hit = lexicon.match(text)
+    hit = detector.hear(text)
     result.seconds += time.perf_counter() - start
     result.messages += 1
     return hit
 
 
-def measure(lexicon: DangerLexicon, messages: dict[str, list[str]]) -> Result:
+def measure(detector: Detector, messages: dict[str, list[str]]) -> Result:
     result = Result()
     for kind in ("danger", "self_harm"):
         for text in messages[kind]:
-            hit = timed(lexicon, text, result)
+            hit = timed(detector, text, result)
             result.n_danger += 1
             result.found += hit is not None
             if kind == "self_harm":
@@ -102,17 +122,17 @@ def measure(lexicon: DangerLexicon, messages: dict[str, list[str]]) -> Result:
             if hit is None or (kind == "self_harm" and hit.cue is not Cue.SELF_HARM):
                 result.misses.append(f"missed {kind}: {text}" + (f"  [{hit.cue}]" if hit else ""))
     for text in messages["child"]:
-        hit = timed(lexicon, text, result)
+        hit = timed(detector, text, result)
         result.n_child += 1
         result.child += hit is not None
         if hit is None:
             result.misses.append(f"missed child: {text}")
     for text in messages["ordinary"]:
-        hit = timed(lexicon, text, result)
+        hit = timed(detector, text, result)
         result.n_ordinary += 1
         result.false_alarms += hit is not None
         if hit is not None:
-            result.misses.append(f"false alarm: {text}  [{hit.cue} {hit.language}:{hit.rule}]")
+            result.misses.append(f"false alarm: {text}  [{hit.cue} {hit.by}]")
     return result
 
 
@@ -135,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="test-set directory (<code>.yml files)")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon directory")
     parser.add_argument("--misses", action="store_true", help="print the messages that missed or fired wrongly")
-    parser.add_argument("--hits", action="store_true", help="print whether the lexicon fired on each message (JSON)")
+    parser.add_argument("--lexicon-only", action="store_true", help="the lexicon alone, without the danger net")
     args = parser.parse_args(argv)
 
     paths = sorted(args.data.glob("*.yml")) if args.data.is_dir() else []
@@ -144,17 +164,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     start = time.perf_counter()
     lexicon = DangerLexicon.load(args.lexicon)
-    if args.hits:
-        print(json.dumps({path.stem: {kind: [int(lexicon.match(text) is not None) for text in texts]
-                                      for kind, texts in read_set(path).items()} for path in paths}))
-        return 0
-    print(f"lexicon: {len(lexicon.languages)} languages loaded in {1e3 * (time.perf_counter() - start):.0f} ms")
+    net = None if args.lexicon_only else DangerNet.load(NET_FILE)
+    detector = Detector(lexicon, net)
+    print(f"lexicon: {len(lexicon.languages)} languages{'' if net is None else ', and the danger net'}, loaded in "
+          f"{1e3 * (time.perf_counter() - start):.0f} ms")
     print(f"targets: recall ≥ {TARGET_RECALL:.2f}, false alarms ≤ {100 * TARGET_FALSE_ALARMS:.0f} % per language\n")
     print(f"{'language':8} {'n':>5} {'recall':>6} {'self-h':>6} {'child':>6} {'n ord':>5} {'false':>6} "
           f"{'µs/msg':>8}")
     total = Result()
     for path in paths:
-        result = measure(lexicon, read_set(path))
+        result = measure(detector, read_set(path))
         total.add(result)
         print(row(path.stem, result, "MEETS" if result.meets else "MISSES"))
         if args.misses:

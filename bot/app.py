@@ -22,6 +22,7 @@ from bot.channels.telegram_media import TelegramMedia
 from bot.channels.webchat_sessions import WebSessions
 from bot.conversation_language import ConversationLanguage
 from bot.danger import DangerLexicon
+from bot.danger_net import DangerNet
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
@@ -85,6 +86,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     app[SOURCES] = Sources(pseudonymizer, settings.trusted_proxies)  # who a request counts against (limits)
     detector = build_detector(settings)
     lexicon = DangerLexicon.load(settings.content_dir / "danger")
+    net = DangerNet.load(settings.content_dir / "danger_net.json")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         make_private(settings.var_dir)  # before the database is opened: var/ 0700, its files 0600, the umask
@@ -110,7 +112,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         outbox = Outbox(store, hub)
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
         reporting = Reporting(store, reports, texts, requests, hub)
-        safety = Safety(lexicon, texts, requests, reporting, hub)
+        safety = Safety(lexicon, net, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
                           controller=settings.controller_name,

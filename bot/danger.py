@@ -200,6 +200,10 @@ class _Matcher:
                 return self.rules[found.lastgroup or ""], found.group()
         return None
 
+    def mentions(self, text: str) -> bool:
+        """Whether a rule's words are there at all, even where a negation takes them back."""
+        return self.regex.search(text) is not None
+
 
 @dataclass(frozen=True)
 class _Language:
@@ -218,6 +222,10 @@ class _Language:
                 if found := matcher.find(text, negation):
                     return found
         return None
+
+    def mentions(self, cue: Cue, texts: Mapping[str, str]) -> bool:
+        return any((text := texts.get(matcher.script)) is not None and matcher.mentions(text)
+                   for matcher in self.matchers[cue])
 
 
 @dataclass(frozen=True)
@@ -387,16 +395,9 @@ class DangerLexicon:
     def _hits(self, text: str) -> Iterator[tuple[DangerHit, str]]:
         """The first hit of each cue, most serious first, with the words it matched (normalised). Lazy: `match`
         stops at the first."""
-        spaced = normalise(text)
-        if not spaced:
+        texts = _searched(text)
+        if not texts:
             return
-        texts = {ANY: spaced}
-        if not spaced.isascii():
-            texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
-            if _is_compact(spaced):
-                texts[COMPACT] = spaced.replace(" ", "")
-        if _LATIN_LETTER.search(spaced):
-            texts[TRANSLIT] = _skeleton(spaced)
         for cue in Cue:
             for language in self._languages:
                 if found := language.find(cue, texts):
@@ -405,6 +406,14 @@ class DangerLexicon:
                     rule, words = found
                     yield DangerHit(cue, language.code, rule), words
                     break
+
+    def mentions_danger(self, text: str) -> bool:
+        """Whether danger or self-harm words are there at all, even where the lexicon takes them back (a negation,
+        a danger told as over or as a joke): the lexicon's judgement then stands, and the danger net is not asked
+        (bot/safety.py)."""
+        texts = _searched(text)
+        return any(language.mentions(cue, texts) for cue in (Cue.SELF_HARM, Cue.DANGER)
+                   for language in self._languages)
 
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
         """Told as long past or as a joke, with no word asking for help now."""
@@ -434,3 +443,19 @@ def _as_typed(text: str, words: str) -> str:
             if tokens[last][1] - tokens[first][0] > 4 * len(words) + 40:
                 break  # the match does not start in this word
     return words
+
+
+def _searched(text: str) -> dict[str, str]:
+    """The texts the rules search, by script: the normalised text, compacted for Thai and Chinese, and its Latin
+    letters' transliteration skeleton; empty for a message without words."""
+    spaced = normalise(text)
+    if not spaced:
+        return {}
+    texts = {ANY: spaced}
+    if not spaced.isascii():
+        texts.update((script, spaced) for script, letter in _SCRIPT_LETTER.items() if letter.search(spaced))
+        if _is_compact(spaced):
+            texts[COMPACT] = spaced.replace(" ", "")
+    if _LATIN_LETTER.search(spaced):
+        texts[TRANSLIT] = _skeleton(spaced)
+    return texts

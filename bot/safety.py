@@ -2,8 +2,9 @@
 
 Every message a person sends is looked at here first, whatever state the conversation is in: with the bot,
 in a report, in the screening, waiting in the queue, held by a caseworker, and when Rasa is down. A danger cue
-is the "I am in danger now" button or words of the danger lexicon (bot/danger.py, content/danger/); Rasa's
-`danger` intent stays as a second net behind it (bot/assistant.py gives its P1 the same ending).
+is the "I am in danger now" button, words of the danger lexicon (bot/danger.py, content/danger/), or, where the
+lexicon has nothing to say, the danger net's judgement (bot/danger_net.py, trained on examples); Rasa's `danger`
+intent stays as a third net behind them (bot/assistant.py gives its P1 the same ending).
 
 What a danger cue gets, in one turn and without Rasa:
   - 112 first (`danger`), then the self-harm line or the children's line when the cue is one of those;
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.danger import Cue, DangerLexicon
+from bot.danger_net import DangerNet
 from bot.reporting import Reporting
 from core.messages import Message
 from core.texts import Texts
@@ -32,18 +34,24 @@ from handover.store import ConversationState
 @dataclass(frozen=True)
 class Safety:
     lexicon: DangerLexicon
+    net: DangerNet
     texts: Texts
     requests: HandoverRequests
     reporting: Reporting
     hub: Hub
 
     def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, tuple[tuple[Cue, str], ...]]:
-        """The cue to answer (the danger button, or the most serious the lexicon heard), and every cue the
-        lexicon heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
+        """The cue to answer (the danger button, the most serious the lexicon heard, or the danger net's), and
+        every cue heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
         if payload == Command.DANGER:
             return Cue.DANGER, ()
-        heard = tuple(self.lexicon.heard(text)) if text else ()
-        return (heard[0][0] if heard else None), heard
+        if not text:
+            return None, ()
+        if heard := tuple(self.lexicon.heard(text)):
+            return heard[0][0], heard
+        if self.net.hears_beside(self.lexicon, text):  # the net judged the whole message: its words are the message
+            return Cue.DANGER, ((Cue.DANGER, text),)
+        return None, ()
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:

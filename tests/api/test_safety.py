@@ -119,6 +119,23 @@ async def test_danger_words_go_before_rasa_which_is_not_asked(client: AppClient)
     assert rasa.received == []
 
 
+async def test_danger_in_words_the_lexicon_does_not_list_is_heard_by_the_danger_net(client: AppClient) -> None:
+    words = "he took my shoes so i cant run and now he is drinking again"  # tests/unit/test_danger_net.py
+    session = await client.new_session()
+    replies = texts_of(await client.say(session, words))
+    assert replies[0] == TEXTS.text("danger", "en")
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_an_ordinary_question_is_not_danger_to_the_net(client: AppClient) -> None:
+    async with serving(client.app[SETTINGS].rasa_url, {"how many hours can i work in a week": [
+            {"text": "An answer about working hours."}]}) as rasa:
+        session = await client.new_session()
+        replies = texts_of(await client.say(session, "how many hours can i work in a week"))
+    assert TEXTS.text("danger", "en") not in replies
+    assert len(rasa.received) == 1  # the question went to Rasa, as every ordinary message does
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_danger_words_while_writing_a_report_keep_the_words_and_make_it_p1(
         client: AppClient, language: str) -> None:

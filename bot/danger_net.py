@@ -1,0 +1,99 @@
+"""The danger net: a trained second net beside the danger lexicon (bot/danger.py).
+
+The lexicon hears the phrases it lists; people in danger write in words nobody listed, with typos, without
+diacritics, in a language the conversation is not in. The net is a character n-gram logistic regression trained
+on the tuning sets (tools/train_danger_net.py, `make danger-net`), stored as data in content/danger_net.json
+and computed here in pure Python: the n-grams (2–5 letters, within words padded by a space, as scikit-learn's
+`char_wb` makes them), their TF-IDF (1 + ln count, times idf, scaled to length 1), and the logistic function of
+their weighted sum. It answers one question, "danger or self-harm now?", with a probability; a message at or
+above the trained threshold counts as danger (bot/safety.py). It is asked only where the lexicon has nothing to
+say (no rule's words at all, not even taken back by a negation or told as over: then the lexicon's judgement
+stands) and only about a message of three words or more (eight letters in Thai or Chinese): "help" alone is a
+request for help, not danger, and a word or two gives the net too little to judge. It never names words, and
+nothing here logs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.danger import DangerLexicon
+
+NET_FILE = Path(__file__).resolve().parent.parent / "content" / "danger_net.json"
+MIN_WORDS = 3
+MIN_UNSPACED_LETTERS = 8  # Thai and Chinese, written without spaces
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3400-\u9fff]")
+
+
+def folded(text: str) -> str:
+    """Lower case without combining marks (diacritics, tones, Thai vowel signs), as in training."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def ngrams(text: str, smallest: int, largest: int) -> Counter[str]:
+    """scikit-learn's `char_wb` n-grams: within each word padded with a space; a word shorter than n once."""
+    grams: Counter[str] = Counter()
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(smallest, largest + 1):
+            if len(padded) <= n:
+                grams[padded] += 1
+                break
+            for start in range(len(padded) - n + 1):
+                grams[padded[start:start + n]] += 1
+    return grams
+
+
+@dataclass(frozen=True)
+class DangerNet:
+    grams: dict[str, tuple[float, float]]  # n-gram: (idf, weight)
+    intercept: float
+    threshold: float
+    smallest: int
+    largest: int
+
+    @classmethod
+    @cache  # one copy per file for the process: it is read-only, and every app instance of the tests loads it
+    def load(cls, path: Path = NET_FILE) -> DangerNet:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        smallest, largest = data["ngram_range"]
+        return cls({gram: (idf, weight) for gram, (idf, weight) in data["grams"].items()},
+                   float(data["intercept"]), float(data["threshold"]), smallest, largest)
+
+    def probability(self, text: str) -> float:
+        weighted, squares = 0.0, 0.0
+        for gram, count in ngrams(folded(text), self.smallest, self.largest).items():
+            known = self.grams.get(gram)
+            if known is None:
+                continue
+            idf, weight = known
+            value = (1.0 + math.log(count)) * idf
+            weighted += value * weight
+            squares += value * value
+        score = self.intercept + (weighted / math.sqrt(squares) if squares else 0.0)
+        return 1.0 / (1.0 + math.exp(-score))
+
+    def heard(self, text: str) -> bool:
+        """Danger or self-harm now, in the net's judgement; False for a message too short to judge."""
+        return long_enough(text) and self.probability(text) >= self.threshold
+
+
+    def hears_beside(self, lexicon: DangerLexicon, text: str) -> bool:
+        """Danger where the lexicon found no hit: only when none of its danger or self-harm words are there at
+        all (not even taken back), and the net hears danger."""
+        return not lexicon.mentions_danger(text) and self.heard(text)
+
+
+def long_enough(text: str) -> bool:
+    words = text.split()
+    if len(words) >= MIN_WORDS:
+        return True
+    return len(_UNSPACED.findall(text)) >= MIN_UNSPACED_LETTERS

@@ -1,0 +1,86 @@
+"""The danger net (bot/danger_net.py, content/danger_net.json): computed here as scikit-learn computed it, trained
+on the tuning sets as they are now, asked only where the lexicon has nothing to say and only about a message long
+enough to judge.
+
+How well it finds danger, with the lexicon, is measured by bench/danger.py on the blind set, not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.danger import DangerLexicon
+from bot.danger_net import NET_FILE, DangerNet, long_enough, ngrams
+
+ROOT = Path(__file__).resolve().parents[2]
+# Danger the lexicon's phrases do not list (written for this test, in none of the data sets).
+ONLY_THE_NET_HEARS = ["the men with the dogs are back and they are searching the rooms",
+                      "he took my shoes so i cant run and now he is drinking again"]
+ORDINARY = ["hi where can i learn danish for free", "can my employer keep my passport",
+            "how many hours can i work in a week", "what does the centre do with my information"]
+
+
+@pytest.fixture(scope="module")
+def net() -> DangerNet:
+    return DangerNet.load()
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> DangerLexicon:
+    return DangerLexicon.load()
+
+
+def test_the_net_computes_what_scikit_learn_computed_when_it_was_trained(net: DangerNet) -> None:
+    checks = json.loads(NET_FILE.read_text(encoding="utf-8"))["checks"]
+    assert len(checks) >= 5
+    for text, probability in checks.items():  # the file keeps weights to 6 decimals: a difference of about 1e-7
+        assert net.probability(text) == pytest.approx(probability, abs=1e-5), text
+
+
+def test_the_net_was_trained_on_the_tuning_sets_as_they_are_now() -> None:
+    """tools/train_danger_net.py's fingerprint: change a tuning set and `make danger-net` must run again."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "bench" / "data").glob("danger_*/*.yml")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    assert json.loads(NET_FILE.read_text(encoding="utf-8"))["trained_on"] == digest.hexdigest(), \
+        "the tuning sets changed: run `make danger-net`"
+
+
+def test_ngrams_are_made_within_words_padded_with_a_space() -> None:
+    assert ngrams("ab cde", 2, 3) == {" a": 1, "ab": 1, "b ": 1, " ab": 1, "ab ": 1, " c": 1, "cd": 1, "de": 1,
+                                      "e ": 1, " cd": 1, "cde": 1, "de ": 1}
+    assert ngrams("a", 2, 5) == {" a": 1, "a ": 1, " a ": 1}  # a word shorter than n counts once
+
+
+@pytest.mark.parametrize("text", ONLY_THE_NET_HEARS)
+def test_the_net_hears_danger_the_lexicon_does_not_list(net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None
+    assert net.hears_beside(lexicon, text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_questions_are_not_danger_to_the_net(net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
+    assert not net.hears_beside(lexicon, text)
+
+
+@pytest.mark.parametrize("text", ["han slår mig ikke", "他没打我", "i dont want to die"])
+def test_where_the_lexicon_takes_its_words_back_its_judgement_stands(
+        net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None and lexicon.mentions_danger(text)
+    assert net.probability(text) >= net.threshold  # the net alone would call it danger …
+    assert not net.hears_beside(lexicon, text)  # … but it is not asked
+
+
+@pytest.mark.parametrize(("text", "judged"), [("help", False), ("help me", False), ("please help me", True),
+                                               ("救命啊", False), ("救命他们要把我带走了", True)])
+def test_a_message_too_short_to_judge_is_not_judged(text: str, judged: bool) -> None:
+    assert long_enough(text) is judged
+
+
+def test_help_alone_stays_a_request_for_help(net: DangerNet) -> None:
+    assert net.probability("help") >= net.threshold  # what the net would say …
+    assert not net.heard("help")  # … about a word it cannot judge

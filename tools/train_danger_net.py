@@ -1,0 +1,130 @@
+"""Trains the danger net, the second net beside the danger lexicon, and writes content/danger_net.json.
+
+    make danger-net        (= .venv-rasa/bin/python tools/train_danger_net.py)
+
+A character n-gram (2–5 letters within words) TF-IDF logistic regression: it hears wording the lexicon's
+phrases do not list (typos, missing diacritics, other phrasings, Thai and Chinese without spaces). Trained on
+the tuning sets (bench/data/danger_*: danger and self-harm against child and ordinary messages), never on the
+blind set (tests/data/danger), which only measures. It runs in the Rasa environment, which has scikit-learn (a
+Rasa dependency); the app reads the JSON in pure Python (bot/danger_net.py), so the app needs no numerical
+library. The threshold is chosen here, without the blind set: the lowest one at which the net alone raises at
+most 2 % false alarms on a tuning set it was not trained on (each set left out in turn).
+
+The file holds, per n-gram, its idf and weight, the intercept, the threshold, a hash of the training files (a
+test fails when they changed and the net was not trained again) and a few texts with the probability
+scikit-learn gave them (a test checks that bot/danger_net.py computes the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+TUNING = ROOT / "bench" / "data"
+OUTPUT = ROOT / "content" / "danger_net.json"
+KINDS = ("danger", "self_harm", "child", "ordinary")
+FOUND = ("danger", "self_harm")
+MAX_FALSE_ALARMS = 0.02
+THRESHOLDS = [round(0.5 + 0.01 * step, 2) for step in range(50)]
+# Texts whose probability the test recomputes in pure Python: scripts with and without spaces, diacritics.
+CHECKS = ("he is coming back to kill me", "jeg er bange, han slår mig", "mi-e frica ca ma omoara",
+          "помогите меня заперли", "ช่วยด้วยเขาจะฆ่าฉัน", "救命他要杀我", "ساعدوني سيقتلني", "how many holidays do I get",
+          "Tôi bị nhốt trong phòng")
+
+
+def folded(text: str) -> str:
+    """Lower case without combining marks (diacritics, tones, Thai vowel signs): the same in bot/danger_net.py."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def tuning_files() -> list[Path]:
+    return sorted(TUNING.glob("danger_*/*.yml"))
+
+
+def fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read(paths: list[Path]) -> tuple[list[str], np.ndarray]:
+    texts, found = [], []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in KINDS:
+            for text in data.get(kind) or []:
+                texts.append(str(text))
+                found.append(kind in FOUND)
+    return texts, np.array(found)
+
+
+def kinds_of(paths: list[Path]) -> np.ndarray:
+    kinds = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in KINDS:
+            kinds += [kind] * len(data.get(kind) or [])
+    return np.array(kinds)
+
+
+def trained(texts: list[str], found: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=folded, sublinear_tf=True,
+                                 min_df=2, dtype=np.float64)
+    model = LogisticRegression(C=10, max_iter=5000, class_weight="balanced")
+    model.fit(vectorizer.fit_transform(texts), found)
+    return vectorizer, model
+
+
+def threshold(paths: list[Path]) -> float:
+    """The lowest threshold whose false alarms, each tuning set left out in turn, stay within the limit."""
+    sets = sorted({path.parent for path in paths})
+    probability, kinds = [], []
+    for left_out in sets:
+        vectorizer, model = trained(*read([path for path in paths if path.parent != left_out]))
+        held = [path for path in paths if path.parent == left_out]
+        probability.append(model.predict_proba(vectorizer.transform(read(held)[0]))[:, 1])
+        kinds.append(kinds_of(held))
+    probability, kind = np.concatenate(probability), np.concatenate(kinds)
+    for candidate in THRESHOLDS:
+        if (probability[kind == "ordinary"] >= candidate).mean() <= MAX_FALSE_ALARMS:
+            recall = (probability[np.isin(kind, FOUND)] >= candidate).mean()
+            print(f"threshold {candidate}: left-out recall {recall:.3f}, false alarms "
+                  f"{100 * (probability[kind == 'ordinary'] >= candidate).mean():.1f} %")
+            return candidate
+    return THRESHOLDS[-1]
+
+
+def main() -> int:
+    paths = tuning_files()
+    chosen = threshold(paths)
+    vectorizer, model = trained(*read(paths))
+    idf, weights = vectorizer.idf_, model.coef_[0]
+    grams = {gram: [round(float(idf[index]), 6), round(float(weights[index]), 6)]
+             for gram, index in sorted(vectorizer.vocabulary_.items())}
+    net = {
+        "about": "Trained by tools/train_danger_net.py on bench/data/danger_*; read by bot/danger_net.py. "
+                 "Do not edit: run `make danger-net`.",
+        "trained_on": fingerprint(paths),
+        "ngram_range": [2, 5],
+        "threshold": chosen,
+        "intercept": round(float(model.intercept_[0]), 6),
+        "checks": {text: float(model.predict_proba(vectorizer.transform([text]))[0, 1]) for text in CHECKS},
+        "grams": grams,
+    }
+    OUTPUT.write_text(json.dumps(net, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{OUTPUT.relative_to(ROOT)}: {len(grams)} n-grams, threshold {chosen}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
