@@ -449,3 +449,82 @@ def test_round3_families_fire(lexicon: DangerLexicon, text: str, cue: Cue) -> No
 @pytest.mark.parametrize("text", ROUND3_ORDINARY)
 def test_round3_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# Round 4 (tuned on bench/data/danger_tune4): families, checked here in wording the tuning set does not use.
+ROUND4_HITS = [
+    ("he threatens to throw acid on my face", Cue.DANGER),
+    ("they will cut off my hand if i dont pay", Cue.DANGER),
+    ("my roommate was taken last night and they say i am next", Cue.DANGER),
+    ("a guy is pulling a woman into a van right now", Cue.DANGER),
+    ("the boss says nobody calls an ambulance, my friend is bleeding", Cue.DANGER),
+    ("el jefe amenaza con echarme acido", Cue.DANGER),
+    ("me obligan a drogarme y me mandan clientes", Cue.DANGER),
+    ("il menace de me jeter de l acide", Cue.DANGER),
+    ("le patron interdit d appeler les secours", Cue.DANGER),
+    ("han kom hjem fuld igen og sparker paa doeren", Cue.DANGER),
+    ("de skaerer min finger af hvis jeg ikke betaler", Cue.DANGER),
+    ("o sa imi taie mana daca nu platesc", Cue.DANGER),
+    ("seful nu ne lasa sa sunam la salvare", Cue.DANGER),
+    ("грозится облить меня кислотой", Cue.DANGER),
+    ("бригадир запретил вызывать скорую", Cue.DANGER),
+    ("примушують вживати наркотики", Cue.DANGER),
+    ("заплаши че ще ме залее с киселина", Cue.DANGER),
+    ("no doa chon song em", Cue.DANGER),
+    ("他威胁要泼硫酸", Cue.DANGER),
+    ("มีรถขับตามหนูมา", Cue.DANGER),
+    ("hadadni yrosh asid 3ala wijhi", Cue.DANGER),  # 3arabizi
+    ("the pills are in my hand now", Cue.SELF_HARM),
+    ("ya escribi mi carta de despedida", Cue.SELF_HARM),
+    ("таблетки уже в руках", Cue.SELF_HARM),
+    ("药就在我手上", Cue.SELF_HARM),
+    ("الحبوب في ايدي خلاص", Cue.SELF_HARM),
+    ("i turn 18 next year", Cue.CHILD),
+    ("el año que viene cumplo 18", Cue.CHILD),
+    ("la anul fac 18 ani", Cue.CHILD),
+    ("я в девятом классе", Cue.CHILD),
+    ("انا في الصف الثامن", Cue.CHILD),
+]
+ROUND4_ORDINARY = [
+    # a film, a series or the news: a story, not now
+    "i watched a documentary about kidnapping last week",
+    "vi una serie sobre secuestros ayer, que miedo",
+    "смотрела фильм про похищение",
+    "xem phim ve bat coc so qua",
+    "看了一部关于绑架的电影",
+    "ดูหนังเรื่องลักพาตัว น่ากลัวมาก",
+    # told as last month, with a question about reporting it
+    "mon collegue a ete frappe par le chef le mois dernier comment il porte plainte",
+    "коллегу ударил начальник в прошлом месяце как ему заявить",
+    # someone else's age; an idiom
+    "my daughter turns 16 next month, can she work",
+    "min soen fylder 17 i naeste uge",
+    "想吃火锅想死了",
+    "jobul asta ma omoara 14 ore pe zi",
+    # screening cues, not danger now (the NLU's cue_* examples): a locked door every night, not let out, clients
+    "they locked the door every night",
+    "начальник не отпускает меня",
+    "họ khóa cửa mỗi tối",
+    "карат ме да приемам клиенти",
+    "on me laisse pas partir",
+    "การบังคับใช้แรงงานคืออะไร",
+    "can i come alone to the office",
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND4_HITS)
+def test_round4_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND4_ORDINARY)
+def test_round4_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
+
+
+def test_a_guard_is_not_the_news(lexicon: DangerLexicon) -> None:
+    """Vietnamese "bao ve" (bảo vệ, a guard) is not "bao … ve" (a paper about …), which takes a hit back."""
+    hit = lexicon.match("6 nguoi 1 phong, bao ve cam gay ai noi chuyen la danh")
+    assert hit is not None and hit.cue is Cue.DANGER
+    assert lexicon.match("tôi đọc báo về công nhân bị nhốt trong trang trại") is None
