@@ -509,6 +509,20 @@ ROUND4_ORDINARY = [
     "on me laisse pas partir",
     "การบังคับใช้แรงงานคืออะไร",
     "can i come alone to the office",
+    # the same families' everyday wording: a lift to the airport, hot water, a farewell at work, a drunk colleague
+    "mi amiga me lleva al aeropuerto mañana",
+    "друг везет меня в аэропорт завтра",
+    "朋友送我去机场",
+    "pot sa vin singura la birou",
+    "cortaron el agua caliente en el piso, es legal",
+    "он опять пришел пьяный на работу, можно пожаловаться",
+    "hoy es mi despedida del trabajo",
+    "merci, c est un adieu a mon ancien patron",
+    "vinh biet cong ty cu",
+    "they say i am next in line for the job",
+    "hay perros afuera de la casa, es normal",
+    "они добьют проект завтра",
+    "我也会一样努力",
 ]
 
 
