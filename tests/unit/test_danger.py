@@ -523,6 +523,13 @@ ROUND4_ORDINARY = [
     "hay perros afuera de la casa, es normal",
     "они добьют проект завтра",
     "我也会一样努力",
+    "мога ли да дойда сама",  # "can I come alone": a question, not "they say come alone"
+    "je dois venir seule au rendez vous ?",
+    "тази нощ е последната ми смяна",  # the last shift, not "he says tonight is the last night"
+    "em so chet qua khi di phong van",
+    "เขาเตะบอลทุกเย็น",  # he plays football
+    "老板打他电话没人接",  # the boss phoned him
+    "我的行李被带走了",
 ]
 
 
