@@ -484,6 +484,12 @@ ROUND4_HITS = [
     ("la anul fac 18 ani", Cue.CHILD),
     ("я в девятом классе", Cue.CHILD),
     ("انا في الصف الثامن", Cue.CHILD),
+    ("قال راح يرش عليا ماء نار", Cue.DANGER),
+    ("no doa cat ngon tay em neu khong tra tien", Cue.DANGER),
+    ("他说不还钱就砍我的手", Cue.DANGER),
+    ("حاسه اني عبء ومحدش هيفتقدني", Cue.SELF_HARM),  # "nobody" written onto "and" (و)
+    ("หนูมียานอนหลับอยู่ในมือ", Cue.SELF_HARM),
+    ("我才初三", Cue.CHILD),
 ]
 ROUND4_ORDINARY = [
     # a film, a series or the news: a story, not now
