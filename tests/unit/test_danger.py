@@ -490,6 +490,9 @@ ROUND4_HITS = [
     ("حاسه اني عبء ومحدش هيفتقدني", Cue.SELF_HARM),  # "nobody" written onto "and" (و)
     ("หนูมียานอนหลับอยู่ในมือ", Cue.SELF_HARM),
     ("我才初三", Cue.CHILD),
+    ("sunt in clasa a noua", Cue.CHILD),
+    ("догодина ще навърша 18", Cue.CHILD),
+    ("у меня в руке таблетки", Cue.SELF_HARM),
 ]
 ROUND4_ORDINARY = [
     # a film, a series or the news: a story, not now
@@ -536,6 +539,8 @@ ROUND4_ORDINARY = [
     "เขาเตะบอลทุกเย็น",  # he plays football
     "老板打他电话没人接",  # the boss phoned him
     "我的行李被带走了",
+    "fiul meu e in clasa a noua",  # someone else's school year
+    "sunt 9 in camera, e legal",  # "we are 9", not "I am in year 9"
 ]
 
 
