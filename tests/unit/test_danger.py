@@ -493,6 +493,8 @@ ROUND4_HITS = [
     ("sunt in clasa a noua", Cue.CHILD),
     ("догодина ще навърша 18", Cue.CHILD),
     ("у меня в руке таблетки", Cue.SELF_HARM),
+    ("vin yii pobyv i ne vidpuskaie", Cue.DANGER),  # Ukrainian in Latin letters: hit and not let go
+    ("de holder mig i en lejlighed i odense", Cue.DANGER),
 ]
 ROUND4_ORDINARY = [
     # a film, a series or the news: a story, not now
