@@ -364,8 +364,11 @@ class Store:
         stored = []
         for message in messages:
             now = self.clock.now()
-            body = {"text": message.text, "payload": message.payload,
-                    "buttons": [[b.title, b.payload] for b in message.buttons]}
+            body: dict[str, object] = {"text": message.text, "payload": message.payload,
+                                       "buttons": [[b.title, b.payload] for b in message.buttons]}
+            # Only when there: the messages stored before these keys read the same.
+            body.update({key: value for key, value in (("author", message.author), ("code", message.code),
+                                                       ("replaces", message.replaces)) if value})
             media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
@@ -386,4 +389,5 @@ class Store:
             buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
             sender=Sender(row.sender), id=row.id, created_at=row.created_at,
             media=Media(MediaKind(media_kind)) if media_kind else None,
+            author=body.get("author"), code=body.get("code"), replaces=body.get("replaces", False),
         )
