@@ -86,6 +86,7 @@
         const element = document.createElement("button");
         element.type = "button";
         element.textContent = button.title;
+        element.value = button.payload;  // as the buttons the server renders (the start menu, the form)
         // "I am in danger now" / "Someone is in danger now" stand out, so that a frightened person finds them.
         if (DANGER_PAYLOADS.has(button.payload)) element.className = "danger";
         element.addEventListener("click", () => send({ payload: button.payload }, button.title, element));
