@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import html
 import logging
+from collections.abc import Awaitable
 
 from aiohttp import web
 from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -102,7 +103,7 @@ class TelegramChannel:
             await self.relay(update, payload=query.data, pressed=query)
 
     @staticmethod
-    async def _quietly(edit) -> bool:  # type: ignore[no-untyped-def]
+    async def _quietly(edit: Awaitable[object]) -> bool:
         """An edit of a message already sent; a refused one (too old, deleted by the person) changes nothing the
         person needs, so it is only logged (its type: never a text or an id)."""
         try:

@@ -11,6 +11,7 @@ import re
 from typing import Protocol
 
 from core.messages import Button, Message
+from core.vocabulary import Command, Sender
 
 # The page's words: name in the page → text key (content/texts/<lang>.yml).
 WORDS = {
@@ -23,7 +24,7 @@ WORDS = {
 # Placeholders the page fills in itself: a caseworker's alias comes with each of their messages.
 FILLED_BY_PAGE = {"alias": "{alias}"}
 # The danger buttons stand out (red, bold), so that a frightened person finds them; bot/static/webchat.js too.
-DANGER_PAYLOADS = frozenset({"danger", "report_danger:yes"})  # core/vocabulary.py Command.DANGER, bot/reporting.py
+DANGER_PAYLOADS = frozenset({Command.DANGER.value, "report_danger:yes"})  # the second: bot/reporting.py DANGER_NOW
 # Fact values (content/facts.yml) that are phone numbers, shown as links a phone can call.
 PHONE_FACTS = ("emergency", "hotline", "police_non_urgent", "suicide_line", "children_line")
 
@@ -93,7 +94,7 @@ def in_place(messages: list[Message]) -> list[Message]:
     of the message to the person before it, as the page with JavaScript and Telegram show it."""
     shown: list[Message] = []
     for message in messages:
-        if message.replaces and shown and shown[-1].sender != "user":
+        if message.replaces and shown and shown[-1].sender != Sender.USER:
             shown[-1] = message
         else:
             shown.append(message)

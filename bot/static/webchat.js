@@ -213,9 +213,15 @@
   async function post(body, item) {
     await ensureSession();
     const data = await api("POST", "/api/webchat/messages", body);
-    // A tap answered in place (a sign marked) needs no bubble of its own: the mark shows what was tapped.
+    // A tap answered in place (a sign marked) needs no bubble of its own: the mark shows what was tapped. The
+    // focus goes back to that button in the new list, so that the keyboard goes on where it was.
     if (data.messages.some((message) => message.replaces)) item?.remove();
-    data.messages.forEach(show);
+    for (const message of data.messages) {
+      const shown = show(message);
+      if (message.replaces && shown && body.payload) {
+        [...shown.querySelectorAll(".buttons button")].find((b) => b.value === body.payload)?.focus();
+      }
+    }
     if (data.ended) forget(false);  // deleted from the chat itself: this session is done, the next message starts anew
     return !data.limited;  // over a rate limit the reply says so, with 112
   }

@@ -128,6 +128,7 @@ async def test_the_sign_list_is_one_message_its_marks_toggled(browser: Browser, 
     escorted, fearful = (TEXTS.text(f"menu.sign_{sign}", "en") for sign in ("escorted", "fearful"))
     await tap(page, "report_signs:escorted")
     await expect(button(page, "report_signs:escorted")).to_have_text("✓ " + escorted)
+    await expect(button(page, "report_signs:escorted")).to_be_focused()  # the keyboard goes on where it was
     await tap(page, "report_signs:fearful")
     await expect(button(page, "report_signs:fearful")).to_have_text("✓ " + fearful)
     await tap(page, "report_signs:escorted")  # tapped again: taken back
