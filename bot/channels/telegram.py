@@ -14,6 +14,7 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Message as TelegramMessage
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -98,9 +99,12 @@ class TelegramChannel:
         query = update.callback_query
         await query.answer()  # stops the spinner on the button at once
         if update.effective_chat and update.effective_chat.type == "private":
-            # The keyboard goes first: a second tap on an answered message cannot send its reply again.
-            await self._quietly(query.edit_message_reply_markup(None))
-            await self.relay(update, payload=query.data, pressed=query)
+            # The keyboard goes first: a second tap on an answered message cannot send its reply again. A message
+            # Telegram no longer shows the bot (too old: "inaccessible") cannot be edited, and is not tried.
+            editable = isinstance(query.message, TelegramMessage) and query.message.is_accessible
+            if editable:
+                await self._quietly(query.edit_message_reply_markup(None))
+            await self.relay(update, payload=query.data, pressed=query if editable else None)
 
     @staticmethod
     async def _quietly(edit: Awaitable[object]) -> bool:

@@ -147,3 +147,18 @@ async def test_a_caseworkers_message_starts_with_their_alias_from_the_centre(
     [bot] = await bot_api.wait_for("sendMessage", chat_id=CHAT + 2, since=seen)
     assert bot.params["text"] == "From the bot."
 
+
+
+async def test_a_press_on_a_message_telegram_no_longer_shows_is_answered_without_an_edit(
+        client: AppClient, rasa: None, bot_api: FakeBotApi, caplog: pytest.LogCaptureFixture) -> None:
+    chat = Chat(bot_api, CHAT + 3)
+    await chat.write("/report", replies=3)
+    seen = len(bot_api.calls)
+    update = bot_api.user_update(chat.chat, callback_data="report_about:other")
+    # What Telegram sends for a message too old for the bot to reach: its chat, its id and date 0.
+    update["callback_query"]["message"] = {"chat": {"id": chat.chat, "type": "private"}, "message_id": 1, "date": 0}
+    with caplog.at_level(logging.WARNING):
+        await bot_api.push(update)
+        await bot_api.wait_for("sendMessage", chat_id=chat.chat, since=seen, count=2)  # the warning, the question
+    assert chat.calls("editMessageReplyMarkup", since=seen) == []
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
