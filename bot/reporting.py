@@ -200,7 +200,11 @@ class Reporting:
         urgent = step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step)
         if urgent:
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
-        if step == "signs" and payload != DONE and payload != SKIP:
+        if step == "signs" and payload is not None and payload not in (DONE, SKIP):
+            # A sign tapped: the same list with its mark toggled, in place of the one tapped (no new message
+            # with all the buttons again).
+            return [replace(self._ask(step, answered, language), replaces=True)]
+        if step == "signs" and payload is None:  # words typed about the signs: noted, and the list again
             return [self._say("report.sign_noted", language, None), self._ask(step, answered, language)]
         following = report_flow.next_step(step, answered)
         if following is None:
@@ -261,7 +265,7 @@ class Reporting:
             parts.append(self.texts.text("report.police_answer", language))
         channel = report.channel if report is not None else ""
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
-        return Message("\n".join([*parts, told.text]), told.buttons)
+        return Message("\n".join([*parts, told.text]), told.buttons, code=code or None)
 
     def _titles(self, step: str, language: str) -> dict[str, str]:
         return {button.payload.split(":", 1)[1]: button.title

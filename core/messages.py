@@ -57,6 +57,14 @@ class Message:
     # as typed, sealed with the text, for the caseworkers' queue line. None: not looked at (the bot's messages,
     # and a person's stored before the app kept this).
     flagged: tuple[tuple[str, str], ...] | None = None
+    # The caseworker's alias (their chosen pseudonym), so that the person can tell them from the bot; kept with the
+    # message, so that a reloaded page still says who wrote.
+    author: str | None = None
+    # A report's reference code, which the text also says: the channels show it on its own, to copy.
+    code: str | None = None
+    # This reply takes the place of the message whose button was pressed (the report's sign list, its marks
+    # toggled), instead of coming as one more message.
+    replaces: bool = False
 
     def stored(self, sender: Sender, message_id: int, created_at: datetime) -> Message:
         return replace(self, sender=sender, id=message_id, created_at=created_at)
@@ -67,6 +75,9 @@ class Message:
             "sender": self.sender,
             "text": self.text,
             "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+            "author": self.author,
+            "code": self.code,
+            "replaces": self.replaces,
         }
 
 

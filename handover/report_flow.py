@@ -129,15 +129,19 @@ def next_step(step: str, details: Details) -> str | None:
 
 
 def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:
-    """The answer to `step` added to a copy of `details`; a sign is added to the ones already chosen."""
+    """The answer to `step` added to a copy of `details`; a sign is added to the ones already chosen, or taken
+    back when it was chosen already."""
     details = {name: dict(value) for name, value in details.items()}
     words = (words or "").strip()[:MAX_WORDS] or None
     if step == "signs" and (choice or words):
         signs = details.setdefault("signs", {"choices": []})
-        if choice and choice not in signs["choices"]:
-            signs["choices"] = [*signs["choices"], choice]
+        if choice:  # a sign tapped again is taken back: the list shows its marks, so a slip can be undone
+            chosen = signs["choices"]
+            signs["choices"] = [c for c in chosen if c != choice] if choice in chosen else [*chosen, choice]
         if words:
             signs["words"] = f"{signs['words']}\n{words}" if signs.get("words") else words
+        if signs == {"choices": []}:
+            del details["signs"]
     elif choice:
         details[step] = {"choice": choice}
     elif words:

@@ -72,7 +72,7 @@ class Handover:
     async def reply(self, account: Account, conversation_id: str, text: str) -> Message:
         if await self.queue.holder(conversation_id) != account.id:
             raise NotHolder("Claim the conversation before you answer.")
-        [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text)])
+        [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text, author=account.alias)])
         return stored
 
     async def release(self, account: Account, conversation_id: str) -> None:

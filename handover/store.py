@@ -375,6 +375,9 @@ class Store:
                                     "buttons": [[b.title, b.payload] for b in message.buttons]}
             if message.flagged is not None:
                 body["flagged"] = [[cue, words] for cue, words in message.flagged]
+            # Only when there: the messages stored before these keys read the same.
+            body.update({key: value for key, value in (("author", message.author), ("code", message.code),
+                                                       ("replaces", message.replaces)) if value})
             media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
@@ -397,4 +400,5 @@ class Store:
             sender=Sender(row.sender), id=row.id, created_at=row.created_at,
             media=Media(MediaKind(media_kind)) if media_kind else None,
             flagged=None if flagged is None else tuple((cue, words) for cue, words in flagged),
+            author=body.get("author"), code=body.get("code"), replaces=body.get("replaces", False),
         )

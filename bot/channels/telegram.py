@@ -8,10 +8,15 @@ a group would expose the person to everyone in it.
 from __future__ import annotations
 
 import hmac
+import html
 import logging
+from collections.abc import Awaitable
 
 from aiohttp import web
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Message as TelegramMessage
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -94,7 +99,23 @@ class TelegramChannel:
         query = update.callback_query
         await query.answer()  # stops the spinner on the button at once
         if update.effective_chat and update.effective_chat.type == "private":
-            await self.relay(update, payload=query.data)
+            # The keyboard goes first: a second tap on an answered message cannot send its reply again. A message
+            # Telegram no longer shows the bot (too old: "inaccessible") cannot be edited, and is not tried.
+            editable = isinstance(query.message, TelegramMessage) and query.message.is_accessible
+            if editable:
+                await self._quietly(query.edit_message_reply_markup(None))
+            await self.relay(update, payload=query.data, pressed=query if editable else None)
+
+    @staticmethod
+    async def _quietly(edit: Awaitable[object]) -> bool:
+        """An edit of a message already sent; a refused one (too old, deleted by the person) changes nothing the
+        person needs, so it is only logged (its type: never a text or an id)."""
+        try:
+            await edit
+        except TelegramError as error:
+            log.warning("Telegram edit refused: %s", type(error).__name__)
+            return False
+        return True
 
     async def on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo, a voice note, a sticker, a location…: the gateway records it and tells the person that only
@@ -110,7 +131,7 @@ class TelegramChannel:
         log.error("Telegram handler failed: %s", type(context.error).__name__)
 
     async def relay(self, update: Update, text: str | None = None, payload: str | None = None,
-                    media: Media | None = None) -> None:
+                    media: Media | None = None, pressed: CallbackQuery | None = None) -> None:
         chat_id = str(update.effective_chat.id)
         user = update.effective_user
         inbound = Inbound(CHANNEL, chat_id, text=text, payload=payload,
@@ -125,11 +146,33 @@ class TelegramChannel:
             if limited.verdict.first_over:
                 await self.send(chat_id, limited.replies)
             return
+        if replies and replies[0].replaces and pressed is not None:
+            # The report's sign list with a mark toggled: the same message, edited, not a new one.
+            first, *replies = replies
+            if not await self._quietly(pressed.edit_message_text(first.text, reply_markup=keyboard(first))):
+                replies = [first, *replies]  # the old one could not be edited: the list comes as a new message
         await self.send(chat_id, replies)
 
     async def send(self, chat_id: str, messages: list[Message]) -> None:
+        """The messages in order; a caseworker's with a first line that says who writes, a report's reference
+        code once more on its own, in monospace, so that a tap copies it."""
+        bot = self.application.bot
         for message in messages:
-            await self.application.bot.send_message(chat_id, message.text, reply_markup=keyboard(message))
+            text = message.text
+            if message.author:
+                text = f"{await self._label(chat_id, message.author)}\n{text}"
+            await bot.send_message(chat_id, text, reply_markup=keyboard(message))
+            if message.code:
+                await bot.send_message(chat_id, f"<code>{html.escape(message.code)}</code>",
+                                       parse_mode=ParseMode.HTML)
+
+    async def _label(self, chat_id: str, alias: str) -> str:
+        """"Anna · from the centre", in the conversation's language."""
+        gateway = self.gateway
+        language = await gateway.store.language_of(gateway.pseudonymizer.address_hash(CHANNEL, chat_id))
+        texts = gateway.texts
+        return texts.text("from_centre", language if language in texts.languages else texts.default_language,
+                          {"alias": alias})
 
     async def register_commands(self) -> None:
         """The command menu in every supported language (Telegram picks it by the user's app language)."""

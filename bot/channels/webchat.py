@@ -19,7 +19,7 @@ from aiohttp import web
 from pydantic import Field, model_validator
 
 from bot.channels.webchat_ids import LIMIT
-from bot.channels.webchat_page import number_parts, page_words, phone_numbers, words
+from bot.channels.webchat_page import number_parts, page_words, phone_numbers, shown_buttons, words
 from bot.channels.webchat_sessions import WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
@@ -212,8 +212,9 @@ async def index(request: web.Request) -> web.Response:
 
 
 def render_page(request: web.Request, language: str, **conversation: object) -> web.Response:
-    """The page in `language`; without JavaScript (bot/channels/webchat_form.py) also the conversation so far
-    (`history`: [{sender, text, buttons}]), the session (`session`), a `notice` and what was `typed`."""
+    """The page in `language`, its first words with the main menu (`start`); without JavaScript
+    (bot/channels/webchat_form.py) also the conversation so far (`history`: webchat_page.bubble's), the session
+    (`session`), a `notice` and what was `typed`."""
     texts = request.app[GATEWAY].texts
     numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
@@ -222,6 +223,7 @@ def render_page(request: web.Request, language: str, **conversation: object) -> 
         exit_url=request.app[QUICK_EXIT_URL], t=lambda key: texts.text(key, language),
         with_numbers=lambda text: number_parts(text, numbers),
         history=conversation.get("history", ()), session=conversation.get("session"),
+        start=shown_buttons(texts.menu("main", language)),
         notice=conversation.get("notice"), typed=conversation.get("typed", ""),
     )
     # No caching and no referrer: a shared or watched device should keep as little as possible.

@@ -17,25 +17,19 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from bot.channels.webchat import CHANNEL, GATEWAY, SESSIONS, WebMessage, browser_language, converse, render_page
+from bot.channels.webchat_page import bubble, in_place
 from bot.channels.webchat_sessions import WebSession
 from core.errors import Invalid, Unauthenticated
 from core.messages import MAX_TEXT, Message
 from core.sources import SOURCES
-from core.vocabulary import Command, Sender
+from core.vocabulary import Sender
 
-DANGER_PAYLOADS = frozenset({Command.DANGER.value, "report_danger:yes"})  # as bot/static/webchat.js
 SAME_SITE = (None, "same-origin", "none")  # Sec-Fetch-Site: absent in old browsers, "none" when typed
 
 
 def _field(form: MultiDictProxy[object], name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""  # a file where a field should be counts as nothing
-
-
-def _bubble(message: Message, with_buttons: bool) -> dict[str, object]:
-    buttons = [{"title": button.title, "payload": button.payload, "danger": button.payload in DANGER_PAYLOADS}
-               for button in message.buttons] if with_buttons else []
-    return {"sender": str(message.sender), "text": message.text, "buttons": buttons}
 
 
 async def without_javascript(request: web.Request) -> web.Response:
@@ -91,9 +85,11 @@ async def _conversation(request: web.Request, session: WebSession, token: str, l
     language = await gateway.store.language_of(address_hash) or browser_language(
         request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
     latest_ids = {reply.id for reply in latest}
-    history = [_bubble(message, False) for message in await gateway.store.messages_to_user(address_hash, 0)
-               if message.id not in latest_ids]
+    messages = [message for message in await gateway.store.messages_to_user(address_hash, 0)
+                if message.id not in latest_ids]
     if own:
-        history.append({"sender": str(Sender.USER), "text": own, "buttons": []})
-    history.extend(_bubble(reply, True) for reply in latest)
+        messages.append(Message(own, sender=Sender.USER))
+    history = [bubble(message, texts.text("from_centre", language, {"alias": message.author})
+                      if message.author else None, message.id in latest_ids)
+               for message in in_place([*messages, *latest])]
     return render_page(request, language, session=token, history=history, **page)

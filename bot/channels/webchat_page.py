@@ -10,13 +10,21 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from core.messages import Button, Message
+from core.vocabulary import Command, Sender
+
 # The page's words: name in the page → text key (content/texts/<lang>.yml).
 WORDS = {
     "title": "web.title", "input_label": "web.input_label", "send": "web.send", "quick_exit": "web.quick_exit",
     "quick_exit_hint": "web.quick_exit_hint", "delete": "web.delete", "delete_confirm": "web.delete_confirm",
     "deleted": "web.deleted", "error": "web.error", "session_ended": "web.session_ended",
     "safety_line": "safety_line", "not_sent": "web.not_sent", "refresh": "web.refresh",
+    "from_centre": "from_centre", "code_label": "web.code_label", "copy": "web.copy", "copied": "web.copied",
 }
+# Placeholders the page fills in itself: a caseworker's alias comes with each of their messages.
+FILLED_BY_PAGE = {"alias": "{alias}"}
+# The danger buttons stand out (red, bold), so that a frightened person finds them; bot/static/webchat.js too.
+DANGER_PAYLOADS = frozenset({Command.DANGER.value, "report_danger:yes"})  # the second: bot/reporting.py DANGER_NOW
 # Fact values (content/facts.yml) that are phone numbers, shown as links a phone can call.
 PHONE_FACTS = ("emergency", "hotline", "police_non_urgent", "suicide_line", "children_line")
 
@@ -28,6 +36,8 @@ class PageTexts(Protocol):
 
     def text(self, key: str, language: str, variables: dict[str, str] | None = None) -> str: ...
 
+    def menu(self, name: str, language: str) -> tuple[Button, ...]: ...
+
     def direction(self, language: str) -> str: ...
 
 
@@ -38,7 +48,7 @@ def phone_numbers(texts: PageTexts) -> dict[str, str]:
 
 
 def words(texts: PageTexts, language: str) -> dict[str, str]:
-    return {name: texts.text(key, language) for name, key in WORDS.items()}
+    return {name: texts.text(key, language, FILLED_BY_PAGE) for name, key in WORDS.items()}
 
 
 def page_words(texts: PageTexts, language: str) -> dict[str, object]:
@@ -64,3 +74,28 @@ def number_parts(text: str, numbers: dict[str, str]) -> list[tuple[str, str | No
     if position < len(text):
         parts.append((text[position:], None))
     return parts
+
+
+def shown_buttons(buttons: tuple[Button, ...]) -> list[dict[str, object]]:
+    """Buttons as the page's template shows them, the danger ones marked."""
+    return [{"title": button.title, "payload": button.payload, "danger": button.payload in DANGER_PAYLOADS}
+            for button in buttons]
+
+
+def bubble(message: Message, label: str | None, with_buttons: bool) -> dict[str, object]:
+    """A message as the page without JavaScript shows it: who wrote it (`label`: "Anna · from the centre" for a
+    caseworker), its buttons when they still answer, a report's code in a box of its own."""
+    return {"sender": str(message.sender), "text": message.text, "label": label, "code": message.code,
+            "buttons": shown_buttons(message.buttons) if with_buttons else []}
+
+
+def in_place(messages: list[Message]) -> list[Message]:
+    """The messages in order, each one that `replaces` (the report's sign list, a mark toggled) taking the place
+    of the message to the person before it, as the page with JavaScript and Telegram show it."""
+    shown: list[Message] = []
+    for message in messages:
+        if message.replaces and shown and shown[-1].sender != Sender.USER:
+            shown[-1] = message
+        else:
+            shown.append(message)
+    return shown

@@ -5,6 +5,10 @@
 // did not take is tried again, then marked "not sent" with a button to try again.
 // The page speaks the conversation's language: a reply may carry the page's own words in it (bot/channels/
 // webchat_page.py), and then the header, the 112 line, the placeholder, `lang` and `dir` change.
+// Clear voices: a caseworker's message says who wrote it ("Anna · from the centre"); once the person answers,
+// the buttons of earlier messages are disabled, so that a second tap cannot repeat a reply; a reply that
+// `replaces` (the report's sign list, a mark toggled) takes the place of the list; a report's reference code
+// comes in a box of its own with a Copy button.
 "use strict";
 (function () {
   const strings = JSON.parse(document.getElementById("strings").textContent);
@@ -66,8 +70,15 @@
     const item = document.createElement("li");
     item.className = "msg " + message.sender;
     item.dir = "auto";  // each bubble in its own direction: an English answer on an Arabic page, and back
-    if (message.sender === "user") item.textContent = message.text;
+    if (message.author) {  // a caseworker: who writes, in the page's language
+      const author = document.createElement("span");
+      author.className = "author";
+      author.textContent = strings.from_centre.replace("{alias}", message.author);
+      item.appendChild(author);
+    }
+    if (message.sender === "user") item.append(message.text);
     else withNumbers(item, message.text);
+    if (message.code) item.appendChild(codeBox(message.code));
     if (message.buttons && message.buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
@@ -75,17 +86,61 @@
         const element = document.createElement("button");
         element.type = "button";
         element.textContent = button.title;
+        element.value = button.payload;  // as the buttons the server renders (the start menu, the form)
         // "I am in danger now" / "Someone is in danger now" stand out, so that a frightened person finds them.
         if (DANGER_PAYLOADS.has(button.payload)) element.className = "danger";
-        element.addEventListener("click", () => send({ payload: button.payload }, button.title));
+        element.addEventListener("click", () => send({ payload: button.payload }, button.title, element));
         row.appendChild(element);
       }
       item.appendChild(row);
     }
-    log.appendChild(item);
+    // The sign list with a mark toggled takes the place of the list that was tapped: the last message with
+    // buttons (the person can only have tapped that one; the others' buttons are disabled).
+    const replaced = message.replaces ? [...log.querySelectorAll("li.msg:not(.user)")].reverse()
+      .find((bubble) => bubble.querySelector(".buttons")) : null;
+    if (replaced) replaced.replaceWith(item);
+    else log.appendChild(item);
     item.scrollIntoView({ block: "end" });
     if (message.id) { seen.add(message.id); lastId = message.id; }
     return item;
+  }
+
+  // A report's reference code, large, with a Copy button; where the clipboard is not allowed (an old browser,
+  // a page not served over HTTPS) the code is selected, for the phone's own Copy.
+  function codeBox(code) {
+    const box = document.createElement("div");
+    box.className = "code-box";
+    const label = document.createElement("span");
+    label.className = "code-label";
+    label.textContent = strings.code_label;
+    const value = document.createElement("bdi");
+    value.className = "code";
+    value.dir = "ltr";
+    value.textContent = code;
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy";
+    copy.textContent = strings.copy;
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(code);
+        copy.textContent = strings.copied;
+      } catch (error) {
+        const range = document.createRange();
+        range.selectNodeContents(value);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+      }
+    });
+    box.append(label, value, copy);
+    return box;
+  }
+
+  // The person answered: the buttons on the page so far are done (disabled, not removed: what was offered stays
+  // readable). The one pressed stays marked. The replies bring their own.
+  function answered(pressed) {
+    for (const button of log.querySelectorAll(".buttons button")) button.disabled = true;
+    if (pressed) pressed.classList.add("chosen");
   }
 
   // The page's own words in the conversation's language (sent by the server when it differs from ours).
@@ -155,20 +210,28 @@
   }
 
   // One message to the server; true when it was taken, false when a rate limit refused it (not read, not kept).
-  async function post(body) {
+  async function post(body, item) {
     await ensureSession();
     const data = await api("POST", "/api/webchat/messages", body);
-    data.messages.forEach(show);
+    // A tap answered in place (a sign marked) needs no bubble of its own: the mark shows what was tapped. The
+    // focus goes back to that button in the new list, so that the keyboard goes on where it was.
+    if (data.messages.some((message) => message.replaces)) item?.remove();
+    for (const message of data.messages) {
+      const shown = show(message);
+      if (message.replaces && shown && body.payload) {
+        [...shown.querySelectorAll(".buttons button")].find((b) => b.value === body.payload)?.focus();
+      }
+    }
     if (data.ended) forget(false);  // deleted from the chat itself: this session is done, the next message starts anew
     return !data.limited;  // over a rate limit the reply says so, with 112
   }
 
   // One message, with a new chat if the server ended the old one and a few tries if the network fails.
-  async function deliver(body) {
+  async function deliver(body, item) {
     for (let attempt = 0; ; attempt++) {
       try {
         try {
-          return await post(body);
+          return await post(body, item);
         } catch (error) {
           if (!(error instanceof SessionEnded)) throw error;
           if (body.payload === DELETE_CONFIRMED) {
@@ -176,7 +239,7 @@
             return true;
           }
           ended();  // the message is not lost: it is sent again, in a new chat
-          return await post(body);
+          return await post(body, item);
         }
       } catch (error) {
         if (error instanceof Refused || attempt >= RETRY_DELAYS.length) throw error;
@@ -185,8 +248,9 @@
     }
   }
 
-  function send(body, shown) {
+  function send(body, shown, pressed) {
     status.textContent = "";
+    answered(pressed);
     const item = show({ sender: "user", text: shown });
     item.classList.add("pending");
     queue.push({ body, item });
@@ -207,7 +271,7 @@
         let taken = false;
         let refused = false;
         try {
-          taken = await deliver(entry.body);
+          taken = await deliver(entry.body, entry.item);
         } catch (error) {
           status.textContent = error.message;
           refused = error instanceof Refused;
@@ -253,6 +317,7 @@
       try {
         const data = await api("GET", `/api/webchat/messages?after=${lastId}`);
         data.messages.forEach(show);
+        if (reloaded && data.messages.length) settle();
       } catch (error) {
         if (error instanceof SessionEnded) ended();
         /* otherwise offline for a moment: the next poll catches up */
@@ -309,6 +374,25 @@
     forget(false);
     log.replaceChildren();
     show({ sender: "system", text: strings.deleted });
+  }
+
+  // After a reload the conversation comes back without the person's own answers: only the latest message's
+  // buttons still answer.
+  let reloaded = Boolean(session);
+  function settle() {
+    reloaded = false;
+    const rows = [...log.querySelectorAll(".buttons")];
+    for (const row of rows.slice(0, -1)) for (const button of row.querySelectorAll("button")) button.disabled = true;
+  }
+
+  // The start screen's main menu (rendered by the server as buttons of the form without JavaScript): sent
+  // through the API like any other button. In a chat already under way (a reload) it is done.
+  for (const element of document.querySelectorAll("#start .buttons button")) {
+    element.addEventListener("click", (event) => {
+      event.preventDefault();
+      send({ payload: element.value }, element.textContent, element);
+    });
+    if (session) element.disabled = true;
   }
 
   if (session) poll();

@@ -156,7 +156,10 @@ async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client:
     assert transcript[-1] == {**transcript[-1], "sender": "user", "text": "are you there?"}
     reply = await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Yes, I am here."},
                             expect=201)
-    assert (await messages_to_person(client, session))[-1]["text"] == "Yes, I am here."
+    *earlier, answer = await messages_to_person(client, session)  # read back from the store
+    assert answer["text"] == "Yes, I am here." and answer["sender"] == "caseworker"
+    assert answer["author"] == "Anna"  # her alias, for the page's "Anna · from the centre"
+    assert all(message["author"] is None for message in earlier)  # the bot's and the notices: no author
     later = (await anna.call("GET", f"/conversations/{conversation_id}/messages?after={reply['message']['id']}"))
     assert later["messages"] == [] and later["state"] == "assigned"
 

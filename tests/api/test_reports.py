@@ -110,6 +110,7 @@ class Reporter:
         """The end of a report, with its code: returns the code."""
         code = CODE.search(message["text"]).group(0)
         assert message["text"] == received_text(self.language, code, channel, police)
+        assert message["code"] == code  # also on its own, for the page's box to copy
         return code
 
 
@@ -184,10 +185,16 @@ async def test_a_whole_report_in_the_reporters_language(client: AppClient, rasa:
         menu = report_flow.MENUS.get(asked)
         expected = [item["payload"] for item in TEXTS.menus[menu]] if menu else []
         assert [b["payload"] for b in question["buttons"]] == [DANGER_NOW, *expected, *STEPS_MENU], asked
-    noted, signs = await reporter.press(question, "escorted")
-    reporter.expect(noted, "report.sign_noted")
+    # A sign tapped: the same list, its mark toggled, in place of the one tapped (one message, not a new one).
+    [signs] = await reporter.press(question, "escorted")
+    reporter.expect(signs, "report.ask_signs")
+    assert signs["replaces"] and not question["replaces"]
     assert signs["buttons"][4]["title"] == "✓ " + TEXTS.text("menu.sign_escorted", language)
-    await reporter.press(signs, "fearful")
+    [signs] = await reporter.press(signs, "fearful")
+    [signs] = await reporter.press(signs, "injuries")
+    [signs] = await reporter.press(signs, "injuries")  # tapped again: taken back
+    assert [b["title"] for b in signs["buttons"] if b["title"].startswith("✓ ")] == [
+        "✓ " + TEXTS.text(f"menu.sign_{sign}", language) for sign in ("escorted", "fearful")]
     [vehicles] = await reporter.answer(payload="report_done")
     reporter.expect(vehicles, "report.ask_vehicles")
     [ads] = await reporter.answer("White van, plate AB 12 345")

@@ -14,10 +14,12 @@ import aiohttp
 import pytest
 import yaml
 
-from bot.app import GATEWAY
+from bot.app import GATEWAY, OUTBOX
 from bot.channels.webchat_page import number_parts
 from core.config import CONTENT_DIR, Settings
+from core.messages import Message
 from core.texts import load_language_texts
+from core.vocabulary import Sender
 from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
 from tests.fakes.rasa import FakeRasa, serving
 
@@ -397,3 +399,47 @@ async def test_choosing_a_language_changes_the_page_too(client: AppClient) -> No
                                 headers={**webchat_session(session), "X-Havn-Language": "en"}) as response:
         page = (await response.json())["page"]
     assert page["language"] == "ar" and page["direction"] == "rtl"
+
+
+async def test_without_javascript_the_start_menu_the_sign_list_in_place_the_code_box_and_who_writes(
+        client: AppClient) -> None:
+    """The page's first words come with the main menu (danger first, "I have a reference code" there) and start
+    nothing; a report's sign list shows once, its marks toggled; the code has a box of its own; a caseworker's
+    message says who writes (issue 16, item 5)."""
+    texts = client.app[GATEWAY].texts
+    async with client.http.get(client.url("/")) as response:
+        html = await response.text()
+    start = re.search(r'<li class="msg bot" id="start".*?</li>', html, re.S)
+    assert start is not None
+    payloads = re.findall(r'name="payload" value="([^"]+)"', start.group(0))
+    assert payloads == [item["payload"] for item in texts.menus["main"]] and payloads[0] == "danger"
+    assert 'value="danger" class="danger">' in start.group(0)
+    assert client.rows("SELECT COUNT(*) FROM contact") == [(0,)]  # showing the menu starts no chat
+
+    async def form(**fields: str) -> str:
+        async with client.http.post(client.url("/"), data=fields) as response:
+            assert response.status == 200
+            return await response.text()
+
+    html = await form(payload="report")
+    assert re.search(r'<li class="msg bot" id="start" dir="auto">[^<]*</li>', html)  # under way: no start menu
+    session = hidden_session(html)
+    for fields in ({"payload": "report_about:other"}, {"payload": "report_skip"},
+                   {"text": "Workers sleep in the barn"}, *[{"payload": "report_skip"}] * 8):
+        html = await form(session=session, **fields)
+    signs = texts.reply("report.ask_signs", "en").text
+    assert html.count(signs) == 1
+    html = await form(session=session, payload="report_signs:escorted")
+    html = await form(session=session, payload="report_signs:fearful")
+    assert html.count(signs) == 1  # one list, edited in place, not one per tap
+    assert "✓ " + texts.text("menu.sign_fearful", "en") in html
+    html = await form(session=session, payload="report_send")
+    [code] = set(re.findall(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b", html))
+    assert f'<bdi class="code" dir="ltr">{code}</bdi>' in html
+    assert texts.text("web.code_label", "en") in html
+
+    [(conversation_id,)] = client.rows("SELECT id FROM conversation")
+    await client.app[OUTBOX].send(conversation_id, Sender.CASEWORKER, [Message("I read your report.", author="Anna")])
+    html = await form(session=session)  # "Show new messages"
+    label = '<span class="author">Anna · from the centre</span>'
+    assert f'<li class="msg caseworker" dir="auto">{label}I read your report.' in html

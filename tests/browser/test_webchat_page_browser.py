@@ -229,8 +229,8 @@ async def test_axe_finds_nothing_serious_on_the_start_and_in_a_conversation(brow
         _, page = await open_chat(browser, client, **screen)
         assert await violations(page) == []
         await write(page, "hello")
-        await expect(page.locator("#log li.msg.bot .buttons button").first).to_be_visible()
-        await page.locator("#log li.msg.bot .buttons button.danger").first.click()
+        await expect(page.locator("#log li.msg.bot .buttons button:enabled").first).to_be_visible()
+        await page.locator("#log li.msg.bot .buttons button.danger:enabled").first.click()
         await all_sent(page, 2)
         assert await violations(page) == []
         await page.context.close()
@@ -247,6 +247,9 @@ async def test_the_keyboard_alone_reaches_quick_exit_the_numbers_the_box_and_the
 
     assert await tab() == "quick-exit"  # the first stop: leaving fast needs no search
     assert [await tab(), await tab()] == ["tel:112", "tel:+4570202550"]
+    # The start screen's main menu, danger first, then the box.
+    assert [await tab() for _ in TEXTS.menus["main"]] == [TEXTS.text(item["title"], "en")
+                                                          for item in TEXTS.menus["main"]]
     assert await tab() == "text"
     await page.keyboard.type("hello")
     await page.keyboard.press("Enter")

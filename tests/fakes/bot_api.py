@@ -1,7 +1,8 @@
 """A fake Telegram Bot API on 127.0.0.1: enough of it for python-telegram-bot to run for real.
 
 It answers getMe, setMyCommands, deleteWebhook, setWebhook, getUpdates (long poll), sendMessage,
-answerCallbackQuery and getFile, serves the files a test put in `files` (file_id → path, bytes) as Telegram's
+answerCallbackQuery, editMessageReplyMarkup, editMessageText and getFile (a method named in `refusing` gets
+Telegram's 400 instead), serves the files a test put in `files` (file_id → path, bytes) as Telegram's
 file server does, records every call, and lets a test (or the benchmark) queue updates and wait for what the
 bot sent. Nothing leaves the machine.
 """
@@ -41,6 +42,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, content), for getFile
         self.downloads: list[str] = []  # the file paths fetched
+        self.refusing: set[str] = set()  # methods answered with a 400, as Telegram refuses an edit of an old message
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -120,10 +122,17 @@ class FakeBotApi:
         async with self._changed:
             self.calls.append(Call(method, params))
             self._changed.notify_all()
+        if method in self.refusing:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: message can't be edited"}, status=400)
         if method == "getMe":
             return self._ok(BOT_USER)
         if method == "sendMessage":
             return self._ok({"message_id": next(self._message_ids), "date": int(time.time()),
+                             "chat": {"id": int(params["chat_id"]), "type": "private"}, "from": BOT_USER,
+                             "text": params.get("text", "")})
+        if method == "editMessageText":
+            return self._ok({"message_id": int(params["message_id"]), "date": int(time.time()),
                              "chat": {"id": int(params["chat_id"]), "type": "private"}, "from": BOT_USER,
                              "text": params.get("text", "")})
         if method == "getFile":

@@ -152,7 +152,8 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     await console(polling_app, token, f"/conversations/{conversation_id}/messages", {"text": "Buna, sunt Anna."},
                   expect=201)
     [answer] = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen)  # the bot said nothing meanwhile
-    assert answer.params["text"] == "Buna, sunt Anna."
+    # Her alias from the centre first, in the conversation's language: the person tells her from the bot.
+    assert answer.params["text"] == f"{TEXTS.text('from_centre', 'ro', {'alias': 'Anna'})}\nBuna, sunt Anna."
 
     seen = len(bot_api.calls)
     await console(polling_app, token, f"/conversations/{conversation_id}/release")

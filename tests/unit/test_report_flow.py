@@ -65,11 +65,13 @@ def test_the_first_question_has_no_skip_or_send() -> None:
     assert [item["payload"] for item in TEXTS.menus["report_about"]] == ["report_about:me", "report_about:other"]
 
 
-def test_signs_add_up_and_typed_words_are_kept_as_written() -> None:
+def test_signs_toggle_and_typed_words_are_kept_as_written() -> None:
     details = report_flow.record({}, "signs", "no_id", None)
-    details = report_flow.record(details, "signs", "no_id", None)  # pressed twice: once
+    details = report_flow.record(details, "signs", "injuries", None)
+    details = report_flow.record(details, "signs", "injuries", None)  # tapped again: taken back
     details = report_flow.record(details, "signs", None, "  they look hungry ")
     assert details == {"signs": {"choices": ["no_id"], "words": "they look hungry"}}
+    assert report_flow.record({"signs": {"choices": ["no_id"]}}, "signs", "no_id", None) == {}  # none left
     assert report_flow.record({}, "signs", None, None) == {}  # skipped: nothing
     assert report_flow.record({}, "where", None, "x" * 5000)["where"]["words"] == "x" * report_flow.MAX_WORDS
 
