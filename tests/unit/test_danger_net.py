@@ -42,12 +42,15 @@ def test_the_net_computes_what_scikit_learn_computed_when_it_was_trained(net: Da
 
 
 def test_the_net_was_trained_on_the_tuning_sets_as_they_are_now() -> None:
-    """tools/train_danger_net.py's fingerprint: change a tuning set and `make danger-net` must run again."""
+    """tools/train_danger_net.py's fingerprint: change a tuning set or the NLU examples and `make danger-net` must
+    run again."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "bench" / "data").glob("danger_*/*.yml")):
+    trained_on = [*sorted((ROOT / "bench" / "data").glob("danger_*/*.yml")),
+                  *sorted((ROOT / "nlu_data" / "nlu").glob("*/*.yml"))]
+    for path in trained_on:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     assert json.loads(NET_FILE.read_text(encoding="utf-8"))["trained_on"] == digest.hexdigest(), \
-        "the tuning sets changed: run `make danger-net`"
+        "the tuning sets or the NLU examples changed: run `make danger-net`"
 
 
 def test_ngrams_are_made_within_words_padded_with_a_space() -> None:
