@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 
 export const el = {
   status: $("status"), loading: $("loading"), whoami: $("whoami"), live: $("live"), online: $("online"),
-  enableAlerts: $("enable-alerts"), logout: $("logout"),
+  enableAlerts: $("enable-alerts"), logout: $("logout"), statsLink: $("stats-link"),
   login: $("login"), loginForm: $("login-form"), username: $("username"), password: $("password"),
   loginSubmit: $("login-submit"),
   console: $("console"), queue: $("queue"), queueCount: $("queue-count"), queueEmpty: $("queue-empty"),

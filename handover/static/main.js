@@ -44,6 +44,7 @@ function showLogin() {
   el.loading.hidden = true;
   el.console.hidden = true;
   el.logout.hidden = true;
+  el.statsLink.hidden = true;
   el.login.hidden = false;
   if (!el.login.contains(document.activeElement)) el.username.focus();
 }
@@ -58,6 +59,7 @@ async function loggedIn(me) {
   el.login.hidden = true;
   el.console.hidden = false;
   el.logout.hidden = false;
+  el.statsLink.hidden = !isSupervisor();
   updateAlertsButton();
   stopTimers();
   timers = [

@@ -1,13 +1,15 @@
 """The supervisors' dashboard in the real browser (Debian's Chromium): a supervisor logs in, opens
 /console/stats for a period, and every plotted bar shows the figure the API exports for it (small numbers
-hidden alike); the page runs no script and breaks no CSP rule; a caseworker gets 403."""
+hidden alike); the page runs no script and breaks no CSP rule; a caseworker gets 403. A supervisor's console links
+to it; a caseworker's does not."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
 from bot.app import ENGINE
 from handover.accounts import Accounts
@@ -53,3 +55,26 @@ async def test_the_dashboard_plots_what_the_api_exports(client: AppClient, brows
     assert hours == len(next(t for t in exported["tables"] if t["dimension"] == "hour")["rows"])
     assert problems == []
     await context.close()
+
+
+async def test_a_supervisor_reaches_the_dashboard_from_the_console_and_a_caseworker_sees_no_link(
+        client: AppClient, browser: Browser) -> None:
+    accounts = Accounts(client.app[ENGINE])
+    await accounts.add("sofia", PASSWORD, "supervisor")
+    await accounts.add("carl", PASSWORD, "caseworker")
+    for name, supervisor in (("carl", False), ("sofia", True)):
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(client.url("/console"))
+        await page.fill("#username", name)
+        await page.fill("#password", PASSWORD)
+        await page.click("#login-submit")
+        await expect(page.locator("#whoami")).to_contain_text(name)
+        link = page.get_by_role("link", name="Statistics")
+        if not supervisor:
+            await expect(link).to_be_hidden()
+        else:
+            await link.click()
+            await expect(page).to_have_url(re.compile(r"/console/stats$"))
+            await expect(page.locator("#total-contacts")).to_be_visible()
+        await context.close()
