@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -372,7 +373,10 @@ class DangerLexicon:
     def __init__(self, languages: Iterable[_Language]) -> None:
         self._languages = tuple(languages)
 
+    # One copy per directory for the process: it is read-only, compiling it takes a second or two, and every app
+    # instance of the tests loads it.
     @classmethod
+    @cache
     def load(cls, directory: Path = LEXICON_DIR) -> DangerLexicon:
         paths = sorted(directory.glob("*.yml"))
         if not paths:

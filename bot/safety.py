@@ -41,17 +41,22 @@ class Safety:
     hub: Hub
 
     def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, tuple[tuple[Cue, str], ...]]:
-        """The cue to answer (the danger button, the most serious the lexicon heard, or the danger net's), and
-        every cue heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
+        """The cue to answer (the danger button, or the most serious the lexicon heard), and every cue the
+        lexicon heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
         if payload == Command.DANGER:
             return Cue.DANGER, ()
-        if not text:
-            return None, ()
-        if heard := tuple(self.lexicon.heard(text)):
-            return heard[0][0], heard
-        if self.net.hears_beside(self.lexicon, text):  # the net judged the whole message: its words are the message
-            return Cue.DANGER, ((Cue.DANGER, text),)
-        return None, ()
+        heard = tuple(self.lexicon.heard(text)) if text else ()
+        return (heard[0][0] if heard else None), heard
+
+    def net_hears(self, conversation: ConversationState, text: str | None) -> bool:
+        """Danger in words the lexicon does not know, in the danger net's judgement (bot/danger_net.py); asked
+        when neither the button nor the lexicon heard danger. Not while a report is written or added to: the
+        report asks whether anyone is in danger now itself, and a bystander's description of what they saw ("cars
+        come every night after 11") is the very wording the net learnt as danger. The lexicon still hears every
+        answer."""
+        if not text or (conversation.flow is not None and conversation.flow.report_id is not None):
+            return False
+        return self.net.hears_beside(self.lexicon, text)
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:

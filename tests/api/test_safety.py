@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import SETTINGS
+from bot.app import GATEWAY, SETTINGS
 from tests.api.test_reports import Reporter, file_report
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app
 from tests.console_client import Console, conversation_of, login
@@ -134,6 +134,20 @@ async def test_an_ordinary_question_is_not_danger_to_the_net(client: AppClient) 
         replies = texts_of(await client.say(session, "how many hours can i work in a week"))
     assert TEXTS.text("danger", "en") not in replies
     assert len(rasa.received) == 1  # the question went to Rasa, as every ordinary message does
+
+
+async def test_a_reports_description_is_heard_by_the_lexicon_but_not_judged_by_the_net(client: AppClient) -> None:
+    """The report asks about danger itself; what a bystander saw is the wording the net learnt as danger."""
+    seen = "Cars come every night after 11"
+    net, lexicon = client.app[GATEWAY].safety.net, client.app[GATEWAY].safety.lexicon
+    assert net.hears_beside(lexicon, seen)  # out of a report it would be a P1
+    session = await in_language(client, "en")
+    for payload in ("report", "report_about:other", "report_skip"):  # someone else; danger skipped
+        await client.say(session, payload=payload)
+    replies = texts_of(await client.say(session, seen))  # typed as "what did you notice?"
+    assert TEXTS.text("danger", "en") not in replies and TEXTS.reply("report.danger", "en").text not in replies
+    assert replies[-1] == TEXTS.text("report.ask_where", "en")
+    assert (await details_of(client, session))["tier"] != "P1"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
