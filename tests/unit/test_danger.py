@@ -624,6 +624,8 @@ ROUND5_HITS = [
     ("я с 2012", Cue.CHILD),
     ("sunt din 2012", Cue.CHILD),
     ("em 2k10", Cue.CHILD),
+    # a bystander: a boy's age is not a "years ago" that takes the beating back
+    ("un baiat de 16 ani e batut acum", Cue.DANGER),
 ]
 
 ROUND5_ORDINARY = [
@@ -643,6 +645,8 @@ ROUND5_ORDINARY = [
     "гърбът ме убива",
     "หลานอายุ17 อยากมาทำงานที่นี่ได้ไหม",  # a niece's age
     "كانوا قافلين عليا قبل في ايطاليا، دلوقتي كويسة",  # locked in before, in Italy; fine now
+    "ส่งหนูไปเที่ยวทะเลกับครอบครัว ไม่อยากไปเลย เบื่อ",  # a family trip
+    "แม่จะส่งหนูไปต่างประเทศเรียนต่อ แต่ไม่อยากไป",  # mother sends me to study abroad
 ]
 
 
