@@ -594,3 +594,68 @@ def test_a_guard_is_not_the_news(lexicon: DangerLexicon) -> None:
     hit = lexicon.match("6 nguoi 1 phong, bao ve cam gay ai noi chuyen la danh")
     assert hit is not None and hit.cue is Cue.DANGER
     assert lexicon.match("tôi đọc báo về công nhân bị nhốt trong trang trại") is None
+
+
+# Round 5 (tuned on bench/data/danger_tune5): each family tried in wording the tuning set does not have.
+ROUND5_HITS = [
+    # "they took the other girl, tonight it is me"
+    ("they took my cousin yesterday and tonight it is my turn", Cue.DANGER),
+    ("ils ont emmené ma sœur et ce soir c'est mon tour", Cue.DANGER),
+    ("они увезли Машу вчера, сегодня моя очередь", Cue.DANGER),
+    # thrown from a balcony, a window, overboard
+    ("el capitan amenaza con tirarnos al mar", Cue.DANGER),
+    ("шефът каза, че ще ме хвърли през прозореца", Cue.DANGER),
+    ("a zis ca ne arunca de pe balcon", Cue.DANGER),
+    ("nó dọa ném em xuống sông", Cue.DANGER),
+    ("他说要把我从窗户扔下去", Cue.DANGER),
+    ("เขาขู่จะโยนหนูลงจากหน้าต่าง", Cue.DANGER),
+    # "I can't talk, he is right here"; a threat to shoot
+    ("no puedo hablar ahora, esta aqui al lado", Cue.DANGER),
+    ("de truer med at skyde os", Cue.DANGER),
+    # self-harm: better not to wake, hurting oneself, "ending it"
+    ("prefiero no despertarme nunca", Cue.SELF_HARM),
+    ("лучше бы мне не просыпаться", Cue.SELF_HARM),
+    ("mai bine nu ma mai trezesc maine", Cue.SELF_HARM),
+    ("em tự làm đau mình mỗi tối", Cue.SELF_HARM),
+    ("i keep thinking about ending it", Cue.SELF_HARM),
+    ("je me fais du mal quand je suis seule", Cue.SELF_HARM),
+    # the birth year said as "I am from 2011"
+    ("soy del 2011", Cue.CHILD),
+    ("я с 2012", Cue.CHILD),
+    ("sunt din 2012", Cue.CHILD),
+    ("em 2k10", Cue.CHILD),
+    # a bystander: a boy's age is not a "years ago" that takes the beating back
+    ("un baiat de 16 ani e batut acum", Cue.DANGER),
+]
+
+ROUND5_ORDINARY = [
+    "hoy me toca trabajar hasta tarde",  # "my turn" to work
+    "they took my order and said tonight it's closed",
+    "ثم اخذوا دوري في الطابور",  # they took my place in the queue
+    "no puedo hablar ahora, estoy en el trabajo",
+    "kan ikke tale nu, er på arbejde",
+    "мой первый клиент в салоне был доволен",
+    "i think about ending my contract early",
+    "i want this to stop, the paperwork is endless",
+    "my arm is broken, where can i see a doctor",
+    "sunt din 2011 in danemarca",  # living here since 2011, not born
+    "dạ em cảm ơn chị",  # the polite "dạ em" is not "đá em" (kick me)
+    "ma omoara durerea de cap",  # idioms: a headache, a queue, a back "killing me"
+    "мене вбиває ця черга",
+    "гърбът ме убива",
+    "หลานอายุ17 อยากมาทำงานที่นี่ได้ไหม",  # a niece's age
+    "كانوا قافلين عليا قبل في ايطاليا، دلوقتي كويسة",  # locked in before, in Italy; fine now
+    "ส่งหนูไปเที่ยวทะเลกับครอบครัว ไม่อยากไปเลย เบื่อ",  # a family trip
+    "แม่จะส่งหนูไปต่างประเทศเรียนต่อ แต่ไม่อยากไป",  # mother sends me to study abroad
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND5_HITS)
+def test_round5_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND5_ORDINARY)
+def test_round5_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
