@@ -63,5 +63,5 @@ async def test_the_console_script_is_served_as_modules_under_a_strict_policy(app
             assert response.status == 200, module
             assert response.content_type in ("text/javascript", "application/javascript"), module
             script = await response.text()
-        waiting += [name for name in re.findall(r'from "\./([a-z]+\.js)"', script) if name not in seen]
+        waiting += [name for name in re.findall(r'from "\./([a-z_]+\.js)"', script) if name not in seen]
     assert seen == {path.name for path in STATIC.glob("*.js")}  # no module left out, none stale
