@@ -85,7 +85,6 @@ class DangerNet:
         """Danger or self-harm now, in the net's judgement; False for a message too short to judge."""
         return long_enough(text) and self.probability(text) >= self.threshold
 
-
     def hears_beside(self, lexicon: DangerLexicon, text: str) -> bool:
         """Danger where the lexicon found no hit: only when none of its danger or self-harm words are there at
         all (not even taken back), and the net hears danger."""
