@@ -3,9 +3,10 @@
     python bench/language.py [--limit N] [--json FILE] [--backends lingua,langdetect] [--no-memory]
 
 Accuracy per language × length class (sentences, word pairs, single words) on the shared test data, for the
-launch languages only; the same on our own chat-style messages (tests/data/chat_messages); mean time per text;
-the resident memory of a fresh process holding only one detector (measured in a subprocess, next to a bare
-Python process started the same way). A detection of None counts as wrong; its share is reported as "und".
+chat's languages (content/languages.yml) only; the same on our own chat-style messages (tests/data/chat_messages);
+mean time per text; the resident memory of a fresh process holding only one detector (measured in a subprocess,
+next to a bare Python process started the same way). A detection of None counts as wrong;
+its share is reported as "und".
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ if str(ROOT) not in sys.path:
 from bot.language import LanguageDetector  # noqa: E402
 from bot.language_backends import BACKENDS  # noqa: E402
 from bot.language_policy import choose_language  # noqa: E402
+from core.config import CONTENT_DIR, load_languages  # noqa: E402
 
-LANGUAGES = ("da", "en", "ro", "bg", "uk", "ru", "th", "vi", "zh", "ar", "fr", "es")
+LANGUAGES, _ = load_languages(CONTENT_DIR)  # the chat's languages, from content/languages.yml
 CLASSES = ("sentences", "word-pairs", "single-words")
 DEFAULT_DATA = Path(os.environ.get("HAVN_LANGID_DATA", ROOT.parent / "shared" / "data" / "langid"))
 CHAT_DATA = ROOT / "tests" / "data" / "chat_messages"
@@ -217,7 +219,7 @@ def print_accuracy(results: dict[str, BackendResult], limit: int | None) -> None
     def cells(figure: Callable[[BackendResult, str], float], width: int = 6, digits: int = 1) -> list[str]:
         return [" ".join(f"{figure(results[n], k):{width}.{digits}f}" for k in CLASSES) for n in names]
 
-    print(f"Accuracy % on the shared test data ({limit or 'all'} lines per file), 12 launch languages")
+    print(f"Accuracy % on the shared test data ({limit or 'all'} lines per file), {len(LANGUAGES)} languages")
     print(row("", [f"{name:<20}" for name in names]))
     print(row("lang", [" ".join(f"{short[k]:>6}" for k in CLASSES) for _ in names]))
     for code in LANGUAGES:

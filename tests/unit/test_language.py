@@ -18,8 +18,9 @@ from bot.language import (
 )
 from bot.language_backends import BACKENDS, DEFAULT_BACKEND
 from bot.language_policy import choose_language
+from core.config import CONTENT_DIR, load_languages
 
-SUPPORTED = ("da", "en", "ro", "bg", "uk", "ru", "th", "vi", "zh", "ar", "fr", "es")
+SUPPORTED, _ = load_languages(CONTENT_DIR)  # every language the chat speaks, as content/languages.yml lists them
 ROOT = Path(__file__).resolve().parents[2]
 CHAT_DATA = ROOT / "tests" / "data" / "chat_messages"
 LANGID_DATA = Path(os.environ.get("HAVN_LANGID_DATA", ROOT.parent / "shared" / "data" / "langid"))
