@@ -235,45 +235,45 @@ async def test_healthz_reports_each_part(client: AppClient) -> None:
     assert response.status == 503 and body["status"] == "degraded"
 
 
-async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: Path, rasa: FakeRasa) -> None:
+async def test_another_language_is_files_and_one_line_of_config(tmp_path: Path, rasa: FakeRasa) -> None:
     """The recipe of docs/languages.md: a texts file, a canned responses file and one line in
     content/languages.yml (NLU files are Rasa's part, measured by `make nlu-report`)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
     english = load_language_texts(content, "en")  # the main file and the topic files (texts/<topic>/en.yml)
 
-    def translated(value: str | dict[str, str]) -> str | dict[str, str]:  # plural texts: Polish's CLDR forms
+    def translated(value: str | dict[str, str]) -> str | dict[str, str]:  # plural texts: Hungarian's CLDR forms
         if isinstance(value, dict):
             return {"_count": value["_count"],
-                    **{form: f"[pl] {value.get(form, value['other'])}" for form in ("one", "few", "many", "other")}}
-        return f"[pl] {value}"
+                    **{form: f"[hu] {value.get(form, value['other'])}" for form in ("one", "other")}}
+        return f"[hu] {value}"
 
-    polish = {key: translated(value) for key, value in english.items() if key != "_meta"}
-    polish["_meta"] = {"name": "Polski", "status": "machine-drafted"}
-    polish["language_set"] = "OK. Będę pisać po polsku."
-    (content / "texts" / "pl.yml").write_text(yaml.safe_dump(polish, allow_unicode=True), encoding="utf-8")
+    hungarian = {key: translated(value) for key, value in english.items() if key != "_meta"}
+    hungarian["_meta"] = {"name": "Magyar", "status": "machine-drafted"}
+    hungarian["language_set"] = "OK. Magyarul írok."
+    (content / "texts" / "hu.yml").write_text(yaml.safe_dump(hungarian, allow_unicode=True), encoding="utf-8")
     canned = yaml.safe_load((content / "canned" / "en.yml").read_text(encoding="utf-8"))
-    canned = {key: f"[pl] {value}" for key, value in canned.items() if key != "_meta"}
+    canned = {key: f"[hu] {value}" for key, value in canned.items() if key != "_meta"}
     canned["_meta"] = {"status": "machine-drafted"}
-    (content / "canned" / "pl.yml").write_text(yaml.safe_dump(canned, allow_unicode=True), encoding="utf-8")
+    (content / "canned" / "hu.yml").write_text(yaml.safe_dump(canned, allow_unicode=True), encoding="utf-8")
     languages = yaml.safe_load((content / "languages.yml").read_text(encoding="utf-8"))
-    languages["languages"].append("pl")
+    languages["languages"].append("hu")
     (content / "languages.yml").write_text(yaml.safe_dump(languages), encoding="utf-8")
 
     settings = make_settings(tmp_path, HAVN_CONTENT_DIR=str(content),
                              HAVN_RASA_URL=f"http://127.0.0.1:{rasa.port}")
-    assert "pl" in settings.languages
+    assert "hu" in settings.languages
     async for client in start_app(settings):
         session = await client.new_session()
         menu = (await client.say(session, payload="lang"))["messages"][0]
-        assert {"title": "Polski", "payload": "lang:pl"} in menu["buttons"]
-        chosen = (await client.say(session, payload="lang:pl"))["messages"]
-        assert chosen[0]["text"].startswith("OK. Będę pisać po polsku.\n[pl] In danger now? Call 112.")
-        assert chosen[1]["text"].startswith("[pl] Hello.")
-        # Typed Polish is detected among the 13 once the line is added.
+        assert {"title": "Magyar", "payload": "lang:hu"} in menu["buttons"]
+        chosen = (await client.say(session, payload="lang:hu"))["messages"]
+        assert chosen[0]["text"].startswith("OK. Magyarul írok.\n[hu] In danger now? Call 112.")
+        assert chosen[1]["text"].startswith("[hu] Hello.")
+        # Typed Hungarian is detected among the others once the line is added.
         other = await client.new_session()
-        await client.say(other, "Dzień dobry, zabrali mi paszport i nie mogę wyjść z domu")
-        assert rasa.received[-1]["metadata"] == {"language": "pl"}
+        await client.say(other, "Jó napot, elvették az útlevelemet és nem mehetek ki a házból")
+        assert rasa.received[-1]["metadata"] == {"language": "hu"}
 
 
 # The page's own words follow the conversation's language (issue 16) ----------------------------------------------
