@@ -17,12 +17,13 @@ from core.config import ROOT, ConfigError, Settings
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    """Train if needed, then run Rasa, the action server and the app under honcho; Ctrl-C stops all three."""
-    from bot import services
+    """Train if needed, then run Rasa, the action server and the app under supervisord, which restarts the one
+    that dies while the others keep serving (bot/supervision.py); Ctrl-C stops all three."""
+    from bot import services, supervision
     from core.private_files import make_private
 
     settings = Settings.load()
-    make_private(settings.var_dir)  # honcho, Rasa, the action server and the app inherit the umask
+    make_private(settings.var_dir)  # supervisord, Rasa, the action server and the app inherit the umask
     print("havn: checking the Rasa model (trains only when the data changed)…", flush=True)
     services.train()
     print(f"havn: starting Rasa, the action server and the app on http://{settings.host}:{settings.port}",
@@ -31,9 +32,10 @@ def cmd_run(_args: argparse.Namespace) -> int:
     if environment.get("HAVN_DEVELOPMENT") == "1" and not settings.development:
         print("havn: HAVN_DEVELOPMENT=1 (plain http on this machine: no HSTS, cookies without Secure); "
               "set HAVN_DEVELOPMENT=0 when a TLS proxy serves it", flush=True)
-    honcho = Path(sys.executable).parent / "honcho"
+    configuration = supervision.write_config(services.procfile(), ROOT, settings.var_dir)
+    supervisord = Path(sys.executable).parent / "supervisord"
     os.chdir(ROOT)
-    os.execve(honcho, [str(honcho), "start", "-f", "Procfile"], environment)
+    os.execve(supervisord, [str(supervisord), "--nodaemon", "--configuration", str(configuration)], environment)
 
 
 def cmd_app(_args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """The three processes: how Rasa is trained and how Rasa, the action server and the app are started.
 
-The Procfile holds the commands (operators read it; honcho runs it); this module gives them their
-environment, so that `havn run` and the integration tests start exactly the same processes.
+The Procfile holds the commands (operators read it; supervisord runs it, bot/supervision.py); this module gives
+them their environment, so that `havn run` and the integration tests start exactly the same processes.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def train(quiet: bool = False) -> None:
 
 
 def start(name: str, environment: dict[str, str], log_file: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start one Procfile process on its own (the tests use this; `havn run` uses honcho), with the app's umask:
+    """Start one Procfile process on its own (the tests use this; `havn run` uses supervisord), with the app's umask:
     what it writes under var/ is private (core/private_files.py); its log file too."""
     output = (os.fdopen(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") if log_file
               else subprocess.DEVNULL)

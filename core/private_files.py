@@ -2,7 +2,7 @@
 
 It holds the app's SQLite database (caseworkers' password hashes, sealed words), Rasa's tracker database, the
 generated secrets and the processes' logs: nothing another local user should read. `make_private` sets the
-process's umask, so that whatever the app and the processes it starts (Rasa, the action server, honcho) create
+process's umask, so that whatever the app and the processes it starts (Rasa, the action server, supervisord) create
 later is private from birth, and fixes what an older version left readable.
 """
 

@@ -111,7 +111,7 @@ def test_no_token_on_any_command_line(rasa_stack: RasaStack) -> None:
             assert secret.encode() not in command_line, (pid, command_line)
     assert any(b"rasa_plugins.rasa_server" in line for line in command_lines.values())
     assert any(b"rasa_plugins.action_server" in line for line in command_lines.values())
-    # The Procfile itself names no token any more (honcho starts `/bin/sh -c <line>`, expanded into argv).
+    # The Procfile itself names no token any more (supervisord starts `/bin/sh -c <line>`, expanded into argv).
     assert "TOKEN" not in " ".join(services.procfile().values())
 
 

@@ -12,7 +12,7 @@ from tests.conftest import make_settings
 
 
 def test_the_procfile_names_no_secret() -> None:
-    """honcho runs each line with /bin/sh -c: a `$HAVN_RASA_TOKEN` there would land in the process's argv."""
+    """supervisord runs each line with /bin/sh -c: a `$HAVN_RASA_TOKEN` there would land in the process's argv."""
     commands = services.procfile()
     assert set(commands) == {"rasa", "actions", "app"}
     for command in commands.values():
