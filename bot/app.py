@@ -155,7 +155,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         await engine.dispose()
 
     app.cleanup_ctx.append(lifecycle)
-    webchat.add_routes(app, settings.quick_exit_url)
+    webchat.add_routes(app, settings.quick_exit_url, settings.page_title)
     console.add_routes(app)
     app.router.add_get("/healthz", healthz)
     if settings.telegram_token and settings.telegram_webhook_url:

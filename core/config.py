@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     language_backend: str | None = None
     log_level: LogLevel = "INFO"
     quick_exit_url: str = "https://www.google.com/"
+    # The web chat's title (tab, history, first heading) in every language; unset: web.page_title in the page's
+    # language. Neutral either way: someone else may read the phone's history (bot/channels/webchat_page.py).
+    page_title: str | None = Field(None, max_length=100)
     content_dir: Path = CONTENT_DIR
     languages: Annotated[tuple[str, ...], NoDecode] = Field((), validate_default=True)  # from languages.yml
     default_language: str = Field("", validate_default=True)  # from content_dir/languages.yml too

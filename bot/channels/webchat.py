@@ -40,6 +40,8 @@ SESSION_HEADER = "X-Havn-Session"
 LANGUAGE_HEADER = "X-Havn-Language"
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
+# HAVN_PAGE_TITLE, or "" for the neutral title in the page's language (web.page_title).
+PAGE_TITLE = web.AppKey("page_title", str)
 
 routes = web.RouteTableDef()
 
@@ -151,7 +153,7 @@ async def _add_page(request: web.Request, session: WebSession, answer: dict[str,
     gateway = request.app[GATEWAY]
     language = await gateway.store.language_of(_address_hash(request, session))
     if language in gateway.texts.languages and language != request.headers.get(LANGUAGE_HEADER):
-        answer["page"] = page_words(gateway.texts, language)
+        answer["page"] = page_words(gateway.texts, language, request.app[PAGE_TITLE])
 
 
 @routes.get("/api/webchat/messages")
@@ -215,11 +217,11 @@ def render_page(request: web.Request, language: str, **conversation: object) -> 
     """The page in `language`, its first words with the main menu (`start`); without JavaScript
     (bot/channels/webchat_form.py) also the conversation so far (`history`: webchat_page.bubble's), the session
     (`session`), a `notice` and what was `typed`."""
-    texts = request.app[GATEWAY].texts
+    texts, title = request.app[GATEWAY].texts, request.app[PAGE_TITLE]
     numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
-        language=language, direction=texts.direction(language), words=words(texts, language),
-        strings={**page_words(texts, language), "exit_url": request.app[QUICK_EXIT_URL]},
+        language=language, direction=texts.direction(language), words=words(texts, language, title),
+        strings={**page_words(texts, language, title), "exit_url": request.app[QUICK_EXIT_URL]},
         exit_url=request.app[QUICK_EXIT_URL], t=lambda key: texts.text(key, language),
         with_numbers=lambda text: number_parts(text, numbers),
         history=conversation.get("history", ()), session=conversation.get("session"),
@@ -238,9 +240,10 @@ def setup_gateway(app: web.Application, gateway: Gateway, sessions: WebSessions)
     app[SESSIONS] = sessions
 
 
-def add_routes(app: web.Application, quick_exit_url: str) -> None:
+def add_routes(app: web.Application, quick_exit_url: str, page_title: str | None) -> None:
     app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
     app[QUICK_EXIT_URL] = quick_exit_url
+    app[PAGE_TITLE] = page_title or ""
     app.add_routes(routes)
     # Imported here: the form's module uses this one's conversation step and page (no import cycle at load).
     from bot.channels.webchat_form import without_javascript

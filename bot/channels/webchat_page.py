@@ -3,6 +3,10 @@
 The page (bot/templates/webchat.html, bot/static/webchat.js) starts in the browser's language; once the
 conversation's language is known or changes, the JSON replies carry these words again (bot/channels/webchat.py),
 so that the header, the 112 line, the placeholder, `lang` and `dir` follow the language the person writes.
+
+The title (the tab, the browser's history, the first heading) is neutral, "Help and advice": someone else may
+check the phone, and its history must not name trafficking or the centre. HAVN_PAGE_TITLE replaces it in every
+language.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from core.vocabulary import Command, Sender
 
 # The page's words: name in the page → text key (content/texts/<lang>.yml).
 WORDS = {
-    "title": "web.title", "input_label": "web.input_label", "send": "web.send", "quick_exit": "web.quick_exit",
+    "title": "web.page_title", "input_label": "web.input_label", "send": "web.send", "quick_exit": "web.quick_exit",
     "quick_exit_hint": "web.quick_exit_hint", "delete": "web.delete", "delete_confirm": "web.delete_confirm",
     "deleted": "web.deleted", "error": "web.error", "session_ended": "web.session_ended",
     "safety_line": "safety_line", "not_sent": "web.not_sent", "refresh": "web.refresh",
@@ -47,13 +51,17 @@ def phone_numbers(texts: PageTexts) -> dict[str, str]:
     return {number: "tel:" + re.sub(r"[^\d+]", "", number) for number in numbers}
 
 
-def words(texts: PageTexts, language: str) -> dict[str, str]:
-    return {name: texts.text(key, language, FILLED_BY_PAGE) for name, key in WORDS.items()}
+def words(texts: PageTexts, language: str, title: str | None = None) -> dict[str, str]:
+    """The page's words in `language`; `title` (HAVN_PAGE_TITLE), when set, is the title in every language."""
+    said = {name: texts.text(key, language, FILLED_BY_PAGE) for name, key in WORDS.items()}
+    if title:
+        said["title"] = title
+    return said
 
 
-def page_words(texts: PageTexts, language: str) -> dict[str, object]:
+def page_words(texts: PageTexts, language: str, title: str | None = None) -> dict[str, object]:
     """What the page needs to speak `language`: its words, `lang`, `dir` and the phone numbers to link."""
-    return {**words(texts, language), "language": language, "direction": texts.direction(language),
+    return {**words(texts, language, title), "language": language, "direction": texts.direction(language),
             "numbers": phone_numbers(texts)}
 
 

@@ -342,6 +342,9 @@
     sessionStorage.clear();
     log.replaceChildren();
     input.value = "";
+    // First the entry itself becomes plain "/" (its title is neutral already), without whatever query or
+    // fragment the link that led here carried: that is what stays should the neutral page be slow or not load.
+    history.replaceState(null, "", "/");
     window.location.replace(strings.exit_url);
   }
   quickExit.addEventListener("click", (event) => { event.preventDefault(); leave(); });

@@ -307,7 +307,7 @@ async def test_a_reply_carries_the_page_words_once_the_conversation_is_in_anothe
 async def test_arabic_turns_the_page_right_to_left(client: AppClient) -> None:
     page = (await say_from(client, await client.new_session(), "انا خايف من الشرطة", "en"))["page"]
     assert page["language"] == "ar" and page["direction"] == "rtl"
-    assert page["title"] == client.app[GATEWAY].texts.text("web.title", "ar")
+    assert page["title"] == client.app[GATEWAY].texts.text("web.page_title", "ar")
 
 
 async def test_the_page_shows_phone_numbers_as_links_in_order(client: AppClient) -> None:

@@ -99,7 +99,7 @@ async def test_the_page_speaks_romanian_after_a_first_message_from_an_english_ph
     await expect(page.locator("#safety")).to_have_text(TEXTS.text("safety_line", "ro"))
     await expect(page.locator("#text")).to_have_attribute("placeholder", TEXTS.text("web.input_label", "ro"))
     await expect(page.locator("#composer button[type=submit]")).to_have_text(TEXTS.text("web.send", "ro"))
-    assert await page.title() == TEXTS.text("web.title", "ro")
+    assert await page.title() == TEXTS.text("web.page_title", "ro")
 
 
 async def test_the_page_turns_right_to_left_for_arabic_with_phone_numbers_in_order(
