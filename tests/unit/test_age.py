@@ -10,7 +10,7 @@ import yaml
 
 from screening.age import AGE_WORDS, age_from_text, load_age_words
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh")
 
 # (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
 SENTENCES: list[tuple[str, str, int | None]] = [
@@ -113,6 +113,13 @@ SENTENCES: list[tuple[str, str, int | None]] = [
     ("es", "Llegué hace 2 años, tengo 34", 34),
     ("es", "trabajo 12 horas, tengo 19 años", 19),
     ("es", "tengo 2 hijos", None),
+    ("pt", "tenho 17 anos", 17),
+    ("pt", "Tenho 17", 17),
+    ("pt", "17 anos", 17),
+    ("pt", "cheguei há 2 anos, tenho 34", 34),
+    ("pt", "trabalho 12 horas, tenho 19 anos", 19),
+    ("pt", "a minha filha de 5 anos está comigo, eu tenho 28", 28),
+    ("pt", "tenho 2 filhos", None),
     ("th", "ฉันอายุ 17 ปี", 17),
     ("th", "ผมอายุ25ปี", 25),
     ("th", "อายุ 17", 17),

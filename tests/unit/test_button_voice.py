@@ -33,6 +33,12 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "fr": (r"^\w+ez\b",),  # "Signalez", "Attendez", "Demandez-moi"
     "es": (r"^(pregúnte|pregunte|espere|informe|hable|deje|siga|elija|escriba|llame|responda|envíe|borre|conserve"
            r"|espera|informa|habla|deja|sigue|elige|escribe|llama|responde|envía|borra|conserva)n?(me|nos|lo|la)?\b",),
+    # The polite imperative (3rd person, "Espere", "Denuncie", "Perguntem-me") and the informal one ("Espera"),
+    # and "por favor" anywhere.
+    "pt": (r"^(pergunte|espere|aguarde|denuncie|informe|fale|deixe|continue|siga|escolha|escreva|ligue|responda"
+           r"|envie|mande|apague|guarde|mantenha|carregue|toque|clique|conte|diga"
+           r"|espera|aguarda|denuncia|fala|deixa|escolhe|escreve|liga|responde|envia|manda|apaga|guarda|toca)"
+           r"m?(-(me|nos|o|a|lo|la))?\b", r"\bpor favor\b"),
     # Masculine singular and plural imperatives ("احذف", "احتفظ", "تابع", "اسألوني").
     "ar": (r"(^|\s)(احذف|احتفظ|تابع|اسألوني|اسألني|انتظر|اترك|أبلغ|تحدث|اضغط|اختر)($|\s)",),
     # No verb endings: the words that make a request an instruction ("please …").
@@ -105,6 +111,8 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("es", "Pregúntenme primero"), ("es", "Espere"), ("es", "Informe de una sospecha"),
     ("ar", "نعم، احذف"), ("ar", "لا، احتفظ بها"), ("ar", "نعم، تابع"), ("ar", "اسألوني أولًا"),
     ("th", "กรุณารอ"), ("vi", "Hãy chờ"), ("zh", "请等待"),
+    ("pt", "Perguntem-me primeiro"), ("pt", "Espere"), ("pt", "Denuncie uma suspeita"), ("pt", "Sim, apague"),
+    ("pt", "Não, guarde-a"), ("pt", "Fale com uma pessoa"), ("pt", "Continue a esperar"), ("pt", "Espera por favor"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -115,6 +123,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("ro", "De ce întrebați?"), ("ro", "Aștept"), ("ro", "Da, șterg tot"), ("bg", "Само ако първо ме попитат"),
     ("ru", "Только если сначала спросят меня"), ("fr", "Seulement si on me demande avant"),
     ("fr", "J'attends"), ("es", "Sigo esperando"), ("es", "Informar de una sospecha"), ("ar", "نعم، لنتابع"),
+    ("pt", "Vou esperar"), ("pt", "Denunciar uma suspeita"), ("pt", "Sim, apagar"), ("pt", "Continuo à espera"),
+    ("pt", "Só se me perguntarem primeiro"), ("pt", "Porque pergunta?"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []

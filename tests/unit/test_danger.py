@@ -88,6 +88,14 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("ana fi khatar", Cue.DANGER, "ar"),
     ("بدي موت", Cue.SELF_HARM, "ar"),
     ("عمري ١٦ سنة", Cue.CHILD, "ar"),
+    ("vao me matar", Cue.DANGER, "pt"),  # Brazil puts the pronoun first …
+    ("ele vai matar-me", Cue.DANGER, "pt"),  # … Portugal after the verb
+    ("to trancada no quarto", Cue.DANGER, "pt"),
+    ("bateu-me outra vez", Cue.DANGER, "pt"),
+    ("vou-me matar", Cue.SELF_HARM, "pt"),
+    ("nao quero mais viver", Cue.SELF_HARM, "pt"),
+    ("tenho 15 anos", Cue.CHILD, "pt"),
+    ("sou de menor", Cue.CHILD, "pt"),
     ("ช่วยด้วย", Cue.DANGER, "th"),
     ("เขาจะฆ่าหนู", Cue.DANGER, "th"),
     ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
@@ -167,6 +175,15 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "كيف اقدم طعن",
     "my son was born in 2012",
     "没人在乎我们的工资",
+    "nao estou em perigo",
+    "ele nao me bate",
+    "se eu for a policia fico em perigo?",
+    "a policia ja sabe",
+    "preciso de ajuda urgente com os papeis",
+    "tenho 15 anos de experiencia",
+    "quero morrer de rir",
+    "nao consigo sair da dinamarca sem passaporte",
+    "o meu chefe vai me matar se eu chegar tarde hahaha",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None

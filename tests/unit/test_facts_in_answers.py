@@ -45,6 +45,7 @@ LANGUAGE_MARKERS: dict[str, Markers] = {
                   "يجب على المركز أن يتصرف", "فأخبر المركز بذلك أولًا"),
     "fr": Markers("dépend de votre situation", r"confidentiel", "le centre doit agir", "prévenez d'abord le centre"),
     "es": Markers("depende de su situación", r"confidencial", "el centro tiene que actuar", "avise antes al centro"),
+    "pt": Markers("depende da sua situação", r"confidencial", "o centro tem de agir", "avise primeiro o centro"),
     "th": Markers("ขึ้นอยู่กับสถานการณ์ของคุณ", r"ความลับ", "ศูนย์ต้องดำเนินการ", "กรุณาแจ้งศูนย์ก่อน"),
     "vi": Markers("tùy vào hoàn cảnh của bạn", r"bí mật|bảo mật", "trung tâm phải hành động",
                   "hãy báo trước cho trung tâm"),

@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -44,6 +44,9 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("es", "sí", "yes"), ("es", "si", "yes"), ("es", "claro", "yes"), ("es", "vale", "yes"), ("es", "no", "no"),
     ("es", "nunca", "no"), ("es", "no sé", "unknown"), ("es", "no se", "unknown"), ("es", "ni idea", "unknown"),
     ("es", "a lo mejor", "unknown"),
+    ("pt", "sim", "yes"), ("pt", "siim", "yes"), ("pt", "claro", "yes"), ("pt", "é verdade", "yes"),
+    ("pt", "não", "no"), ("pt", "nao", "no"), ("pt", "nunca", "no"), ("pt", "não sei", "unknown"),
+    ("pt", "n sei", "unknown"), ("pt", "talvez", "unknown"), ("pt", "sei la", "unknown"),
     ("th", "ใช่", "yes"), ("th", "ใช่ค่ะ", "yes"), ("th", "ใช่ครับ", "yes"), ("th", "ค่ะ", "yes"), ("th", "ครับ", "yes"),
     ("th", "ไม่", "no"), ("th", "ไม่ใช่", "no"), ("th", "ไม่ค่ะ", "no"), ("th", "ไม่ใช่ครับ", "no"),
     ("th", "ไม่แน่ใจ", "unknown"), ("th", "ไม่รู้ค่ะ", "unknown"), ("th", "ไม่ทราบครับ", "unknown"),
@@ -113,6 +116,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("ro", "Nu, nu m-a lovit", "no"),
     ("ru", "да, он забрал паспорт", "yes"),
     ("es", "No, me dejan salir", "no"),
+    ("pt", "Sim, ficou com o passaporte", "yes"),
+    ("pt", "não, nunca me bateu", "no"),
     ("zh", "是的，他拿走了", "yes"),
     ("th", "ใช่ค่ะ เขาเอาไป", "yes"),
     ("vi", "dạ vâng", "yes"),
@@ -130,6 +135,8 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("en", "yes no"),  # says both
     ("en", "no, not sure"),
     ("es", "no me dejan salir"),  # "they do not let me out": a "yes" to "Are you locked in?", never a "no"
+    ("pt", "não me deixam sair"),  # "they do not let me out"
+    ("pt", "isso nunca aconteceu"),  # "that never happened": "isso" (that's it) starts the sentence
     ("ro", "nu mă lasă să plec"),
     ("bg", "не ме пускат да изляза"),
     ("ar", "لا يسمحون لي بالخروج"),
