@@ -10,7 +10,7 @@ import yaml
 
 from screening.age import AGE_WORDS, age_from_text, load_age_words
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl")
 
 # (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
 SENTENCES: list[tuple[str, str, int | None]] = [
@@ -141,6 +141,15 @@ SENTENCES: list[tuple[str, str, int | None]] = [
     ("zh", "１７岁", 17),  # full-width digits
     ("zh", "我来了两年了，我三十四岁", 34),
     ("zh", "我有两个孩子", None),
+    ("tl", "17 years old ako", 17),
+    ("tl", "ako ay 17", 17),
+    ("tl", "16 pa lang ako", 16),
+    ("tl", "25 anyos", 25),
+    ("tl", "edad ko 34", 34),
+    ("tl", "17 taong gulang", 17),
+    ("tl", "dumating ako 2 taon na ang nakalipas, 34 na ako", 34),
+    ("tl", "10 taon na ako dito sa denmark", None),
+    ("tl", "may 2 anak ako", None),
 ]
 
 

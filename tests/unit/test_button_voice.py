@@ -45,6 +45,13 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "th": (r"(กรุณา|โปรด)",),
     "vi": (r"(^|\s)(hãy|vui lòng)(\s|$)",),
     "zh": (r"请",),
+    # Tagalog's imperative is the verb's basic form, often with "mo"/"ninyo" after it ("Maghintay", "Burahin mo",
+    # "Tanungin muna ako"); the person's own words are in the future or with "ko"/"ako" ("Maghihintay ako").
+    # "paki-" ("pakihintay") and "huwag" are requests and prohibitions to the person.
+    "tl": (r"^(paki[\w-]*|huwag|wag)\b",
+           r"^(maghintay|mag-?report|mag-?ulat|makipag-?usap|kausapin|mag-?iwan|sumagot|sagutin|pumili|piliin"
+           r"|sumulat|isulat|tumawag|pindutin|pumindot|sabihin|burahin|itago|tanungin|ituloy|magpatuloy|ipadala"
+           r"|manatili|iulat|i-?report)\b",),
 }
 
 CLAUSE_BREAK = re.compile(r"[,;:?!.，、；：？！。،؛؟]")
@@ -113,6 +120,8 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("th", "กรุณารอ"), ("vi", "Hãy chờ"), ("zh", "请等待"),
     ("pt", "Perguntem-me primeiro"), ("pt", "Espere"), ("pt", "Denuncie uma suspeita"), ("pt", "Sim, apague"),
     ("pt", "Não, guarde-a"), ("pt", "Fale com uma pessoa"), ("pt", "Continue a esperar"), ("pt", "Espera por favor"),
+    ("tl", "Maghintay"), ("tl", "Mag-report ng hinala"), ("tl", "Makipag-usap sa isang tao"), ("tl", "Oo, burahin"),
+    ("tl", "Hindi, itago ito"), ("tl", "Tanungin muna ako"), ("tl", "Pakihintay"), ("tl", "Mag-iwan ng mensahe"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -125,6 +134,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("fr", "J'attends"), ("es", "Sigo esperando"), ("es", "Informar de una sospecha"), ("ar", "نعم، لنتابع"),
     ("pt", "Vou esperar"), ("pt", "Denunciar uma suspeita"), ("pt", "Sim, apagar"), ("pt", "Continuo à espera"),
     ("pt", "Só se me perguntarem primeiro"), ("pt", "Porque pergunta?"),
+    ("tl", "Maghihintay ako"), ("tl", "Oo, buburahin ko"), ("tl", "Bakit mo tinatanong?"),
+    ("tl", "Kung tatanungin lang muna ako"), ("tl", "Gusto kong mag-report ng hinala"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []

@@ -101,6 +101,12 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
     ("อยากตาย", Cue.SELF_HARM, "th"),
     ("หนูอายุ 15", Cue.CHILD, "th"),
+    ("papatayin nya ako", Cue.DANGER, "tl"),
+    ("nakakulong ako sa kwarto", Cue.DANGER, "tl"),
+    ("binubugbog ako ng amo ko", Cue.DANGER, "tl"),
+    ("gusto ko nang mamatay", Cue.SELF_HARM, "tl"),
+    ("16 pa lang ako", Cue.CHILD, "tl"),
+    ("menor de edad po ako", Cue.CHILD, "tl"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -184,6 +190,15 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "quero morrer de rir",
     "nao consigo sair da dinamarca sem passaporte",
     "o meu chefe vai me matar se eu chegar tarde hahaha",
+    # Tagalog: a negation, the passport alone, a question about the police, years in Denmark, a joke
+    "hindi nya ako sinasaktan, sinisigawan lang",
+    "wala ako sa panganib",
+    "kinuha ng employer ko yung passport ko",
+    "tatawag ba kayo ng pulis?",
+    "ayokong mamatay",
+    "15 taon na ako dito sa denmark",
+    "papatayin ako ng amo ko pag late ako haha",
+    "nung isang taon sinaktan nya ako pero ngayon ok na ako",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None

@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -56,6 +56,9 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("zh", "是", "yes"), ("zh", "是的", "yes"), ("zh", "对", "yes"), ("zh", "嗯嗯", "yes"), ("zh", "不", "no"),
     ("zh", "不是", "no"), ("zh", "没有", "no"), ("zh", "不知道", "unknown"), ("zh", "我不知道", "unknown"),
     ("zh", "不确定", "unknown"),
+    ("tl", "oo", "yes"), ("tl", "opo", "yes"), ("tl", "oo po", "yes"), ("tl", "sige", "yes"), ("tl", "hindi", "no"),
+    ("tl", "hindi po", "no"), ("tl", "hnd", "no"), ("tl", "wala po", "no"), ("tl", "hindi ko alam", "unknown"),
+    ("tl", "ewan ko", "unknown"), ("tl", "di ako sure", "unknown"), ("tl", "siguro", "unknown"),
 ]
 
 
@@ -122,6 +125,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("th", "ใช่ค่ะ เขาเอาไป", "yes"),
     ("vi", "dạ vâng", "yes"),
     ("ar", "لا، ما ضربني", "no"),
+    ("tl", "oo, kinuha nya", "yes"),
+    ("tl", "opo ... kinuha nila", "yes"),
 ])
 def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: str) -> None:
     assert typed_answer(message, language) == answer
@@ -146,6 +151,8 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("uk", "так, він забрав паспорт і телефон і каже що я винна йому гроші"),
     ("zh", "有人打我"),  # "someone hits me": 有 (yes, have) starts the sentence without a pause
     ("th", "ไม่ให้ออกไปไหนเลย"),
+    ("tl", "hindi nila ako pinapalabas"),  # "they do not let me out": a "yes" to "Are you locked in?"
+    ("tl", "wala akong pasaporte"),
     ("en", ""),
     ("en", "!!!"),
     ("en", "hello"),
