@@ -39,6 +39,12 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "th": (r"(กรุณา|โปรด)",),
     "vi": (r"(^|\s)(hãy|vui lòng)(\s|$)",),
     "zh": (r"请",),
+    # The 2nd person imperative, singular and plural ("Zgłoś", "Poczekaj", "Usuń", "Najpierw mnie zapytaj",
+    # "Zapytajcie"), and "proszę" + infinitive ("Proszę czekać"); the person's own "Poczekam", "Pomijam" stay.
+    "pl": (r"^(najpierw\s+)?(mnie\s+)?(zgłoś|zgłos|porozmawiaj|rozmawiaj|czekaj|poczekaj|zaczekaj|zostaw|odpowiedz"
+           r"|wybierz|napisz|pisz|zadzwoń|zadzwon|dzwoń|naciśnij|kliknij|powiedz|usuń|usun|zachowaj|zapytaj|kontynuuj"
+           r"|wyślij|wyslij|pomiń|pomin|zostań|zostan)(cie)?\b",
+           r"^(najpierw\s+)?(mnie\s+)?\w+cie\b", r"^proszę\s+\w+(ć|c)\b"),
 }
 
 CLAUSE_BREAK = re.compile(r"[,;:?!.，、；：？！。،؛؟]")
@@ -105,6 +111,9 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("es", "Pregúntenme primero"), ("es", "Espere"), ("es", "Informe de una sospecha"),
     ("ar", "نعم، احذف"), ("ar", "لا، احتفظ بها"), ("ar", "نعم، تابع"), ("ar", "اسألوني أولًا"),
     ("th", "กรุณารอ"), ("vi", "Hãy chờ"), ("zh", "请等待"),
+    ("pl", "Zgłoś podejrzenie"), ("pl", "Poczekaj"), ("pl", "Tak, usuń"), ("pl", "Nie, zachowaj"),
+    ("pl", "Najpierw mnie zapytaj"), ("pl", "Zapytajcie mnie najpierw"), ("pl", "Proszę czekać"),
+    ("pl", "Porozmawiaj z człowiekiem"), ("pl", "Pomiń"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -115,6 +124,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("ro", "De ce întrebați?"), ("ro", "Aștept"), ("ro", "Da, șterg tot"), ("bg", "Само ако първо ме попитат"),
     ("ru", "Только если сначала спросят меня"), ("fr", "Seulement si on me demande avant"),
     ("fr", "J'attends"), ("es", "Sigo esperando"), ("es", "Informar de una sospecha"), ("ar", "نعم، لنتابع"),
+    ("pl", "Poczekam"), ("pl", "Pomijam"), ("pl", "Tak, usuwam wszystko"), ("pl", "Chcę zgłosić podejrzenie"),
+    ("pl", "Tylko jeśli najpierw mnie zapytają"), ("pl", "Dlaczego o to pytasz?"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []
