@@ -93,6 +93,14 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
     ("อยากตาย", Cue.SELF_HARM, "th"),
     ("หนูอายุ 15", Cue.CHILD, "th"),
+    ("ratunku", Cue.DANGER, "pl"),
+    ("on mnie zabije", Cue.DANGER, "pl"),
+    ("zamkneli mnie w pokoju", Cue.DANGER, "pl"),
+    ("wezwijcie policje szybko", Cue.DANGER, "pl"),
+    ("chce umrzec", Cue.SELF_HARM, "pl"),
+    ("Zabiję się", Cue.SELF_HARM, "pl"),
+    ("mam 16 lat", Cue.CHILD, "pl"),
+    ("jestem niepełnoletnia", Cue.CHILD, "pl"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -167,6 +175,18 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "كيف اقدم طعن",
     "my son was born in 2012",
     "没人在乎我们的工资",
+    # pl: a negation, a question about rights, the screening's passport, idioms, the long past
+    "nie jestem w niebezpieczenstwie",
+    "czy jestem w niebezpieczenstwie jesli nie mam paszportu",
+    "szef zabral mi paszport",
+    "ta praca mnie zabija",
+    "szef mnie zabije jak sie spoznie xd",
+    "umieram z glodu",
+    "czy moge isc na policje",
+    "rok temu mnie bil ale teraz mieszkam sama",
+    "potrzebuje pomocy z umowa",
+    "mam 17 lat doswiadczenia",
+    "nie chce zyc w danii",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
