@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh", "pl")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -53,6 +53,10 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("zh", "是", "yes"), ("zh", "是的", "yes"), ("zh", "对", "yes"), ("zh", "嗯嗯", "yes"), ("zh", "不", "no"),
     ("zh", "不是", "no"), ("zh", "没有", "no"), ("zh", "不知道", "unknown"), ("zh", "我不知道", "unknown"),
     ("zh", "不确定", "unknown"),
+    ("pl", "tak", "yes"), ("pl", "Tak!", "yes"), ("pl", "takk", "yes"), ("pl", "jasne", "yes"),
+    ("pl", "oczywiscie", "yes"), ("pl", "nie", "no"), ("pl", "Nieee", "no"), ("pl", "nigdy", "no"),
+    ("pl", "nie wiem", "unknown"), ("pl", "nwm", "unknown"), ("pl", "nie jestem pewna", "unknown"),
+    ("pl", "może", "unknown"),
 ]
 
 
@@ -96,6 +100,7 @@ def test_without_a_language_only_words_with_one_meaning_everywhere(message: str,
     ("k", "vi", "no"), ("k", "en", None), ("y", "en", "yes"), ("y", "es", None),  # "ok"; Spanish "and"
     ("ya", "en", "yes"), ("ya", "ru", None), ("no", "vi", None), ("no", "es", "no"),  # Russian "я"; "nó"
     ("ja", "da", "yes"), ("ja", "ro", "yes"), ("nej", "en", "no"), ("oui", "ar", "yes"),  # one meaning everywhere
+    ("tak", "pl", "yes"), ("no", "pl", None), ("nie", "pl", "no"), ("nie", None, "no"),  # Polish "no" = "well"
 ])
 def test_words_that_collide_across_languages(message: str, language: str | None, answer: str | None) -> None:
     assert typed_answer(message, language) == answer
@@ -111,6 +116,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("da", "ja det gjorde han", "yes"),
     ("da", "nej, det gjorde han ikke", "no"),
     ("ro", "Nu, nu m-a lovit", "no"),
+    ("pl", "Nie, nie uderzył mnie", "no"),
+    ("pl", "tak zabrał mi paszport", "yes"),
     ("ru", "да, он забрал паспорт", "yes"),
     ("es", "No, me dejan salir", "no"),
     ("zh", "是的，他拿走了", "yes"),
@@ -131,6 +138,8 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("en", "no, not sure"),
     ("es", "no me dejan salir"),  # "they do not let me out": a "yes" to "Are you locked in?", never a "no"
     ("ro", "nu mă lasă să plec"),
+    ("pl", "nie pozwalają mi wyjść"),  # "they do not let me out": a "yes" to "Are you locked in?"
+    ("pl", "nigdy mnie nie wypuszczają"),
     ("bg", "не ме пускат да изляза"),
     ("ar", "لا يسمحون لي بالخروج"),
     ("vi", "không cho tôi ra ngoài"),
