@@ -240,12 +240,6 @@ async def test_a_thirteenth_language_is_files_and_one_line_of_config(tmp_path: P
     content/languages.yml (NLU files are Rasa's part, measured by `make nlu-report`)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    # Polish is shipped now: take it out of the copy, so that the recipe adds it to the other twelve again.
-    for shipped in (*content.glob("texts/**/pl.yml"), content / "canned" / "pl.yml"):
-        shipped.unlink()
-    languages = yaml.safe_load((content / "languages.yml").read_text(encoding="utf-8"))
-    languages["languages"].remove("pl")
-    (content / "languages.yml").write_text(yaml.safe_dump(languages), encoding="utf-8")
     english = load_language_texts(content, "en")  # the main file and the topic files (texts/<topic>/en.yml)
 
     def translated(value: str | dict[str, str]) -> str | dict[str, str]:  # plural texts: Polish's CLDR forms
