@@ -101,6 +101,7 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("Zabiję się", Cue.SELF_HARM, "pl"),
     ("mam 16 lat", Cue.CHILD, "pl"),
     ("jestem niepełnoletnia", Cue.CHILD, "pl"),
+    ("on mnie zaraz zabije", Cue.DANGER, "pl"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -187,6 +188,8 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "potrzebuje pomocy z umowa",
     "mam 17 lat doswiadczenia",
     "nie chce zyc w danii",
+    "zabije mnie ten upal",
+    "na budowie jest niebezpiecznie bez kasku",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
