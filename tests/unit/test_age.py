@@ -10,7 +10,7 @@ import yaml
 
 from screening.age import AGE_WORDS, age_from_text, load_age_words
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl")
 
 # (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
 SENTENCES: list[tuple[str, str, int | None]] = [
@@ -150,6 +150,16 @@ SENTENCES: list[tuple[str, str, int | None]] = [
     ("tl", "dumating ako 2 taon na ang nakalipas, 34 na ako", 34),
     ("tl", "10 taon na ako dito sa denmark", None),
     ("tl", "may 2 anak ako", None),
+    ("pl", "mam 17 lat", 17),
+    ("pl", "Mam 22 lata.", 22),
+    ("pl", "mam 17", 17),
+    ("pl", "17 lat", 17),
+    ("pl", "przyjechalam 2 lata temu, mam 34 lata", 34),
+    ("pl", "pracuje 12 godzin dziennie, mam 19 lat", 19),
+    ("pl", "mam dopiero 16", 16),
+    ("pl", "mam 2 dzieci", None),
+    ("pl", "jestem w danii od 6 lat", None),
+    ("pl", "mam 5 letniego syna", None),
 ]
 
 

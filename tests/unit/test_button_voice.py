@@ -52,6 +52,12 @@ ORDERS: dict[str, tuple[str, ...]] = {
            r"^(maghintay|mag-?report|mag-?ulat|makipag-?usap|kausapin|mag-?iwan|sumagot|sagutin|pumili|piliin"
            r"|sumulat|isulat|tumawag|pindutin|pumindot|sabihin|burahin|itago|tanungin|ituloy|magpatuloy|ipadala"
            r"|manatili|iulat|i-?report)\b",),
+    # The 2nd person imperative, singular and plural ("Zgłoś", "Poczekaj", "Usuń", "Najpierw mnie zapytaj",
+    # "Zapytajcie"), and "proszę" + infinitive ("Proszę czekać"); the person's own "Poczekam", "Pomijam" stay.
+    "pl": (r"^(najpierw\s+)?(mnie\s+)?(zgłoś|zgłos|porozmawiaj|rozmawiaj|czekaj|poczekaj|zaczekaj|zostaw|odpowiedz"
+           r"|wybierz|napisz|pisz|zadzwoń|zadzwon|dzwoń|naciśnij|kliknij|powiedz|usuń|usun|zachowaj|zapytaj|kontynuuj"
+           r"|wyślij|wyslij|pomiń|pomin|zostań|zostan)(cie)?\b",
+           r"^(najpierw\s+)?(mnie\s+)?\w+cie\b", r"^proszę\s+\w+(ć|c)\b"),
 }
 
 CLAUSE_BREAK = re.compile(r"[,;:?!.，、；：？！。،؛؟]")
@@ -122,6 +128,9 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("pt", "Não, guarde-a"), ("pt", "Fale com uma pessoa"), ("pt", "Continue a esperar"), ("pt", "Espera por favor"),
     ("tl", "Maghintay"), ("tl", "Mag-report ng hinala"), ("tl", "Makipag-usap sa isang tao"), ("tl", "Oo, burahin"),
     ("tl", "Hindi, itago ito"), ("tl", "Tanungin muna ako"), ("tl", "Pakihintay"), ("tl", "Mag-iwan ng mensahe"),
+    ("pl", "Zgłoś podejrzenie"), ("pl", "Poczekaj"), ("pl", "Tak, usuń"), ("pl", "Nie, zachowaj"),
+    ("pl", "Najpierw mnie zapytaj"), ("pl", "Zapytajcie mnie najpierw"), ("pl", "Proszę czekać"),
+    ("pl", "Porozmawiaj z człowiekiem"), ("pl", "Pomiń"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -136,6 +145,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("pt", "Só se me perguntarem primeiro"), ("pt", "Porque pergunta?"),
     ("tl", "Maghihintay ako"), ("tl", "Oo, buburahin ko"), ("tl", "Bakit mo tinatanong?"),
     ("tl", "Kung tatanungin lang muna ako"), ("tl", "Gusto kong mag-report ng hinala"),
+    ("pl", "Poczekam"), ("pl", "Pomijam"), ("pl", "Tak, usuwam wszystko"), ("pl", "Chcę zgłosić podejrzenie"),
+    ("pl", "Tylko jeśli najpierw mnie zapytają"), ("pl", "Dlaczego o to pytasz?"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []

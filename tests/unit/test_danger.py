@@ -107,6 +107,15 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("gusto ko nang mamatay", Cue.SELF_HARM, "tl"),
     ("16 pa lang ako", Cue.CHILD, "tl"),
     ("menor de edad po ako", Cue.CHILD, "tl"),
+    ("ratunku", Cue.DANGER, "pl"),
+    ("on mnie zabije", Cue.DANGER, "pl"),
+    ("zamkneli mnie w pokoju", Cue.DANGER, "pl"),
+    ("wezwijcie policje szybko", Cue.DANGER, "pl"),
+    ("chce umrzec", Cue.SELF_HARM, "pl"),
+    ("Zabiję się", Cue.SELF_HARM, "pl"),
+    ("mam 16 lat", Cue.CHILD, "pl"),
+    ("jestem niepełnoletnia", Cue.CHILD, "pl"),
+    ("on mnie zaraz zabije", Cue.DANGER, "pl"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -199,6 +208,20 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "15 taon na ako dito sa denmark",
     "papatayin ako ng amo ko pag late ako haha",
     "nung isang taon sinaktan nya ako pero ngayon ok na ako",
+    # pl: a negation, a question about rights, the screening's passport, idioms, the long past
+    "nie jestem w niebezpieczenstwie",
+    "czy jestem w niebezpieczenstwie jesli nie mam paszportu",
+    "szef zabral mi paszport",
+    "ta praca mnie zabija",
+    "szef mnie zabije jak sie spoznie xd",
+    "umieram z glodu",
+    "czy moge isc na policje",
+    "rok temu mnie bil ale teraz mieszkam sama",
+    "potrzebuje pomocy z umowa",
+    "mam 17 lat doswiadczenia",
+    "nie chce zyc w danii",
+    "zabije mnie ten upal",
+    "na budowie jest niebezpiecznie bez kasku",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None

@@ -241,7 +241,7 @@ def test_telegram_codes_are_normalised_and_checked(telegram_code: str, expected:
 
 
 def test_an_unsupported_current_language_counts_as_none() -> None:
-    assert choose_language(detection=UNSURE, text="ok", current="pl", telegram_code="ro",
+    assert choose_language(detection=UNSURE, text="ok", current="hu", telegram_code="ro",
                            supported=SUPPORTED) == "ro"
 
 

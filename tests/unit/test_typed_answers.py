@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -59,6 +59,10 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("tl", "oo", "yes"), ("tl", "opo", "yes"), ("tl", "oo po", "yes"), ("tl", "sige", "yes"), ("tl", "hindi", "no"),
     ("tl", "hindi po", "no"), ("tl", "hnd", "no"), ("tl", "wala po", "no"), ("tl", "hindi ko alam", "unknown"),
     ("tl", "ewan ko", "unknown"), ("tl", "di ako sure", "unknown"), ("tl", "siguro", "unknown"),
+    ("pl", "tak", "yes"), ("pl", "Tak!", "yes"), ("pl", "takk", "yes"), ("pl", "jasne", "yes"),
+    ("pl", "oczywiscie", "yes"), ("pl", "nie", "no"), ("pl", "Nieee", "no"), ("pl", "nigdy", "no"),
+    ("pl", "nie wiem", "unknown"), ("pl", "nwm", "unknown"), ("pl", "nie jestem pewna", "unknown"),
+    ("pl", "może", "unknown"),
 ]
 
 
@@ -102,6 +106,7 @@ def test_without_a_language_only_words_with_one_meaning_everywhere(message: str,
     ("k", "vi", "no"), ("k", "en", None), ("y", "en", "yes"), ("y", "es", None),  # "ok"; Spanish "and"
     ("ya", "en", "yes"), ("ya", "ru", None), ("no", "vi", None), ("no", "es", "no"),  # Russian "я"; "nó"
     ("ja", "da", "yes"), ("ja", "ro", "yes"), ("nej", "en", "no"), ("oui", "ar", "yes"),  # one meaning everywhere
+    ("tak", "pl", "yes"), ("no", "pl", None), ("nie", "pl", "no"), ("nie", None, "no"),  # Polish "no" = "well"
 ])
 def test_words_that_collide_across_languages(message: str, language: str | None, answer: str | None) -> None:
     assert typed_answer(message, language) == answer
@@ -117,6 +122,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("da", "ja det gjorde han", "yes"),
     ("da", "nej, det gjorde han ikke", "no"),
     ("ro", "Nu, nu m-a lovit", "no"),
+    ("pl", "Nie, nie uderzył mnie", "no"),
+    ("pl", "tak zabrał mi paszport", "yes"),
     ("ru", "да, он забрал паспорт", "yes"),
     ("es", "No, me dejan salir", "no"),
     ("pt", "Sim, ficou com o passaporte", "yes"),
@@ -143,6 +150,8 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("pt", "não me deixam sair"),  # "they do not let me out"
     ("pt", "isso nunca aconteceu"),  # "that never happened": "isso" (that's it) starts the sentence
     ("ro", "nu mă lasă să plec"),
+    ("pl", "nie pozwalają mi wyjść"),  # "they do not let me out": a "yes" to "Are you locked in?"
+    ("pl", "nigdy mnie nie wypuszczają"),
     ("bg", "не ме пускат да изляза"),
     ("ar", "لا يسمحون لي بالخروج"),
     ("vi", "không cho tôi ra ngoài"),
