@@ -39,6 +39,11 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "th": (r"(กรุณา|โปรด)",),
     "vi": (r"(^|\s)(hãy|vui lòng)(\s|$)",),
     "zh": (r"请",),
+    # The polite (plural) imperative in -kite ("Laukite", "Praneškite", "Pirma paklauskite manęs"), and the
+    # singular one of the verbs a button would use ("Lauk", "Pranešk"): a bare "-k" would take "tik" (only).
+    "lt": (r"^(pirma\s+|pirmiausia\s+)?(mane\s+|manęs\s+)?\w+kit(e|ės)?\b",
+           r"^(lauk|pranešk|kalbėk|kalbek|palik|rašyk|rasyk|skambink|spausk|pasirink|atsakyk|ištrink|istrink"
+           r"|pasilik|klausk|paklausk)\b",),
 }
 
 CLAUSE_BREAK = re.compile(r"[,;:?!.，、；：？！。،؛؟]")
@@ -105,6 +110,8 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("es", "Pregúntenme primero"), ("es", "Espere"), ("es", "Informe de una sospecha"),
     ("ar", "نعم، احذف"), ("ar", "لا، احتفظ بها"), ("ar", "نعم، تابع"), ("ar", "اسألوني أولًا"),
     ("th", "กรุณารอ"), ("vi", "Hãy chờ"), ("zh", "请等待"),
+    ("lt", "Laukite"), ("lt", "Praneškite apie įtarimą"), ("lt", "Kalbėkite su žmogumi"), ("lt", "Taip, ištrinkite"),
+    ("lt", "Pirma paklauskite manęs"), ("lt", "Palik žinutę"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -115,6 +122,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("ro", "De ce întrebați?"), ("ro", "Aștept"), ("ro", "Da, șterg tot"), ("bg", "Само ако първо ме попитат"),
     ("ru", "Только если сначала спросят меня"), ("fr", "Seulement si on me demande avant"),
     ("fr", "J'attends"), ("es", "Sigo esperando"), ("es", "Informar de una sospecha"), ("ar", "نعم، لنتابع"),
+    ("lt", "Lauksiu"), ("lt", "Noriu pranešti apie įtarimą"), ("lt", "Tik jei pirma manęs paklaus"),
+    ("lt", "Kodėl klausiate?"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []

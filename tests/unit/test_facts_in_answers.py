@@ -49,6 +49,8 @@ LANGUAGE_MARKERS: dict[str, Markers] = {
     "vi": Markers("tùy vào hoàn cảnh của bạn", r"bí mật|bảo mật", "trung tâm phải hành động",
                   "hãy báo trước cho trung tâm"),
     "zh": Markers("取决于您的情况", r"保密", "中心必须采取行动", "请先告诉中心"),
+    "lt": Markers("priklauso nuo jūsų padėties", r"konfidencial", "centras privalo imtis veiksmų",
+                  "pirmiausia praneškite centrui"),
 }
 
 # The answers the issue names: they said "confidential" with no limit.

@@ -180,6 +180,7 @@ WAIT = {  # report.code_wait's number phrase for 1, 2, 5 and 21 minutes
     "ru": ["1 минуту ", "2 минуты ", "5 минут ", "21 минуту "],
     "ar": ["1 دقيقة،", "2 دقيقتين،", "5 دقائق،", "21 دقيقة،"],
     "ro": ["1 minut,", "2 minute,", "5 minute,", "21 de minute,"],
+    "lt": ["1 minutę,", "2 minutes,", "5 minutes,", "21 minutę,"],
 }
 
 
