@@ -93,6 +93,11 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
     ("อยากตาย", Cue.SELF_HARM, "th"),
     ("หนูอายุ 15", Cue.CHILD, "th"),
+    ("padekit greiciau jis ateina", Cue.DANGER, "lt"),
+    ("jis mane musa", Cue.DANGER, "lt"),
+    ("mane uzrakino kambaryje", Cue.DANGER, "lt"),
+    ("noriu mirti", Cue.SELF_HARM, "lt"),
+    ("man 16 metų", Cue.CHILD, "lt"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -167,6 +172,16 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "كيف اقدم طعن",
     "my son was born in 2012",
     "没人在乎我们的工资",
+    # Lithuanian: questions, a negation in the verb, an idiom, the long past, a day at the fish factory
+    "ar turiu eiti i policija?",
+    "ar man gresia pavojus jei pasakysiu?",
+    "nesu pavojuje",
+    "darbas mane užmuš",
+    "pernai jis mane sumušė, dabar gyvenu viena",
+    "pjaustau žuvį visą dieną",
+    "dirbu su peiliu fabrike",
+    "negaliu išeiti iš darbo, nes turiu skolą",
+    "as 10 metu dirbau lietuvoje",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
