@@ -182,6 +182,7 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "dirbu su peiliu fabrike",
     "negaliu išeiti iš darbo, nes turiu skolą",
     "as 10 metu dirbau lietuvoje",
+    "zadejo alga, bet nemoka",  # Lithuanian "bet" (but) is the Russian "бьет" typed in Latin letters
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
