@@ -10,7 +10,7 @@ import yaml
 
 from screening.age import AGE_WORDS, age_from_text, load_age_words
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh", "lt")
 
 # (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
 SENTENCES: list[tuple[str, str, int | None]] = [
@@ -134,6 +134,14 @@ SENTENCES: list[tuple[str, str, int | None]] = [
     ("zh", "１７岁", 17),  # full-width digits
     ("zh", "我来了两年了，我三十四岁", 34),
     ("zh", "我有两个孩子", None),
+    ("lt", "man 17 metų", 17),
+    ("lt", "Man 22 metai.", 22),
+    ("lt", "man 17", 17),
+    ("lt", "esu 16 metu", 16),
+    ("lt", "17 metu", 17),
+    ("lt", "čia dirbu 3 metus, man 34", 34),
+    ("lt", "prieš 5 metus atvažiavau, man 30 metų", 30),
+    ("lt", "dirbu 12 valandų per dieną", None),
 ]
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "th", "vi", "zh", "lt")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -53,6 +53,10 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("zh", "是", "yes"), ("zh", "是的", "yes"), ("zh", "对", "yes"), ("zh", "嗯嗯", "yes"), ("zh", "不", "no"),
     ("zh", "不是", "no"), ("zh", "没有", "no"), ("zh", "不知道", "unknown"), ("zh", "我不知道", "unknown"),
     ("zh", "不确定", "unknown"),
+    ("lt", "taip", "yes"), ("lt", "Taip!", "yes"), ("lt", "jo", "yes"), ("lt", "žinoma", "yes"),
+    ("lt", "zinoma", "yes"),
+    ("lt", "ne", "no"), ("lt", "niekada", "no"), ("lt", "nežinau", "unknown"), ("lt", "nezinau", "unknown"),
+    ("lt", "nesu tikra", "unknown"), ("lt", "gal", "unknown"),
 ]
 
 
@@ -96,6 +100,7 @@ def test_without_a_language_only_words_with_one_meaning_everywhere(message: str,
     ("k", "vi", "no"), ("k", "en", None), ("y", "en", "yes"), ("y", "es", None),  # "ok"; Spanish "and"
     ("ya", "en", "yes"), ("ya", "ru", None), ("no", "vi", None), ("no", "es", "no"),  # Russian "я"; "nó"
     ("ja", "da", "yes"), ("ja", "ro", "yes"), ("nej", "en", "no"), ("oui", "ar", "yes"),  # one meaning everywhere
+    ("nu", "lt", None), ("ne", "lt", "no"), ("ne", "ro", None),  # Lithuanian "nu" (well); Romanian "ne" (us)
 ])
 def test_words_that_collide_across_languages(message: str, language: str | None, answer: str | None) -> None:
     assert typed_answer(message, language) == answer
@@ -117,6 +122,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("th", "ใช่ค่ะ เขาเอาไป", "yes"),
     ("vi", "dạ vâng", "yes"),
     ("ar", "لا، ما ضربني", "no"),
+    ("lt", "ne, jis manęs nemuša", "no"),
+    ("lt", "taip ... jis paėmė pasą", "yes"),
 ])
 def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: str) -> None:
     assert typed_answer(message, language) == answer
@@ -139,6 +146,7 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("uk", "так, він забрав паспорт і телефон і каже що я винна йому гроші"),
     ("zh", "有人打我"),  # "someone hits me": 有 (yes, have) starts the sentence without a pause
     ("th", "ไม่ให้ออกไปไหนเลย"),
+    ("lt", "ne visada, kartais jis leidžia išeiti"),  # "ne" negates what follows: the NLU reads it
     ("en", ""),
     ("en", "!!!"),
     ("en", "hello"),
