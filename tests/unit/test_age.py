@@ -10,7 +10,7 @@ import yaml
 
 from screening.age import AGE_WORDS, age_from_text, load_age_words
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl", "lt")
 
 # (language, message, age): at least 10 per language for en, da, ro and uk (issue 15), some for every other.
 SENTENCES: list[tuple[str, str, int | None]] = [
@@ -160,6 +160,14 @@ SENTENCES: list[tuple[str, str, int | None]] = [
     ("pl", "mam 2 dzieci", None),
     ("pl", "jestem w danii od 6 lat", None),
     ("pl", "mam 5 letniego syna", None),
+    ("lt", "man 17 metų", 17),
+    ("lt", "Man 22 metai.", 22),
+    ("lt", "man 17", 17),
+    ("lt", "esu 16 metu", 16),
+    ("lt", "17 metu", 17),
+    ("lt", "čia dirbu 3 metus, man 34", 34),
+    ("lt", "prieš 5 metus atvažiavau, man 30 metų", 30),
+    ("lt", "dirbu 12 valandų per dieną", None),
 ]
 
 

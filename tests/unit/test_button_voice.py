@@ -58,6 +58,11 @@ ORDERS: dict[str, tuple[str, ...]] = {
            r"|wybierz|napisz|pisz|zadzwoń|zadzwon|dzwoń|naciśnij|kliknij|powiedz|usuń|usun|zachowaj|zapytaj|kontynuuj"
            r"|wyślij|wyslij|pomiń|pomin|zostań|zostan)(cie)?\b",
            r"^(najpierw\s+)?(mnie\s+)?\w+cie\b", r"^proszę\s+\w+(ć|c)\b"),
+    # The polite (plural) imperative in -kite ("Laukite", "Praneškite", "Pirma paklauskite manęs"), and the
+    # singular one of the verbs a button would use ("Lauk", "Pranešk"): a bare "-k" would take "tik" (only).
+    "lt": (r"^(pirma\s+|pirmiausia\s+)?(mane\s+|manęs\s+)?\w+kit(e|ės)?\b",
+           r"^(lauk|pranešk|kalbėk|kalbek|palik|rašyk|rasyk|skambink|spausk|pasirink|atsakyk|ištrink|istrink"
+           r"|pasilik|klausk|paklausk)\b",),
 }
 
 CLAUSE_BREAK = re.compile(r"[,;:?!.，、；：？！。،؛؟]")
@@ -131,6 +136,8 @@ def test_buttons_are_collected_from_every_menu_and_every_menu_text() -> None:
     ("pl", "Zgłoś podejrzenie"), ("pl", "Poczekaj"), ("pl", "Tak, usuń"), ("pl", "Nie, zachowaj"),
     ("pl", "Najpierw mnie zapytaj"), ("pl", "Zapytajcie mnie najpierw"), ("pl", "Proszę czekać"),
     ("pl", "Porozmawiaj z człowiekiem"), ("pl", "Pomiń"),
+    ("lt", "Laukite"), ("lt", "Praneškite apie įtarimą"), ("lt", "Kalbėkite su žmogumi"), ("lt", "Taip, ištrinkite"),
+    ("lt", "Pirma paklauskite manęs"), ("lt", "Palik žinutę"),
 ])
 def test_an_order_is_found(language: str, title: str) -> None:
     assert orders_in(language, title)
@@ -147,6 +154,8 @@ def test_an_order_is_found(language: str, title: str) -> None:
     ("tl", "Kung tatanungin lang muna ako"), ("tl", "Gusto kong mag-report ng hinala"),
     ("pl", "Poczekam"), ("pl", "Pomijam"), ("pl", "Tak, usuwam wszystko"), ("pl", "Chcę zgłosić podejrzenie"),
     ("pl", "Tylko jeśli najpierw mnie zapytają"), ("pl", "Dlaczego o to pytasz?"),
+    ("lt", "Lauksiu"), ("lt", "Noriu pranešti apie įtarimą"), ("lt", "Tik jei pirma manęs paklaus"),
+    ("lt", "Kodėl klausiate?"),
 ])
 def test_the_persons_own_words_are_not_taken_for_an_order(language: str, title: str) -> None:
     assert orders_in(language, title) == []

@@ -116,6 +116,11 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("mam 16 lat", Cue.CHILD, "pl"),
     ("jestem niepełnoletnia", Cue.CHILD, "pl"),
     ("on mnie zaraz zabije", Cue.DANGER, "pl"),
+    ("padekit greiciau jis ateina", Cue.DANGER, "lt"),
+    ("jis mane musa", Cue.DANGER, "lt"),
+    ("mane uzrakino kambaryje", Cue.DANGER, "lt"),
+    ("noriu mirti", Cue.SELF_HARM, "lt"),
+    ("man 16 metų", Cue.CHILD, "lt"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -222,6 +227,17 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "nie chce zyc w danii",
     "zabije mnie ten upal",
     "na budowie jest niebezpiecznie bez kasku",
+    # Lithuanian: questions, a negation in the verb, an idiom, the long past, a day at the fish factory
+    "ar turiu eiti i policija?",
+    "ar man gresia pavojus jei pasakysiu?",
+    "nesu pavojuje",
+    "darbas mane užmuš",
+    "pernai jis mane sumušė, dabar gyvenu viena",
+    "pjaustau žuvį visą dieną",
+    "dirbu su peiliu fabrike",
+    "negaliu išeiti iš darbo, nes turiu skolą",
+    "as 10 metu dirbau lietuvoje",
+    "zadejo alga, bet nemoka",  # Lithuanian "bet" (but) is the Russian "бьет" typed in Latin letters
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None

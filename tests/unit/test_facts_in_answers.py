@@ -52,6 +52,8 @@ LANGUAGE_MARKERS: dict[str, Markers] = {
     "zh": Markers("取决于您的情况", r"保密", "中心必须采取行动", "请先告诉中心"),
     "tl": Markers("depende sa iyong sitwasyon", r"kumpidensyal", "dapat kumilos ang sentro", "sabihin muna sa sentro"),
     "pl": Markers("zależy od twojej sytuacji", r"poufn", "centrum musi działać", "najpierw powiedz o tym centrum"),
+    "lt": Markers("priklauso nuo jūsų padėties", r"konfidencial", "centras privalo imtis veiksmų",
+                  "pirmiausia praneškite centrui"),
 }
 
 # The answers the issue names: they said "confidential" with no limit.

@@ -182,6 +182,7 @@ WAIT = {  # report.code_wait's number phrase for 1, 2, 5 and 21 minutes
     "ro": ["1 minut,", "2 minute,", "5 minute,", "21 de minute,"],
     "pt": ["1 minuto e", "2 minutos e", "5 minutos e", "21 minutos e"],
     "pl": ["1 minutę,", "2 minuty,", "5 minut,", "21 minut,"],  # CLDR pl: 21 is "many", not "one"
+    "lt": ["1 minutę,", "2 minutes,", "5 minutes,", "21 minutę,"],
 }
 
 

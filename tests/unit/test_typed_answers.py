@@ -11,7 +11,7 @@ import yaml
 
 from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
 
-LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl")
+LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl", "lt")
 
 # (language of the chat, typed message, answer), at least a yes, a no and an "unknown" in every language.
 IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
@@ -63,6 +63,10 @@ IN_THE_CHAT_LANGUAGE: list[tuple[str, str, str | None]] = [
     ("pl", "oczywiscie", "yes"), ("pl", "nie", "no"), ("pl", "Nieee", "no"), ("pl", "nigdy", "no"),
     ("pl", "nie wiem", "unknown"), ("pl", "nwm", "unknown"), ("pl", "nie jestem pewna", "unknown"),
     ("pl", "może", "unknown"),
+    ("lt", "taip", "yes"), ("lt", "Taip!", "yes"), ("lt", "jo", "yes"), ("lt", "žinoma", "yes"),
+    ("lt", "zinoma", "yes"),
+    ("lt", "ne", "no"), ("lt", "niekada", "no"), ("lt", "nežinau", "unknown"), ("lt", "nezinau", "unknown"),
+    ("lt", "nesu tikra", "unknown"), ("lt", "gal", "unknown"),
 ]
 
 
@@ -107,6 +111,7 @@ def test_without_a_language_only_words_with_one_meaning_everywhere(message: str,
     ("ya", "en", "yes"), ("ya", "ru", None), ("no", "vi", None), ("no", "es", "no"),  # Russian "я"; "nó"
     ("ja", "da", "yes"), ("ja", "ro", "yes"), ("nej", "en", "no"), ("oui", "ar", "yes"),  # one meaning everywhere
     ("tak", "pl", "yes"), ("no", "pl", None), ("nie", "pl", "no"), ("nie", None, "no"),  # Polish "no" = "well"
+    ("nu", "lt", None), ("ne", "lt", "no"), ("ne", "ro", None),  # Lithuanian "nu" (well); Romanian "ne" (us)
 ])
 def test_words_that_collide_across_languages(message: str, language: str | None, answer: str | None) -> None:
     assert typed_answer(message, language) == answer
@@ -134,6 +139,8 @@ def test_words_that_collide_across_languages(message: str, language: str | None,
     ("ar", "لا، ما ضربني", "no"),
     ("tl", "oo, kinuha nya", "yes"),
     ("tl", "opo ... kinuha nila", "yes"),
+    ("lt", "ne, jis manęs nemuša", "no"),
+    ("lt", "taip ... jis paėmė pasą", "yes"),
 ])
 def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: str) -> None:
     assert typed_answer(message, language) == answer
@@ -162,6 +169,7 @@ def test_an_answer_followed_by_a_few_words(language: str, message: str, answer: 
     ("th", "ไม่ให้ออกไปไหนเลย"),
     ("tl", "hindi nila ako pinapalabas"),  # "they do not let me out": a "yes" to "Are you locked in?"
     ("tl", "wala akong pasaporte"),
+    ("lt", "ne visada, kartais jis leidžia išeiti"),  # "ne" negates what follows: the NLU reads it
     ("en", ""),
     ("en", "!!!"),
     ("en", "hello"),
