@@ -33,11 +33,13 @@ import yaml
 from bot.language_backends import BACKEND_CLASSES, BACKENDS, DEFAULT_BACKEND, Backend, NoBackend
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" / "short_words.yml"
+LETTERS_PATH = LEXICON_PATH.parent / "letters.yml"
+COMMON_WORDS_PATH = LEXICON_PATH.parent / "common_words.yml"
 
 CERTAIN = 1.0
 MAX_STATISTICAL_CONFIDENCE = 0.99
 MAX_RANKED_CHARS = 1000  # the language shows long before that; bounds the time a long message costs
-ACCENTED_WORDS_MAX_SHARE = 1 / 3  # up to this share of accented words may be foreign names (see _rank)
+ACCENTED_WORDS_MAX_SHARE = 1 / 4  # up to this share of accented words may be foreign names (see _rank)
 IDEOGRAPH_LETTER_WEIGHT = 3  # one Han/kana/Hangul character carries about as much as three letters
 
 # Which languages use each non-Latin script (ISO 639-1). Language facts, not the supported list: the
@@ -234,6 +236,57 @@ def _flatten_entries(entries: object) -> Iterable[str]:
             yield key
 
 
+@dataclass(frozen=True)
+class Alphabets:
+    """Which supported languages write which accented Latin letters (content/language/letters.yml)."""
+
+    letters: Mapping[str, frozenset[str]]  # language → its letters beyond a–z; a language not here writes any
+
+    @classmethod
+    def load(cls, path: Path, supported: Iterable[str]) -> Alphabets:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        supported = set(supported)
+        return cls({normalise_code(code): frozenset(letters) for code, letters in data.items()
+                    if normalise_code(code) in supported})
+
+    def able(self, words: Sequence[str], candidates: frozenset[str]) -> frozenset[str]:
+        """The candidates that can write every accented letter of `words` some candidate writes; all of them
+        when none can (a letter of a language nobody here speaks tells nothing)."""
+        known = frozenset().union(*self.letters.values())
+        needed = {ch for word in words for ch in word.lower() if ch.isalpha() and not ch.isascii()} & known
+        able = frozenset(code for code in candidates if code not in self.letters or needed <= self.letters[code])
+        return able or candidates
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """Each language's most common small words (content/language/common_words.yml): evidence the statistical
+    models miss in short messages."""
+
+    words: Mapping[str, frozenset[str]]  # a word without accents → the supported languages listing it
+
+    @classmethod
+    def load(cls, path: Path, supported: Iterable[str]) -> CommonWords:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        supported = set(supported)
+        words: dict[str, set[str]] = {}
+        for code, entries in data.items():
+            if normalise_code(code) in supported:
+                for word in entries:
+                    words.setdefault(_strip_marks(word.lower()), set()).add(normalise_code(code))
+        return cls({word: frozenset(codes) for word, codes in words.items()})
+
+    def weigh(self, words: Sequence[str], scores: Mapping[str, float]) -> dict[str, float]:
+        """The scores with each language's multiplied by 1 + its common words in the message, renormalised."""
+        hits: dict[str, int] = {}
+        for word in words:
+            for code in self.words.get(_strip_marks(word.lower()), ()):
+                hits[code] = hits.get(code, 0) + 1
+        weighed = {code: score * (1 + hits.get(code, 0)) for code, score in scores.items()}
+        total = sum(weighed.values())
+        return {code: score / total for code, score in weighed.items()} if total > 0 else dict(scores)
+
+
 # --- the detector -----------------------------------------------------------------------------------------
 
 
@@ -248,6 +301,8 @@ class LanguageDetector:
         self._backend: Backend = BACKEND_CLASSES[backend](codes) if len(codes) > 1 else NoBackend()
         self.supported = frozenset(codes)
         self._lexicon = Lexicon.load(LEXICON_PATH, self.supported)
+        self._letters = Alphabets.load(LETTERS_PATH, self.supported)
+        self._common = CommonWords.load(COMMON_WORDS_PATH, self.supported)
 
     def warm_up(self) -> None:
         """Load the backend's models now (about 1.5 s per script), not while a person waits for a reply."""
@@ -296,10 +351,12 @@ class LanguageDetector:
         return set(self.supported)  # a script this table does not know: let the backend decide
 
     def _rank(self, text: str, candidates: frozenset[str]) -> Detection:
-        scores = self._scores(text, candidates)
         words = _WORD.findall(text)
         marked = [word for word in words if _has_accented_letter(word)]
         share = len(marked) / len(words)
+        # The whole text's vote goes only to languages whose letters write its accented words (letters.yml),
+        # unless the model rules all of them out (garbled text: "ďż˝" is not Polish for its "ż").
+        scores = self._scores(text, self._letters.able(marked, candidates)) or self._scores(text, candidates)
         if marked and share <= ACCENTED_WORDS_MAX_SHARE and len(words) - len(marked) >= 2:
             # Letters only one candidate has (ø, ș, ß) weigh so much in the backends that one foreign name
             # decides the sentence: "i work for søren on a farm" comes out Danish. Let each word count by
@@ -307,6 +364,7 @@ class LanguageDetector:
             plain = self._scores(" ".join(word for word in words if word not in marked), candidates)
             scores = {code: share * scores.get(code, 0.0) + (1 - share) * plain.get(code, 0.0)
                       for code in scores.keys() | plain.keys()}
+        scores = self._common.weigh(words, scores)
         if not scores:
             return UNSURE
         # Capped so 1.0 stays reserved for the lexicon and the script rules.
