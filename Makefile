@@ -55,6 +55,14 @@ $(CHROMIUM):
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	|| { echo "Could not install Chromium: install the Debian package 'chromium' and run make test again."; exit 1; }
 
+# zbarimg reads the QR code of an outreach card back in its test (tests/unit/test_outreach_card.py).
+ZBARIMG := /usr/bin/zbarimg
+$(ZBARIMG):
+	@echo "Installing zbar for the outreach card test (Debian package 'zbar-tools')…"
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq zbar-tools >/dev/null \
+	|| { echo "Could not install zbar: install the Debian package 'zbar-tools' and run make test again."; exit 1; }
+
 # axe-core (npm) for the browser tests' accessibility checks (tests/browser/accessibility.py), pinned by the lock
 # file; `npm ci` installs exactly that, from the npm registry only.
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
@@ -100,7 +108,7 @@ validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate test-conversations $(CHROMIUM) $(AXE)
+test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(AXE)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 

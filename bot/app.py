@@ -41,7 +41,7 @@ from core.sources import SOURCES, Sources
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
-from handover.app_keys import LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP, STATISTICS
+from handover.app_keys import CARDS, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP, STATISTICS
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
@@ -49,6 +49,8 @@ from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
+from handover.outreach_card import OutreachCards
+from handover.outreach_counts import OutreachCounter
 from handover.queue import Queue
 from handover.queue_lines import QueueLines
 from handover.report_lookup import ReportLookup
@@ -117,7 +119,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
                           controller=settings.controller_name,
                           limits=ChannelLimits(limiter, texts, settings.limit_sessions, settings.limit_messages,
-                                               settings.limit_telegram_messages, settings.limit_erasures))
+                                               settings.limit_telegram_messages, settings.limit_erasures),
+                          outreach=OutreachCounter(engine, clock=clock))
         webchat.setup_gateway(app, gateway, WebSessions(
             engine, pseudonymizer, timedelta(minutes=settings.webchat_idle_minutes),
             timedelta(hours=settings.webchat_max_age_hours), clock=clock))
@@ -131,6 +134,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         app[QUEUE_LINES] = QueueLines(store, reports, lexicon.heard,
                                       {code: texts.own_name(code) for code in texts.languages})
         app[STATISTICS] = StatisticsSource(engine, texts.hours)
+        app[CARDS] = OutreachCards(texts, settings.public_url, settings.telegram_bot_username)
         app[RASA] = rasa
         app[ENGINE] = engine
         app[OUTBOX] = outbox

@@ -206,6 +206,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outreach_card(args: argparse.Namespace) -> int:
+    """A printable card (PNG and PDF) whose QR code opens the chat in a language, counted for a source."""
+    from core.outreach import OutreachError
+    from core.texts import Texts
+    from handover.outreach_card import card_for
+
+    settings = Settings.load()
+    texts = Texts(settings.content_dir, settings.languages, settings.default_language)
+    try:
+        card = card_for(texts, args.language, args.source, settings.public_url, settings.telegram_bot_username)
+    except OutreachError as error:
+        print(f"havn outreach card: {error}", file=sys.stderr)
+        return 2
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"card-{args.language}-{args.source}"
+    (folder / f"{name}.png").write_bytes(card.png)
+    (folder / f"{name}.pdf").write_bytes(card.pdf)
+    print(f"wrote {folder / name}.png and .pdf; the QR code opens {card.link}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="havn", description="havn help chat")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -234,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--group-by", choices=("day", "week", "month", "year"), default="month")
     stats.add_argument("--format", choices=("csv", "json"), default="csv")
     stats.set_defaults(func=cmd_stats)
+    outreach = commands.add_parser("outreach", help="outreach links and cards (docs/outreach.md)").add_subparsers(
+        dest="action", required=True)
+    card = outreach.add_parser("card", help="a printable card (PNG and PDF) with a QR code that opens the chat in "
+                               "a language, counted for a source (HAVN_PUBLIC_URL, HAVN_TELEGRAM_BOT_USERNAME)")
+    card.add_argument("--language", required=True, help="the card's language, e.g. ro (one of content/languages.yml)")
+    card.add_argument("--source", required=True, help="where the card is handed out, e.g. farm-lolland (a-z, 0-9, -)")
+    card.add_argument("--output", default=".", help="the folder for card-<language>-<source>.png/.pdf (default: .)")
+    card.set_defaults(func=cmd_outreach_card)
     commands.add_parser("rotate-key", help="re-encrypt stored data with the first key of HAVN_ENCRYPTION_KEYS"
                         ).set_defaults(func=cmd_rotate_key)
     return parser

@@ -27,6 +27,7 @@ from core.sources import from_source
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
 from handover.hub import Hub, HubEvent
+from handover.outreach_counts import OutreachCounter
 from handover.retention import Retention
 from handover.store import ConversationState, Store
 
@@ -75,8 +76,10 @@ class InvalidPayload(ValueError):
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
-                 hub: Hub, *, controller: str, limits: ChannelLimits | None = None) -> None:
+                 hub: Hub, *, controller: str, limits: ChannelLimits | None = None,
+                 outreach: OutreachCounter | None = None) -> None:
         self.store = store
+        self.outreach = outreach  # counts the outreach link a new conversation came through (core/outreach.py)
         self.limits = limits
         self.safety = safety
         self.pseudonymizer = pseudonymizer

@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: Secret
     telegram_api_url: Url | None = None
+    # Outreach cards (docs/outreach.md): the web chat's public address their QR code opens, and the Telegram bot's
+    # username for a deep link on the card (none: the card shows the web link only).
+    public_url: Url = "http://127.0.0.1:8080"
+    telegram_bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{4,31}$")] | None = None
     language_backend: str | None = None
     log_level: LogLevel = "INFO"
     quick_exit_url: str = "https://www.google.com/"

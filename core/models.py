@@ -289,3 +289,15 @@ class WebchatSession(Base):
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last used (to within a minute)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the token's end of life
     ended: Mapped[bool] = mapped_column(Boolean, default=False)  # deleted by the person: refused from then on
+
+
+class OutreachCount(Base):
+    """How many new conversations an outreach link (a card, a poster: core/outreach.py) brought in a month, on a
+    channel. Counts only: the source is never stored with a person, a conversation or a session."""
+
+    __tablename__ = "outreach_count"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the month's first day (UTC)
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -8,6 +8,7 @@ from handover.accounts import Accounts
 from handover.canned import CannedResponses
 from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
+from handover.outreach_card import OutreachCards
 from handover.queue_lines import QueueLines
 from handover.report_lookup import ReportLookup
 from handover.service import Handover
@@ -21,3 +22,4 @@ LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)  # wrong passwords counted, 
 QUEUE_LINES = web.AppKey("queue_lines", QueueLines)  # what the queue says about each conversation (bot/app.py)
 REPORT_LOOKUP = web.AppKey("report_lookup", ReportLookup)  # a report found by its code, audited (bot/app.py)
 STATISTICS = web.AppKey("statistics", StatisticsSource)  # live and purged conversations counted (bot/app.py)
+CARDS = web.AppKey("outreach_cards", OutreachCards)  # outreach cards for the console's page (bot/app.py)

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from handover import console_live, stats_api, stats_page, vocabulary_api  # noqa: F401  (register their routes in the table)
+from handover import console_live, outreach_page, stats_api, stats_page, vocabulary_api  # noqa: F401  (register their routes in the table)
 from handover.accounts import Accounts
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
 from handover.canned import CannedResponses
@@ -61,4 +61,6 @@ def add_routes(app: web.Application) -> None:
     api.add_to(app)
     app.router.add_get("/console", page)
     app.router.add_get("/console/stats", stats_page.page)  # the supervisors' dashboard (docs/statistics.md)
+    app.router.add_get("/console/outreach", outreach_page.page)  # outreach cards (docs/outreach.md)
+    app.router.add_get("/console/outreach/card", outreach_page.card)
     app.router.add_static("/console/static/", HERE / "static")

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.hours import Hours
 from core.models import AuditEvent, ConversationStat, as_utc
+from handover.outreach_counts import OutreachCounter
 from handover.stats_facts import Fact, day_between, live_facts, midnight
 
 NONE = "none"
@@ -119,6 +120,9 @@ class Counts:
     cells: dict[str, Counter[tuple[date, str]]] = field(default_factory=lambda: defaultdict(Counter))
     measures: dict[str, Counter[date]] = field(default_factory=lambda: defaultdict(Counter))
     first_replies: dict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # New conversations through an outreach link, by (month's first day, source, channel): counted apart from
+    # the conversations themselves (handover/outreach_counts.py), so only by month.
+    outreach: Counter[tuple[date, str, str]] = field(default_factory=Counter)
 
     def add_fact(self, fact: Fact) -> None:
         self.contacts[fact.day] += 1
@@ -175,5 +179,6 @@ class StatisticsSource:
                 erasures = erasures.where(AuditEvent.at < midnight(last + timedelta(days=1)))
             for at in await connection.scalars(erasures):
                 counts.measures["erasures"][as_utc(at).date()] += 1
+        counts.outreach = await OutreachCounter(self._engine).counts(first, last)
         return counts
 

@@ -46,6 +46,9 @@ def as_csv(statistics: Statistics) -> str:
         writer.writerow(["first_reply", "median_seconds", period, "" if reply.median_seconds is None
                          else reply.median_seconds])
         writer.writerow(["first_reply", "p90_seconds", period, "" if reply.p90_seconds is None else reply.p90_seconds])
+    for row in statistics.outreach.rows:
+        for month in [*statistics.outreach.months, ALL]:
+            writer.writerow(["outreach", f"{row.source} ({row.channel})", month, row.counts[month]])
     for year in statistics.summary:
         for line in year["lines"]:  # type: ignore[attr-defined]
             writer.writerow(["summary", line["label"], year["year"], line["value"]])

@@ -60,6 +60,18 @@ class StatsSummary(Out):
     lines: list[StatsSummaryLine]
 
 
+class StatsOutreachRow(Out):
+    source: str = Field(description="the source an outreach link names (\"all\": every source)")
+    channel: str = Field(description="webchat or telegram (\"all\": both, with source \"all\")")
+    counts: dict[str, Cell] = Field(description=f"month (and \"all\") → {CELL}")
+
+
+class StatsOutreach(Out):
+    label: str
+    months: list[str] = Field(description="whole months, YYYY-MM: outreach is counted by month only")
+    rows: list[StatsOutreachRow] = Field(description="most frequent first, the total over the sources last")
+
+
 class Statistics(Out):
     label: str = Field(description="what the figures are: chat figures, not identifications")
     first_day: date | None
@@ -73,3 +85,5 @@ class Statistics(Out):
     first_reply: dict[str, StatsFirstReply]
     summary: list[StatsSummary] = Field(description="with group_by=year: the year in the shape of the centre's "
                                                     "published figures")
+    outreach: StatsOutreach = Field(description="new conversations through outreach links (cards), by source and "
+                                                "channel, per month")

@@ -21,6 +21,9 @@ LABEL = ("Chat figures from havn, the centre's help chat: contacts through the c
          "screening results are not identifications. Counts below 5 are shown as <5, and x hides a larger count "
          "that would let a hidden one be worked out.")
 
+OUTREACH_LABEL = ("New conversations that came through an outreach link or card, by source and channel, per whole "
+                  "month (counted when a person first writes; never linked to the person). Counts below 5 are <5.")
+
 
 def period_of(day: date, group_by: GroupBy) -> str:
     if group_by == "day":
@@ -67,6 +70,23 @@ class FirstReply:
 
 
 @dataclass(frozen=True)
+class OutreachRow:
+    source: str
+    channel: str
+    counts: dict[str, Cell]  # month (and "all") → cell
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """New conversations through outreach links (cards, posters), by source and channel, always by month: the
+    counts are kept by month only. A month is shown whole when the period starts or ends within it."""
+
+    months: list[str]
+    rows: list[OutreachRow]
+    label: str = OUTREACH_LABEL
+
+
+@dataclass(frozen=True)
 class Statistics:
     first: date | None
     last: date | None
@@ -78,6 +98,7 @@ class Statistics:
     first_reply: dict[str, FirstReply]
     summary: list[dict[str, object]] = field(default_factory=list)
     label: str = LABEL
+    outreach: Outreach = field(default_factory=lambda: Outreach([], []))
 
 
 def percentile(values: list[int], share: float) -> int:
@@ -146,10 +167,37 @@ def build(counts: Counts, group_by: GroupBy, first: date | None = None, last: da
                                          percentile(seconds, 0.9) if visible else None)
     statistics = Statistics(
         first, last, group_by, periods, {period: published["contacts", period] for period in columns}, tables,
-        {measure: {period: published[measure, period] for period in columns} for measure in MEASURES}, first_reply)
+        {measure: {period: published[measure, period] for period in columns} for measure in MEASURES}, first_reply,
+        outreach=build_outreach(counts.outreach, first, last))
     if group_by == "year":
         statistics.summary.extend(yearly_summary(statistics))
     return statistics
+
+
+def build_outreach(counts: Counter[tuple[date, str, str]], first: date | None, last: date | None) -> Outreach:
+    """Sources × months with each source's total and each month's total over the sources (the "all" row), small
+    numbers hidden like the other tables (handover/stats_suppress.py)."""
+    months_seen = [month for month, _, _ in counts]
+    if not months_seen and (first is None or last is None):
+        return Outreach([], [])
+    # From the first month's first day: a period from 15 December still shows December, counted by month.
+    months = periods_between(first.replace(day=1) if first else min(months_seen), last or max(months_seen), "month")
+    values: dict[tuple[str, ...], int] = Counter()
+    for (month, source, channel), number in counts.items():
+        for column in (period_of(month, "month"), ALL):
+            values[source, channel, column] += number
+            values[ALL, ALL, column] += number
+    keys = sorted({(source, channel) for _, source, channel in counts},
+                  key=lambda key: (-values[key[0], key[1], ALL], key))
+    for key in [*keys, (ALL, ALL)]:
+        for column in [*months, ALL]:
+            values.setdefault((*key, column), 0)
+    lines = [Line(tuple((*key, month) for month in months), (*key, ALL)) for key in [*keys, (ALL, ALL)]]
+    lines += [Line(tuple((*key, column) for key in keys), (ALL, ALL, column)) for column in [*months, ALL]]
+    published = shown(values, hidden_cells(values, lines))
+    rows = [OutreachRow(source, channel, {column: published[source, channel, column] for column in [*months, ALL]})
+            for source, channel in [*keys, (ALL, ALL)]]
+    return Outreach(months, rows)
 
 
 # The centre's yearly figures (contacts, form of exploitation, age) restated from the year's cells, already

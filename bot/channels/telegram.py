@@ -35,6 +35,7 @@ from core.config import Settings
 from core.errors import Forbidden, Invalid
 from core.json_api import read_json
 from core.messages import Media, Message
+from core.outreach import parse_start
 from core.vocabulary import Command
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NOT_TELEGRAM = "Only Telegram can post updates here."
 NOT_AN_UPDATE = "Please send a Telegram update as a JSON object."
 # "/report" starts a report; "/report K7M2-9XQP" checks that reference code (see `on_report`).
-COMMANDS = {"start": "/greet", "help": Command.HELP, "language": Command.LANGUAGE, "report": START,
+GREET = "/greet"
+COMMANDS = {"start": GREET, "help": Command.HELP, "language": Command.LANGUAGE, "report": START,
             "delete": Command.DELETE_ASK}
 
 
@@ -72,7 +74,7 @@ class TelegramChannel:
     def _add_handlers(self) -> None:
         private = filters.ChatType.PRIVATE
         for command, payload in COMMANDS.items():
-            handler = self.on_report if payload == START else self._command(payload)
+            handler = {START: self.on_report, GREET: self.on_start}.get(payload) or self._command(payload)
             self.application.add_handler(CommandHandler(command, handler, filters=private))
         self.application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
         self.application.add_handler(CallbackQueryHandler(self.on_button))
@@ -91,6 +93,21 @@ class TelegramChannel:
             await self.relay(update, text=code, payload=ASK_CODE)
         else:
             await self.relay(update, payload=START)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/start`, or `/start pl_farm-lolland` from an outreach card's deep link (core/outreach.py): the chat
+        in that language, the source counted once, for a chat that had no conversation. Any other argument is
+        not ours (an old or mangled link): a plain greeting."""
+        link = parse_start(context.args[0], self.gateway.texts.languages) if len(context.args or ()) == 1 else None
+        if link is None:
+            await self.relay(update, payload=GREET)
+            return
+        language, source = link
+        gateway = self.gateway
+        address_hash = gateway.pseudonymizer.address_hash(CHANNEL, str(update.effective_chat.id))
+        if gateway.outreach is not None and await gateway.store.language_of(address_hash) is None:
+            await gateway.outreach.count(source, CHANNEL)  # the source goes no further: not on the conversation
+        await self.relay(update, payload=Command.choose_language(language))
 
     async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.relay(update, text=update.effective_message.text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -27,6 +28,7 @@ from core.errors import Gone, Invalid, TooMany
 from core.json_api import Body, Query, read_body, read_query
 from core.limits import Verdict
 from core.messages import MAX_TEXT, Message
+from core.outreach import SOURCE_RULE, valid_source
 from core.sources import SOURCES
 from core.vocabulary import Command
 
@@ -54,6 +56,9 @@ class WebMessage(Body):
     TOO_LONG: ClassVar[str] = "Your message is too long. Please send it in parts of up to {limit} characters."
     text: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
     payload: str | None = None
+    # The language of the outreach link the page was opened with (`/?lang=pl`): the hint instead of the browser's
+    # language, weaker than what the person writes. Not a language we speak: the browser's, as without it.
+    language: str | None = Field(None, max_length=8)
 
     @model_validator(mode="before")
     @classmethod
@@ -61,6 +66,27 @@ class WebMessage(Body):
         if isinstance(data, dict) and (data.get("text") is None) == (data.get("payload") is None):
             raise ValueError("either text or payload")
         return data
+
+
+class WebSessionStart(Body):
+    """Optional: the outreach source of the link the page was opened with (`/?src=farm-lolland`), counted once
+    for the new session (handover/outreach_counts.py) and then dropped: never kept with the session."""
+
+    INVALID: ClassVar[str | None] = f'Send {{"source": "<name>"}} or nothing. {SOURCE_RULE}'
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> WebSessionStart:
+        if self.source is not None and not valid_source(self.source):
+            raise ValueError("source")
+        return self
+
+
+class OutreachLink(Query):
+    """`/?lang=pl&src=farm-lolland` (core/outreach.py). Anything not ours is left aside: the page as usual."""
+
+    lang: str | None = None
+    src: str | None = None
 
 
 class WebAfter(Query):
@@ -97,6 +123,9 @@ async def create_session(request: web.Request) -> web.Response:
         verdict = await gateway.limits.session(request.app[SOURCES].of(request))
         if not verdict.allowed:
             raise _too_many(request, "limited", verdict)
+    start = await read_body(request, WebSessionStart) if request.can_read_body else WebSessionStart()
+    if start.source is not None and gateway.outreach is not None:
+        await gateway.outreach.count(start.source, CHANNEL)
     return web.json_response({"session": request.app[SESSIONS].issue()}, status=201)
 
 
@@ -109,12 +138,16 @@ class Turn:
     ended: bool = False
 
 
-async def converse(request: web.Request, session: WebSession, text: str | None, payload: str | None) -> Turn:
+async def converse(request: web.Request, session: WebSession, text: str | None, payload: str | None,
+                   link_language: str | None = None) -> Turn:
     """One message of the person through the gateway, for the page's API and for its form without JavaScript."""
     sessions, gateway = request.app[SESSIONS], request.app[GATEWAY]
     await sessions.used(session, wrote=True)
-    # The browser's language, like Telegram's language_code: weaker than what the person writes.
-    hint = browser_language(request.headers.get("Accept-Language", ""), gateway.texts.languages, "") or None
+    # The outreach link's language, else the browser's, like Telegram's language_code: weaker than what the
+    # person writes.
+    languages = gateway.texts.languages
+    hint = (link_language if link_language in languages
+            else browser_language(request.headers.get("Accept-Language", ""), languages, "") or None)
     try:
         replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=text, payload=payload,
                                                language_hint=hint, source=request.app[SOURCES].of(request)))
@@ -132,7 +165,7 @@ async def converse(request: web.Request, session: WebSession, text: str | None, 
 async def post_message(request: web.Request) -> web.Response:
     session = await _session(request)
     body = await read_body(request, WebMessage)
-    turn = await converse(request, session, body.text, body.payload)
+    turn = await converse(request, session, body.text, body.payload, body.language)
     if turn.limited is not None:
         # The reply shape the page shows (with 112 and the hotline); "limited": the page marks the message not
         # sent, as it was not read and not kept (nor given an id).
@@ -208,25 +241,49 @@ def browser_language(accept_language: str, supported: tuple[str, ...], default: 
 
 @routes.get("/")
 async def index(request: web.Request) -> web.Response:
+    return render_page(request, page_language(request))
+
+
+def outreach_link(request: web.Request) -> tuple[str | None, str | None]:
+    """The language we speak and the valid source of an outreach link (`/?lang=pl&src=farm-lolland`); None for
+    either when absent or not ours (a mistyped link still opens the chat, in the browser's language)."""
+    link = OutreachLink.model_validate(dict(request.query))
+    language = link.lang if link.lang in request.app[GATEWAY].texts.languages else None
+    return language, link.src if valid_source(link.src) else None
+
+
+def page_language(request: web.Request) -> str:
+    """The outreach link's language, else the browser's, else the default."""
     texts = request.app[GATEWAY].texts
-    return render_page(request, browser_language(request.headers.get("Accept-Language", ""), texts.languages,
-                                                 texts.default_language))
+    return outreach_link(request)[0] or browser_language(request.headers.get("Accept-Language", ""),
+                                                         texts.languages, texts.default_language)
+
+
+def form_action(link_language: str | None, source: str | None) -> str:
+    """Where the page's form posts: `/`, with the outreach link's parameters when it has them, so that without
+    JavaScript each post knows them too (bot/channels/webchat_form.py)."""
+    link = {name: value for name, value in (("lang", link_language), ("src", source)) if value}
+    return f"/?{urlencode(link)}" if link else "/"
 
 
 def render_page(request: web.Request, language: str, **conversation: object) -> web.Response:
     """The page in `language`, its first words with the main menu (`start`); without JavaScript
     (bot/channels/webchat_form.py) also the conversation so far (`history`: webchat_page.bubble's), the session
-    (`session`), a `notice` and what was `typed`."""
+    (`session`), a `notice` and what was `typed`. An outreach link's language and source go to the page's script,
+    which sends the language with each message and the source once, when it starts a session."""
     texts, title = request.app[GATEWAY].texts, request.app[PAGE_TITLE]
+    link_language, source = outreach_link(request)
     numbers = phone_numbers(texts)
     page = request.app[TEMPLATES].get_template("webchat.html").render(
         language=language, direction=texts.direction(language), words=words(texts, language, title),
-        strings={**page_words(texts, language, title), "exit_url": request.app[QUICK_EXIT_URL]},
+        strings={**page_words(texts, language, title), "exit_url": request.app[QUICK_EXIT_URL],
+                 "link_language": link_language, "source": source},
         exit_url=request.app[QUICK_EXIT_URL], t=lambda key: texts.text(key, language),
         with_numbers=lambda text: number_parts(text, numbers),
         history=conversation.get("history", ()), session=conversation.get("session"),
         start=shown_buttons(texts.menu("main", language)),
         notice=conversation.get("notice"), typed=conversation.get("typed", ""),
+        form_action=form_action(link_language, source),
     )
     # No caching and no referrer: a shared or watched device should keep as little as possible.
     return web.Response(text=page, content_type="text/html",

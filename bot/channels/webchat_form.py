@@ -16,7 +16,16 @@ from __future__ import annotations
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.channels.webchat import CHANNEL, GATEWAY, SESSIONS, WebMessage, browser_language, converse, render_page
+from bot.channels.webchat import (
+    CHANNEL,
+    GATEWAY,
+    SESSIONS,
+    WebMessage,
+    converse,
+    outreach_link,
+    page_language,
+    render_page,
+)
 from bot.channels.webchat_page import bubble, in_place
 from bot.channels.webchat_sessions import WebSession
 from core.errors import Invalid, Unauthenticated
@@ -35,7 +44,8 @@ def _field(form: MultiDictProxy[object], name: str) -> str:
 async def without_javascript(request: web.Request) -> web.Response:
     gateway, sessions = request.app[GATEWAY], request.app[SESSIONS]
     texts = gateway.texts
-    language = browser_language(request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
+    language = page_language(request)  # an outreach link's rides along in the form's address (its `action`)
+    link_language, source = outreach_link(request)
     if request.headers.get("Sec-Fetch-Site") not in SAME_SITE:
         return render_page(request, language)  # another site's form: not read
     form = await request.post()
@@ -59,11 +69,13 @@ async def without_javascript(request: web.Request) -> web.Response:
                 return render_page(request, language, typed=text, notice=texts.reply("limited", language).text)
         token = sessions.issue()
         session = await sessions.open(token)
+        if source is not None and gateway.outreach is not None:  # once, for the new session, as the API does
+            await gateway.outreach.count(source, CHANNEL)
     typed = text if payload else ""  # a button pressed with words in the box: the button, and the words stay
     if not (text or payload):  # "Show new messages"
         return await _conversation(request, session, token, [], None, notice=notice)
     try:
-        turn = await converse(request, session, None if payload else text, payload or None)
+        turn = await converse(request, session, None if payload else text, payload or None, link_language)
     except Invalid as invalid:
         return await _conversation(request, session, token, [], None, notice=str(invalid), typed=text)
     if turn.limited is not None:  # not read, not kept: the text goes back into the box
@@ -82,8 +94,7 @@ async def _conversation(request: web.Request, session: WebSession, token: str, l
     gateway = request.app[GATEWAY]
     address_hash = gateway.pseudonymizer.address_hash(CHANNEL, session.session_id)
     texts = gateway.texts
-    language = await gateway.store.language_of(address_hash) or browser_language(
-        request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
+    language = await gateway.store.language_of(address_hash) or page_language(request)
     latest_ids = {reply.id for reply in latest}
     messages = [message for message in await gateway.store.messages_to_user(address_hash, 0)
                 if message.id not in latest_ids]

@@ -203,7 +203,9 @@
 
   async function ensureSession() {
     if (!session) {
-      session = (await api("POST", "/api/webchat/sessions")).session;
+      // The outreach card's source, if the page was opened with one: counted once, for this new session.
+      const start = strings.source ? { source: strings.source } : undefined;
+      session = (await api("POST", "/api/webchat/sessions", start)).session;
       sessionStorage.setItem("havn-session", session);
     }
     return session;
@@ -212,7 +214,9 @@
   // One message to the server; true when it was taken, false when a rate limit refused it (not read, not kept).
   async function post(body, item) {
     await ensureSession();
-    const data = await api("POST", "/api/webchat/messages", body);
+    // An outreach card's language: the hint for the conversation's language, weaker than what is written.
+    const data = await api("POST", "/api/webchat/messages",
+      strings.link_language ? { ...body, language: strings.link_language } : body);
     // A tap answered in place (a sign marked) needs no bubble of its own: the mark shows what was tapped. The
     // focus goes back to that button in the new list, so that the keyboard goes on where it was.
     if (data.messages.some((message) => message.replaces)) item?.remove();
