@@ -137,7 +137,7 @@ class QueueLines:
 
     def _screening_parts(self, screening: ScreeningSummary, indicators: list[str], say: Say,
                          urgent: bool) -> list[str]:
-        labels = list(dict.fromkeys(self._label(ident) for ident in indicators))  # two ids, one name: once
+        labels = list(dict.fromkeys(self._label(ident, say) for ident in indicators))  # two ids, one name: once
         parts = labels[:SHOWN_INDICATORS]
         if len(labels) > SHOWN_INDICATORS:
             parts.append(say("line.more", count=len(labels) - SHOWN_INDICATORS))
@@ -148,9 +148,10 @@ class QueueLines:
             parts.append(say("line.no_indicators" if screening.get("finished") else "line.screening_unfinished"))
         return parts
 
-    def _label(self, ident: str) -> str:
-        indicator = self._catalogue.indicators.get(ident)
-        return indicator.label if indicator else ident
+    def _label(self, ident: str, say: Say) -> str:
+        """The indicator's name in the line's language (content/console/<code>.yml); the id of one not in the
+        catalogue."""
+        return say(f"indicator.{ident}") if ident in self._catalogue.indicators else ident
 
 
 def screening_flags(screening: ScreeningSummary) -> list[str]:

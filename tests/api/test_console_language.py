@@ -82,3 +82,15 @@ async def test_the_vocabulary_and_the_queue_line_in_danish(client: AppClient, ra
     [item] = (await anna.call("GET", "/queue"))["items"]
     assert item["summary"].startswith("i fare nu")
     assert item["language_name"] == "Engelsk (English)"
+
+
+async def test_the_statistics_page_in_danish(client: AppClient) -> None:
+    sofie = await login(client, "sofie", "supervisor")
+    await sofie.call("POST", "/language", {"language": "da"})
+    async with client.http.get(client.url("/console/stats"),
+                               headers={"Authorization": f"Bearer {sofie.token}"}) as response:
+        assert response.status == 200
+        page = await response.text()
+    assert '<html lang="da">' in page
+    assert "<h1>Statistik</h1>" in page and "Kontakter over tid" in page and "Tilbage til konsollen" in page
+    assert "Statistics" not in page

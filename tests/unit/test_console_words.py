@@ -17,7 +17,10 @@ from handover import media
 from handover.accounts import Account
 from handover.console_words import LANGUAGES, ConsoleWords, browser_language, language_of
 from handover.service import CLAIM_REFUSED
+from handover.stats_counts import MEASURES
 from handover.stats_models import StatsQuery
+from handover.stats_tables import LABEL
+from screening.catalogue import load_catalogue
 
 WORDS = ConsoleWords.load()
 STATIC = Path(__file__).resolve().parents[2] / "handover" / "static"
@@ -176,3 +179,16 @@ def test_every_key_the_scripts_name_is_in_the_words() -> None:
         named |= set(re.findall(r"""\bt\(\s*["']([\w.-]+)["']""", path.read_text(encoding="utf-8")))
     assert len(named) > 90
     assert sorted(named - set(WORDS.by_language["en"])) == []
+
+
+def test_the_english_words_are_the_sources_own() -> None:
+    """Where the English text also lives elsewhere (the catalogue's labels, the statistics' published label),
+    the two are the same, so that the console's file cannot drift from its source."""
+    catalogue = load_catalogue()
+    for ident, indicator in catalogue.indicators.items():
+        assert WORDS.text("en", f"indicator.{ident}") == indicator.label, ident
+    for code, label in catalogue.dimensions.items():
+        assert WORDS.text("en", f"dimension.{code}") == label, code
+    assert WORDS.text("en", "stats.label") == LABEL
+    for measure in MEASURES:
+        WORDS.text("da", f"stats.measure.{measure}")
