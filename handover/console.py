@@ -20,12 +20,12 @@ from aiohttp import web
 from core.errors import ServiceError
 from core.json_api import Handler
 from handover import console_live, stats_api, stats_page, vocabulary_api  # noqa: F401  (register their routes in the table)
-from handover.accounts import Accounts
+from handover.accounts import Account, Accounts
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER
 from handover.canned import CannedResponses
 from handover.console_api import api
-from handover.console_auth import CSRF_HEADER
-from handover.console_words import LANGUAGES, WORDS, ConsoleWords, caller, language_of
+from handover.console_auth import CSRF_HEADER, token_of
+from handover.console_words import LANGUAGES, WORDS, console_words, language_of
 from handover.openapi import document
 from handover.service import Handover
 
@@ -73,6 +73,13 @@ async def errors_in_language(request: web.Request, handler: Handler) -> web.Stre
         raise
 
 
+async def caller(request: web.Request, accounts: Accounts) -> Account | None:
+    """The logged-in account of a request, if any, without refusing anyone (the page and error sentences need
+    only the language)."""
+    token, _ = token_of(request)
+    return await accounts.session(token) if token else None
+
+
 async def _language(request: web.Request) -> str:
     """The caller's console language; their browser's when the account cannot be read (the database may be what
     failed): the error being answered must not become another."""
@@ -93,7 +100,7 @@ def setup(app: web.Application, handover: Handover, accounts: Accounts, canned_r
 def add_routes(app: web.Application) -> None:
     app[CONSOLE_TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                                 autoescape=True)
-    app[WORDS] = ConsoleWords.load()
+    app[WORDS] = console_words()
     api.add_to(app)
     app.router.add_get("/console", page)
     app.router.add_get("/console/stats", stats_page.page)  # the supervisors' dashboard (docs/statistics.md)

@@ -22,15 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from aiohttp import web
 from babel.plural import PluralRule
 
 from core.texts import Plural, Template, plural_rule
-from handover.accounts import Account, Accounts
-from handover.console_auth import token_of
+
+if TYPE_CHECKING:  # only a type here: the login guard raises in these words, and the accounts import the guard
+    from handover.accounts import Account
 
 LANGUAGES = ("da", "en")
 ENGLISH = "en"
@@ -97,6 +98,12 @@ def _pattern(template: str) -> str:
                    for literal, name, _, _ in string.Formatter().parse(template))
 
 
+@cache
+def console_words() -> ConsoleWords:
+    """The shipped words, read once: for the app (WORDS) and for the English sentences the service raises."""
+    return ConsoleWords.load()
+
+
 WORDS = web.AppKey("console_words", ConsoleWords)
 
 
@@ -123,10 +130,3 @@ def language_of(request: web.Request, account: Account | None) -> str:
     if account is not None and account.language in LANGUAGES:
         return account.language
     return browser_language(request)
-
-
-async def caller(request: web.Request, accounts: Accounts) -> Account | None:
-    """The logged-in account of a request, if any, without refusing anyone (the page and error sentences need
-    only the language)."""
-    token, _ = token_of(request)
-    return await accounts.session(token) if token else None

@@ -30,7 +30,7 @@ from babel import Locale, UnknownLocaleError
 
 from core.messages import Message
 from core.vocabulary import Command, Kind, Tier
-from handover.console_words import ConsoleWords
+from handover.console_words import ConsoleWords, console_words
 from handover.ports import DangerWords
 from handover.queue import QueueItem
 from handover.report_flow import is_urgent
@@ -66,7 +66,7 @@ class QueueLines:
         self._danger_words = danger_words
         self._own_names = own_names
         self._catalogue = catalogue or load_catalogue()
-        self._words = words or ConsoleWords.load()
+        self._words = words or console_words()
 
     def language_name(self, code: str, console: str = "en") -> str:
         """"Romanian (Română)", "Rumænsk (Română)": the name in the console's language a caseworker reads, and

@@ -83,6 +83,8 @@ RAISED = [
     "A reference code has 8 letters and digits, like K7M2-9XQP. Please check it.",
     "Too many wrong reference codes. Please wait about 1 minute and try again.",
     "Too many wrong reference codes. Please wait about 7 minutes and try again.",
+    "Too many wrong passwords for this account. It is locked for about 1 minute; please try again then, or ask an "
+    "admin.", "Too many wrong passwords from this address. Logins from here are paused for about 15 minutes.",
     "Wrong name or password.", "Your role does not allow this.", "Please log in.",
     "Requests from the console page must carry the header X-Havn-Console: 1.",
     "The console can only be used from its own page.", "Claim the conversation before you answer.",
