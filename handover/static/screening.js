@@ -17,6 +17,7 @@ const REPORT_CHOICES = new Set(["yes", "no", "unknown", "today", "week", "earlie
   "ask_first"]);
 const WEIGHTS = new Set(["S", "M", "W"]);
 const AGE_BANDS = new Set(["under_18", "adult", "unknown"]);
+const EXPLOITATION = new Set(["labour", "sexual", "criminal", "unknown"]);
 const ANSWERS = { yes: "panel.yes", no: "panel.no", unknown: "panel.not_sure" };
 const ASSESSMENTS = new Set(["trafficking_indicated", "exploitation_indicated", "indicators_present",
   "no_indicators"]);
@@ -120,7 +121,8 @@ function screeningFacts(screening) {
   fact(t("screening.tier"), tierBadge(screening.tier));
   fact(t("screening.age_band"), AGE_BANDS.has(screening.age_band) ? t(`age.${screening.age_band}`)
     : humanise(screening.age_band));
-  const work = fact(t("screening.work"), humanise(screening.exploitation));
+  const work = fact(t("screening.work"), EXPLOITATION.has(screening.exploitation)
+    ? t(`exploitation.${screening.exploitation}`) : humanise(screening.exploitation));
   if (screening.work_words) work.append(ownWords(screening.work_words));
   fact(t("screening.danger"), t(screening.immediate_danger ? "panel.yes" : "panel.no"));
   return facts;

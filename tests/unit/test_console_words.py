@@ -5,22 +5,28 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
+import yaml
 from aiohttp.test_utils import make_mocked_request
 
+from core.config import CONTENT_DIR
 from core.errors import KINDS
 from core.json_api import HTTP_SENTENCES, INTERNAL, NOT_JSON_TEXT, NUL_TEXT, After, Body
 from core.texts import Plural, placeholders, plural_categories, plural_rule
+from core.vocabulary import MediaKind
 from handover import api_models as m
 from handover import media
-from handover.accounts import Account
+from handover.accounts import ROLES, Account
 from handover.console_words import LANGUAGES, ConsoleWords, browser_language, language_of
+from handover.report_flow import STEPS
 from handover.service import CLAIM_REFUSED
 from handover.stats_counts import MEASURES
 from handover.stats_models import StatsQuery
 from handover.stats_tables import LABEL
 from screening.catalogue import load_catalogue
+from screening.types import AgeBand, AssessmentName, Exploitation, Weight
 
 WORDS = ConsoleWords.load()
 STATIC = Path(__file__).resolve().parents[2] / "handover" / "static"
@@ -194,3 +200,29 @@ def test_the_english_words_are_the_sources_own() -> None:
     assert WORDS.text("en", "stats.label") == LABEL
     for measure in MEASURES:
         WORDS.text("da", f"stats.measure.{measure}")
+
+
+def test_every_value_the_script_names_a_text_for_has_one() -> None:
+    """The script builds some keys from the value it shows (`step.${step}`, `age.${band}`): each value the server
+    can send has its text."""
+    expected = [
+        *(f"step.{step}" for step in STEPS if step != "about"), *(f"age.{band}" for band in get_args(AgeBand)),
+        *(f"exploitation.{kind}" for kind in get_args(Exploitation)),
+        *(f"assessment.{name}" for name in get_args(AssessmentName)),
+        *(f"weight.{weight}" for weight in get_args(Weight)), *(f"media.kind.{kind}" for kind in MediaKind),
+        *(f"role.{role}" for role in ROLES), *(f"live.{state}" for state in ("live", "offline", "connecting",
+                                                                             "reconnecting")),
+    ]
+    assert sorted(set(expected) - set(WORDS.by_language["en"])) == []
+
+
+def test_every_answer_of_a_report_has_its_words_in_the_script_and_the_files() -> None:
+    """The report panel shows the reporter's choices (content/menus.yml `report_*` buttons) in words."""
+    menus = yaml.safe_load((CONTENT_DIR / "menus.yml").read_text(encoding="utf-8"))
+    choices = {str(button["payload"]).split(":", 1)[1] for name, buttons in menus.items()
+               if name.startswith("report_") and name != "report_about"
+               for button in buttons if ":" in str(button.get("payload", ""))}
+    script = (STATIC / "screening.js").read_text(encoding="utf-8")
+    listed = re.search(r"const REPORT_CHOICES = new Set\(\[(.*?)\]\);", script, re.S)
+    assert listed and set(re.findall(r'"([^"]+)"', listed.group(1))) >= choices
+    assert sorted(choice for choice in choices if f"choice.{choice}" not in WORDS.by_language["en"]) == []
