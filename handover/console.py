@@ -4,7 +4,7 @@ handover/console_live.py).
 The JSON API is in handover/console_api.py (handlers), handover/api_models.py (bodies), handover/api_routes.py
 (the route table) and handover/console_auth.py (sessions, CSRF, roles); handover/openapi.py writes the document
 from the table and the models; errors become JSON in core/json_api.py, said in the caseworker's language
-(`errors_in_language`, handover/console_words.py).
+(`errors_in_language` below, with the words of handover/console_words.py).
 """
 
 from __future__ import annotations
@@ -63,12 +63,13 @@ async def page(request: web.Request) -> web.Response:
 
 @web.middleware
 async def errors_in_language(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A console API error's sentence in the caseworker's language; core/json_api.py's middleware, outside this
-    one, writes it as JSON."""
+    """A console error's sentence (its API's, its statistics page's) in the caseworker's language; core/json_api.py's
+    middleware, outside this one, writes it as JSON. aiohttp's own 404 and 405 for an address the API does not
+    have stay English: no caseworker's page asks for one."""
     try:
         return await handler(request)
     except ServiceError as error:
-        if request.path.startswith(api.prefix) and WORDS in request.app:
+        if request.path.startswith((api.prefix, "/console")) and WORDS in request.app:
             error.sentence = request.app[WORDS].error(await _language(request), error.sentence)
         raise
 

@@ -23,6 +23,7 @@ import { loadVocabulary } from "./vocabulary.js";
 import { language, t } from "./words.js";
 
 const SAFETY_REFRESH = 30000;  // ms: refetch the queue even when no event came
+const RELOADED_FOR = "havn-console-language";  // sessionStorage: the language the page was last reloaded for
 let timers = [];
 
 function stopTimers() {
@@ -52,9 +53,20 @@ function showLogin() {
 }
 
 // The vocabulary first (once per page): the queue, the transcript and the panels are shown in its words.
+// The page came in the browser's language; a caseworker who chose another gets the page again in theirs. Once
+// only: a page that came without the session cookie (a link from another site: SameSite=Strict) may come in the
+// browser's language again, and must not reload for ever.
+function pageAgainIn(chosen) {
+  const asked = sessionStorage.getItem(RELOADED_FOR);
+  sessionStorage.removeItem(RELOADED_FOR);
+  if (!chosen || chosen === language || asked === chosen) return false;
+  sessionStorage.setItem(RELOADED_FOR, chosen);
+  location.reload();
+  return true;
+}
+
 async function loggedIn(me) {
-  // The page came in the browser's language; a caseworker who chose another gets the page again in theirs.
-  if (me.language && me.language !== language) { location.reload(); return; }
+  if (pageAgainIn(me.language)) return;
   await loadVocabulary();
   session.me = me;
   el.whoami.textContent = t("whoami", { name: me.name, role: t(`role.${me.role}`) });

@@ -94,3 +94,6 @@ async def test_the_statistics_page_in_danish(client: AppClient) -> None:
     assert '<html lang="da">' in page
     assert "<h1>Statistik</h1>" in page and "Kontakter over tid" in page and "Tilbage til konsollen" in page
     assert "Statistics" not in page
+    async with client.http.get(client.url("/console/stats"), headers={"Accept-Language": "da"}) as response:
+        assert response.status == 401
+        assert (await response.json())["error"] == "Log ind."
