@@ -79,7 +79,8 @@ def build_detector(settings: Settings) -> LanguageDetector:
 
 
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors])
+    # The console's error sentences in the caseworker's language, inside the one that writes them as JSON.
+    app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors, console.errors_in_language])
     app[SETTINGS] = settings
     add_security_headers(app, settings.development)
     app[JSON_PATHS] = (API_PREFIX, WEBHOOK_PATH)  # errors in JSON here, with a sentence (core/json_api.py)

@@ -163,6 +163,8 @@ class Caseworker(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Refreshed while a console of theirs is connected: presence, and automatic unclaim when it stops.
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The console's language they chose (da|en); None until they choose: their browser's (handover/console_words.py).
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class ConsoleSession(Base):

@@ -30,7 +30,7 @@ T = TypeVar("T")
 ROLES = ("caseworker", "supervisor", "admin")
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; then log in again
 ONLINE_WINDOW = timedelta(seconds=90)  # a console refreshes presence every 30 s
-ACCOUNT_COLUMNS = (Caseworker.id, Caseworker.name, Caseworker.alias, Caseworker.role)
+ACCOUNT_COLUMNS = (Caseworker.id, Caseworker.name, Caseworker.alias, Caseworker.role, Caseworker.language)
 # Verified against when the name is unknown, so that a wrong name costs as long as a wrong password.
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -46,6 +46,7 @@ class Account:
     name: str
     alias: str
     role: str
+    language: str | None = None  # the console's language they chose; None: their browser's
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "alias": self.alias, "role": self.role}
@@ -170,6 +171,11 @@ class Accounts:
             await connection.execute(update(Caseworker).where(Caseworker.id == account_id)
                                      .values(last_seen_at=self._clock.now()))
 
+    async def choose_language(self, account_id: int, language: str) -> None:
+        """The console's language this caseworker chose (checked against the console's languages by the API)."""
+        async with self._engine.begin() as connection:
+            await connection.execute(update(Caseworker).where(Caseworker.id == account_id).values(language=language))
+
     async def online_count(self) -> int:
         async with self._engine.connect() as connection:
             return await connection.scalar(select(func.count()).select_from(Caseworker).where(
@@ -177,5 +183,5 @@ class Accounts:
 
     @staticmethod
     def _account(row: Row[Any]) -> Account:
-        return Account(row.id, row.name, row.alias, row.role)
+        return Account(row.id, row.name, row.alias, row.role, row.language)
 

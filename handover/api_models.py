@@ -16,6 +16,7 @@ from core.messages import MAX_TEXT
 from core.vocabulary import Kind, MediaKind, Sender, State, Tier
 
 MAX_NOTE = 4000
+Language = Literal["da", "en"]  # the console's languages (handover/console_words.py LANGUAGES)
 Role = Literal["caseworker", "supervisor", "admin"]  # handover/accounts.py ROLES (a test keeps them equal)
 ROLE_LIST = ", ".join(get_args(Role))
 Channel = Literal["webchat", "telegram"]
@@ -35,6 +36,11 @@ class Login(Body):
     INVALID: ClassVar[str | None] = 'Send {"username": "…", "password": "…"}.'
     username: str
     password: str
+
+
+class ChooseLanguage(Body):
+    INVALID: ClassVar[str | None] = 'Send {"language": "da"} or {"language": "en"}.'
+    language: Language
 
 
 class Reply(Body):
@@ -89,6 +95,12 @@ class Caseworker(Out):
     role: Role
 
 
+class Me(Caseworker):
+    """The caseworker who is logged in, with the console's language for them."""
+
+    language: Language = Field(description="the console's language: the one they chose, else their browser's")
+
+
 class CaseworkerOnline(Caseworker):
     online: bool = Field(description="a console of theirs is connected")
 
@@ -101,7 +113,7 @@ class Session(Out):
     """A session; also set as an HttpOnly cookie."""
 
     token: str
-    caseworker: Caseworker
+    caseworker: Me
 
 
 class LoggedOut(Out):

@@ -8,7 +8,7 @@ and admins every one.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from aiohttp import web
 
@@ -21,6 +21,7 @@ from handover.accounts import Account, token_hash
 from handover.api_routes import ApiTable
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP
 from handover.console_auth import end_session, keep_session, log_in, token_of
+from handover.console_words import language_of
 from handover.media import CONTENT_TYPES
 from handover.queue import QueueItem
 
@@ -34,6 +35,10 @@ def _may_open(account: Account, details: m.ConversationDetails) -> bool:
 
 def _caseworker(account: Account) -> m.Caseworker:
     return m.Caseworker.model_validate(account, from_attributes=True)
+
+
+def _me(request: web.Request, account: Account) -> m.Me:
+    return m.Me.model_validate({**account.to_json(), "language": language_of(request, account)})
 
 
 async def _visible(request: web.Request, account: Account) -> m.ConversationDetails:
@@ -53,7 +58,7 @@ async def login(request: web.Request, body: m.Login) -> web.Response:
     """429 with a sentence while the account or the address is locked after wrong passwords."""
     account, token = await log_in(request.app[ACCOUNTS], request.app[HANDOVER].audit, body.username, body.password,
                                   request.app[LOGIN_GUARD], request.app[SOURCES].of(request))
-    response = respond(m.Session(token=token, caseworker=_caseworker(account)))
+    response = respond(m.Session(token=token, caseworker=_me(request, account)))
     keep_session(response, request, token)
     return response
 
@@ -69,9 +74,16 @@ async def logout(request: web.Request, account: Account) -> web.Response:
     return response
 
 
-@api.get("/me", "Who is logged in", response=m.Caseworker)
-async def me(request: web.Request, account: Account) -> m.Caseworker:
-    return _caseworker(account)
+@api.get("/me", "Who is logged in, and the console's language for them", response=m.Me)
+async def me(request: web.Request, account: Account) -> m.Me:
+    return _me(request, account)
+
+
+@api.post("/language", "Choose the console's language (da or en), kept with the account", body=m.ChooseLanguage,
+          response=m.Me)
+async def choose_language(request: web.Request, account: Account, body: m.ChooseLanguage) -> m.Me:
+    await request.app[ACCOUNTS].choose_language(account.id, body.language)
+    return _me(request, replace(account, language=body.language))
 
 
 # The queue and conversations ---------------------------------------------------------------------------------
@@ -86,12 +98,12 @@ async def queue(request: web.Request, account: Account) -> m.Queue:
     if not account.is_supervisor:
         held = [item for item in held if item.assignee_id == account.id]
 
-    lines = request.app[QUEUE_LINES]
+    lines, language = request.app[QUEUE_LINES], language_of(request, account)
 
     async def row(item: QueueItem) -> m.QueueItem:
-        line = await lines.line(item)
+        line = await lines.line(item, language)
         return m.QueueItem.model_validate({**asdict(item), "waiting_seconds": item.waiting_seconds(now),
-                                           "language_name": lines.language_name(item.language),
+                                           "language_name": lines.language_name(item.language, language),
                                            "summary": line.summary, "key_words": line.key_words})
 
     return m.Queue(items=[await row(item) for item in waiting], assigned=[await row(item) for item in held],

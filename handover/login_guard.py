@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from core.errors import TooMany
 from core.limits import Limit, Limiter, Verdict
 from handover.audit import Audit
+from handover.console_words import console_words
 
 ACCOUNT = "login-account"
 ADDRESS = "login-address"
@@ -60,11 +61,11 @@ class LoginGuard:
         account = await self.limiter.hit(ACCOUNT, name_key, self.per_account)
         address = await self.limiter.hit(ADDRESS, source, self.per_address)
         if not account.allowed:
-            raise TooMany("Too many wrong passwords for this account. It is locked for about "
-                          f"{_minutes(account)}; please try again then, or ask an admin.", account.retry_after)
+            raise TooMany(console_words().text("en", "error.account_locked", minutes=_minutes(account)),
+                          account.retry_after)
         if not address.allowed:
-            raise TooMany("Too many wrong passwords from this address. Logins from here are paused for about "
-                          f"{_minutes(address)}.", address.retry_after)
+            raise TooMany(console_words().text("en", "error.address_locked", minutes=_minutes(address)),
+                          address.retry_after)
         return Attempt(name_key, source, account, address)
 
     async def failed(self, attempt: Attempt, account_id: int | None) -> None:
@@ -88,6 +89,6 @@ def _starts_lock(verdict: Verdict, limit: Limit) -> bool:
     return verdict.estimate > limit.count - 1
 
 
-def _minutes(verdict: Verdict) -> str:
-    minutes = max(1, math.ceil(verdict.retry_after / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+def _minutes(verdict: Verdict) -> int:
+    """The wait in whole minutes, at least one; its words are the console's (plural by CLDR, core/texts.py)."""
+    return max(1, math.ceil(verdict.retry_after / 60))

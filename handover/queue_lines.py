@@ -21,14 +21,16 @@ were kept is heard again when the console asks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from core.messages import Message
 from core.vocabulary import Command, Kind, Tier
+from handover.console_words import ConsoleWords, console_words
 from handover.ports import DangerWords
 from handover.queue import QueueItem
 from handover.report_flow import is_urgent
@@ -38,14 +40,14 @@ from screening.catalogue import Catalogue, load_catalogue
 from screening.types import ScreeningSummary
 
 # What the danger lexicon's cues (bot/danger.py Cue), and the same flags from the screening and a report, read
-# as, in the order they lead the line.
-FLAGS = {"danger": "danger now", "self_harm": "self-harm", "child": "under 18"}
+# as (content/console/<code>.yml `line.<flag>`), in the order they lead the line.
+FLAGS = ("danger", "self_harm", "child")
 WEIGHT_ORDER = {"S": 0, "M": 1, "W": 2}
+Say = Callable[..., str]  # a console text by key, in the line's language (ConsoleWords.text)
 SHOWN_INDICATORS = 3  # the strongest ones by name; "+2 more" for the rest (the panel lists them all)
 SHOWN_KEY_WORDS = 3
 KEY_WORDS_LENGTH = 8  # words of one quote; a longer one is cut with "…"
 KEY_WORDS_CHARACTERS = 60
-ENGLISH = Locale("en")
 
 
 @dataclass(frozen=True)
@@ -56,23 +58,32 @@ class Line:
 
 class QueueLines:
     def __init__(self, store: Store, reports: Reports, danger_words: DangerWords,
-                 own_names: Mapping[str, str], catalogue: Catalogue | None = None) -> None:
+                 own_names: Mapping[str, str], catalogue: Catalogue | None = None,
+                 words: ConsoleWords | None = None) -> None:
         """`own_names`: each language's name in itself (content/texts/<code>.yml)."""
         self._store = store
         self._reports = reports
         self._danger_words = danger_words
         self._own_names = own_names
         self._catalogue = catalogue or load_catalogue()
+        self._words = words or console_words()
 
-    def language_name(self, code: str) -> str:
-        """"Romanian (Română)": the English name a caseworker reads, and the name the person chose it by."""
-        english = ENGLISH.languages.get(code)
+    def language_name(self, code: str, console: str = "en") -> str:
+        """"Romanian (Română)", "Rumænsk (Română)": the name in the console's language a caseworker reads, and
+        the name the person chose it by."""
+        try:
+            named = Locale.parse(console).languages.get(code)
+        except (UnknownLocaleError, ValueError):
+            named = None
+        named = named[:1].upper() + named[1:] if named else None  # Danish names are lower case in a sentence
         own = self._own_names.get(code)
-        if english is None:
+        if named is None:
             return own or code
-        return english if own in (None, english) else f"{english} ({own})"
+        return named if own in (None, named) else f"{named} ({own})"
 
-    async def line(self, item: QueueItem) -> Line:
+    async def line(self, item: QueueItem, language: str = "en") -> Line:
+        """The line in the console's `language` (da or en)."""
+        say = partial(self._words.text, language)
         flags: dict[str, None] = {}  # ordered set
         key_words: list[str] = []
         for message in await self._store.said_by_person(item.conversation_id):
@@ -91,17 +102,17 @@ class QueueLines:
                                            if is_urgent(details, step)))
                 if typed := details.get("danger", {}).get("words"):
                     key_words.append(str(typed))
-            parts.append(report_line(reports))
+            parts.append(report_line(reports, say))
 
         indicators = self._strongest(screening) if screening else []
         if screening:
-            parts += self._screening_parts(screening, indicators, urgent=bool(flags) or item.tier == Tier.P1)
+            parts += self._screening_parts(screening, indicators, say, urgent=bool(flags) or item.tier == Tier.P1)
         elif item.kind == Kind.HELP and not flags:
-            parts.append("no screening yet")
+            parts.append(say("line.no_screening"))
         evidence = (screening or {}).get("evidence") or {}
         key_words += [str(evidence[question]) for ident in indicators for question in sorted(evidence)
                       if question.split(".", 1)[0] == ident]
-        return Line(" · ".join([*(FLAGS[flag] for flag in FLAGS if flag in flags), *parts]),
+        return Line(" · ".join([*(say(f"line.{flag}") for flag in FLAGS if flag in flags), *parts]),
                     _shortened(key_words))
 
     def _flag_message(self, message: Message, flags: dict[str, None], key_words: list[str]) -> None:
@@ -124,21 +135,23 @@ class QueueLines:
         return sorted(confirmed_indicators(screening), key=lambda ident: (
             WEIGHT_ORDER.get(weights.get(ident, "W"), 3), order.index(ident) if ident in order else len(order)))
 
-    def _screening_parts(self, screening: ScreeningSummary, indicators: list[str], urgent: bool) -> list[str]:
-        labels = list(dict.fromkeys(self._label(ident) for ident in indicators))  # two ids, one name: once
+    def _screening_parts(self, screening: ScreeningSummary, indicators: list[str], say: Say,
+                         urgent: bool) -> list[str]:
+        labels = list(dict.fromkeys(self._label(ident, say) for ident in indicators))  # two ids, one name: once
         parts = labels[:SHOWN_INDICATORS]
         if len(labels) > SHOWN_INDICATORS:
-            parts.append(f"+{len(labels) - SHOWN_INDICATORS} more")
+            parts.append(say("line.more", count=len(labels) - SHOWN_INDICATORS))
         assessment = str(screening.get("assessment") or "")
         if assessment in ("trafficking_indicated", "exploitation_indicated"):
-            parts.append(assessment.replace("_", " "))
+            parts.append(say(f"line.{assessment}"))
         elif not labels and not urgent:
-            parts.append("no indicators" if screening.get("finished") else "screening not finished")
+            parts.append(say("line.no_indicators" if screening.get("finished") else "line.screening_unfinished"))
         return parts
 
-    def _label(self, ident: str) -> str:
-        indicator = self._catalogue.indicators.get(ident)
-        return indicator.label if indicator else ident
+    def _label(self, ident: str, say: Say) -> str:
+        """The indicator's name in the line's language (content/console/<code>.yml); the id of one not in the
+        catalogue."""
+        return say(f"indicator.{ident}") if ident in self._catalogue.indicators else ident
 
 
 def screening_flags(screening: ScreeningSummary) -> list[str]:
@@ -146,19 +159,27 @@ def screening_flags(screening: ScreeningSummary) -> list[str]:
     return [*flags, "child"] if screening.get("age_band") == "under_18" else flags
 
 
-def report_line(reports: list[dict[str, Any]]) -> str:
+def report_line(reports: list[dict[str, Any]], say: Say) -> str:
     """About a report: whether it was sent, the place and the number of signs; its danger and under-18 answers
     lead the whole line (QueueLines.line)."""
     if not reports:
-        return "report being written"
-    details, parts = reports[-1]["details"], ["report" if reports[-1]["sent"] else "report being written"]
+        return say("line.report_writing")
+    details, parts = reports[-1]["details"], [say("line.report" if reports[-1]["sent"] else "line.report_writing")]
     if place := details.get("place", {}).get("choice"):
-        parts.append(place.replace("_", " "))
+        parts.append(_place(place, say))
     if signs := details.get("signs", {}).get("choices"):
-        parts.append(f"{len(signs)} signs")
+        parts.append(say("line.signs", count=len(signs)))
     if added := sum(len(report["additions"]) for report in reports):
-        parts.append(f"{added} added later")
+        parts.append(say("line.added_later", count=added))
     return " · ".join(parts)
+
+
+def _place(choice: str, say: Say) -> str:
+    """The report's kind of place in words; a choice without words (from a newer report flow) as it is."""
+    try:
+        return say(f"line.place.{choice}")
+    except KeyError:
+        return choice.replace("_", " ")
 
 
 def _shortened(quotes: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from core.errors import Invalid, NotFound, TooMany
 from core.limits import Limit, Limiter
 from handover.audit import Audit
+from handover.console_words import console_words
 from handover.reports import Reports, normalise_code
 
 SCOPE = "report-lookup"
@@ -46,8 +47,8 @@ class ReportLookup:
         if not verdict.allowed:
             await self.audit.record(caseworker_id, ACTION, detail="refused: too many wrong codes")
             minutes = max(1, math.ceil(verdict.retry_after / 60))
-            raise TooMany(f"Too many wrong reference codes. Please wait about {minutes} minute"
-                          f"{'' if minutes == 1 else 's'} and try again.", verdict.retry_after)
+            # In English, as the service raises every sentence; the console says it again in its language.
+            raise TooMany(console_words().text("en", "error.wrong_codes", minutes=minutes), verdict.retry_after)
         code = normalise_code(typed)
         if code is None:
             await self.audit.record(caseworker_id, ACTION, detail="not a code")

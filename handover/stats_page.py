@@ -5,7 +5,9 @@ cookie is the session; a caseworker gets 403, nobody logged in 401 (JSON sentenc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 from markupsafe import Markup
@@ -14,6 +16,7 @@ from core.json_api import read_query
 from handover import console
 from handover.app_keys import ACCOUNTS, STATISTICS
 from handover.console_auth import authenticate
+from handover.console_words import WORDS, language_of
 from handover.stats_models import StatsQuery
 from handover.stats_svg import bars
 from handover.stats_tables import ALL, Statistics, build
@@ -26,7 +29,8 @@ class Chart:
     svg: Markup
 
 
-def charts(statistics: Statistics) -> list[Chart]:
+def charts(statistics: Statistics, say: Callable[..., str]) -> list[Chart]:
+    """The plots, their titles in the supervisor's console language (`say`: ConsoleWords.text for it)."""
     tables = {table.dimension: table for table in statistics.tables}
     periods = statistics.periods
 
@@ -36,25 +40,28 @@ def charts(statistics: Statistics) -> list[Chart]:
     def totals(dimension: str) -> list[tuple[str, int | str]]:
         return [(row.value, row.counts[ALL]) for row in tables[dimension].rows]
 
-    found = [Chart("contacts", "Contacts over time", bars("Contacts over time", over_time(statistics.contacts)))]
+    title = say("stats.chart.contacts")
+    found = [Chart("contacts", title, bars(title, over_time(statistics.contacts)))]
     for row in tables["kind"].rows:
-        title = f"Contacts over time: {row.value}"
+        title = say("stats.chart.kind", kind=row.value)
         found.append(Chart(f"kind-{row.value}", title, bars(title, over_time(row.counts))))
-    for dimension, title in (("language", "Languages"), ("tier", "Urgency (tiers)"),
-                             ("hour", "Hours of the day (centre's time)")):
+    for dimension in ("language", "tier", "hour"):
+        title = say(f"stats.chart.{dimension}")
         found.append(Chart(dimension, title, bars(title, totals(dimension))))
     medians = [(period, reply.median_seconds if reply.median_seconds is not None else reply.replies)
                for period, reply in statistics.first_reply.items() if period != ALL]
-    title = "Time to the first human reply, median (seconds)"
+    title = say("stats.chart.first_reply")
     found.append(Chart("first-reply", title, bars(title, medians, " s")))
     return found
 
 
 async def page(request: web.Request) -> web.Response:
-    await authenticate(request, request.app[ACCOUNTS], "supervisor")
+    account = await authenticate(request, request.app[ACCOUNTS], "supervisor")
+    language = language_of(request, account)
+    say = partial(request.app[WORDS].text, language)
     query = read_query(request, StatsQuery)
     counts = await request.app[STATISTICS].counts(query.first, query.last)
     statistics = build(counts, query.group_by, query.first, query.last)
     html = request.app[console.CONSOLE_TEMPLATES].get_template("stats.html").render(
-        statistics=statistics, query=query, charts=charts(statistics))
+        statistics=statistics, query=query, charts=charts(statistics, say), language=language, t=say)
     return web.Response(text=html, content_type="text/html", headers=console.SECURITY_HEADERS)

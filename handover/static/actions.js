@@ -6,6 +6,7 @@ import { el, make } from "./dom.js";
 import { refreshQueue } from "./queue.js";
 import { isMine, isSupervisor, session, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";
+import { t } from "./words.js";
 
 let acting = false;
 let caseworkers = [];  // [{id, name, alias, role, online}] for the transfer list
@@ -35,18 +36,18 @@ export function claimNext() {
     const data = await api("POST", "/queue/next");
     refreshQueue();
     if (data.conversation_id === null || data.conversation_id === undefined) {
-      say("Nobody is waiting right now.", "info");
+      say(t("act.nobody_waiting"), "info");
       return;
     }
-    say("You hold this conversation now; the person has been told that someone joined.", "info");
+    say(t("act.claimed"), "info");
     openConversation(String(data.conversation_id), "reply");
   });
 }
 
 export function claimOpen() {
   const id = view.openId;
-  if (!id || !view.open) { say("Open a conversation first.", "error"); return Promise.resolve(); }
-  if (isMine(view.open)) { say("You already hold this conversation.", "info"); el.replyText.focus(); return Promise.resolve(); }
+  if (!id || !view.open) { say(t("act.open_first"), "error"); return Promise.resolve(); }
+  if (isMine(view.open)) { say(t("act.already_yours"), "info"); el.replyText.focus(); return Promise.resolve(); }
   return act(async () => {
     try {
       await api("POST", `/conversations/${enc(id)}/claim`);
@@ -56,7 +57,7 @@ export function claimOpen() {
       refreshQueue();
       return;
     }
-    say("You hold this conversation now; the person has been told that someone joined.", "info");
+    say(t("act.claimed"), "info");
     refreshQueue();
     if (id === view.openId) {
       view.pendingFocus = "reply";
@@ -74,9 +75,9 @@ async function afterEnding(id) {
 }
 
 function mayEnd() {
-  if (!view.openId || !view.open) { say("Open a conversation first.", "error"); return false; }
+  if (!view.openId || !view.open) { say(t("act.open_first"), "error"); return false; }
   if (view.open.state !== "assigned" || !(isMine(view.open) || isSupervisor())) {
-    say("You do not hold this conversation.", "error");
+    say(t("act.not_yours"), "error");
     return false;
   }
   return true;
@@ -87,7 +88,7 @@ export function releaseOpen() {
   const id = view.openId;
   return act(async () => {
     await api("POST", `/conversations/${enc(id)}/release`);
-    say("Given back to the bot; the person has been told.", "info");
+    say(t("act.released"), "info");
     forgetDraft(id);
     await afterEnding(id);
   });
@@ -97,11 +98,10 @@ export function resolveOpen() {
   if (!mayEnd()) return Promise.resolve();
   const id = view.openId;
   const alias = view.open.alias || id;
-  if (!window.confirm(`Resolve the conversation with ${alias}? The person is told that it is closed; `
-    + "their next message starts a new conversation.")) return Promise.resolve();
+  if (!window.confirm(t("act.resolve_confirm", { alias }))) return Promise.resolve();
   return act(async () => {
     await api("POST", `/conversations/${enc(id)}/resolve`);
-    say("Resolved; the person has been told.", "info");
+    say(t("act.resolved"), "info");
     forgetDraft(id);
     await afterEnding(id);
   });
@@ -112,13 +112,13 @@ function transferOpen() {
   const id = view.openId;
   const target = Number(el.transferTo.value);
   if (!el.transferTo.value || !Number.isInteger(target)) {
-    say("Choose the caseworker to transfer to.", "error");
+    say(t("act.choose_caseworker"), "error");
     el.transferTo.focus();
     return Promise.resolve();
   }
   return act(async () => {
     const data = await api("POST", `/conversations/${enc(id)}/transfer`, { caseworker_id: target });
-    say(`Transferred to ${data.assignee || "the chosen caseworker"}.`, "info");
+    say(data.assignee ? t("act.transferred", { name: data.assignee }) : t("act.transferred_unknown"), "info");
     el.transferTo.value = "";
     await afterEnding(id);
   });
@@ -138,16 +138,15 @@ export async function loadCaseworkers() {
 export function fillTransfer() {
   if (!session.me) return;
   const chosen = el.transferTo.value;
-  const first = make("option", null, "Choose a caseworker…");
+  const first = make("option", null, t("act.choose_option"));
   first.value = "";
   const options = [first];
   const people = caseworkers.filter((person) => person.id !== session.me.id || isSupervisor())
     .filter((person) => !view.open || person.id !== view.open.assignee_id)
     .sort((a, b) => Number(!!b.online) - Number(!!a.online) || String(a.name).localeCompare(String(b.name)));
   for (const person of people) {
-    const you = person.id === session.me.id ? ", you" : "";
-    const option = make("option", null,
-      `${person.name} (${person.alias}${you}) — ${person.online ? "online" : "offline"}`);
+    const option = make("option", null, t(person.id === session.me.id ? "act.person_you" : "act.person",
+      { name: person.name, alias: person.alias, presence: t(person.online ? "act.online" : "act.offline") }));
     option.value = String(person.id);
     options.push(option);
   }

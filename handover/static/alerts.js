@@ -4,6 +4,7 @@ import { el } from "./dom.js";
 import { session } from "./state.js";
 import { say } from "./status.js";
 import { isMostUrgent, isUrgent, urgentTiers } from "./vocabulary.js";
+import { t } from "./words.js";
 
 let audio = null;
 const alerted = new Map();  // "id|tier" → time rung, so that one request rings once
@@ -57,24 +58,24 @@ export function updateAlertsButton() {
   const permission = notificationsSupported() ? Notification.permission : "unsupported";
   const soundReady = !!audio && audio.state === "running";
   el.enableAlerts.classList.remove("attention");
-  if (permission === "granted" && soundReady) el.enableAlerts.textContent = "Alerts on (test)";
-  else if (permission === "denied") el.enableAlerts.textContent = "Alerts: sound only";
-  else el.enableAlerts.textContent = "Enable alerts";
+  if (permission === "granted" && soundReady) el.enableAlerts.textContent = t("alerts.on");
+  else if (permission === "denied") el.enableAlerts.textContent = t("alerts.sound_only");
+  else el.enableAlerts.textContent = t("page.enable_alerts");
 }
 
 function notify(tier) {
   if (!notificationsSupported() || Notification.permission !== "granted") return;
   try {
     // No personal text in a notification: it may show on a locked screen.
-    const notice = new Notification(`${tier} request waiting`, {
-      body: "Open the havn console.", tag: `havn-${tier}`, renotify: true, requireInteraction: isMostUrgent(tier),
+    const notice = new Notification(t("alerts.notification_title", { tier }), {
+      body: t("alerts.notification_body"), tag: `havn-${tier}`, renotify: true, requireInteraction: isMostUrgent(tier),
     });
     notice.addEventListener("click", () => { window.focus(); notice.close(); });
   } catch (error) { /* some browsers allow notifications only from a service worker */ }
 }
 
 export function ring(tier, conversationId) {
-  const shown = isUrgent(tier) ? tier : "Urgent";
+  const shown = isUrgent(tier) ? tier : t("alerts.urgent");
   const key = `${conversationId || "?"}|${shown}`;
   const now = Date.now();
   for (const [other, at] of alerted) if (now - at > 60000) alerted.delete(other);
@@ -84,7 +85,7 @@ export function ring(tier, conversationId) {
   document.body.dataset.alerts = String(alerts);
   beep(isMostUrgent(shown) ? 4 : 2);
   notify(shown);
-  say(`${shown} request waiting.`, "urgent");
+  say(t("alerts.waiting", { tier: shown }), "urgent");
   const audible = !!audio && audio.state === "running";
   const visible = notificationsSupported() && Notification.permission === "granted";
   if (!audible || !visible) el.enableAlerts.classList.add("attention");
@@ -96,13 +97,13 @@ async function enableAlerts() {
   await askNotificationPermission();
   updateAlertsButton();
   if (notificationsSupported() && Notification.permission === "denied") {
-    say("This browser blocks notifications for the console; allow them in the site settings. "
-      + "The sound still plays while the console is open.", "info");
+    say(t("alerts.blocked"), "info");
   } else if (!notificationsSupported()) {
-    say("This browser cannot show notifications; the sound still plays.", "info");
+    say(t("alerts.unsupported"), "info");
   } else {
-    const which = urgentTiers().join(" or ") || "an urgent";  // before login the vocabulary is not loaded
-    say(`Alerts are on: a sound and a notification when a ${which} request arrives.`, "info");
+    // Before login the vocabulary is not loaded.
+    const which = urgentTiers().join(t("alerts.tiers_or")) || t("alerts.any_urgent");
+    say(t("alerts.enabled", { tiers: which }), "info");
   }
 }
 

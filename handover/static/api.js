@@ -3,6 +3,7 @@
 // login itself hands over to the login form.
 import { session } from "./state.js";
 import { say } from "./status.js";
+import { t } from "./words.js";
 
 export const API = "/api/console";
 const csrfMeta = document.querySelector('meta[name="havn-csrf-header"]');
@@ -44,9 +45,7 @@ async function send(method, path, body, accept) {
   try {
     response = await fetch(API + path, options);
   } catch (error) {
-    throw new ApiError(controller && controller.signal.aborted
-      ? "The server did not answer in time. Please try again."
-      : "The server cannot be reached. Check the connection and try again.", 0);
+    throw new ApiError(t(controller && controller.signal.aborted ? "api.timeout" : "api.unreachable"), 0);
   } finally {
     clearTimeout(timer);
   }
@@ -61,17 +60,17 @@ async function jsonOf(response) {
 export function sessionEnded() {
   const wasLoggedIn = !!session.me;
   showLogin();
-  if (wasLoggedIn) say("Your session has ended. Please log in again.", "error");
+  if (wasLoggedIn) say(t("api.session_ended"), "error");
 }
 
 // The ApiError for a failed response (its JSON body `data` holds the sentence).
 function failure(response, path, data) {
   if (response.status === 401 && path !== "/login") {
     sessionEnded();
-    return new ApiError("Please log in.", 401, true);
+    return new ApiError(t("api.log_in"), 401, true);
   }
   const message = data && typeof data.error === "string" && data.error
-    ? data.error : `The server answered with an error (HTTP ${response.status}).`;
+    ? data.error : t("api.http_error", { status: response.status });
   return new ApiError(message, response.status);
 }
 

@@ -12,6 +12,7 @@ import { isMine, isSupervisor, session, view } from "./state.js";
 import { backgroundRecovered, fail, failInBackground, say } from "./status.js";
 import { addMessages, clearTranscript, lastMessageId } from "./transcript.js";
 import { kindLabel, stateLabel, tierOf } from "./vocabulary.js";
+import { t } from "./words.js";
 
 const drafts = new Map();  // conversation id → {reply, note}, in memory only
 let catchUpAfterLoad = false;  // a catch-up asked for while the conversation was still loading
@@ -67,7 +68,7 @@ export async function loadConversation(id, fresh, quiet) {
     view.openId = id;
     view.selectedId = id;
     el.conversation.dataset.id = id;
-    el.convNone.textContent = "Loading the conversation…";
+    el.convNone.textContent = t("conv.loading");
     const draft = drafts.get(id);
     el.replyText.value = draft ? draft.reply : "";
     el.noteText.value = draft ? draft.note : "";
@@ -82,7 +83,7 @@ export async function loadConversation(id, fresh, quiet) {
     view.pendingFocus = null;
     if (error.status === 403 || error.status === 404) closeConversation();
     if (quiet) return;
-    if (!fresh && error.status === 403) say("Another caseworker now holds that conversation.", "info");
+    if (!fresh && error.status === 403) say(t("conv.taken"), "info");
     else fail(error);
   }
 }
@@ -104,7 +105,7 @@ export function clearConversationView() {
   el.conversation.dataset.danger = "";
   el.convBody.hidden = true;
   el.convNone.hidden = false;
-  el.convNone.textContent = "Open a conversation from the queue, or take the most urgent one (n).";
+  el.convNone.textContent = t("page.no_conversation");
   el.convAlias.textContent = "";
   el.convMeta.replaceChildren();
   clearTranscript();
@@ -160,27 +161,29 @@ function renderConversation(data, fresh) {
 function renderMeta(data) {
   const parts = [];
   const tier = tierOf(data.tier);
-  const badge = make("span", "tier", tier || "none");
+  const badge = make("span", "tier", tier || t("conv.no_tier"));
   badge.dataset.tier = tier;
   const field = (label, value, className) => {
     const part = make("span", "meta-item" + (className ? " " + className : ""));
     const shown = value instanceof Node ? value : make("span", "meta-value", value);
-    part.append(make("span", "meta-label", label + ": "), shown);
+    part.append(make("span", "meta-label", `${label}: `), shown);
     return part;
   };
-  parts.push(field("Tier", badge, "conv-tier"));
-  parts.push(field("Language", languageName(data.language), "conv-language"));
-  parts.push(field("Channel", data.channel || "—", "conv-channel"));
-  parts.push(field("Kind", kindLabel(data.kind) || "—", "conv-kind"));
+  const dash = t("panel.dash");
+  parts.push(field(t("conv.tier"), badge, "conv-tier"));
+  parts.push(field(t("conv.language"), languageName(data.language), "conv-language"));
+  parts.push(field(t("conv.channel"), data.channel || dash, "conv-channel"));
+  parts.push(field(t("conv.kind"), kindLabel(data.kind) || dash, "conv-kind"));
   const state = stateLabel(data.state);
-  parts.push(field("State", `${data.state || "—"}${state ? " (" + state + ")" : ""}`, "conv-state"));
+  parts.push(field(t("conv.state"), state ? t("conv.state_value", { state: data.state, label: state })
+    : (data.state || dash), "conv-state"));
   if (data.state === "assigned") {
     const mine = isMine(data);
-    parts.push(field("Held by", mine ? "you" : (data.assignee || "another caseworker"), "conv-holder"));
+    parts.push(field(t("conv.held_by"), mine ? t("conv.you") : (data.assignee || t("conv.another")), "conv-holder"));
   }
   if (data.queued_at) {
     const part = make("span", "meta-item");
-    part.append(make("span", "meta-label", "Asked for a person: "), timeElement(data.queued_at));
+    part.append(make("span", "meta-label", t("conv.asked_at")), timeElement(data.queued_at));
     parts.push(part);
   }
   el.convMeta.replaceChildren();
@@ -200,11 +203,12 @@ function updateControls() {
   el.replySend.disabled = !mine;
   el.canned.disabled = !mine;
   let hint;
-  if (mine) hint = "Ctrl+Enter sends. The person sees your alias, not your name.";
-  else if (data.state === "queued") hint = "Claim this conversation (c) to answer.";
-  else if (data.state === "assigned") hint = `${data.assignee || "Another caseworker"} holds this conversation.`;
-  else if (data.state === "resolved") hint = "This conversation is resolved.";
-  else hint = "The bot is talking with this person.";
+  if (mine) hint = t("conv.hint_mine");
+  else if (data.state === "queued") hint = t("conv.hint_queued");
+  else if (data.state === "assigned") {
+    hint = data.assignee ? t("conv.hint_held", { name: data.assignee }) : t("conv.hint_held_unknown");
+  } else if (data.state === "resolved") hint = t("conv.hint_resolved");
+  else hint = t("conv.hint_bot");
   el.replyHint.textContent = hint;
 }
 
@@ -231,10 +235,10 @@ export async function catchUp() {
     if (id !== view.openId) return;
     if (error.status === 403) {
       closeConversation();
-      say("Another caseworker now holds that conversation.", "info");
+      say(t("conv.taken"), "info");
     } else if (error.status === 404) {
       closeConversation();
-      say("That conversation no longer exists.", "info");
+      say(t("conv.gone"), "info");
     } else {
       failInBackground(error);
     }

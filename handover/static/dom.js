@@ -1,11 +1,13 @@
 // The page's elements and the helpers that put things into it. Whatever people wrote goes into the page as
 // text (textContent, createElement), never as HTML.
+import { language, t } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 
 export const el = {
   status: $("status"), loading: $("loading"), whoami: $("whoami"), live: $("live"), online: $("online"),
   enableAlerts: $("enable-alerts"), logout: $("logout"), statsLink: $("stats-link"),
+  languageChoice: $("language-choice"), language: $("language"),
   login: $("login"), loginForm: $("login-form"), username: $("username"), password: $("password"),
   loginSubmit: $("login-submit"),
   console: $("console"), queue: $("queue"), queueCount: $("queue-count"), queueEmpty: $("queue-empty"),
@@ -46,11 +48,13 @@ export function ownWords(text) {
   return quote;
 }
 
+// "45 seconds", "2 minutes", "1 hour, 5 minutes" (in the console's language, its plural forms).
 export function formatWait(seconds) {
   const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  if (s < 60) return t("wait.seconds", { seconds: s });
+  if (s < 3600) return t("wait.minutes", { minutes: Math.floor(s / 60) });
+  return t("wait.hours_minutes", { hours: t("wait.hours", { hours: Math.floor(s / 3600) }),
+    minutes: t("wait.minutes", { minutes: Math.floor((s % 3600) / 60) }) });
 }
 
 export function timeElement(iso) {
@@ -58,27 +62,29 @@ export function timeElement(iso) {
   const date = new Date(iso);
   if (!iso || Number.isNaN(date.getTime())) return node;
   node.dateTime = iso;
-  node.title = date.toLocaleString();
+  node.title = date.toLocaleString(language);
   const today = new Date().toDateString() === date.toDateString();
-  const time = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  node.textContent = today ? time : `${date.toLocaleDateString([], { day: "numeric", month: "short" })} ${time}`;
+  const time = date.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+  node.textContent = today ? time : `${date.toLocaleDateString(language, { day: "numeric", month: "short" })} ${time}`;
   return node;
 }
 
-// "Romanian (Română)", as the queue shows it (handover/queue_lines.py): the English name a caseworker reads and
-// the language's own name; the code when the browser knows neither.
+// "Romanian (Română)", "Rumænsk (Română)", as the queue shows it (handover/queue_lines.py): the name in the
+// console's language and the language's own name; the code when the browser knows neither.
 export function languageName(code) {
   try {
-    const english = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    const capital = (name, locale) => name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+    const named = new Intl.DisplayNames([language], { type: "language" }).of(code);
     const ownName = new Intl.DisplayNames([code], { type: "language" }).of(code);
-    if (!english || english === code) return String(code);
-    const own = ownName && ownName !== code ? ownName.charAt(0).toLocaleUpperCase(code) + ownName.slice(1) : "";
-    return own && own !== english ? `${english} (${own})` : english;
+    if (!named || named === code) return String(code);
+    const read = capital(named, language);
+    const own = ownName && ownName !== code ? capital(ownName, code) : "";
+    return own && own !== read ? `${read} (${own})` : read;
   } catch (error) {
-    return String(code || "unknown");
+    return String(code || "—");
   }
 }
 
 export function humanise(value) {
-  return value ? String(value).replace(/_/g, " ") : "—";
+  return value ? String(value).replace(/_/g, " ") : t("panel.dash");
 }

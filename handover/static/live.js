@@ -10,6 +10,7 @@ import { el } from "./dom.js";
 import { refreshQueue, scheduleQueueRefresh } from "./queue.js";
 import { isSupervisor, session, view } from "./state.js";
 import { say } from "./status.js";
+import { t } from "./words.js";
 
 const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
 const MAX_BACKOFF = 30000;  // ms between reconnects at most
@@ -18,9 +19,9 @@ const ROLE_CHANGED = 4403;
 
 const live = { socket: null, wanted: false, retry: 0, reconnectTimer: 0, pingTimer: 0 };
 
-function setLive(text) {
-  el.live.textContent = text;
-  el.live.dataset.state = text;
+function setLive(state) {
+  el.live.textContent = t(`live.${state}`);
+  el.live.dataset.state = state;
 }
 
 export function connect() {
@@ -35,7 +36,7 @@ export function connect() {
     return;
   }
   live.socket = socket;
-  if (el.live.textContent !== "reconnecting") setLive("connecting");
+  if (el.live.dataset.state !== "reconnecting") setLive("connecting");
   socket.addEventListener("open", () => {
     if (live.socket !== socket) return;
     live.retry = 0;
@@ -110,14 +111,13 @@ function handleEvent(event) {
     // Many P1s in a short time (handover/requests.py): they are in the queue at P1, but the consoles do not ring
     // for each; supervisors get this one ring.
     if (isSupervisor()) ring("P1", "p1-spike");
-    say("Many P1 requests in a short time: they are in the queue at P1, without a ring for each. "
-      + "This may be an attack; look at the queue.", "urgent");
+    say(t("live.p1_spike"), "urgent");
     scheduleQueueRefresh();
   } else if (event.type === "danger") {
     // Danger words in a conversation someone holds: it is P1 now and the bot has already sent 112.
     ring(event.tier, id);
     markDanger(id);
-    say("Danger words in a conversation that is held: it is P1 now, and the bot sent 112 at once.", "urgent");
+    say(t("live.danger"), "urgent");
     scheduleQueueRefresh();
     if (isOpen) catchUp();
   }

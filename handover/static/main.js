@@ -20,8 +20,10 @@ import { initShortcuts } from "./shortcuts.js";
 import { isSupervisor, session, view } from "./state.js";
 import { fail, say, withButton } from "./status.js";
 import { loadVocabulary } from "./vocabulary.js";
+import { language, t } from "./words.js";
 
 const SAFETY_REFRESH = 30000;  // ms: refetch the queue even when no event came
+const RELOADED_FOR = "havn-console-language";  // sessionStorage: the language the page was last reloaded for
 let timers = [];
 
 function stopTimers() {
@@ -40,25 +42,40 @@ function showLogin() {
   view.openSeq += 1;
   clearConversationView();
   el.whoami.textContent = "";
-  document.title = "havn console";
+  document.title = t("page.title");
   el.loading.hidden = true;
   el.console.hidden = true;
   el.logout.hidden = true;
+  el.languageChoice.hidden = true;
   el.statsLink.hidden = true;
   el.login.hidden = false;
   if (!el.login.contains(document.activeElement)) el.username.focus();
 }
 
 // The vocabulary first (once per page): the queue, the transcript and the panels are shown in its words.
+// The page came in the browser's language; a caseworker who chose another gets the page again in theirs. Once
+// only: a page that came without the session cookie (a link from another site: SameSite=Strict) may come in the
+// browser's language again, and must not reload for ever.
+function pageAgainIn(chosen) {
+  const asked = sessionStorage.getItem(RELOADED_FOR);
+  sessionStorage.removeItem(RELOADED_FOR);
+  if (!chosen || chosen === language || asked === chosen) return false;
+  sessionStorage.setItem(RELOADED_FOR, chosen);
+  location.reload();
+  return true;
+}
+
 async function loggedIn(me) {
+  if (pageAgainIn(me.language)) return;
   await loadVocabulary();
   session.me = me;
-  el.whoami.textContent = `${me.name} (${me.role})`;
-  el.heldTitle.textContent = isSupervisor() ? "Held (everyone)" : "Held by you";
+  el.whoami.textContent = t("whoami", { name: me.name, role: t(`role.${me.role}`) });
+  el.heldTitle.textContent = t(isSupervisor() ? "page.held_everyone" : "page.held_by_you");
   el.loading.hidden = true;
   el.login.hidden = true;
   el.console.hidden = false;
   el.logout.hidden = false;
+  el.languageChoice.hidden = false;
   el.statsLink.hidden = !isSupervisor();
   updateAlertsButton();
   stopTimers();
@@ -79,7 +96,7 @@ async function logIn(event) {
   askNotificationPermission();
   const username = el.username.value.trim();
   const password = el.password.value;
-  if (!username || !password) { say("Please give your name and password.", "error"); return; }
+  if (!username || !password) { say(t("login.missing"), "error"); return; }
   el.loginSubmit.disabled = true;
   try {
     const data = await api("POST", "/login", { username, password });
@@ -99,8 +116,23 @@ function logOut() {
     await api("POST", "/logout");
     if (location.hash) history.replaceState(null, "", location.pathname + location.search);
     showLogin();
-    say("You are logged out.", "info");
+    say(t("logout.done"), "info");
   });
+}
+
+// The console's language, kept with the account (the next login anywhere finds it); the page comes again in it.
+async function chooseLanguage() {
+  const chosen = el.language.value;
+  if (!session.me) return;  // the choice shows only while logged in
+  el.language.disabled = true;
+  try {
+    await api("POST", "/language", { language: chosen });
+    location.reload();
+  } catch (error) {
+    fail(error);
+    el.language.value = language;
+    el.language.disabled = false;
+  }
 }
 
 async function start() {
@@ -109,7 +141,7 @@ async function start() {
   } catch (error) {
     if (error.loggedOut) return;  // the login form shows
     fail(error);
-    el.loading.textContent = "Trying again…";
+    el.loading.textContent = t("page.trying_again");
     setTimeout(start, 5000);
   }
 }
@@ -123,6 +155,7 @@ initShortcuts();
 initFindReport();
 el.loginForm.addEventListener("submit", logIn);
 el.logout.addEventListener("click", logOut);
+el.language.addEventListener("change", chooseLanguage);
 window.addEventListener("hashchange", openFromHash);
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden && session.me) { refreshQueue(); catchUp(); }

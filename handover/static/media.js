@@ -6,6 +6,7 @@ import { apiFile, enc } from "./api.js";
 import { make } from "./dom.js";
 import { view } from "./state.js";
 import { fail } from "./status.js";
+import { t } from "./words.js";
 
 const alive = new Set();  // blob URLs not yet revoked
 
@@ -25,7 +26,7 @@ function viewer(file, url, kind, done) {
   const type = blob.type || "";
   if (type.startsWith("image/")) {
     const image = make("img", "media-image");
-    image.alt = `The ${kind} the person sent`;
+    image.alt = t("media.alt", { kind });
     image.addEventListener("load", () => revoke(url), { once: true });  // drawn: the URL is no longer needed
     image.src = url;
     return image;
@@ -37,7 +38,7 @@ function viewer(file, url, kind, done) {
     player.src = url;  // kept while it can still be played; revoked on Hide or when the conversation closes
     return player;
   }
-  const link = make("a", "media-download", `Download the ${kind}`);
+  const link = make("a", "media-download", t("media.download", { kind }));
   link.href = url;
   link.download = file.name;
   link.addEventListener("click", () => setTimeout(done, 1000), { once: true });  // after the download started
@@ -45,11 +46,11 @@ function viewer(file, url, kind, done) {
 }
 
 export function mediaControls(message) {
-  const kind = String(message.media.kind || "file");
+  const kind = t(`media.kind.${message.media.kind || "file"}`);
   const box = make("div", "media");
-  const button = make("button", "secondary media-show", "Show");
+  const button = make("button", "secondary media-show", t("media.show"));
   button.type = "button";
-  button.setAttribute("aria-label", `Show the ${kind}`);
+  button.setAttribute("aria-label", t("media.show_label", { kind }));
   const shown = make("div", "media-view");
   let url = null;
 
@@ -57,8 +58,8 @@ export function mediaControls(message) {
     shown.replaceChildren();
     if (url) revoke(url);
     url = null;
-    button.textContent = "Show";
-    button.setAttribute("aria-label", `Show the ${kind}`);
+    button.textContent = t("media.show");
+    button.setAttribute("aria-label", t("media.show_label", { kind }));
   }
 
   button.addEventListener("click", async () => {
@@ -71,8 +72,8 @@ export function mediaControls(message) {
       url = URL.createObjectURL(file.blob);
       alive.add(url);
       shown.replaceChildren(viewer(file, url, kind, hide));
-      button.textContent = "Hide";
-      button.setAttribute("aria-label", `Hide the ${kind}`);
+      button.textContent = t("media.hide");
+      button.setAttribute("aria-label", t("media.hide_label", { kind }));
     } catch (error) {
       fail(error);
     } finally {

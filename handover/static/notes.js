@@ -3,6 +3,7 @@ import { api, enc } from "./api.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { view } from "./state.js";
 import { say, withButton } from "./status.js";
+import { t } from "./words.js";
 
 function noteItem(note) {
   const li = make("li", "note");
@@ -22,9 +23,9 @@ export function renderNotes(notes) {
 
 export async function sendNote() {
   const id = view.openId;
-  if (!id || !view.open) { say("Open a conversation first.", "error"); return; }
+  if (!id || !view.open) { say(t("act.open_first"), "error"); return; }
   const text = el.noteText.value.trim();
-  if (!text) { say("Write the note first.", "error"); el.noteText.focus(); return; }
+  if (!text) { say(t("note.write_first"), "error"); el.noteText.focus(); return; }
   await withButton(el.noteSend, async () => {
     const data = await api("POST", `/conversations/${enc(id)}/notes`, { text });
     if (id !== view.openId) return;
@@ -33,7 +34,7 @@ export async function sendNote() {
     }
     el.notesEmpty.hidden = true;
     el.noteText.value = "";
-    say("Note saved.", "info");
+    say(t("note.saved"), "info");
   });
 }
 

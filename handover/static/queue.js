@@ -7,8 +7,10 @@ import { appendSpaced, el, formatWait, make } from "./dom.js";
 import { isSupervisor, session, view } from "./state.js";
 import { backgroundRecovered, failInBackground, say } from "./status.js";
 import { isMostUrgent, isUrgent, kindLabel, tierOf } from "./vocabulary.js";
+import { t } from "./words.js";
 
-const DANGER_NOW = "danger now";  // the queue line's first words for a person in danger (handover/queue_lines.py)
+// The queue line's first words for a person in danger (handover/queue_lines.py), in the console's language.
+const DANGER_NOW = t("line.danger");
 
 const queue = {
   waiting: [], held: [],  // the items of the last answer
@@ -78,11 +80,12 @@ function renderQueue(data) {
   el.held.replaceChildren(...held.map((item) => queueItem(item, true)));
   el.queueEmpty.hidden = waiting.length > 0;
   el.heldEmpty.hidden = held.length > 0;
-  el.queueCount.textContent = `(${waiting.length})`;
+  el.queueCount.textContent = t("queue.count", { count: waiting.length });
   const online = Number.isFinite(data.online) ? data.online : null;
-  el.online.textContent = online === null ? "" : `${online} caseworker${online === 1 ? "" : "s"} online`;
+  el.online.textContent = online === null ? "" : t("queue.online", { count: online });
   const top = waiting.find((item) => isMostUrgent(item.tier));
-  document.title = waiting.length ? `(${waiting.length}${top ? " · " + top.tier : ""}) havn console` : "havn console";
+  document.title = !waiting.length ? t("page.title")
+    : t(top ? "page.title_waiting_top" : "page.title_waiting", { count: waiting.length, tier: top ? top.tier : "" });
 
   if (focusedId) {
     const again = findItem(focusedId);
@@ -107,11 +110,11 @@ function queueItem(item, isHeld) {
   const top = make("span", "item-line");
   const badge = make("span", "tier", tier || "–");
   badge.dataset.tier = tier;
-  if (urgent) badge.title = `${tier}: urgent`;
+  if (urgent) badge.title = t("queue.urgent_title", { tier });
   const waitingText = make("span", "waiting", formatWait(waitedSeconds(li)));
-  appendSpaced(top, badge, ...(urgent ? [make("span", "visually-hidden", "urgent")] : []),
+  appendSpaced(top, badge, ...(urgent ? [make("span", "visually-hidden", t("queue.urgent"))] : []),
     make("span", "alias", item.alias), languageBadge(item),
-    make("span", "kind", kindLabel(item.kind)), make("span", "visually-hidden", isHeld ? "since" : "waiting"),
+    make("span", "kind", kindLabel(item.kind)), make("span", "visually-hidden", t(isHeld ? "queue.since" : "queue.waiting")),
     waitingText);
   const summary = make("span", "summary", item.summary || "");
   if (String(item.summary || "").startsWith(DANGER_NOW)) summary.dataset.danger = "true";
@@ -119,7 +122,7 @@ function queueItem(item, isHeld) {
   const keyWords = Array.isArray(item.key_words) ? item.key_words : [];
   if (keyWords.length) button.append(keyWordLine(keyWords));
   if (isHeld && item.assignee && (isSupervisor() || item.assignee !== session.me.alias)) {
-    button.append(make("span", "assignee", `held by ${item.assignee}`));
+    button.append(make("span", "assignee", t("queue.held_by", { alias: item.assignee })));
   }
   li.append(button);
   li.addEventListener("click", () => {
@@ -139,7 +142,7 @@ function languageBadge(item) {
 // The person's own words that made the bot flag the conversation: quoted, as text, in their direction.
 function keyWordLine(words) {
   const line = make("span", "key-words");
-  line.append(make("span", "visually-hidden", "their words: "));
+  line.append(make("span", "visually-hidden", t("queue.their_words")));
   words.forEach((words, index) => {
     if (index) line.append(" ");
     const quote = make("q", "key-word", words);
@@ -185,7 +188,7 @@ function selectItem(li, focus) {
 
 export function moveSelection(step) {
   const items = allItems();
-  if (!items.length) { say("The queue is empty.", "info"); return; }
+  if (!items.length) { say(t("queue.empty"), "info"); return; }
   let index = items.findIndex((li) => li.dataset.id === view.selectedId);
   if (index === -1) index = items.findIndex((li) => li.dataset.id === view.openId);
   index = index === -1 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));

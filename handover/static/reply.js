@@ -5,6 +5,7 @@ import { el, make } from "./dom.js";
 import { isMine, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";
 import { addMessages } from "./transcript.js";
+import { t } from "./words.js";
 
 const canned = new Map();  // language → [{short_code, text}]
 let cannedLanguage = null;  // the language the list shows
@@ -18,10 +19,10 @@ export function resetReply() {
 
 export async function sendReply() {
   const id = view.openId;
-  if (!id || !view.open) { say("Open a conversation first.", "error"); return; }
-  if (!isMine(view.open)) { say("Claim the conversation before you answer.", "error"); return; }
+  if (!id || !view.open) { say(t("act.open_first"), "error"); return; }
+  if (!isMine(view.open)) { say(t("reply.claim_first"), "error"); return; }
   const text = el.replyText.value.trim();
-  if (!text) { say("Write the reply first.", "error"); el.replyText.focus(); return; }
+  if (!text) { say(t("reply.write_first"), "error"); el.replyText.focus(); return; }
   if (el.replySend.dataset.busy) return;
   el.replySend.dataset.busy = "1";
   el.replySend.disabled = true;
@@ -60,7 +61,7 @@ export async function loadCanned(language) {
   }
   if (!view.open || (view.open.language || "") !== language) return;
   const first = make("option", null, items.length
-    ? `Canned responses (${language})…` : `No canned responses for “${language}”`);
+    ? t("reply.canned", { language }) : t("reply.no_canned", { language }));
   first.value = "";
   const options = items.map((item, index) => {
     const text = String(item.text || "");

@@ -9,6 +9,7 @@ import { findItem, moveSelection } from "./queue.js";
 import { sendReply } from "./reply.js";
 import { session, view } from "./state.js";
 import { say } from "./status.js";
+import { t } from "./words.js";
 
 function isTyping(target) {
   if (!target || !target.tagName) return false;
@@ -33,13 +34,12 @@ function onKey(event) {
     case "t":
       event.preventDefault();
       if (view.open && !el.transferGroup.hidden) el.transferTo.focus();
-      else say("You can transfer only a conversation you hold.", "error");
+      else say(t("act.transfer_only_held"), "error");
       break;
     case "/":
       event.preventDefault();
       if (view.open && !el.replyText.disabled) el.replyText.focus();
-      else say(view.open ? "Claim the conversation (c) before you answer." : "Open a conversation first.",
-        "error");
+      else say(t(view.open ? "act.claim_before_reply" : "act.open_first"), "error");
       break;
     case "j": event.preventDefault(); moveSelection(1); break;
     case "k": event.preventDefault(); moveSelection(-1); break;

@@ -3,6 +3,7 @@
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { forgetMedia, mediaControls } from "./media.js";
 import { senderLabel, senderOf } from "./vocabulary.js";
+import { t } from "./words.js";
 
 let lastId = 0;  // the newest message shown: the next catch-up asks for what came after it
 
@@ -28,7 +29,7 @@ function messageItem(message) {
   if (message.media && message.media.file) li.append(mediaControls(message));
   if (Array.isArray(message.buttons) && message.buttons.length) {
     const offered = make("ul", "offered");
-    offered.setAttribute("aria-label", "Buttons offered");
+    offered.setAttribute("aria-label", t("conv.buttons_offered"));
     for (const button of message.buttons) {
       const item = make("li");
       item.append(make("span", "offered-button", button && button.title));

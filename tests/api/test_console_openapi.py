@@ -57,6 +57,8 @@ async def test_every_answer_fits_the_openapi_document(client: AppClient, rasa: F
     await anna.call("POST", "/caseworkers", {"name": "eve", "password": PASSWORD}, expect=403)
     await admin.call("GET", "/caseworkers")
     await anna.call("GET", "/me")
+    await anna.call("POST", "/language", {"language": "en"})
+    await anna.call("POST", "/language", {"language": "fr"}, expect=400)
     await anna.call("GET", "/vocabulary")
     await anna.call("GET", "/canned?language=en")
     first = await conversation_of(client, (await ask_for_person(client))[0])

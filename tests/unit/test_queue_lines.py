@@ -59,10 +59,11 @@ def item(tier: Tier = Tier.P1, kind: Kind = Kind.HELP) -> QueueItem:
 
 
 async def line_of(lexicon: DangerLexicon, said: list[Message], screening: dict[str, Any] | None = None,
-                  reports: list[dict[str, Any]] | None = None, **options: Any) -> tuple[str, list[str]]:
+                  reports: list[dict[str, Any]] | None = None, language: str = "en",
+                  **options: Any) -> tuple[str, list[str]]:
     lines = QueueLines(FakeStore(said, screening), FakeReports(reports or []), lexicon.heard,  # type: ignore[arg-type]
                        {"ro": "Română", "en": "English"})
-    line = await lines.line(item(**options))
+    line = await lines.line(item(**options), language)
     return line.summary, line.key_words
 
 
@@ -154,3 +155,28 @@ async def test_what_the_gateway_kept_with_the_message_is_used_without_hearing_it
                        {"ro": "Română"})
     line = await lines.line(item())
     assert (line.summary, line.key_words) == ("danger now · under 18", ["he will kill", "I am 15"])
+
+
+async def test_the_line_in_danish_with_danish_plural_forms(lexicon: DangerLexicon) -> None:
+    """Issue 19: the console in Danish says the line in Danish, its numbers in Danish forms (by Babel)."""
+    report = {"id": 1, "sent": True, "created_at": "", "additions": [{"text": "more"}],
+              "details": {"minors": {"choice": "yes"}, "place": {"choice": "home"}, "signs": {"choices": ["a"]}}}
+    summary, _ = await line_of(lexicon, [person("hi")], reports=[report], kind=Kind.REPORT, tier=Tier.P2,
+                               language="da")
+    assert summary == "under 18 · indberetning · privat hjem / au pair · 1 tegn · 1 tilføjet senere"
+    strong = {**PASSPORT, "assessment": "trafficking_indicated",
+              "indicators": [{"id": ident, "dimension": ident.split("-")[0], "weight": "S"}
+                             for ident in ("CD-01", "CD-02", "CD-04", "CD-06", "EX-02")],
+              "answers": dict.fromkeys(("CD-01", "CD-02", "CD-04", "CD-06", "EX-02"), "yes"), "evidence": {}}
+    summary, _ = await line_of(lexicon, [person("hi")], strong, tier=Tier.P2, language="da")
+    assert summary == ("lav eller ingen løn · konfiskation af dokumenter · gældsslaveri · +2 flere · "
+                       "tegn på menneskehandel")
+    assert (await line_of(lexicon, [person("hi")], tier=Tier.P3, language="da"))[0] == "ingen screening endnu"
+
+
+def test_the_language_s_name_in_the_console_s_language() -> None:
+    lines = QueueLines(FakeStore([], None), FakeReports([]), lambda text: [],  # type: ignore[arg-type]
+                       {"ro": "Română", "en": "English"})
+    assert lines.language_name("ro") == "Romanian (Română)"
+    assert lines.language_name("ro", "da") == "Rumænsk (Română)"
+    assert lines.language_name("xx", "da") == "xx"
