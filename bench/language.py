@@ -254,7 +254,7 @@ def print_policy(results: dict[str, BackendResult]) -> None:
 
 
 def print_memory(memory: dict[str, dict[str, float]], variants: dict[str, dict[str, float]]) -> None:
-    print("\nMemory (RSS of a fresh process, detector loaded and warmed up on all 12 languages)")
+    print(f"\nMemory (RSS of a fresh process, detector loaded and warmed up on all {len(LANGUAGES)} languages)")
     bare = memory["bare"]["rss_mb"]
     for kind, figures in memory.items():
         extra = f"  (+{figures['rss_mb'] - bare:.0f} MB over bare)" if kind != "bare" else ""
