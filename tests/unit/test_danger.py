@@ -116,6 +116,13 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("mam 16 lat", Cue.CHILD, "pl"),
     ("jestem niepełnoletnia", Cue.CHILD, "pl"),
     ("on mnie zaraz zabije", Cue.DANGER, "pl"),
+    # pl round 2: word families in wording the dev set does not have
+    ("szef powiedzial ze nas wszystkich pozabija", Cue.DANGER, "pl"),
+    ("porwali mojego brata z budowy", Cue.DANGER, "pl"),
+    ("tam za magazynem tluka jakiegos chlopaka", Cue.DANGER, "pl"),
+    ("juz jada, boimy sie", Cue.DANGER, "pl"),
+    ("mysle zeby sie powiesic", Cue.SELF_HARM, "pl"),
+    ("jeszcze nie mam osiemnastu lat", Cue.CHILD, "pl"),
     ("padekit greiciau jis ateina", Cue.DANGER, "lt"),
     ("jis mane musa", Cue.DANGER, "lt"),
     ("mane uzrakino kambaryje", Cue.DANGER, "lt"),
@@ -227,6 +234,13 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "nie chce zyc w danii",
     "zabije mnie ten upal",
     "na budowie jest niebezpiecznie bez kasku",
+    # pl round 2: help with papers, a mother's idiom, the screening's "not let out", a question, killing a fly
+    "potrzebuje pilnie pomocy z wypowiedzeniem",
+    "mama mnie zabije jak zobaczy ten rachunek",
+    "nie pozwalaja nam wychodzic z fabryki w czasie zmiany",
+    "nie wolno mi wychodzic samej wieczorem",
+    "kiedy on wraca do domu z urlopu?",
+    "chyba zabije tego komara",
     # Lithuanian: questions, a negation in the verb, an idiom, the long past, a day at the fish factory
     "ar turiu eiti i policija?",
     "ar man gresia pavojus jei pasakysiu?",
