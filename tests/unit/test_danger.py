@@ -123,6 +123,8 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("juz jada, boimy sie", Cue.DANGER, "pl"),
     ("mysle zeby sie powiesic", Cue.SELF_HARM, "pl"),
     ("jeszcze nie mam osiemnastu lat", Cue.CHILD, "pl"),
+    ("najlepiej jakbym nie zyla", Cue.SELF_HARM, "pl"),
+    ("on rzuca nozem i krzyczy", Cue.DANGER, "pl"),
     ("padekit greiciau jis ateina", Cue.DANGER, "lt"),
     ("jis mane musa", Cue.DANGER, "lt"),
     ("mane uzrakino kambaryje", Cue.DANGER, "lt"),
@@ -241,6 +243,8 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "nie wolno mi wychodzic samej wieczorem",
     "kiedy on wraca do domu z urlopu?",
     "chyba zabije tego komara",
+    "zrobie sobie cos do jedzenia",
+    "zasne i nie obudze sie na zmiane",
     # Lithuanian: questions, a negation in the verb, an idiom, the long past, a day at the fish factory
     "ar turiu eiti i policija?",
     "ar man gresia pavojus jei pasakysiu?",
