@@ -748,3 +748,32 @@ def test_round5_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: st
 @pytest.mark.parametrize("text", ROUND5_ORDINARY)
 def test_round5_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# Tagalog round 2 (tuned on bench/data/danger_dev/tl.yml): each family in wording the dev set does not have.
+TL_ROUND2_HITS = [
+    ("binugbog nila ko ulit kanina", Cue.DANGER),  # the short "ko" for "ako" after the doer
+    ("nagtatago kami sa banyo, parating na si sir", Cue.DANGER),  # hiding now
+    ("patawag ng ambulansya, di na humihinga yung kasama ko", Cue.DANGER),  # someone else not breathing
+    ("gusto ko nang tapusin ang lahat", Cue.SELF_HARM),  # "ending it all"
+    ("labing apat na taong gulang ako", Cue.CHILD),  # the age in words, with its linker
+]
+
+TL_ROUND2_ORDINARY = [
+    "nagtatago ako kasi wala akong papeles",  # hiding for want of papers: the screening's, not danger now
+    "nag lock ako ng pinto tuwing gabi",  # I lock my own door at night
+    "gusto ko na matapos ang kontrata ko",  # the contract to end, not "it all"
+    "may tanong ako tungkol sa binubugbog na kasambahay sa balita",  # a question about the news
+    "nung 2021 ikinulong ako ng dating amo ko pero nakaalis na ako",  # a former employer, long over
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), TL_ROUND2_HITS)
+def test_tagalog_round2_families_fire(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and (hit.cue, hit.language) == (cue, "tl"), (text, hit)
+
+
+@pytest.mark.parametrize("text", TL_ROUND2_ORDINARY)
+def test_tagalog_round2_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
