@@ -127,6 +127,9 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("brigadininkas sumuse kolega", Cue.DANGER, "lt"),
     ("noriu su viskuo baigti", Cue.SELF_HARM, "lt"),
     ("man greitai bus 15", Cue.CHILD, "lt"),
+    ("bosas sakė kad nušaus", Cue.DANGER, "lt"),  # a threat to kill in any form
+    ("noriu mirt", Cue.SELF_HARM, "lt"),  # the infinitive cut short, as typed
+    ("man dar nėra aštuoniolikos", Cue.CHILD, "lt"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -251,6 +254,9 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "noriu viska baigti iki penktadienio",
     "galva mane zudo",
     "seka mane visur kur einu",  # the screening's cue, not danger now
+    "vyras sake kad nusaus triusi",  # a rabbit
+    "noriu mirti is juoko",  # an idiom after the words (negation_after)
+    "negalime iseiti atostogu?",
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
