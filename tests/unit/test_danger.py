@@ -130,6 +130,7 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("bosas sakė kad nušaus", Cue.DANGER, "lt"),  # a threat to kill in any form
     ("noriu mirt", Cue.SELF_HARM, "lt"),  # the infinitive cut short, as typed
     ("man dar nėra aštuoniolikos", Cue.CHILD, "lt"),
+    ("nebenoriu gyvent", Cue.SELF_HARM, "lt"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -257,6 +258,7 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "vyras sake kad nusaus triusi",  # a rabbit
     "noriu mirti is juoko",  # an idiom after the words (negation_after)
     "negalime iseiti atostogu?",
+    "nenoriu gyventi danijoje",  # where, not whether (as the Polish "nie chce zyc w danii")
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
