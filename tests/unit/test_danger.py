@@ -259,6 +259,7 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "noriu mirti is juoko",  # an idiom after the words (negation_after)
     "negalime iseiti atostogu?",
     "nenoriu gyventi danijoje",  # where, not whether (as the Polish "nie chce zyc w danii")
+    "bosas sako kad uzmus mus darbu",  # "will kill us with work": an idiom
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
