@@ -130,6 +130,16 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("mane uzrakino kambaryje", Cue.DANGER, "lt"),
     ("noriu mirti", Cue.SELF_HARM, "lt"),
     ("man 16 metų", Cue.CHILD, "lt"),
+    # lt round 2: hiding, a worker beaten, coming back drunk, ending it all, the age to come
+    ("jis vel grizta girtas, bijau", Cue.DANGER, "lt"),
+    ("pasislepem rusy nuo ju", Cue.DANGER, "lt"),
+    ("brigadininkas sumuse kolega", Cue.DANGER, "lt"),
+    ("noriu su viskuo baigti", Cue.SELF_HARM, "lt"),
+    ("man greitai bus 15", Cue.CHILD, "lt"),
+    ("bosas sakė kad nušaus", Cue.DANGER, "lt"),  # a threat to kill in any form
+    ("noriu mirt", Cue.SELF_HARM, "lt"),  # the infinitive cut short, as typed
+    ("man dar nėra aštuoniolikos", Cue.CHILD, "lt"),
+    ("nebenoriu gyvent", Cue.SELF_HARM, "lt"),
 ])
 def test_each_cue_fires(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
@@ -256,6 +266,18 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "negaliu išeiti iš darbo, nes turiu skolą",
     "as 10 metu dirbau lietuvoje",
     "zadejo alga, bet nemoka",  # Lithuanian "bet" (but) is the Russian "бьет" typed in Latin letters
+    # lt round 2: hiding from the rain, followers online, a blood test, finishing the work, an idiom, a cue
+    "pasislepiau nuo lietaus",
+    "mane seka daug zmoniu tiktoke",
+    "man paeme daug kraujo tyrimams",
+    "noriu viska baigti iki penktadienio",
+    "galva mane zudo",
+    "seka mane visur kur einu",  # the screening's cue, not danger now
+    "vyras sake kad nusaus triusi",  # a rabbit
+    "noriu mirti is juoko",  # an idiom after the words (negation_after)
+    "negalime iseiti atostogu?",
+    "nenoriu gyventi danijoje",  # where, not whether (as the Polish "nie chce zyc w danii")
+    "bosas sako kad uzmus mus darbu",  # "will kill us with work": an idiom
 ])
 def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
