@@ -96,6 +96,15 @@ def test_spaced_scripts_match_whole_words_only(lexicon: DangerLexicon) -> None:
     ("nao quero mais viver", Cue.SELF_HARM, "pt"),
     ("tenho 15 anos", Cue.CHILD, "pt"),
     ("sou de menor", Cue.CHILD, "pt"),
+    # pt round 2: someone else beaten now, a death threat, Brazil's 190, a plea "for the love of God", drunk and
+    # breaking things, "better I die", a girl's age without "anos"
+    ("tão batendo numa menina aqui do lado", Cue.DANGER, "pt"),
+    ("ele me ameaçou de morte ontem", Cue.DANGER, "pt"),
+    ("liga pro 190 rapido", Cue.DANGER, "pt"),
+    ("ajuda-me pelo amor de deus", Cue.DANGER, "pt"),
+    ("ele chegou a casa bêbado e está a partir tudo", Cue.DANGER, "pt"),
+    ("seria melhor eu morrer", Cue.SELF_HARM, "pt"),
+    ("sou uma rapariga de 16", Cue.CHILD, "pt"),
     ("ช่วยด้วย", Cue.DANGER, "th"),
     ("เขาจะฆ่าหนู", Cue.DANGER, "th"),
     ("หนูถูกขังในห้อง", Cue.DANGER, "th"),
@@ -222,6 +231,16 @@ def test_a_hit_names_the_rule_never_the_persons_words(lexicon: DangerLexicon) ->
     "tenho 15 anos de experiencia",
     "quero morrer de rir",
     "nao consigo sair da dinamarca sem passaporte",
+    # pt round 2: "apanhar" a bus, a plea for help with a course, a film, "kkkk", a boss coming to talk, pills
+    # put away, rules followed, a door broken by the wind
+    "a vizinha apanha o autocarro às 7",
+    "ajuda-me a encontrar um curso de dinamarquês",
+    "vi um filme sobre um sequestro",  # the French "séquestré" taken back by the Portuguese film marker
+    "o chefe vai me matar se eu chegar atrasada kkkk",
+    "tenho medo que o chefe venha falar comigo",
+    "guardei os remédios no armário",
+    "estou seguindo as regras do contrato",
+    "o vento partiu a porta",
     "o meu chefe vai me matar se eu chegar tarde hahaha",
     # Tagalog: a negation, the passport alone, a question about the police, years in Denmark, a joke
     "hindi nya ako sinasaktan, sinisigawan lang",
