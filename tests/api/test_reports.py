@@ -418,7 +418,7 @@ async def test_a_second_session_adds_with_the_code_and_learns_nothing_else(clien
 
     anna = await caseworker(client)
     item = await queue_item(anna, report_conversation)
-    assert item["summary"] == "report · massage · 1 added later"
+    assert item["summary"] == "report · massage clinic · 1 added later"  # the place kind in the console's words
     [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
     assert [a["text"] for a in report["additions"]] == ["Il y a maintenant une quatrième femme"]
 

@@ -33,7 +33,7 @@ def test_bad_sources_are_refused_with_a_sentence_that_shows_a_good_one(source: s
 def test_an_unknown_language_is_refused_with_the_known_ones_listed() -> None:
     with pytest.raises(OutreachError) as refused:
         check_language("hu", LANGUAGES)
-    assert str(refused.value) == "The language 'pl' is not one the chat speaks. Known languages: da, en, ro, uk."
+    assert str(refused.value) == "The language 'hu' is not one the chat speaks. Known languages: da, en, ro, uk."
     assert check_language("ro", LANGUAGES) == "ro"
 
 
