@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -192,15 +193,11 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path, supported: Iterable[str]) -> Lexicon:
-        # BaseLoader keeps every entry a string: plain YAML would read `no`, `yes` and `on` as booleans.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
-        supported = set(supported)
+        data = _read_strings(path)
         words: dict[str, set[str]] = {}
-        for language, entries in data.items():
-            if language == "neutral" or normalise_code(language) not in supported:
-                continue
+        for code, entries in _supported_sections(data, supported):
             for key in _flatten_entries(entries):
-                words.setdefault(key, set()).add(normalise_code(language))
+                words.setdefault(key, set()).add(code)
         neutral = frozenset(_flatten_entries(data.get("neutral")))
         return cls({key: frozenset(langs) for key, langs in words.items()}, neutral)
 
@@ -220,6 +217,22 @@ class Lexicon:
             return " " if lexicon_key(match.group()) in self.neutral else match.group()
 
         return _WORD.sub(keep, text)
+
+
+def _read_strings(path: Path) -> dict[str, Any]:
+    """A file of content/language/: BaseLoader keeps every entry a string, where plain YAML would read `no`,
+    `yes` and `on` as booleans."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+
+
+def _supported_sections(data: Mapping[str, Any], supported: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """(code, entries) of the sections named after a supported language; others (`neutral`, a language not
+    switched on) are skipped."""
+    supported = set(supported)
+    for name, entries in data.items():
+        code = normalise_code(name)
+        if code in supported:
+            yield code, entries
 
 
 def _flatten_entries(entries: object) -> Iterable[str]:
@@ -244,10 +257,7 @@ class Alphabets:
 
     @classmethod
     def load(cls, path: Path, supported: Iterable[str]) -> Alphabets:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
-        supported = set(supported)
-        return cls({normalise_code(code): frozenset(letters) for code, letters in data.items()
-                    if normalise_code(code) in supported})
+        return cls({code: frozenset(letters) for code, letters in _supported_sections(_read_strings(path), supported)})
 
     def able(self, words: Sequence[str], candidates: frozenset[str]) -> frozenset[str]:
         """The candidates that can write every accented letter of `words` some candidate writes; all of them
@@ -267,13 +277,10 @@ class CommonWords:
 
     @classmethod
     def load(cls, path: Path, supported: Iterable[str]) -> CommonWords:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
-        supported = set(supported)
         words: dict[str, set[str]] = {}
-        for code, entries in data.items():
-            if normalise_code(code) in supported:
-                for word in entries:
-                    words.setdefault(_strip_marks(word.lower()), set()).add(normalise_code(code))
+        for code, entries in _supported_sections(_read_strings(path), supported):
+            for word in entries:
+                words.setdefault(_strip_marks(word.lower()), set()).add(code)
         return cls({word: frozenset(codes) for word, codes in words.items()})
 
     def weigh(self, words: Sequence[str], scores: Mapping[str, float]) -> dict[str, float]:
