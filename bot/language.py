@@ -254,16 +254,17 @@ class Alphabets:
     """Which supported languages write which accented Latin letters (content/language/letters.yml)."""
 
     letters: Mapping[str, frozenset[str]]  # language → its letters beyond a–z; a language not here writes any
+    known: frozenset[str] = frozenset()  # every letter some supported language writes: computed once, at load
 
     @classmethod
     def load(cls, path: Path, supported: Iterable[str]) -> Alphabets:
-        return cls({code: frozenset(letters) for code, letters in _supported_sections(_read_strings(path), supported)})
+        letters = {code: frozenset(chars) for code, chars in _supported_sections(_read_strings(path), supported)}
+        return cls(letters, frozenset().union(*letters.values()))
 
     def able(self, words: Sequence[str], candidates: frozenset[str]) -> frozenset[str]:
         """The candidates that can write every accented letter of `words` some candidate writes; all of them
         when none can (a letter of a language nobody here speaks tells nothing)."""
-        known = frozenset().union(*self.letters.values())
-        needed = {ch for word in words for ch in word.lower() if ch.isalpha() and not ch.isascii()} & known
+        needed = {ch for word in words for ch in word.lower() if ch.isalpha() and not ch.isascii()} & self.known
         able = frozenset(code for code in candidates if code not in self.letters or needed <= self.letters[code])
         return able or candidates
 
