@@ -164,8 +164,7 @@ def cmd_purge(_args: argparse.Namespace) -> int:
         from handover.retention import Retention
 
         async with aiohttp.ClientSession() as http:
-            rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
-                              settings.rasa_timeout)
+            rasa = RasaClient.for_settings(http, settings)
             return await Retention(engine, store, rasa, Audit(engine), settings.retention_days).purge()
 
     report = _with_store(purge)
