@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from cryptography.fernet import Fernet
@@ -93,6 +94,10 @@ class _Variables(EnvSettingsSource):
         return parse_env_vars(self._variables, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
 
 
+def _refuse(problem: str) -> Any:
+    raise ValueError(problem)
+
+
 def _split_commas(text: Any) -> Any:
     return tuple(part.strip() for part in text.split(",") if part.strip()) if isinstance(text, str) else text
 
@@ -108,6 +113,8 @@ Positive = Annotated[float, Field(gt=0)]
 Rate = Annotated[Limit, NoDecode, BeforeValidator(lambda text: Limit.parse(text) if isinstance(text, str) else text)]
 UrlList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas),
                     AfterValidator(lambda urls: tuple(url.rstrip("/") for url in urls))]
+RedisUrl = Annotated[str, AfterValidator(lambda url: url if urlsplit(url).scheme == "redis" and urlsplit(url).hostname
+                                         else _refuse("should be redis://[:password@]host[:port][/db]"))]
 Networks = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas),
                      AfterValidator(lambda entries: (parse_networks(entries), entries)[1])]
 
@@ -137,7 +144,7 @@ class Settings(BaseSettings):
     # Rasa's Redis lock store, redis://[:password@]host[:port][/db]: needed when several Rasa instances share the
     # tracker store (a conversation's turns then wait for each other across instances). Empty: Rasa's in-memory
     # lock store, right for one instance. It may hold a password: it reaches Rasa through its environment only.
-    rasa_lock_store_url: str | None = Field(None, repr=False)
+    rasa_lock_store_url: RedisUrl | None = Field(None, repr=False)
     hash_key: Secret
     encryption_keys: CommaSeparated  # the first encrypts, all decrypt
     telegram_token: str | None = Field(None, repr=False)
