@@ -7,6 +7,8 @@ What it does and why:
   (sessions, queue and claims are in the shared database, console events go through Redis);
 - HAProxy asks each instance's `/healthz` every 2 s and takes an instance out after 2 failures (in again after 2
   answers): a dead or hung instance gets no person's message;
+- a connection an instance refused (it just died) is tried again on the other (`retries`, `redispatch`): it
+  never reached the app, so nothing can happen twice; HAProxy repeats nothing once a request was sent;
 - a WebSocket (the console) is a tunnel once upgraded: `timeout tunnel` keeps it open while it is used, the
   app's own pings keep it used;
 - the client's address reaches the app in X-Forwarded-For (`option forwardfor`), which the app believes from
@@ -39,6 +41,8 @@ def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None =
         "defaults",
         "    mode http",
         "    option forwardfor",
+        "    option redispatch",
+        "    retries 2",
         "    timeout connect 5s",
         "    timeout http-request 10s",
         "    timeout client 60s",

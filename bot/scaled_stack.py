@@ -46,7 +46,7 @@ def run() -> int:
     services.train()
     layout = Layout.on_free_ports(base.port)
     with contextlib.ExitStack() as servers:
-        database_url, tracker_url = _databases(configured, folder, servers)
+        database_url, tracker_url = databases(configured, folder, servers)
         redis_url = configured.get("HAVN_REDIS_URL") or servers.enter_context(
             private_redis(folder / "redis", free_ports(1)[0]))
         shared = variables(layout, database_url, tracker_url, redis_url, configured)
@@ -61,7 +61,7 @@ def run() -> int:
         return supervise(configuration, environment)
 
 
-def _databases(configured: Mapping[str, str], folder: Path, servers: contextlib.ExitStack) -> tuple[str, str]:
+def databases(configured: Mapping[str, str], folder: Path, servers: contextlib.ExitStack) -> tuple[str, str]:
     """The app's database (asyncpg) and Rasa's tracker store (psycopg2): both configured, or a private cluster."""
     app, tracker = configured.get("HAVN_DATABASE_URL", ""), configured.get("HAVN_RASA_TRACKER_URL", "")
     if not app and not tracker:
