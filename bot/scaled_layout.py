@@ -71,7 +71,6 @@ def variables(layout: Layout, database_url: str, tracker_url: str, redis_url: st
         # The single URLs too: what reads only them (`havn purge`, the defaults) finds the first instance.
         "HAVN_RASA_URL": f"http://{LOOPBACK}:{layout.rasa[0]}",
         "HAVN_ACTION_SERVER_URL": f"http://{LOOPBACK}:{layout.actions[0]}",
-        "HAVN_HOST": LOOPBACK,
     }
     if not configured.get("HAVN_TRUSTED_PROXIES"):
         shared["HAVN_TRUSTED_PROXIES"] = f"{LOOPBACK}/32"  # HAProxy: its X-Forwarded-For names the client
@@ -90,7 +89,8 @@ def programs(procfile: Mapping[str, str], layout: Layout, haproxy_program: str,
         commands[f"actions-{number}"] = procfile["actions"]
         environments[f"actions-{number}"] = {"HAVN_ACTION_SERVER_PORT": str(actions)}
         commands[f"app-{number}"] = procfile["app"]
-        environments[f"app-{number}"] = {"HAVN_PORT": str(app)}
+        # Behind HAProxy, on loopback; HAVN_HOST and HAVN_PORT themselves say where HAProxy listens.
+        environments[f"app-{number}"] = {"HAVN_HOST": LOOPBACK, "HAVN_PORT": str(app)}
     # -W: HAProxy's master process, which stays in the foreground (-db) for supervisord and stops its worker.
     commands["haproxy"] = f"exec {shlex.quote(haproxy_program)} -W -db -f {shlex.quote(str(haproxy_config))}"
     return commands, environments

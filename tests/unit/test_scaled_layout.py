@@ -47,7 +47,7 @@ def test_each_rasa_has_its_own_action_server_and_each_process_its_port(tmp_path:
     assert parser["program:rasa-2"]["environment"] == (
         'HAVN_RASA_PORT="9012",HAVN_ACTION_ENDPOINT="http://127.0.0.1:9022/webhook"')
     assert parser["program:actions-2"]["environment"] == 'HAVN_ACTION_SERVER_PORT="9022"'
-    assert parser["program:app-1"]["environment"] == 'HAVN_PORT="9001"'
+    assert parser["program:app-1"]["environment"] == 'HAVN_HOST="127.0.0.1",HAVN_PORT="9001"'
     assert "TOKEN" not in (tmp_path / "supervisord.conf").read_text()  # secrets: by environment only
 
 
