@@ -43,8 +43,10 @@ NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 @dataclass
 class Instance:
     url: str
+    number: int  # what the log names it by: its URL's port would be masked as an id (bot/logs.py)
     in_flight: int = 0
     down_until: float = 0.0  # monotonic seconds; 0: not known to be down
+    reported: bool = False  # its being down was logged (once, not at every try)
 
 
 class RasaClient:
@@ -54,7 +56,7 @@ class RasaClient:
         if not rasa_urls:
             raise ValueError("at least one Rasa URL is needed")
         self._http = http
-        self._instances = [Instance(url) for url in rasa_urls]
+        self._instances = [Instance(url, number) for number, url in enumerate(rasa_urls, 1)]
         self._token = token
         self._action_server_urls = tuple(action_server_urls)
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, CONNECT_SECONDS))
@@ -92,7 +94,7 @@ class RasaClient:
                 raise RasaUnavailable(type(error).__name__) from error
             finally:
                 instance.in_flight -= 1
-            instance.down_until = 0.0
+            self._mark_up(instance)
             return replies if isinstance(replies, list) else []
         raise RasaUnavailable(type(last).__name__) from last
 
@@ -107,7 +109,7 @@ class RasaClient:
                                           params={"token": self._token}, json=[],
                                           timeout=self._timeout) as response:
                     if response.status == 200:
-                        instance.down_until = 0.0
+                        self._mark_up(instance)
                         return
                     last = RasaUnavailable(f"Rasa answered HTTP {response.status}")
             except NOT_SENT as error:
@@ -147,10 +149,18 @@ class RasaClient:
         return live + down
 
     def _mark_down(self, instance: Instance, error: BaseException) -> None:
-        if instance.down_until <= self._clock():
-            log.warning("Rasa at %s is unreachable (%s): skipped for %.0f s", instance.url, type(error).__name__,
-                        DOWN_SECONDS)
+        if not instance.reported:
+            reason = "no connection in time" if isinstance(error, aiohttp.ConnectionTimeoutError) else "refused"
+            log.warning("Rasa %d of %d is unreachable (%s): its turns go to the others, it is tried again every "
+                        "%.0f s", instance.number, len(self._instances), reason, DOWN_SECONDS)
+            instance.reported = True
         instance.down_until = self._clock() + DOWN_SECONDS
+
+    def _mark_up(self, instance: Instance) -> None:
+        if instance.reported:
+            log.warning("Rasa %d of %d answers again", instance.number, len(self._instances))
+            instance.reported = False
+        instance.down_until = 0.0
 
     async def _rasa_status(self, instance: Instance) -> str:
         try:
@@ -166,7 +176,7 @@ class RasaClient:
             return f"unreachable: {type(error).__name__}"
         if not status.get("model_file"):
             return "error: no model loaded"
-        instance.down_until = 0.0
+        self._mark_up(instance)
         return "ok"
 
     async def _action_server_status(self, url: str) -> str:

@@ -5,6 +5,7 @@ to any instance; the health check sees each instance. Two fake Rasa servers on 1
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,3 +181,18 @@ def test_one_instance_is_the_default(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, HAVN_RASA_URL="http://127.0.0.1:6005")
     assert settings.rasa_urls == ("http://127.0.0.1:6005",)
     assert settings.action_server_urls == (settings.action_server_url,)
+
+
+async def test_an_outage_is_logged_once_naming_the_instance_by_its_number(two: Two,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.rasa_client")
+    await two.first.stop()
+    await turns(two.client, 2)
+    two.clock.now += DOWN_SECONDS + 1
+    await turns(two.client, 2)  # tried again, refused again: not logged again
+    await two.first.start(two.first.port)
+    two.clock.now += DOWN_SECONDS + 1
+    await turns(two.client, 2)
+    assert [record.getMessage() for record in caplog.records if record.name == "bot.rasa_client"] == [
+        "Rasa 1 of 2 is unreachable (refused): its turns go to the others, it is tried again every 5 s",
+        "Rasa 1 of 2 answers again"]
