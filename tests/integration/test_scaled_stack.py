@@ -41,10 +41,14 @@ READY_SECONDS = 900  # two Rasa loading TensorFlow and the model at once on a bu
 FALLBACK = TEXTS.text("rasa_unavailable", "en")
 
 
+CASEWORKER, PASSWORD = "scaled-caseworker", "a long enough password"
+
+
 @dataclass
 class Scaled:
     url: str
     folder: Path
+    environment: dict[str, str]
 
     @property
     def configuration(self) -> Path:
@@ -129,11 +133,13 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
         with log.open("wb") as output:
             process = subprocess.Popen([BIN / "havn", "run-scaled"], cwd=ROOT, env={**environment, **variables},
                                        stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-        stack = Scaled(f"http://{LOOPBACK}:{port}", folder)
+        stack = Scaled(f"http://{LOOPBACK}:{port}", folder, {**environment, **variables})
         try:
             wait_until(lambda: stack.configuration.exists(), process, log)
             wait_until(lambda: rasa_ready(stack, 1) and rasa_ready(stack, 2), process, log)
             wait_until(lambda: (get_json(f"{stack.url}/healthz") or {}).get("status") == "ok", process, log)
+            subprocess.run([BIN / "havn", "caseworker", "add", CASEWORKER], input=f"{PASSWORD}\n", text=True,
+                           cwd=ROOT, env=stack.environment, check=True, capture_output=True)
             yield stack
         finally:
             process.send_signal(signal.SIGTERM)  # havn run-scaled stops supervisord's programs, then Redis
@@ -145,13 +151,13 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scaled]:
                 process.wait()
 
 
-async def say(url: str, text: str, session: str | None = None) -> tuple[str, list[str]]:
+async def say(url: str, text: str, session: str | None = None, payload: bool = False) -> tuple[str, list[str]]:
     async with aiohttp.ClientSession() as http:
         if session is None:
             async with http.post(f"{url}/api/webchat/sessions") as response:
                 assert response.status == 201, await response.text()
                 session = (await response.json())["session"]
-        async with http.post(f"{url}/api/webchat/messages", json={"text": text},
+        async with http.post(f"{url}/api/webchat/messages", json={"payload" if payload else "text": text},
                              headers=webchat_session(session)) as response:
             assert response.status == 200, await response.text()
             return session, [message["text"] for message in (await response.json())["messages"]]
@@ -185,5 +191,19 @@ async def test_with_one_app_stopped_haproxy_sends_everything_to_the_other(scaled
         for text in ("hello", "what are my rights", "hello"):
             session, replies = await say(scaled.url, text, session)  # the same conversation, on the other app
             assert replies and FALLBACK not in replies, text
+        # The console's WebSocket through HAProxy (upgraded, then a tunnel): it hears the person who asks for
+        # someone. One app runs, so this does not depend on events crossing instances.
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{scaled.url}/api/console/login",
+                                 json={"username": CASEWORKER, "password": PASSWORD}) as response:
+                assert response.status == 200, await response.text()
+                token = (await response.json())["token"]
+            async with http.ws_connect(f"{scaled.url}/api/console/ws",
+                                       headers={"Authorization": f"Bearer {token}"}) as socket:
+                await say(scaled.url, "/talk_to_person", payload=True)
+                events = [await socket.receive_json(timeout=60)]
+                while events[-1]["type"] != "queue" and len(events) < 10:  # a queue event, whatever came first
+                    events.append(await socket.receive_json(timeout=60))
+                assert events[-1]["type"] == "queue", events
     finally:
         scaled.supervisorctl("start", "app-1")
