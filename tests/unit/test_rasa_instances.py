@@ -5,8 +5,10 @@ to any instance; the health check sees each instance. Two fake Rasa servers on 1
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,3 +198,35 @@ async def test_an_outage_is_logged_once_naming_the_instance_by_its_number(two: T
     assert [record.getMessage() for record in caplog.records if record.name == "bot.rasa_client"] == [
         "Rasa 1 of 2 is unreachable (refused): its turns go to the others, it is tried again every 5 s",
         "Rasa 1 of 2 answers again"]
+
+
+@contextlib.contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A port whose connections never open: its accept queue is full, so the kernel drops new SYNs (a host that is
+    gone looks the same)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = [socket.socket() for _ in range(3)]
+    for filler in fillers:
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(listener.getsockname())
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        for sock in (*fillers, listener):
+            sock.close()
+
+
+async def test_a_connection_not_open_in_time_goes_to_the_other_instance(two: Two,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing was sent on a connection that never opened: the turn is safe to send elsewhere."""
+    caplog.set_level(logging.WARNING, logger="bot.rasa_client")
+    with unanswered_port() as port:
+        async with aiohttp.ClientSession() as http:
+            client = RasaClient(http, (f"http://127.0.0.1:{port}", two.urls[1]), TOKEN, two.action_urls,
+                                timeout=30.0)
+            assert await client.send("conversation", "hello", {}) != []
+    assert len(two.second.received) == 1
+    assert "Rasa 1 of 2 is unreachable (no connection in time)" in caplog.text
