@@ -14,11 +14,13 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test test-conversations lint validate train bench bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
+.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
 	@echo "make test  - install what is missing and run the whole suite (lint, rasa data validate, conversation tests, pytest)"
+	@echo "make run-scaled - the scaled stack: PostgreSQL, Redis, 2 Rasa, 2 action servers, 2 apps, HAProxy on 8080"
+	@echo "make chaos          - fault tests of whole stacks (processes stopped and killed; minutes: real Rasa)"
 	@echo "make test-conversations - Rasa test stories (tests/conversations): NLU, dialogue, custom actions (trains if needed)"
 	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
@@ -74,6 +76,26 @@ $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 
 run: install
 	$(VENV)/bin/havn run
+
+# HAProxy in front of the scaled stack's two apps (Debian's package; docs/scale.md, "The scaled stack").
+HAPROXY := /usr/sbin/haproxy
+$(HAPROXY):
+	@echo "Installing HAProxy for the scaled stack (Debian package 'haproxy')…"
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null \
+	|| { echo "Could not install HAProxy: install the Debian package 'haproxy' and run make run-scaled again."; exit 1; }
+
+# The scaled stack on this machine (bot/scaled_stack.py): PostgreSQL and Redis as configured, else private ones
+# under var/scaled/, two Rasa with Redis locks, two action servers, two apps, HAProxy on HAVN_PORT (8080).
+run-scaled: install $(HAPROXY)
+	$(VENV)/bin/havn run-scaled
+
+# Fault tests of whole stacks on real processes (tests marked `chaos`, and `havn run`'s supervised stack): one
+# Rasa stopped, the turns go to the other; one app stopped, HAProxy sends everything to the other; a killed
+# process comes back. Minutes: every Rasa loads its model.
+CHAOS_TESTS := tests/integration/test_scaled_stack.py tests/integration/test_supervised_stack.py
+chaos: install $(HAPROXY) $(MODEL)
+	HAVN_CHAOS=1 $(VENV)/bin/python -m pytest $(CHAOS_TESTS) -q -p no:cacheprovider
 
 train: install
 	$(VENV)/bin/havn train

@@ -96,8 +96,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
         engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
-        rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
-                          settings.rasa_timeout)
+        rasa = RasaClient.for_settings(http, settings)
         queue, audit = Queue(engine, clock=clock), Audit(engine, clock=clock)
         accounts = Accounts(engine, clock=clock, password_checks=settings.login_concurrency)
         limiter = Limiter(engine, clock=clock)  # every limit's counters, in the database (docs/limits.md)

@@ -38,6 +38,19 @@ def cmd_run(_args: argparse.Namespace) -> int:
     os.execve(supervisord, [str(supervisord), "--nodaemon", "--configuration", str(configuration)], environment)
 
 
+def cmd_run_scaled(_args: argparse.Namespace) -> int:
+    """The scaled stack on this machine: PostgreSQL, Redis, two Rasa, two action servers, two apps, HAProxy
+    (bot/scaled_stack.py; docs/scale.md)."""
+    from bot.private_servers import PrivateServerError
+    from bot.scaled_stack import run
+
+    try:
+        return run()
+    except PrivateServerError as error:
+        print(f"havn run-scaled: {error}", file=sys.stderr)
+        return 2
+
+
 def cmd_app(_args: argparse.Namespace) -> int:
     from aiohttp import web
 
@@ -164,8 +177,7 @@ def cmd_purge(_args: argparse.Namespace) -> int:
         from handover.retention import Retention
 
         async with aiohttp.ClientSession() as http:
-            rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
-                              settings.rasa_timeout)
+            rasa = RasaClient.for_settings(http, settings)
             return await Retention(engine, store, rasa, Audit(engine), settings.retention_days).purge()
 
     report = _with_store(purge)
@@ -233,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="train if needed and start Rasa, the action server and the app").set_defaults(
         func=cmd_run)
+    commands.add_parser("run-scaled", help="the scaled stack: PostgreSQL, Redis, 2 Rasa, 2 action servers, 2 apps, "
+                        "HAProxy on HAVN_PORT").set_defaults(func=cmd_run_scaled)
     commands.add_parser("app", help="start the app process only (web chat, Telegram, API)").set_defaults(
         func=cmd_app)
     commands.add_parser("train", help="train the Rasa model if the data changed").set_defaults(func=cmd_train)

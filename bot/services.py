@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bot.rasa_tracker import for_rasa
 from core.config import ROOT, Settings
@@ -19,6 +19,8 @@ from core.private_files import UMASK
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "havn.tar.gz"
+ENDPOINTS = "endpoints.yml"  # one Rasa: its in-memory lock store
+SCALED_ENDPOINTS = "deploy/endpoints-scaled.yml"  # several Rasa on one tracker store: Redis lock store
 
 # Rasa's own background traffic and noise: no telemetry (it would call out), quieter TensorFlow.
 RASA_QUIET = {
@@ -55,6 +57,22 @@ def process_environment(settings: Settings) -> dict[str, str]:
         "HAVN_ACTION_ENDPOINT": f"{settings.action_server_url}/webhook",
         "HAVN_RASA_TRACKER_URL": for_rasa(settings.rasa_tracker_url),
         "HAVN_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),  # Rasa seals its tracker's events with them
+        **lock_store_environment(settings.rasa_lock_store_url),
+    }
+
+
+def lock_store_environment(url: str | None) -> dict[str, str]:
+    """Which endpoints file Rasa reads, and for several instances (a Redis lock store configured) the lock
+    store's address in the pieces Rasa's endpoints syntax wants, its password among them: by environment only."""
+    if not url:
+        return {"HAVN_RASA_ENDPOINTS": ENDPOINTS}
+    parsed = urlsplit(url)
+    return {
+        "HAVN_RASA_ENDPOINTS": SCALED_ENDPOINTS,
+        "HAVN_RASA_LOCK_STORE_HOST": parsed.hostname or "",
+        "HAVN_RASA_LOCK_STORE_PORT": str(parsed.port or 6379),
+        "HAVN_RASA_LOCK_STORE_DB": parsed.path.strip("/") or "1",
+        "HAVN_RASA_LOCK_STORE_PASSWORD": unquote(parsed.password or ""),
     }
 
 

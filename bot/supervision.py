@@ -29,8 +29,10 @@ START_RETRIES = 20
 STOP_WAIT_SECONDS = 10  # SIGTERM first (Rasa and the app close their connections), then SIGKILL
 
 
-def config(programs: Mapping[str, str], root: Path, var_dir: Path) -> ConfigParser:
-    """supervisord's configuration for the given Procfile lines (name → shell command)."""
+def config(programs: Mapping[str, str], root: Path, var_dir: Path,
+           environments: Mapping[str, Mapping[str, str]] | None = None) -> ConfigParser:
+    """supervisord's configuration for the given Procfile lines (name → shell command); `environments` adds
+    variables of a program's own (its port, say: never a secret, this file is on disk) to what it inherits."""
     parser = ConfigParser(interpolation=None)
     socket = var_dir / SOCKET_NAME
     parser["supervisord"] = {
@@ -64,15 +66,25 @@ def config(programs: Mapping[str, str], root: Path, var_dir: Path) -> ConfigPars
             "stdout_logfile": "/dev/stdout",
             "stdout_logfile_maxbytes": "0",
         }
+        if environments and environments.get(name):
+            parser[f"program:{name}"]["environment"] = _environment(environments[name])
     return parser
 
 
-def write_config(programs: Mapping[str, str], root: Path, var_dir: Path) -> Path:
+def write_config(programs: Mapping[str, str], root: Path, var_dir: Path,
+                 environments: Mapping[str, Mapping[str, str]] | None = None) -> Path:
     path = var_dir / CONFIG_NAME
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        config(programs, root, var_dir).write(handle)
+        config(programs, root, var_dir, environments).write(handle)
     return path
+
+
+def _environment(variables: Mapping[str, str]) -> str:
+    """supervisord's `environment` value: KEY="value" pairs, %(name)s expansion escaped."""
+    if any('"' in value or "\n" in value for value in variables.values()):
+        raise ValueError("a program's variable holds a quote or a line break")
+    return ",".join(f'{name}="{value}"'.replace("%", "%%") for name, value in variables.items())
 
 
 def _quoted(command: str) -> str:

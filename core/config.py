@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from cryptography.fernet import Fernet
@@ -35,7 +36,8 @@ GENERATED_SECRETS = {
     "HAVN_TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
     "HAVN_ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
 }
-SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN"})  # never echoed in an error
+# Never echoed in an error.
+SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN", "HAVN_RASA_LOCK_STORE_URL"})
 # Settings that come from content/languages.yml, not from a variable.
 FROM_CONTENT = frozenset({"languages", "default_language"})
 
@@ -92,6 +94,10 @@ class _Variables(EnvSettingsSource):
         return parse_env_vars(self._variables, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
 
 
+def _refuse(problem: str) -> Any:
+    raise ValueError(problem)
+
+
 def _split_commas(text: Any) -> Any:
     return tuple(part.strip() for part in text.split(",") if part.strip()) if isinstance(text, str) else text
 
@@ -105,6 +111,10 @@ Secret = Annotated[str, Field(repr=False)]
 Positive = Annotated[float, Field(gt=0)]
 # "COUNT/SECONDS": at most COUNT in any SECONDS (core/limits.py).
 Rate = Annotated[Limit, NoDecode, BeforeValidator(lambda text: Limit.parse(text) if isinstance(text, str) else text)]
+UrlList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas),
+                    AfterValidator(lambda urls: tuple(url.rstrip("/") for url in urls))]
+RedisUrl = Annotated[str, AfterValidator(lambda url: url if urlsplit(url).scheme == "redis" and urlsplit(url).hostname
+                                         else _refuse("should be redis://[:password@]host[:port][/db]"))]
 Networks = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas),
                      AfterValidator(lambda entries: (parse_networks(entries), entries)[1])]
 
@@ -126,6 +136,15 @@ class Settings(BaseSettings):
     action_server_url: Url = "http://127.0.0.1:5055"
     action_server_token: Secret  # Rasa sends it to the action server in a header (rasa_plugins/action_server.py)
     rasa_timeout: Positive = 10.0
+    # Several Rasa instances sharing one tracker store and a Redis lock store (docs/scale.md, "The scaled stack"):
+    # the app spreads the turns over HAVN_RASA_URLS (comma-separated) and checks every action server of
+    # HAVN_ACTION_SERVER_URLS. Empty: HAVN_RASA_URL and HAVN_ACTION_SERVER_URL alone.
+    rasa_urls: UrlList = Field((), validate_default=True)
+    action_server_urls: UrlList = Field((), validate_default=True)
+    # Rasa's Redis lock store, redis://[:password@]host[:port][/db]: needed when several Rasa instances share the
+    # tracker store (a conversation's turns then wait for each other across instances). Empty: Rasa's in-memory
+    # lock store, right for one instance. It may hold a password: it reaches Rasa through its environment only.
+    rasa_lock_store_url: RedisUrl | None = Field(None, repr=False)
     hash_key: Secret
     encryption_keys: CommaSeparated  # the first encrypts, all decrypt
     telegram_token: str | None = Field(None, repr=False)
@@ -201,6 +220,14 @@ class Settings(BaseSettings):
         if url or "var_dir" not in info.data:  # a bad HAVN_VAR_DIR is reported on its own
             return url
         return f"sqlite+aiosqlite:///{info.data['var_dir'] / 'havn.db'}"
+
+    @field_validator("rasa_urls", "action_server_urls")
+    @classmethod
+    def _one_instance_by_default(cls, urls: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        single = info.field_name.removesuffix("s")  # rasa_url, action_server_url
+        if urls or single not in info.data:  # a bad single URL is reported on its own
+            return urls
+        return (info.data[single],)
 
     @field_validator("rasa_tracker_url")
     @classmethod

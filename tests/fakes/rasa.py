@@ -1,7 +1,8 @@
 """A stand-in for the Rasa server for tests of the app's own logic (the integration tests use real Rasa).
 
 `replies` maps a message (text or payload) to what Rasa's REST channel would answer; `delay` makes it
-slow, `status` makes it fail. Every call is recorded, so a test can see what the app sent.
+slow, `status` makes it fail, `hold` (an event) keeps every turn waiting until it is set. Every call is
+recorded, so a test can see what the app sent; `arrived` is set at the first turn.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class FakeRasa:
         self.erased: list[str] = []
         self.delay = 0.0
         self.status = 200
+        self.erase_status = 200
+        self.hold: asyncio.Event | None = None
+        self.arrived = asyncio.Event()
         self.in_flight = 0
         self.max_in_flight = 0
         self._runner: web.AppRunner | None = None
@@ -48,10 +52,13 @@ class FakeRasa:
             return web.Response(status=401)
         body = await request.json()
         self.received.append(body)
+        self.arrived.set()
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delay)
+            if self.hold:
+                await self.hold.wait()
         finally:
             self.in_flight -= 1
         if self.status != 200:
@@ -65,8 +72,30 @@ class FakeRasa:
         return web.json_response({"model_file": "models/havn.tar.gz"})
 
     async def _erase(self, request: web.Request) -> web.Response:
+        if self.erase_status != 200:
+            return web.Response(status=self.erase_status)
         self.erased.append(request.match_info["sender"])
         return web.json_response({})
+
+
+class FakeActionServer:
+    """The action server's open `/health`, which the app's health check probes."""
+
+    def __init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, port: int) -> None:
+        app = web.Application()
+        app.router.add_get("/health", self._health)
+        self._runner = await serve(app, port)
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @staticmethod
+    async def _health(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
 
 
 @asynccontextmanager

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import services
+from core.config import ROOT
 from tests.conftest import make_settings
 
 
@@ -64,3 +66,29 @@ def test_the_tracker_defaults_to_sqlite_in_var(tmp_path: Path) -> None:
 def test_no_key_and_no_database_address_on_a_command_line() -> None:
     for command in services.procfile().values():
         assert "ENCRYPTION" not in command and "TRACKER" not in command and "LOG_LEVEL" not in command
+
+
+def test_one_rasa_reads_endpoints_yml_without_redis(tmp_path: Path) -> None:
+    environment = services.process_environment(make_settings(tmp_path))
+    assert environment["HAVN_RASA_ENDPOINTS"] == "endpoints.yml"
+    assert not any(name.startswith("HAVN_RASA_LOCK_STORE") for name in environment)
+
+
+def test_several_rasa_get_the_redis_lock_store_by_environment(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, HAVN_RASA_LOCK_STORE_URL="redis://:p%40ss@10.0.0.7:6380/3")
+    environment = services.process_environment(settings)
+    assert environment["HAVN_RASA_ENDPOINTS"] == "deploy/endpoints-scaled.yml"
+    assert (environment["HAVN_RASA_LOCK_STORE_HOST"], environment["HAVN_RASA_LOCK_STORE_PORT"],
+            environment["HAVN_RASA_LOCK_STORE_DB"], environment["HAVN_RASA_LOCK_STORE_PASSWORD"]) == (
+        "10.0.0.7", "6380", "3", "p@ss")
+    assert "PASSWORD" not in " ".join(services.procfile().values())
+
+
+def test_the_scaled_endpoints_keep_the_sealed_tracker_store_and_lock_with_redis() -> None:
+    embedded = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    scaled = yaml.safe_load((ROOT / services.SCALED_ENDPOINTS).read_text(encoding="utf-8"))
+    assert "lock_store" not in embedded
+    assert {name: scaled[name] for name in embedded} == embedded  # the same action server and tracker store
+    assert scaled["lock_store"]["type"] == "redis"
+    names = {value.strip("${}") for value in scaled["lock_store"].values() if str(value).startswith("${")}
+    assert names <= set(services.lock_store_environment("redis://h"))

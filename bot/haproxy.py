@@ -1,0 +1,64 @@
+"""HAProxy's configuration in front of several app instances: `havn run-scaled` writes it under var/ for this
+machine, and deploy/haproxy.cfg is the same text for Docker Compose (a test keeps the two alike).
+
+What it does and why:
+- every request goes to the app instance with the fewest connections (`leastconn`): the console's WebSockets
+  stay open for hours, so counting requests would pile them on one instance; any instance serves any request
+  (sessions, queue and claims are in the shared database, console events go through Redis);
+- HAProxy asks each instance's `/healthz` every 2 s and takes an instance out after 2 failures (in again after 2
+  answers): a dead or hung instance gets no person's message;
+- a connection an instance refused (it just died) is tried again on the other (`retries`, `redispatch`): it
+  never reached the app, so nothing can happen twice; HAProxy repeats nothing once a request was sent;
+- a WebSocket (the console) is a tunnel once upgraded: `timeout tunnel` keeps it open while it is used, the
+  app's own pings keep it used;
+- the client's address reaches the app in X-Forwarded-For (`option forwardfor`), which the app believes from
+  this proxy only (HAVN_TRUSTED_PROXIES), for its rate limits: it never stores it (core/sources.py);
+- no request log: HAProxy would write each client's address and each path (`log` is never set for requests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+CHECK_SECONDS = 2
+TUNNEL_TIMEOUT = "1h"
+
+
+def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None = None) -> str:
+    """`bind` (address:port) in front of `servers` (name, address:port). `resolver`: a DNS server (address:port)
+    that names the servers, as Docker's does; HAProxy then starts even before they exist and follows their
+    addresses when they are restarted."""
+    resolvers = ["", "resolvers dns", f"    nameserver dns {resolver}", "    hold valid 10s"] if resolver else []
+    server_options = f"check inter {CHECK_SECONDS}s fall 2 rise 2"
+    if resolver:
+        server_options += " resolvers dns init-addr last,libc,none"
+    lines = [
+        "# HAProxy in front of the havn app instances (bot/haproxy.py; docs/scale.md, \"The scaled stack\").",
+        "global",
+        "    maxconn 4096",
+        *resolvers,
+        "",
+        "defaults",
+        "    mode http",
+        "    option forwardfor",
+        "    option redispatch",
+        "    retries 2",
+        "    timeout connect 5s",
+        "    timeout http-request 10s",
+        "    timeout client 60s",
+        "    timeout server 60s",
+        f"    timeout tunnel {TUNNEL_TIMEOUT}",
+        "",
+        "frontend web",
+        f"    bind {bind}",
+        "    default_backend apps",
+        "",
+        "backend apps",
+        "    balance leastconn",
+        "    option httpchk",
+        "    http-check send meth GET uri /healthz",
+        "    http-check expect status 200",
+        f"    default-server {server_options}",
+        *(f"    server {name} {address}" for name, address in servers),
+    ]
+    return "\n".join(lines) + "\n"
