@@ -46,7 +46,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import memory, stored  # noqa: E402
+from bench import machine, stored  # noqa: E402
 from bench.chat_script import ASK_FOR_PERSON, Line, Scripts  # noqa: E402
 from bench.stack import bench_settings, fresh_database, person_address, spawn_app, stop_app, wait_serving  # noqa: E402
 from bench.turns import percentile  # noqa: E402
@@ -185,7 +185,7 @@ class Memory:
         self.samples: list[tuple[float, int]] = []
 
     def now(self) -> int | None:
-        sizes = [memory.rss_kib(pid) for pid in self.pids]
+        sizes = [machine.rss_kib(pid) for pid in self.pids]
         return sum(size for size in sizes if size is not None) if self.pids and None not in sizes else None
 
     async def watch(self, every: float = 5.0) -> None:
@@ -247,12 +247,13 @@ def report_memory(watched: Memory, start: int | None, warm_at: float) -> None:
 
 
 def describe_target(target: Target) -> str:
-    processes = ", ".join(f"{pid} ({memory.describe(pid)})" for pid in target.pids) or "none found"
+    processes = ", ".join(f"{pid} ({machine.describe(pid)})" for pid in target.pids) or "none found"
     return f"{target.url}; app process: {processes}"
 
 
 async def steady(target: Target, people: int, minutes: float) -> None:
     print(f"load: {people} people for {minutes:g} min against {describe_target(target)}", flush=True)
+    print(f"load: before, {machine.busy()}", flush=True)
     watched = Memory(target.pids)
     start = watched.now()
     watching = asyncio.create_task(watched.watch())
@@ -271,11 +272,12 @@ async def steady(target: Target, people: int, minutes: float) -> None:
         p95 = percentile(tally.turns, 95)
         print(f"{'target p95 <= 1 s':<22}{'met' if p95 <= TARGET_P95 else 'MISSED'} ({p95 * 1000:.0f} ms)")
     report_memory(watched, start, min(60.0, minutes * 30))
+    print(f"load: after, {machine.busy()}")
 
 
 async def saturate(target: Target, rates: list[float], step_seconds: float) -> None:
     print(f"saturate: message rate in steps of {step_seconds:g} s (people = rate x 10 s) against "
-          f"{describe_target(target)}", flush=True)
+          f"{describe_target(target)}; {machine.busy()}", flush=True)
     print(f"{'rate/s':>7}{'people':>8}{'held/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}"
           f"{'limited':>8}")
     scripts, sent, first, held = Scripts(), {}, 0, None
@@ -299,6 +301,7 @@ async def saturate(target: Target, rates: list[float], step_seconds: float) -> N
         print(f"highest rate held with p95 <= 1 s and no errors: {held[0]:g} messages/s offered "
               f"({held[1]:.1f}/s carried over each whole step, arrivals included)")
     await report_stored(target, sent)
+    print(f"saturate: after, {machine.busy()}")
 
 
 @asynccontextmanager
@@ -339,7 +342,7 @@ async def running_stack(args: argparse.Namespace) -> AsyncIterator[Target]:
     database_url = args.database_url or variables.get("HAVN_DATABASE_URL")
     if database_url is None and (var_dir / "havn.db").exists():
         database_url = f"sqlite:///{var_dir / 'havn.db'}"
-    pids = args.app_pid or memory.listening_pids(urlsplit(args.url).port or 80)
+    pids = args.app_pid or machine.listening_pids(urlsplit(args.url).port or 80)
     yield Target(args.url.rstrip("/"), pids, database_url, args.hash_key or variables.get("HAVN_HASH_KEY"))
 
 

@@ -1,10 +1,12 @@
-"""The resident memory of app processes, read from /proc (Linux): by pid, or the process listening on a port.
+"""What /proc (Linux) says about the app processes and the machine: the resident memory of a process, by pid or
+as the one listening on a port, and how busy the machine is (figures measured on a busy machine are slower).
 
 Behind HAProxy the port's listener is the proxy, not an app: name the app processes by pid then.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -53,3 +55,9 @@ def describe(pid: int) -> str:
     except OSError:
         return "?"
     return " ".join(word.decode(errors="replace") for word in words if word)[:80]
+
+
+def busy() -> str:
+    """ "load average 1.2 / 0.8 / 0.5 (1, 5, 15 min) on 2 cores" """
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1, 5, 15 min) on {os.cpu_count()} cores"
