@@ -265,6 +265,9 @@ async def steady(target: Target, people: int, minutes: float) -> None:
           f", {len(tally.sent)} sessions")
     print(f"{'errors':<22}{sum(tally.errors.values())}  ({counted(tally.errors)})")
     print(f"{'refused by limits':<22}{sum(tally.limited.values())}  ({counted(tally.limited)})")
+    if tally.limited:
+        print(f"{'':<22}(if the app counts everyone as one address, start it with HAVN_TRUSTED_PROXIES=127.0.0.1: "
+              f"this bench gives each person an X-Forwarded-For address of their own)")
     await report_stored(target, tally.sent)
     print(latency_line("turn latency ms", tally.turns))
     print(latency_line("poll latency ms", tally.polls))
