@@ -324,7 +324,7 @@ async def own_stack(fake_rasa: bool) -> AsyncIterator[Target]:
         else:
             if not MODEL.exists():
                 sys.exit(f"{MODEL} is missing: run `make train` first (or use --fake-rasa)")
-            rasa = RasaStack(rasa_settings, folder / "rasa")
+            rasa = RasaStack(rasa_settings, folder)  # its logs beside the app's
             stack.callback(rasa.stop_all)
             rasa.start("actions")
             rasa.start("rasa")
