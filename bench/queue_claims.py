@@ -11,9 +11,9 @@ request_handover), of mixed tiers. One `havn app` serves it; 20 caseworkers log 
 POST /api/console/queue/next is the claim, the audit line, the person told who joined, the consoles told); then
 all 20 at once, each in a loop, take the next one until the queue is empty (closed loop: each presses again as
 soon as the last claim came back, so the latency is 20 ÷ the claims per second). Printed: claim latency
-p50/p99 of both (target p99 ≤ 20 ms with 20 at once) and the claims per second; double claims (target 0), checked twice: no
-conversation id came back to two caseworkers, and in the database every conversation is assigned once, with one
-assignment row, to the caseworker it was answered to. The same with the claim alone, in process
+p50/p99 of both (target p99 ≤ 20 ms with 20 at once) and the claims per second; double claims (target 0),
+checked twice: no conversation id came back to two caseworkers, and in the database every conversation is
+assigned once, with one assignment row, to the caseworker it was answered to. The same with the claim alone, in process
 (handover/queue.py Queue.claim_next, 20 tasks at once on a second batch): what the SQL costs without HTTP and
 the rest.
 
