@@ -216,8 +216,8 @@ async def claims_part(settings: Settings, folder: Path, engine: AsyncEngine, cou
     doubles, problems = await double_claims(engine, claims)
     p99 = percentile(latencies, 99) if latencies else float("inf")
     print("\nclaims over HTTP (POST /api/console/queue/next), one app instance")
-    print(f"  one caseworker     {figures(alone)}")
-    print(f"  {workers} at once        {figures(latencies)}   target p99 <= 20 ms: {verdict(p99 <= TARGET_CLAIM_P99)}")
+    print(f"  {'one caseworker':<19}{figures(alone)}")
+    print(f"  {f'{workers} at once':<19}{figures(latencies)}   target p99 <= 20 ms: {verdict(p99 <= TARGET_CLAIM_P99)}")
     print(f"  throughput         {len(latencies) / wall:.0f} claims/s with {workers} at once "
           f"({len(claims)} of {count} claimed in all)")
     print(f"  errors             {sum(errors.values())} ({counted(errors)})")
