@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import random
 import sys
 import tempfile
@@ -109,8 +110,8 @@ class Person:
         self._tally.sent[address] = stored.Sent()
         poller = asyncio.create_task(self._poll(headers, until))
         try:
-            for number in range(1_000_000):
-                await self._send(headers, address, self._lines[number % len(self._lines)])
+            for line in itertools.cycle(self._lines):
+                await self._send(headers, address, line)
                 pause = self._chance.uniform(*THINK)
                 if time.monotonic() + pause >= until:
                     break
