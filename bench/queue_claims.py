@@ -23,7 +23,8 @@ held by one caseworker, whose console is open on A and on B (a WebSocket each). 
 every 1–3 s; the time from sending to the `{"type": "message"}` event is measured on A's socket (the same
 instance: the baseline) and on B's (another instance: it arrives only if the instances relay events, through
 Redis; target p99 ≤ 300 ms), beside the time the POST took (the turn both share) and B's arrival minus A's (the
-relay's own hop). What does not arrive within --timeout is counted: "not delivered: N of M".
+relay's own hop). What has not arrived --timeout after sending (or when the POST was answered, if later) is
+counted: "not delivered: N of M".
 
     .venv/bin/python bench/queue_claims.py [--conversations 2000] [--caseworkers 20] [--database-url URL]
         [--people 20] [--messages 200] [--timeout 2]
