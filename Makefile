@@ -14,7 +14,7 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
+.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-load bench-queue bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
@@ -23,6 +23,8 @@ help:
 	@echo "make chaos          - fault tests of whole stacks (processes stopped and killed; minutes: real Rasa)"
 	@echo "make test-conversations - Rasa test stories (tests/conversations): NLU, dialogue, custom actions (trains if needed)"
 	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
+	@echo "make bench-load     - LOAD_USERS web chat people for LOAD_MINUTES: errors, limits, stored once, p95, app RSS (bench/load.py)"
+	@echo "make bench-queue    - claim latency with 20 caseworkers, double claims, console events across two instances (bench/queue_claims.py)"
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
 	@echo "make bench-danger   - danger lexicon recall, false alarms, µs per message on tests/data/danger (bench/danger.py)"
 	@echo "make danger-net     - train the danger net again on bench/data/danger_* (content/danger_net.json; tools/train_danger_net.py)"
@@ -136,6 +138,20 @@ test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(AXE)
 
 bench: install
 	$(VENV)/bin/python bench/turns.py
+
+# Load, measured (issue 17). bench-load starts its own stack (a fresh PostgreSQL database, real Rasa, one app)
+# unless LOAD_ARGS points it at a running one, e.g. LOAD_ARGS="--url http://127.0.0.1:8080 --database-url
+# postgresql://… --app-pid 123 --app-pid 456" (the app must trust 127.0.0.1's X-Forwarded-For: bench/load.py);
+# LOAD_ARGS="--saturate" ramps the message rate instead. bench-queue needs PostgreSQL and redis-server.
+LOAD_USERS ?= 200
+LOAD_MINUTES ?= 10
+LOAD_ARGS ?=
+bench-load: install $(MODEL)
+	$(VENV)/bin/python bench/load.py --users $(LOAD_USERS) --minutes $(LOAD_MINUTES) $(LOAD_ARGS)
+
+QUEUE_ARGS ?=
+bench-queue: $(VENV)/.installed
+	$(VENV)/bin/python bench/queue_claims.py $(QUEUE_ARGS)
 
 bench-language: $(VENV)/.installed
 	$(VENV)/bin/python bench/language.py
