@@ -188,6 +188,22 @@ async def test_nothing_in_redis_carries_words(pair: Pair) -> None:
     assert "I need a person" not in json.dumps(seen)
 
 
+async def test_what_is_not_an_event_on_the_channel_is_skipped_and_the_relay_goes_on(
+        pair: Pair, caplog: pytest.LogCaptureFixture) -> None:
+    await add_caseworker(pair.a, "sofie", "supervisor")
+    socket = await connect(await log_in(pair.b, "sofie"))
+    sender = Redis.from_url(pair.redis.url)
+    for garbage in ("not json", '{"from": "elsewhere", "type": "no such type", "conversation_id": null, '
+                    '"tier": null, "reason": null}', '["a list"]', '{"from": "elsewhere"}'):
+        await sender.publish("havn:console-events", garbage)
+    await sender.aclose()
+    _, conversation_id, _ = await asks_for_a_person(pair.a)
+    assert about(await hear(socket, {"type": "message", "conversation_id": conversation_id}),
+                 conversation_id) == ["queue", "message"]  # and nothing else reached the console
+    assert caplog.text.count("a console event on Redis this instance cannot read was skipped") == 4 * 2
+    assert "ERROR" not in caplog.text
+
+
 # Presence: the database's, the same on every instance ------------------------------------------------------------
 
 async def test_a_caseworker_online_on_b_counts_on_a(pair: Pair) -> None:
@@ -219,7 +235,8 @@ async def test_the_on_call_worker_is_woken_only_while_nobody_is_online_on_any_in
 
 # Redis down, and back -------------------------------------------------------------------------------------------
 
-async def test_redis_down_people_are_answered_consoles_poll_and_the_relay_comes_back_by_itself(pair: Pair) -> None:
+async def test_redis_down_people_are_answered_consoles_poll_and_the_relay_comes_back_by_itself(
+        pair: Pair, caplog: pytest.LogCaptureFixture) -> None:
     await add_caseworker(pair.a, "anna")
     await add_caseworker(pair.a, "sofie", "supervisor")
     anna_on_a, sofie_on_b = await log_in(pair.a, "anna"), await log_in(pair.b, "sofie")
@@ -257,6 +274,7 @@ async def test_redis_down_people_are_answered_consoles_poll_and_the_relay_comes_
     _, conversation_c, _ = await asks_for_a_person(pair.a)  # events from A reach B again
     assert about(await hear(sofie_socket, {"type": "message", "conversation_id": conversation_c}),
                  conversation_c) == ["queue", "message"]
+    assert "console events between instances stopped" in caplog.text and "ERROR" not in caplog.text
 
 
 # /healthz: degraded but serving (200), or down (503) -------------------------------------------------------------
