@@ -154,7 +154,7 @@ class Settings(BaseSettings):
     console_session_check_seconds: Positive = 10.0
     # Several app instances on one database: their consoles' live events go through Redis pub/sub
     # (handover/hub_relay.py), e.g. redis://10.0.0.5:6379/0. Empty: one instance, no Redis. May hold a password.
-    redis_url: str = Field("", repr=False, pattern=r"^((rediss?|unix)://.+)?$")
+    redis_url: str | None = Field(None, repr=False, pattern=r"^(rediss?|unix)://.+$")
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)
