@@ -26,14 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.vocabulary import EventType
 from handover.app_keys import HANDOVER
 from handover.hub import HubEvent
-from tests.api.test_scaled_events import asks_for_a_person, connect, log_in, relay_up, until
 from tests.conftest import isolated_settings, start_app
 from tests.console_client import add_caseworker
 from tests.databases import fresh_postgres
 from tests.fakes.rasa import serving
 from tests.redis_server import RedisServer
-
-HANDOVER_REPLY = [{"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P2", "kind": "help"}}}]
+from tests.scaled import HANDOVER_REPLY, asks_for_a_person, connect, log_in, relay_up, until
 
 
 def percentile(values: list[float], share: float) -> float:
