@@ -14,7 +14,7 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-load bench-queue bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
+.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-load bench-queue bench-relay bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
 	@echo "make bench-danger   - danger lexicon recall, false alarms, µs per message on tests/data/danger (bench/danger.py)"
 	@echo "make danger-net     - train the danger net again on bench/data/danger_* (content/danger_net.json; tools/train_danger_net.py)"
+	@echo "make bench-relay    - console event latency app A → WebSocket on app B through Redis (bench/relay.py)"
 	@echo "make bench-first-message - share of first messages answered in their own language (bench/first_message.py)"
 	@echo "make nlu-report     - 5-fold cross-validation intent F1 per language, training time (docs/nlu-report.md)"
 	@echo "make fuzz           - fuzz the console API (Schemathesis), the web chat and the Telegram webhook (Hypothesis): FUZZ_CASES cases"
@@ -66,6 +67,14 @@ $(ZBARIMG):
 	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq zbar-tools >/dev/null \
 	|| { echo "Could not install zbar: install the Debian package 'zbar-tools' and run make test again."; exit 1; }
+
+# redis-server: a private one for the tests of several app instances (tests/redis_server.py, docs/scale.md).
+REDIS_SERVER := /usr/bin/redis-server
+$(REDIS_SERVER):
+	@echo "Installing redis-server for the tests of several app instances (Debian package 'redis-server')…"
+	@SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null \
+	|| { echo "Could not install redis-server: install the Debian package 'redis-server' and run make test again."; exit 1; }
 
 # axe-core (npm) for the browser tests' accessibility checks (tests/browser/accessibility.py), pinned by the lock
 # file; `npm ci` installs exactly that, from the npm registry only.
@@ -132,7 +141,7 @@ validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(AXE)
+test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(REDIS_SERVER) $(AXE)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 
@@ -163,6 +172,9 @@ bench-danger: $(VENV)/.installed
 # scikit-learn, which trains them, comes with Rasa's environment. A test fails when the tuning sets changed since.
 danger-net: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python tools/train_danger_net.py
+
+bench-relay: $(VENV)/.installed $(REDIS_SERVER)
+	$(VENV)/bin/python bench/relay.py
 
 bench-first-message: $(VENV)/.installed
 	$(VENV)/bin/python bench/first_message.py

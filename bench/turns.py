@@ -135,8 +135,8 @@ async def wait_healthy(url: str, folder: Path) -> None:
     async with aiohttp.ClientSession() as http:
         for _ in range(200):
             try:
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
+                async with http.get(f"{url}/healthz") as response:  # 200 alone may be "degraded" (Rasa not up)
+                    if response.status == 200 and (await response.json())["status"] == "ok":
                         return
             except aiohttp.ClientError:
                 pass

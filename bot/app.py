@@ -45,6 +45,7 @@ from handover.app_keys import CARDS, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOO
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.hub import Hub
+from handover.hub_relay import RedisRelay
 from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.oncall import OnCall
@@ -69,6 +70,7 @@ RASA = web.AppKey("rasa", RasaClient)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 ENGINE = web.AppKey("engine", AsyncEngine)
 OUTBOX = web.AppKey("outbox", Outbox)
+RELAY = web.AppKey("relay", RedisRelay)  # only with HAVN_REDIS_URL
 GATEWAY = webchat.GATEWAY
 
 
@@ -104,7 +106,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                                       settings.login_failures_per_account, settings.login_failures_per_address,
                                       settings.login_failure_delay)
         store = Store(engine, clock=clock)
-        hub = Hub(store.whereabouts, clock=clock)
+        relay = RedisRelay(settings.redis_url) if settings.redis_url else None
+        hub = Hub(store.whereabouts, clock=clock, relay=relay)
         reports = Reports(engine, pseudonymizer, settings.wrong_codes_per_minute, clock=clock)
         waiting = WaitingRoom(queue, accounts, texts)
         on_call = (OnCall(http, settings.oncall_webhook_url, settings.console_url, clock=clock)
@@ -145,6 +148,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                       asyncio.create_task(retention.run_daily()),
                       asyncio.create_task(hub.run_session_checks(accounts.lasting,
                                                                  settings.console_session_check_seconds))]
+        if relay:
+            app[RELAY] = relay
+            background.append(asyncio.create_task(hub.run_relay()))
         yield
         for task in background:
             task.cancel()
@@ -184,15 +190,20 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database, Rasa and the action server all answer; 503 with the details otherwise."""
+    """"ok": every part answers. "degraded", still 200: Rasa, the action server or Redis is away, yet people are
+    answered (the fallback with 112, the queue) and the consoles work (polling without Redis), so a load
+    balancer keeps sending people here. "down", 503: without the database this instance cannot serve at all.
+    The checks say which part and why (docs/scale.md)."""
     checks = {
         "database": await _database_status(request.app),
         "rasa": await request.app[RASA].rasa_status(),
         "action_server": await request.app[RASA].action_server_status(),
     }
-    healthy = all(value == "ok" for value in checks.values())
-    return web.json_response({"status": "ok" if healthy else "degraded", "checks": checks},
-                             status=200 if healthy else 503)
+    if RELAY in request.app:
+        checks["redis"] = request.app[RELAY].status()
+    serving = checks["database"] == "ok"
+    status = "ok" if all(value == "ok" for value in checks.values()) else "degraded" if serving else "down"
+    return web.json_response({"status": status, "checks": checks}, status=200 if serving else 503)
 
 
 async def _database_status(app: web.Application) -> str:

@@ -36,8 +36,8 @@ GENERATED_SECRETS = {
     "HAVN_TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
     "HAVN_ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
 }
-# Never echoed in an error.
-SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN", "HAVN_RASA_LOCK_STORE_URL"})
+# Never echoed in an error (a Redis URL may hold a password).
+SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN", "HAVN_RASA_LOCK_STORE_URL", "HAVN_REDIS_URL"})
 # Settings that come from content/languages.yml, not from a variable.
 FROM_CONTENT = frozenset({"languages", "default_language"})
 
@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     # How often a console's WebSocket is checked against its session (logged out elsewhere, account made
     # inactive, role changed); logging out here and the session's end by the clock close it at once anyway.
     console_session_check_seconds: Positive = 10.0
+    # Several app instances on one database: their consoles' live events go through Redis pub/sub
+    # (handover/hub_relay.py), e.g. redis://10.0.0.5:6379/0. Empty: one instance, no Redis. May hold a password.
+    redis_url: str | None = Field(None, repr=False, pattern=r"^(rediss?|unix)://.+$")
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)

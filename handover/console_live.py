@@ -27,6 +27,8 @@ SEEN_EVERY = 20.0  # seconds between presence writes for one console
                 '"alert", "conversation_id"?, "tier"?, "urgent"?, "reason"?}; events carry no text, and only '
                 "about conversations this console may follow (waiting ones; held ones: a caseworker their own, "
                 'supervisors all); an alert ({"reason": "p1_spike"}) goes to every console. '
+                '{"type": "relay", "polling": true} when the events of other app instances stop arriving (Redis '
+                'down): poll the API every few seconds until {"type": "relay", "polling": false}. '
                 'Send {"type": "ping"} every 20 s to stay present. Closed with code 4401 when the session '
                 "ends (logout, expiry, account made inactive), 4403 when the account's role changes.",
          status=101, errors=(400, 403))
@@ -49,6 +51,7 @@ async def live(request: web.Request, account: Account) -> web.WebSocketResponse:
     await socket.prepare(request)
     hub = handover.hub
     hub.join(socket, Console(account, session, lasting[1], known))
+    await hub.welcome(socket)
     last_seen = time.monotonic()
     try:
         async for message in socket:

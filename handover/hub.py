@@ -1,8 +1,10 @@
 """Live updates for the consoles connected to this app instance (WebSocket).
 
 Events carry ids and states, never message text: a console that cares fetches what it may see through the
-API, which checks its role. Several app instances would relay events through PostgreSQL LISTEN/NOTIFY or
-Redis pub/sub; one instance (the embedded default) needs neither.
+API, which checks its role. Several app instances relay their events to each other (handover/hub_relay.py,
+Redis pub/sub): each hub delivers its own events here at once and the other instances' events as they arrive,
+and filters both alike for its consoles. While the relay is down the consoles are told to poll (RELAY_DOWN),
+and told again when it is back (RELAY_UP). One instance (the embedded default) needs no relay.
 
 Who hears what (handover/audience.py): a console hears about the conversations its queue view shows, the same
 ones the API lets it open from there: everyone the waiting ones, a caseworker the ones they hold, supervisors
@@ -24,6 +26,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from aiohttp import web
 
@@ -40,6 +43,10 @@ ROLE_CHANGED = 4403  # the account's role changed: the page starts again with wh
 Whereabouts = Callable[[str], Awaitable[Place | None]]
 # A session's account and end by its token's hash (handover/accounts.py Accounts.lasting); None once ended.
 SessionCheck = Callable[[str], Awaitable[tuple[Account, datetime] | None]]
+# What the consoles are told about the relay between instances (handover/static/live.js): down, poll every few
+# seconds, since other instances' events do not arrive; up, events again (and a refresh for what was missed).
+RELAY_DOWN: dict[str, object] = {"type": "relay", "polling": True}
+RELAY_UP: dict[str, object] = {"type": "relay", "polling": False}
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,18 @@ class HubEvent:
         return event
 
 
+class Relay(Protocol):
+    """The events' way to the other app instances and back (handover/hub_relay.py)."""
+
+    @property
+    def up(self) -> bool: ...
+
+    def send(self, event: HubEvent) -> None: ...
+
+    async def run(self, deliver: Callable[[HubEvent], Awaitable[None]],
+                  changed: Callable[[bool], Awaitable[None]]) -> None: ...
+
+
 @dataclass
 class Console:
     """One connected console: whose it is, which session opened it and until when that session lasts, and the
@@ -78,9 +97,10 @@ class Console:
 
 
 class Hub:
-    def __init__(self, whereabouts: Whereabouts, *, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(self, whereabouts: Whereabouts, *, clock: Clock = SYSTEM_CLOCK, relay: Relay | None = None) -> None:
         self._whereabouts = whereabouts
         self._clock = clock
+        self._relay = relay
         self._consoles: dict[web.WebSocketResponse, Console] = {}
         self._closing: set[asyncio.Task[bool]] = set()
 
@@ -90,7 +110,32 @@ class Hub:
     def leave(self, socket: web.WebSocketResponse) -> None:
         self._consoles.pop(socket, None)
 
+    @property
+    def relayed(self) -> bool:
+        """Every instance's events reach the consoles here: one instance, or the relay is up."""
+        return self._relay is None or self._relay.up
+
+    async def welcome(self, socket: web.WebSocketResponse) -> None:
+        """A console that just joined while the relay is down polls from the start."""
+        if not self.relayed:
+            await self._send_all([(socket, RELAY_DOWN)])
+
     async def publish(self, event: HubEvent) -> None:
+        """To this instance's consoles now, and to the other instances' (through the relay, in the background)."""
+        if self._relay is not None:
+            self._relay.send(event)
+        await self.deliver(event)
+
+    async def run_relay(self) -> None:
+        """The other instances' events to the consoles here, until cancelled (a task the app starts)."""
+        if self._relay is not None:
+            await self._relay.run(self.deliver, self._relay_changed)
+
+    async def _relay_changed(self, up: bool) -> None:
+        await self._send_all([(socket, RELAY_UP if up else RELAY_DOWN) for socket in list(self._consoles)])
+
+    async def deliver(self, event: HubEvent) -> None:
+        """To this instance's consoles only, each as far as it may hear."""
         ended = self._ended()
         if not self._consoles:  # nobody to tell: no need to ask the database where the conversation is
             pass

@@ -2,7 +2,9 @@
 // console fetches what changed. It pings for presence and reconnects with a growing pause. The socket lives
 // as long as the session that opened it: the server closes it with SESSION_ENDED (logged out, here or in
 // another tab; expired; account made inactive), and the login form shows at once, or with ROLE_CHANGED, and
-// the page starts again with what the new role may see.
+// the page starts again with what the new role may see. With several app instances, the events of the others
+// come through Redis; while that relay is down the server says so ({"type": "relay", "polling": true}) and the
+// page fetches the queue and the open conversation every few seconds until it is back.
 import { API, api, sessionEnded } from "./api.js";
 import { ring } from "./alerts.js";
 import { catchUp, loadConversation, markDanger } from "./conversation.js";
@@ -14,14 +16,28 @@ import { t } from "./words.js";
 
 const PING_EVERY = 20000;  // ms: presence, the server counts a console as online while it pings
 const MAX_BACKOFF = 30000;  // ms between reconnects at most
+const POLL_WHILE_DEGRADED = 3000;  // ms: the relay between instances is down, events may not come
 const SESSION_ENDED = 4401;  // close codes: handover/hub.py
 const ROLE_CHANGED = 4403;
 
-const live = { socket: null, wanted: false, retry: 0, reconnectTimer: 0, pingTimer: 0 };
+const live = { socket: null, wanted: false, retry: 0, reconnectTimer: 0, pingTimer: 0, pollTimer: 0 };
 
 function setLive(state) {
   el.live.textContent = t(`live.${state}`);
   el.live.dataset.state = state;
+}
+
+function refresh() {
+  refreshQueue();
+  catchUp();
+}
+
+// Fetch every few seconds while the server says the relay is down (other instances' events do not come). Off
+// when the socket closes: the reconnect refreshes anyway, and the new socket says again if the relay is still down.
+function setPolling(on) {
+  clearInterval(live.pollTimer);
+  live.pollTimer = 0;
+  if (on) live.pollTimer = setInterval(refresh, POLL_WHILE_DEGRADED);
 }
 
 export function connect() {
@@ -45,8 +61,7 @@ export function connect() {
     live.pingTimer = setInterval(() => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
     }, PING_EVERY);
-    refreshQueue();  // whatever happened while the socket was down
-    catchUp();
+    refresh();  // whatever happened while the socket was down
   });
   socket.addEventListener("message", (message) => {
     let event;
@@ -57,6 +72,7 @@ export function connect() {
     if (live.socket !== socket) return;
     live.socket = null;
     clearInterval(live.pingTimer);
+    setPolling(false);
     if (event.code === SESSION_ENDED) sessionEnded();
     else if (event.code === ROLE_CHANGED) location.reload();
     else if (live.wanted && session.me) scheduleReconnect();
@@ -85,6 +101,7 @@ export function disconnect() {
   live.wanted = false;
   clearTimeout(live.reconnectTimer);
   clearInterval(live.pingTimer);
+  setPolling(false);
   const socket = live.socket;
   live.socket = null;
   if (socket) socket.close();
@@ -97,7 +114,11 @@ function handleEvent(event) {
   const id = event.conversation_id === undefined || event.conversation_id === null
     ? null : String(event.conversation_id);
   const isOpen = id !== null && id === view.openId;
-  if (event.type === "queue") {
+  if (event.type === "relay") {
+    setPolling(event.polling === true);
+    setLive(event.polling === true ? "polling" : "live");
+    if (event.polling !== true) refresh();  // events missed while the relay was down
+  } else if (event.type === "queue") {
     if (event.urgent === true) ring(event.tier, id);
     scheduleQueueRefresh();
     if (isOpen) catchUp();  // claimed, released, resolved: catchUp sees the new state

@@ -83,7 +83,7 @@ def health(url: str) -> dict | None:
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
             return json.loads(response.read())
-    except urllib.error.HTTPError as error:  # 503: degraded, with the details
+    except urllib.error.HTTPError as error:  # 503: down (no database), with the details
         return json.loads(error.read())
     except OSError:
         return None

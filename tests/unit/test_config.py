@@ -87,6 +87,16 @@ def test_a_bad_value_is_one_line_that_names_the_variable(tmp_path: Path) -> None
     assert message.startswith("HAVN_PORT: ") and "'abc'" in message and "\n" not in message
 
 
+def test_a_bad_redis_url_is_named_but_not_echoed_since_it_may_hold_a_password(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.load(environ={**SECRETS, "HAVN_VAR_DIR": str(tmp_path), "HAVN_REDIS_URL": "10.0.0.5:6379:secret"})
+    assert str(raised.value).startswith("HAVN_REDIS_URL: ") and "secret" not in str(raised.value)
+    assert Settings.load(environ={**SECRETS, "HAVN_VAR_DIR": str(tmp_path),
+                                  "HAVN_REDIS_URL": "redis://:secret@10.0.0.5:6379/0"}).redis_url.startswith("redis")
+    assert "secret" not in repr(Settings.load(environ={**SECRETS, "HAVN_VAR_DIR": str(tmp_path),
+                                                       "HAVN_REDIS_URL": "redis://:secret@10.0.0.5:6379/0"}))
+
+
 def test_the_command_reports_a_bad_value_in_one_line_without_a_traceback(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot.cli", "detect-language"], input="", capture_output=True,
                             text=True, cwd=ROOT, timeout=120,
