@@ -128,12 +128,11 @@ class RasaClient:
                 "action_server": dict(zip(self._action_server_urls, actions, strict=True))}
 
     async def rasa_status(self) -> str:
-        """'ok' when a Rasa answers and has a model loaded; else what is wrong (by URL when there are several)."""
-        return _summary((await self.statuses())["rasa"])
+        """'ok' when every Rasa answers with a model loaded; else which ones do not, by number."""
+        return _summary(list((await self.statuses())["rasa"].values()))
 
     async def action_server_status(self) -> str:
-        return _summary(dict(zip(self._action_server_urls, await asyncio.gather(
-            *(self._action_server_status(url) for url in self._action_server_urls)), strict=True)))
+        return _summary(await asyncio.gather(*(self._action_server_status(url) for url in self._action_server_urls)))
 
     def _in_order(self) -> list[Instance]:
         """The live instances, least busy first (in turn among equals), then those known to be down, soonest
@@ -187,12 +186,13 @@ class RasaClient:
             return f"unreachable: {type(error).__name__}"
 
 
-def _summary(states: dict[str, str]) -> str:
-    """'ok' while one instance at least is ok: the turns go there, and every app instance would fail its health
-    check alike otherwise (a load balancer then takes them all out, and nobody gets even the fallback with 112).
-    `statuses` tells which instance is down. None ok: one instance's state as it is, or each URL with its state."""
-    if "ok" in states.values():
+def _summary(states: list[str]) -> str:
+    """'ok' when every instance is; else each one that is not, by its number ("2 of 2: unreachable: …"), never
+    by its address: /healthz may be read through the load balancer. One instance down makes the app "degraded",
+    still 200 (bot/app.py healthz): the turns go to the others, and the load balancer keeps the app in."""
+    if all(state == "ok" for state in states):
         return "ok"
     if len(states) == 1:
-        return next(iter(states.values()))
-    return "; ".join(f"{url}: {state}" for url, state in states.items())
+        return states[0]
+    return "; ".join(f"{number} of {len(states)}: {state}" for number, state in enumerate(states, 1)
+                     if state != "ok")
