@@ -818,3 +818,83 @@ def test_tagalog_round2_families_fire(lexicon: DangerLexicon, text: str, cue: Cu
 @pytest.mark.parametrize("text", TL_ROUND2_ORDINARY)
 def test_tagalog_round2_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# Round 6 (tuned on bench/data/danger_tune6: lt tl ar pl ro pt): each family tried in wording the set does not have.
+ROUND6_HITS = [
+    # lt: short infinitives, threats to strangle or burn, hunted, taken to clients tonight, a stranger beating someone
+    ("negaliu rasyt ilgai jis cia", Cue.DANGER),
+    ("brigadininkas grasino pasmaugt kiekviena kas kalbes", Cue.DANGER),
+    ("jie mus gaudo miske", Cue.DANGER),
+    ("sianakt mane nuves pas klientus", Cue.DANGER),
+    ("kazkas spardo mergina prie namo", Cue.DANGER),
+    ("noreciau kad viskas pagaliau baigtusi", Cue.SELF_HARM),
+    ("as 8 klasej dar", Cue.CHILD),
+    # pl: pushed into a van, followed, "leje", a door broken in, a threat to beat, someone shut in, no ambulance
+    ("wciagneli kolezanke do busa pod blokiem", Cue.DANGER),
+    ("jakis facet jedzie za mna od sklepu", Cue.DANGER),
+    ("wylamuja drzwi do pokoju", Cue.DANGER),
+    ("brygadzista straszy ze nas zakopie", Cue.DANGER),
+    ("szef nie pozwala dzwonic po karetke a on krwawi", Cue.DANGER),
+    ("pocielam sie wczoraj i dzis tez chce", Cue.SELF_HARM),
+    ("w maju skoncze 16", Cue.CHILD),
+    # tl: forced to go with men tonight, thrown from a balcony, a threat to kill said, a bystander, no ambulance
+    ("ngayong gabi pipilitin daw kami sumama sa mga customer", Cue.DANGER),
+    ("ihahagis daw nya ako sa balkonahe", Cue.DANGER),
+    ("sinasakal sya ng boyfriend nya sa labas", Cue.DANGER),
+    ("ayaw nila tumawag ng ambulansya duguan sya", Cue.DANGER),
+    ("sana hindi na ako magigising bukas", Cue.SELF_HARM),
+    # ar: Arabizi, the Iraqi كتل, the police called now, sold, a child shut in
+    ("howa 7abesna fi el makhzan", Cue.DANGER),
+    ("راح يكتلنا الليله", Cue.DANGER),
+    ("كلموا الشرطه بسرعه", Cue.DANGER),
+    ("رح يبيعونا بكرا", Cue.DANGER),
+    ("في بنت قافلين عليها بالغرفه", Cue.DANGER),
+    ("بلعت علبه دوا كلها", Cue.SELF_HARM),
+    ("السنه الجايه اكمل 17", Cue.CHILD),
+    # pt: put in a van, followed, held on a farm, "tão atrás de nós", a girl dragged into a car
+    ("me enfiaram numa van e tao rodando", Cue.DANGER),
+    ("um homem ta me seguindo desde o metro", Cue.DANGER),
+    ("estao atras de nos com faca", Cue.DANGER),
+    ("a menina ta trancada no quarto do patrao", Cue.DANGER),
+    ("to farta da vida", Cue.SELF_HARM),
+    # ro: forced with clients tonight, set on fire, dragged into a van, a stranger beating a child
+    ("la noapte ne trimit sa mergem cu clientii", Cue.DANGER),
+    ("a zis ca ne da foc la toti", Cue.DANGER),
+    ("un barbat loveste un copil in parcare", Cue.DANGER),
+    ("anul viitor fac 17", Cue.CHILD),
+]
+
+ROUND6_ORDINARY = [
+    "negaliu rasyt lietuviskai gerai",  # lt: "I can't write Lithuanian well"
+    "pernai bosas grasino atleisti",  # lt: fired, not beaten, and last year
+    "skocze do sklepu po chleb",  # pl: "I'll pop to the shop"
+    "leje jak z cebra caly dzien",  # pl: it is pouring with rain
+    "jak bylam mala mama mnie bila",  # pl: a childhood, told
+    "pinapatay ako ng lamig dito sa denmark",  # tl: the cold "is killing me"
+    "14 ako nung umalis ako sa pinas",  # tl: an age then, not now
+    "لسا كملت 18 الشهر الماضي",  # ar: just turned 18
+    "الشغل ده هيموتني",  # ar: "this job will kill me"
+    "ماتت من الضحك",  # ar: died laughing
+    "meu primo foi preso pela policia o que faco",  # pt: a cousin arrested: a question
+    "cansei de viver aqui quero mudar de cidade",  # pt: tired of living here
+    "imi dai un foc",  # ro: "give me a light"
+    "ma omor dupa ciocolata",  # ro: "I adore chocolate"
+    # a threat of a beating if I don't work, followed when I go out: the screening's cues (NLU cue_threatened,
+    # cue_cannot_leave), not danger now
+    "grozi ze mnie pobije jak nie skoncze",
+    "jak wyjde z domu to ktos za mna idzie",
+    "sabi ng amo sasaktan daw ako pag nagreklamo ako",
+    "vercia eiti su klientais",
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND6_HITS)
+def test_round6_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND6_ORDINARY)
+def test_round6_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
