@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     claim_grace_minutes: Positive = 5.0
     queue_wait_limit_minutes: Positive = 10.0
     queue_sweep_seconds: Positive = 30.0
+    # Several `havn app` on one PostgreSQL database (docs/scale.md): Redis keeps each person's messages in order
+    # across them (bot/person_lock.py); unset: one instance, the order kept in its memory. A dead instance's
+    # periodic jobs (the sweep, the purge, Telegram's polling) pass to another after lease_seconds.
+    redis_url: str | None = Field(None, repr=False)
+    lease_seconds: Positive = 60.0
     # How often a console's WebSocket is checked against its session (logged out elsewhere, account made
     # inactive, role changed); logging out here and the session's end by the clock close it at once anyway.
     console_session_check_seconds: Positive = 10.0
