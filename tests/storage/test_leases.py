@@ -91,6 +91,7 @@ async def test_a_dead_holders_job_passes_to_another_once_its_lease_expires(engin
     assert await dead.take("retention")  # and then the process was killed: nothing gives the lease back
     runs = asyncio.Event()
     tries: list[bool] = []
+    tried = asyncio.Condition()
 
     async def work() -> None:
         runs.set()
@@ -98,13 +99,16 @@ async def test_a_dead_holders_job_passes_to_another_once_its_lease_expires(engin
     original = alive.take
 
     async def counted(name: str) -> bool:
-        tries.append(held := await original(name))
+        held = await original(name)
+        async with tried:
+            tries.append(held)
+            tried.notify_all()
         return held
 
     alive.take = counted  # type: ignore[method-assign]
     task = asyncio.create_task(alive.run("retention", 3600, work, at_start=True))
-    while len(tries) < 3:  # it tried a few times while the dead one's lease still ran
-        await asyncio.sleep(0.05)
+    async with tried:  # it tried a few times while the dead one's lease still ran
+        await asyncio.wait_for(tried.wait_for(lambda: len(tries) >= 3), 30)
     assert not any(tries) and not runs.is_set()
     clock.advance(timedelta(seconds=TTL * 2))  # the dead one's lease expires
     await asyncio.wait_for(runs.wait(), 30)

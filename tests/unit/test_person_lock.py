@@ -4,8 +4,6 @@ own: two instances are two SharedLocks on two Redis clients."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,22 +12,13 @@ from redis.asyncio import Redis
 
 from bot.person_lock import PREFIX, LocalLocks, SharedLocks
 from tests.conftest import free_port
+from tests.redis_server import private_redis
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout != b"PONG\n":
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait()
+    with private_redis(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
