@@ -122,6 +122,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         reporting = Reporting(store, reports, texts, requests, hub)
         # Each person's order across instances (docs/scale.md); SQLite is one instance (bot/instance_lock.py).
         redis = Redis.from_url(settings.redis_url) if settings.redis_url and engine.dialect.name != "sqlite" else None
+        if redis is None and engine.dialect.name != "sqlite":
+            log.warning("PostgreSQL without HAVN_REDIS_URL: each person's order is kept on this instance only")
         safety = Safety(lexicon, net, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
