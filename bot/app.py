@@ -152,7 +152,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         telegram = await start_telegram(app, settings, gateway, outbox, updates)
         # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
         app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
-        background = [*periodic.start(Leases(engine, ttl=settings.lease_seconds, clock=clock),
+        # Leases on the system's clock, whatever clock the tests give the app: they are between processes.
+        background = [*periodic.start(Leases(engine, ttl=settings.lease_seconds),
                                       sweep_every=settings.queue_sweep_seconds, handover=handover,
                                       retention=retention, limiter=limiter, updates=updates, telegram=telegram),
                       asyncio.create_task(hub.run_session_checks(accounts.lasting,

@@ -252,6 +252,8 @@ class TelegramChannel:
             update = Update.de_json(body, self.application.bot)
         except Exception:  # whatever a wrong shape makes python-telegram-bot raise
             raise Invalid(NOT_AN_UPDATE) from None
+        if not -2**63 <= update.update_id < 2**63:  # not Telegram's (nor a number the update table can hold)
+            raise Invalid(NOT_AN_UPDATE)
         try:
             first = await self.updates.first_time(update.update_id)
         except (SQLAlchemyError, OSError):  # not noted, not taken: Telegram posts it again later

@@ -165,3 +165,28 @@ async def test_one_instance_polls_telegram_and_the_other_takes_over_when_it_stop
         await bot_api.push(bot_api.user_update(7102, "/start"))
         await bot_api.wait_for("sendMessage", chat_id=7102, count=2, since=seen)
         assert answers(7101) == 2  # answered once, not again by the instance that took over
+
+
+async def test_on_sqlite_too_an_update_is_answered_once_and_a_number_beyond_64_bits_is_refused(
+        bot_api: FakeBotApi, tmp_path: Path) -> None:
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
+                                 HAVN_TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram/webhook")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": settings.telegram_webhook_secret}
+    async with serving(settings.rasa_url, {}), instance(settings) as app:
+        update = bot_api.user_update(7201, "/start")
+        for _ in range(2):
+            async with app.http.post(app.url("/telegram/webhook"), json=update, headers=headers) as response:
+                assert response.status == 200
+        await bot_api.wait_for("sendMessage", chat_id=7201, count=2)
+        async with app.http.post(app.url("/telegram/webhook"), json={**update, "update_id": 2**64},
+                                 headers=headers) as response:
+            assert response.status == 400
+            assert (await response.json())["error"] == "Please send a Telegram update as a JSON object."
+        seen = len(bot_api.calls)
+        next_update = bot_api.user_update(7202, "/start")
+        async with app.http.post(app.url("/telegram/webhook"), json=next_update, headers=headers) as response:
+            assert response.status == 200
+        await bot_api.wait_for("sendMessage", chat_id=7202, count=2, since=seen)
+        assert len([c for c in bot_api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == 7201]) == 2
+        noted = app.rows("SELECT update_id FROM telegram_update ORDER BY update_id")
+        assert noted == [(update["update_id"],), (next_update["update_id"],)]
