@@ -79,8 +79,11 @@ class Leases:
             while True:
                 held = await self._held(name)
                 if held != leading:
-                    await (start if held else stop)()
-                    leading = held
+                    try:
+                        await (start if held else stop)()
+                        leading = held
+                    except Exception:  # Telegram away: tried again at the next check, the lease still held
+                        log.exception("lease %s: could not %s", name, "start" if held else "stop")
                 await asyncio.sleep(self.check)
         finally:
             if leading:

@@ -148,3 +148,33 @@ async def test_a_telegram_update_is_noted_once_and_forgotten_after_a_day(engine:
     async with engine.connect() as connection:
         kept = list(await connection.scalars(text("SELECT update_id FROM telegram_update")))
     assert kept == [1003]
+
+
+async def test_the_leader_starts_once_its_start_works_and_stops_when_it_ends(engine: AsyncEngine,
+                                                                             caplog: pytest.LogCaptureFixture) -> None:
+    events: list[str] = []
+    changed = asyncio.Condition()
+
+    async def note(event: str) -> None:
+        async with changed:
+            events.append(event)
+            changed.notify_all()
+
+    async def start() -> None:
+        if "refused" not in events:
+            await note("refused")  # Telegram did not answer the first time
+            raise OSError("unreachable")
+        await note("started")
+
+    async def stop() -> None:
+        await note("stopped")
+
+    leases = Leases(engine, ttl=TTL)
+    task = asyncio.create_task(leases.lead("telegram_polling", start, stop))
+    async with changed:
+        await asyncio.wait_for(changed.wait_for(lambda: "started" in events), 30)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert events == ["refused", "started", "stopped"]
+    assert "lease telegram_polling: could not start" in caplog.text
+    assert await Leases(engine, ttl=TTL).take("telegram_polling")  # given back as it ended
