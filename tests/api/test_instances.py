@@ -190,3 +190,21 @@ async def test_on_sqlite_too_an_update_is_answered_once_and_a_number_beyond_64_b
         assert len([c for c in bot_api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == 7201]) == 2
         noted = app.rows("SELECT update_id FROM telegram_update ORDER BY update_id")
         assert noted == [(update["update_id"],), (next_update["update_id"],)]
+
+
+async def test_an_update_that_cannot_be_noted_gets_a_503_and_is_answered_when_telegram_posts_it_again(
+        bot_api: FakeBotApi, tmp_path: Path) -> None:
+    settings = isolated_settings(tmp_path, HAVN_TELEGRAM_TOKEN="123456:TEST-token", HAVN_TELEGRAM_API_URL=bot_api.url,
+                                 HAVN_TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram/webhook")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": settings.telegram_webhook_secret}
+    async with serving(settings.rasa_url, {}), instance(settings) as app:
+        update = bot_api.user_update(7301, "/start")
+        app.rows("ALTER TABLE telegram_update RENAME TO telegram_update_away")  # the table cannot be written
+        async with app.http.post(app.url("/telegram/webhook"), json=update, headers=headers) as response:
+            assert response.status == 503
+            assert (await response.json())["error"] == (
+                "This update could not be taken in right now; please send it again.")
+        app.rows("ALTER TABLE telegram_update_away RENAME TO telegram_update")
+        async with app.http.post(app.url("/telegram/webhook"), json=update, headers=headers) as response:
+            assert response.status == 200  # Telegram's retry: nothing was lost
+        await bot_api.wait_for("sendMessage", chat_id=7301, count=2)
