@@ -11,14 +11,17 @@ from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import periodic
 from bot.assistant import Assistant
 from bot.channels import webchat
 from bot.channels.telegram import CHANNEL as CHANNEL_TELEGRAM
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.channels.telegram_media import TelegramMedia
+from bot.channels.telegram_updates import SeenUpdates
 from bot.channels.webchat_sessions import WebSessions
 from bot.conversation_language import ConversationLanguage
 from bot.danger import DangerLexicon
@@ -26,6 +29,7 @@ from bot.danger_net import DangerNet
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
+from bot.person_lock import SharedLocks
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
 from bot.safety import Safety
@@ -34,6 +38,7 @@ from core.config import Settings
 from core.db import create_engine, migrate_async
 from core.http_headers import add_security_headers
 from core.json_api import API_PREFIX, JSON_PATHS, json_errors
+from core.leases import Leases
 from core.limits import Limiter
 from core.private_files import make_private
 from core.pseudonym import Pseudonymizer
@@ -117,13 +122,17 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         outbox = Outbox(store, hub)
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
         reporting = Reporting(store, reports, texts, requests, hub)
+        # Each person's order across instances (docs/scale.md); SQLite is one instance (bot/instance_lock.py).
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url and engine.dialect.name != "sqlite" else None
+        if redis is None and engine.dialect.name != "sqlite":
+            log.warning("PostgreSQL without HAVN_REDIS_URL: each person's order is kept on this instance only")
         safety = Safety(lexicon, net, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
                           controller=settings.controller_name,
                           limits=ChannelLimits(limiter, texts, settings.limit_sessions, settings.limit_messages,
                                                settings.limit_telegram_messages, settings.limit_erasures),
-                          outreach=OutreachCounter(engine, clock=clock))
+                          outreach=OutreachCounter(engine, clock=clock), locks=SharedLocks(redis) if redis else None)
         webchat.setup_gateway(app, gateway, WebSessions(
             engine, pseudonymizer, timedelta(minutes=settings.webchat_idle_minutes),
             timedelta(hours=settings.webchat_max_age_hours), clock=clock))
@@ -141,11 +150,14 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         app[RASA] = rasa
         app[ENGINE] = engine
         app[OUTBOX] = outbox
-        telegram = await start_telegram(app, settings, gateway, outbox)
+        updates = SeenUpdates(engine, clock=clock)
+        telegram = await start_telegram(app, settings, gateway, outbox, updates)
         # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
         app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
-        background = [asyncio.create_task(handover.run_sweeps(settings.queue_sweep_seconds)),
-                      asyncio.create_task(retention.run_daily()),
+        # Leases on the system's clock, whatever clock the tests give the app: they are between processes.
+        background = [*periodic.start(Leases(engine, ttl=settings.lease_seconds),
+                                      sweep_every=settings.queue_sweep_seconds, handover=handover,
+                                      retention=retention, limiter=limiter, updates=updates, telegram=telegram),
                       asyncio.create_task(hub.run_session_checks(accounts.lasting,
                                                                  settings.console_session_check_seconds))]
         if relay:
@@ -161,6 +173,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
             await on_call.close()
         if telegram:
             await telegram.stop()
+        if redis:
+            await redis.aclose()
         await http.close()
         await engine.dispose()
 
@@ -174,11 +188,11 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
 
 
 async def start_telegram(app: web.Application, settings: Settings, gateway: Gateway,
-                         outbox: Outbox) -> TelegramChannel | None:
+                         outbox: Outbox, updates: SeenUpdates) -> TelegramChannel | None:
     if not settings.telegram_token:
         log.info("Telegram is off: HAVN_TELEGRAM_TOKEN is not set")
         return None
-    telegram = TelegramChannel(settings, gateway)
+    telegram = TelegramChannel(settings, gateway, updates)
     await telegram.start()
     outbox.add_channel(CHANNEL_TELEGRAM, telegram.send)
     app[TELEGRAM] = telegram

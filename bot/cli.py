@@ -55,9 +55,15 @@ def cmd_app(_args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.instance_lock import AlreadyRunning, hold_database
     from bot.logs import configure_logging
 
     settings = Settings.load()
+    try:
+        hold_database(settings.database_url)  # SQLite: this process's alone until it ends
+    except AlreadyRunning as error:
+        print(f"havn app: {error}", file=sys.stderr)
+        return 1
     configure_logging(settings.log_level)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
                 access_log=None)

@@ -9,7 +9,6 @@ store the replies → tell the consoles → hand the replies to the channel.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.danger import Cue
 from bot.limits import ChannelLimits, Limited
+from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
 from bot.safety import Safety
 from core.messages import MAX_TEXT, Media, Message, well_formed
@@ -77,7 +77,7 @@ class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
                  hub: Hub, *, controller: str, limits: ChannelLimits | None = None,
-                 outreach: OutreachCounter | None = None) -> None:
+                 outreach: OutreachCounter | None = None, locks: PersonLock | None = None) -> None:
         self.store = store
         self.outreach = outreach  # counts the outreach link a new conversation came through (core/outreach.py)
         self.limits = limits
@@ -90,8 +90,9 @@ class Gateway:
         self.retention = retention
         self.hub = hub
         self.controller = controller  # who is responsible for the data (HAVN_CONTROLLER_NAME), in the privacy notice
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._lock_users: dict[str, int] = {}
+        # One message at a time per person, so that replies keep the order of the questions: on this instance
+        # alone (SQLite), or on every instance sharing the database (bot/person_lock.py).
+        self.locks = locks or LocalLocks()
         # Payloads a client may send: a button of one of our menus (a Rasa intent such as "/my_rights", a choice
         # "/inform_age:adult", a report's answer), a gateway command, a language. Nothing else reaches Rasa:
         # no "/restart", no "/session_start", no entity syntax ("/intent{...}") that would set slots.
@@ -112,7 +113,7 @@ class Gateway:
             raise InvalidPayload("unknown button")
         inbound = inbound.well_formed()  # the detector, the lexicon, sealing and Rasa all need real Unicode
         address_hash = self.pseudonymizer.address_hash(inbound.channel, inbound.address)
-        async with self._serialised(address_hash), self._within_limits(inbound, address_hash):
+        async with self.locks.hold(address_hash), self._within_limits(inbound, address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
             detection = self.language.detect(inbound.said)
@@ -225,16 +226,3 @@ class Gateway:
                 raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
         with from_source(source):
             yield
-
-    @asynccontextmanager
-    async def _serialised(self, key: str) -> AsyncIterator[None]:
-        """One message at a time per person, so that replies keep the order of the questions."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._lock_users[key] = self._lock_users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._lock_users[key] -= 1
-            if not self._lock_users[key]:
-                del self._lock_users[key], self._locks[key]

@@ -167,12 +167,15 @@ class Settings(BaseSettings):
     claim_grace_minutes: Positive = 5.0
     queue_wait_limit_minutes: Positive = 10.0
     queue_sweep_seconds: Positive = 30.0
+    # Several `havn app` on one PostgreSQL database (docs/scale.md): Redis keeps each person's messages in order
+    # across them (bot/person_lock.py) and carries the consoles' live events (handover/hub_relay.py), e.g.
+    # redis://10.0.0.5:6379/0. Empty: one instance, no Redis. May hold a password. A dead instance's periodic
+    # jobs (the sweep, the purge, Telegram's polling) pass to another after lease_seconds.
+    redis_url: str | None = Field(None, repr=False, pattern=r"^(rediss?|unix)://.+$")
+    lease_seconds: Positive = 60.0
     # How often a console's WebSocket is checked against its session (logged out elsewhere, account made
     # inactive, role changed); logging out here and the session's end by the clock close it at once anyway.
     console_session_check_seconds: Positive = 10.0
-    # Several app instances on one database: their consoles' live events go through Redis pub/sub
-    # (handover/hub_relay.py), e.g. redis://10.0.0.5:6379/0. Empty: one instance, no Redis. May hold a password.
-    redis_url: str | None = Field(None, repr=False, pattern=r"^(rediss?|unix)://.+$")
     retention_days: Positive = 30.0
     wrong_codes_per_minute: int = Field(30, ge=1)
     oncall_webhook_url: str | None = None  # POSTed when a P1 comes while nobody can answer (handover/oncall.py)

@@ -36,9 +36,6 @@ from core.models import RateCount
 
 log = logging.getLogger(__name__)
 
-PURGE_EVERY = timedelta(minutes=1)
-
-
 @dataclass(frozen=True)
 class Limit:
     """At most `count` in any `seconds`."""
@@ -77,7 +74,6 @@ class Limiter:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
         self._clock = clock
-        self._purged_at: datetime | None = None
 
     async def hit(self, scope: str, source: str, limit: Limit) -> Verdict:
         """Count one event of `source` in `scope` and say whether it is within `limit`."""
@@ -88,7 +84,6 @@ class Limiter:
         async def count(connection: AsyncConnection) -> tuple[int, int]:
             current = await connection.scalar(_upsert(connection, key, window, now, limit))
             previous = await _count(connection, key, window - 1)
-            await self._purge(connection, now)
             return int(current), previous
 
         counted = await self._counted(scope, self._engine.begin(), count)
@@ -143,11 +138,10 @@ class Limiter:
         async with self._engine.begin() as connection:
             await connection.execute(delete(RateCount).where(RateCount.key == f"{scope}:{source}"))
 
-    async def _purge(self, connection: AsyncConnection, now: datetime) -> None:
-        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
-            return
-        self._purged_at = now
-        await connection.execute(delete(RateCount).where(RateCount.expires_at < now))
+    async def purge(self) -> None:
+        """Delete the windows no check reads any more (a leased periodic job: bot/periodic.py)."""
+        async with self._engine.begin() as connection:
+            await connection.execute(delete(RateCount).where(RateCount.expires_at < self._clock.now()))
 
 
 def _window(now: datetime, limit: Limit) -> tuple[int, float]:

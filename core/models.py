@@ -303,3 +303,25 @@ class OutreachCount(Base):
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class JobLease(Base):
+    """Which instance runs a periodic job (the queue's sweep, the retention purge, the clean-up, Telegram's
+    polling) until when (core/leases.py): with several `havn app` on one database, one at a time. `holder` is a
+    random id the process drew at start, nothing that names a machine."""
+
+    __tablename__ = "job_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TelegramUpdate(Base):
+    """A Telegram update already taken in (bot/channels/telegram_updates.py): a webhook Telegram posts again, to
+    this instance or another, is answered once. Only the update's number and when it came; kept a day."""
+
+    __tablename__ = "telegram_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

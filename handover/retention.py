@@ -13,7 +13,6 @@ Rasa may be down at that moment: its tracker is then listed in `tracker_erasure`
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -82,16 +81,11 @@ class Retention:
             pending = await connection.scalar(select(func.count()).select_from(TrackerErasure))
         return PurgeReport(len(ids), pending)
 
-    async def run_daily(self) -> None:
-        """The purge at start and then once a day (a task the app starts); a failed run is logged."""
-        while True:
-            try:
-                report = await self.purge()
-                log.info("retention: %d conversations purged, %d Rasa trackers pending", report.conversations,
-                         report.trackers_pending)
-            except Exception:  # one failed run must not stop the next day's
-                log.exception("retention purge failed")
-            await asyncio.sleep(24 * 3600)
+    async def purge_logged(self) -> None:
+        """The purge, its outcome in the log: the daily job, on one instance at a time (bot/periodic.py)."""
+        report = await self.purge()
+        log.info("retention: %d conversations purged, %d Rasa trackers pending", report.conversations,
+                 report.trackers_pending)
 
     async def _erase_trackers(self, new_ids: list[str]) -> None:
         """Empty the Rasa trackers of these conversations and of those still pending from earlier runs."""

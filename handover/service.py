@@ -8,8 +8,6 @@ to the queue and tells people who waited too long that nobody can answer right n
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import timedelta
 
 from core.errors import Conflict
@@ -25,8 +23,6 @@ from handover.queue import ClaimResult, Queue
 from handover.reports import Reports
 from handover.store import Store
 from handover.waiting import WaitingRoom
-
-log = logging.getLogger(__name__)
 
 
 class NotHolder(Conflict, default="You do not hold this conversation."):
@@ -111,15 +107,6 @@ class Handover:
                 language = await self._language(conversation_id)
                 await self._send(conversation_id, self._waiting.nobody(language))
         await self._follow_up.send_quiet_reports()  # last: a failure here stops nothing above
-
-    async def run_sweeps(self, every: float) -> None:
-        """The sweep, forever (a task the app starts); a failed round is logged and the next one runs."""
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.sweep()
-            except Exception:  # one bad round must not stop the ones after it
-                log.exception("queue sweep failed")
 
     async def _joined(self, account: Account, conversation_id: str) -> None:
         await self.audit.record(account.id, "claim", conversation_id)

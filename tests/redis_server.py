@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import free_port
@@ -52,3 +53,14 @@ class RedisServer:
                 return connection.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+
+@contextlib.contextmanager
+def private_redis(folder: Path) -> Iterator[str]:
+    """A RedisServer for the length of a `with`; yields its URL."""
+    server = RedisServer(folder)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.kill()

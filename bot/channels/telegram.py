@@ -3,6 +3,10 @@
 Polling when only HAVN_TELEGRAM_TOKEN is set; a webhook on this app's own aiohttp server (checked with
 Telegram's secret-token header) when HAVN_TELEGRAM_WEBHOOK_URL is set too. Only private chats are served:
 a group would expose the person to everyone in it.
+
+With several instances (docs/scale.md): an update Telegram posts again to the webhook, to this instance or
+another, is answered once (bot/channels/telegram_updates.py); and one instance at a time polls, the one that
+holds the lease `telegram_polling` (bot/periodic.py), since Telegram serves getUpdates to one client only.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 from collections.abc import Awaitable
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import Message as TelegramMessage
 from telegram.constants import ParseMode
@@ -28,11 +33,12 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram_media import media_of
+from bot.channels.telegram_updates import SeenUpdates
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
 from bot.reporting import ASK_CODE, START
 from core.config import Settings
-from core.errors import Forbidden, Invalid
+from core.errors import Forbidden, Invalid, Unavailable
 from core.json_api import read_json
 from core.messages import Media, Message
 from core.outreach import parse_start
@@ -45,6 +51,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NOT_TELEGRAM = "Only Telegram can post updates here."
 NOT_AN_UPDATE = "Please send a Telegram update as a JSON object."
+NOT_NOTED = "This update could not be taken in right now; please send it again."
 # "/report" starts a report; "/report K7M2-9XQP" checks that reference code (see `on_report`).
 GREET = "/greet"
 COMMANDS = {"start": GREET, "help": Command.HELP, "language": Command.LANGUAGE, "report": START,
@@ -59,9 +66,10 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
 
 class TelegramChannel:
-    def __init__(self, settings: Settings, gateway: Gateway) -> None:
+    def __init__(self, settings: Settings, gateway: Gateway, updates: SeenUpdates) -> None:
         self.settings = settings
         self.gateway = gateway
+        self.updates = updates
         builder = ApplicationBuilder().token(settings.telegram_token or "").concurrent_updates(64)
         if settings.telegram_api_url:  # files are fetched from the same server (bot/channels/telegram_media.py)
             builder = builder.base_url(f"{settings.telegram_api_url}/bot")
@@ -209,13 +217,22 @@ class TelegramChannel:
                 allowed_updates=["message", "callback_query"],
             )
             log.info("Telegram: webhook mode")
-        else:
-            await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
-            log.info("Telegram: polling mode")
 
-    async def stop(self) -> None:
+    @property
+    def polls(self) -> bool:
+        """Whether updates are fetched (polling mode), by the instance that holds the lease, rather than posted."""
+        return not self.settings.telegram_webhook_url
+
+    async def start_polling(self) -> None:
+        await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
+        log.info("Telegram: polling mode, this instance polls")
+
+    async def stop_polling(self) -> None:
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
+
+    async def stop(self) -> None:
+        await self.stop_polling()
         await self.application.stop()
         await self.application.shutdown()
 
@@ -235,5 +252,13 @@ class TelegramChannel:
             update = Update.de_json(body, self.application.bot)
         except Exception:  # whatever a wrong shape makes python-telegram-bot raise
             raise Invalid(NOT_AN_UPDATE) from None
-        await self.application.update_queue.put(update)
+        if not -2**63 <= update.update_id < 2**63:  # not Telegram's (nor a number the update table can hold)
+            raise Invalid(NOT_AN_UPDATE)
+        try:
+            first = await self.updates.first_time(update.update_id)
+        except (SQLAlchemyError, OSError):  # not noted, not taken: Telegram posts it again later
+            log.warning("Telegram update not noted: the database is unavailable; Telegram will post it again")
+            raise Unavailable(NOT_NOTED) from None
+        if first:  # posted again (our answer was slow or lost), to this instance or another: answered once
+            await self.application.update_queue.put(update)
         return web.Response()
