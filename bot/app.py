@@ -26,6 +26,7 @@ from bot.danger_net import DangerNet
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
+from bot.metrics_page import add_route as add_metrics_route
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
 from bot.safety import Safety
@@ -163,6 +164,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     webchat.add_routes(app, settings.quick_exit_url, settings.page_title)
     console.add_routes(app)
     app.router.add_get("/healthz", healthz)
+    add_metrics_route(app, settings)  # Prometheus, from this machine or with HAVN_METRICS_TOKEN
     if settings.telegram_token and settings.telegram_webhook_url:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app
