@@ -26,6 +26,7 @@ from bot.danger_net import DangerNet
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
+from bot.memory import release_freed
 from bot.metrics_page import add_route as add_metrics_route
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
@@ -95,6 +96,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         make_private(settings.var_dir)  # before the database is opened: var/ 0700, its files 0600, the umask
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
+        release_freed()  # what loading the models and the migrations freed, back to the system (bot/memory.py)
         engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.action_server_url,
