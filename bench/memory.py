@@ -26,8 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psutil
 
@@ -187,7 +188,7 @@ async def converse(http: aiohttp.ClientSession, url: str, lines: list[str], sess
     await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
-async def measure_app(turns: int, concurrency: int) -> dict[str, float]:
+async def measure_app(turns: int, concurrency: int) -> dict[str, Any]:
     import aiohttp
 
     from tests.conftest import free_port
@@ -212,19 +213,21 @@ async def measure_app(turns: int, concurrency: int) -> dict[str, float]:
                 process.terminate()
                 process.wait()
             log = (folder / "app.log").read_text(encoding="utf-8").splitlines()
-    if not all(line.startswith("{") for line in log):  # HAVN_LOG_FORMAT=json: one object per line
-        raise RuntimeError("the app's log is not JSON lines")
+    records = [json.loads(line) for line in log]  # HAVN_LOG_FORMAT=json: one object per line, or this fails
+    logged = Counter(f"{record['level']} {record['logger']}" for record in records)
     return {"ready_s": ready_s, "start_mb": at_start, "after_mb": after, "turns": seen["turns"],
-            "turns_s": took, "metrics_rss_mb": seen["rss_mb"], "log_lines": len(log)}
+            "turns_s": took, "metrics_rss_mb": seen["rss_mb"], "logged": dict(logged)}
 
 
-def report(app: dict[str, float] | None, parts: dict[str, dict[str, float]]) -> None:
+def report(app: dict[str, Any] | None, parts: dict[str, dict[str, float]]) -> None:
     if app:
         print(f"havn app (SQLite, fake Rasa, no Telegram), ready in {app['ready_s']:.1f} s")
         print(f"  RSS at start                 {app['start_mb']:7.1f} MB")
         print(f"  RSS after {app['turns']:4.0f} web chat turns {app['after_mb']:7.1f} MB  "
               f"(/metrics says {app['metrics_rss_mb']:.1f} MB; {app['turns_s']:.1f} s)")
         print(f"  target ≤ {TARGET_MB:.0f} MB: {'met' if app['after_mb'] <= TARGET_MB else 'MISSED'}")
+        print("  logged (WARNING and above): " + (", ".join(f"{count} {what}" for what, count in app["logged"].items())
+                                                  or "nothing"))
     if parts:
         bare = parts["bare"]["loaded"]
         print("\nParts, each alone in a fresh interpreter: RSS in MB; its imports and its data over a bare one")
