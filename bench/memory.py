@@ -140,6 +140,8 @@ def spawn_app(folder: Path, rasa_url: str, port: int) -> subprocess.Popen[bytes]
         "HAVN_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
         "HAVN_LIMIT_SESSIONS": "1000000/600",  # every session comes from 127.0.0.1 here
         "HAVN_LIMIT_MESSAGES": "1000000/60",
+        "HAVN_LIMIT_HANDOVER_REQUESTS": "1000000/3600",  # the danger words in the chat messages ask for people
+        "HAVN_LIMIT_P1_PER_SOURCE": "1000000/3600",
         "HAVN_LOG_LEVEL": "WARNING",
         "HAVN_LOG_FORMAT": "json",
     }
@@ -205,7 +207,13 @@ async def measure_app(turns: int, concurrency: int) -> dict[str, Any]:
                 rss = psutil.Process(process.pid)
                 at_start = rss.memory_info().rss / MB
                 started = time.perf_counter()
-                await converse(http, url, chat_lines(), max(1, turns // MESSAGES_PER_SESSION), concurrency)
+                try:
+                    await converse(http, url, chat_lines(), max(1, turns // MESSAGES_PER_SESSION), concurrency)
+                except RuntimeError:
+                    errors = [line for line in (folder / "app.log").read_text(encoding="utf-8").splitlines()
+                              if '"ERROR"' in line]
+                    print("\n".join(errors[:5]), file=sys.stderr)  # the app's log: no words, no ids
+                    raise
                 took = time.perf_counter() - started
                 after = rss.memory_info().rss / MB
                 seen = await scrape(http, url)
