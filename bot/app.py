@@ -29,6 +29,8 @@ from bot.danger_net import DangerNet
 from bot.gateway import Gateway
 from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
+from bot.memory import release_freed
+from bot.metrics_page import add_route as add_metrics_route
 from bot.person_lock import SharedLocks
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
@@ -101,6 +103,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         make_private(settings.var_dir)  # before the database is opened: var/ 0700, its files 0600, the umask
         await asyncio.gather(migrate_async(settings.database_url), asyncio.to_thread(detector.warm_up))
+        release_freed()  # what loading the models and the migrations freed, back to the system (bot/memory.py)
         engine = create_engine(settings.database_url, pseudonymizer)
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
         rasa = RasaClient.for_settings(http, settings)
@@ -182,6 +185,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
     webchat.add_routes(app, settings.quick_exit_url, settings.page_title)
     console.add_routes(app)
     app.router.add_get("/healthz", healthz)
+    add_metrics_route(app, settings)  # Prometheus, from this machine or with HAVN_METRICS_TOKEN
     if settings.telegram_token and settings.telegram_webhook_url:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

@@ -15,6 +15,7 @@ from bot.rasa_turn import RasaTurn, TextKey, parse_turn
 from bot.reporting import START as START_REPORT
 from bot.reporting import Reporting
 from core.messages import Message
+from core.metrics import RASA_FAILURES
 from core.texts import Texts
 from core.vocabulary import Tier
 from handover.requests import HandoverRequests
@@ -47,9 +48,11 @@ class Assistant:
             turn = parse_turn(await self.rasa.send(conversation.id, message, metadata))
         except RasaUnavailable as error:
             log.warning("Rasa unavailable (%s); the person got the fallback with the hotline", error)
+            RASA_FAILURES.labels("unavailable").inc()
             return [self.texts.reply("rasa_unavailable", language)]
         if turn.empty:  # never leave a person unanswered
             log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
+            RASA_FAILURES.labels("empty").inc()
             return [self.texts.reply("rasa_unavailable", language)]
         replies = [self._render(text, language) for text in turn.texts]
         return [*replies, *await self._apply(turn, conversation, language, address_hash)]
@@ -71,6 +74,7 @@ class Assistant:
                                                    {"language": language, "lexicon": str(cue)}))
         except RasaUnavailable as error:
             log.warning("Rasa unavailable (%s); the screening did not get the self-harm flag", error)
+            RASA_FAILURES.labels("unavailable").inc()
             return
         if turn.screening is not None:
             await self.store.save_screening(conversation_id, turn.screening)

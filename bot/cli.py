@@ -64,7 +64,7 @@ def cmd_app(_args: argparse.Namespace) -> int:
     except AlreadyRunning as error:
         print(f"havn app: {error}", file=sys.stderr)
         return 1
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
                 access_log=None)
     return 0

@@ -21,6 +21,7 @@ from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
 from bot.safety import Safety
+from bot.turn_metrics import measured
 from core.messages import MAX_TEXT, Media, Message, well_formed
 from core.pseudonym import Pseudonymizer
 from core.sources import from_source
@@ -107,6 +108,7 @@ class Gateway:
             or payload in self.reporting.commands
         )
 
+    @measured({Limited: "limited", InvalidPayload: "invalid"})  # counted and timed at /metrics
     async def handle(self, inbound: Inbound) -> list[Message]:
         """One message from a person; returns the replies to deliver to them (empty when a caseworker holds it)."""
         if inbound.payload is not None and not self.is_valid_payload(inbound.payload):

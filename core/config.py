@@ -37,7 +37,8 @@ GENERATED_SECRETS = {
     "HAVN_ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 # Never echoed in an error (a Redis URL may hold a password).
-SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN", "HAVN_RASA_LOCK_STORE_URL", "HAVN_REDIS_URL"})
+SECRET_VARIABLES = frozenset({*GENERATED_SECRETS, "HAVN_TELEGRAM_TOKEN", "HAVN_RASA_LOCK_STORE_URL", "HAVN_REDIS_URL",
+                              "HAVN_METRICS_TOKEN"})
 # Settings that come from content/languages.yml, not from a variable.
 FROM_CONTENT = frozenset({"languages", "default_language"})
 
@@ -157,6 +158,9 @@ class Settings(BaseSettings):
     telegram_bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{4,31}$")] | None = None
     language_backend: str | None = None
     log_level: LogLevel = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line for a log collector (bot/logs.py)
+    # GET /metrics from elsewhere than this machine with `Authorization: Bearer` this (bot/metrics_page.py).
+    metrics_token: str | None = Field(None, min_length=16, repr=False)
     quick_exit_url: str = "https://www.google.com/"
     # The web chat's title (tab, history, first heading) in every language; unset: web.page_title in the page's
     # language. Neutral either way: someone else may read the phone's history (bot/channels/webchat_page.py).

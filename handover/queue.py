@@ -51,6 +51,14 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """One tier of the queue, in figures."""
+
+    count: int
+    longest_seconds: float
+
+
+@dataclass(frozen=True)
 class Held:
     """A conversation held by a caseworker."""
 
@@ -78,6 +86,18 @@ class Queue:
                           row.language, row.channel, row.queued_at or self.clock.now(), row.assessment,
                           row.assignee_id, row.assignee)
                 for row in rows]
+
+    async def waiting_by_tier(self) -> dict[Tier, Waiting]:
+        """How many wait in each tier and since when the longest has waited (for /metrics: no ids, only counts).
+        Tiers nobody waits in are left out."""
+        tier = func.coalesce(Conversation.tier, Tier.P4.value)  # as `items` reads a missing tier
+        query = (select(tier, func.count(), func.min(Conversation.queued_at))
+                 .where(Conversation.state == State.QUEUED).group_by(tier))
+        async with self._engine.connect() as connection:
+            rows = list(await connection.execute(query))
+        now = self.clock.now()
+        return {Tier(name): Waiting(count, max(0.0, (now - as_utc(oldest or now)).total_seconds()))
+                for name, count, oldest in rows}
 
     async def position(self, conversation_id: str) -> int | None:
         """1 for the first in line; None when the conversation is not waiting."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from core.limits import Limit, Limiter
 from core.messages import Message
+from core.metrics import HANDOVER_REQUESTS
 from core.sources import SOURCE
 from core.vocabulary import EventType, Kind, Tier
 from handover.audit import Audit
@@ -72,6 +73,7 @@ class HandoverRequests:
         if limited is None:
             return None
         await self._store.request_handover(conversation_id, limited, kind, reopen=reopen)
+        HANDOVER_REQUESTS.labels(limited).inc()
         await self._hub.publish(HubEvent(EventType.QUEUE, conversation_id, limited if ring else None))
         if wake and self._on_call is not None:
             if staffed is None:

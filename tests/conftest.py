@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -203,13 +204,23 @@ async def app_client(settings: Settings) -> AsyncIterator[AppClient]:
         yield client
 
 
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """The app's own logging set up as `havn app` does, at DEBUG, into a buffer; restored afterwards."""
+def _logging_into_buffer(log_format: Literal["text", "json"]) -> Iterator[io.StringIO]:
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
     buffer = io.StringIO()
-    configure_logging("DEBUG", stream=buffer)
+    configure_logging("DEBUG", stream=buffer, log_format=log_format)
     yield buffer
     root.handlers[:] = saved_handlers
     root.setLevel(saved_level)
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """The app's own logging set up as `havn app` does, at DEBUG, into a buffer; restored afterwards."""
+    yield from _logging_into_buffer("text")
+
+
+@pytest.fixture
+def json_log_output() -> Iterator[io.StringIO]:
+    """The same with HAVN_LOG_FORMAT=json: one JSON object per line."""
+    yield from _logging_into_buffer("json")

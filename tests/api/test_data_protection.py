@@ -4,6 +4,7 @@ keys rotate, the audit log records it all (with a fake Rasa and a fake Telegram 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -77,6 +78,31 @@ async def test_nothing_in_clear_in_the_log_at_debug(log_output: io.StringIO, cli
     for secret in (str(CHAT), session, session.split(".")[0], *ids, *WORDS.values()):
         assert secret not in output, secret
     assert "conversation <id> of chat <id>" in output
+
+
+async def test_the_json_log_is_one_object_per_line_with_nothing_in_clear(
+        json_log_output: io.StringIO, client: AppClient, rasa: FakeRasa, bot_api: FakeBotApi) -> None:
+    """HAVN_LOG_FORMAT=json: turns on both channels, a turn without Rasa (a warning) and an error with a traceback
+    whose exception names a chat: every line a JSON object with the same fields, no words, no ids."""
+    session, ids = await scripted_conversations(client, bot_api)
+    rasa.status = 503
+    await client.say(await client.new_session(), WORDS["webchat"])  # Rasa failing: the fallback, and a warning
+    try:
+        raise LookupError(f"no conversation {ids[0]} for chat {CHAT}")
+    except LookupError:
+        logging.getLogger("handover.test").exception("lookup failed for %s", ids[1])
+    lines = json_log_output.getvalue().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert {record["level"] for record in records} >= {"DEBUG", "INFO", "WARNING", "ERROR"}
+    fields = {"time", "level", "logger", "message", "service", "pid"}
+    assert all(set(record) - {"exception"} == fields for record in records)
+    assert any(record["logger"] == "bot.assistant" and "Rasa unavailable" in record["message"] for record in records)
+    [error] = [record for record in records if record["level"] == "ERROR"]
+    assert error["message"] == "lookup failed for <id>"
+    assert "LookupError: no conversation <id> for chat <id>" in error["exception"]
+    output = json_log_output.getvalue()
+    for secret in (str(CHAT), session, session.split(".")[0], *ids, *WORDS.values()):
+        assert secret not in output, secret
 
 
 async def test_nothing_in_clear_in_the_database_after_both_channels(client: AppClient, rasa: FakeRasa,

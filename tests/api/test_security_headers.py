@@ -39,6 +39,7 @@ RESPONSES = [
     ("GET", "/api/nothing-here", None), ("DELETE", "/api/console/login", None),
     ("POST", "/api/console/login", "not json"), ("GET", "/healthz", None), ("GET", "/no-such-page", None),
     ("GET", "/api/webchat/messages", None), ("GET", "/api/webchat/sessions/old-form/messages", None),  # 401, 410
+    ("GET", "/metrics", None),
 ]
 
 

@@ -111,3 +111,17 @@ def test_every_setting_is_documented_in_env_example_and_nothing_else() -> None:
     fields = {PREFIX + name.upper() for name in Settings.model_fields if name not in FROM_CONTENT}
     assert sorted(fields - documented) == [], "not in .env.example"
     assert sorted(documented - fields) == [], "in .env.example but not a setting"
+
+
+def test_a_short_metrics_token_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.load(environ={**SECRETS, "HAVN_VAR_DIR": str(tmp_path), "HAVN_METRICS_TOKEN": "short-secret"})
+    assert str(error.value).startswith("HAVN_METRICS_TOKEN: ") and "short-secret" not in str(error.value)
+
+
+def test_the_log_format_is_text_or_json(tmp_path: Path) -> None:
+    environ = {**SECRETS, "HAVN_VAR_DIR": str(tmp_path)}
+    assert Settings.load(environ=environ).log_format == "text"
+    assert Settings.load(environ={**environ, "HAVN_LOG_FORMAT": "json"}).log_format == "json"
+    with pytest.raises(ConfigError, match="HAVN_LOG_FORMAT"):
+        Settings.load(environ={**environ, "HAVN_LOG_FORMAT": "xml"})
