@@ -15,7 +15,7 @@ from handover.ports import DeliveryFailed
 
 def refusal(error: TelegramError) -> DeliveryFailed:
     if isinstance(error, RetryAfter):  # flood control: Telegram says how long to wait, and it is waited
-        after = error.retry_after
+        after = error.retry_after  # an int until python-telegram-bot 23, a timedelta after: either is read
         seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
         return DeliveryFailed("rate_limited", retry=True, after=seconds)
     if isinstance(error, Forbidden):  # the person blocked the bot or deleted their account: never will

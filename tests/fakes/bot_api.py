@@ -53,7 +53,8 @@ class FakeBotApi:
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, content), for getFile
         self.downloads: list[str] = []  # the file paths fetched
         self.refusing: set[str] = set()  # methods answered with a 400, as Telegram refuses an edit of an old message
-        self.refusals: list[tuple[int, dict[str, Any]]] = []  # the next sendMessage calls' answers (`refusal`)
+        # The next sendMessage calls' answers (`refusal`); None: that call is taken as usual.
+        self.refusals: list[tuple[int, dict[str, Any]] | None] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
