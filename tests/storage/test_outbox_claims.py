@@ -1,0 +1,112 @@
+"""Several delivery workers claiming from one outbox (handover/outbox_rows.py): each message is claimed once, only
+the first open message of a conversation can be claimed, and a conversation never has two messages in flight.
+
+PostgreSQL (FOR UPDATE SKIP LOCKED): 6 claimers side by side, as several app instances would run. SQLite has one
+app process and so one worker: one claimer, which must still keep each conversation's order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter, defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from core.clock import FakeClock
+from core.db import create_engine, migrate_async
+from core.messages import Message
+from core.pseudonym import Pseudonymizer
+from core.vocabulary import Sender
+from handover.outbox_rows import OutboxRows
+from handover.store import Store
+from tests.databases import database_url
+
+LEASE = timedelta(minutes=2)
+
+
+async def fill(store: Store, conversations: int, messages: int) -> dict[str, list[int]]:
+    """Telegram conversations, each with `messages` queued messages: their ids in order, by conversation."""
+    queued: dict[str, list[int]] = {}
+    for n in range(conversations):
+        state = await store.receive("telegram", f"hash {n}", str(1000 + n), "en", Message("hello"))
+        stored = await store.add_messages(state.id, Sender.BOT, [Message(f"reply {k}") for k in range(messages)],
+                                          push=("telegram",))
+        queued[state.id] = [message.id for message in stored]
+    return queued
+
+
+@pytest.mark.parametrize(("kind", "claimers"), [("postgresql", 6), ("sqlite", 1)])
+async def test_each_message_is_claimed_once_and_in_order_within_its_conversation(
+        tmp_path: Path, kind: str, claimers: int) -> None:
+    async with database_url(kind, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        await migrate_async(url)
+        engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
+        try:
+            queued = await fill(Store(engine), conversations=12, messages=5)
+            total = sum(len(ids) for ids in queued.values())
+            rows = OutboxRows(engine)
+            claims: Counter[int] = Counter()
+            in_flight: set[str] = set()
+            sent_order: dict[str, list[int]] = defaultdict(list)
+            overlaps: list[str] = []
+            pace = random.Random(3)
+
+            async def worker() -> None:
+                for _ in range(10_000):  # bounded: a claim that never comes fails the test, not the run
+                    if sum(claims.values()) >= total:
+                        return
+                    claimed = await rows.claim(4, ("telegram",), LEASE)
+                    for row in claimed:
+                        claims[row.message.id] += 1
+                        if row.conversation_id in in_flight:
+                            overlaps.append(row.conversation_id)
+                        in_flight.add(row.conversation_id)
+                    await asyncio.sleep(pace.random() / 1000)  # "sending": the other claimers run meanwhile
+                    for row in claimed:
+                        sent_order[row.conversation_id].append(row.message.id)
+                        in_flight.discard(row.conversation_id)
+                        await rows.sent(row.id)
+                    if not claimed:
+                        await asyncio.sleep(0.001)
+
+            await asyncio.gather(*(worker() for _ in range(claimers)))
+            assert set(claims.values()) == {1} and len(claims) == total  # every message, each once
+            assert overlaps == []  # never two messages of one conversation at once
+            assert dict(sent_order) == queued  # each conversation's in the order they were queued
+            assert await rows.claim(10, ("telegram",), LEASE) == []
+            assert await rows.next_due(("telegram",)) is None
+        finally:
+            await engine.dispose()
+
+
+async def test_a_lease_that_ran_out_is_claimed_again_and_a_retry_waits_for_its_time(tmp_path: Path) -> None:
+    """What a worker that died had claimed goes again once its lease ends; a retry waits until it is due."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}"
+    await migrate_async(url)
+    engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
+    try:
+        clock = FakeClock()
+        queued = await fill(Store(engine, clock=clock), conversations=1, messages=2)
+        [(conversation_id, (first, second))] = queued.items()
+        rows = OutboxRows(engine, clock=clock)
+        [claimed] = await rows.claim(10, ("telegram",), LEASE)
+        assert claimed.message.id == first and claimed.address == "1000"
+        assert await rows.claim(10, ("telegram",), LEASE) == []  # leased; and the second waits behind it
+        clock.advance(LEASE + timedelta(seconds=1))
+        [again] = await rows.claim(10, ("telegram",), LEASE)  # the worker that claimed it is gone
+        assert again.message.id == first
+        await rows.retry(again.id, 1, 0, "network", timedelta(seconds=30))
+        assert await rows.claim(10, ("telegram",), LEASE) == []  # not due yet; the second still waits
+        assert await rows.next_due(("telegram",)) == clock.now() + timedelta(seconds=30)
+        clock.advance(timedelta(seconds=30))
+        [retried] = await rows.claim(10, ("telegram",), LEASE)
+        assert (retried.message.id, retried.attempts) == (first, 1)
+        await rows.failed(retried.id, 2, 0, "forbidden")
+        [after] = await rows.claim(10, ("telegram",), LEASE)  # a failed one holds nothing back
+        assert after.message.id == second and after.conversation_id == conversation_id
+    finally:
+        await engine.dispose()
