@@ -63,8 +63,9 @@ class Bench:
         self.engine = create_engine(url, Pseudonymizer("bench-hash-key", (Fernet.generate_key().decode(),)))
         self.store = Store(self.engine)
         hub = Hub(nobody)
-        self.worker = DeliveryWorker(OutboxRows(self.engine), hub)
-        self.outbox = Outbox(self.store, hub, self.worker, (CHANNEL,))
+        rows = OutboxRows(self.engine)
+        self.worker = DeliveryWorker(rows, hub)
+        self.outbox = Outbox(self.store, rows, hub, self.worker, (CHANNEL,))
         self.outbox.add_channel(CHANNEL, self.deliver)
         self.chats = 0
 

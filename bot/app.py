@@ -114,8 +114,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                    if settings.oncall_webhook_url else None)
         requests = HandoverRequests(store, hub, waiting, on_call, RequestLimits(
             limiter, settings.limit_handover_requests, settings.limit_p1_per_source, settings.p1_spike, audit))
-        delivery = DeliveryWorker(OutboxRows(engine, clock=clock), hub, clock=clock)
-        outbox = Outbox(store, hub, delivery, pushing=(CHANNEL_TELEGRAM,))
+        outbox_rows = OutboxRows(engine, clock=clock)
+        delivery = DeliveryWorker(outbox_rows, hub, clock=clock)
+        outbox = Outbox(store, outbox_rows, hub, delivery, pushing=(CHANNEL_TELEGRAM,))
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
         reporting = Reporting(store, reports, texts, requests, hub)
         safety = Safety(lexicon, net, texts, requests, reporting, hub)

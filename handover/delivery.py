@@ -56,6 +56,21 @@ class DeliveryWorker:
     def wake(self) -> None:
         self._woken.set()
 
+    @property
+    def sending(self) -> frozenset[str]:
+        """The channels this worker sends on now: none while it is stopped."""
+        return frozenset(self._channels) if self._task is not None else frozenset()
+
+    def hand(self, row: Claimed) -> None:
+        """A row claimed as it was queued (handover/outbox_rows.py `Queueing`, only on a channel in `sending`):
+        sent at once, without a claim of its own."""
+        self._start(row)
+
+    def _start(self, row: Claimed) -> None:
+        task = asyncio.create_task(self._deliver(row))
+        self._in_flight.add(task)
+        task.add_done_callback(self._done)
+
     def start(self) -> None:
         """Runs until `stop`; at once it sends what is pending from before (a restart, a crash)."""
         self._task = asyncio.create_task(self._run())
@@ -65,6 +80,7 @@ class DeliveryWorker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+            self._task = None
         if self._in_flight:  # a send cut off now would come again after its lease: let it finish if it can
             _, late = await asyncio.wait(self._in_flight, timeout=STOP_GRACE)
             for task in late:
@@ -87,9 +103,7 @@ class DeliveryWorker:
             return
         claimed = await self._rows.claim(free, self._channels, LEASE)
         for row in claimed:
-            task = asyncio.create_task(self._deliver(row))
-            self._in_flight.add(task)
-            task.add_done_callback(self._done)
+            self._start(row)
         if len(claimed) == free:
             return  # there may be more due: look again at once
         due = await self._rows.next_due(self._channels)

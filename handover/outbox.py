@@ -11,17 +11,20 @@ from collections.abc import Collection
 
 from core.messages import Message
 from core.vocabulary import Delivery, EventType, Sender
-from handover.delivery import DeliveryWorker
+from handover.delivery import LEASE, DeliveryWorker
 from handover.hub import Hub, HubEvent
+from handover.outbox_rows import OutboxRows
 from handover.ports import Deliver
 from handover.store import Store
 
 
 class Outbox:
-    def __init__(self, store: Store, hub: Hub, worker: DeliveryWorker, pushing: Collection[str]) -> None:
+    def __init__(self, store: Store, rows: OutboxRows, hub: Hub, worker: DeliveryWorker,
+                 pushing: Collection[str]) -> None:
         """`pushing`: the channels whose messages are queued, whether or not they are on now (what is queued
         for a channel that is off waits for it)."""
         self._store = store
+        self._rows = rows
         self._hub = hub
         self.worker = worker
         self._pushing = frozenset(pushing)
@@ -33,13 +36,20 @@ class Outbox:
                    shown_first: bool = False) -> list[Message]:
         """Stored (and queued), in order; the consoles told. `shown_first`: the channel shows the first one
         itself (an edit of the message whose button was pressed): stored, not queued."""
-        stored = await self._store.add_messages(conversation_id, sender, messages, self._pushing, shown_first)
-        if any(message.delivery == Delivery.PENDING for message in stored):
+        queueing = self._rows.queueing(self._pushing, LEASE, self.worker.sending)
+        stored = await self._store.add_messages(conversation_id, sender, messages, queueing, shown_first)
+        if queueing.claimed is not None:
+            self.worker.hand(queueing.claimed)  # claimed as it was queued: sent now, no claim round trip
+        elif any(message.delivery == Delivery.PENDING for message in stored):
             self.worker.wake()
         await self._hub.publish(HubEvent(EventType.MESSAGE, conversation_id))
         return stored
 
     async def send_stored(self, message: Message) -> None:
         """A stored message that was not queued (an edit the channel refused), queued now, after the others."""
-        await self._store.queue_stored(message, self._pushing)
-        self.worker.wake()
+        queueing = self._rows.queueing(self._pushing, LEASE, self.worker.sending)
+        await self._store.queue_stored(message, queueing)
+        if queueing.claimed is not None:
+            self.worker.hand(queueing.claimed)
+        else:
+            self.worker.wake()

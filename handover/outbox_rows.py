@@ -14,8 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import aliased
 
 from core.clock import SYSTEM_CLOCK, Clock
@@ -41,10 +41,55 @@ class Claimed:
     parts_sent: int
 
 
+class Queueing:
+    """Puts stored messages in the outbox (a handover/store.py `Queue`), in the transaction that stores them.
+
+    When nothing of the conversation is still open, the first message is queued already claimed by this app
+    instance (`claimed`), with its reply address: the worker sends it at once without a claim of its own, so
+    that a reply costs one row more in its transaction and nothing else before it is sent. The later ones wait
+    behind it and are claimed as usual."""
+
+    def __init__(self, push: Collection[str], lease: timedelta, clock: Clock, claim_for: Collection[str]) -> None:
+        """`claim_for`: the channels this instance's worker sends on now (none while it is stopped)."""
+        self._push = push
+        self._lease = lease
+        self._claim_for = claim_for
+        self._clock = clock
+        self.claimed: Claimed | None = None
+
+    async def __call__(self, connection: AsyncConnection, conversation_id: str, stored: list[Message]) -> bool:
+        earlier = select(OutboxRecord.id).where(OutboxRecord.conversation_id == conversation_id,
+                                                OutboxRecord.state.in_(OPEN))
+        target = (await connection.execute(
+            select(Conversation.channel, Contact.reply_address, earlier.exists().label("blocked"))
+            .join(Contact, Contact.id == Conversation.contact_id)
+            .where(Conversation.id == conversation_id)
+            # On PostgreSQL two messages queued at once for one conversation (a notice, a reply) take turns here,
+            # so that only one of them can find nothing open and be claimed first.
+            .with_for_update(of=Conversation))).first()
+        if target is None or target.channel not in self._push:
+            return False
+        now = self._clock.now()
+        rows = [{"message_id": message.id, "conversation_id": conversation_id, "channel": target.channel,
+                 "state": Delivery.PENDING, "attempts": 0, "parts_sent": 0, "created_at": now} for message in stored]
+        if not target.blocked and target.channel in self._claim_for:
+            first, *stored = stored
+            row_id = await connection.scalar(insert(OutboxRecord).values(
+                **rows.pop(0), claimed_until=now + self._lease).returning(OutboxRecord.id))
+            self.claimed = Claimed(row_id, conversation_id, target.channel, target.reply_address, first,
+                                   Delivery.PENDING, 0, 0)
+        if rows:
+            await connection.execute(insert(OutboxRecord), rows)
+        return True
+
+
 class OutboxRows:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
         self._clock = clock
+
+    def queueing(self, push: Collection[str], lease: timedelta, claim_for: Collection[str]) -> Queueing:
+        return Queueing(push, lease, self._clock, claim_for)
 
     async def claim(self, limit: int, channels: Collection[str], lease: timedelta) -> list[Claimed]:
         """Up to `limit` rows due now, each the first open one of its conversation, oldest first."""
@@ -52,30 +97,25 @@ class OutboxRows:
         earlier = aliased(OutboxRecord)
         first_open = ~exists().where(earlier.conversation_id == OutboxRecord.conversation_id,
                                      earlier.id < OutboxRecord.id, earlier.state.in_(OPEN))
-        due = (select(OutboxRecord.id)
+        due = (select(OutboxRecord.id.label("outbox_id"), OutboxRecord.conversation_id, OutboxRecord.channel,
+                      OutboxRecord.state, OutboxRecord.attempts, OutboxRecord.parts_sent, Contact.reply_address,
+                      MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
+                      MessageRecord.media_kind)
+               .join(MessageRecord, MessageRecord.id == OutboxRecord.message_id)
+               .join(Conversation, Conversation.id == OutboxRecord.conversation_id)
+               .join(Contact, Contact.id == Conversation.contact_id)
                .where(OutboxRecord.state.in_(OPEN), OutboxRecord.channel.in_(list(channels)),
                       OutboxRecord.next_attempt_at.is_(None) | (OutboxRecord.next_attempt_at <= now),
                       OutboxRecord.claimed_until.is_(None) | (OutboxRecord.claimed_until < now), first_open)
                .order_by(OutboxRecord.id).limit(limit)
                .with_for_update(skip_locked=True, of=OutboxRecord))  # not rendered on SQLite
         async with self._engine.begin() as connection:
-            ids = list(await connection.scalars(due))
-            if not ids:
-                return []
-            await connection.execute(update(OutboxRecord).where(OutboxRecord.id.in_(ids))
-                                     .values(claimed_until=now + lease))
-            rows = await connection.execute(
-                select(OutboxRecord.id.label("outbox_id"), OutboxRecord.conversation_id, OutboxRecord.channel,
-                       OutboxRecord.state, OutboxRecord.attempts, OutboxRecord.parts_sent, Contact.reply_address,
-                       MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
-                       MessageRecord.media_kind)
-                .join(MessageRecord, MessageRecord.id == OutboxRecord.message_id)
-                .join(Conversation, Conversation.id == OutboxRecord.conversation_id)
-                .join(Contact, Contact.id == Conversation.contact_id)
-                .where(OutboxRecord.id.in_(ids)).order_by(OutboxRecord.id))
-            return [Claimed(row.outbox_id, row.conversation_id, row.channel, row.reply_address,
-                            stored_message(row), Delivery(row.state), row.attempts, row.parts_sent)
-                    for row in rows]
+            rows = (await connection.execute(due)).all()
+            if rows:  # one statement more only when there is something to send
+                await connection.execute(update(OutboxRecord).where(OutboxRecord.id.in_([r.outbox_id for r in rows]))
+                                         .values(claimed_until=now + lease))
+        return [Claimed(row.outbox_id, row.conversation_id, row.channel, row.reply_address, stored_message(row),
+                        Delivery(row.state), row.attempts, row.parts_sent) for row in rows]
 
     async def sent(self, row_id: int) -> None:
         await self._finish(row_id, state=Delivery.SENT, sent_at=self._clock.now())

@@ -9,7 +9,7 @@ flow are sealed by their column types (core/sealed.py), so nothing here encrypts
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
@@ -65,6 +65,11 @@ class NoteView(NewNote):
     author: str  # the caseworker's login name (only caseworkers ever read notes)
 
 
+# Puts stored messages of a conversation in the outbox, inside the transaction that stored them; False when the
+# conversation's channel does not push (handover/outbox_rows.py `Queueing`).
+Queue = Callable[[AsyncConnection, str, list[Message]], Awaitable[bool]]
+
+
 def confirmed_indicators(screening: ScreeningSummary) -> list[str]:
     """The indicator ids a screening result counts: the ones the person answered or confirmed "yes"."""
     return sorted(ident for ident, answer in (screening.get("answers") or {}).items() if answer == "yes")
@@ -112,39 +117,26 @@ class Store:
             return conversation
 
     async def add_messages(self, conversation_id: str, sender: Sender, messages: list[Message],
-                           push: Collection[str] = (), skip_first: bool = False) -> list[Message]:
-        """Stored; for a conversation on one of the channels in `push`, each also in the outbox, in the same
-        transaction, so that none is stored and never sent (handover/delivery.py). `skip_first`: the first is
-        shown otherwise (an edit of the pressed message) and is not queued."""
+                           queue: Queue | None = None, skip_first: bool = False) -> list[Message]:
+        """Stored; `queue` puts them in the outbox in the same transaction when their channel pushes, so that none
+        is stored and never sent (handover/outbox_rows.py). `skip_first`: the first is shown otherwise (an edit
+        of the pressed message) and is not queued. Each comes back with its delivery state."""
         async with self._engine.begin() as connection:
             stored = await self._insert(connection, conversation_id, Sender(sender), messages)
             queued = stored[1:] if skip_first else stored
-            if not (push and queued and await self._queue(connection, conversation_id, queued, push)):
+            if not (queue and queued and await queue(connection, conversation_id, queued)):
                 queued = []
         pending = {message.id for message in queued}
         return [replace(message, delivery=Delivery.PENDING if message.id in pending else Delivery.SENT)
                 for message in stored]
 
-    async def queue_stored(self, message: Message, push: Collection[str]) -> None:
+    async def queue_stored(self, message: Message, queue: Queue) -> None:
         """A message stored without being queued (an edit that was refused), queued now."""
         async with self._engine.begin() as connection:
             conversation_id = await connection.scalar(
                 select(MessageRecord.conversation_id).where(MessageRecord.id == message.id))
             if conversation_id is not None:  # erased meanwhile: nobody left to send it to
-                await self._queue(connection, conversation_id, [message], push)
-
-    async def _queue(self, connection: AsyncConnection, conversation_id: str, stored: list[Message],
-                     push: Collection[str]) -> bool:
-        """Whether the conversation's channel pushes, and so the messages were queued."""
-        channel = await connection.scalar(select(Conversation.channel).where(Conversation.id == conversation_id))
-        if channel not in push:
-            return False
-        now = self.clock.now()
-        await connection.execute(insert(OutboxRecord), [
-            {"message_id": message.id, "conversation_id": conversation_id, "channel": channel,
-             "state": Delivery.PENDING, "attempts": 0, "parts_sent": 0, "created_at": now}
-            for message in stored])
-        return True
+                await queue(connection, conversation_id, [message])
 
     async def messages_to_user(self, address_hash: str, after_id: int) -> list[Message]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""

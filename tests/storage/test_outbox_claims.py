@@ -28,13 +28,14 @@ from tests.databases import database_url
 LEASE = timedelta(minutes=2)
 
 
-async def fill(store: Store, conversations: int, messages: int) -> dict[str, list[int]]:
-    """Telegram conversations, each with `messages` queued messages: their ids in order, by conversation."""
+async def fill(store: Store, rows: OutboxRows, conversations: int, messages: int) -> dict[str, list[int]]:
+    """Telegram conversations, each with `messages` queued messages (none claimed as it is queued: no worker
+    here): their ids in order, by conversation."""
     queued: dict[str, list[int]] = {}
     for n in range(conversations):
         state = await store.receive("telegram", f"hash {n}", str(1000 + n), "en", Message("hello"))
         stored = await store.add_messages(state.id, Sender.BOT, [Message(f"reply {k}") for k in range(messages)],
-                                          push=("telegram",))
+                                          rows.queueing(("telegram",), LEASE, claim_for=()))
         queued[state.id] = [message.id for message in stored]
     return queued
 
@@ -46,9 +47,9 @@ async def test_each_message_is_claimed_once_and_in_order_within_its_conversation
         await migrate_async(url)
         engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
         try:
-            queued = await fill(Store(engine), conversations=12, messages=5)
-            total = sum(len(ids) for ids in queued.values())
             rows = OutboxRows(engine)
+            queued = await fill(Store(engine), rows, conversations=12, messages=5)
+            total = sum(len(ids) for ids in queued.values())
             claims: Counter[int] = Counter()
             in_flight: set[str] = set()
             sent_order: dict[str, list[int]] = defaultdict(list)
@@ -83,6 +84,30 @@ async def test_each_message_is_claimed_once_and_in_order_within_its_conversation
             await engine.dispose()
 
 
+async def test_the_first_message_of_an_idle_conversation_is_claimed_as_it_is_queued(tmp_path: Path) -> None:
+    """With a worker sending on the channel, a reply needs no claim of its own: its row comes back claimed, with
+    the reply address; the next one, queued behind it, is not."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}"
+    await migrate_async(url)
+    engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
+    try:
+        store, rows = Store(engine), OutboxRows(engine)
+        state = await store.receive("telegram", "hash", "4242", "en", Message("hello"))
+        queueing = rows.queueing(("telegram",), LEASE, claim_for=("telegram",))
+        first, second = await store.add_messages(state.id, Sender.BOT, [Message("one"), Message("two")], queueing)
+        assert queueing.claimed is not None
+        assert (queueing.claimed.message.id, queueing.claimed.address) == (first.id, "4242")
+        assert await rows.claim(10, ("telegram",), LEASE) == []  # the first is leased, the second behind it
+        await rows.sent(queueing.claimed.id)
+        [claimed] = await rows.claim(10, ("telegram",), LEASE)
+        assert claimed.message.id == second.id
+        again = rows.queueing(("telegram",), LEASE, claim_for=("telegram",))
+        await store.add_messages(state.id, Sender.BOT, [Message("three")], again)
+        assert again.claimed is None  # "two" is still open: "three" waits its turn
+    finally:
+        await engine.dispose()
+
+
 async def test_a_lease_that_ran_out_is_claimed_again_and_a_retry_waits_for_its_time(tmp_path: Path) -> None:
     """What a worker that died had claimed goes again once its lease ends; a retry waits until it is due."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}"
@@ -90,9 +115,9 @@ async def test_a_lease_that_ran_out_is_claimed_again_and_a_retry_waits_for_its_t
     engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
     try:
         clock = FakeClock()
-        queued = await fill(Store(engine, clock=clock), conversations=1, messages=2)
-        [(conversation_id, (first, second))] = queued.items()
         rows = OutboxRows(engine, clock=clock)
+        queued = await fill(Store(engine, clock=clock), rows, conversations=1, messages=2)
+        [(conversation_id, (first, second))] = queued.items()
         [claimed] = await rows.claim(10, ("telegram",), LEASE)
         assert claimed.message.id == first and claimed.address == "1000"
         assert await rows.claim(10, ("telegram",), LEASE) == []  # leased; and the second waits behind it
