@@ -24,7 +24,7 @@ from core.models import Contact, Conversation, MessageRecord, OutboxRecord, as_u
 from core.vocabulary import Delivery
 from handover.store import stored_message
 
-OPEN = (Delivery.PENDING, Delivery.RETRYING)
+OPEN = tuple(state for state in Delivery if state.open)
 
 
 @dataclass(frozen=True)
