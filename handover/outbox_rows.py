@@ -58,15 +58,20 @@ class Queueing:
         self.claimed: Claimed | None = None
 
     async def __call__(self, connection: AsyncConnection, conversation_id: str, stored: list[Message]) -> bool:
+        if connection.dialect.name == "postgresql":
+            # Two messages queued at once for one conversation (a notice, a reply) take turns here, so that only
+            # one of them can find nothing open and be claimed first; the look below is a statement of its own,
+            # so that it sees what the other committed while this one waited. FOR NO KEY UPDATE: the key share
+            # lock the message's insert already holds does not conflict with it, so the two wait for each other
+            # instead of deadlocking. (SQLite writes one transaction at a time anyway.)
+            await connection.execute(select(Conversation.id).where(Conversation.id == conversation_id)
+                                     .with_for_update(key_share=True))
         earlier = select(OutboxRecord.id).where(OutboxRecord.conversation_id == conversation_id,
                                                 OutboxRecord.state.in_(OPEN))
         target = (await connection.execute(
             select(Conversation.channel, Contact.reply_address, earlier.exists().label("blocked"))
             .join(Contact, Contact.id == Conversation.contact_id)
-            .where(Conversation.id == conversation_id)
-            # On PostgreSQL two messages queued at once for one conversation (a notice, a reply) take turns here,
-            # so that only one of them can find nothing open and be claimed first.
-            .with_for_update(of=Conversation))).first()
+            .where(Conversation.id == conversation_id))).first()
         if target is None or target.channel not in self._push:
             return False
         now = self._clock.now()

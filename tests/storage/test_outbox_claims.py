@@ -135,3 +135,21 @@ async def test_a_lease_that_ran_out_is_claimed_again_and_a_retry_waits_for_its_t
         assert after.message.id == second and after.conversation_id == conversation_id
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "sqlite"])
+async def test_messages_queued_at_once_for_one_conversation_take_turns(tmp_path: Path, kind: str) -> None:
+    """A notice and a reply queued at the same moment: one is claimed as it is queued, the others wait behind it,
+    and neither transaction fails (no deadlock on the conversation's row)."""
+    async with database_url(kind, f"sqlite+aiosqlite:///{tmp_path / 'havn.db'}") as url:
+        await migrate_async(url)
+        engine = create_engine(url, Pseudonymizer("test-hash-key", (Fernet.generate_key().decode(),)))
+        try:
+            store, rows = Store(engine), OutboxRows(engine)
+            state = await store.receive("telegram", "hash", "4242", "en", Message("hello"))
+            queueings = [rows.queueing(("telegram",), LEASE, claim_for=("telegram",)) for _ in range(8)]
+            await asyncio.gather(*(store.add_messages(state.id, Sender.SYSTEM, [Message(f"notice {n}")], queueing)
+                                   for n, queueing in enumerate(queueings)))
+            assert sum(queueing.claimed is not None for queueing in queueings) == 1
+        finally:
+            await engine.dispose()
