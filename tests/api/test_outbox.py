@@ -184,7 +184,7 @@ async def test_a_blocked_bot_fails_at_once_and_the_console_shows_it_without_an_e
 
 
 async def heard_delivery(socket: aiohttp.ClientWebSocketResponse, conversation_id: str) -> bool:
-    message = await socket.receive()
+    message = await socket.receive(timeout=WAIT)  # fails rather than hangs when no event comes
     if message.type != aiohttp.WSMsgType.TEXT:
         raise AssertionError(f"the console's socket ended: {message.type}")
     event = json.loads(message.data)
