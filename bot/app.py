@@ -51,12 +51,14 @@ from handover.accounts import Accounts
 from handover.app_keys import CARDS, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP, STATISTICS
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
+from handover.delivery import DeliveryWorker
 from handover.hub import Hub
 from handover.hub_relay import RedisRelay
 from handover.login_guard import LoginGuard
 from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
+from handover.outbox_rows import OutboxRows
 from handover.outreach_card import OutreachCards
 from handover.outreach_counts import OutreachCounter
 from handover.queue import Queue
@@ -122,7 +124,9 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
                    if settings.oncall_webhook_url else None)
         requests = HandoverRequests(store, hub, waiting, on_call, RequestLimits(
             limiter, settings.limit_handover_requests, settings.limit_p1_per_source, settings.p1_spike, audit))
-        outbox = Outbox(store, hub)
+        outbox_rows = OutboxRows(engine, clock=clock)
+        delivery = DeliveryWorker(outbox_rows, hub, clock=clock)
+        outbox = Outbox(store, outbox_rows, hub, delivery, pushing=(CHANNEL_TELEGRAM,))
         retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
         reporting = Reporting(store, reports, texts, requests, hub)
         # Each person's order across instances (docs/scale.md); SQLite is one instance (bot/instance_lock.py).
@@ -132,6 +136,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         safety = Safety(lexicon, net, texts, requests, reporting, hub)
         gateway = Gateway(store, pseudonymizer, ConversationLanguage(detector, texts, store), safety,
                           Assistant(rasa, texts, store, requests, reporting), reporting, texts, retention, hub,
+                          outbox,
                           controller=settings.controller_name,
                           limits=ChannelLimits(limiter, texts, settings.limit_sessions, settings.limit_messages,
                                                settings.limit_telegram_messages, settings.limit_erasures),
@@ -157,6 +162,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         telegram = await start_telegram(app, settings, gateway, outbox, updates)
         # What a person sent on Telegram, fetched for the caseworker who holds the chat (503 without Telegram).
         app[MEDIA] = ConsoleMedia(store, audit, TelegramMedia(telegram.application.bot) if telegram else None)
+        delivery.start()  # what was queued before a restart goes at once
         # Leases on the system's clock, whatever clock the tests give the app: they are between processes.
         background = [*periodic.start(Leases(engine, ttl=settings.lease_seconds),
                                       sweep_every=settings.queue_sweep_seconds, handover=handover,
@@ -171,6 +177,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await delivery.stop()
         await hub.close()
         if on_call:
             await on_call.close()
@@ -196,9 +203,9 @@ async def start_telegram(app: web.Application, settings: Settings, gateway: Gate
     if not settings.telegram_token:
         log.info("Telegram is off: HAVN_TELEGRAM_TOKEN is not set")
         return None
-    telegram = TelegramChannel(settings, gateway, updates)
+    telegram = TelegramChannel(settings, gateway, updates, outbox)
     await telegram.start()
-    outbox.add_channel(CHANNEL_TELEGRAM, telegram.send)
+    outbox.add_channel(CHANNEL_TELEGRAM, telegram.deliver)
     app[TELEGRAM] = telegram
     return telegram
 

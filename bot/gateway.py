@@ -28,6 +28,7 @@ from core.sources import from_source
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Sender, State
 from handover.hub import Hub, HubEvent
+from handover.outbox import Outbox
 from handover.outreach_counts import OutreachCounter
 from handover.retention import Retention
 from handover.store import ConversationState, Store
@@ -53,6 +54,9 @@ class Inbound:
     # Who the limits count it against (core/sources.py): the web chat's client address, as a keyed hash; None
     # for Telegram, which has no address: its chat (the address hash) is the source.
     source: str | None = None
+    # The channel edits the pressed message with a reply that takes its place (Message.replaces), instead of
+    # sending it: that reply is stored but not queued for delivery.
+    edits: bool = False
 
     def well_formed(self) -> Inbound:
         """The same, with text every later step can take (core/messages.py `well_formed`)."""
@@ -77,9 +81,10 @@ class InvalidPayload(ValueError):
 class Gateway:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer, language: ConversationLanguage,
                  safety: Safety, assistant: Assistant, reporting: Reporting, texts: Texts, retention: Retention,
-                 hub: Hub, *, controller: str, limits: ChannelLimits | None = None,
+                 hub: Hub, outbox: Outbox, *, controller: str, limits: ChannelLimits | None = None,
                  outreach: OutreachCounter | None = None, locks: PersonLock | None = None) -> None:
         self.store = store
+        self.outbox = outbox
         self.outreach = outreach  # counts the outreach link a new conversation came through (core/outreach.py)
         self.limits = limits
         self.safety = safety
@@ -134,9 +139,12 @@ class Gateway:
             if conversation.new:
                 replies = self._first_reply(replies, language, inbound.channel)
             replies.extend(language_row)  # unsure of the language: the likely ones, one tap each
-            stored = await self.store.add_messages(conversation.id, Sender.BOT, replies) if replies else []
-            await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
-            return stored
+            if not replies:
+                await self.hub.publish(HubEvent(EventType.MESSAGE, conversation.id))
+                return []
+            # Stored and, on a channel that pushes, queued for the delivery worker, which is woken at once.
+            return await self.outbox.send(conversation.id, Sender.BOT, replies,
+                                          shown_first=inbound.edits and replies[0].replaces)
 
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str,
                      address_hash: str) -> list[Message]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from core.vocabulary import MediaKind, Sender
+from core.vocabulary import Delivery, MediaKind, Sender
 
 MAX_TEXT = 4096  # Telegram's own limit; the web chat and the console use the same
 # What no later step can take: a lone UTF-16 surrogate (not encodable as UTF-8: the language detector, sealing and
@@ -65,6 +65,9 @@ class Message:
     # This reply takes the place of the message whose button was pressed (the report's sign list, its marks
     # toggled), instead of coming as one more message.
     replaces: bool = False
+    # Read back from the store for the console: where a message to the person stands (core.vocabulary.Delivery);
+    # None for the person's own messages. Never in `to_json`: the person's page has no use for it.
+    delivery: Delivery | None = None
 
     def stored(self, sender: Sender, message_id: int, created_at: datetime) -> Message:
         return replace(self, sender=sender, id=message_id, created_at=created_at)

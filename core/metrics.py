@@ -34,7 +34,8 @@ RASA_FAILURES = Counter("havn_rasa_failures", "Calls to Rasa that failed, by out
 # raised are tier="P1".
 HANDOVER_REQUESTS = Counter("havn_handover_requests", "Requests for a person queued, by tier", ["tier"])
 
-# The outbox (handover/outbox.py): a caseworker's reply to a channel that had to be tried again, or was given up.
+# The outbox (handover/delivery.py): a message to a person on a channel that pushes (a reply, a notice, the
+# bot's answer on Telegram) that had to be tried again, or was given up.
 OUTBOX_RETRIES = Counter("havn_outbox_retries", "Outbox deliveries tried again, by channel", ["channel"])
 OUTBOX_FAILED = Counter("havn_outbox_failed", "Outbox deliveries given up, by channel", ["channel"])
 

@@ -109,6 +109,32 @@ class MessageRecord(Base):
     media_file: Mapped[str | None] = mapped_column(Sealed)
 
 
+class OutboxRecord(Base):
+    """A message to a person on a channel that pushes, until and after it is sent (handover/delivery.py).
+
+    The text is the message's (sealed there) and the address the contact's (sealed there): nothing twice here.
+    Sent in id order within a conversation; `claimed_until` is the lease of the worker sending it now.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), unique=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # core.vocabulary.Delivery
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of the message's channel calls went through (a report's code is a second Telegram message): a
+    # retry starts after them, so that nothing the person already has comes twice.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: at once
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(32))  # a kind ("forbidden", "network"), never a text
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Report(Base):
     """A suspicion reported by a citizen or a partner, filed from a conversation of kind report/partner.
 

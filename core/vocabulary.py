@@ -109,3 +109,19 @@ class EventType(StrEnum):
     CONVERSATION = "conversation"  # a conversation's details changed (a transfer, a report's addition)
     DANGER = "danger"  # danger words in a conversation a caseworker holds: it is P1 now, the consoles ring
     ALERT = "alert"  # for supervisors, once: a spike of P1s (core/limits.py); the consoles do not ring for each
+    DELIVERY = "delivery"  # a message to the person was sent, is being retried or failed (handover/delivery.py)
+
+
+class Delivery(StrEnum):
+    """Where a message to a person on a channel that pushes (Telegram) stands in the outbox (docs/outbox.md). The
+    web chat's page fetches what is new: its messages are simply sent."""
+
+    PENDING = "pending"  # stored, not tried yet (or being tried)
+    SENT = "sent"
+    RETRYING = "retrying"  # the channel did not take it (yet): tried again later
+    FAILED = "failed"  # given up: the person blocked the bot, or it failed too many times
+
+    @property
+    def open(self) -> bool:
+        """Still to be sent: it holds back the later messages of its conversation."""
+        return self in (Delivery.PENDING, Delivery.RETRYING)

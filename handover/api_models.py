@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from core.json_api import MAX_ID, Body, Query
 from core.messages import MAX_TEXT
-from core.vocabulary import Kind, MediaKind, Sender, State, Tier
+from core.vocabulary import Delivery, Kind, MediaKind, Sender, State, Tier
 
 MAX_NOTE = 4000
 Language = Literal["da", "en"]  # the console's languages (handover/console_words.py LANGUAGES)
@@ -192,13 +192,19 @@ class Message(Out):
     buttons: list[Button]
     created_at: datetime
     media: MessageMedia | None
+    delivery: Delivery | None = Field(description=(
+        "a message to the person: pending (queued, not sent yet), sent, retrying (the channel refused it for "
+        "now: tried again later) or failed (the person blocked the bot, or it failed too many times); a "
+        "delivery event on the live socket says when it changes. The web chat's are sent (its page fetches "
+        "them). None for the person's own messages"))
 
     @classmethod
     def of(cls, message: Any) -> Message:
         """From a stored core.messages.Message."""
         media = None if message.media is None else MessageMedia(kind=message.media.kind,
                                                                  file=message.media.kind.kept)
-        return cls.model_validate({**message.to_json(), "created_at": message.created_at, "media": media})
+        return cls.model_validate({**message.to_json(), "created_at": message.created_at, "media": media,
+                                   "delivery": message.delivery})
 
 
 class Note(Out):

@@ -10,10 +10,26 @@ from typing import Protocol
 
 from core.messages import Message
 
-# How to reach a person on one channel outside a reply: (reply address, stored messages).
-Deliver = Callable[[str, list[Message]], Awaitable[None]]
+# One call to a channel that shows the person a part of a message (a Telegram sendMessage).
+Send = Callable[[], Awaitable[None]]
+# How a channel that pushes shows a stored message to the person at a reply address: the calls, in order
+# (handover/delivery.py makes them, and retries from the first one that did not go through). Each raises
+# DeliveryFailed when the channel does not take it.
+Deliver = Callable[[str, Message], Awaitable[list[Send]]]
 # The largest file a caseworker can look at: the Bot API's own limit for a bot fetching a file (getFile).
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
+
+
+class DeliveryFailed(Exception):
+    """A channel did not take a message. `kind` is a short word for the log and the console ("forbidden",
+    "rate_limited", "network"), never the channel's own text; `retry`: whether trying later may work; `after`:
+    the seconds the channel asked to wait (Telegram's retry_after), if it said."""
+
+    def __init__(self, kind: str, *, retry: bool, after: float | None = None) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.retry = retry
+        self.after = after
 
 
 class AssistantUnavailable(Exception):

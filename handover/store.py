@@ -9,8 +9,8 @@ flow are sealed by their column types (core/sealed.py), so nothing here encrypts
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from sqlalchemy import Column, ColumnElement, bindparam, case, delete, insert, select, update
@@ -30,12 +30,13 @@ from core.models import (
     ConversationStat,
     MessageRecord,
     Note,
+    OutboxRecord,
     Report,
     ReportAddition,
     as_utc,
 )
 from core.sealed import Sealed, SealedJSON
-from core.vocabulary import OPEN_STATES, Kind, LanguageGuess, MediaKind, Sender, State, Tier
+from core.vocabulary import OPEN_STATES, Delivery, Kind, LanguageGuess, MediaKind, Sender, State, Tier
 from handover.api_models import ConversationDetails
 from handover.report_flow import Flow
 from screening.types import ScreeningSummary
@@ -62,6 +63,11 @@ class NewNote(TypedDict):
 
 class NoteView(NewNote):
     author: str  # the caseworker's login name (only caseworkers ever read notes)
+
+
+# Puts stored messages of a conversation in the outbox, inside the transaction that stored them; False when the
+# conversation's channel does not push (handover/outbox_rows.py `Queueing`).
+Queue = Callable[[AsyncConnection, str, list[Message]], Awaitable[bool]]
 
 
 def confirmed_indicators(screening: ScreeningSummary) -> list[str]:
@@ -110,10 +116,27 @@ class Store:
             await self._insert(connection, conversation.id, Sender.USER, [message])
             return conversation
 
-    async def add_messages(self, conversation_id: str, sender: Sender,
-                           messages: list[Message]) -> list[Message]:
+    async def add_messages(self, conversation_id: str, sender: Sender, messages: list[Message],
+                           queue: Queue | None = None, skip_first: bool = False) -> list[Message]:
+        """Stored; `queue` puts them in the outbox in the same transaction when their channel pushes, so that none
+        is stored and never sent (handover/outbox_rows.py). `skip_first`: the first is shown otherwise (an edit
+        of the pressed message) and is not queued. Each comes back with its delivery state."""
         async with self._engine.begin() as connection:
-            return await self._insert(connection, conversation_id, Sender(sender), messages)
+            stored = await self._insert(connection, conversation_id, Sender(sender), messages)
+            queued = stored[1:] if skip_first else stored
+            if not (queue and queued and await queue(connection, conversation_id, queued)):
+                queued = []
+        pending = {message.id for message in queued}
+        return [replace(message, delivery=Delivery.PENDING if message.id in pending else Delivery.SENT)
+                for message in stored]
+
+    async def queue_stored(self, message: Message, queue: Queue) -> None:
+        """A message stored without being queued (an edit that was refused), queued now."""
+        async with self._engine.begin() as connection:
+            conversation_id = await connection.scalar(
+                select(MessageRecord.conversation_id).where(MessageRecord.id == message.id))
+            if conversation_id is not None:  # erased meanwhile: nobody left to send it to
+                await queue(connection, conversation_id, [message])
 
     async def messages_to_user(self, address_hash: str, after_id: int) -> list[Message]:
         """Every message to the person (bot, caseworker, system) after `after_id`, in all their conversations."""
@@ -127,7 +150,7 @@ class Store:
             .order_by(MessageRecord.id)
         )
         async with self._engine.connect() as connection:
-            return [self._open(row) for row in await connection.execute(query)]
+            return [stored_message(row) for row in await connection.execute(query)]
 
     async def sent_to_user(self, address_hash: str, message_id: int) -> bool:
         """Whether `message_id` is a message to the person (one `messages_to_user` could have given them)."""
@@ -152,10 +175,13 @@ class Store:
                                     MessageRecord.sender == Sender.USER)
 
     async def _messages(self, *where: ColumnElement[bool]) -> list[Message]:
+        """With each message's delivery state (handover/delivery.py), for the console."""
         query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
-                        MessageRecord.media_kind).where(*where).order_by(MessageRecord.id))
+                        MessageRecord.media_kind, OutboxRecord.state.label("delivery"))
+                 .outerjoin(OutboxRecord, OutboxRecord.message_id == MessageRecord.id)
+                 .where(*where).order_by(MessageRecord.id))
         async with self._engine.connect() as connection:
-            return [self._open(row) for row in await connection.execute(query)]
+            return [stored_message(row) for row in await connection.execute(query)]
 
     async def media_file(self, conversation_id: str, message_id: int) -> tuple[MediaKind, str | None] | None:
         """The kind and the channel's file reference (unsealed) of what a person sent in this message; None when
@@ -331,7 +357,7 @@ class Store:
     async def _delete_conversations(connection: AsyncConnection, ids: list[str]) -> None:
         reports = select(Report.id).where(Report.conversation_id.in_(ids))
         await connection.execute(delete(ReportAddition).where(ReportAddition.report_id.in_(reports)))
-        for model in (MessageRecord, Note, Assignment, Report):
+        for model in (OutboxRecord, MessageRecord, Note, Assignment, Report):
             await connection.execute(delete(model).where(model.conversation_id.in_(ids)))
         await connection.execute(delete(Conversation).where(Conversation.id.in_(ids)))
 
@@ -388,17 +414,21 @@ class Store:
             stored.append(message.stored(sender, message_id, now))
         return stored
 
-    @staticmethod
-    def _open(row: Any) -> Message:
-        """A stored message, with its media's kind but never the file's reference."""
-        body = row.body
-        media_kind = row.media_kind
-        flagged = body.get("flagged")
-        return Message(
-            text=body["text"], payload=body["payload"],
-            buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
-            sender=Sender(row.sender), id=row.id, created_at=row.created_at,
-            media=Media(MediaKind(media_kind)) if media_kind else None,
-            flagged=None if flagged is None else tuple((cue, words) for cue, words in flagged),
-            author=body.get("author"), code=body.get("code"), replaces=body.get("replaces", False),
-        )
+
+def stored_message(row: Any) -> Message:
+    """A stored message, with its media's kind but never the file's reference."""
+    body = row.body
+    media_kind = row.media_kind
+    flagged = body.get("flagged")
+    sender = Sender(row.sender)
+    # Not in the outbox: the web chat's (its page fetches them) and those from before the outbox: sent.
+    delivery = getattr(row, "delivery", None) or Delivery.SENT
+    return Message(
+        text=body["text"], payload=body["payload"],
+        buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
+        sender=sender, id=row.id, created_at=row.created_at,
+        media=Media(MediaKind(media_kind)) if media_kind else None,
+        flagged=None if flagged is None else tuple((cue, words) for cue, words in flagged),
+        author=body.get("author"), code=body.get("code"), replaces=body.get("replaces", False),
+        delivery=None if sender == Sender.USER else Delivery(delivery),
+    )

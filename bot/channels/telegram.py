@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram_media import media_of
+from bot.channels.telegram_refusals import refused_as_delivery
 from bot.channels.telegram_updates import SeenUpdates
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
@@ -43,6 +44,8 @@ from core.json_api import read_json
 from core.messages import Media, Message
 from core.outreach import parse_start
 from core.vocabulary import Command
+from handover.outbox import Outbox
+from handover.ports import DeliveryFailed, Send
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +69,11 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
 
 class TelegramChannel:
-    def __init__(self, settings: Settings, gateway: Gateway, updates: SeenUpdates) -> None:
+    def __init__(self, settings: Settings, gateway: Gateway, updates: SeenUpdates, outbox: Outbox) -> None:
         self.settings = settings
         self.gateway = gateway
         self.updates = updates
+        self.outbox = outbox
         builder = ApplicationBuilder().token(settings.telegram_token or "").concurrent_updates(64)
         if settings.telegram_api_url:  # files are fetched from the same server (bot/channels/telegram_media.py)
             builder = builder.base_url(f"{settings.telegram_api_url}/bot")
@@ -160,7 +164,8 @@ class TelegramChannel:
         chat_id = str(update.effective_chat.id)
         user = update.effective_user
         inbound = Inbound(CHANNEL, chat_id, text=text, payload=payload,
-                          language_hint=user.language_code if user else None, media=media)
+                          language_hint=user.language_code if user else None, media=media,
+                          edits=pressed is not None)
         try:
             replies = await self.gateway.handle(inbound)
         except InvalidPayload:
@@ -169,27 +174,41 @@ class TelegramChannel:
             # Told once per spell (with 112 and the hotline): answering every message of a flood would only get
             # the bot itself throttled by Telegram. The text says what was not read; it stays in their chat.
             if limited.verdict.first_over:
-                await self.send(chat_id, limited.replies)
+                await self.send_now(chat_id, limited.replies)
             return
+        # The stored replies are in the outbox already, on their way (handover/delivery.py).
         if replies and replies[0].replaces and pressed is not None:
-            # The report's sign list with a mark toggled: the same message, edited, not a new one.
-            first, *replies = replies
+            # The report's sign list with a mark toggled: the same message, edited, not a new one; if the old one
+            # cannot be edited, the list comes as a new message.
+            first = replies[0]
             if not await self._quietly(pressed.edit_message_text(first.text, reply_markup=keyboard(first))):
-                replies = [first, *replies]  # the old one could not be edited: the list comes as a new message
-        await self.send(chat_id, replies)
+                await self.outbox.send_stored(first)
+        await self.send_now(chat_id, [reply for reply in replies if not reply.id])  # the erasure's: not stored
 
-    async def send(self, chat_id: str, messages: list[Message]) -> None:
-        """The messages in order; a caseworker's with a first line that says who writes, a report's reference
-        code once more on its own, in monospace, so that a tap copies it."""
+    async def deliver(self, chat_id: str, message: Message) -> list[Send]:
+        """How the outbox shows a message (handover/delivery.py): its Telegram calls, in order. A caseworker's
+        message with a first line that says who writes; a report's reference code once more on its own, in
+        monospace, so that a tap copies it (a second call: a retry does not repeat the first)."""
         bot = self.application.bot
-        for message in messages:
-            text = message.text
-            if message.author:
-                text = f"{await self._label(chat_id, message.author)}\n{text}"
-            await bot.send_message(chat_id, text, reply_markup=keyboard(message))
-            if message.code:
-                await bot.send_message(chat_id, f"<code>{html.escape(message.code)}</code>",
-                                       parse_mode=ParseMode.HTML)
+        text = message.text
+        if message.author:
+            text = f"{await self._label(chat_id, message.author)}\n{text}"
+        calls: list[Send] = [lambda: refused_as_delivery(bot.send_message(chat_id, text,
+                                                                          reply_markup=keyboard(message)))]
+        if message.code:
+            code = f"<code>{html.escape(message.code)}</code>"
+            calls.append(lambda: refused_as_delivery(bot.send_message(chat_id, code, parse_mode=ParseMode.HTML)))
+        return calls
+
+    async def send_now(self, chat_id: str, messages: list[Message]) -> None:
+        """What is not stored, so not queued (a limit's notice, the erasure's confirmation): sent at once; a
+        refusal is only logged by its kind, as nothing is lost that the person could still be sent."""
+        try:
+            for message in messages:
+                for call in await self.deliver(chat_id, message):
+                    await call()
+        except DeliveryFailed as failure:
+            log.warning("Telegram refused a message not stored: %s", failure.kind)
 
     async def _label(self, chat_id: str, alias: str) -> str:
         """"Anna · from the centre", in the conversation's language."""

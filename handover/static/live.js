@@ -125,6 +125,8 @@ function handleEvent(event) {
   } else if (event.type === "message") {
     if (isOpen) catchUp();
     scheduleQueueRefresh();
+  } else if (event.type === "delivery") {
+    if (isOpen) catchUp();  // a message to the person was sent, is retried or failed: its mark changes
   } else if (event.type === "conversation") {
     scheduleQueueRefresh();
     if (isOpen) loadConversation(id, false);

@@ -1,20 +1,40 @@
 // The transcript of the open conversation: messages in id order, each once, what people wrote as text; what they
-// sent that is not text as its marker, with a Show button when the file can be fetched (media.js).
+// sent that is not text as its marker, with a Show button when the file can be fetched (media.js). A message to
+// the person says where its delivery stands (handover/delivery.py): sending, sent, retrying or failed.
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { forgetMedia, mediaControls } from "./media.js";
 import { senderLabel, senderOf } from "./vocabulary.js";
 import { t } from "./words.js";
 
-let lastId = 0;  // the newest message shown: the next catch-up asks for what came after it
+let lastId = 0;  // the newest message shown
+const unsettled = new Set();  // ids of messages still pending or retrying: the catch-up asks for them again
+const SETTLED = ["sent", "failed"];
+const DELIVERY_STATES = ["pending", "sent", "retrying", "failed"];  // core/vocabulary.py Delivery
 
+// The next catch-up asks for what came after this: the newest message, or just before the oldest one whose
+// delivery may still change (a delivery event says it did).
 export function lastMessageId() {
-  return lastId;
+  return unsettled.size ? Math.min(lastId, Math.min(...unsettled) - 1) : lastId;
 }
 
 export function clearTranscript() {
   lastId = 0;
+  unsettled.clear();
   el.transcript.replaceChildren();
   forgetMedia();
+}
+
+function showDelivery(li, id, delivery) {
+  if (!DELIVERY_STATES.includes(delivery)) return;  // the person's own messages have none
+  let mark = li.querySelector(".delivery");
+  if (!mark) {
+    mark = make("span", "delivery");
+    li.querySelector(".msg-head").append(mark);
+  }
+  mark.dataset.delivery = delivery;
+  mark.textContent = t(`conv.delivery_${delivery}`);
+  if (SETTLED.includes(delivery)) unsettled.delete(id);
+  else unsettled.add(id);
 }
 
 function messageItem(message) {
@@ -26,6 +46,7 @@ function messageItem(message) {
   const text = make("span", "text", message.text || "");
   text.dir = "auto";
   appendSpaced(li, head, text);
+  showDelivery(li, Number(message.id), message.delivery);
   if (message.media && message.media.file) li.append(mediaControls(message));
   if (Array.isArray(message.buttons) && message.buttons.length) {
     const offered = make("ul", "offered");
@@ -49,7 +70,11 @@ export function addMessages(messages, initial) {
   for (const message of messages) {
     const id = Number(message.id);
     if (!Number.isFinite(id)) continue;
-    if (box.querySelector(`li[data-msg-id="${id}"]`)) continue;
+    const shown = box.querySelector(`li[data-msg-id="${id}"]`);
+    if (shown) {  // asked again for its delivery
+      showDelivery(shown, id, message.delivery);
+      continue;
+    }
     const li = messageItem(message);
     const last = box.lastElementChild;
     if (!last || Number(last.dataset.msgId) < id) box.append(li);

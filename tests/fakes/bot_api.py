@@ -2,7 +2,8 @@
 
 It answers getMe, setMyCommands, deleteWebhook, setWebhook, getUpdates (long poll), sendMessage,
 answerCallbackQuery, editMessageReplyMarkup, editMessageText and getFile (a method named in `refusing` gets
-Telegram's 400 instead), serves the files a test put in `files` (file_id → path, bytes) as Telegram's
+Telegram's 400 instead; the next sendMessage calls get the refusals queued in `refusals`, as Telegram answers
+flood control, an outage or a blocked bot), serves the files a test put in `files` (file_id → path, bytes) as Telegram's
 file server does, records every call, and lets a test (or the benchmark) queue updates and wait for what the
 bot sent. Nothing leaves the machine.
 """
@@ -27,6 +28,15 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.perf_counter)
+    status: int = 200  # what the fake answered
+
+
+def refusal(status: int, retry_after: int | None = None) -> tuple[int, dict[str, Any]]:
+    """A Bot API error answer: 429 with retry_after (flood control), 403 (the person blocked the bot), 500…"""
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake refusal {status}"}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return status, body
 
 
 def _decode(value: str) -> Any:
@@ -43,6 +53,8 @@ class FakeBotApi:
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, content), for getFile
         self.downloads: list[str] = []  # the file paths fetched
         self.refusing: set[str] = set()  # methods answered with a 400, as Telegram refuses an edit of an old message
+        # The next sendMessage calls' answers (`refusal`); None: that call is taken as usual.
+        self.refusals: list[tuple[int, dict[str, Any]] | None] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -119,9 +131,12 @@ class FakeBotApi:
             params = {key: _decode(value) for key, value in (await request.post()).items()}
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
+        refused = self.refusals.pop(0) if method == "sendMessage" and self.refusals else None
         async with self._changed:
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, status=refused[0] if refused else 200))
             self._changed.notify_all()
+        if refused is not None:
+            return web.json_response(refused[1], status=refused[0])
         if method in self.refusing:
             return web.json_response({"ok": False, "error_code": 400,
                                       "description": "Bad Request: message can't be edited"}, status=400)

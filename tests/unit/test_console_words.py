@@ -15,7 +15,7 @@ from core.config import CONTENT_DIR
 from core.errors import KINDS
 from core.json_api import HTTP_SENTENCES, INTERNAL, NOT_JSON_TEXT, NUL_TEXT, After, Body
 from core.texts import Plural, placeholders, plural_categories, plural_rule
-from core.vocabulary import MediaKind
+from core.vocabulary import Delivery, MediaKind
 from handover import api_models as m
 from handover import media
 from handover.accounts import ROLES, Account
@@ -212,6 +212,7 @@ def test_every_value_the_script_names_a_text_for_has_one() -> None:
         *(f"weight.{weight}" for weight in get_args(Weight)), *(f"media.kind.{kind}" for kind in MediaKind),
         *(f"role.{role}" for role in ROLES), *(f"live.{state}" for state in ("live", "offline", "connecting",
                                                                              "reconnecting")),
+        *(f"conv.delivery_{state}" for state in Delivery),
     ]
     assert sorted(set(expected) - set(WORDS.by_language["en"])) == []
 
