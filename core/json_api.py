@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge, TooMany
 
@@ -39,6 +40,12 @@ JSON_PATHS = web.AppKey("json_paths", tuple[str, ...])
 NOT_JSON_TEXT = "Please send valid JSON (UTF-8, nested at most 200 deep, numbers of at most 4,300 digits)."
 NUL_TEXT = "Text must not contain the character U+0000."
 INTERNAL = "Something went wrong on our side. Please try again in a moment."
+# The database away (restarting, the network to it cut): nothing was written, the person may simply send again.
+# No texts here to say it in the person's language (the page shows its own words for a 5xx); 112 is the same
+# number in every language this chat speaks (content/facts.yml).
+DATABASE_AWAY = ("We cannot reach our records for a moment. Nothing you wrote is lost: please send it again in a "
+                 "minute. In danger now? Call 112.")
+DATABASE_AWAY_ERRORS = (OperationalError, InterfaceError, DisconnectionError, ConnectionError)
 HTTP_SENTENCES = {
     404: "There is nothing at this address.",
     405: "This address does not take {method} requests.",
@@ -153,11 +160,19 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         sentence = HTTP_SENTENCES.get(error.status, f"{error.reason}.").format(method=request.method)
         allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return error_response(error.status, sentence, allow)
+    except DATABASE_AWAY_ERRORS as error:  # 503: try again; /healthz says "down" meanwhile (bot/app.py)
+        log.error("%s %s: database unreachable: %s", request.method, _route(request), type(error).__name__)
+        return _failure(request, 503, DATABASE_AWAY, {"Retry-After": "30"})
     except Exception as error:  # the last line: the caller gets a sentence, the log gets no words or ids
         log.error("%s %s failed: %s", request.method, _route(request), _where(error))
-        if request.path.startswith(request.app.get(JSON_PATHS, (API_PREFIX,))):
-            return error_response(500, INTERNAL)
-        return web.Response(status=500, text=INTERNAL)  # a page: our sentence, never aiohttp's own
+        return _failure(request, 500, INTERNAL)
+
+
+def _failure(request: web.Request, status: int, sentence: str,
+             headers: dict[str, str] | None = None) -> web.Response:
+    if request.path.startswith(request.app.get(JSON_PATHS, (API_PREFIX,))):
+        return error_response(status, sentence, headers)
+    return web.Response(status=status, text=sentence, headers=headers)  # a page: our sentence, never aiohttp's
 
 
 def _has_nul(value: Any) -> bool:

@@ -180,7 +180,9 @@
     if (response.status >= 400 && response.status < 500 && response.status !== 429) {
       throw new Refused(data.error || strings.error);
     }
-    if (!response.ok) throw new Error(data.error || strings.error);  // 429, 5xx: worth another try
+    // 429, 5xx: worth another try. A 429's sentence is in the person's language; a 5xx's is the server's
+    // English, so the page says it in its own words (with 112) instead.
+    if (!response.ok) throw new Error(response.status < 500 && data.error || strings.error);
     speak(data.page);
     return data;
   }

@@ -13,7 +13,7 @@ from aiohttp.test_utils import make_mocked_request
 
 from core.config import CONTENT_DIR
 from core.errors import KINDS
-from core.json_api import HTTP_SENTENCES, INTERNAL, NOT_JSON_TEXT, NUL_TEXT, After, Body
+from core.json_api import DATABASE_AWAY, HTTP_SENTENCES, INTERNAL, NOT_JSON_TEXT, NUL_TEXT, After, Body
 from core.texts import Plural, placeholders, plural_categories, plural_rule
 from core.vocabulary import Delivery, MediaKind
 from handover import api_models as m
@@ -75,7 +75,7 @@ def test_the_script_gets_every_text_with_its_plural_forms() -> None:
 
 # The sentences the console API raises, from where they are raised: each one must be found in Danish.
 RAISED = [
-    *(kind.default for kind in KINDS), INTERNAL, NOT_JSON_TEXT, NUL_TEXT, *CLAIM_REFUSED.values(),
+    *(kind.default for kind in KINDS), INTERNAL, DATABASE_AWAY, NOT_JSON_TEXT, NUL_TEXT, *CLAIM_REFUSED.values(),
     HTTP_SENTENCES[404], HTTP_SENTENCES[413], HTTP_SENTENCES[405].format(method="PUT"),
     media.NOT_HOLDER, media.NO_FILE, media.NO_CHANNEL, media.FAILED, media.TOO_LARGE,
     media.NOT_KEPT.format(kind="location"),

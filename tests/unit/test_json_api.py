@@ -10,9 +10,21 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import Field
+from sqlalchemy.exc import OperationalError
 
 from core.errors import KINDS, Conflict, Invalid, ServiceError
-from core.json_api import API_PREFIX, INTERNAL, JSON_PATHS, After, Body, json_errors, parse_json, read_body, read_query
+from core.json_api import (
+    API_PREFIX,
+    DATABASE_AWAY,
+    INTERNAL,
+    JSON_PATHS,
+    After,
+    Body,
+    json_errors,
+    parse_json,
+    read_body,
+    read_query,
+)
 from handover.accounts import ROLES
 from handover.api_models import Role
 
@@ -41,6 +53,8 @@ async def http() -> AsyncIterator[TestClient]:
     app = web.Application(middlewares=[json_errors])
     app.router.add_get("/api/fail/{kind}", fail_as)
     app.router.add_get("/api/crash/{id}", crash)
+    app.router.add_get("/api/database-away", database_away)
+    app.router.add_get("/page/database-away", database_away)
     app.router.add_get("/page/crash/{id}", crash)
     app.router.add_post("/api/greet", greet)
     async with TestClient(TestServer(app)) as client:
@@ -52,6 +66,18 @@ async def test_each_kind_of_error_has_its_status_and_sentence(http: TestClient, 
     response = await http.get(f"/api/fail/{kind.__name__}")
     assert response.status == kind.status
     assert await response.json() == {"error": "A sentence for a person."}
+
+
+async def database_away(_request: web.Request) -> web.Response:
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+
+
+async def test_the_database_away_is_a_503_with_a_sentence_and_112_never_a_500(http: TestClient) -> None:
+    response = await http.get("/api/database-away")
+    assert (response.status, response.headers["Retry-After"]) == (503, "30")
+    assert await response.json() == {"error": DATABASE_AWAY} and "112" in DATABASE_AWAY
+    page = await http.get("/page/database-away")
+    assert page.status == 503 and await page.text() == DATABASE_AWAY
 
 
 def test_the_statuses_of_the_kinds() -> None:
