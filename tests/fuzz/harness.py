@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import ENGINE, TELEGRAM, create_app
@@ -30,8 +29,7 @@ from tests.api.test_console_api import HANDOVER_REPLY
 from tests.conftest import CLOCK_TICK, isolated_settings, staffed_moment
 from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.loopback import serve
-from tests.fakes.rasa import FakeRasa
+from tests.fakes.rasa import FakeActionServer, FakeRasa
 
 T = TypeVar("T")
 
@@ -105,26 +103,6 @@ class Figures:
                 f"ERROR log records {self.error_logs}")
 
 
-class ActionServerHealth:
-    """The action server's /health, all that /healthz asks of it."""
-
-    def __init__(self) -> None:
-        self._runner: web.AppRunner | None = None
-
-    async def start(self, port: int) -> None:
-        app = web.Application()
-        app.router.add_get("/health", self._health)
-        self._runner = await serve(app, port)
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-
-    @staticmethod
-    async def _health(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-
 class LiveApp:
     """The app, its fakes and its event loop, in a background thread."""
 
@@ -160,7 +138,7 @@ class LiveApp:
         self.rasa = FakeRasa()
         self.rasa.replies = {"I need a person": HANDOVER_REPLY}
         await self.rasa.start(int(self.settings.rasa_url.rsplit(":", 1)[1]))
-        self.action_server = ActionServerHealth()
+        self.action_server = FakeActionServer()
         await self.action_server.start(int(self.settings.action_server_url.rsplit(":", 1)[1]))
         clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
         self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1")  # port 0: bound at once
