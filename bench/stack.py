@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -29,7 +28,7 @@ import asyncpg
 
 from core.config import Settings
 from tests.conftest import free_port, make_settings
-from tests.databases import POSTGRES_URL
+from tests.databases import POSTGRES_URL, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_NETWORK = ipaddress.ip_network("198.18.0.0/15")  # RFC 2544: addresses for benchmarks, never routed
@@ -45,13 +44,10 @@ async def fresh_database() -> AsyncIterator[str]:
     """A new PostgreSQL database on the test server (HAVN_TEST_POSTGRES_URL), dropped afterwards; its
     SQLAlchemy URL. The app migrates it when it starts."""
     admin = await asyncpg.connect(POSTGRES_URL, timeout=5)
-    name = f"havn_bench_{secrets.token_hex(5)}"
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-        yield f"{base}/{name}"
+        async with throwaway_database(admin, "havn_bench") as url:
+            yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
 

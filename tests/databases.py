@@ -19,8 +19,20 @@ POSTGRES_URL = os.environ.get("HAVN_TEST_POSTGRES_URL", "postgresql://postgres@1
 
 
 @asynccontextmanager
+async def throwaway_database(admin: asyncpg.Connection, prefix: str) -> AsyncIterator[str]:
+    """A new, empty database on `admin`'s server, dropped afterwards; yields its SQLAlchemy URL (asyncpg driver)."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
 async def fresh_postgres() -> AsyncIterator[str]:
-    """A new, empty PostgreSQL database; yields its SQLAlchemy URL (asyncpg driver)."""
+    """A new, empty PostgreSQL database for one test; yields its SQLAlchemy URL (asyncpg driver)."""
     if not POSTGRES_URL:
         pytest.skip("HAVN_TEST_POSTGRES_URL is empty: PostgreSQL tests skipped on purpose")
     try:
@@ -28,13 +40,10 @@ async def fresh_postgres() -> AsyncIterator[str]:
     except (OSError, asyncpg.PostgresError) as error:
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable ({error}). Start it, point "
                     f"HAVN_TEST_POSTGRES_URL at one, or set HAVN_TEST_POSTGRES_URL= to skip these tests.")
-    name = f"havn_test_{secrets.token_hex(6)}"
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-        yield f"{base}/{name}"
+        async with throwaway_database(admin, "havn_test") as url:
+            yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
 
