@@ -271,7 +271,10 @@ class TelegramChannel:
             update = Update.de_json(body, self.application.bot)
         except Exception:  # whatever a wrong shape makes python-telegram-bot raise
             raise Invalid(NOT_AN_UPDATE) from None
-        if not -2**63 <= update.update_id < 2**63:  # not Telegram's (nor a number the update table can hold)
+        # Not Telegram's: no whole number (missing, a string, a float from a body python-telegram-bot still
+        # took), or one the update table cannot hold.
+        update_id = update.update_id
+        if isinstance(update_id, bool) or not isinstance(update_id, int) or not -2**63 <= update_id < 2**63:
             raise Invalid(NOT_AN_UPDATE)
         try:
             first = await self.updates.first_time(update.update_id)

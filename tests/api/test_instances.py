@@ -199,12 +199,14 @@ async def test_an_update_that_cannot_be_noted_gets_a_503_and_is_answered_when_te
     headers = {"X-Telegram-Bot-Api-Secret-Token": settings.telegram_webhook_secret}
     async with serving(settings.rasa_url, {}), instance(settings) as app:
         update = bot_api.user_update(7301, "/start")
-        app.rows("ALTER TABLE telegram_update RENAME TO telegram_update_away")  # the table cannot be written
+        # In a thread: the app shares this event loop, and a job of its own (a lease) may hold SQLite's write lock
+        # across an await; waiting for it on the loop would keep it from ever letting go.
+        await asyncio.to_thread(app.rows, "ALTER TABLE telegram_update RENAME TO telegram_update_away")
         async with app.http.post(app.url("/telegram/webhook"), json=update, headers=headers) as response:
             assert response.status == 503
             assert (await response.json())["error"] == (
                 "This update could not be taken in right now; please send it again.")
-        app.rows("ALTER TABLE telegram_update_away RENAME TO telegram_update")
+        await asyncio.to_thread(app.rows, "ALTER TABLE telegram_update_away RENAME TO telegram_update")
         async with app.http.post(app.url("/telegram/webhook"), json=update, headers=headers) as response:
             assert response.status == 200  # Telegram's retry: nothing was lost
         await bot_api.wait_for("sendMessage", chat_id=7301, count=2)
