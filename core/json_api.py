@@ -46,6 +46,9 @@ INTERNAL = "Something went wrong on our side. Please try again in a moment."
 DATABASE_AWAY = ("We cannot reach our records for a moment. Nothing you wrote is lost: please send it again in a "
                  "minute. In danger now? Call 112.")
 DATABASE_AWAY_ERRORS = (OperationalError, InterfaceError, DisconnectionError, ConnectionError)
+# What a database driver raises, below SQLAlchemy, while its server is away: an OSError while connecting (a stopped
+# PostgreSQL's Unix socket is gone: FileNotFoundError) and asyncpg's own "shutting down / starting up" errors.
+DRIVERS = ("asyncpg", "aiosqlite", "sqlalchemy")
 HTTP_SENTENCES = {
     404: "There is nothing at this address.",
     405: "This address does not take {method} requests.",
@@ -160,12 +163,29 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         sentence = HTTP_SENTENCES.get(error.status, f"{error.reason}.").format(method=request.method)
         allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return error_response(error.status, sentence, allow)
-    except DATABASE_AWAY_ERRORS as error:  # 503: try again; /healthz says "down" meanwhile (bot/app.py)
-        log.error("%s %s: database unreachable: %s", request.method, _route(request), type(error).__name__)
-        return _failure(request, 503, DATABASE_AWAY, {"Retry-After": "30"})
     except Exception as error:  # the last line: the caller gets a sentence, the log gets no words or ids
+        if database_away(error):  # 503: try again; /healthz says "down" meanwhile (bot/app.py)
+            log.error("%s %s: database unreachable: %s", request.method, _route(request), type(error).__name__)
+            return _failure(request, 503, DATABASE_AWAY, {"Retry-After": "30"})
         log.error("%s %s failed: %s", request.method, _route(request), _where(error))
         return _failure(request, 500, INTERNAL)
+
+
+def database_away(error: Exception) -> bool:
+    """The database cannot be reached (restarting, the network cut), as opposed to a fault of ours."""
+    if isinstance(error, DATABASE_AWAY_ERRORS):
+        return True
+    if isinstance(error, OSError) or type(error).__name__ in ("CannotConnectNowError", "AdminShutdown",
+                                                               "ConnectionDoesNotExistError"):
+        frames = traceback.extract_tb(error.__traceback__)
+        return any(_package(frame.filename) in DRIVERS for frame in frames)
+    return False
+
+
+def _package(filename: str) -> str:
+    """The top-level package a frame's file belongs to ("asyncpg" for …/site-packages/asyncpg/connect_utils.py)."""
+    parts = Path(filename).parts
+    return parts[parts.index("site-packages") + 1] if "site-packages" in parts[:-1] else ""
 
 
 def _failure(request: web.Request, status: int, sentence: str,

@@ -1,13 +1,15 @@
-"""PostgreSQL restarted under the app (issue 17, item 5): the app reaches its database through a TCP relay that the
-test cuts (every connection reset, new ones refused, as while a server restarts) and then restores. During the
-cut a person gets a kind sentence, never a 500; /healthz says "down" (503) so a load balancer stops sending
-people here; afterwards the app recovers by itself (no restart) and nothing the person wrote is stored twice."""
+"""PostgreSQL restarted under the app (issue 17, item 5), two ways: a private cluster (initdb, pg_ctl; as root it
+runs as the `postgres` user) really stopped and started again, and a TCP relay to this machine's server that the
+test cuts (every connection reset, new ones refused) and restores. While the database is away a person gets a kind
+sentence, never a 500; /healthz says "down" (503) so a load balancer stops sending people here; afterwards the
+app recovers by itself (no restart) and nothing the person wrote is stored twice."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import ENGINE
+from bot.private_servers import PrivatePostgres, private_postgres
 from core.models import MessageRecord
 from core.vocabulary import Sender
 from tests.api.test_instances import instance
@@ -87,23 +90,46 @@ async def health(client: AppClient) -> tuple[int, dict]:
         return response.status, await response.json()
 
 
-async def test_a_database_restart_gives_a_kind_error_then_the_app_recovers_by_itself(
+@pytest.fixture
+def private_cluster(tmp_path: Path) -> Iterator[PrivatePostgres]:
+    with private_postgres(tmp_path / "cluster") as cluster:
+        yield cluster
+    shutil.rmtree(cluster.folder, ignore_errors=True)  # as root it lives in the postgres user's home
+
+
+async def test_a_real_postgresql_restart_gives_a_kind_error_then_the_app_recovers_by_itself(
+        private_cluster: PrivatePostgres, tmp_path: Path) -> None:
+    async def stop() -> None:
+        await asyncio.to_thread(private_cluster.stop)
+
+    async def start() -> None:
+        await asyncio.to_thread(private_cluster.start_server)
+
+    await database_away_and_back(private_cluster.url("havn"), stop, start, tmp_path)
+
+
+async def test_a_cut_connection_gives_a_kind_error_then_the_app_recovers_by_itself(
         relayed_database: tuple[str, CuttableRelay], tmp_path: Path) -> None:
     url, relay = relayed_database
+    await database_away_and_back(url, relay.cut, relay.start, tmp_path)
+
+
+async def database_away_and_back(url: str, away: Callable[[], Awaitable[None]], back: Callable[[], Awaitable[None]],
+                                 tmp_path: Path) -> None:
     settings = isolated_settings(tmp_path, HAVN_DATABASE_URL=url)
     async with serving(settings.rasa_url, {"hello": [{"custom": {"text": "greet", "menu": "main"}}]}):
         async with instance(settings) as client:
             session = await client.new_session()
             assert (await client.say(session, "hello"))["messages"]
 
-            await relay.cut()
+            await away()
             status, body = await post_message(client, session, "are you there")
             assert status == 503, body  # not a 500: the database is away, and the person is told so
             assert body.get("error") and "112" in str(body), body  # a sentence, with the safety line
             status, body = await health(client)
             assert (status, body["status"]) == (503, "down")
 
-            await relay.start()  # the server is back: no restart of the app
+            await back()  # the server is back: no restart of the app
             for _ in range(100):
                 if (await health(client))[0] == 200:
                     break

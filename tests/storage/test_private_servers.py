@@ -1,12 +1,15 @@
 """`havn run-scaled`'s private servers (bot/private_servers.py) and its choice of databases (bot/scaled_stack.py):
 a private Redis that lets in only who has its password and is gone afterwards; a private PostgreSQL cluster on a
-Unix socket only (PostgreSQL refuses to run as root: that test runs as another user, `runuser -u postgres`)."""
+Unix socket only (PostgreSQL refuses to run as root: started by root, it runs as the `postgres` user)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import pwd
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -33,9 +36,14 @@ def test_the_private_redis_wants_its_password_and_is_gone_afterwards(tmp_path: P
                                    if path.is_file())
 
 
-@pytest.mark.skipif(ROOT_USER, reason="PostgreSQL refuses to run as root: run as another user")
-def test_the_private_postgres_cluster_serves_both_databases_on_its_socket_only(tmp_path: Path) -> None:
-    with private_postgres(tmp_path) as cluster:
+@pytest.fixture
+def cluster_folder(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    shutil.rmtree(PrivatePostgres(tmp_path).folder, ignore_errors=True)  # as root: in the postgres user's home
+
+
+def test_the_private_postgres_cluster_serves_both_databases_on_its_socket_only(cluster_folder: Path) -> None:
+    with private_postgres(cluster_folder) as cluster:
         assert cluster.running()
 
         async def names() -> set[str]:
@@ -48,15 +56,18 @@ def test_the_private_postgres_cluster_serves_both_databases_on_its_socket_only(t
         assert {"havn", "rasa"} <= asyncio.run(names())
         settings = (cluster.data / "postmaster.opts").read_text()
         assert "listen_addresses=" in settings  # no TCP port at all
-        assert oct(cluster.sockets.stat().st_mode & 0o777) == "0o700"
-    assert not PrivatePostgres(tmp_path).running()  # started here: stopped here
+        for folder in (cluster.sockets, cluster.data):
+            assert oct(folder.stat().st_mode & 0o777) == "0o700"
+            assert folder.stat().st_uid == (pwd.getpwnam("postgres").pw_uid if ROOT_USER else os.geteuid())
+    assert not PrivatePostgres(cluster_folder).running()  # started here: stopped here
 
 
-@pytest.mark.skipif(not ROOT_USER, reason="only root is refused")
-def test_as_root_the_private_postgres_says_what_to_configure(tmp_path: Path) -> None:
-    with pytest.raises(PrivateServerError, match="HAVN_DATABASE_URL and HAVN_RASA_TRACKER_URL"), \
-            private_postgres(tmp_path):
-        pass
+@pytest.mark.skipif(not ROOT_USER, reason="only root's cluster runs as another user")
+def test_started_by_root_the_cluster_lives_in_the_postgres_users_home_not_in_var(cluster_folder: Path) -> None:
+    cluster = PrivatePostgres(cluster_folder)
+    assert cluster.folder.parent == Path(pwd.getpwnam("postgres").pw_dir)
+    assert PrivatePostgres(cluster_folder).folder == cluster.folder  # the same checkout finds its data again
+    assert PrivatePostgres(cluster_folder / "other").folder != cluster.folder
 
 
 def test_the_configured_databases_must_both_be_postgresql(tmp_path: Path) -> None:

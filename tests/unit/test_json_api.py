@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import ClassVar, get_args
 
+import asyncpg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -20,6 +22,7 @@ from core.json_api import (
     JSON_PATHS,
     After,
     Body,
+    database_away,
     json_errors,
     parse_json,
     read_body,
@@ -53,8 +56,8 @@ async def http() -> AsyncIterator[TestClient]:
     app = web.Application(middlewares=[json_errors])
     app.router.add_get("/api/fail/{kind}", fail_as)
     app.router.add_get("/api/crash/{id}", crash)
-    app.router.add_get("/api/database-away", database_away)
-    app.router.add_get("/page/database-away", database_away)
+    app.router.add_get("/api/database-away", refused)
+    app.router.add_get("/page/database-away", refused)
     app.router.add_get("/page/crash/{id}", crash)
     app.router.add_post("/api/greet", greet)
     async with TestClient(TestServer(app)) as client:
@@ -68,7 +71,7 @@ async def test_each_kind_of_error_has_its_status_and_sentence(http: TestClient, 
     assert await response.json() == {"error": "A sentence for a person."}
 
 
-async def database_away(_request: web.Request) -> web.Response:
+async def refused(_request: web.Request) -> web.Response:
     raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
 
 
@@ -78,6 +81,18 @@ async def test_the_database_away_is_a_503_with_a_sentence_and_112_never_a_500(ht
     assert await response.json() == {"error": DATABASE_AWAY} and "112" in DATABASE_AWAY
     page = await http.get("/page/database-away")
     assert page.status == 503 and await page.text() == DATABASE_AWAY
+
+
+async def test_an_os_error_is_the_database_away_only_when_the_driver_raised_it(tmp_path: Path) -> None:
+    """A stopped PostgreSQL's Unix socket is gone: asyncpg raises FileNotFoundError, which SQLAlchemy lets through
+    (found by tests/api/test_database_restart.py). The same error from our own code is a fault of ours."""
+    with pytest.raises(FileNotFoundError) as from_driver:
+        await asyncpg.connect(host=str(tmp_path), user="nobody", database="none", timeout=2)
+    assert database_away(from_driver.value)
+    with pytest.raises(FileNotFoundError) as ours:
+        (tmp_path / "missing.yml").read_text()
+    assert not database_away(ours.value)
+    assert not database_away(RuntimeError("ours"))
 
 
 def test_the_statuses_of_the_kinds() -> None:
