@@ -59,6 +59,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._changed = asyncio.Condition()
+        self._stopping = False  # ends a long poll at once: the app that asked has gone (aiohttp would wait for it)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -75,6 +76,9 @@ class FakeBotApi:
         return self.url
 
     async def stop(self) -> None:
+        async with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
         if self._runner:
             await self._runner.cleanup()
 
@@ -177,7 +181,8 @@ class FakeBotApi:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates and timeout:
                 try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), timeout)
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._stopping),
+                                           timeout)
                 except TimeoutError:
                     pass
             return list(self._updates)
