@@ -70,10 +70,10 @@ class App:
 
 def spawn_app(settings: Settings, folder: Path, name: str, **extra: str) -> App:
     """`havn app` as its own process on a free port, with `settings`' secrets and database; `extra` HAVN_*
-    variables on top (HAVN_REDIS_URL, raised limits)."""
+    variables on top (HAVN_REDIS_URL, raised limits, a Telegram token: without one, web chat only)."""
     port = free_port()
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "HAVN_TELEGRAM_TOKEN"},  # not this .env's
         "HAVN_VAR_DIR": str(folder / name),
         "HAVN_PORT": str(port),
         "HAVN_DATABASE_URL": settings.database_url,
@@ -89,7 +89,6 @@ def spawn_app(settings: Settings, folder: Path, name: str, **extra: str) -> App:
         "HAVN_LOG_LEVEL": "WARNING",
         **extra,
     }
-    environment.pop("HAVN_TELEGRAM_TOKEN", None)  # web chat only: no Telegram of this machine's .env
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "bot.cli", "app"], cwd=ROOT, env=environment,

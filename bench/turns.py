@@ -16,8 +16,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,9 +28,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.stack import person_address, spawn_app, stop_app  # noqa: E402
 from bot import services  # noqa: E402
-from core.config import Settings  # noqa: E402
-from tests.conftest import free_port, make_settings  # noqa: E402
+from tests.conftest import make_settings  # noqa: E402
 from tests.fakes.bot_api import FakeBotApi  # noqa: E402
 from tests.harness import RasaStack, stack_settings  # noqa: E402
 
@@ -85,11 +83,12 @@ class Paths:
     async def webchat(self, conversation: int, message: str) -> None:
         key = self.run_tag * 1_000_000 + conversation
         if key not in self.sessions:
-            async with self.http.post(f"{self.app_url}/api/webchat/sessions") as response:
+            async with self.http.post(f"{self.app_url}/api/webchat/sessions",
+                                      headers={"X-Forwarded-For": person_address(key)}) as response:
                 self.sessions[key] = (await response.json())["session"]
         body = {"payload": message} if message.startswith("/") else {"text": message}
-        async with self.http.post(f"{self.app_url}/api/webchat/messages", json=body,
-                                  headers={"X-Havn-Session": self.sessions[key]}) as response:
+        headers = {"X-Havn-Session": self.sessions[key], "X-Forwarded-For": person_address(key)}
+        async with self.http.post(f"{self.app_url}/api/webchat/messages", json=body, headers=headers) as response:
             assert response.status == 200 and (await response.json())["messages"]
 
     async def telegram(self, conversation: int, message: str) -> None:
@@ -103,31 +102,6 @@ class Paths:
                                   headers={"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}) as response:
             assert response.status == 200
         await self.bot_api.wait_for("sendMessage", chat_id=chat_id, since=seen, timeout=60)
-
-
-def spawn_app(settings: Settings, folder: Path, bot_api_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`havn app` as its own process, as in production, with the Telegram webhook on the fake Bot API."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "HAVN_VAR_DIR": str(folder / "app"),
-        "HAVN_PORT": str(port),
-        "HAVN_RASA_URL": settings.rasa_url,
-        "HAVN_ACTION_SERVER_URL": settings.action_server_url,
-        "HAVN_RASA_TOKEN": settings.rasa_token,
-        "HAVN_ACTION_SERVER_TOKEN": settings.action_server_token,
-        "HAVN_HASH_KEY": settings.hash_key,
-        "HAVN_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),
-        "HAVN_TELEGRAM_TOKEN": TOKEN,
-        "HAVN_TELEGRAM_API_URL": bot_api_url,
-        "HAVN_TELEGRAM_WEBHOOK_URL": "https://example.invalid/telegram/webhook",
-        "HAVN_TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
-        "HAVN_LOG_LEVEL": "WARNING",
-    }
-    with open(folder / "app.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "app"], cwd=ROOT, env=environment,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
 
 
 async def wait_healthy(url: str, folder: Path) -> None:
@@ -163,7 +137,9 @@ async def bench(conversations: int, rounds: int) -> dict[str, dict[str, dict[str
         stack.wait_ready()
         settings = make_settings(folder, HAVN_RASA_URL=stack.settings.rasa_url,
                                  HAVN_ACTION_SERVER_URL=stack.settings.action_server_url)
-        app, app_url = spawn_app(settings, folder, bot_api.url)
+        app = spawn_app(settings, folder, "app", HAVN_TELEGRAM_TOKEN=TOKEN, HAVN_TELEGRAM_API_URL=bot_api.url,
+                        HAVN_TELEGRAM_WEBHOOK_URL="https://example.invalid/telegram/webhook")
+        app_url = app.url
         await wait_healthy(app_url, folder)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
             paths = Paths(http, stack.settings.rasa_url, app_url, bot_api, settings.telegram_webhook_secret,
@@ -186,8 +162,7 @@ async def bench(conversations: int, rounds: int) -> dict[str, dict[str, dict[str
             return results
     finally:
         if app:
-            app.terminate()
-            app.wait()
+            stop_app(app)
         stack.stop_all()
         await bot_api.stop()
 
