@@ -29,7 +29,7 @@ from core.models import WebchatSession, as_utc
 
 ROW_PURPOSE = "webchat-session-row"
 IDS_PURPOSE = "webchat-message-ids"
-SEEN_EVERY = timedelta(minutes=1)  # polls refresh `seen_at` at most this often: one write a minute per open tab
+SEEN_EVERY = timedelta(minutes=1)  # `seen_at` is refreshed at most this often: one write a minute per open tab
 ENDED = ("This chat session has ended: it was deleted, or quiet for too long, or it is too old. This keeps what "
          "you wrote safe. Please start a new chat (reload the page).")
 MISSING = "This chat needs a session. Please start a new chat (reload the page)."
@@ -84,10 +84,13 @@ class WebSessions:
                           MessageIds(self._keys.keyed(IDS_PURPOSE, parsed.session_id)))
 
     async def used(self, session: WebSession, *, wrote: bool) -> None:
-        """The session was just used: a message always counts (and makes its row), a poll once a minute and
-        only for a session that has written (a visitor who never writes leaves nothing)."""
+        """The session was just used: the first message makes its row; after that a message or a poll refreshes
+        it at most once a minute (idle time is counted to within a minute: one write fewer for most messages),
+        and a visitor who never writes leaves nothing."""
         now = self._clock.now()
-        if not wrote and (session.seen_at is None or now - session.seen_at < SEEN_EVERY):
+        if session.seen_at is None and not wrote:
+            return
+        if session.seen_at is not None and now - session.seen_at < SEEN_EVERY:
             return
         await self._save(session, now, ended=False)
 

@@ -127,6 +127,24 @@ async def test_an_idle_session_expires_and_a_poll_keeps_a_waiting_person_s_alive
     await client.say(waiting, "hello")  # nine hours on, still open
 
 
+async def test_a_session_s_row_is_refreshed_at_most_once_a_minute_and_idle_counts_from_then(
+        client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")  # the first message makes the row
+    [(first,)] = client.rows("SELECT seen_at FROM webchat_session")
+    client.clock.advance(timedelta(seconds=50))
+    await client.say(session, "hello")  # within the minute: no write
+    assert client.rows("SELECT seen_at FROM webchat_session") == [(first,)]
+    client.clock.advance(timedelta(seconds=20))
+    await client.say(session, "hello")  # over a minute since the row was written: refreshed
+    [(refreshed,)] = client.rows("SELECT seen_at FROM webchat_session")
+    assert refreshed > first
+    client.clock.advance(timedelta(hours=4) - timedelta(seconds=30))  # idle 4 h less 30 s since the refresh
+    await client.say(session, "hello")
+    client.clock.advance(timedelta(hours=4, minutes=1))
+    await client.say(session, "hello", expect=401)
+
+
 async def test_a_session_that_never_wrote_expires_too_and_leaves_nothing(client: AppClient, rasa: FakeRasa) -> None:
     session = await client.new_session()
     assert (await client.messages(session))["messages"] == []
