@@ -5,8 +5,12 @@ What it does and why:
 - every request goes to the app instance with the fewest connections (`leastconn`): the console's WebSockets
   stay open for hours, so counting requests would pile them on one instance; any instance serves any request
   (sessions, queue and claims are in the shared database, console events go through Redis);
-- HAProxy asks each instance's `/healthz` every 2 s and takes an instance out after 2 failures (in again after 2
-  answers): a dead or hung instance gets no person's message;
+- HAProxy asks each instance's `/healthz` every 2 s, waits up to 5 s for the answer, and takes an instance out
+  after 3 failures (in again after 2 answers): a dead or hung instance gets no person's message, a busy one keeps
+  its people (/healthz answers within about 1.5 s however busy the instance: bot/app.py). With a 2 s wait and 2
+  failures, 200 people at once took both instances out in turn, and HAProxy refused everyone;
+- when no instance is up, HAProxy itself answers with a short page that names 112 and the hotline, never its own
+  "503 Service Unavailable";
 - a connection an instance refused (it just died) is tried again on the other (`retries`, `redispatch`): it
   never reached the app, so nothing can happen twice; HAProxy repeats nothing once a request was sent;
 - a WebSocket (the console) is a tunnel once upgraded: `timeout tunnel` keeps it open while it is used, the
@@ -21,7 +25,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 CHECK_SECONDS = 2
+CHECK_TIMEOUT = "5s"
 TUNNEL_TIMEOUT = "1h"
+HOTLINE = "+45 70 20 25 50"  # content/facts.yml `hotline` (a test keeps them alike)
+# HAProxy's own answer when no instance is up: in English and Danish (it cannot know the person's language).
+NO_SERVER_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+    "<title>Help and advice</title><body>"
+    "<p>The chat is not available right now. Please try again in a few minutes.</p>"
+    f"<p><strong>In danger now? Call 112.</strong> Our hotline: {HOTLINE}.</p>"
+    '<p lang="da">Chatten er ikke tilgængelig lige nu. Prøv igen om et par minutter.</p>'
+    f'<p lang="da"><strong>Er du i fare nu? Ring 112.</strong> Vores hotline: {HOTLINE}.</p>'
+    "</body></html>"
+)
 
 
 def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None = None) -> str:
@@ -29,7 +45,7 @@ def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None =
     that names the servers, as Docker's does; HAProxy then starts even before they exist and follows their
     addresses when they are restarted."""
     resolvers = ["", "resolvers dns", f"    nameserver dns {resolver}", "    hold valid 10s"] if resolver else []
-    server_options = f"check inter {CHECK_SECONDS}s fall 2 rise 2"
+    server_options = f"check inter {CHECK_SECONDS}s fall 3 rise 2"
     if resolver:
         server_options += " resolvers dns init-addr last,libc,none"
     lines = [
@@ -48,6 +64,8 @@ def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None =
         "    timeout client 60s",
         "    timeout server 60s",
         f"    timeout tunnel {TUNNEL_TIMEOUT}",
+        f"    timeout check {CHECK_TIMEOUT}",
+        f'    http-error status 503 content-type "text/html; charset=utf-8" string \'{NO_SERVER_PAGE}\'',
         "",
         "frontend web",
         f"    bind {bind}",

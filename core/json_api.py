@@ -26,6 +26,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.errors import Invalid, NotFound, NotJson, ServiceError, TooLarge, TooMany
 
@@ -45,7 +46,9 @@ INTERNAL = "Something went wrong on our side. Please try again in a moment."
 # number in every language this chat speaks (content/facts.yml).
 DATABASE_AWAY = ("We cannot reach our records for a moment. Nothing you wrote is lost: please send it again in a "
                  "minute. In danger now? Call 112.")
-DATABASE_AWAY_ERRORS = (OperationalError, InterfaceError, DisconnectionError, ConnectionError)
+# PoolTimeout: every connection of this instance in use for longer than the pool waits (seen with 200 people on
+# `make run-scaled`): to the person it is the same moment's wait, not a fault.
+DATABASE_AWAY_ERRORS = (OperationalError, InterfaceError, DisconnectionError, ConnectionError, PoolTimeout)
 # What a database driver raises, below SQLAlchemy, while its server is away: an OSError while connecting (a stopped
 # PostgreSQL's Unix socket is gone: FileNotFoundError) and asyncpg's own "shutting down / starting up" errors.
 DRIVERS = ("asyncpg", "aiosqlite", "sqlalchemy")

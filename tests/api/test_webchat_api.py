@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import aiohttp
 import pytest
 import yaml
 
-from bot.app import GATEWAY, OUTBOX
+from bot import app as app_module
+from bot.app import GATEWAY, HEALTH_CHECK_SECONDS, OUTBOX, RASA
 from bot.channels.webchat_page import number_parts
 from core.config import CONTENT_DIR, Settings
 from core.messages import Message
@@ -235,6 +237,24 @@ async def test_healthz_reports_each_part(client: AppClient) -> None:
     assert "redis" not in body["checks"]  # one instance: no Redis to ask about
     # The action server away, people still get answers (the fallback with 112): degraded, and still 200, so
     # that a load balancer keeps sending people here (docs/scale.md).
+    assert response.status == 200 and body["status"] == "degraded"
+
+
+async def test_healthz_answers_in_time_when_a_part_is_slow_and_a_busy_database_is_not_down(
+        client: AppClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a heavy load a part may answer late; /healthz must still answer before the load balancer gives up
+    on it (bot/haproxy.py), and say which part was slow, still 200: this instance still serves people."""
+    async def hangs(*_: object) -> str:
+        await asyncio.sleep(60)
+        return "ok"
+
+    monkeypatch.setattr(client.app[RASA], "rasa_status", hangs)
+    monkeypatch.setattr(app_module, "_database_status", hangs)
+    started = time.monotonic()
+    async with client.http.get(client.url("/healthz")) as response:
+        body = await response.json()
+    assert time.monotonic() - started < HEALTH_CHECK_SECONDS + 1  # side by side, each bounded
+    assert body["checks"]["rasa"].startswith("slow") and body["checks"]["database"].startswith("busy")
     assert response.status == 200 and body["status"] == "degraded"
 
 

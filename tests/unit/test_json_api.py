@@ -13,6 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import Field
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.errors import KINDS, Conflict, Invalid, ServiceError
 from core.json_api import (
@@ -93,6 +94,8 @@ async def test_an_os_error_is_the_database_away_only_when_the_driver_raised_it(t
         (tmp_path / "missing.yml").read_text()
     assert not database_away(ours.value)
     assert not database_away(RuntimeError("ours"))
+    # Every connection of the pool in use for longer than it waits: a wait, as for the database away.
+    assert database_away(PoolTimeout("QueuePool limit of size 5 overflow 10 reached"))
 
 
 def test_the_statuses_of_the_kinds() -> None:

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from bot import haproxy, scaled_layout, services, supervision
+from bot.app import HEALTH_CHECK_SECONDS
 from bot.scaled_layout import Layout
-from core.config import ROOT
+from core.config import CONTENT_DIR, ROOT
 
 LAYOUT = Layout(front=8080, apps=(9001, 9002), rasa=(9011, 9012), actions=(9021, 9022))
 HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
@@ -94,6 +95,18 @@ def test_haproxy_accepts_the_configuration(tmp_path: Path, path: str) -> None:
         config = DEPLOY / "haproxy.cfg"
     check = subprocess.run([str(HAPROXY), "-c", "-f", str(config)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_busy_instance_stays_in_and_with_none_up_haproxy_names_112_and_the_hotline() -> None:
+    """200 people at once made /healthz slower than HAProxy's 2 s wait; both instances went out in turn and
+    HAProxy answered everyone with its own bare 503. Now it waits longer, takes an instance out after 3 misses,
+    and its own 503 names 112 and the centre's hotline (the number as content/facts.yml gives it)."""
+    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1")
+    assert f"timeout check {haproxy.CHECK_TIMEOUT}" in text and "fall 3" in text
+    assert float(haproxy.CHECK_TIMEOUT.removesuffix("s")) >= 2 * HEALTH_CHECK_SECONDS  # /healthz's own bound
+    hotline = yaml.safe_load((CONTENT_DIR / "facts.yml").read_text(encoding="utf-8"))["values"]["hotline"]
+    [page] = [line for line in text.splitlines() if line.strip().startswith("http-error status 503")]
+    assert "112" in page and hotline in page and "Ring 112" in page
 
 
 def test_deploy_haproxy_cfg_is_what_bot_haproxy_writes_for_compose() -> None:
