@@ -1,5 +1,6 @@
-"""Round 7 of the danger lexicon (tuned on bench/data/danger_tune7): each family added, tried in wording the tuning
-set does not have (tests/data/danger_round7/<code>.yml: `hits` with their cue, `ordinary` near misses)."""
+"""Rounds 7 and later of the danger lexicon (round N tuned on bench/data/danger_tuneN): each family added, tried in
+wording the tuning set does not have (tests/data/danger_roundN/<code>.yml: `hits` with their cue, `ordinary` near
+misses)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import yaml
 
 from bot.danger import Cue, DangerLexicon
 
-CHECKS = Path(__file__).resolve().parents[1] / "data" / "danger_round7"
-HITS = [(path.stem, text, Cue(cue)) for path in sorted(CHECKS.glob("*.yml"))
+CHECKS = sorted((Path(__file__).resolve().parents[1] / "data").glob("danger_round*/*.yml"))
+HITS = [(f"{path.parent.name}/{path.stem}", text, Cue(cue)) for path in CHECKS
         for text, cue in yaml.safe_load(path.read_text(encoding="utf-8"))["hits"]]
-ORDINARY = [(path.stem, text) for path in sorted(CHECKS.glob("*.yml"))
+ORDINARY = [(f"{path.parent.name}/{path.stem}", text) for path in CHECKS
             for text in yaml.safe_load(path.read_text(encoding="utf-8"))["ordinary"]]
 
 
@@ -23,12 +24,12 @@ def lexicon() -> DangerLexicon:
 
 
 @pytest.mark.parametrize(("language", "text", "cue"), HITS)
-def test_a_round_7_family_is_heard_in_new_wording(lexicon: DangerLexicon, language: str, text: str,
+def test_a_tuned_family_is_heard_in_new_wording(lexicon: DangerLexicon, language: str, text: str,
                                                   cue: Cue) -> None:
     hit = lexicon.match(text)
     assert hit is not None and hit.cue == cue, (language, text, hit)
 
 
 @pytest.mark.parametrize(("language", "text"), ORDINARY)
-def test_a_round_7_near_miss_stays_quiet(lexicon: DangerLexicon, language: str, text: str) -> None:
+def test_a_tuned_near_miss_stays_quiet(lexicon: DangerLexicon, language: str, text: str) -> None:
     assert lexicon.match(text) is None, (language, text)
