@@ -22,28 +22,34 @@ What it does and why:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
+
+from core.texts import Texts
 
 CHECK_SECONDS = 2
 CHECK_TIMEOUT = "5s"
 TUNNEL_TIMEOUT = "1h"
-HOTLINE = "+45 70 20 25 50"  # content/facts.yml `hotline` (a test keeps them alike)
-# HAProxy's own answer when no instance is up: in English and Danish (it cannot know the person's language).
-NO_SERVER_PAGE = (
-    '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-    "<title>Help and advice</title><body>"
-    "<p>The chat is not available right now. Please try again in a few minutes.</p>"
-    f"<p><strong>In danger now? Call 112.</strong> Our hotline: {HOTLINE}.</p>"
-    '<p lang="da">Chatten er ikke tilgængelig lige nu. Prøv igen om et par minutter.</p>'
-    f'<p lang="da"><strong>Er du i fare nu? Ring 112.</strong> Vores hotline: {HOTLINE}.</p>'
-    "</body></html>"
-)
 
 
-def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None = None) -> str:
-    """`bind` (address:port) in front of `servers` (name, address:port). `resolver`: a DNS server (address:port)
-    that names the servers, as Docker's does; HAProxy then starts even before they exist and follows their
-    addresses when they are restarted."""
+def no_server_page(texts: Texts) -> str:
+    """HAProxy's own answer when no instance is up. It cannot know the person's language, so the page says it in
+    every language the chat speaks (the web chat's own words for a failure, which name 112), then the two numbers.
+    Escaped for HTML, which also keeps a quote out of HAProxy's single-quoted string."""
+    emergency, hotline = texts.values["emergency"], texts.values["hotline"]
+    title = html.escape(texts.text("web.page_title", texts.default_language))
+    sentences = "".join(f'<p lang="{code}" dir="{texts.direction(code)}">'
+                        f'{html.escape(texts.text("web.error", code))}</p>' for code in texts.languages)
+    numbers = (f'<p><a href="tel:{emergency}">{emergency}</a> · '
+               f'<a href="tel:{hotline.replace(" ", "")}">{html.escape(hotline)}</a></p>')
+    return (f'<!doctype html><html><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+            f"<title>{title}</title><body>{sentences}{numbers}</body></html>")
+
+
+def config(bind: str, servers: Sequence[tuple[str, str]], texts: Texts, resolver: str | None = None) -> str:
+    """`bind` (address:port) in front of `servers` (name, address:port); `texts` for the page shown when none is
+    up. `resolver`: a DNS server (address:port) that names the servers, as Docker's does; HAProxy then starts
+    even before they exist and follows their addresses when they are restarted."""
     resolvers = ["", "resolvers dns", f"    nameserver dns {resolver}", "    hold valid 10s"] if resolver else []
     server_options = f"check inter {CHECK_SECONDS}s fall 3 rise 2"
     if resolver:
@@ -65,7 +71,7 @@ def config(bind: str, servers: Sequence[tuple[str, str]], resolver: str | None =
         "    timeout server 60s",
         f"    timeout tunnel {TUNNEL_TIMEOUT}",
         f"    timeout check {CHECK_TIMEOUT}",
-        f'    http-error status 503 content-type "text/html; charset=utf-8" string \'{NO_SERVER_PAGE}\'',
+        f'    http-error status 503 content-type "text/html; charset=utf-8" string \'{no_server_page(texts)}\'',
         "",
         "frontend web",
         f"    bind {bind}",

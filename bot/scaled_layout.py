@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bot import haproxy
+from core.texts import Texts
 
 INSTANCES = 2
 LOOPBACK = "127.0.0.1"
@@ -96,6 +97,7 @@ def programs(procfile: Mapping[str, str], layout: Layout, haproxy_program: str,
     return commands, environments
 
 
-def haproxy_config(layout: Layout, host: str) -> str:
+def haproxy_config(layout: Layout, host: str, texts: Texts) -> str:
     return haproxy.config(f"{host}:{layout.front}",
-                          [(f"app{number}", f"{LOOPBACK}:{port}") for number, port in enumerate(layout.apps, 1)])
+                          [(f"app{number}", f"{LOOPBACK}:{port}") for number, port in enumerate(layout.apps, 1)],
+                          texts)

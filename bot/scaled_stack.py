@@ -28,6 +28,7 @@ from bot.scaled_layout import Layout, free_ports, haproxy_config, programs, vari
 from core.config import ROOT, Settings, ensure_secrets, read_environment
 from core.db import migrate
 from core.private_files import make_private
+from core.texts import Texts
 
 HAPROXY = "haproxy"  # Debian's package (the Makefile installs it); in /usr/sbin, which a user's PATH may lack
 
@@ -54,7 +55,8 @@ def run() -> int:
         print("havn: migrating the database once, before the two apps start…", flush=True)
         migrate(settings.database_url)
         environment = {**services.run_environment(settings), **shared}
-        configuration = write_configuration(folder, layout, settings.host, haproxy)
+        texts = Texts(settings.content_dir, settings.languages, settings.default_language)
+        configuration = write_configuration(folder, layout, settings.host, haproxy, texts)
         print(f"havn: starting 2 Rasa, 2 action servers, 2 apps and HAProxy on http://{settings.host}:{layout.front}"
               f" (apps on ports {', '.join(map(str, layout.apps))}; `.venv/bin/supervisorctl -c {configuration} "
               "status`)", flush=True)
@@ -74,12 +76,12 @@ def databases(configured: Mapping[str, str], folder: Path, servers: contextlib.E
     return for_app(app), for_rasa(tracker)
 
 
-def write_configuration(folder: Path, layout: Layout, host: str, haproxy: str) -> Path:
+def write_configuration(folder: Path, layout: Layout, host: str, haproxy: str, texts: Texts) -> Path:
     """HAProxy's and supervisord's configuration under `folder` (private files); returns supervisord's."""
     haproxy_path = folder / "haproxy.cfg"
     descriptor = os.open(haproxy_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(haproxy_config(layout, host))
+        handle.write(haproxy_config(layout, host, texts))
     commands, environments = programs(services.procfile(), layout, haproxy, haproxy_path)
     return supervision.write_config(commands, ROOT, folder, environments)
 

@@ -3,6 +3,7 @@ production files that describe the same shape (deploy/): issue "Scale out", item
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from configparser import ConfigParser
@@ -15,6 +16,7 @@ from bot import haproxy, scaled_layout, services, supervision
 from bot.app import HEALTH_CHECK_SECONDS
 from bot.scaled_layout import Layout
 from core.config import CONTENT_DIR, ROOT
+from tests.conftest import TEXTS
 
 LAYOUT = Layout(front=8080, apps=(9001, 9002), rasa=(9011, 9012), actions=(9021, 9022))
 HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
@@ -76,7 +78,7 @@ def test_a_quote_in_a_program_variable_is_refused(tmp_path: Path) -> None:
 
 
 def test_haproxy_checks_healthz_keeps_websockets_open_and_logs_no_request() -> None:
-    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1")
+    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1", TEXTS)
     assert "bind 127.0.0.1:8080" in text
     assert "server app1 127.0.0.1:9001" in text and "server app2 127.0.0.1:9002" in text
     assert "http-check send meth GET uri /healthz" in text and "http-check expect status 200" in text
@@ -90,7 +92,7 @@ def test_haproxy_checks_healthz_keeps_websockets_open_and_logs_no_request() -> N
 def test_haproxy_accepts_the_configuration(tmp_path: Path, path: str) -> None:
     config = tmp_path / "haproxy.cfg"
     if path == "generated":
-        config.write_text(scaled_layout.haproxy_config(LAYOUT, "127.0.0.1"))
+        config.write_text(scaled_layout.haproxy_config(LAYOUT, "127.0.0.1", TEXTS))
     else:
         config = DEPLOY / "haproxy.cfg"
     check = subprocess.run([str(HAPROXY), "-c", "-f", str(config)], capture_output=True, text=True)
@@ -100,18 +102,24 @@ def test_haproxy_accepts_the_configuration(tmp_path: Path, path: str) -> None:
 def test_a_busy_instance_stays_in_and_with_none_up_haproxy_names_112_and_the_hotline() -> None:
     """200 people at once made /healthz slower than HAProxy's 2 s wait; both instances went out in turn and
     HAProxy answered everyone with its own bare 503. Now it waits longer, takes an instance out after 3 misses,
-    and its own 503 names 112 and the centre's hotline (the number as content/facts.yml gives it)."""
-    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1")
+    and its own 503 names 112 and the centre's hotline (the number as content/facts.yml gives it), in every
+    language the chat speaks: it cannot know the person's."""
+    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1", TEXTS)
     assert f"timeout check {haproxy.CHECK_TIMEOUT}" in text and "fall 3" in text
     assert float(haproxy.CHECK_TIMEOUT.removesuffix("s")) >= 2 * HEALTH_CHECK_SECONDS  # /healthz's own bound
     hotline = yaml.safe_load((CONTENT_DIR / "facts.yml").read_text(encoding="utf-8"))["values"]["hotline"]
     [page] = [line for line in text.splitlines() if line.strip().startswith("http-error status 503")]
-    assert "112" in page and hotline in page and "Ring 112" in page
+    assert "112" in page and hotline in page
+    for code in TEXTS.languages:
+        sentence = html.escape(TEXTS.text("web.error", code))
+        assert f'<p lang="{code}" dir="{TEXTS.direction(code)}">{sentence}</p>' in page and "112" in sentence
+    assert "'" not in page.split("string '", 1)[1].removesuffix("'")  # HAProxy's single quotes hold the whole page
 
 
 def test_deploy_haproxy_cfg_is_what_bot_haproxy_writes_for_compose() -> None:
     """One source for both: a change to bot/haproxy.py must be written to deploy/haproxy.cfg too."""
-    expected = haproxy.config("*:8080", [("app1", "app1:8080"), ("app2", "app2:8080")], resolver="127.0.0.11:53")
+    expected = haproxy.config("*:8080", [("app1", "app1:8080"), ("app2", "app2:8080")], TEXTS,
+                              resolver="127.0.0.11:53")
     assert (DEPLOY / "haproxy.cfg").read_text() == expected
 
 
