@@ -36,11 +36,16 @@ from bot.language_backends import BACKEND_CLASSES, BACKENDS, DEFAULT_BACKEND, Ba
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" / "short_words.yml"
 LETTERS_PATH = LEXICON_PATH.parent / "letters.yml"
 COMMON_WORDS_PATH = LEXICON_PATH.parent / "common_words.yml"
+TYPED_IN_LATIN_PATH = LEXICON_PATH.parent / "typed_in_latin.yml"
 
 CERTAIN = 1.0
 MAX_STATISTICAL_CONFIDENCE = 0.99
 MAX_RANKED_CHARS = 1000  # the language shows long before that; bounds the time a long message costs
 ACCENTED_WORDS_MAX_SHARE = 1 / 4  # up to this share of accented words may be foreign names (see _rank)
+# A language of another script typed in Latin letters (typed_in_latin.yml): at least this many of its words, and
+# this share of the message's words.
+TYPED_IN_LATIN_MIN_WORDS = 2
+TYPED_IN_LATIN_MIN_SHARE = 1 / 3
 IDEOGRAPH_LETTER_WEIGHT = 3  # one Han/kana/Hangul character carries about as much as three letters
 
 # Which languages use each non-Latin script (ISO 639-1). Language facts, not the supported list: the
@@ -295,6 +300,27 @@ class CommonWords:
         return {code: score / total for code, score in weighed.items()} if total > 0 else dict(scores)
 
 
+@dataclass(frozen=True)
+class TypedInLatin:
+    """Words of languages of other scripts as people type them in Latin letters (content/language/
+    typed_in_latin.yml): the backends know Russian only in Cyrillic, so "pomogite mne" came out French."""
+
+    words: Mapping[str, frozenset[str]]  # a word without accents → the supported languages listing it
+
+    @classmethod
+    def load(cls, path: Path, supported: Iterable[str]) -> TypedInLatin:
+        return cls(CommonWords.load(path, supported).words)
+
+    def shares(self, words: Sequence[str]) -> dict[str, float]:
+        """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share."""
+        hits: dict[str, int] = {}
+        for word in words:
+            for code in self.words.get(_strip_marks(word.lower()), ()):
+                hits[code] = hits.get(code, 0) + 1
+        return {code: count / len(words) for code, count in hits.items()
+                if count >= TYPED_IN_LATIN_MIN_WORDS and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
+
+
 # --- the detector -----------------------------------------------------------------------------------------
 
 
@@ -311,6 +337,7 @@ class LanguageDetector:
         self._lexicon = Lexicon.load(LEXICON_PATH, self.supported)
         self._letters = Alphabets.load(LETTERS_PATH, self.supported)
         self._common = CommonWords.load(COMMON_WORDS_PATH, self.supported)
+        self._typed_in_latin = TypedInLatin.load(TYPED_IN_LATIN_PATH, self.supported)
 
     def warm_up(self) -> None:
         """Load the backend's models now (about 1.5 s per script), not while a person waits for a reply."""
@@ -373,12 +400,27 @@ class LanguageDetector:
             scores = {code: share * scores.get(code, 0.0) + (1 - share) * plain.get(code, 0.0)
                       for code in scores.keys() | plain.keys()}
         scores = self._common.weigh(words, scores)
+        if candidates.isdisjoint(NON_LATIN_LANGUAGES):  # Latin letters only: maybe Russian typed without Cyrillic
+            scores = self._with_typed_in_latin(words, scores)
         if not scores:
             return UNSURE
         # Capped so 1.0 stays reserved for the lexicon and the script rules.
         ranking = tuple((code, min(score, MAX_STATISTICAL_CONFIDENCE))
                         for code, score in sorted(scores.items(), key=lambda item: -item[1])[:RANKING_SIZE])
         return Detection(*ranking[0], ranking=ranking)
+
+    def _with_typed_in_latin(self, words: Sequence[str], scores: Mapping[str, float]) -> dict[str, float]:
+        """Each language typed in Latin letters takes its share of the words. The Latin-script languages keep
+        (1 - that share)² of their scores, in their proportions (so the row still offers them): the rest of the
+        words vote for them, and the words of the list are evidence against them too, as none of them writes
+        those words."""
+        typed = self._typed_in_latin.shares(words)
+        if not typed:
+            return dict(scores)
+        rest = (1 - max(typed.values())) ** 2
+        weighed = {**{code: score * rest for code, score in scores.items()}, **typed}
+        total = sum(weighed.values())
+        return {code: score / total for code, score in weighed.items()}
 
     def _scores(self, text: str, candidates: frozenset[str]) -> dict[str, float]:
         """The backend's probabilities renormalised over the candidates the script allows."""

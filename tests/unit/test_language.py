@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ import yaml
 from bot.language import (
     CERTAIN,
     LEXICON_PATH,
+    TYPED_IN_LATIN_PATH,
     Detection,
     LanguageDetector,
+    TypedInLatin,
     lexicon_key,
 )
 from bot.language_backends import BACKENDS, DEFAULT_BACKEND
@@ -187,6 +190,43 @@ def test_garbled_letters_leave_the_decision_to_the_model(detectors: dict[str, La
 def test_common_small_words_outweigh_a_model_that_learnt_english_as_tagalog(detector: LanguageDetector) -> None:
     detection = detector.detect("they took my passport and i cannot leave the house")
     assert detection.language == "en" and detection.confidence >= 0.9
+
+
+TYPED_IN_LATIN = [
+    ("pomogite mne ne dayut uiti s raboty", "ru"),  # was French: the backends know Russian only in Cyrillic
+    ("u menya zabrali pasport", "ru"),
+    ("ya hochu domoy", "ru"),
+    ("dopomozhit meni, v mene zabraly pasport", "uk"),
+    ("pomosht, shefat me bie", "bg"),
+    ("nqmam pari i shefat ne plashta", "bg"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), TYPED_IN_LATIN)
+def test_russian_ukrainian_and_bulgarian_typed_in_latin_letters(detector: LanguageDetector, text: str,
+                                                                 language: str) -> None:
+    """Without a Cyrillic keyboard: the language's own words in Latin letters (content/language/typed_in_latin.yml)
+    rank it first, as a guess the row lets the person correct; the Latin-script languages stay in the ranking."""
+    detection = detector.detect(text)
+    assert detection.language == language and detection.confidence < CERTAIN
+    assert len(detection.ranking) > 1
+
+
+def test_no_latin_script_text_of_the_test_data_reads_as_a_language_typed_in_latin() -> None:
+    """The words of typed_in_latin.yml are written by no Latin-script language of the chat: not one of the shared
+    test texts (sentences, word pairs, single words), our chat messages or the NLU examples of the other
+    languages has enough of them to count."""
+    typed = TypedInLatin.load(TYPED_IN_LATIN_PATH, SUPPORTED)
+    others = [code for code in SUPPORTED if code not in ("ru", "uk", "bg")]
+    texts = [line for code in others for klass in ("sentences", "word-pairs", "single-words")
+             for line in (LANGID_DATA / klass / f"{code}.txt").read_text(encoding="utf-8").splitlines()]
+    texts += [line for code in others for line in (CHAT_DATA / f"{code}.txt").read_text(encoding="utf-8").splitlines()]
+    for code in others:
+        for path in sorted((ROOT / "nlu_data" / "nlu" / code).glob("*.yml")):
+            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+                texts += [line[2:] for line in item.get("examples", "").splitlines() if line.startswith("- ")]
+    assert len(texts) > 40_000
+    assert [text for text in texts if typed.shares(re.findall(r"[^\W\d_]+", text))] == []
 
 
 def test_unknown_backend_is_refused() -> None:
