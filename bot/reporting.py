@@ -165,8 +165,9 @@ class Reporting:
         if choice == ABOUT_ME:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.about_me", language, HELP_MENU)]
-        if choice != ABOUT_OTHER:
-            return [self._ask(report_flow.ABOUT, {}, language)]
+        if choice != ABOUT_OTHER:  # words: a kind line first, so the same question again does not look deaf
+            again = self._ask(report_flow.ABOUT, {}, language)
+            return [self._say("report.pick_about", language), again] if payload is None and text else [again]
         report_id, code = await self.reports.create(conversation_id)
         step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))

@@ -260,10 +260,13 @@ async def test_about_me_leaves_the_report_for_the_help_path_even_without_rasa(cl
     [reply] = await reporter.answer(payload="report_skip")
     reporter.expect(reply, "not_understood")
 
-    # The button's title typed ("Om mig") counts as the button; other words ask the question again.
+    # The button's title typed ("Om mig") counts as the button; other words get a kind line (with 112) and the
+    # question again.
     typed = Reporter(client, language)
     *_, about = await typed.start()
-    [again] = await typed.answer("my boss keeps my passport")
+    pick, again = await typed.answer("my boss keeps my passport")
+    typed.expect(pick, "report.pick_about")
+    assert "112" in pick["text"] and not pick["buttons"]
     typed.expect(again, "report.ask_about")
     [help_path] = await typed.answer(TEXTS.text("menu.about_me", language).lower())
     typed.expect(help_path, "report.about_me")
