@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
 
@@ -275,49 +275,47 @@ class Alphabets:
 
 
 @dataclass(frozen=True)
-class CommonWords:
-    """Each language's most common small words (content/language/common_words.yml): evidence the statistical
-    models miss in short messages."""
+class WordLists:
+    """Words listed per language in a file of content/language/ (case and accents do not matter)."""
 
     words: Mapping[str, frozenset[str]]  # a word without accents → the supported languages listing it
 
     @classmethod
-    def load(cls, path: Path, supported: Iterable[str]) -> CommonWords:
+    def load(cls, path: Path, supported: Iterable[str]) -> Self:
         words: dict[str, set[str]] = {}
         for code, entries in _supported_sections(_read_strings(path), supported):
             for word in entries:
                 words.setdefault(_strip_marks(word.lower()), set()).add(code)
         return cls({word: frozenset(codes) for word, codes in words.items()})
 
-    def weigh(self, words: Sequence[str], scores: Mapping[str, float]) -> dict[str, float]:
-        """The scores with each language's multiplied by 1 + its common words in the message, renormalised."""
+    def hits(self, words: Sequence[str]) -> dict[str, int]:
+        """How many of the message's words each language lists."""
         hits: dict[str, int] = {}
         for word in words:
             for code in self.words.get(_strip_marks(word.lower()), ()):
                 hits[code] = hits.get(code, 0) + 1
+        return hits
+
+
+class CommonWords(WordLists):
+    """Each language's most common small words (content/language/common_words.yml): evidence the statistical
+    models miss in short messages."""
+
+    def weigh(self, words: Sequence[str], scores: Mapping[str, float]) -> dict[str, float]:
+        """The scores with each language's multiplied by 1 + its common words in the message, renormalised."""
+        hits = self.hits(words)
         weighed = {code: score * (1 + hits.get(code, 0)) for code, score in scores.items()}
         total = sum(weighed.values())
         return {code: score / total for code, score in weighed.items()} if total > 0 else dict(scores)
 
 
-@dataclass(frozen=True)
-class TypedInLatin:
+class TypedInLatin(WordLists):
     """Words of languages of other scripts as people type them in Latin letters (content/language/
     typed_in_latin.yml): the backends know Russian only in Cyrillic, so "pomogite mne" came out French."""
 
-    words: Mapping[str, frozenset[str]]  # a word without accents → the supported languages listing it
-
-    @classmethod
-    def load(cls, path: Path, supported: Iterable[str]) -> TypedInLatin:
-        return cls(CommonWords.load(path, supported).words)
-
     def shares(self, words: Sequence[str]) -> dict[str, float]:
         """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share."""
-        hits: dict[str, int] = {}
-        for word in words:
-            for code in self.words.get(_strip_marks(word.lower()), ()):
-                hits[code] = hits.get(code, 0) + 1
-        return {code: count / len(words) for code, count in hits.items()
+        return {code: count / len(words) for code, count in self.hits(words).items()
                 if count >= TYPED_IN_LATIN_MIN_WORDS and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
 
 
