@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from alembic import command
 from core.sealed import Sealer, attach_sealer
+from core.sqlite_driver import one_trip_connector
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +48,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def create_engine(database_url: str, sealer: Sealer | None = None) -> AsyncEngine:
     """The app's engine. `sealer` (a core.pseudonym.Pseudonymizer) encrypts and decrypts its sealed columns
     (core/sealed.py); an engine without one refuses to read or write them."""
-    engine = create_async_engine(database_url, pool_pre_ping=not database_url.startswith("sqlite"))
+    if database_url.startswith("sqlite"):
+        engine = create_async_engine(database_url, async_creator=one_trip_connector(database_url))
+    else:
+        engine = create_async_engine(database_url, pool_pre_ping=True)
     if sealer is not None:
         attach_sealer(engine, sealer)
     if engine.dialect.name == "sqlite":
