@@ -1,7 +1,9 @@
-"""core/sqlite_driver.py: the engine's SQLite connection does what aiosqlite's does, in one trip per statement."""
+"""core/sqlite_driver.py: the engine's SQLite connection does what aiosqlite's does, in one trip per statement, and
+its connections take turns to write."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -88,3 +90,51 @@ async def test_one_trip_per_statement_and_none_for_ending_nothing(engine: AsyncE
         await connection.execute(insert(NOTE).values(body="x"))
         await connection.execute(select(NOTE))
     assert trips == ["run", "run", "commit"]
+
+
+async def test_writers_take_turns_and_readers_never_wait(engine: AsyncEngine, trips: list[str]) -> None:
+    """A second writer waits for the first one's transaction to end in the event loop: its statement is not
+    handed to its thread (where SQLite's busy handler would sleep) until then. A reader goes on meanwhile."""
+    first_wrote, second_done = asyncio.Event(), asyncio.Event()
+    order: list[str] = []
+    async with engine.connect(), engine.connect(), engine.connect():  # three connections set up beforehand
+        pass
+    trips.clear()
+
+    async def first() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(insert(NOTE).values(body="first"))
+            first_wrote.set()
+            async with engine.connect() as reader:  # reads the last committed state, at once
+                assert (await reader.execute(select(NOTE.c.body))).scalars().all() == []
+            await asyncio.sleep(0.05)
+            assert not second_done.is_set()
+            assert trips == ["run", "run"]  # this insert and the read; the second writer's insert waits its turn
+            order.append("first")
+
+    async def second() -> None:
+        await first_wrote.wait()
+        async with engine.begin() as connection:
+            await connection.execute(insert(NOTE).values(body="second"))
+            order.append("second")
+        second_done.set()
+
+    await asyncio.gather(first(), second())
+    assert order == ["first", "second"]
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(NOTE.c.body).order_by(NOTE.c.id))).scalars().all() == [
+            "first", "second"]
+
+
+async def test_the_turn_comes_back_after_a_failed_write_and_a_write_without_a_transaction(
+        engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(NOTE).values(body="taken"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(insert(NOTE).values(body="taken"))
+    async with engine.connect() as connection:  # DDL outside a transaction: its turn ends with it
+        await connection.exec_driver_sql("CREATE TABLE other (x INTEGER)")
+    async with asyncio.timeout(1):  # the turn is free: not the 5 s wait of a turn never given back
+        async with engine.begin() as connection:
+            await connection.execute(insert(NOTE).values(body="after"))
