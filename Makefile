@@ -14,7 +14,7 @@ PYTHON310 ?= $(call find_python,3.10)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-load bench-queue bench-relay bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
+.PHONY: help install run run-scaled chaos test test-conversations lint validate train bench bench-gateway bench-load bench-queue bench-relay bench-language bench-danger danger-net bench-first-message nlu-report fuzz clean
 
 help:
 	@echo "make run   - install what is missing, train the Rasa model if needed, start Rasa, actions and the app"
@@ -23,6 +23,7 @@ help:
 	@echo "make chaos          - fault tests of whole stacks (processes stopped and killed; minutes: real Rasa)"
 	@echo "make test-conversations - Rasa test stories (tests/conversations): NLU, dialogue, custom actions (trains if needed)"
 	@echo "make bench          - turn throughput and latency: Rasa alone, web chat, Telegram (bench/turns.py)"
+	@echo "make bench-gateway  - the app's own cost per turn against a Rasa that costs nothing; GATEWAY_ARGS=\"--against DIR\" for an A/B (bench/gateway.py)"
 	@echo "make bench-load     - LOAD_USERS web chat people for LOAD_MINUTES: errors, limits, stored once, p95, app RSS (bench/load.py)"
 	@echo "make bench-queue    - claim latency with 20 caseworkers, double claims, console events across two instances (bench/queue_claims.py)"
 	@echo "make bench-language - language detection accuracy, time and memory (bench/language.py)"
@@ -147,6 +148,11 @@ test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(REDIS_SE
 
 bench: install
 	$(VENV)/bin/python bench/turns.py
+
+# The app's own cost per web chat turn (a fake Rasa); GATEWAY_ARGS="--against ../other-checkout --concurrency 20".
+GATEWAY_ARGS ?=
+bench-gateway: $(VENV)/.installed
+	$(VENV)/bin/python bench/gateway.py $(GATEWAY_ARGS)
 
 # Load, measured (issue 17). bench-load starts its own stack (a fresh PostgreSQL database, real Rasa, one app)
 # unless LOAD_ARGS points it at a running one, e.g. LOAD_ARGS="--url http://127.0.0.1:8080 --database-url
