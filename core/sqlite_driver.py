@@ -107,7 +107,9 @@ class OneTripConnection(aiosqlite.Connection):
         if self._writing:
             return
         try:
-            await asyncio.wait_for(self._writers.acquire(), WRITE_WAIT_SECONDS)
+            # asyncio.timeout, not wait_for: a cancellation lands inside acquire(), which then never keeps the lock.
+            async with asyncio.timeout(WRITE_WAIT_SECONDS):
+                await self._writers.acquire()
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         self._writing = True

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core import sqlite_driver
 from core.db import create_engine
 from core.sqlite_driver import OneTripConnection
 
@@ -138,3 +139,18 @@ async def test_the_turn_comes_back_after_a_failed_write_and_a_write_without_a_tr
     async with asyncio.timeout(1):  # the turn is free: not the 5 s wait of a turn never given back
         async with engine.begin() as connection:
             await connection.execute(insert(NOTE).values(body="after"))
+
+
+async def test_a_writer_kept_waiting_too_long_fails_as_sqlite_would(engine: AsyncEngine,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_driver, "WRITE_WAIT_SECONDS", 0.1)
+    async with engine.begin() as holder:
+        await holder.execute(insert(NOTE).values(body="held"))
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with engine.begin() as connection:
+                await connection.execute(insert(NOTE).values(body="too late"))
+    async with engine.begin() as connection:  # the turn is free again, for the one that waited too
+        await connection.execute(insert(NOTE).values(body="later"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(NOTE.c.body).order_by(NOTE.c.id))).scalars().all() == [
+            "held", "later"]
