@@ -89,9 +89,6 @@ class OneTripCursor:
         rows, self._rows = self._rows[:count], self._rows[count:]
         return rows
 
-    async def fetchone(self) -> Row | None:
-        return self._rows.pop(0) if self._rows else None
-
     async def close(self) -> None:
         self._rows = []
 

@@ -154,3 +154,17 @@ async def test_a_writer_kept_waiting_too_long_fails_as_sqlite_would(engine: Asyn
     async with engine.connect() as connection:
         assert (await connection.execute(select(NOTE.c.body).order_by(NOTE.c.id))).scalars().all() == [
             "held", "later"]
+
+
+async def test_a_streamed_result_reads_in_parts(engine: AsyncEngine) -> None:
+    """SQLAlchemy's server-side cursor (stream, yield_per) reads with fetchone and fetchmany."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(NOTE), [{"body": f"n{number}"} for number in range(7)])
+    async with engine.connect() as connection:
+        streamed = await connection.stream(select(NOTE.c.body).order_by(NOTE.c.id))
+        assert [row.body async for row in streamed] == [f"n{number}" for number in range(7)]
+        streamed = await connection.stream(select(NOTE.c.body).order_by(NOTE.c.id))
+        assert [len(part) async for part in streamed.partitions(3)] == [3, 3, 1]
+        streamed = await connection.stream(select(NOTE.c.body).order_by(NOTE.c.id))
+        assert (await streamed.fetchone()).body == "n0"
+        await streamed.close()
