@@ -1,18 +1,15 @@
-"""core/sqlite_driver.py: the engine's SQLite connection does what aiosqlite's does, in one trip per statement, and
-its connections take turns to write."""
+"""core/sqlite_driver.py: the engine's SQLite connection does what aiosqlite's does, in one trip per statement."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core import sqlite_driver
 from core.db import create_engine
 from core.sqlite_driver import OneTripConnection
 
@@ -93,71 +90,8 @@ async def test_one_trip_per_statement_and_none_for_ending_nothing(engine: AsyncE
     assert trips == ["run", "run", "commit"]
 
 
-async def test_writers_take_turns_and_readers_never_wait(engine: AsyncEngine, trips: list[str]) -> None:
-    """A second writer waits for the first one's transaction to end in the event loop: its statement is not
-    handed to its thread (where SQLite's busy handler would sleep) until then. A reader goes on meanwhile."""
-    first_wrote, second_done = asyncio.Event(), asyncio.Event()
-    order: list[str] = []
-    async with engine.connect(), engine.connect(), engine.connect():  # three connections set up beforehand
-        pass
-    trips.clear()
-
-    async def first() -> None:
-        async with engine.begin() as connection:
-            await connection.execute(insert(NOTE).values(body="first"))
-            first_wrote.set()
-            async with engine.connect() as reader:  # reads the last committed state, at once
-                assert (await reader.execute(select(NOTE.c.body))).scalars().all() == []
-            await asyncio.sleep(0.05)
-            assert not second_done.is_set()
-            assert trips == ["run", "run"]  # this insert and the read; the second writer's insert waits its turn
-            order.append("first")
-
-    async def second() -> None:
-        await first_wrote.wait()
-        async with engine.begin() as connection:
-            await connection.execute(insert(NOTE).values(body="second"))
-            order.append("second")
-        second_done.set()
-
-    await asyncio.gather(first(), second())
-    assert order == ["first", "second"]
-    async with engine.connect() as connection:
-        assert (await connection.execute(select(NOTE.c.body).order_by(NOTE.c.id))).scalars().all() == [
-            "first", "second"]
-
-
-async def test_the_turn_comes_back_after_a_failed_write_and_a_write_without_a_transaction(
-        engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(insert(NOTE).values(body="taken"))
-    with pytest.raises(IntegrityError):
-        async with engine.begin() as connection:
-            await connection.execute(insert(NOTE).values(body="taken"))
-    async with engine.connect() as connection:  # DDL outside a transaction: its turn ends with it
-        await connection.exec_driver_sql("CREATE TABLE other (x INTEGER)")
-    async with asyncio.timeout(1):  # the turn is free: not the 5 s wait of a turn never given back
-        async with engine.begin() as connection:
-            await connection.execute(insert(NOTE).values(body="after"))
-
-
-async def test_a_writer_kept_waiting_too_long_fails_as_sqlite_would(engine: AsyncEngine,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_driver, "WRITE_WAIT_SECONDS", 0.1)
-    async with engine.begin() as holder:
-        await holder.execute(insert(NOTE).values(body="held"))
-        with pytest.raises(OperationalError, match="database is locked"):
-            async with engine.begin() as connection:
-                await connection.execute(insert(NOTE).values(body="too late"))
-    async with engine.begin() as connection:  # the turn is free again, for the one that waited too
-        await connection.execute(insert(NOTE).values(body="later"))
-    async with engine.connect() as connection:
-        assert (await connection.execute(select(NOTE.c.body).order_by(NOTE.c.id))).scalars().all() == [
-            "held", "later"]
-
-
 async def test_a_streamed_result_reads_in_parts(engine: AsyncEngine) -> None:
-    """SQLAlchemy's server-side cursor (stream, yield_per) reads with fetchone and fetchmany."""
+    """SQLAlchemy's server-side cursor (stream, yield_per) reads with fetchmany."""
     async with engine.begin() as connection:
         await connection.execute(insert(NOTE), [{"body": f"n{number}"} for number in range(7)])
     async with engine.connect() as connection:
@@ -165,6 +99,3 @@ async def test_a_streamed_result_reads_in_parts(engine: AsyncEngine) -> None:
         assert [row.body async for row in streamed] == [f"n{number}" for number in range(7)]
         streamed = await connection.stream(select(NOTE.c.body).order_by(NOTE.c.id))
         assert [len(part) async for part in streamed.partitions(3)] == [3, 3, 1]
-        streamed = await connection.stream(select(NOTE.c.body).order_by(NOTE.c.id))
-        assert (await streamed.fetchone()).body == "n0"
-        await streamed.close()
