@@ -50,10 +50,9 @@ def create_engine(database_url: str, sealer: Sealer | None = None) -> AsyncEngin
     (core/sealed.py); an engine without one refuses to read or write them."""
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, async_creator=one_trip_connector(database_url))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(database_url, pool_pre_ping=True)
     if sealer is not None:
         attach_sealer(engine, sealer)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
