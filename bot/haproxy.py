@@ -32,12 +32,14 @@ CHECK_TIMEOUT = "5s"
 TUNNEL_TIMEOUT = "1h"
 
 
-def no_server_page(texts: Texts) -> str:
+def no_server_page(texts: Texts, page_title: str | None = None) -> str:
     """HAProxy's own answer when no instance is up. It cannot know the person's language, so the page says it in
     every language the chat speaks (the web chat's own words for a failure, which name 112), then the two numbers.
-    Escaped for HTML, which also keeps a quote out of HAProxy's single-quoted string."""
+    Its title is the web chat's (HAVN_PAGE_TITLE when the centre set one): a phone's tab list or history must not
+    show a different name when the app was away. Escaped for HTML, which also keeps a quote out of HAProxy's
+    single-quoted string."""
     emergency, hotline = texts.values["emergency"], texts.values["hotline"]
-    title = html.escape(texts.text("web.page_title", texts.default_language))
+    title = html.escape(page_title or texts.text("web.page_title", texts.default_language))
     sentences = "".join(f'<p lang="{code}" dir="{texts.direction(code)}">'
                         f'{html.escape(texts.text("web.error", code))}</p>' for code in texts.languages)
     numbers = (f'<p><a href="tel:{emergency}">{emergency}</a> · '
@@ -46,10 +48,12 @@ def no_server_page(texts: Texts) -> str:
             f"<title>{title}</title><body>{sentences}{numbers}</body></html>")
 
 
-def config(bind: str, servers: Sequence[tuple[str, str]], texts: Texts, resolver: str | None = None) -> str:
-    """`bind` (address:port) in front of `servers` (name, address:port); `texts` for the page shown when none is
-    up. `resolver`: a DNS server (address:port) that names the servers, as Docker's does; HAProxy then starts
-    even before they exist and follows their addresses when they are restarted."""
+def config(bind: str, servers: Sequence[tuple[str, str]], texts: Texts, resolver: str | None = None,
+           page_title: str | None = None) -> str:
+    """`bind` (address:port) in front of `servers` (name, address:port); `texts` and `page_title`
+    (HAVN_PAGE_TITLE) for the page shown when none is up. `resolver`: a DNS server (address:port) that names the
+    servers, as Docker's does; HAProxy then starts even before they exist and follows their addresses when they
+    are restarted."""
     resolvers = ["", "resolvers dns", f"    nameserver dns {resolver}", "    hold valid 10s"] if resolver else []
     server_options = f"check inter {CHECK_SECONDS}s fall 3 rise 2"
     if resolver:
@@ -71,7 +75,8 @@ def config(bind: str, servers: Sequence[tuple[str, str]], texts: Texts, resolver
         "    timeout server 60s",
         f"    timeout tunnel {TUNNEL_TIMEOUT}",
         f"    timeout check {CHECK_TIMEOUT}",
-        f'    http-error status 503 content-type "text/html; charset=utf-8" string \'{no_server_page(texts)}\'',
+        f'    http-error status 503 content-type "text/html; charset=utf-8" '
+        f"string '{no_server_page(texts, page_title)}'",
         "",
         "frontend web",
         f"    bind {bind}",

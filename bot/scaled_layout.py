@@ -97,7 +97,7 @@ def programs(procfile: Mapping[str, str], layout: Layout, haproxy_program: str,
     return commands, environments
 
 
-def haproxy_config(layout: Layout, host: str, texts: Texts) -> str:
+def haproxy_config(layout: Layout, host: str, texts: Texts, page_title: str | None = None) -> str:
     return haproxy.config(f"{host}:{layout.front}",
                           [(f"app{number}", f"{LOOPBACK}:{port}") for number, port in enumerate(layout.apps, 1)],
-                          texts)
+                          texts, page_title=page_title)

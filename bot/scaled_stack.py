@@ -56,7 +56,7 @@ def run() -> int:
         migrate(settings.database_url)
         environment = {**services.run_environment(settings), **shared}
         texts = Texts(settings.content_dir, settings.languages, settings.default_language)
-        configuration = write_configuration(folder, layout, settings.host, haproxy, texts)
+        configuration = write_configuration(folder, layout, settings.host, haproxy, texts, settings.page_title)
         print(f"havn: starting 2 Rasa, 2 action servers, 2 apps and HAProxy on http://{settings.host}:{layout.front}"
               f" (apps on ports {', '.join(map(str, layout.apps))}; `.venv/bin/supervisorctl -c {configuration} "
               "status`)", flush=True)
@@ -76,12 +76,13 @@ def databases(configured: Mapping[str, str], folder: Path, servers: contextlib.E
     return for_app(app), for_rasa(tracker)
 
 
-def write_configuration(folder: Path, layout: Layout, host: str, haproxy: str, texts: Texts) -> Path:
+def write_configuration(folder: Path, layout: Layout, host: str, haproxy: str, texts: Texts,
+                        page_title: str | None = None) -> Path:
     """HAProxy's and supervisord's configuration under `folder` (private files); returns supervisord's."""
     haproxy_path = folder / "haproxy.cfg"
     descriptor = os.open(haproxy_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(haproxy_config(layout, host, texts))
+        handle.write(haproxy_config(layout, host, texts, page_title))
     commands, environments = programs(services.procfile(), layout, haproxy, haproxy_path)
     return supervision.write_config(commands, ROOT, folder, environments)
 

@@ -142,3 +142,14 @@ def test_compose_has_the_same_shape_with_secrets_from_the_environment_and_health
     for name in ("HAVN_RASA_TOKEN", "HAVN_ACTION_SERVER_TOKEN", "HAVN_ENCRYPTION_KEYS", "HAVN_HASH_KEY",
                  "HAVN_POSTGRES_PASSWORD", "HAVN_REDIS_PASSWORD", "HAVN_TELEGRAM_WEBHOOK_SECRET"):
         assert f"${{{name}:?set {name}}}" in text, name
+
+
+def test_haproxys_own_page_carries_the_configured_page_title() -> None:
+    """HAVN_PAGE_TITLE is the name a phone's tabs and history show for the chat; HAProxy's page when no instance
+    is up must not show another (the neutral one in the default language) in its place."""
+    configured = "Bus times 'n' more"
+    text = scaled_layout.haproxy_config(LAYOUT, "127.0.0.1", TEXTS, page_title=configured)
+    [page] = [line for line in text.splitlines() if line.strip().startswith("http-error status 503")]
+    assert f"<title>{html.escape(configured)}</title>" in page
+    assert TEXTS.text("web.page_title", TEXTS.default_language) not in page
+    assert "'" not in page.split("string '", 1)[1].removesuffix("'")
