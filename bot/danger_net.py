@@ -1,16 +1,18 @@
 """The danger net: a trained second net beside the danger lexicon (bot/danger.py).
 
 The lexicon hears the phrases it lists; people in danger write in words nobody listed, with typos, without
-diacritics, in a language the conversation is not in. The net is a character n-gram logistic regression trained
-on the tuning sets (tools/train_danger_net.py, `make danger-net`), stored as data in content/danger_net.json
-and computed here in pure Python: the n-grams (2–5 letters, within words padded by a space, as scikit-learn's
-`char_wb` makes them), their TF-IDF (1 + ln count, times idf, scaled to length 1), and the logistic function of
-their weighted sum. It answers one question, "danger or self-harm now?", with a probability; a message at or
-above the trained threshold counts as danger (bot/safety.py). It is asked only where the lexicon has nothing to
-say (no rule's words at all, not even taken back by a negation or told as over: then the lexicon's judgement
-stands) and only about a message of three words or more (eight letters in Thai or Chinese): "help" alone is a
-request for help, not danger, and a word or two gives the net too little to judge. It never names words, and
-nothing here logs.
+diacritics, in a language the conversation is not in. The net is a logistic regression over character n-grams
+and word n-grams, trained on the tuning sets (tools/train_danger_net.py, `make danger-net`), stored as data in
+content/danger_net.json and computed here in pure Python: the character n-grams (2–5 letters, within words
+padded by a space, as scikit-learn's `char_wb` makes them) and the word n-grams (one and two words in a row, as
+its `word` analyser makes them), each kind's TF-IDF (1 + ln count, times idf, scaled to length 1), and the
+logistic function of their weighted sum. The letters hear a word misspelt or bent; the words hear which words
+stand together ("he is coming" against "he is coming to visit"). It answers one question, "danger or self-harm
+now?", with a probability; a message at or above the trained threshold counts as danger (bot/safety.py). It is
+asked only where the lexicon has nothing to say (no rule's words at all, not even taken back by a negation or
+told as over: then the lexicon's judgement stands) and only about a message of three words or more (eight
+letters in Thai or Chinese): "help" alone is a request for help, not danger, and a word or two gives the net too
+little to judge. It never names words, and nothing here logs.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ def folded(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+_WORD = re.compile(r"\b\w+\b")  # scikit-learn's token pattern, one-letter words kept
+
+
 def ngrams(text: str, smallest: int, largest: int) -> Counter[str]:
     """scikit-learn's `char_wb` n-grams: within each word padded with a space; a word shorter than n once."""
     grams: Counter[str] = Counter()
@@ -52,33 +57,48 @@ def ngrams(text: str, smallest: int, largest: int) -> Counter[str]:
     return grams
 
 
+def word_ngrams(text: str, smallest: int, largest: int) -> Counter[str]:
+    """scikit-learn's `word` n-grams: runs of `smallest` to `largest` words, joined by one space."""
+    words = _WORD.findall(text)
+    return Counter(" ".join(words[start:start + n]) for n in range(smallest, largest + 1)
+                   for start in range(len(words) - n + 1))
+
+
+def weighed(counts: Counter[str], known: dict[str, tuple[float, float]]) -> float:
+    """One kind's part of the score: its TF-IDF vector, scaled to length 1, times the weights."""
+    weighted, squares = 0.0, 0.0
+    for gram, count in counts.items():
+        if (idf_weight := known.get(gram)) is None:
+            continue
+        idf, weight = idf_weight
+        value = (1.0 + math.log(count)) * idf
+        weighted += value * weight
+        squares += value * value
+    return weighted / math.sqrt(squares) if squares else 0.0
+
+
 @dataclass(frozen=True)
 class DangerNet:
-    grams: dict[str, tuple[float, float]]  # n-gram: (idf, weight)
+    grams: dict[str, tuple[float, float]]  # character n-gram: (idf, weight)
+    words: dict[str, tuple[float, float]]  # word n-gram: (idf, weight)
     intercept: float
     threshold: float
-    smallest: int
-    largest: int
+    letters: tuple[int, int]  # the character n-grams' sizes
+    word_sizes: tuple[int, int]
 
     @classmethod
     @cache  # one copy per file for the process: it is read-only, and every app instance of the tests loads it
     def load(cls, path: Path = NET_FILE) -> DangerNet:
         data = json.loads(path.read_text(encoding="utf-8"))
-        smallest, largest = data["ngram_range"]
         return cls({gram: (idf, weight) for gram, (idf, weight) in data["grams"].items()},
-                   float(data["intercept"]), float(data["threshold"]), smallest, largest)
+                   {words: (idf, weight) for words, (idf, weight) in data["words"].items()},
+                   float(data["intercept"]), float(data["threshold"]), tuple(data["ngram_range"]),
+                   tuple(data["word_ngram_range"]))
 
     def probability(self, text: str) -> float:
-        weighted, squares = 0.0, 0.0
-        for gram, count in ngrams(folded(text), self.smallest, self.largest).items():
-            known = self.grams.get(gram)
-            if known is None:
-                continue
-            idf, weight = known
-            value = (1.0 + math.log(count)) * idf
-            weighted += value * weight
-            squares += value * value
-        score = self.intercept + (weighted / math.sqrt(squares) if squares else 0.0)
+        text = folded(text)
+        score = (self.intercept + weighed(ngrams(text, *self.letters), self.grams)
+                 + weighed(word_ngrams(text, *self.word_sizes), self.words))
         return 1.0 / (1.0 + math.exp(-score))
 
     def heard(self, text: str) -> bool:
