@@ -94,7 +94,8 @@ def normalise(text: str) -> str:
 
 # Bulgarian, Russian and Ukrainian are often typed in Latin letters ("pomogite", "ubit sebya", "molq"), each
 # writer spelling them a little differently. Both the Cyrillic lexicon and a Latin message are reduced to one
-# lossy Latin skeleton (ш sh sch 6 → s, я ya ja q → ia, ы y й j → i …), so one Cyrillic entry hears them all.
+# lossy Latin skeleton (ш sh sch 6 → s, щ sht 6t → s, я ya ja q → ia, ы y й j → i …), so one Cyrillic entry
+# hears them all.
 _CYRILLIC_LATIN = str.maketrans({
     **dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэюяєіїґ", [
         "a", "b", "v", "g", "d", "e", "(?:zh|j)", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
@@ -102,7 +103,7 @@ _CYRILLIC_LATIN = str.maketrans({
 })  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm); ж zh or j ("багажник": bagajnik)
 _IN_WORD = r"(?<=[a-z]){0}|{0}(?=[a-z])"  # a digit standing for a letter ("pomo6t"), never in "16"
 _SKELETON = [(re.compile(before), after) for before, after in (
-    (r"shch|sht|sch|sh|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
+    (r"shch|sht|sch|sh|" + _IN_WORD.format("6t") + "|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
     (r"kh|x", "h"), (r"ts|tz", "c"), (r"w", "v"), (r"(?<=[a-z])q|q(?=[a-z])", "ia"), (r"y|j", "i"),
 )]
 
