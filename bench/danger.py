@@ -94,11 +94,13 @@ class Detector:
 
     def hear(self, text: str) -> Heard | None:
         """As bot/safety.py decides: the lexicon's hit, else the net's where the lexicon has nothing to say."""
-        if hit := self.lexicon.match(text):
+        if self.net is None:
+            hit = self.lexicon.match(text)
+            return Heard(hit.cue, f"{hit.language}:{hit.rule}") if hit else None
+        listened = self.lexicon.listen(text)  # as the gateway hears it: one pass for the hits and the mentions
+        if listened.heard and (hit := self.lexicon.match(text)):  # again, for the rule's name
             return Heard(hit.cue, f"{hit.language}:{hit.rule}")
-        if self.net is not None and self.net.hears_beside(self.lexicon, text):
-            return Heard(Cue.DANGER, "net")
-        return None
+        return Heard(Cue.DANGER, "net") if self.net.hears_beside(listened, text) else None
 
 
 def timed(detector: Detector, text: str, result: Result) -> Heard | None:

@@ -52,6 +52,15 @@ class DangerHit:
     rule: str  # the rule's id in that lexicon, never the person's words
 
 
+@dataclass(frozen=True)
+class Listened:
+    """What the lexicon heard in one message: each cue that fires with its words as typed (`DangerLexicon.heard`),
+    and whether danger or self-harm words are there at all, even taken back (then the danger net is not asked)."""
+
+    heard: tuple[tuple[Cue, str], ...]
+    mentions_danger: bool
+
+
 class DangerLexiconError(ValueError):
     """A lexicon file that cannot be used; the message names the file and the place in it."""
 
@@ -103,7 +112,8 @@ _CYRILLIC_LATIN = str.maketrans({
 })  # ъ is typed a, u, y or not at all ("съм": sam, sum, sm); ж zh or j ("багажник": bagajnik)
 _IN_WORD = r"(?<=[a-z]){0}|{0}(?=[a-z])"  # a digit standing for a letter ("pomo6t"), never in "16"
 _SKELETON = [(re.compile(before), after) for before, after in (
-    (r"shch|sht|sch|sh|" + _IN_WORD.format("6t") + "|" + _IN_WORD.format(6), "s"), (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
+    (r"shch|sht|sch|sh|" + _IN_WORD.format("6t") + "|" + _IN_WORD.format(6), "s"),
+    (r"ch|" + _IN_WORD.format(4), "c"), (r"zh", "z"),
     (r"kh|x", "h"), (r"ts|tz", "c"), (r"w", "v"), (r"(?<=[a-z])q|q(?=[a-z])", "ia"), (r"y|j", "i"),
 )]
 
@@ -195,16 +205,15 @@ class _Matcher:
     regex: re.Pattern[str]
     rules: Mapping[str, str]  # marker group name → rule id
 
-    def find(self, text: str, negation: _Negation) -> tuple[str, str] | None:
-        """The rule that fired and the words it matched (in the normalised text)."""
+    def find(self, text: str, negation: _Negation) -> tuple[tuple[str, str] | None, bool]:
+        """The rule that fired and the words it matched (in the normalised text), and whether a rule's words are
+        there at all, even where a negation takes them back."""
+        mentioned = False
         for found in self.regex.finditer(text):
             if not negation.takes_back(text, found.start(), found.end()):
-                return self.rules[found.lastgroup or ""], found.group()
-        return None
-
-    def mentions(self, text: str) -> bool:
-        """Whether a rule's words are there at all, even where a negation takes them back."""
-        return self.regex.search(text) is not None
+                return (self.rules[found.lastgroup or ""], found.group()), True
+            mentioned = True
+        return None, mentioned
 
 
 @dataclass(frozen=True)
@@ -216,18 +225,18 @@ class _Language:
     joke: _Markers  # "lol", "haha", "555": a threat told as a joke ("my boss will kill me if I am late haha") …
     urgent: _Markers  # … unless the message also asks for help now
 
-    def find(self, cue: Cue, texts: Mapping[str, str]) -> tuple[str, str] | None:
+    def find(self, cue: Cue, texts: Mapping[str, str]) -> tuple[tuple[str, str] | None, bool]:
+        """The rule that fired and its words, and whether any of the cue's words are there at all."""
+        mentioned = False
         for matcher in self.matchers[cue]:
             text = texts.get(matcher.script)
             if text is not None:
                 negation = self.negations.get(matcher.script, self.negations[ANY])
-                if found := matcher.find(text, negation):
-                    return found
-        return None
-
-    def mentions(self, cue: Cue, texts: Mapping[str, str]) -> bool:
-        return any((text := texts.get(matcher.script)) is not None and matcher.mentions(text)
-                   for matcher in self.matchers[cue])
+                found, said = matcher.find(text, negation)
+                if found:
+                    return found, True
+                mentioned = mentioned or said
+        return None, mentioned
 
 
 @dataclass(frozen=True)
@@ -390,35 +399,37 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
-        return next((hit for hit, _ in self._hits(text)), None)
+        return next((hit for hit, _ in self._hits(_searched(text), set())), None)
 
     def heard(self, text: str) -> list[tuple[Cue, str]]:
         """Each cue that fires, most serious first, with the words that fired it as the person typed them
         ("I am 15", "he'll KILL me"): for the caseworkers' queue line only, never for a log."""
-        return [(hit.cue, _as_typed(text, words)) for hit, words in self._hits(text)]
+        return list(self.listen(text).heard)
 
-    def _hits(self, text: str) -> Iterator[tuple[DangerHit, str]]:
-        """The first hit of each cue, most serious first, with the words it matched (normalised). Lazy: `match`
-        stops at the first."""
-        texts = _searched(text)
+    def listen(self, text: str) -> Listened:
+        """What `heard` gives, and whether danger or self-harm words are there at all, even where the lexicon
+        takes them back (a negation, a danger told as over or as a joke): the lexicon's judgement then stands, and
+        the danger net is not asked (bot/safety.py). One pass over the rules for both."""
+        mentioned: set[Cue] = set()
+        heard = tuple((hit.cue, _as_typed(text, words)) for hit, words in self._hits(_searched(text), mentioned))
+        return Listened(heard, not mentioned.isdisjoint((Cue.SELF_HARM, Cue.DANGER)))
+
+    def _hits(self, texts: Mapping[str, str], mentioned: set[Cue]) -> Iterator[tuple[DangerHit, str]]:
+        """The first hit of each cue, most serious first, with the words it matched (normalised); adds to
+        `mentioned` each cue whose words are there at all. Lazy: `match` stops at the first."""
         if not texts:
             return
         for cue in Cue:
             for language in self._languages:
-                if found := language.find(cue, texts):
+                found, said = language.find(cue, texts)
+                if said:
+                    mentioned.add(cue)
+                if found:
                     if cue is Cue.DANGER and self._told_as_over(texts):
                         break  # "last year he hit me, now I live alone", "… kill me if I'm late lol"; a child?
                     rule, words = found
                     yield DangerHit(cue, language.code, rule), words
                     break
-
-    def mentions_danger(self, text: str) -> bool:
-        """Whether danger or self-harm words are there at all, even where the lexicon takes them back (a negation,
-        a danger told as over or as a joke): the lexicon's judgement then stands, and the danger net is not asked
-        (bot/safety.py)."""
-        texts = _searched(text)
-        return any(language.mentions(cue, texts) for cue in (Cue.SELF_HARM, Cue.DANGER)
-                   for language in self._languages)
 
     def _told_as_over(self, texts: Mapping[str, str]) -> bool:
         """Told as long past or as a joke, with no word asking for help now."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.danger import DangerLexicon
+from bot.danger import Listened
 
 NET_FILE = Path(__file__).resolve().parent.parent / "content" / "danger_net.json"
 MIN_WORDS = 3
@@ -105,10 +105,10 @@ class DangerNet:
         """Danger or self-harm now, in the net's judgement; False for a message too short to judge."""
         return long_enough(text) and self.probability(text) >= self.threshold
 
-    def hears_beside(self, lexicon: DangerLexicon, text: str) -> bool:
-        """Danger where the lexicon found no hit: only when none of its danger or self-harm words are there at
-        all (not even taken back), and the net hears danger."""
-        return not lexicon.mentions_danger(text) and self.heard(text)
+    def hears_beside(self, listened: Listened, text: str) -> bool:
+        """Danger where the lexicon (`listened`: what it heard in `text`) found no hit: only when none of its
+        danger or self-harm words are there at all (not even taken back), and the net hears danger."""
+        return not listened.heard and not listened.mentions_danger and self.heard(text)
 
 
 def long_enough(text: str) -> bool:

@@ -124,12 +124,12 @@ class Gateway:
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
             detection = self.language.detect(inbound.said)
-            cue, heard = self.safety.hear(inbound.text, inbound.payload)
+            cue, listened = self.safety.hear(inbound.text, inbound.payload)
             conversation = await self.store.receive(
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
-                replace(inbound.message, flagged=heard),
+                replace(inbound.message, flagged=listened.heard),
             )
-            if cue is None and self.safety.net_hears(conversation, inbound.text):
+            if cue is None and self.safety.net_hears(conversation, inbound.text, listened):
                 cue = Cue.DANGER  # its P1 shows on the queue line; its words are the whole message, not kept twice
             language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None

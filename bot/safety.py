@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.danger import Cue, DangerLexicon
+from bot.danger import Cue, DangerLexicon, Listened
 from bot.danger_net import DangerNet
 from bot.reporting import Reporting
 from core.messages import Message
@@ -29,6 +29,8 @@ from core.vocabulary import Command, EventType, Kind, State, Tier
 from handover.hub import Hub, HubEvent
 from handover.requests import HandoverRequests
 from handover.store import ConversationState
+
+NOTHING_HEARD = Listened((), mentions_danger=False)  # the danger button, or a message without text
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,16 @@ class Safety:
     reporting: Reporting
     hub: Hub
 
-    def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, tuple[tuple[Cue, str], ...]]:
-        """The cue to answer (the danger button, or the most serious the lexicon heard), and every cue the
-        lexicon heard with the words as typed: kept, sealed, with the message for the caseworkers' queue line."""
+    def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, Listened]:
+        """The cue to answer (the danger button, or the most serious the lexicon heard), and what the lexicon
+        heard: every cue with the words as typed (kept, sealed, with the message for the caseworkers' queue line),
+        and whether danger words are there at all (for `net_hears`)."""
         if payload == Command.DANGER:
-            return Cue.DANGER, ()
-        heard = tuple(self.lexicon.heard(text)) if text else ()
-        return (heard[0][0] if heard else None), heard
+            return Cue.DANGER, NOTHING_HEARD
+        listened = self.lexicon.listen(text) if text else NOTHING_HEARD
+        return (listened.heard[0][0] if listened.heard else None), listened
 
-    def net_hears(self, conversation: ConversationState, text: str | None) -> bool:
+    def net_hears(self, conversation: ConversationState, text: str | None, listened: Listened) -> bool:
         """Danger in words the lexicon does not know, in the danger net's judgement (bot/danger_net.py); asked
         when neither the button nor the lexicon heard danger. Not while a report is written or added to: the
         report asks whether anyone is in danger now itself, and a bystander's description of what they saw ("cars
@@ -56,7 +59,7 @@ class Safety:
         answer."""
         if not text or (conversation.flow is not None and conversation.flow.report_id is not None):
             return False
-        return self.net.hears_beside(self.lexicon, text)
+        return self.net.hears_beside(listened, text)
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:

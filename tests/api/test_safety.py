@@ -140,7 +140,7 @@ async def test_a_reports_description_is_heard_by_the_lexicon_but_not_judged_by_t
     """The report asks about danger itself; what a bystander saw is the wording the net learnt as danger."""
     seen = "they come every night and the women scream"  # the net as trained in round 6: p 0.94
     net, lexicon = client.app[GATEWAY].safety.net, client.app[GATEWAY].safety.lexicon
-    assert net.hears_beside(lexicon, seen)  # out of a report it would be a P1
+    assert net.hears_beside(lexicon.listen(seen), seen)  # out of a report it would be a P1
     session = await in_language(client, "en")
     for payload in ("report", "report_about:other", "report_skip"):  # someone else; danger skipped
         await client.say(session, payload=payload)

@@ -62,20 +62,20 @@ def test_ngrams_are_made_within_words_padded_with_a_space() -> None:
 @pytest.mark.parametrize("text", ONLY_THE_NET_HEARS)
 def test_the_net_hears_danger_the_lexicon_does_not_list(net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None
-    assert net.hears_beside(lexicon, text)
+    assert net.hears_beside(lexicon.listen(text), text)
 
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_questions_are_not_danger_to_the_net(net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
-    assert not net.hears_beside(lexicon, text)
+    assert not net.hears_beside(lexicon.listen(text), text)
 
 
 @pytest.mark.parametrize("text", ["han slår mig ikke", "我不想死", "i dont want to die"])
 def test_where_the_lexicon_takes_its_words_back_its_judgement_stands(
         net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
-    assert lexicon.match(text) is None and lexicon.mentions_danger(text)
+    assert lexicon.match(text) is None and lexicon.listen(text).mentions_danger
     assert net.probability(text) >= net.threshold  # the net alone would call it danger …
-    assert not net.hears_beside(lexicon, text)  # … but it is not asked
+    assert not net.hears_beside(lexicon.listen(text), text)  # … but it is not asked
 
 
 @pytest.mark.parametrize(("text", "judged"), [("help", False), ("help me", False), ("please help me", True),
