@@ -122,9 +122,9 @@ async def test_no_indicators_only_for_a_finished_screening_with_nothing_to_say(l
 
 async def test_a_report_s_danger_answer_leads_with_its_words(lexicon: DangerLexicon) -> None:
     report = {"id": 1, "sent": True, "created_at": "", "additions": [],
-              "details": {"danger": {"words": "she is locked in the basement"}, "minors": {"choice": "yes"},
+              "details": {"danger": {"words": "she is locked in down in the basement"}, "minors": {"choice": "yes"},
                           "place": {"choice": "private_home"}, "signs": {"choices": ["a", "b"]}}}
-    summary, words = await line_of(lexicon, [person("she is locked in the basement")], reports=[report],
+    summary, words = await line_of(lexicon, [person("she is locked in down in the basement")], reports=[report],
                                    kind=Kind.REPORT)
     assert summary == "danger now · under 18 · report · private home · 2 signs"
     assert words == ["locked in"]  # what the lexicon heard; the report's words hold it: not said twice
