@@ -84,7 +84,7 @@ def read_set(path: Path) -> dict[str, list[str]]:
 @dataclass(frozen=True)
 class Heard:
     cue: Cue
-    by: str  # "<language>:<rule>" of the lexicon, or "net"
+    by: str  # "lexicon" or "net"
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,16 @@ class Detector:
         """As bot/safety.py decides: the lexicon's hit, else the net's where the lexicon has nothing to say."""
         if self.net is None:
             hit = self.lexicon.match(text)
-            return Heard(hit.cue, f"{hit.language}:{hit.rule}") if hit else None
+            return Heard(hit.cue, "lexicon") if hit else None
         listened = self.lexicon.listen(text)  # as the gateway hears it: one pass for the hits and the mentions
-        if listened.heard and (hit := self.lexicon.match(text)):  # again, for the rule's name
-            return Heard(hit.cue, f"{hit.language}:{hit.rule}")
+        if listened.heard:
+            return Heard(listened.heard[0][0], "lexicon")
         return Heard(Cue.DANGER, "net") if self.net.hears_beside(listened, text) else None
+
+    def named(self, text: str, heard: Heard) -> str:
+        """Who fired, for --misses: "<language>:<rule>" of the lexicon, or "net". Asked outside the timing."""
+        hit = self.lexicon.match(text) if heard.by == "lexicon" else None
+        return f"{hit.language}:{hit.rule}" if hit else heard.by
 
 
 def timed(detector: Detector, text: str, result: Result) -> Heard | None:
@@ -134,7 +139,7 @@ def measure(detector: Detector, messages: dict[str, list[str]]) -> Result:
         result.n_ordinary += 1
         result.false_alarms += hit is not None
         if hit is not None:
-            result.misses.append(f"false alarm: {text}  [{hit.cue} {hit.by}]")
+            result.misses.append(f"false alarm: {text}  [{hit.cue} {detector.named(text, hit)}]")
     return result
 
 
