@@ -28,6 +28,9 @@ from core.pseudonym import Pseudonymizer
 from core.texts import Texts
 from tests.fakes.bot_api import FakeBotApi
 
+# A hung test fails with what it waited for (tests/hang_watch.py); pytester runs that plugin's own test.
+pytest_plugins = ["tests.hang_watch", "pytester"]
+
 TEXTS = Texts(CONTENT_DIR, *load_languages(CONTENT_DIR))
 # The app's clock in tests moves a millisecond at every reading, so that what happens one after another gets
 # times in that order (the queue's order, "the newest conversation"), as with the real clock; and a test
