@@ -107,7 +107,7 @@ run-scaled: install $(HAPROXY)
 # process comes back. Minutes: every Rasa loads its model.
 CHAOS_TESTS := tests/integration/test_scaled_stack.py tests/integration/test_supervised_stack.py
 chaos: install $(HAPROXY) $(MODEL)
-	HAVN_CHAOS=1 $(VENV)/bin/python -m pytest $(CHAOS_TESTS) -q -p no:cacheprovider
+	HAVN_CHAOS=1 HAVN_TEST_HANG_SECONDS=1800 $(VENV)/bin/python -m pytest $(CHAOS_TESTS) -q -p no:cacheprovider
 
 train: install
 	$(VENV)/bin/havn train
