@@ -94,6 +94,14 @@ VIETNAMESE_PLAIN_WHEN_BACKEND_BELOW = 0.5
 
 _URL_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?")
+# A word as typed in Latin letters for another script, digits included: Arabizi writes letters Latin lacks as
+# digits, at either end of a word too ("3andi", "sa3dni", "ma3a", "4to" for что).
+_TYPED_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of `text` for typed_in_latin.yml: with their digits, numbers alone left out."""
+    return [word for word in _TYPED_WORD.findall(text) if not word.isdigit() and "_" not in word]
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
@@ -399,7 +407,7 @@ class LanguageDetector:
                       for code in scores.keys() | plain.keys()}
         scores = self._common.weigh(words, scores)
         if candidates.isdisjoint(NON_LATIN_LANGUAGES):  # Latin letters only: maybe Russian typed without Cyrillic
-            scores = self._with_typed_in_latin(words, scores)
+            scores = self._with_typed_in_latin(typed_words(text), scores)
         if not scores:
             return UNSURE
         # Capped so 1.0 stays reserved for the lexicon and the script rules.
