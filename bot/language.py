@@ -97,12 +97,12 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?")
 # A word as typed in Latin letters for another script, digits included: Arabizi writes letters Latin lacks as
 # digits, at either end of a word too ("3andi", "sa3dni", "ma3a", "4to" for что).
 _TYPED_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_REPEATS = re.compile(r"(.)\1{2,}")
 
 
 def typed_words(text: str) -> list[str]:
     """The words of `text` for typed_in_latin.yml: with their digits, numbers alone left out."""
     return [word for word in _TYPED_WORD.findall(text) if not word.isdigit() and "_" not in word]
-_REPEATS = re.compile(r"(.)\1{2,}")
 
 
 RANKING_SIZE = 4  # candidates a detection lists, best first: enough for the first-message policy's choices
