@@ -109,7 +109,7 @@ function screeningFacts(screening) {
   const facts = make("dl", "facts");
   const fact = (label, value) => {
     const row = make("div");
-    row.append(make("dt", null, t(`step.${step}`)));
+    row.append(make("dt", null, label));
     const dd = make("dd");
     if (value instanceof Node) dd.append(value); else dd.textContent = value;
     row.append(dd);

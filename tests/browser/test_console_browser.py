@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from bot.app import ENGINE, SETTINGS
+from bot.app import ENGINE, GATEWAY, SETTINGS
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from tests.conftest import AppClient, own_app
@@ -258,4 +258,27 @@ async def test_the_queue_line_of_a_danger_conversation_and_a_report_found_by_its
     await expect(page.locator("#conv-meta .conv-language")).to_contain_text("English")
     await first.click()
     await expect(page.locator("#conv-meta .conv-language")).to_contain_text("Romanian (Română)")
+    assert problems == []
+
+
+async def test_the_screening_panel_shows_what_the_person_told(browser: Browser, client: AppClient,
+                                                               rasa: FakeRasa) -> None:
+    """Found walking the console: its facts (assessment, tier, age band, kind of work, danger) were labelled by a
+    name that did not exist, so the panel stopped with "step is not defined" in the status line and stayed empty."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    [item] = await client.app[HANDOVER].queue.items()
+    await client.app[GATEWAY].store.save_screening(item.conversation_id, {
+        "assessment": "indicators_present", "tier": "P1", "age_band": "under_18", "exploitation": "sexual",
+        "immediate_danger": True, "self_harm": True, "finished": False})
+
+    page, problems = await console_page(browser, client)
+    await page.locator("#queue li.queue-item").first.click()
+    panel = page.locator("#screening-body")
+    await expect(panel.locator("dt")).to_have_text(["Assessment", "Tier", "Age band", "Kind of work",
+                                                    "Immediate danger"])
+    await expect(panel.locator(".flag")).to_have_text(["Immediate danger reported", "Self-harm words written",
+                                                       "Under 18"])
+    await expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
     assert problems == []
