@@ -23,6 +23,10 @@ from handover.store import ConversationState, Store
 
 log = logging.getLogger(__name__)
 
+# "I have asked a person from the centre to join this chat": said only when someone can answer. Otherwise the
+# queue's notice says plainly that nobody can right now, with 112, the hotline and the chat's hours.
+PERSON_ASKED = "handover_requested"
+
 
 @dataclass
 class Assistant:
@@ -54,8 +58,10 @@ class Assistant:
             log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
             RASA_FAILURES.labels("empty").inc()
             return [self.texts.reply("rasa_unavailable", language)]
-        replies = [self._render(text, language) for text in turn.texts]
-        return [*replies, *await self._apply(turn, conversation, language, address_hash)]
+        staffed = await self.requests.staffed() if turn.handover is not None else True
+        replies = [self._render(text, language) for text in turn.texts
+                   if staffed or not (isinstance(text, TextKey) and text.key == PERSON_ASKED)]
+        return [*replies, *await self._apply(turn, conversation, language, address_hash, staffed)]
 
     def heard(self, conversation_id: str, cue: Cue, language: str) -> None:
         """The danger lexicon heard self-harm words, and the app answered them itself (bot/safety.py, 112 and the
@@ -90,7 +96,7 @@ class Assistant:
         return self.texts.reply(text.key, language, text.menu, text.variables)
 
     async def _apply(self, turn: RasaTurn, conversation: ConversationState, language: str,
-                     address_hash: str) -> list[Message]:
+                     address_hash: str, staffed: bool) -> list[Message]:
         """What the turn asks the app to do besides speaking; returns what the person is told about it."""
         told: list[Message] = []
         if turn.screening is not None:  # the assessment and the person's own words, for the caseworker
@@ -99,7 +105,7 @@ class Assistant:
             told.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash) or [])
         if turn.handover is not None:
             told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
-                                                          language))
+                                                          language, staffed))
             if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
                 if turn.screening is not None and turn.screening["age_band"] == "under_18":
                     told.append(self.texts.reply("danger.child", language))

@@ -57,10 +57,17 @@ class HandoverRequests:
         limits (a P1 over its source's cap is a P3), or None when a limit refused the request."""
         return await self._ask(conversation_id, tier, kind, reopen, staffed=None)
 
-    async def ask_and_tell(self, conversation_id: str, tier: Tier, kind: Kind, language: str) -> list[Message]:
+    async def staffed(self) -> bool:
+        """Someone can answer now (handover/waiting.py)."""
+        return await self._waiting.staffed()
+
+    async def ask_and_tell(self, conversation_id: str, tier: Tier, kind: Kind, language: str,
+                           staffed: bool | None = None) -> list[Message]:
         """Ask, and tell the person their place in the queue (nothing when a caseworker already holds it).
-        Whether someone can answer is looked up once: the on-call call and the notice agree."""
-        staffed = await self._waiting.staffed()
+        Whether someone can answer is looked up once (or given by a caller that has just looked it up): the
+        on-call call and the notice agree."""
+        if staffed is None:
+            staffed = await self._waiting.staffed()
         asked = await self._ask(conversation_id, tier, kind, False, staffed)
         if asked is None:
             return [self._waiting.too_many(language)]

@@ -89,11 +89,11 @@ async def test_logout_ends_the_session(client: AppClient) -> None:
 async def test_nobody_online_the_person_is_told_honestly_with_112_and_a_choice(
         client: AppClient, rasa: FakeRasa) -> None:
     session, replies = await ask_for_person(client)
+    # No "I have asked a person to join this chat" first: nobody can come.
     assert [reply["text"].splitlines()[0] for reply in replies] == [
-        "I have asked a person from the centre to join this chat. Please stay here.",
         "Nobody from the centre can answer in this chat right now. Your request stays in the queue."]
-    assert "112" in replies[1]["text"] and "+45 70 20 25 50" in replies[1]["text"]
-    assert [button["payload"] for button in replies[1]["buttons"]] == ["queue_wait", "queue_message"]
+    assert "112" in replies[0]["text"] and "+45 70 20 25 50" in replies[0]["text"]
+    assert [button["payload"] for button in replies[0]["buttons"]] == ["queue_wait", "queue_message"]
     waiting = (await client.say(session, payload="queue_message"))["messages"]
     assert waiting[0]["text"].startswith("Write your message here.")
     console = await login(client, "anna")

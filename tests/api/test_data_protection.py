@@ -44,7 +44,7 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
 async def scripted_conversations(client: AppClient, bot_api: FakeBotApi) -> tuple[str, list[str]]:
     """A Telegram chat and a web chat that each ask for a person; a caseworker claims both and answers."""
     await bot_api.push(bot_api.user_update(CHAT, WORDS["telegram"]))
-    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=3)
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)  # the queue's notice, the privacy notice
     session = await client.new_session()
     await client.say(session, WORDS["webchat"])
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "supervisor", alias="Anna")
@@ -59,7 +59,7 @@ async def scripted_conversations(client: AppClient, bot_api: FakeBotApi) -> tupl
                                     json={"text": WORDS["reply"]}, headers=headers) as response:
             assert response.status == 201
         ids.append(conversation_id)
-    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=5)  # + joined, the reply
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=4)  # + joined, the reply
     return session, ids
 
 
@@ -140,7 +140,7 @@ async def test_telegram_delete_asks_then_erases_everything_here_and_in_rasa(clie
 
 async def test_delete_kept_changes_nothing(client: AppClient, rasa: FakeRasa, bot_api: FakeBotApi) -> None:
     await bot_api.push(bot_api.user_update(CHAT, WORDS["telegram"]))
-    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=3)
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)  # the queue's notice, the privacy notice
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(CHAT, callback_data="delete_no"))
     [kept] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)

@@ -288,6 +288,21 @@ async def test_talk_to_a_person_outside_hours_says_when_people_are_back_and_offe
     nobody = replies[-1]
     assert TEXTS.text("queue.hours", language) in nobody["text"] and "112" in nobody["text"]
     assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
+    # Found walking the chat: "I have asked a person to join this chat" came first, then "nobody can answer".
+    assert TEXTS.text("handover_requested", language) not in [reply["text"] for reply in replies]
+
+
+async def test_talk_to_a_person_with_someone_online_in_staffed_hours_says_a_person_was_asked(
+        client: AppClient) -> None:
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    session = await in_language(client, "ar")
+    async with serving(client.app[SETTINGS].rasa_url, {"/talk_to_person": [
+            {"custom": {"text": "handover_requested"}}, {"custom": {"handover": {"tier": "P3", "kind": "help"}}}]}):
+        replies = texts_of(await client.say(session, payload="/talk_to_person"))
+    assert replies[0] == TEXTS.text("handover_requested", "ar")
+    assert TEXTS.text("queue.hours", "ar") not in "".join(replies)
+    await socket.close()
 
 
 async def go_online(client: AppClient, console: Console) -> aiohttp.ClientWebSocketResponse:

@@ -91,7 +91,7 @@ async def test_custom_handover_payload_queues_the_conversation(client: AppClient
     session = await client.new_session()
     await client.say(session, "hello")
     reply = (await client.say(session, payload="/talk_to_person"))["messages"]
-    assert "asked a person" in reply[0]["text"]
+    assert reply[0]["text"].startswith("Nobody from the centre can answer")  # nobody online: no promise
     assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P4")]
     await client.say(session, "he is coming")
     assert database_rows(settings, "SELECT state, tier FROM conversation") == [("queued", "P1")]

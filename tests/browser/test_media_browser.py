@@ -40,7 +40,7 @@ async def test_the_holder_shows_a_photo_the_person_sent(browser: Browser, client
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     bot_api.files[PHOTO_ID] = ("photos/file_3.png", PNG)
     await bot_api.push(bot_api.user_update(CHAT, "I need a person"))
-    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=3)
+    await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)  # the queue's notice, the privacy notice
 
     page, problems = await console_page(browser, client)
     await page.locator("#queue li.queue-item").first.click()
