@@ -11,8 +11,9 @@ tells nothing:
 - otherwise the best-ranked language is the guess, offered with a row of the likely languages;
 - except when the device is set to a language of another script than the message's: Latin letters may be
   that language transliterated, so an unsure text does not beat the device, and a lead comes with the row.
-A guess from a text is left only for a language that clearly leads it in a later message; a weak guess (a
-greeting, the hint, the default) for any language a later message ranks first.
+A guess from a text is left only for a language that clearly leads it in a later message (a guess of a language
+of another script, from Latin letters, only for a sure detection); a weak guess (a greeting, the hint, the
+default) for any language a later message ranks first.
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ def decide_language(*, detection: Detection, text: str, current: str | None, gue
         return LanguageChoice(detected, LanguageGuess.WEAK if detection.from_lexicon else None)
     if current and guess == LanguageGuess.TEXT and not _leads(detection, text, over=current):
         return LanguageChoice(current, guess)  # two unsure texts: the first guess stands (its row was shown)
+    if (current and guess == LanguageGuess.TEXT and current in NON_LATIN_LANGUAGES
+            and detected not in NON_LATIN_LANGUAGES):
+        # A guess of Bulgarian or Arabic typed in Latin letters: the backends cannot rank it in Latin letters at
+        # all, so a Latin language "leads" it by its whole confidence ("kakvi prava imam" is Lithuanian 0.62).
+        # Only a sure detection (above) leaves it.
+        return LanguageChoice(current, guess)
     if detected == current:
         return LanguageChoice(current, LanguageGuess.TEXT)
     lead = _leads(detection, text, over=_runner_up(detection))

@@ -124,6 +124,19 @@ def test_a_guess_is_corrected_by_the_second_message() -> None:
     assert decide(second, "qui lit les messages", current="ro").language == "ro"
 
 
+def test_a_guess_typed_in_latin_letters_is_not_left_for_an_unsure_latin_language(detector: LanguageDetector) -> None:
+    """Found walking the chat: Bulgarian in Latin letters was guessed right, then "kakvi prava imam" (the backends
+    know Bulgarian only in Cyrillic) ranked Lithuanian 0.62 without Bulgarian, and the rest of the chat, its 112
+    and suicide-line replies too, was in Lithuanian."""
+    first = "zdraveite imam nujda ot pomosht"
+    assert decide(detector.detect(first), first, hint="en").language == "bg"
+    for text in ("kakvi prava imam", "strah me e", "toi idva", "na 15 godini sam"):
+        assert decide(detector.detect(text), text, current="bg", guess=LanguageGuess.TEXT) == \
+            LanguageChoice("bg", LanguageGuess.TEXT), text
+    sure = "can you please tell me what rights i have here"
+    assert decide(detector.detect(sure), sure, current="bg", guess=LanguageGuess.TEXT).language == "en"
+
+
 def test_after_a_greeting_an_unsure_question_decides(detector: LanguageDetector) -> None:
     text = "mi-e frica de politie"  # Romanian 0.34, English 0.25
     choice = decide(detector.detect(text), text, current="en", guess=LanguageGuess.WEAK)
