@@ -104,6 +104,8 @@ class Reporting:
             return [self._say("report.ask_code", language, "report_code")]
         if flow.mode == FlowMode.ADDING:
             return [self._say("report.ask_addition", language, "report_adding")]
+        if flow.paused:  # "Yes, go on" after danger: the question that waited is asked now
+            await self.store.set_flow(conversation_id, replace(flow, paused=False))
         report = await self.reports.get(flow.report_id) if flow.report_id is not None else None
         return [self._ask(flow.step or report_flow.ABOUT, report.details if report else {}, language)]
 
@@ -183,10 +185,18 @@ class Reporting:
             return [self._say("report.cancelled", language, "main")]
         step, details = flow.step or report_flow.FIRST_QUESTION, report.details
         if payload == DANGER_NOW and step != "danger":  # an earlier "yes" pressed late still counts, at once
-            answered = report_flow.record(details, "danger", "yes", None)
+            answered = report_flow.with_danger(details, None)
             await self.reports.save(report.id, answered)
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
+            await self.store.set_flow(conversation_id, replace(flow, paused=True))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
+        if flow.paused:  # the words after "Is it safe for you to write now?", instead of "Yes, go on": they
+            # are kept with the danger answer, since the question waiting was not asked yet; it is asked now.
+            answered = report_flow.with_danger(details, text) if payload is None and text else details
+            if answered != details:
+                await self.reports.save(report.id, answered)
+            await self.store.set_flow(conversation_id, replace(flow, paused=False))
+            return [self._ask(step, answered, language)]
         if payload == SEND:
             return await self._finish(report.id, conversation_id, flow, details, language)
         choice = payload.split(":", 1)[1] if payload and payload.startswith(f"report_{step}:") else None
@@ -210,7 +220,7 @@ class Reporting:
         following = report_flow.next_step(step, answered)
         if following is None:
             return [*await self._finish(report.id, conversation_id, flow, answered, language)]
-        await self.store.set_flow(conversation_id, replace(flow, step=following))
+        await self.store.set_flow(conversation_id, replace(flow, step=following, paused=urgent))
         if urgent:  # a P1 stops the questions until the writer says it is safe to go on ("safe_yes")
             return [self._say(report_flow.URGENT_STEPS[step], language), self.texts.safety_check(language)]
         return [self._ask(following, answered, language)]
@@ -232,16 +242,18 @@ class Reporting:
                                Tier.P1, report_flow.kind(report.details))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
         step = flow.step or report_flow.FIRST_QUESTION
-        answered = report_flow.record(report.details, step, None, words) if words else report.details
-        if step != "danger" or not words:  # words typed at the danger question are its (urgent) answer
-            answered = report_flow.record(answered, "danger", "yes", None)
+        if flow.paused or step == "danger" or not words:
+            # Typed at the danger question, or after "Is it safe for you to write now?" while the next question
+            # waits unseen: the words are kept with the danger answer, beside any said before.
+            answered = report_flow.with_danger(report.details, words)
+            following = report_flow.next_step(step, answered) if step == "danger" and words and not flow.paused \
+                else step
+        else:  # typed as the answer to the question shown: kept as its answer; danger is "yes" too
+            answered = report_flow.with_danger(report_flow.record(report.details, step, None, words), None)
+            following = report_flow.next_step(step, answered) if step != "signs" else step
         await self.reports.save(report.id, answered)
         await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
-        following = report_flow.next_step(step, answered) if words and step != "signs" else step
-        if following == "danger":  # answered already: "yes"
-            following = report_flow.next_step(following, answered)
-        if following is not None and following != step:
-            await self.store.set_flow(conversation.id, replace(flow, step=following))
+        await self.store.set_flow(conversation.id, replace(flow, step=following or step, paused=True))
         return [self._say("report.danger", language), self.texts.safety_check(language)]
 
     async def _finish(self, report_id: int, conversation_id: str, flow: Flow,

@@ -55,13 +55,17 @@ class Flow:
     step: str | None = None  # with REPORT: the question being asked
     report_id: int | None = None  # with REPORT and ADDING
     code: str | None = None  # with REPORT: the code the writer gets when the report is sent
+    # With REPORT: danger was heard and "Is it safe for you to write now?" asked; `step` waits, not yet shown
+    # (or shown before the danger), until "Yes, go on" or the next words.
+    paused: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value is not None and value is not False}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Flow:
-        return cls(FlowMode(data["mode"]), data.get("step"), data.get("report_id"), data.get("code"))
+        return cls(FlowMode(data["mode"]), data.get("step"), data.get("report_id"), data.get("code"),
+                   bool(data.get("paused", False)))
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,15 @@ def record(details: Details, step: str, choice: str | None, words: str | None) -
         details[step] = {"choice": choice}
     elif words:
         details[step] = {"words": words}
+    return details
+
+
+def with_danger(details: Details, words: str | None) -> Details:
+    """Danger heard while a report is written: "yes" to danger now, and the words (if any) added to those
+    kept there before, never put in place of them."""
+    details = {name: dict(value) for name, value in details.items()}
+    kept = "\n".join(filter(None, [details.get("danger", {}).get("words"), (words or "").strip()[:MAX_WORDS]]))
+    details["danger"] = {"choice": "yes", **({"words": kept} if kept else {})}
     return details
 
 

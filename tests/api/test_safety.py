@@ -167,6 +167,26 @@ async def test_danger_words_while_writing_a_report_keep_the_words_and_make_it_p1
     assert going_on[-1]["text"] == TEXTS.text("report.ask_where", language)
 
 
+async def test_danger_words_at_the_danger_question_and_after_are_all_kept_and_filed_under_no_unseen_question(
+        client: AppClient) -> None:
+    """Found walking the chat as a bystander: the danger words typed at "Is anyone in danger right now?" were
+    replaced by a bare "yes" when more danger words followed, and the words typed after "Is it safe for you to
+    write now?" were filed as answers to questions never shown ("When did you notice it?", "Where was it?")."""
+    session = await in_language(client, "en")
+    for payload in ("report", "report_about:other"):
+        await client.say(session, payload=payload)
+    first = "a girl is locked in the back room of the car wash right now, she screamed"
+    assert texts_of(await client.say(session, first)) == [TEXTS.reply("report.danger", "en").text,
+                                                           TEXTS.text("safety.check", "en")]
+    assert texts_of(await client.say(session, "they beat her"))[-1] == TEXTS.text("safety.check", "en")
+    [noticed] = texts_of(await client.say(session, "Aarhus"))  # typed instead of "Yes, go on"
+    assert noticed == TEXTS.text("report.ask_noticed", "en")  # the question that waited, asked now
+    report = (await details_of(client, session))["reports"][0]["details"]
+    assert report == {"danger": {"choice": "yes", "words": f"{first}\nthey beat her\nAarhus"}}
+    await client.say(session, "last night")  # the answer to the question shown
+    assert (await details_of(client, session))["reports"][0]["details"]["noticed"] == {"words": "last night"}
+
+
 async def test_danger_words_while_adding_to_a_sent_report_keep_them_and_ask_for_a_person_once(
         client: AppClient) -> None:
     reporter = Reporter(client, "en")
