@@ -256,6 +256,7 @@ class ConversationDetails(Out):
 class Conversation(ConversationDetails):
     """A conversation with transcript, notes, screening result and reports."""
 
+    language_name: str = Field(description='for people: "Romanian (Română)", as the queue names it')
     messages: list[Message]
     notes: list[Note]
     screening: dict[str, Any] | None = Field(description=(

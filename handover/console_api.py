@@ -124,6 +124,7 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
     await handover.audit.record(account.id, "view", conversation_id)
     return m.Conversation.model_validate({
         **details.model_dump(),
+        "language_name": request.app[QUEUE_LINES].language_name(details.language, language_of(request, account)),
         "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),

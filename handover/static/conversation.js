@@ -3,7 +3,7 @@
 // catching up with new messages and changes of state.
 import { api, enc } from "./api.js";
 import { fillTransfer, loadCaseworkers } from "./actions.js";
-import { appendSpaced, el, languageName, make, timeElement } from "./dom.js";
+import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { renderNotes } from "./notes.js";
 import { markOpenInQueue } from "./queue.js";
 import { forgetCannedInsert, loadCanned } from "./reply.js";
@@ -171,7 +171,7 @@ function renderMeta(data) {
   };
   const dash = t("panel.dash");
   parts.push(field(t("conv.tier"), badge, "conv-tier"));
-  parts.push(field(t("conv.language"), languageName(data.language), "conv-language"));
+  parts.push(field(t("conv.language"), data.language_name || data.language, "conv-language"));
   parts.push(field(t("conv.channel"), data.channel || dash, "conv-channel"));
   parts.push(field(t("conv.kind"), kindLabel(data.kind) || dash, "conv-kind"));
   const state = stateLabel(data.state);

@@ -69,22 +69,6 @@ export function timeElement(iso) {
   return node;
 }
 
-// "Romanian (Română)", "Rumænsk (Română)", as the queue shows it (handover/queue_lines.py): the name in the
-// console's language and the language's own name; the code when the browser knows neither.
-export function languageName(code) {
-  try {
-    const capital = (name, locale) => name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
-    const named = new Intl.DisplayNames([language], { type: "language" }).of(code);
-    const ownName = new Intl.DisplayNames([code], { type: "language" }).of(code);
-    if (!named || named === code) return String(code);
-    const read = capital(named, language);
-    const own = ownName && ownName !== code ? capital(ownName, code) : "";
-    return own && own !== read ? `${read} (${own})` : read;
-  } catch (error) {
-    return String(code || "—");
-  }
-}
-
 export function humanise(value) {
   return value ? String(value).replace(/_/g, " ") : t("panel.dash");
 }

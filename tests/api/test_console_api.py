@@ -330,3 +330,16 @@ async def test_bad_requests_get_a_clear_message(client: AppClient, rasa: FakeRas
     await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": "ben"}, expect=400)
     async with client.http.get(client.url("/api/console/queue")) as response:
         assert response.status == 401
+
+
+async def test_the_conversation_names_its_language_as_the_queue_does(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the console: the queue said "Tagalog" (the server's names), the open conversation "Filipino"
+    (the browser's); both now come from the server."""
+    session = await client.new_session()
+    await client.say(session, payload="lang:tl")
+    await client.say(session, payload="danger")
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    details = await anna.call("GET", f"/conversations/{conversation_id}")
+    assert details["language_name"] == item["language_name"] == "Tagalog"
