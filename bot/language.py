@@ -322,9 +322,13 @@ class TypedInLatin(WordLists):
     typed_in_latin.yml): the backends know Russian only in Cyrillic, so "pomogite mne" came out French."""
 
     def shares(self, words: Sequence[str]) -> dict[str, float]:
-        """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share."""
+        """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share. One
+        listed word spelt with a digit for a letter ("5ayfa", "7u2u2i") is enough in a short message: no
+        Latin-script language writes words so ("salam ana 5ayfa" was Tagalog, with no Arabic in the row)."""
+        spelt_with_digits = self.hits([word for word in words if any(ch.isdigit() for ch in word)])
         return {code: count / len(words) for code, count in self.hits(words).items()
-                if count >= TYPED_IN_LATIN_MIN_WORDS and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
+                if (count >= TYPED_IN_LATIN_MIN_WORDS or code in spelt_with_digits)
+                and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
 
 
 # --- the detector -----------------------------------------------------------------------------------------

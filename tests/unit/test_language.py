@@ -205,6 +205,8 @@ TYPED_IN_LATIN = [
     ("salam ana 3andi moshkila m3a lkhdma", "ar"),
     ("lkafil dda liya lpaspor w ma bghach y3tih liya", "ar"),
 ]
+# Short Arabizi with one listed word spelt with a digit (found walking the chat: Tagalog, no Arabic in the row).
+SHORT_ARABIZI = ["salam ana 5ayfa", "shu 7u2u2i hon", "3omri 15 sana"]
 
 
 @pytest.mark.parametrize(("text", "language"), TYPED_IN_LATIN)
@@ -216,6 +218,15 @@ def test_languages_of_other_scripts_typed_in_latin_letters(detector: LanguageDet
     detection = detector.detect(text)
     assert detection.language == language and detection.confidence < CERTAIN
     assert len(detection.ranking) > 1
+
+
+@pytest.mark.parametrize("text", SHORT_ARABIZI)
+def test_one_word_spelt_with_a_digit_is_enough_for_short_arabizi(detectors: dict[str, LanguageDetector],
+                                                                  text: str) -> None:
+    """Arabic first with the default backend; with langdetect, sure of one Latin language, second, in the row."""
+    assert detectors[DEFAULT_BACKEND].detect(text).language == "ar"
+    for detector in detectors.values():
+        assert "ar" in dict(detector.detect(text).ranking)
 
 
 def test_no_latin_script_text_of_the_test_data_reads_as_a_language_typed_in_latin() -> None:
