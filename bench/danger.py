@@ -100,7 +100,8 @@ class Detector:
         listened = self.lexicon.listen(text)  # as the gateway hears it: one pass for the hits and the mentions
         if listened.heard:
             return Heard(listened.heard[0][0], "lexicon")
-        return Heard(Cue.DANGER, "net") if self.net.hears_beside(listened, text) else None
+        cue = self.net.cue_beside(listened, text)
+        return Heard(cue, "net") if cue is not None else None
 
     def named(self, text: str, heard: Heard) -> str:
         """Who fired, for --misses: "<language>:<rule>" of the lexicon, or "net". Asked outside the timing."""

@@ -12,7 +12,9 @@ now?", with a probability; a message at or above the trained threshold counts as
 asked only where the lexicon has nothing to say (no rule's words at all, not even taken back by a negation or
 told as over: then the lexicon's judgement stands) and only about a message of three words or more (eight
 letters in Thai or Chinese): "help" alone is a request for help, not danger, and a word or two gives the net too
-little to judge. It never names words, and nothing here logs.
+little to judge. A second net of the same kind, trained on the danger and self-harm messages alone, then tells
+self-harm from danger, so that the reply to a goodbye letter nobody listed names the suicide-prevention line too.
+It never names words, and nothing here logs.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.danger import Listened
+from bot.danger import Cue, Listened
 
 NET_FILE = Path(__file__).resolve().parent.parent / "content" / "danger_net.json"
 MIN_WORDS = 3
@@ -85,15 +87,19 @@ class DangerNet:
     threshold: float
     letters: tuple[int, int]  # the character n-grams' sizes
     word_sizes: tuple[int, int]
+    self_harm: DangerNet | None = None  # the second net: self-harm rather than danger, for a message heard
 
     @classmethod
     @cache  # one copy per file for the process: it is read-only, and every app instance of the tests loads it
     def load(cls, path: Path = NET_FILE) -> DangerNet:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.of(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def of(cls, data: dict) -> DangerNet:
         return cls({gram: (idf, weight) for gram, (idf, weight) in data["grams"].items()},
                    {words: (idf, weight) for words, (idf, weight) in data["words"].items()},
                    float(data["intercept"]), float(data["threshold"]), tuple(data["ngram_range"]),
-                   tuple(data["word_ngram_range"]))
+                   tuple(data["word_ngram_range"]), cls.of(data["self_harm"]) if "self_harm" in data else None)
 
     def probability(self, text: str) -> float:
         text = folded(text)
@@ -109,6 +115,15 @@ class DangerNet:
         """Danger where the lexicon (`listened`: what it heard in `text`) found no hit: only when none of its
         danger or self-harm words are there at all (not even taken back), and the net hears danger."""
         return not listened.heard and not listened.mentions_danger and self.heard(text)
+
+    def cue_beside(self, listened: Listened, text: str) -> Cue | None:
+        """What the nets hear where the lexicon found no hit (see `hears_beside`): self-harm when the second net
+        tells it apart, else danger; None when the first net hears nothing."""
+        if not self.hears_beside(listened, text):
+            return None
+        if self.self_harm is not None and self.self_harm.probability(text) >= self.self_harm.threshold:
+            return Cue.SELF_HARM
+        return Cue.DANGER
 
 
 def long_enough(text: str) -> bool:

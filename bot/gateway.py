@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
-from bot.danger import Cue
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
@@ -129,8 +128,8 @@ class Gateway:
                 inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
                 replace(inbound.message, flagged=listened.heard),
             )
-            if cue is None and self.safety.net_hears(conversation, inbound.text, listened):
-                cue = Cue.DANGER  # its P1 shows on the queue line; its words are the whole message, not kept twice
+            if cue is None:  # its P1 shows on the queue line; its words are the whole message, not kept twice
+                cue = self.safety.net_cue(conversation, inbound.text, listened)
             language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))

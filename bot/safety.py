@@ -45,21 +45,21 @@ class Safety:
     def hear(self, text: str | None, payload: str | None) -> tuple[Cue | None, Listened]:
         """The cue to answer (the danger button, or the most serious the lexicon heard), and what the lexicon
         heard: every cue with the words as typed (kept, sealed, with the message for the caseworkers' queue line),
-        and whether danger words are there at all (for `net_hears`)."""
+        and whether danger words are there at all (for `net_cue`)."""
         if payload == Command.DANGER:
             return Cue.DANGER, NOTHING_HEARD
         listened = self.lexicon.listen(text) if text else NOTHING_HEARD
         return (listened.heard[0][0] if listened.heard else None), listened
 
-    def net_hears(self, conversation: ConversationState, text: str | None, listened: Listened) -> bool:
-        """Danger in words the lexicon does not know, in the danger net's judgement (bot/danger_net.py); asked
-        when neither the button nor the lexicon heard danger. Not while a report is written or added to: the
-        report asks whether anyone is in danger now itself, and a bystander's description of what they saw ("cars
-        come every night after 11") is the very wording the net learnt as danger. The lexicon still hears every
-        answer."""
+    def net_cue(self, conversation: ConversationState, text: str | None, listened: Listened) -> Cue | None:
+        """Danger, or self-harm, in words the lexicon does not know, in the danger net's judgement
+        (bot/danger_net.py); asked when neither the button nor the lexicon heard danger. Not while a report is
+        written or added to: the report asks whether anyone is in danger now itself, and a bystander's description
+        of what they saw ("cars come every night after 11") is the very wording the net learnt as danger. The
+        lexicon still hears every answer."""
         if not text or (conversation.flow is not None and conversation.flow.report_id is not None):
-            return False
-        return self.net.hears_beside(listened, text)
+            return None
+        return self.net.cue_beside(listened, text)
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
                       language: str) -> list[Message]:

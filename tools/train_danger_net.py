@@ -18,7 +18,11 @@ trained on (each set left out in turn).
 
 The file holds, per n-gram, its idf and weight, the intercept, the threshold, a hash of the training files (a
 test fails when they changed and the net was not trained again) and a few texts with the probability
-scikit-learn gave them (a test checks that bot/danger_net.py computes the same).
+scikit-learn gave them (a test checks that bot/danger_net.py computes the same). Under "self_harm", the same for
+a second net trained on the tuning sets' danger and self-harm messages alone, which tells self-harm from danger
+in a message the first net hears (round 12: the lexicon heard indirect self-harm two times in five at first
+sight); its threshold is the lowest at which, each set left out in turn, at most 2 % of danger messages are
+called self-harm (their reply then names the suicide-prevention line besides 112).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -48,7 +53,13 @@ MAX_FALSE_ALARMS = 0.02
 LETTERS = (2, 5)
 WORDS = (1, 2)
 THRESHOLDS = [round(0.5 + 0.01 * step, 2) for step in range(50)]
+# The second net: self-harm rather than danger, for a message the first one hears (danger and self-harm only).
+SELF_HARM_C = 10  # left out in turn: 0.95 of self-harm told apart at 1.4 % of danger, against 0.95 at 1.0 % (C 100)
+SELF_HARM_THRESHOLDS = [round(0.2 + 0.05 * step, 2) for step in range(15)]
+MAX_DANGER_AS_SELF_HARM = 0.02  # a danger reply with the suicide line besides: one in fifty at most
 # Texts whose probability the test recomputes in pure Python: scripts with and without spaces, diacritics.
+SELF_HARM_CHECKS = ("i wrote a letter to my mother, tomorrow i will not be here", "tôi không muốn sống nữa",
+                    "هذه آخر رسالة مني سامحوني", "ฝากบอกแม่ว่ารักนะ ลาก่อน", "我把东西都送人了 以后用不上了")
 CHECKS = ("he is coming back to kill me", "jeg er bange, han slår mig", "mi-e frica ca ma omoara",
           "помогите меня заперли", "ช่วยด้วยเขาจะฆ่าฉัน", "救命他要杀我", "ساعدوني سيقتلني", "how many holidays do I get",
           "Tôi bị nhốt trong phòng")
@@ -113,7 +124,18 @@ def kinds_of(paths: list[Path]) -> np.ndarray:
     return np.array(kinds)
 
 
-def trained(texts: list[str], found: np.ndarray) -> tuple[FeatureUnion, LogisticRegression]:
+def read_found(paths: list[Path]) -> tuple[list[str], np.ndarray]:
+    """The danger and self-harm messages, labelled True for self-harm (the second net's training)."""
+    texts, self_harm = [], []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in FOUND:
+            texts += [str(text) for text in data.get(kind) or []]
+            self_harm += [kind == "self_harm"] * len(data.get(kind) or [])
+    return texts, np.array(self_harm)
+
+
+def trained(texts: list[str], found: np.ndarray, c: float = 100) -> tuple[FeatureUnion, LogisticRegression]:
     """Letters and words, each kind's TF-IDF scaled to length 1 on its own (bot/danger_net.py adds the parts)."""
     vectorizer = FeatureUnion([
         ("grams", TfidfVectorizer(analyzer="char_wb", ngram_range=LETTERS, preprocessor=folded, sublinear_tf=True,
@@ -121,7 +143,7 @@ def trained(texts: list[str], found: np.ndarray) -> tuple[FeatureUnion, Logistic
         ("words", TfidfVectorizer(analyzer="word", ngram_range=WORDS, preprocessor=folded, sublinear_tf=True,
                                   min_df=2, dtype=np.float64, token_pattern=r"(?u)\b\w+\b")),
     ])
-    model = LogisticRegression(C=100, max_iter=5000, class_weight="balanced")
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(vectorizer.fit_transform(texts), found)
     return vectorizer, model
 
@@ -150,6 +172,48 @@ def threshold(paths: list[Path], nlu: tuple[list[str], np.ndarray]) -> float:
     return THRESHOLDS[-1]
 
 
+def self_harm_threshold(paths: list[Path]) -> float:
+    """The lowest threshold at which the second net, each tuning set left out in turn, calls at most
+    MAX_DANGER_AS_SELF_HARM of its danger messages self-harm."""
+    probability, self_harm = [], []
+    for left_out in sorted({path.parent for path in paths}):
+        held = [path for path in paths if path.parent == left_out]
+        texts, labels = read_found(held)
+        if not texts:
+            continue
+        vectorizer, model = trained(*read_found([path for path in paths if path.parent != left_out]), SELF_HARM_C)
+        probability.append(model.predict_proba(vectorizer.transform(texts))[:, 1])
+        self_harm.append(labels)
+    p, is_self_harm = np.concatenate(probability), np.concatenate(self_harm)
+    for candidate in SELF_HARM_THRESHOLDS:
+        if (p[~is_self_harm] >= candidate).mean() <= MAX_DANGER_AS_SELF_HARM:
+            print(f"self-harm threshold {candidate}: left out, {(p[is_self_harm] >= candidate).mean():.3f} of "
+                  f"{is_self_harm.sum()} self-harm told apart, {100 * (p[~is_self_harm] >= candidate).mean():.1f} % "
+                  f"of {(~is_self_harm).sum()} danger called self-harm")
+            return candidate
+    return SELF_HARM_THRESHOLDS[-1]
+
+
+def as_data(vectorizer: FeatureUnion, model: LogisticRegression, chosen: float,
+            checks: tuple[str, ...]) -> dict[str, Any]:
+    """A model as bot/danger_net.py reads it: per n-gram its idf and weight, the intercept, the threshold, and
+    the probabilities scikit-learn gave the check texts."""
+    weights, offset, kinds = model.coef_[0], 0, {}
+    for name, kind in vectorizer.transformer_list:  # the weights run through the kinds in this order
+        kinds[name] = {gram: [round(float(kind.idf_[index]), 6), round(float(weights[offset + index]), 6)]
+                       for gram, index in sorted(kind.vocabulary_.items())}
+        offset += len(kind.vocabulary_)
+    return {
+        "ngram_range": list(LETTERS),
+        "word_ngram_range": list(WORDS),
+        "threshold": chosen,
+        "intercept": round(float(model.intercept_[0]), 6),
+        "checks": {text: float(model.predict_proba(vectorizer.transform([text]))[0, 1]) for text in checks},
+        "grams": kinds["grams"],
+        "words": kinds["words"],
+    }
+
+
 def main() -> int:
     paths, nlu_paths = tuning_files(), nlu_files()
     nlu_texts, nlu_found, held, held_found = nlu_examples(nlu_paths)
@@ -158,26 +222,18 @@ def main() -> int:
     fired = model.predict_proba(vectorizer.transform(held))[:, 1] >= chosen
     print(f"held-out NLU examples: {100 * fired[~held_found].mean():.1f} % of {(~held_found).sum()} everyday "
           f"messages fire (the net alone, any length), {fired[held_found].mean():.2f} of {held_found.sum()} danger")
-    weights, offset, kinds = model.coef_[0], 0, {}
-    for name, kind in vectorizer.transformer_list:  # the weights run through the kinds in this order
-        kinds[name] = {gram: [round(float(kind.idf_[index]), 6), round(float(weights[offset + index]), 6)]
-                       for gram, index in sorted(kind.vocabulary_.items())}
-        offset += len(kind.vocabulary_)
+    self_harm_chosen = self_harm_threshold(paths)
     net = {
         "about": "Trained by tools/train_danger_net.py on bench/data/danger_*; read by bot/danger_net.py. "
                  "Do not edit: run `make danger-net`.",
         "trained_on": fingerprint(paths + nlu_paths),
-        "ngram_range": list(LETTERS),
-        "word_ngram_range": list(WORDS),
-        "threshold": chosen,
-        "intercept": round(float(model.intercept_[0]), 6),
-        "checks": {text: float(model.predict_proba(vectorizer.transform([text]))[0, 1]) for text in CHECKS},
-        "grams": kinds["grams"],
-        "words": kinds["words"],
+        **as_data(vectorizer, model, chosen, CHECKS),
+        "self_harm": as_data(*trained(*read_found(paths), SELF_HARM_C), self_harm_chosen, SELF_HARM_CHECKS),
     }
     OUTPUT.write_text(json.dumps(net, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{OUTPUT.relative_to(ROOT)}: {len(kinds['grams'])} letter and {len(kinds['words'])} word n-grams, "
-          f"threshold {chosen}")
+    print(f"{OUTPUT.relative_to(ROOT)}: {len(net['grams'])} letter and {len(net['words'])} word n-grams, "
+          f"threshold {chosen}; self-harm: {len(net['self_harm']['grams'])} and {len(net['self_harm']['words'])}, "
+          f"threshold {self_harm_chosen}")
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.danger import DangerLexicon
+from bot.danger import Cue, DangerLexicon, Listened
 from bot.danger_net import NET_FILE, DangerNet, long_enough, ngrams, word_ngrams
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +39,31 @@ def test_the_net_computes_what_scikit_learn_computed_when_it_was_trained(net: Da
     assert len(checks) >= 5
     for text, probability in checks.items():  # the file keeps weights to 6 decimals: a difference of about 1e-7
         assert net.probability(text) == pytest.approx(probability, abs=1e-5), text
+
+
+def test_the_second_net_computes_what_scikit_learn_computed(net: DangerNet) -> None:
+    checks = json.loads(NET_FILE.read_text(encoding="utf-8"))["self_harm"]["checks"]
+    assert net.self_harm is not None and len(checks) >= 5
+    for text, probability in checks.items():
+        assert net.self_harm.probability(text) == pytest.approx(probability, abs=1e-5), text
+
+
+def test_a_message_the_net_hears_is_self_harm_when_the_second_net_tells_it_apart() -> None:
+    """The way a cue is chosen, on two tiny nets of one word each (how well the trained second net tells
+    self-harm apart is measured by the trainer, each tuning set left out, and by bench/danger.py)."""
+    second = DangerNet({}, {"goodbye": (1.0, 5.0)}, -1.0, 0.5, (2, 5), (1, 1))
+    net = DangerNet({}, {"tonight": (1.0, 5.0)}, -1.0, 0.5, (2, 5), (1, 1), self_harm=second)
+    nothing = Listened((), mentions_danger=False)
+    assert net.cue_beside(nothing, "i say goodbye to all of you tonight") == Cue.SELF_HARM
+    assert net.cue_beside(nothing, "they come back tonight with knives") == Cue.DANGER
+    assert net.cue_beside(nothing, "goodbye and thanks for the help") is None  # the first net hears nothing
+    assert DangerNet({}, {"tonight": (1.0, 5.0)}, -1.0, 0.5, (2, 5), (1, 1)).cue_beside(
+        nothing, "i say goodbye to all of you tonight") == Cue.DANGER  # no second net: danger
+
+
+@pytest.mark.parametrize("text", ONLY_THE_NET_HEARS)
+def test_danger_heard_by_the_net_stays_danger(net: DangerNet, lexicon: DangerLexicon, text: str) -> None:
+    assert net.cue_beside(lexicon.listen(text), text) == Cue.DANGER
 
 
 def test_the_net_was_trained_on_the_tuning_sets_as_they_are_now() -> None:
