@@ -142,7 +142,7 @@ validate: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa data validate --domain domain --data nlu_data --config config.yml --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(REDIS_SERVER) $(AXE)
+test: install lint validate test-conversations $(CHROMIUM) $(ZBARIMG) $(REDIS_SERVER) $(HAPROXY) $(AXE)
 	@$(VENV)/bin/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
 

@@ -87,7 +87,7 @@ def test_haproxy_checks_healthz_keeps_websockets_open_and_logs_no_request() -> N
     assert "log" not in text.replace("bot/haproxy.py", "")
 
 
-@pytest.mark.skipif(HAPROXY is None, reason="HAProxy is not installed (make run-scaled installs it)")
+@pytest.mark.skipif(HAPROXY is None, reason="HAProxy is not installed (make test and make run-scaled install it)")
 @pytest.mark.parametrize("path", ["generated", "deploy"])
 def test_haproxy_accepts_the_configuration(tmp_path: Path, path: str) -> None:
     config = tmp_path / "haproxy.cfg"
