@@ -246,8 +246,9 @@ class Reporting:
             # Typed at the danger question, or after "Is it safe for you to write now?" while the next question
             # waits unseen: the words are kept with the danger answer, beside any said before.
             answered = report_flow.with_danger(report.details, words)
-            following = report_flow.next_step(step, answered) if step == "danger" and words and not flow.paused \
-                else step
+            following = step
+            if step == "danger" and words and not flow.paused:  # the danger question answered: the next one
+                following = report_flow.next_step(step, answered)
         else:  # typed as the answer to the question shown: kept as its answer; danger is "yes" too
             answered = report_flow.with_danger(report_flow.record(report.details, step, None, words), None)
             following = report_flow.next_step(step, answered) if step != "signs" else step
