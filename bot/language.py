@@ -144,11 +144,11 @@ def _strip_marks(text: str) -> str:
 
 
 def lexicon_key(text: str) -> str:
-    """How a message and a lexicon entry are compared: case, diacritics, punctuation, emoji and letters
-    repeated three times or more ("heeej!!" = "hej") do not matter."""
+    """How a message and a lexicon entry are compared: case, diacritics, punctuation, emoji, numbers ("hello 2")
+    and letters repeated three times or more ("heeej!!" = "hej") do not matter."""
     plain = _strip_marks(text.casefold())
     plain = "".join(ch if ch.isalnum() else " " for ch in plain)
-    return " ".join(_REPEATS.sub(r"\1", plain).split())
+    return " ".join(word for word in _REPEATS.sub(r"\1", plain).split() if not word.isdigit())
 
 
 @lru_cache(maxsize=4096)

@@ -54,6 +54,7 @@ GREETINGS = [
     ("buna", "ro"), ("Bună ziua", "ro"), ("привет", "ru"), ("привіт", "uk"), ("здравей", "bg"),
     ("xin chào", "vi"), ("xin chao", "vi"), ("สวัสดี", "th"), ("你好", "zh"), ("مرحبا", "ar"),
     ("hjælp", "da"), ("help me", "en"), ("помогите", "ru"), ("ajutor", "ro"),
+    ("hello 2", "en"), ("helo", "en"),  # a number tells no language; a common typo (from an English browser: es, pt)
 ]
 
 
