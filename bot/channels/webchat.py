@@ -122,7 +122,7 @@ async def create_session(request: web.Request) -> web.Response:
     if gateway.limits is not None:
         verdict = await gateway.limits.session(request.app[SOURCES].of(request))
         if not verdict.allowed:
-            raise _too_many(request, "limited", verdict)
+            raise _too_many(request, "limited.session", verdict)
     start = await read_body(request, WebSessionStart) if request.can_read_body else WebSessionStart()
     if start.source is not None and gateway.outreach is not None:
         await gateway.outreach.count(start.source, CHANNEL)

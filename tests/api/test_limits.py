@@ -117,7 +117,7 @@ async def test_new_sessions_over_the_limit_get_429_with_112_in_the_browsers_lang
     for _ in range(3):
         await new_session(client, flood)
     _, body, headers = await new_session(client, flood, expect=429, language="da")
-    assert body == {"error": with_safety_line("limited", "da")}
+    assert body == {"error": with_safety_line("limited.session", "da")}  # not "your last message"
     assert "112" in body["error"] and HOTLINE in body["error"]
     assert 300 <= int(headers["Retry-After"]) <= 1200  # this window, and half the next (4 counted, 3 allowed)
     await new_session(client, other)  # another address is not held back
