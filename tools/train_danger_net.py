@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -152,17 +153,31 @@ def joined(*parts: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]
     return [text for texts, _ in parts for text in texts], np.concatenate([found for _, found in parts])
 
 
+Examples = tuple[list[str], np.ndarray]
+NONE: Examples = ([], np.array([], dtype=bool))
+
+
+def left_out(paths: list[Path], examples: Callable[[list[Path]], Examples], c: float = 100,
+             extra: Examples = NONE) -> list[tuple[list[Path], np.ndarray]]:
+    """Each tuning set left out in turn: its files, and the probabilities that a net trained on the other sets'
+    `examples` (and `extra`, always in training) gives its own examples."""
+    runs = []
+    for held_set in sorted({path.parent for path in paths}):
+        held = [path for path in paths if path.parent == held_set]
+        texts = examples(held)[0]
+        if texts:
+            vectorizer, model = trained(*joined(examples([path for path in paths if path.parent != held_set]), extra),
+                                        c)
+            runs.append((held, model.predict_proba(vectorizer.transform(texts))[:, 1]))
+    return runs
+
+
 def threshold(paths: list[Path], nlu: tuple[list[str], np.ndarray]) -> float:
     """The lowest threshold whose false alarms, each tuning set left out in turn (the NLU examples always in
     training), stay within the limit."""
-    sets = sorted({path.parent for path in paths})
-    probability, kinds = [], []
-    for left_out in sets:
-        vectorizer, model = trained(*joined(read([path for path in paths if path.parent != left_out]), nlu))
-        held = [path for path in paths if path.parent == left_out]
-        probability.append(model.predict_proba(vectorizer.transform(read(held)[0]))[:, 1])
-        kinds.append(kinds_of(held))
-    probability, kind = np.concatenate(probability), np.concatenate(kinds)
+    runs = left_out(paths, read, extra=nlu)
+    probability = np.concatenate([held_probability for _, held_probability in runs])
+    kind = np.concatenate([kinds_of(held) for held, _ in runs])
     for candidate in THRESHOLDS:
         if (probability[kind == "ordinary"] >= candidate).mean() <= MAX_FALSE_ALARMS:
             recall = (probability[np.isin(kind, FOUND)] >= candidate).mean()
@@ -175,16 +190,9 @@ def threshold(paths: list[Path], nlu: tuple[list[str], np.ndarray]) -> float:
 def self_harm_threshold(paths: list[Path]) -> float:
     """The lowest threshold at which the second net, each tuning set left out in turn, calls at most
     MAX_DANGER_AS_SELF_HARM of its danger messages self-harm."""
-    probability, self_harm = [], []
-    for left_out in sorted({path.parent for path in paths}):
-        held = [path for path in paths if path.parent == left_out]
-        texts, labels = read_found(held)
-        if not texts:
-            continue
-        vectorizer, model = trained(*read_found([path for path in paths if path.parent != left_out]), SELF_HARM_C)
-        probability.append(model.predict_proba(vectorizer.transform(texts))[:, 1])
-        self_harm.append(labels)
-    p, is_self_harm = np.concatenate(probability), np.concatenate(self_harm)
+    runs = left_out(paths, read_found, SELF_HARM_C)
+    p = np.concatenate([held_probability for _, held_probability in runs])
+    is_self_harm = np.concatenate([read_found(held)[1] for held, _ in runs])
     for candidate in SELF_HARM_THRESHOLDS:
         if (p[~is_self_harm] >= candidate).mean() <= MAX_DANGER_AS_SELF_HARM:
             print(f"self-harm threshold {candidate}: left out, {(p[is_self_harm] >= candidate).mean():.3f} of "
