@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.channels.webchat_ids import LIMIT
 from bot.channels.webchat_page import number_parts, page_words, phone_numbers, shown_buttons, words
@@ -40,6 +40,7 @@ SESSIONS = web.AppKey("webchat_sessions", WebSessions)
 SESSION_HEADER = "X-Havn-Session"
 # The language the page speaks now: a reply carries the page's words again when the conversation's differs.
 LANGUAGE_HEADER = "X-Havn-Language"
+MAX_LANGUAGE_CODE = 8  # "pt-BR", "zh-Hant": longer is no language code
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 QUICK_EXIT_URL = web.AppKey("quick_exit_url", str)
 # HAVN_PAGE_TITLE, or "" for the neutral title in the page's language (web.page_title).
@@ -58,7 +59,13 @@ class WebMessage(Body):
     payload: str | None = None
     # The language of the outreach link the page was opened with (`/?lang=pl`): the hint instead of the browser's
     # language, weaker than what the person writes. Not a language we speak: the browser's, as without it.
-    language: str | None = Field(None, max_length=8)
+    language: str | None = None
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def no_language_code(cls, value: Any) -> Any:
+        """A string longer than any language code is no language: ignored, not "your message is too long"."""
+        return None if isinstance(value, str) and len(value) > MAX_LANGUAGE_CODE else value
 
     @model_validator(mode="before")
     @classmethod

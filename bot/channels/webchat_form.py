@@ -48,7 +48,12 @@ async def without_javascript(request: web.Request) -> web.Response:
     link_language, source = outreach_link(request)
     if request.headers.get("Sec-Fetch-Site") not in SAME_SITE:
         return render_page(request, language)  # another site's form: not read
-    form = await request.post()
+    try:
+        form = await request.post()
+    except ValueError:  # not text in any encoding the browser could send (UnicodeDecodeError): the page again
+        page = render_page(request, language, notice=texts.text("web.error", language))
+        page.set_status(400)
+        return page
     text, payload, token = _field(form, "text").strip(), _field(form, "payload"), _field(form, "session")
     if len(text) > MAX_TEXT:
         return render_page(request, language, session=token or None, typed=text,
@@ -66,7 +71,7 @@ async def without_javascript(request: web.Request) -> web.Response:
         if gateway.limits is not None:
             verdict = await gateway.limits.session(request.app[SOURCES].of(request))
             if not verdict.allowed:
-                return render_page(request, language, typed=text, notice=texts.reply("limited", language).text)
+                return render_page(request, language, typed=text, notice=texts.reply("limited.session", language).text)
         token = sessions.issue()
         session = await sessions.open(token)
         if source is not None and gateway.outreach is not None:  # once, for the new session, as the API does

@@ -209,6 +209,23 @@ async def test_bad_input_gets_a_clear_message(client: AppClient, body: object, s
         assert fragment in (await response.json())["error"]
 
 
+async def test_a_language_longer_than_any_code_is_ignored_not_called_a_long_message(client: AppClient) -> None:
+    session = await client.new_session()
+    body = json.dumps({"text": "hi", "language": "x" * 50})
+    async with client.http.post(client.url("/api/webchat/messages"), data=body,
+                                headers={"Content-Type": "application/json", **webchat_session(session)}) as response:
+        assert response.status == 200  # answered, in the browser's language, as with no language at all
+
+
+async def test_a_form_that_is_not_text_gets_the_page_again_not_a_500(client: AppClient) -> None:
+    async with client.http.post(client.url("/"), data=b"text=\xff\xff\xff\xff\xff",
+                                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                                         "Accept-Language": "da"}) as response:
+        html = await response.text()
+    assert response.status == 400
+    assert "112" in html and "<form" in html  # the page, with its words in Danish and the safety line
+
+
 async def test_forged_session_is_refused(client: AppClient) -> None:
     # The old answer was 404; under the header contract a session that is not ours is a 401 that says what to do.
     assert "new chat" in (await client.say("made-up.0.token", "hi", expect=401))["error"]
