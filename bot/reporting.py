@@ -281,9 +281,12 @@ class Reporting:
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
         return Message("\n".join([*parts, told.text]), told.buttons, code=code or None)
 
-    def _titles(self, step: str, language: str) -> dict[str, str]:
-        return {button.payload.split(":", 1)[1]: button.title
-                for button in self.texts.menu(report_flow.MENUS[step], language) if ":" in button.payload}
+    def _titles(self, step: str, language: str) -> list[dict[str, str]]:
+        """Each choice of `step` → its title, in the person's language first, then in every other one: "nej" typed
+        in an English chat is still "no", not words that make a report urgent."""
+        return [{button.payload.split(":", 1)[1]: button.title
+                 for button in self.texts.menu(report_flow.MENUS[step], code) if ":" in button.payload}
+                for code in dict.fromkeys([language, *self.texts.languages])]
 
     def _ask(self, step: str, details: report_flow.Details, language: str) -> Message:
         ask = report_flow.question(step, details)

@@ -18,6 +18,7 @@ An answer is a button's choice or typed words; typed words are kept as written, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -168,11 +169,11 @@ def is_choice(step: str, choice: str, menus: dict[str, list[dict[str, str]]]) ->
     return menu is not None and f"report_{step}:{choice}" in {item["payload"] for item in menus[menu]}
 
 
-def typed_choice(step: str, words: str, titles: dict[str, str]) -> str | None:
-    """A typed answer that is a button's title ("no", "Nej"): that button's choice. `titles` maps each
-    choice of the step to its title in the person's language."""
+def typed_choice(step: str, words: str, titles: Iterable[dict[str, str]]) -> str | None:
+    """A typed answer that is a button's title ("no", "Nej"): that button's choice. `titles` map each choice
+    of the step to its title, one map per language, the person's first."""
     typed = words.strip().strip(".!").casefold()
-    return next((choice for choice, title in titles.items() if title.casefold() == typed), None)
+    return next((choice for titled in titles for choice, title in titled.items() if title.casefold() == typed), None)
 
 
 def chosen_signs(details: Details) -> list[str]:

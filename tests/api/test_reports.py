@@ -357,10 +357,11 @@ async def test_danger_or_a_minor_is_p1_at_once_with_112(client: AppClient, rasa:
     assert ("danger now" if step == "danger" else "under 18") in item["summary"]
 
 
-async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa) -> None:
+@pytest.mark.parametrize("no", ["no", "nej", "Nie!"])  # in the reporter's language or in another one's
+async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa, no: str) -> None:
     reporter = Reporter(client, "en")
     await reporter.start_report()
-    [noticed] = await reporter.answer("no")
+    [noticed] = await reporter.answer(no)
     reporter.expect(noticed, "report.ask_noticed")
     await reporter.answer("Someone works at night at the restaurant")
     await reporter.answer(payload="report_send")

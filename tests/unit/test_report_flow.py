@@ -79,8 +79,15 @@ def test_signs_toggle_and_typed_words_are_kept_as_written() -> None:
 def test_a_typed_button_title_counts_as_the_button_in_any_language() -> None:
     for language in TEXTS.languages:
         titles = {b.payload.split(":")[1]: b.title for b in TEXTS.menu("report_danger", language)}
-        assert report_flow.typed_choice("danger", titles["no"].upper() + "!", titles) == "no"
-        assert report_flow.typed_choice("danger", "he has a knife", titles) is None
+        assert report_flow.typed_choice("danger", titles["no"].upper() + "!", [titles]) == "no"
+        assert report_flow.typed_choice("danger", "he has a knife", [titles]) is None
+
+
+def test_a_typed_title_of_another_language_counts_after_the_persons_own() -> None:
+    def titles(language: str) -> dict[str, str]:
+        return {b.payload.split(":")[1]: b.title for b in TEXTS.menu("report_danger", language)}
+    assert report_flow.typed_choice("danger", "nej", [titles("en"), titles("da")]) == "no"  # Danish in English
+    assert report_flow.typed_choice("danger", "nej", [titles("en")]) is None
 
 
 def test_only_the_buttons_of_a_step_are_choices() -> None:
