@@ -898,3 +898,33 @@ def test_round6_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: st
 @pytest.mark.parametrize("text", ROUND6_ORDINARY)
 def test_round6_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# "I am scared" alone, in every language: danger (112 and a person); with a reason it is a question. The NLU
+# heard the bare words as danger in some languages only (ro, tl, vi), not at all in others (pl, bg, th).
+SCARED_ALONE = {
+    "ar": ("انا خايفه كتير", "انا خايف من الشرطة"), "bg": ("много ме е страх", "страх ме е от полицията"),
+    "da": ("jeg er så bange", "jeg er bange for politiet"), "en": ("im so scared", "i am scared of the police"),
+    "es": ("tengo mucho miedo", "tengo miedo de la policia"), "fr": ("j'ai trop peur", "j'ai peur de la police"),
+    "lt": ("man labai baisu", "bijau policijos"), "pl": ("bardzo sie boje", "boje sie policji"),
+    "pt": ("estou com muito medo", "tenho medo da policia"), "ro": ("mi-e foarte frica", "mi-e frica de politie"),
+    "ru": ("мне очень страшно", "я боюсь полиции"), "th": ("หนูกลัวมาก", "หนูกลัวตำรวจ"),
+    "tl": ("takot na takot ako", "takot ako sa pulis"), "uk": ("мені дуже страшно", "я боюся поліції"),
+    "vi": ("em so qua", "em sợ công an"), "zh": ("我好害怕", "我害怕警察"),
+}
+
+
+def test_scared_alone_is_covered_in_every_language() -> None:
+    assert set(SCARED_ALONE) == set(load_languages(CONTENT_DIR)[0])
+
+
+@pytest.mark.parametrize(("language", "alone", "with_a_reason"), [(code, *pair) for code, pair in SCARED_ALONE.items()])
+def test_i_am_scared_alone_is_danger_and_with_a_reason_is_not(lexicon: DangerLexicon, language: str, alone: str,
+                                                               with_a_reason: str) -> None:
+    assert lexicon.match(alone) == DangerHit(Cue.DANGER, language, "scared_alone")
+    assert lexicon.match(with_a_reason) is None
+
+
+def test_scared_alone_in_one_word(lexicon: DangerLexicon) -> None:
+    assert lexicon.match("bange") == DangerHit(Cue.DANGER, "da", "scared_alone")  # found walking the chat as a person
+    assert lexicon.match("scared") == DangerHit(Cue.DANGER, "en", "scared_alone")
