@@ -325,14 +325,8 @@ class TypedInLatin(WordLists):
         """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share. One
         listed word spelt with a digit for a letter ("5ayfa", "7u2u2i") stands for the TYPED_IN_LATIN_MIN_WORDS:
         no Latin-script language writes words so ("salam ana 5ayfa" was Tagalog, with no Arabic in the row)."""
-        hits: dict[str, int] = {}
-        spelt_with_digits: set[str] = set()
-        for word in words:
-            for code in self.words.get(_strip_marks(word.lower()), ()):
-                hits[code] = hits.get(code, 0) + 1
-                if any(ch.isdigit() for ch in word):
-                    spelt_with_digits.add(code)
-        return {code: count / len(words) for code, count in hits.items()
+        spelt_with_digits = self.hits([word for word in words if any(ch.isdigit() for ch in word)])
+        return {code: count / len(words) for code, count in self.hits(words).items()
                 if (count >= TYPED_IN_LATIN_MIN_WORDS or code in spelt_with_digits)
                 and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
 
