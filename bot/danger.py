@@ -34,6 +34,8 @@ from pathlib import Path
 
 import yaml
 
+from core.yaml_file import read_yaml
+
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "content" / "danger"
 
 
@@ -358,7 +360,7 @@ def _markers(path: Path, data: dict[str, object], key: str) -> _Markers:
 
 def _load_language(path: Path) -> _Language:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except yaml.YAMLError as error:
         raise DangerLexiconError(f"{path.name}: not valid YAML ({error})") from error
     if not isinstance(data, dict):

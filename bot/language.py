@@ -29,9 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
-
 from bot.language_backends import BACKEND_CLASSES, BACKENDS, DEFAULT_BACKEND, Backend, NoBackend
+from core.yaml_file import read_yaml_strings
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "language" / "short_words.yml"
 LETTERS_PATH = LEXICON_PATH.parent / "letters.yml"
@@ -235,7 +234,7 @@ class Lexicon:
 def _read_strings(path: Path) -> dict[str, Any]:
     """A file of content/language/: BaseLoader keeps every entry a string, where plain YAML would read `no`,
     `yes` and `on` as booleans."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    return read_yaml_strings(path) or {}
 
 
 def _supported_sections(data: Mapping[str, Any], supported: Iterable[str]) -> Iterator[tuple[str, Any]]:

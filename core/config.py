@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from cryptography.fernet import Fernet
 from dotenv import dotenv_values
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -23,6 +22,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 
 from core.limits import Limit
 from core.sources import parse_networks
+from core.yaml_file import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -49,7 +49,7 @@ class ConfigError(ValueError):
 
 def load_languages(content_dir: Path) -> tuple[tuple[str, ...], str]:
     """The supported languages (one line each in content/languages.yml) and the default one."""
-    data = yaml.safe_load((content_dir / "languages.yml").read_text(encoding="utf-8"))
+    data = read_yaml(content_dir / "languages.yml")
     languages = tuple(str(code) for code in data["languages"])
     default = str(data["default"])
     if default not in languages:

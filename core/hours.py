@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from babel import Locale
 from babel.dates import format_time
+
+from core.yaml_file import read_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 VARIABLES = frozenset({"chat_hours", "hotline_hours"})  # what the texts may show
@@ -65,7 +66,7 @@ class Hours:
 
     @classmethod
     def load(cls, path: Path) -> Hours:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         return cls(ZoneInfo(str(data["timezone"])), Schedule.parse(data["chat"], f"{path.name}: chat"),
                    Schedule.parse(data["hotline"], f"{path.name}: hotline"))
 

@@ -20,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.plural import PluralRule
 
@@ -28,6 +27,7 @@ from core.hours import VARIABLES as HOURS_VARIABLES
 from core.hours import Hours
 from core.messages import Button, Message
 from core.vocabulary import Command
+from core.yaml_file import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ RUNTIME_VARIABLES = frozenset({"position", "minutes", "alias", "retention_days",
 
 
 def _load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 COUNT = "_count"  # in a plural text: the variable whose number picks the form

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from core.texts import load_language_texts
+from core.yaml_file import read_yaml
 
 FILE = "translated_from.yml"
 HEADER = """\
@@ -49,7 +50,7 @@ def recorded(content_dir: Path) -> dict[str, dict[str, str]]:
     path = content_dir / FILE
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return read_yaml(path) or {}
 
 
 def stale(content_dir: Path, language: str, english_language: str = "en") -> list[str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypedDict
 
-import yaml
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.models import CannedResponse
 from core.texts import Texts, placeholders
+from core.yaml_file import read_yaml
 
 
 class CannedItem(TypedDict):
@@ -26,7 +26,7 @@ def load_canned(content_dir: Path, texts: Texts) -> dict[str, dict[str, str]]:
     """language → {short code: text with the facts filled in}."""
     found: dict[str, dict[str, str]] = {}
     for language in texts.languages:
-        data = yaml.safe_load((content_dir / "canned" / f"{language}.yml").read_text(encoding="utf-8"))
+        data = read_yaml(content_dir / "canned" / f"{language}.yml")
         data.pop("_meta")
         found[language] = {str(code): str(text).format_map(texts.values) for code, text in data.items()}
     return found
@@ -34,7 +34,7 @@ def load_canned(content_dir: Path, texts: Texts) -> dict[str, dict[str, str]]:
 
 def canned_problems(content_dir: Path, texts: Texts) -> list[str]:
     """Missing or extra short codes, changed placeholders, a missing review status; empty when sound."""
-    raw = {language: yaml.safe_load((content_dir / "canned" / f"{language}.yml").read_text(encoding="utf-8"))
+    raw = {language: read_yaml(content_dir / "canned" / f"{language}.yml")
            for language in texts.languages}
     reference = raw[texts.default_language]
     found = []

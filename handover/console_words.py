@@ -24,11 +24,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from aiohttp import web
 from babel.plural import PluralRule
 
 from core.texts import Plural, Template, plural_rule
+from core.yaml_file import read_yaml
 
 if TYPE_CHECKING:  # only a type here: the login guard raises in these words, and the accounts import the guard
     from handover.accounts import Account
@@ -49,7 +49,7 @@ class ConsoleWords:
     def load(cls, folder: Path = CONTENT) -> ConsoleWords:
         by_language, rules, meta = {}, {}, {}
         for code in LANGUAGES:
-            data = yaml.safe_load((folder / f"{code}.yml").read_text(encoding="utf-8"))
+            data = read_yaml(folder / f"{code}.yml")
             meta[code] = data.pop("_meta")
             by_language[code] = {str(key): Plural.parse(value) if isinstance(value, Mapping) else str(value)
                                  for key, value in data.items()}
