@@ -23,6 +23,7 @@ class Said:
     text: str | None
     payload: str | None
     hint: str | None  # the device's language: Telegram's language_code, the browser's Accept-Language
+    danger_language: str | None = None  # the one language whose danger words the message holds (bot/danger.py)
 
 
 class LanguageTurn(NamedTuple):
@@ -65,7 +66,7 @@ class ConversationLanguage:
                 guess: LanguageGuess | None) -> LanguageChoice:
         return decide_language(
             detection=detection, text=said.text or "", current=current, guess=guess, hint=said.hint,
-            supported=self._texts.languages, default=self._texts.default_language,
+            supported=self._texts.languages, default=self._texts.default_language, danger=said.danger_language,
         )
 
     def _row(self, choice: LanguageChoice) -> list[Message]:

@@ -416,6 +416,13 @@ class DangerLexicon:
         heard = tuple((hit.cue, _as_typed(text, words)) for hit, words in self._hits(_searched(text), mentioned))
         return Listened(heard, not mentioned.isdisjoint((Cue.SELF_HARM, Cue.DANGER)))
 
+    def language_of(self, text: str, cue: Cue) -> str | None:
+        """The one language whose words for `cue` fire in `text`, None when several languages' do (or none): in a
+        short message that tells little else ("mi-e frica", "strah me e") the danger words tell its language."""
+        texts = _searched(text)
+        fired = [language.code for language in self._languages if texts and language.find(cue, texts)[0]]
+        return fired[0] if len(fired) == 1 else None
+
     def _hits(self, texts: Mapping[str, str], mentioned: set[Cue]) -> Iterator[tuple[DangerHit, str]]:
         """The first hit of each cue, most serious first, with the words it matched (normalised); adds to
         `mentioned` each cue whose words are there at all. Lazy: `match` stops at the first."""

@@ -122,15 +122,16 @@ class Gateway:
         async with self.locks.hold(address_hash), self._within_limits(inbound, address_hash):
             if inbound.payload == Command.DELETE_CONFIRMED:
                 return await self._erase(address_hash, inbound)
-            detection = self.language.detect(inbound.said)
             cue, listened = self.safety.hear(inbound.text, inbound.payload)
+            said = replace(inbound.said, danger_language=self.safety.language_of(inbound.text, cue))
+            detection = self.language.detect(said)
             conversation = await self.store.receive(
-                inbound.channel, address_hash, inbound.address, self.language.for_new(inbound.said, detection),
+                inbound.channel, address_hash, inbound.address, self.language.for_new(said, detection),
                 replace(inbound.message, flagged=listened.heard),
             )
             if cue is None:  # its P1 shows on the queue line; its words are the whole message, not kept twice
                 cue = self.safety.net_cue(conversation, inbound.text, listened)
-            language, language_row = await self.language.for_turn(conversation, inbound.said, detection)
+            language, language_row = await self.language.for_turn(conversation, said, detection)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if cue is not None:

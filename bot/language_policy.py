@@ -49,11 +49,13 @@ def choose_language(*, detection: Detection, text: str, current: str | None, tel
 
 
 def decide_language(*, detection: Detection, text: str, current: str | None, guess: LanguageGuess | None,
-                    hint: str | None, supported: Sequence[str], default: str = "en") -> LanguageChoice:
+                    hint: str | None, supported: Sequence[str], default: str = "en",
+                    danger: str | None = None) -> LanguageChoice:
     """The conversation's language after this message (the caller handles an explicit choice first).
 
     `current` is the conversation's language (None before the first message), `guess` what it rests on
-    while it is not confirmed, `hint` the device's language.
+    while it is not confirmed, `hint` the device's language, `danger` the one language whose danger words the
+    message holds.
     """
     supported_codes = {normalise_code(code) for code in supported}
     detected = detection.language if detection.language in supported_codes else None
@@ -66,6 +68,15 @@ def decide_language(*, detection: Detection, text: str, current: str | None, gue
         return LanguageChoice(detected if switch and detected else current)
     hint = normalise_code(hint)
     hint = hint if hint in supported_codes else None
+    danger = normalise_code(danger)
+    if danger in supported_codes and danger != detected and not _sure_enough(
+            detection, text, FIRST_MIN_CONFIDENCE, FIRST_MIN_LETTERS):
+        # A few words in danger ("mi-e frica", "strah me e", "ya boyus") that the detector cannot place (or places
+        # wrongly, as Spanish or Tagalog) are in the language whose danger words they are: the danger reply must
+        # be understood. The likely languages are offered beside it, as for any unsure guess.
+        if danger == current:
+            return LanguageChoice(current, guess)
+        return LanguageChoice(danger, LanguageGuess.TEXT, _likely(detection, danger, hint, supported_codes))
     if not detected:  # nothing to go on: the guess so far, else the device's language, else the default
         return LanguageChoice(current, guess) if current else LanguageChoice(hint or default, LanguageGuess.WEAK)
     if _sure_enough(detection, text, FIRST_MIN_CONFIDENCE, FIRST_MIN_LETTERS):

@@ -51,6 +51,11 @@ class Safety:
         listened = self.lexicon.listen(text) if text else NOTHING_HEARD
         return (listened.heard[0][0] if listened.heard else None), listened
 
+    def language_of(self, text: str | None, cue: Cue | None) -> str | None:
+        """The one language whose words for the cue the lexicon heard (bot/language_policy.py lets it lead a
+        message the detector cannot place); None for the button, or words of several languages."""
+        return self.lexicon.language_of(text, cue) if text and cue is not None else None
+
     def net_cue(self, conversation: ConversationState, text: str | None, listened: Listened) -> Cue | None:
         """Danger, or self-harm, in words the lexicon does not know, in the danger net's judgement
         (bot/danger_net.py); asked when neither the button nor the lexicon heard danger. Not while a report is

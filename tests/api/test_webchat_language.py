@@ -59,3 +59,22 @@ async def test_the_second_message_corrects_a_guess(client: AppClient) -> None:
     assert {"title": "Français", "payload": "lang:fr"} in first[-1]["buttons"]
     replies = await say(client, session, "qui lit les messages")
     assert replies[0]["text"] == TEXTS.text("not_understood", "fr")
+
+
+# A few words in danger that the detector places in another language ("mi-e frica": Spanish 0.20, Romanian 0.18;
+# "strah me e": Tagalog; "chan klua": English): the danger words' own language answers, since the danger reply
+# must be understood, and the likely languages are offered beside it.
+@pytest.mark.parametrize(("text", "language"), [("mi-e frica", "ro"), ("strah me e", "bg"), ("chan klua", "th")])
+async def test_danger_words_the_detector_cannot_place_are_answered_in_their_language(
+        client: AppClient, text: str, language: str) -> None:
+    replies = await say(client, await client.new_session(), text, accept_language="en-GB,en;q=0.9")
+    assert replies[0]["text"] == TEXTS.text("danger", language)
+    assert replies[-1]["text"] == TEXTS.text("language_guess", language)
+    assert replies[-1]["buttons"][0]["payload"] == f"lang:{language}"
+
+
+async def test_danger_words_do_not_move_a_conversation_whose_language_is_settled(client: AppClient) -> None:
+    session = await client.new_session()
+    await say(client, session, "what are my rights if my boss keeps my passport")  # sure: English
+    replies = await say(client, session, "mi-e frica")
+    assert replies[0]["text"] == TEXTS.text("danger", "en")

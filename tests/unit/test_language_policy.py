@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot.conversation_language import ConversationLanguage, Said
+from bot.danger import Cue, DangerLexicon
 from bot.language import Detection, LanguageDetector
 from bot.language_backends import DEFAULT_BACKEND
 from bot.language_policy import LanguageChoice, decide_language
@@ -224,3 +225,30 @@ async def test_no_row_while_a_caseworker_holds_the_conversation(languages: Conve
     held = ConversationState("c", State.ASSIGNED, "ro", False, language_guess=LanguageGuess.WEAK)
     said = Said("hjaelp min chef tog mit pas", None, None)
     assert await languages.for_turn(held, said, languages.detect(said)) == ("da", [])
+
+
+# --- danger words tell the language of a message the detector cannot place -------------------------------
+
+SPANISH_OR_ROMANIAN = Detection("es", 0.20, ranking=(("es", 0.20), ("ro", 0.18), ("pt", 0.17), ("fr", 0.15)))
+
+
+def test_the_language_of_the_danger_words_leads_an_unsure_first_message() -> None:
+    choice = decide_language(detection=SPANISH_OR_ROMANIAN, text="mi-e frica", current=None, guess=None, hint="en",
+                             supported=LANGUAGES, default=DEFAULT, danger="ro")
+    assert choice == LanguageChoice("ro", LanguageGuess.TEXT, ("ro", "es", "pt", "en"))
+
+
+def test_danger_words_do_not_outvote_a_sure_detection_or_a_confirmed_language() -> None:
+    sure = Detection("en", 0.99)
+    assert decide_language(detection=sure, text="he is coming, help me please", current=None, guess=None,
+                           hint=None, supported=LANGUAGES, default=DEFAULT, danger="ro").language == "en"
+    assert decide_language(detection=SPANISH_OR_ROMANIAN, text="mi-e frica", current="da", guess=None, hint=None,
+                           supported=LANGUAGES, default=DEFAULT, danger="ro") == LanguageChoice("da")
+
+
+def test_only_the_one_language_whose_danger_words_fire_is_named() -> None:
+    lexicon = DangerLexicon.load()
+    assert lexicon.language_of("mi-e frica", Cue.DANGER) == "ro"
+    assert lexicon.language_of("strah me e", Cue.DANGER) == "bg"
+    assert lexicon.language_of("ya boyus", Cue.DANGER) is None  # Russian and Ukrainian words alike
+    assert lexicon.language_of("what are my rights", Cue.DANGER) is None
