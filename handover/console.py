@@ -108,3 +108,12 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/outreach", outreach_page.page)  # outreach cards (docs/outreach.md)
     app.router.add_get("/console/outreach/card", outreach_page.card)
     app.router.add_static("/console/static/", HERE / "static")
+    app.on_shutdown.append(_close_live_consoles)
+
+
+async def _close_live_consoles(app: web.Application) -> None:
+    """As the server stops (a restart, a deploy), each console's live socket is closed "going away" and the
+    console reconnects (handover/static/live.js); an open socket's handler would otherwise hold the stop for the
+    whole shutdown timeout (60 s) before the cleanup closed it."""
+    if HANDOVER in app:
+        await app[HANDOVER].hub.close()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from core.clock import SYSTEM_CLOCK, Clock
 from core.vocabulary import EventType, Tier
@@ -183,8 +183,9 @@ class Hub:
         return console is not None and console.expires_at <= self._clock.now()
 
     async def close(self) -> None:
+        """The server stops: every console is told it is going away (it reconnects, to another instance too)."""
         for socket in list(self._consoles):
-            await socket.close()
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
         self._consoles.clear()
         await asyncio.gather(*self._closing, return_exceptions=True)
 
