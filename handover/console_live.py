@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from core.errors import Forbidden, Unauthenticated
 from core.vocabulary import State
@@ -18,7 +18,7 @@ from handover.app_keys import ACCOUNTS, HANDOVER
 from handover.audience import follows
 from handover.console_api import api
 from handover.console_auth import token_of
-from handover.hub import SESSION_ENDED, Console
+from handover.hub import GOING_AWAY, SESSION_ENDED, Console
 
 SEEN_EVERY = 20.0  # seconds between presence writes for one console
 
@@ -50,6 +50,9 @@ async def live(request: web.Request, account: Account) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=30)
     await socket.prepare(request)
     hub = handover.hub
+    if hub.stopping:  # connected as the server began to stop: open, it would hold the stop; it reconnects elsewhere
+        await socket.close(code=WSCloseCode.GOING_AWAY, message=GOING_AWAY)
+        return socket
     hub.join(socket, Console(account, session, lasting[1], known))
     await hub.welcome(socket)
     last_seen = time.monotonic()

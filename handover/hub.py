@@ -96,6 +96,9 @@ class Console:
     known: set[str] = field(default_factory=set)
 
 
+GOING_AWAY = b"server stopping"  # with close code 1001, as the server stops: the console reconnects
+
+
 class Hub:
     def __init__(self, whereabouts: Whereabouts, *, clock: Clock = SYSTEM_CLOCK, relay: Relay | None = None) -> None:
         self._whereabouts = whereabouts
@@ -103,6 +106,12 @@ class Hub:
         self._relay = relay
         self._consoles: dict[web.WebSocketResponse, Console] = {}
         self._closing: set[asyncio.Task[bool]] = set()
+        self._stopping = False
+
+    @property
+    def stopping(self) -> bool:
+        """The server is stopping: a console that connects now is told to go away (see `close`)."""
+        return self._stopping
 
     def join(self, socket: web.WebSocketResponse, console: Console) -> None:
         self._consoles[socket] = console
@@ -184,8 +193,9 @@ class Hub:
 
     async def close(self) -> None:
         """The server stops: every console is told it is going away (it reconnects, to another instance too)."""
+        self._stopping = True
         for socket in list(self._consoles):
-            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=GOING_AWAY)
         self._consoles.clear()
         await asyncio.gather(*self._closing, return_exceptions=True)
 

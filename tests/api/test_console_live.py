@@ -96,10 +96,13 @@ async def test_logout_closes_the_socket_at_once_and_nothing_more_reaches_it(clie
 async def test_a_stopping_server_tells_each_console_it_is_going_away(client: AppClient, rasa: FakeRasa) -> None:
     # A restart or a deploy: the consoles hear "going away" and reconnect (handover/static/live.js); an open socket
     # no longer holds the stop for the whole shutdown timeout.
-    socket = await connect(client, await login(client, "anna"))
+    anna = await login(client, "anna")
+    socket = await connect(client, anna)
     await heard(socket)  # the welcome
     await client.app.shutdown()  # the signal the server sends before it waits for open handlers
     assert await heard(socket) == [{"closed": aiohttp.WSCloseCode.GOING_AWAY}]
+    late = await connect(client, anna)  # a reload that reached the server as the stop began
+    assert await heard(late) == [{"closed": aiohttp.WSCloseCode.GOING_AWAY}]
 
 
 async def test_logout_closes_only_that_session_s_sockets(client: AppClient, rasa: FakeRasa) -> None:
