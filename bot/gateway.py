@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
@@ -31,6 +32,7 @@ from handover.outbox import Outbox
 from handover.outreach_counts import OutreachCounter
 from handover.retention import Retention
 from handover.store import ConversationState, Store
+from screening.typed_answers import typed_answer
 
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE: "queue.leave_message"}
@@ -38,6 +40,9 @@ QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE
 TYPED_COMMAND = re.compile(r"^[\s/]+")
 # The Telegram channel's name (bot/channels/telegram.py imports this module, so it is not imported from there).
 TELEGRAM = "telegram"
+# Messages looked back at for "Is it safe to write now?": this one and the bot's last turn (its reply, the request,
+# the notice, the question, a row of languages).
+SAFETY_CHECK_LOOKBACK = 8
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,7 @@ class Gateway:
 
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str,
                      address_hash: str) -> list[Message]:
+        inbound = await self._typed_safety_answer(conversation, inbound, language)
         answered = self._command(conversation, inbound, language)
         if answered is not None:
             return answered
@@ -172,6 +178,23 @@ class Gateway:
         # syntax is for our own buttons.
         message = inbound.payload or TYPED_COMMAND.sub("", inbound.text or "")
         return [*left, *await self.assistant.ask(conversation, message, language, address_hash)]
+
+    async def _typed_safety_answer(self, conversation: ConversationState, inbound: Inbound,
+                                   language: str) -> Inbound:
+        """A typed "no", "nej", "nu" or "yes" to "Is it safe for you to write now?" is that button: a person who
+        must stop gets the discreet goodbye, not "I did not understand" (the report's questions too)."""
+        if inbound.payload is not None or not inbound.text:
+            return inbound
+        answer = typed_answer(inbound.text, language)
+        if answer not in ("yes", "no") or not await self._asked_if_safe(conversation.id):
+            return inbound
+        return replace(inbound, payload=Command.SAFE_GO_ON if answer == "yes" else Command.SAFE_STOP)
+
+    async def _asked_if_safe(self, conversation_id: str) -> bool:
+        """Whether the bot's last turn (its messages before this one of the person's) asked if it is safe."""
+        latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
+        turn = takewhile(lambda message: message.sender != Sender.USER, latest[1:])  # [0]: this message
+        return any(button.payload == Command.SAFE_GO_ON for message in turn for button in message.buttons)
 
     def _first_reply(self, replies: list[Message], language: str, channel: str) -> list[Message]:
         """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),

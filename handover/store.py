@@ -174,12 +174,18 @@ class Store:
         return await self._messages(MessageRecord.conversation_id == conversation_id,
                                     MessageRecord.sender == Sender.USER)
 
-    async def _messages(self, *where: ColumnElement[bool]) -> list[Message]:
+    async def latest(self, conversation_id: str, count: int) -> list[Message]:
+        """The conversation's last `count` messages, newest first (what the person is answering)."""
+        return await self._messages(MessageRecord.conversation_id == conversation_id, newest_first=True, limit=count)
+
+    async def _messages(self, *where: ColumnElement[bool], newest_first: bool = False,
+                        limit: int | None = None) -> list[Message]:
         """With each message's delivery state (handover/delivery.py), for the console."""
         query = (select(MessageRecord.id, MessageRecord.sender, MessageRecord.body, MessageRecord.created_at,
                         MessageRecord.media_kind, OutboxRecord.state.label("delivery"))
                  .outerjoin(OutboxRecord, OutboxRecord.message_id == MessageRecord.id)
-                 .where(*where).order_by(MessageRecord.id))
+                 .where(*where).order_by(MessageRecord.id.desc() if newest_first else MessageRecord.id)
+                 .limit(limit))
         async with self._engine.connect() as connection:
             return [stored_message(row) for row in await connection.execute(query)]
 

@@ -393,6 +393,36 @@ async def test_no_i_must_stop_gets_a_short_goodbye_and_the_request_stays(client:
     assert await tier_and_state(client, session) == ("P1", "queued")
 
 
+# A "no" typed instead of tapped, as a person on a phone answers (the walk-through found "I did not understand").
+TYPED_NO = {"en": "no", "da": "nej", "ro": "nu", "ar": "لا", "th": "ไม่"}
+
+
+@pytest.mark.parametrize("language", TYPED_NO)
+async def test_a_typed_no_to_is_it_safe_is_the_same_goodbye(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    await client.say(session, DANGER_WORDS[language])
+    replies = (await client.say(session, TYPED_NO[language]))["messages"]
+    assert [m["text"] for m in replies] == [TEXTS.reply("safety.stop", language).text]
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_a_typed_no_to_another_question_is_not_taken_for_must_stop(client: AppClient) -> None:
+    session = await in_language(client, "en")
+    await client.say(session, payload="danger")
+    await client.say(session, payload="safe_yes")  # answered: the safety question is behind
+    replies = texts_of(await client.say(session, "no"))
+    assert TEXTS.reply("safety.stop", "en").text not in replies
+
+
+async def test_a_typed_no_in_a_report_is_the_goodbye_too(client: AppClient) -> None:
+    session = await in_language(client, "da")
+    for payload in ("report", "report_about:other"):
+        await client.say(session, payload=payload)
+    assert texts_of(await client.say(session, payload="report_danger:yes"))[-1] == TEXTS.text("safety.check", "da")
+    replies = (await client.say(session, "nej"))["messages"]
+    assert [m["text"] for m in replies] == [TEXTS.reply("safety.stop", "da").text]
+
+
 async def test_yes_go_on_asks_rasa_for_the_question_that_waits(client: AppClient) -> None:
     question = [{"custom": {"text": "question.CD-03", "menu": "screening_answer"}}]
     async with serving(client.app[SETTINGS].rasa_url, {"/safe_to_write": question}) as rasa:
