@@ -97,6 +97,7 @@ class Console:
 
 
 GOING_AWAY = b"server stopping"  # with close code 1001, as the server stops: the console reconnects
+CLOSE_MESSAGES = {SESSION_ENDED: b"session ended", ROLE_CHANGED: b"role changed", WSCloseCode.GOING_AWAY: GOING_AWAY}
 
 
 class Hub:
@@ -194,10 +195,8 @@ class Hub:
     async def close(self) -> None:
         """The server stops: every console is told it is going away (it reconnects, to another instance too)."""
         self._stopping = True
-        for socket in list(self._consoles):
-            await socket.close(code=WSCloseCode.GOING_AWAY, message=GOING_AWAY)
-        self._consoles.clear()
-        await asyncio.gather(*self._closing, return_exceptions=True)
+        await self._close(list(self._consoles), WSCloseCode.GOING_AWAY)  # together: one that does not answer
+        await asyncio.gather(*self._closing, return_exceptions=True)  # holds the stop for its own timeout only
 
     async def _addressed(self, event: HubEvent, conversation_id: str) -> list[tuple[web.WebSocketResponse,
                                                                                     dict[str, object]]]:
@@ -240,10 +239,10 @@ class Hub:
 
     async def _close(self, sockets: list[web.WebSocketResponse], code: int) -> None:
         """Out of the hub now (nothing more reaches them); the close itself in the background, because a close
-        waits for the console's answer and a console that does not answer must not hold up a logout or a ring."""
-        message = b"session ended" if code == SESSION_ENDED else b"role changed"
+        waits for the console's answer and a console that does not answer must not hold up a logout, a ring or the
+        other consoles' close as the server stops."""
         for socket in sockets:
             self.leave(socket)
-            task = asyncio.create_task(socket.close(code=code, message=message))
+            task = asyncio.create_task(socket.close(code=code, message=CLOSE_MESSAGES[code]))
             self._closing.add(task)
             task.add_done_callback(self._closing.discard)

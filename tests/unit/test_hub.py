@@ -1,12 +1,14 @@
 """The hub's audience rule in the cases the API tests cannot stage: the database away while a ring goes out,
-and a console's session that runs out between two events (tests/api/test_console_live.py has the rest)."""
+a console's session that runs out between two events, and a console that does not answer its close as the server
+stops (tests/api/test_console_live.py has the rest)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from core.clock import FakeClock
 from core.vocabulary import EventType, State, Tier
@@ -102,3 +104,31 @@ async def test_the_session_check_closes_ended_sessions_and_changed_roles_and_kee
     assert (anna.closed_with, ben.closed_with) == (SESSION_ENDED, ROLE_CHANGED)
     assert anna.sent == ben.sent == []
     assert sofie.sent == [{"type": "queue", "conversation_id": "c1", "tier": "P3", "urgent": False}]
+
+
+class SilentSocket(FakeSocket):
+    """A console that does not answer the close handshake until `answer` is set (a laptop that went to sleep)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answer = asyncio.Event()
+
+    async def close(self, *, code: int = 1000, message: bytes = b"") -> bool:
+        self.closed_with = code
+        await self.answer.wait()
+        return True
+
+
+async def test_a_console_that_does_not_answer_does_not_hold_the_others_close_as_the_server_stops() -> None:
+    hub = Hub(lambda conversation_id: asyncio.sleep(0), clock=FakeClock(NOW))
+    silent, anna, ben = SilentSocket(), FakeSocket(), FakeSocket()
+    for socket, account in ((silent, SOFIE), (anna, ANNA), (ben, BEN)):
+        hub.join(cast(web.WebSocketResponse, socket), Console(account, f"session of {account.name}",
+                                                              NOW + timedelta(hours=1)))
+    stopping = asyncio.create_task(hub.close())
+    await asyncio.sleep(0.05)
+    # Told together: the others are closed while the first still waits for its answer.
+    assert (silent.closed_with, anna.closed_with, ben.closed_with) == (WSCloseCode.GOING_AWAY,) * 3
+    assert not stopping.done() and hub.stopping  # the stop waits for the last answer (or aiohttp's close timeout)
+    silent.answer.set()
+    await asyncio.wait_for(stopping, 1)
