@@ -1,7 +1,8 @@
 """What a person waiting for a caseworker is told: their place and a rough wait, or, when nobody can answer
 (nobody online, or outside the chat's staffed hours), that nobody can answer right now, when people are back,
 and a choice to keep waiting or leave a message. After danger (P1) the bot promises a person only when one
-can come; otherwise it says plainly that nobody can write now, and to call 112."""
+can come; otherwise it says plainly that nobody can write now, to call 112, and that what they write here is kept
+for a person to read."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class WaitingRoom:
         if staffed is None:
             staffed = await self.staffed()
         if tier == Tier.P1:
-            return self._texts.reply("danger.person_coming" if staffed else "danger.nobody", language)
+            return self._texts.reply("danger.person_coming", language) if staffed else self.nobody_in_danger(language)
         if not staffed:
             return self.nobody(language)
         wait = await self._queue.typical_wait()
@@ -50,6 +51,13 @@ class WaitingRoom:
     def too_many(self, language: str) -> Message:
         """A request for a person refused by a limit (handover/requests.py): said so, with 112 and the hotline."""
         return self._texts.reply("limited.person", language)
+
+    def nobody_in_danger(self, language: str) -> Message:
+        """After danger with nobody to answer: 112 now and the hotline's hours, and that what they write here is
+        kept and read (the leave-a-message answer: "Is it safe for you to write now?" follows, with its own
+        buttons, so there are no wait / message buttons here)."""
+        nobody = self._texts.reply("danger.nobody", language)
+        return Message(f"{nobody.text}\n{self._texts.text('queue.leave_message', language)}", nobody.buttons)
 
     def nobody(self, language: str) -> Message:
         """Nobody can answer: 112 and the hotline, when people are back, keep waiting or leave a message."""
