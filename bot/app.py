@@ -54,7 +54,7 @@ from handover.canned import CannedResponses, load_canned
 from handover.delivery import DeliveryWorker
 from handover.hub import Hub
 from handover.hub_relay import RedisRelay
-from handover.login_guard import LoginGuard
+from handover.login_guard import LoginGuard, login_name_key
 from handover.media import ConsoleMedia
 from handover.oncall import OnCall
 from handover.outbox import Outbox
@@ -114,7 +114,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         queue, audit = Queue(engine, clock=clock), Audit(engine, clock=clock)
         accounts = Accounts(engine, clock=clock, password_checks=settings.login_concurrency)
         limiter = Limiter(engine, clock=clock)  # every limit's counters, in the database (docs/limits.md)
-        app[LOGIN_GUARD] = LoginGuard(limiter, audit, lambda name: pseudonymizer.address_hash("login", name),
+        app[LOGIN_GUARD] = LoginGuard(limiter, audit, login_name_key(pseudonymizer),
                                       settings.login_failures_per_account, settings.login_failures_per_address,
                                       settings.login_failure_delay)
         store = Store(engine, clock=clock)

@@ -136,6 +136,34 @@ def cmd_caseworker_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_caseworker_unlock(args: argparse.Namespace) -> int:
+    """An account that wrong passwords locked, opened at once (handover/login_guard.py); the admin's way in when
+    the only admin is the one locked out."""
+    from core.limits import Limiter
+    from core.pseudonym import Pseudonymizer
+    from handover.accounts import Accounts
+    from handover.audit import Audit
+    from handover.login_guard import LoginGuard, login_name_key
+
+    async def unlock(engine, _store, settings) -> str | None:  # type: ignore[no-untyped-def]
+        account_id = await Accounts(engine).id_of(args.name)
+        if account_id is None:
+            return None
+        guard = LoginGuard(Limiter(engine), Audit(engine),
+                           login_name_key(Pseudonymizer(settings.hash_key, settings.encryption_keys)),
+                           settings.login_failures_per_account, settings.login_failures_per_address,
+                           settings.login_failure_delay)
+        await guard.unlock(args.name, account_id, None)
+        return f"unlocked {args.name.strip()!r}: it can log in again now"
+
+    unlocked = _with_store(unlock)
+    if unlocked is None:
+        print(f"havn caseworker unlock: no account is called {args.name.strip()!r}", file=sys.stderr)
+        return 2
+    print(unlocked)
+    return 0
+
+
 def _with_store(work):  # type: ignore[no-untyped-def]
     """Run `work(engine, store, settings)` on the configured database, migrated first."""
     import asyncio
@@ -268,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=("caseworker", "supervisor", "admin"), default="caseworker")
     add.add_argument("--alias", help="the name people in the chat see (default: the login name)")
     add.set_defaults(func=cmd_caseworker_add)
+    unlock = caseworker.add_parser("unlock", help="let an account that wrong passwords locked log in again now")
+    unlock.add_argument("name", help="the login name")
+    unlock.set_defaults(func=cmd_caseworker_unlock)
     commands.add_parser("purge", help="delete what is older than HAVN_RETENTION_DAYS now").set_defaults(
         func=cmd_purge)
     stats = commands.add_parser("stats", help="anonymous statistics of a period (small numbers hidden) on stdout")

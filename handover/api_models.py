@@ -70,6 +70,11 @@ class NewCaseworker(Body):
     alias: str | None = Field(None, description="the only name people in the chat see (default: the name)")
 
 
+class Unlock(Body):
+    INVALID: ClassVar[str | None] = 'Send "name", the login name of the account to unlock.'
+    name: str = Field(description="the login name of an account locked by wrong passwords")
+
+
 class ReportCode(Body):
     """A report's reference code as a person reads it out ("k7m2 9xqp" is K7M2-9XQP)."""
 

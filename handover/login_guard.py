@@ -11,6 +11,8 @@ every app instance counts together), with a growing wait and then a temporary lo
   (default 20 in 15 minutes): one address cannot try many accounts. A lock is audited once, when it starts
   (`login_locked`, detail "account" or "address"); the refused attempts are not, so that a flood cannot fill
   the audit log.
+- An admin can open a locked account at once (`unlock`: the console API's POST /caseworkers/unlock, or
+  `havn caseworker unlock NAME`), audited as `login_unlocked`.
 - A successful login clears its account's failures; of its address's count it takes back only its own attempt
   (an attacker who has one account must not be able to reset their address's count with it).
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from core.errors import TooMany
 from core.limits import Limit, Limiter, Verdict
+from core.pseudonym import Pseudonymizer
 from handover.audit import Audit
 from handover.console_words import console_words
 
@@ -78,10 +81,22 @@ class LoginGuard:
         failures = max(1, math.floor(attempt.account.estimate))
         await sleep(self.delay * min(2 ** (failures - 1), LONGEST_DELAY_FACTOR))
 
+    async def unlock(self, name: str, account_id: int, by: int | None) -> None:
+        """An admin opens an account that wrong passwords locked, before its window ends (the owner called and
+        the failures were theirs; `by`: the admin's account, None for `havn caseworker unlock`). Audited; an
+        address lock stays: that is the attacker's, not the account's."""
+        await self.limiter.reset(ACCOUNT, self.name_key(name.strip()))
+        await self.audit.record(by, "login_unlocked", detail=f"account {account_id}")
+
     async def succeeded(self, attempt: Attempt) -> None:
         """A right password: its account's failures are forgotten; the address's count gives this attempt back."""
         await self.limiter.reset(ACCOUNT, attempt.name_key)
         await self.limiter.undo(ADDRESS, attempt.source, self.per_address)
+
+
+def login_name_key(pseudonymizer: Pseudonymizer) -> Callable[[str], str]:
+    """The keyed hash a login name counts by: the app's and the `havn caseworker unlock` command's."""
+    return lambda name: pseudonymizer.address_hash("login", name)
 
 
 def _starts_lock(verdict: Verdict, limit: Limit) -> bool:

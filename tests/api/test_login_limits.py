@@ -174,3 +174,22 @@ async def test_password_checks_run_at_most_the_configured_number_at_once(
     assert [status for status, _, _ in statuses] == [200] * 9
     assert hasher.most == concurrency  # never more; and as many as allowed (they do run side by side)
     assert took >= 9 / concurrency * 0.15 * 0.9
+
+
+async def test_an_admin_unlocks_a_locked_account_at_once_and_it_is_audited(account_lock: AppClient) -> None:
+    """The lock's sentence says "ask an admin": the admin can (POST /caseworkers/unlock); nobody else can."""
+    client = account_lock
+    await add_caseworker(client, "anna")
+    for _ in range(3):
+        assert (await log_in(client, "anna", "wrong password!", HOME))[0] == 401
+    assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 429
+    caseworker = await login(client, "bob")
+    await caseworker.call("POST", "/caseworkers/unlock", {"name": "anna"}, expect=403)
+    admin = await login(client, "adam", "admin")
+    assert (await admin.call("POST", "/caseworkers/unlock", {"name": "nobody"}, expect=404))["error"]
+    unlocked = await admin.call("POST", "/caseworkers/unlock", {"name": "anna"})
+    assert (unlocked["name"], unlocked["role"]) == ("anna", "caseworker")
+    assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 200
+    supervisor = await login(client, "sofie", "supervisor")
+    actions = [(item["action"], item["caseworker"]) for item in (await supervisor.call("GET", "/audit"))["items"]]
+    assert ("login_unlocked", "adam") in actions

@@ -68,6 +68,52 @@ def test_caseworker_add_refuses_a_short_password_and_an_unknown_role(tmp_path: P
     assert role.returncode == 2 and "invalid choice: 'boss'" in role.stderr
 
 
+def test_caseworker_unlock_lets_a_locked_account_log_in_again(tmp_path: Path) -> None:
+    """The only admin locked out by wrong passwords (or a caseworker before their shift) is opened from the server."""
+    assert run("caseworker", "add", "anna", stdin="a long enough password\n", tmp=tmp_path).returncode == 0
+    asyncio.run(lock(tmp_path, "anna"))
+    unknown = run("caseworker", "unlock", "nobody", tmp=tmp_path)
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "havn caseworker unlock: no account is called 'nobody'"
+    assert asyncio.run(lock(tmp_path, "anna", failures=0)) is False  # still locked
+    result = run("caseworker", "unlock", "anna", tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "unlocked 'anna': it can log in again now"
+    assert asyncio.run(lock(tmp_path, "anna", failures=0)) is True
+
+
+async def lock(var_dir: Path, name: str, failures: int = 5) -> bool:
+    """`failures` wrong passwords for `name` through the app's own guard; whether a login may be tried now."""
+    import os
+
+    from core.config import Settings
+    from core.errors import TooMany
+    from core.limits import Limiter
+    from core.pseudonym import Pseudonymizer
+    from handover.audit import Audit
+    from handover.login_guard import LoginGuard, login_name_key
+
+    os.environ["HAVN_VAR_DIR"] = str(var_dir)
+    try:
+        settings = Settings.load()
+    finally:
+        del os.environ["HAVN_VAR_DIR"]
+    engine = create_engine(settings.database_url)
+    guard = LoginGuard(Limiter(engine), Audit(engine),
+                       login_name_key(Pseudonymizer(settings.hash_key, settings.encryption_keys)),
+                       settings.login_failures_per_account, settings.login_failures_per_address, 0)
+    try:
+        for _ in range(failures):
+            await guard.failed(await guard.begin(name, "test"), None)
+        try:
+            await guard.begin(name, "test")
+        except TooMany:
+            return False
+        return True
+    finally:
+        await engine.dispose()
+
+
 async def login(database: Path, name: str, password: str):  # type: ignore[no-untyped-def]
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     try:
