@@ -97,6 +97,14 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?")
 # digits, at either end of a word too ("3andi", "sa3dni", "ma3a", "4to" for что).
 _TYPED_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _REPEATS = re.compile(r"(.)\1{2,}")
+# A word typed with digits for letters: lower-case Latin letters (the first may be a capital) and single digits.
+_TYPED_FOR_LETTERS = re.compile(r"[A-Za-z0-9]?(?:[a-z]|(?<![0-9])[0-9](?![0-9]))*")
+# A character typed for a letter Latin lacks, between two letters: a digit ("ma3a", "4asa"), or a q that is not
+# the qu of Latin-script languages, next to a vowel or one letter from it (Bulgarian "nqma", "priqtelka" for я;
+# not "cinq", "pq", "qqn", a code "ubtvqh").
+_TYPED_FOR_A_LETTER = re.compile(r"(?<=[a-z])[0-9](?=[a-z])"
+                                 r"|(?<=[aeiouy])q(?=[a-pr-tv-z])|(?<=[aeiouy][a-pr-z])q(?=[a-pr-tv-z])"
+                                 r"|(?<=[a-pr-z])q(?=[aeioy]|[a-pr-tv-z][aeiouy])")
 
 
 def typed_words(text: str) -> list[str]:
@@ -289,19 +297,29 @@ class WordLists:
 
     @classmethod
     def load(cls, path: Path, supported: Iterable[str]) -> Self:
-        words: dict[str, set[str]] = {}
-        for code, entries in _supported_sections(_read_strings(path), supported):
-            for word in entries:
-                words.setdefault(_strip_marks(word.lower()), set()).add(code)
-        return cls({word: frozenset(codes) for word, codes in words.items()})
+        return cls(_languages_by_word(_read_strings(path), supported))
 
     def hits(self, words: Sequence[str]) -> dict[str, int]:
         """How many of the message's words each language lists."""
-        hits: dict[str, int] = {}
-        for word in words:
-            for code in self.words.get(_strip_marks(word.lower()), ()):
-                hits[code] = hits.get(code, 0) + 1
-        return hits
+        return _hits(self.words, words)
+
+
+def _hits(listed: Mapping[str, frozenset[str]], words: Sequence[str]) -> dict[str, int]:
+    """How many of the words (case and accents aside) each language of `listed` has."""
+    hits: dict[str, int] = {}
+    for word in words:
+        for code in listed.get(_strip_marks(word.lower()), ()):
+            hits[code] = hits.get(code, 0) + 1
+    return hits
+
+
+def _languages_by_word(data: Mapping[str, Any], supported: Iterable[str]) -> dict[str, frozenset[str]]:
+    """A word without accents → the supported languages whose section lists it."""
+    words: dict[str, set[str]] = {}
+    for code, entries in _supported_sections(data, supported):
+        for word in entries:
+            words.setdefault(_strip_marks(word.lower()), set()).add(code)
+    return {word: frozenset(codes) for word, codes in words.items()}
 
 
 class CommonWords(WordLists):
@@ -316,18 +334,57 @@ class CommonWords(WordLists):
         return {code: score / total for code, score in weighed.items()} if total > 0 else dict(scores)
 
 
+@dataclass(frozen=True)
 class TypedInLatin(WordLists):
-    """Words of languages of other scripts as people type them in Latin letters (content/language/
-    typed_in_latin.yml): the backends know Russian only in Cyrillic, so "pomogite mne" came out French."""
+    """Languages of other scripts as people type them in Latin letters (content/language/typed_in_latin.yml): the
+    backends know Russian only in Cyrillic, so "pomogite mne" came out French. Three signs: a language's own
+    words (`words`, written by no Latin-script language of the chat), a digit typed for a letter inside a word
+    ("7a2ou2i", "4asa"), and its small words that Latin-script languages write too ("ana", "el", "ya", "da"),
+    which count only beside the first two."""
+
+    small_words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # a word → the languages listing it
+    typed_for_letters: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "3" → the languages typing it
+
+    @classmethod
+    def load(cls, path: Path, supported: Iterable[str]) -> Self:
+        data = _read_strings(path)
+        typed_for_letters: dict[str, set[str]] = {}
+        for code, characters in _supported_sections(data.get("typed_for_letters") or {}, supported):
+            for character in characters:
+                typed_for_letters.setdefault(character, set()).add(code)
+        return cls(_languages_by_word(data, supported), _languages_by_word(data.get("small_words") or {}, supported),
+                   {character: frozenset(codes) for character, codes in typed_for_letters.items()})
 
     def shares(self, words: Sequence[str]) -> dict[str, float]:
-        """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share. One
-        listed word spelt with a digit for a letter ("5ayfa", "7u2u2i") stands for the TYPED_IN_LATIN_MIN_WORDS:
-        no Latin-script language writes words so ("salam ana 5ayfa" was Tagalog, with no Arabic in the row)."""
-        spelt_with_digits = self.hits([word for word in words if any(ch.isdigit() for ch in word)])
-        return {code: count / len(words) for code, count in self.hits(words).items()
-                if (count >= TYPED_IN_LATIN_MIN_WORDS or code in spelt_with_digits)
-                and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE}
+        """Each language with enough of its words in the message (see TYPED_IN_LATIN_*) → their share: its own
+        words and, beside them, its small words. A word spelt with a character for a letter Latin lacks ("5ayfa",
+        "7u2u2i", "nqma", listed or not) stands for the TYPED_IN_LATIN_MIN_WORDS: no Latin-script language writes
+        words so ("salam ana 5ayfa" was Tagalog, with no Arabic in the row)."""
+        own: dict[str, int] = {}
+        spelt_for_letters: set[str] = set()
+        for word in words:
+            codes = self.words.get(_strip_marks(word.lower())) or self._typed_for_letters(word)
+            for code in codes:
+                own[code] = own.get(code, 0) + 1
+                if any(ch.isdigit() for ch in word) or _TYPED_FOR_A_LETTER.search(word):
+                    spelt_for_letters.add(code)
+        small = _hits(self.small_words, words)
+        shares: dict[str, float] = {}
+        for code, count in own.items():
+            count += small.get(code, 0)
+            if (count >= TYPED_IN_LATIN_MIN_WORDS or code in spelt_for_letters) \
+                    and count / len(words) >= TYPED_IN_LATIN_MIN_SHARE:
+                shares[code] = count / len(words)
+        return shares
+
+    def _typed_for_letters(self, word: str) -> frozenset[str]:
+        """The languages that type a character of the word for a letter, when one stands between two letters
+        ("mo7adatha", "4asa", "nqma"): not a number and its unit ("5km", "3pm"), a model or a code ("mp3", "B2B",
+        "Spazio3D": a capital inside, or fewer than three letters)."""
+        if not _TYPED_FOR_LETTERS.fullmatch(word) or sum(ch.isalpha() for ch in word) < 3:
+            return frozenset()
+        return frozenset().union(*(self.typed_for_letters.get(character, ())
+                                   for character in _TYPED_FOR_A_LETTER.findall(word)))
 
 
 # --- the detector -----------------------------------------------------------------------------------------

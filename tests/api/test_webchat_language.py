@@ -35,6 +35,27 @@ async def test_a_first_message_is_answered_in_its_language(client: AppClient, te
     assert replies[1]["text"] == privacy_notice(language)
 
 
+# Typed without a Cyrillic or Arabic keyboard (found by a tester: French, Tagalog, Lithuanian, English before).
+@pytest.mark.parametrize(("text", "language"), [("kakvi sa pravata mi", "bg"), ("yaki v mene prava", "uk"),
+                                                ("mne nuzhna pomosh", "ru"), ("shou 7a2ou2i", "ar")])
+async def test_a_first_message_typed_in_latin_letters_is_answered_in_its_language(
+        client: AppClient, text: str, language: str) -> None:
+    replies = await say(client, await client.new_session(), text, accept_language="en-GB,en;q=0.9")
+    assert replies[0]["text"] == TEXTS.text("not_understood", language)
+    assert replies[1]["text"] == privacy_notice(language)
+    if replies[-1]["text"] == TEXTS.text("language_guess", language):  # a guess: the row offers it first
+        assert replies[-1]["buttons"][0]["payload"] == f"lang:{language}"
+
+
+async def test_an_unsure_message_typed_in_latin_letters_offers_its_language_first(client: AppClient) -> None:
+    """"kakie u menya prava": Russian, but "prava" is Ukrainian too: a guess, with both in the row."""
+    replies = await say(client, await client.new_session(), "kakie u menya prava", accept_language="da-DK,da")
+    assert replies[0]["text"] == TEXTS.text("not_understood", "ru")
+    row = replies[-1]
+    assert row["text"] == TEXTS.text("language_guess", "ru")
+    assert [button["payload"] for button in row["buttons"]][:2] == ["lang:ru", "lang:uk"]
+
+
 async def test_an_unsure_first_message_gets_a_row_of_likely_languages(client: AppClient) -> None:
     session = await client.new_session()
     replies = await say(client, session, "mi-e frica de politie", accept_language="da-DK,da")
@@ -62,15 +83,23 @@ async def test_the_second_message_corrects_a_guess(client: AppClient) -> None:
 
 
 # A few words in danger that the detector places in another language ("mi-e frica": Spanish 0.20, Romanian 0.18;
-# "strah me e": Tagalog; "chan klua": English): the danger words' own language answers, since the danger reply
+# "ubiva me": Spanish 0.31; "chan klua": English): the danger words' own language answers, since the danger reply
 # must be understood, and the likely languages are offered beside it.
-@pytest.mark.parametrize(("text", "language"), [("mi-e frica", "ro"), ("strah me e", "bg"), ("chan klua", "th")])
+@pytest.mark.parametrize(("text", "language"), [("mi-e frica", "ro"), ("ubiva me", "bg"), ("chan klua", "th")])
 async def test_danger_words_the_detector_cannot_place_are_answered_in_their_language(
         client: AppClient, text: str, language: str) -> None:
     replies = await say(client, await client.new_session(), text, accept_language="en-GB,en;q=0.9")
     assert replies[0]["text"] == TEXTS.text("danger", language)
     assert replies[-1]["text"] == TEXTS.text("language_guess", language)
     assert replies[-1]["buttons"][0]["payload"] == f"lang:{language}"
+
+
+async def test_danger_words_typed_in_latin_letters_the_detector_places_are_answered_in_their_language(
+        client: AppClient) -> None:
+    """"strah me e" was Tagalog to the detector (the danger words led it); now its Bulgarian words in Latin letters
+    (typed_in_latin.yml) place it: the danger reply in Bulgarian."""
+    replies = await say(client, await client.new_session(), "strah me e", accept_language="en-GB,en;q=0.9")
+    assert replies[0]["text"] == TEXTS.text("danger", "bg")
 
 
 async def test_danger_words_do_not_move_a_conversation_whose_language_is_settled(client: AppClient) -> None:

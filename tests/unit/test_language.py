@@ -230,6 +230,27 @@ def test_one_word_spelt_with_a_digit_is_enough_for_short_arabizi(detectors: dict
         assert "ar" in dict(detector.detect(text).ranking)
 
 
+def test_a_character_typed_for_a_letter_is_a_sign_without_a_listed_word() -> None:
+    """A digit between two letters (Arabizi 3 ع, 7 ح, 2 ء; 4 ч and 6 ш in Russian, Ukrainian, Bulgarian) or a q
+    before a letter other than u (Bulgarian я) counts for its languages in a word typed_in_latin.yml does not list;
+    a number with its unit, a code or a French "cinq" does not."""
+    typed = TypedInLatin.load(TYPED_IN_LATIN_PATH, SUPPORTED)
+    assert set(typed.shares(typed_words("el modeer ma by3teeni 7a2i"))) == {"ar"}
+    assert set(typed.shares(typed_words("priqtelkata mi e bolna"))) == {"bg"}
+    assert set(typed.shares(typed_words("vsi4ki hap4eta"))) == {"bg", "ru", "uk"}
+    for text in ("i work 12h a day for 5km", "mp3 B2B Spazio3D covid19", "il a cinq ans pq", "ubtvqh"):
+        assert typed.shares(typed_words(text)) == {}, text
+
+
+def test_small_words_count_only_beside_a_language_s_own_words() -> None:
+    """"ana", "el", "ya", "mi", "sa" are words of Latin-script languages too: alone they tell nothing; beside an
+    own word ("khayfa", "pravata") they are that language's."""
+    typed = TypedInLatin.load(TYPED_IN_LATIN_PATH, SUPPORTED)
+    assert typed.shares(typed_words("ana ya el mi sa la")) == {}
+    assert typed.shares(typed_words("ana khayfa")) == {"ar": 1.0}
+    assert typed.shares(typed_words("kakvi sa pravata mi")) == {"bg": 1.0}
+
+
 def test_no_latin_script_text_of_the_test_data_reads_as_a_language_typed_in_latin() -> None:
     """The words of typed_in_latin.yml are written by no Latin-script language of the chat: not one of the shared
     test texts (sentences, word pairs, single words), our chat messages or the NLU examples of the other

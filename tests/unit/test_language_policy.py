@@ -84,6 +84,25 @@ def test_an_unsure_message_gets_the_best_guess_and_a_row_of_likely_languages() -
     assert decide(DANISH_OR_ENGLISH, hint="en").language == "da"
 
 
+# Found by a tester: typed without a Cyrillic or Arabic keyboard, these were answered in French, Tagalog, Romanian,
+# Lithuanian or English, and the row of likely languages left their language out.
+TYPED_IN_LATIN_FIRST_MESSAGES = [
+    ("kakie u menya prava", "ru"), ("ya boyus policii", "ru"), ("kakvi sa pravata mi", "bg"),
+    ("yaki v mene prava", "uk"), ("tse anonimno?", "uk"), ("ana khayfa min jozi", "ar"), ("shou 7a2ou2i", "ar"),
+    # Words no list holds: a digit typed for a letter inside a word (Arabizi), a q before a consonant (Bulgarian я)
+    ("el modeer ma by3teeni 7a2i", "ar"), ("priqtelkata mi e bolna", "bg"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), TYPED_IN_LATIN_FIRST_MESSAGES)
+def test_a_first_message_typed_in_latin_letters_is_answered_in_its_language(detector: LanguageDetector, text: str,
+                                                                            language: str) -> None:
+    """From a phone set to English: the language leads, and when the answer is a guess the row offers it first."""
+    choice = decide(detector.detect(text), text, hint="en")
+    assert choice.language == language
+    assert not choice.likely or choice.likely[0] == language
+
+
 def test_latin_letters_from_a_device_in_another_script_may_be_transliterated() -> None:
     """No backend knows "ne mogu uiti" (Russian in Latin letters): from a Russian device, an unsure text
     does not beat the device's language; a clear lead does, but with the row."""
@@ -131,9 +150,12 @@ def test_a_guess_typed_in_latin_letters_is_not_left_for_an_unsure_latin_language
     and suicide-line replies too, was in Lithuanian."""
     first = "zdraveite imam nujda ot pomosht"
     assert decide(detector.detect(first), first, hint="en").language == "bg"
+    # As lingua ranked it then; the detector now hears these Bulgarian words itself (typed_in_latin.yml).
+    lithuanian = Detection("lt", 0.62, ranking=(("lt", 0.62), ("pt", 0.2), ("tl", 0.1), ("ro", 0.08)))
+    assert decide(lithuanian, "kakvi prava imam", current="bg", guess=LanguageGuess.TEXT) == \
+        LanguageChoice("bg", LanguageGuess.TEXT)
     for text in ("kakvi prava imam", "strah me e", "toi idva", "na 15 godini sam"):
-        assert decide(detector.detect(text), text, current="bg", guess=LanguageGuess.TEXT) == \
-            LanguageChoice("bg", LanguageGuess.TEXT), text
+        assert decide(detector.detect(text), text, current="bg", guess=LanguageGuess.TEXT).language == "bg", text
     sure = "can you please tell me what rights i have here"
     assert decide(detector.detect(sure), sure, current="bg", guess=LanguageGuess.TEXT).language == "en"
 
