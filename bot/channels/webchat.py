@@ -158,8 +158,9 @@ async def converse(request: web.Request, session: WebSession, text: str | None, 
     try:
         replies = await gateway.handle(Inbound(CHANNEL, session.session_id, text=text, payload=payload,
                                                language_hint=hint, source=request.app[SOURCES].of(request)))
-    except InvalidPayload:
-        raise Invalid("That button is not known. Please write your message instead.") from None
+    except InvalidPayload:  # a button of a page older than the menus (or made up): said in the person's language
+        language = await _language(request, session)
+        raise Invalid(gateway.texts.reply("not_understood", language).text) from None
     except Limited as limited:
         return Turn(limited.replies, limited=limited)
     if payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
@@ -257,6 +258,16 @@ def outreach_link(request: web.Request) -> tuple[str | None, str | None]:
     link = OutreachLink.model_validate(dict(request.query))
     language = link.lang if link.lang in request.app[GATEWAY].texts.languages else None
     return language, link.src if valid_source(link.src) else None
+
+
+async def _language(request: web.Request, session: WebSession) -> str:
+    """The conversation's language, else the one the page speaks (its X-Havn-Language), else the page's default."""
+    gateway = request.app[GATEWAY]
+    spoken = await gateway.store.language_of(_address_hash(request, session))
+    if spoken in gateway.texts.languages:
+        return spoken
+    shown = request.headers.get(LANGUAGE_HEADER)
+    return shown if shown in gateway.texts.languages else page_language(request)
 
 
 def page_language(request: web.Request) -> str:

@@ -20,7 +20,6 @@ from bot.channels.webchat import (
     CHANNEL,
     GATEWAY,
     SESSIONS,
-    WebMessage,
     converse,
     outreach_link,
     page_language,
@@ -57,7 +56,7 @@ async def without_javascript(request: web.Request) -> web.Response:
     text, payload, token = _field(form, "text").strip(), _field(form, "payload"), _field(form, "session")
     if len(text) > MAX_TEXT:
         return render_page(request, language, session=token or None, typed=text,
-                           notice=WebMessage.TOO_LONG.format(limit=MAX_TEXT))
+                           notice=texts.reply("too_long", language).text)
     notice: str | None = None
     session = None
     if token:

@@ -22,7 +22,7 @@ from core.config import CONTENT_DIR, Settings
 from core.messages import Message
 from core.texts import load_language_texts
 from core.vocabulary import Sender
-from tests.conftest import AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
+from tests.conftest import TEXTS, AppClient, database_rows, make_settings, privacy_notice, start_app, webchat_session
 from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
@@ -484,3 +484,28 @@ async def test_without_javascript_the_start_menu_the_sign_list_in_place_the_code
     html = await form(session=session)  # "Show new messages"
     label = '<span class="author">Anna · from the centre</span>'
     assert f'<li class="msg caseworker" dir="auto">{label}I read your report.' in html
+
+
+async def test_a_button_the_chat_no_longer_has_is_explained_in_the_person_s_language(client: AppClient) -> None:
+    """A button of a page loaded before the menus changed (or made up): the refusal the page shows is the person's
+    own language with 112, not an English sentence (found walking the chat)."""
+    texts = TEXTS
+    session = await client.new_session()
+    await client.say(session, payload="lang:ro")
+    refused = await client.say(session, payload="/inform_age:42", expect=400)
+    assert refused["error"] == texts.reply("not_understood", "ro").text
+    fresh = await client.new_session()  # nothing said yet: the language the page shows
+    async with client.http.post(client.url("/api/webchat/messages"), json={"payload": "/greet:adult"},
+                                headers={**webchat_session(fresh), "X-Havn-Language": "th"}) as response:
+        assert response.status == 400
+        assert (await response.json())["error"] == texts.reply("not_understood", "th").text
+
+
+async def test_a_message_too_long_without_javascript_is_explained_in_the_page_s_language(client: AppClient) -> None:
+    texts = TEXTS
+    async with client.http.post(client.url("/"), data={"text": "x" * 5000},
+                                headers={"Accept-Language": "da"}) as response:
+        html = await response.text()
+    assert response.status == 200
+    notice = html.split('id="status"', 1)[1].split("</p>", 1)[0]  # the numbers in it are links (tel:)
+    assert texts.text("too_long", "da") in notice and "tel:112" in notice
