@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from screening.questionnaire import Questionnaire
+from screening.questionnaire import Questionnaire, heard_intent
 from screening.types import ScreeningState
 
 QUESTIONNAIRE = Questionnaire()
@@ -23,7 +23,8 @@ class ActionScreening(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
-        intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
+        recognised = message.get("intent") or {}
+        intent = heard_intent(recognised.get("name") or "nlu_fallback", recognised.get("confidence"))
         metadata = message.get("metadata") or {}
         # A button's choice (age band, kind of work, skip) arrives as metadata checked by the app, never as text;
         # so does what the app's danger lexicon heard ("lexicon": "danger" | "self_harm", bot/assistant.py).
