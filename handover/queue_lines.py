@@ -112,8 +112,12 @@ class QueueLines:
         evidence = (screening or {}).get("evidence") or {}
         key_words += [str(evidence[question]) for ident in indicators for question in sorted(evidence)
                       if question.split(".", 1)[0] == ident]
-        return Line(" · ".join([*(say(f"line.{flag}") for flag in FLAGS if flag in flags), *parts]),
-                    _shortened(key_words))
+        flagged = [say(f"line.{flag}") for flag in FLAGS if flag in flags]
+        if flagged and item.tier != Tier.P1:
+            # Every flag asks for P1: below it, the per-source cap queued it lower (handover/requests.py). Said, so
+            # that a red "danger now" on a P3 is not taken for a slip, nor the P3 for a judgement.
+            flagged.append(say("line.capped"))
+        return Line(" · ".join([*flagged, *parts]), _shortened(key_words))
 
     def _flag_message(self, message: Message, flags: dict[str, None], key_words: list[str]) -> None:
         """The same two nets as bot/safety.py: the danger button, and what the lexicon heard in the message when

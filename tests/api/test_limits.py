@@ -199,6 +199,10 @@ async def test_p1s_from_one_source_are_capped_the_person_still_gets_112_first(bo
     assert sorted(await queue_tiers(client)) == ["P1", "P1", "P3"]  # the third from that source waits at P3
     rings = [event for event in events if event["type"] == "queue" and event.get("urgent")]
     assert len(rings) == 2
+    # Its line says why a "danger now" waits at P3 (found walking the console: it looked like a slip).
+    lines = {item["tier"]: item["summary"] for item in (await anna.call("GET", "/queue"))["items"]}
+    assert lines["P3"] == "danger now · queued lower (too many urgent requests from one source)"
+    assert "queued lower" not in lines["P1"]
 
 
 async def test_a_spike_of_p1s_rings_once_as_one_alert_and_they_stay_p1(both: AppFactory) -> None:

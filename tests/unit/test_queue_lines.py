@@ -157,12 +157,22 @@ async def test_what_the_gateway_kept_with_the_message_is_used_without_hearing_it
     assert (line.summary, line.key_words) == ("danger now · under 18", ["he will kill", "I am 15"])
 
 
+async def test_a_flagged_conversation_below_p1_says_it_was_queued_lower(lexicon: DangerLexicon) -> None:
+    """Every flag asks for a P1; below it, the per-source cap put it there (handover/requests.py)."""
+    said = [person("help me now he is coming back")]
+    assert (await line_of(lexicon, said, tier=Tier.P3))[0] == (
+        "danger now · queued lower (too many urgent requests from one source)")
+    assert (await line_of(lexicon, said, tier=Tier.P3, language="da"))[0] == (
+        "i fare nu · sat lavere i køen (for mange akutte henvendelser fra samme kilde)")
+    assert (await line_of(lexicon, [person("hello")], tier=Tier.P3))[0] == "no screening yet"
+
+
 async def test_the_line_in_danish_with_danish_plural_forms(lexicon: DangerLexicon) -> None:
     """Issue 19: the console in Danish says the line in Danish, its numbers in Danish forms (by Babel)."""
     report = {"id": 1, "sent": True, "created_at": "", "additions": [{"text": "more"}],
               "details": {"minors": {"choice": "yes"}, "place": {"choice": "home"}, "signs": {"choices": ["a"]}}}
-    summary, _ = await line_of(lexicon, [person("hi")], reports=[report], kind=Kind.REPORT, tier=Tier.P2,
-                               language="da")
+    summary, _ = await line_of(lexicon, [person("hi")], reports=[report], kind=Kind.REPORT, tier=Tier.P1,
+                               language="da")  # P1, as a report with anyone under 18 is
     assert summary == "under 18 · indberetning · privat hjem / au pair · 1 tegn · 1 tilføjet senere"
     strong = {**PASSPORT, "assessment": "trafficking_indicated",
               "indicators": [{"id": ident, "dimension": ident.split("-")[0], "weight": "S"}
