@@ -10,7 +10,9 @@ How it goes (docs/screening.md):
   whose dimension is already positive (unless a tier rule names it), is not asked;
 - free text that matches an indicator ("they took my passport") is thanked for and the person is asked whether
   it may be noted ("Thank you for telling me that … May I note this for the person who helps you?"); a "yes"
-  counts as the answer and the person's own words are kept as evidence; anything else notes nothing;
+  counts as the answer and the person's own words are kept as evidence; anything else notes nothing. A question
+  ("can my employer keep my passport?") tells nothing: it is answered, and the note is asked only if it is about
+  them ("If someone keeps your passport or ID, may I note this …?");
 - self-harm words the app's danger lexicon heard arrive as intent "danger" with `lexicon="self_harm"`: the
   flag is set silently (the app has answered with 112 and asked for P1 already);
 - immediate danger, or an answer that makes the tier P1, gives 112 at once and asks for a person;
@@ -67,6 +69,10 @@ SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the c
 LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
+# A question mark of any script: "?" (Latin, Cyrillic, Thai …), "？" (full width: Chinese), "؟" (Arabic), "¿"
+# (Spanish, which may open a question and leave it unclosed on a phone) and the Greek question mark U+037E — never
+# the semicolon U+003B it looks like, which joins two statements ("they took my passport; they dont pay me").
+QUESTION_MARKS = frozenset("?？؟¿\u037e")
 MAX_QUOTE = 500  # characters of the person's own words kept as evidence for one indicator
 P1: Tier = "P1"
 QUESTION_MENUS = frozenset({"screening_offer", "screening_answer", "screening_confirm", "screening_age",
@@ -95,6 +101,7 @@ def new_state() -> ScreeningState:
         "pending": None,  # offer | age | work | question:<ID> | cue:<ID>
         "resume": None,  # the question to go back to after a cue was confirmed
         "quote": None,  # the words of the cue waiting for confirmation
+        "cue_was_question": False,  # the cue waiting came as a question: its note is asked "if this is about you"
         "offered": False,
         "finished": False,
         "requested_tier": None,  # the most urgent tier already asked for
@@ -253,10 +260,13 @@ class Questionnaire:
             return replies or [{"text": "screening.noted", "menu": "after_answer"}]  # known: never ask twice
         if (state["pending"] or "").startswith("question:"):
             state["resume"] = state["pending"]
-        state.update({"pending": f"cue:{ident}", "quote": text.strip()[:MAX_QUOTE] or None})
+        # "Can my employer keep my passport?" asks; it does not tell that anyone does. Only the intents with an
+        # answer are questions as often as statements; "they hit me" (cue_violence …) tells, whatever its marks.
+        state.update({"pending": f"cue:{ident}", "quote": text.strip()[:MAX_QUOTE] or None,
+                      "cue_was_question": answer is not None and _is_question(text)})
         # Violence or confinement would make it P1: the way to 112 comes before the question.
         safety: list[ReplyPayload] = [{"text": "safety_line"}] if self._tier_if_yes(ident) == P1 else []
-        return [*replies, *safety, {"text": f"cue.{ident}", "menu": "screening_confirm"}]
+        return [*replies, *safety, _reflection(state, ident)]
 
     def _tier_if_yes(self, ident: str) -> Tier:
         return assess({"questions": {ident: "yes"}}, self.catalogue)["tier"]
@@ -284,7 +294,7 @@ class Questionnaire:
                 state["evidence"][ident] = state["quote"]
         elif ident not in state["skipped"]:
             state["skipped"].append(ident)
-        state.update({"quote": None, "pending": state["resume"], "resume": None})
+        state.update({"quote": None, "cue_was_question": False, "pending": state["resume"], "resume": None})
         noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]
@@ -327,7 +337,7 @@ class Questionnaire:
 
     def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")
-        state.update({"pending": None, "resume": None, "quote": None, "offered": True,
+        state.update({"pending": None, "resume": None, "quote": None, "cue_was_question": False, "offered": True,
                       "finished": was_asking or state["finished"]})
         return [{"text": "screening.stopped" if was_asking else "screening.declined", "menu": "main"}]
 
@@ -378,7 +388,7 @@ class Questionnaire:
         if pending == "offer":
             return [self._offer(state)]
         if pending.startswith("cue:"):
-            return [{"text": f"cue.{pending.split(':', 1)[1]}", "menu": "screening_confirm"}]
+            return [_reflection(state, pending.split(":", 1)[1])]
         total = state["asked"] + len(self._to_ask(state))
         place: ReplyPayload = {"text": "screening.progress",
                                "variables": {"step": str(state["asked"] + 1), "total": str(max(total, 1))}}
@@ -413,6 +423,18 @@ class Questionnaire:
         if state["immediate_danger"]:
             return [request], last  # the danger reply already gives 112 first
         return [{**request, "text": "danger"}], last
+
+
+def _is_question(text: str) -> bool:
+    """A question mark anywhere in the message (QUESTION_MARKS): the same rule in every language."""
+    return any(character in QUESTION_MARKS for character in text)
+
+
+def _reflection(state: ScreeningState, ident: str) -> ReplyPayload:
+    """The cue waiting, reflected as it came: thanks for what they told ("cue.CD-01"), or, for a question, the note
+    asked only if it is about them ("cue_asked.CD-01")."""
+    kind = "cue_asked" if state["cue_was_question"] else "cue"
+    return {"text": f"{kind}.{ident}", "menu": "screening_confirm"}
 
 
 def _part_of_question(reply: ReplyPayload) -> bool:

@@ -86,6 +86,7 @@ class ScreeningState(TypedDict):
     pending: str | None  # what waits for an answer: "offer" | "age" | "work" | "question:<ID>" | "cue:<ID>"
     resume: str | None  # the "question:<ID>" to go back to once a cue is confirmed or denied
     quote: str | None  # the words of the cue waiting for confirmation
+    cue_was_question: bool  # that cue came as a question: the note is asked "if it is about you" (cue_asked.<ID>)
     offered: bool  # the questions were offered (or started): never offered again
     finished: bool  # the questions were done or stopped
     requested_tier: Tier | None  # the most urgent tier a person was already asked for
@@ -136,7 +137,7 @@ class ReplyPayload(TypedDict, total=False):
     after the danger text) and screening (alone, last in every turn); it never sends report.
     """
 
-    text: str  # a text key, e.g. "screening.offer", "question.CD-01", "cue.CD-01", "danger"
+    text: str  # a text key, e.g. "screening.offer", "question.CD-01", "cue.CD-01", "cue_asked.CD-01", "danger"
     menu: str  # a menu name, e.g. "screening_answer"
     variables: dict[str, str]
     handover: HandoverRequest

@@ -73,6 +73,7 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
     keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
+    keys |= {f"cue_asked.{ident}" for ident, answer in CUES.values() if answer}
     for language in LANGUAGES:
         assert sorted(keys - set(TEXTS.by_language[language])) == [], language
 
@@ -180,6 +181,75 @@ def test_a_cue_already_known_is_not_asked_twice() -> None:
     state, _ = run(("ask_debt", "i owe them 5000"), "affirm")
     state, replies = run(("ask_debt", "the debt keeps growing"), state=state)
     assert texts(replies) == ["answer.debt"] and state["pending"] != "cue:CD-02"
+
+
+# The question intents (they have an answer), each typed as a question and as a statement about oneself.
+ASKED_AND_TOLD = [
+    ("ask_pay", "how much is minimum wage in denmark?", "they dont pay me", "EX-02"),
+    ("ask_passport", "can my employer keep my passport?", "they took my passport", "CD-01"),
+    ("ask_debt", "is it legal to pay a debt for the journey?", "i must pay a debt for the journey", "CD-02"),
+    ("ask_forced_crime", "what if I was made to steal?", "they make me steal", "CD-06"),
+]
+
+
+@pytest.mark.parametrize(("intent", "question", "statement", "ident"), ASKED_AND_TOLD)
+def test_a_question_is_answered_and_noted_only_if_it_is_about_them(intent: str, question: str, statement: str,
+                                                                   ident: str) -> None:
+    # "how much is minimum wage in denmark?" tells nothing: no "Thank you for telling me that you are not paid".
+    state, replies = run((intent, question))
+    answer = CUES[intent][1]
+    assert texts(replies) == [answer, f"cue_asked.{ident}"] and asked(replies)["menu"] == "screening_confirm"
+    assert state["answers"] == {}
+    noted, replies = run("affirm", state=state)  # yes: it is about them, noted with their words as today
+    assert noted["answers"] == {ident: "yes"} and noted["evidence"] == {ident: question}
+    assert texts(replies)[0] == "screening.noted"
+    not_noted, _ = run("deny", state=state)  # anything else notes nothing, as today
+    assert not_noted["answers"] == {} and not_noted["evidence"] == {}
+    # Told as a statement: thanks for telling, as before, and a yes notes it.
+    state, replies = run((intent, statement))
+    assert texts(replies) == [answer, f"cue.{ident}"]
+    state, _ = run("affirm", state=state)
+    assert state["answers"] == {ident: "yes"} and state["evidence"] == {ident: statement}
+
+
+def test_a_question_mark_of_any_script_anywhere_makes_a_question_and_nothing_else_does() -> None:
+    for intent, words, reflected in [
+        ("ask_passport", "老板可以拿走我的护照吗？", "cue_asked.CD-01"),  # full width: Chinese
+        ("ask_pay", "كم الحد الأدنى للأجور؟", "cue_asked.EX-02"),  # Arabic
+        ("ask_debt", "¿tengo que pagar la deuda del viaje", "cue_asked.CD-02"),  # Spanish, left open
+        ("ask_pay", "what is the minimum pay? i work in a hotel", "cue_asked.EX-02"),  # anywhere in the message
+        ("ask_passport", "they took my passport; they keep it", "cue.CD-01"),  # a semicolon is no question mark
+        ("cue_violence", "he hits me?", "cue.CD-04"),  # a cue without an answer tells, whatever its marks
+    ]:
+        _, replies = run((intent, words))
+        assert asked(replies)["text"] == reflected, words
+
+
+def test_the_reflection_is_repeated_as_it_was_asked() -> None:
+    state, _ = run(("ask_passport", "can my employer keep my passport?"))
+    state, replies = run("why_ask", state=state)
+    assert texts(replies) == ["screening.why_general", "cue_asked.CD-01"]
+    state, replies = run(("nlu_fallback", "blabla"), state=state)
+    assert texts(replies) == ["screening.pick_one", "cue_asked.CD-01"]
+    state, _ = run(("danger", "he is coming"), state=state)
+    state, replies = run("safe_to_write", state=state)
+    assert texts(replies) == ["cue_asked.CD-01"]
+    # Once answered, the next cue is reflected as it comes: a statement is thanked for again.
+    state, _ = run("deny", ("ask_debt", "i owe them 5000"), state=state)
+    _, replies = run("why_ask", state=state)
+    assert texts(replies) == ["screening.why_general", "cue.CD-02"]
+
+
+def test_a_state_saved_before_questions_were_told_apart_reads_as_a_statement() -> None:
+    # A slot written by the version before: a cue waits, and no `cue_was_question` in it.
+    saved = {"answers": {}, "evidence": {}, "age": "not_asked", "exploitation": None, "work_words": None,
+             "immediate_danger": False, "self_harm": False, "skipped": [], "asked": 0, "pending": "cue:CD-01",
+             "resume": None, "quote": "they took my passport", "offered": False, "finished": False,
+             "requested_tier": None, "paused": False}
+    state, replies = run("why_ask", state=saved)
+    assert texts(replies) == ["screening.why_general", "cue.CD-01"] and state["cue_was_question"] is False
+    state, _ = run("affirm", state=saved)
+    assert state["answers"] == {"CD-01": "yes"} and state["evidence"] == {"CD-01": "they took my passport"}
 
 
 @pytest.mark.parametrize("intent", ["cue_cannot_leave", "cue_violence"])
@@ -474,6 +544,14 @@ def test_a_cue_reads_as_thanks_and_asks_to_note_it() -> None:
         assert words.startswith("Thank you for telling me") and words.endswith(
             "May I note this for the person who helps you?"), words
         assert "Is that right" not in words
+
+
+def test_a_question_reads_as_a_note_asked_only_if_it_is_about_them() -> None:
+    for ident, answer in CUES.values():
+        if answer:
+            words = TEXTS.text(f"cue_asked.{ident}", "en")
+            assert words.startswith("If ") and words.endswith(", may I note this for the person who helps you?")
+            assert "Thank you" not in words, words
 
 
 # --- how many, and where we are ---------------------------------------------------------------------------

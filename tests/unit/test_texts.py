@@ -55,7 +55,7 @@ def test_every_reply_that_is_not_an_answer_or_a_question_offers_112_in_every_lan
     runtime = {name: "7" for name in RUNTIME_VARIABLES}
     quiet = [key for key in texts.by_language[texts.default_language]
              if not key.startswith(NOT_REPLIES) and not texts.needs_safety_line(key, "")]
-    assert quiet and all(key.startswith(("answer.", "question.", "cue.", "report.ask_")) or key in {
+    assert quiet and all(key.startswith(("answer.", "question.", "cue.", "cue_asked.", "report.ask_")) or key in {
         "report.sign_noted", "report.added", "screening.offer", "screening.why", "screening.why_general",
         "screening.progress", "screening.warn.sex", "screening.noted", "screening.not_noted", "help_intro",
         "language_prompt", "delete_ask", "safety.check",
