@@ -8,7 +8,9 @@ Rasa is down. Rasa only recognises "I want to report something" and answers with
 The first question is whether the report is about the writer or about someone else. "About me" leaves the
 report for the help path (the help menu, with the screening and 112; no Rasa needed): a person who needs help
 is not asked a bystander's questions, and no report row is ever made for them. "About someone else" makes the
-report, warns the writer not to confront anyone or rescue anyone themselves, and asks about danger first.
+report, warns the writer not to confront anyone or rescue anyone themselves, and asks about danger first. Typed
+words count as either when they say it ("a friend", "not me": handover/report_about.py); other words get the
+question again with the main menu's button, so that a person who did not mean to report is never stuck.
 
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
   Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
@@ -30,6 +32,7 @@ from core.texts import Texts
 from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
+from handover.report_about import typed_about
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, StoredReport, normalise_code
 from handover.requests import HandoverRequests
@@ -38,6 +41,7 @@ from handover.store import ConversationState, Store
 START, ASK_CODE = "report", "report_code"
 ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
 HELP_MENU = "help"  # the help path's menu (content/menus.yml): the screening, a person, 112 first
+MAIN_MENU = "/greet"  # the main menu's button (content/menus.yml `report_code`): the way out of the first question
 # What the reference code links to differs by channel (content/texts/report/*.yml `report.code_*`).
 CODE_TEXTS = {"telegram": "report.code_telegram", "webchat": "report.code_webchat"}
 SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
@@ -157,18 +161,21 @@ class Reporting:
     async def _about(self, conversation_id: str, text: str | None, payload: str | None,
                      language: str) -> list[Message]:
         """"About me": the help path, and nothing of a report is kept. "About someone else": the report is made,
-        the writer is warned not to confront or rescue anyone, and the danger question comes first. Anything
-        else (Skip, Send, words that are not a button's title) asks again: words typed here may be a person's
-        own story, and are not a bystander's answer."""
+        the writer is warned not to confront or rescue anyone, and the danger question comes first; typed words
+        count when they say which ("someone else", "a friend", "myself"). Anything else (Skip, Send, other
+        words) asks again, with the main menu's button as a way out: words typed here may be a person's own
+        story, and are not a bystander's answer."""
         prefix = f"report_{report_flow.ABOUT}:"
         choice = payload.removeprefix(prefix) if payload and payload.startswith(prefix) else None
         if payload is None and text:
-            choice = report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+            choice = (report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+                      or typed_about(text, language))
         if choice == ABOUT_ME:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.about_me", language, HELP_MENU)]
         if choice != ABOUT_OTHER:  # words: a kind line first, so the same question again does not look deaf
-            again = self._ask(report_flow.ABOUT, {}, language)
+            asked = self._ask(report_flow.ABOUT, {}, language)
+            again = replace(asked, buttons=(*asked.buttons, Button(self.texts.text("menu.main", language), MAIN_MENU)))
             return [self._say("report.pick_about", language), again] if payload is None and text else [again]
         report_id, code = await self.reports.create(conversation_id)
         step = report_flow.FIRST_QUESTION

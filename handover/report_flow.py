@@ -3,7 +3,8 @@
 No I/O here (tests/unit/test_report_flow.py); bot/reporting.py keeps the state and files the report.
 
 First: is this about the writer or about someone else? "About me" leaves the report for the help path
-(bot/reporting.py): a person who needs help is never asked a bystander's questions, and no report is kept.
+(bot/reporting.py): a person who needs help is never asked a bystander's questions, and no report is kept. Typed
+words count too ("a friend", "not me", "mig selv": handover/report_about.py).
 
 Then the questions come in the order a hotline asks them, each one can be skipped, and "Send the report now"
 ends it at any step: danger first (it decides whether 112 comes at once); then what, where and when (with

@@ -369,6 +369,54 @@ async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa, no: s
     assert item["tier"] == "P3"
 
 
+# Typed in each reporter's language: whom the report is about.
+TYPED_IN = {"en": {"other": "someone else", "me": "myself"}, "da": {"other": "en anden", "me": "mig selv"},
+            "ro": {"other": "altcineva", "me": "eu"}, "ar": {"other": "شخص آخر", "me": "أنا"},
+            "th": {"other": "คนอื่นค่ะ", "me": "ฉันเอง"}}
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_whom_it_is_about_typed_in_words(client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """"Someone else" typed looped on "Please tap one of the buttons below" for ever (only the buttons' exact
+    titles counted)."""
+    reporter = Reporter(client, language)
+    await reporter.start()
+    warning, danger = await reporter.answer(TYPED_IN[language]["other"])
+    reporter.expect(warning, "report.bystander")
+    reporter.expect(danger, "report.ask_danger")
+    english = Reporter(client, language)  # English words in another language's chat count as well
+    await english.start()
+    _, danger = await english.answer("Someone else")
+    english.expect(danger, "report.ask_danger")
+    myself = Reporter(client, language)
+    await myself.start()
+    [help_path] = await myself.answer(TYPED_IN[language]["me"])
+    myself.expect(help_path, "report.about_me")
+    assert [b["payload"] for b in help_path["buttons"]] == [item["payload"] for item in TEXTS.menus["help"]]
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 2  # none for "myself"
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_words_that_say_neither_offer_the_main_menu_as_a_way_out(client: AppClient, rasa: FakeRasa,
+                                                                        language: str) -> None:
+    """A person who did not mean to report is never stuck at the first question."""
+    reporter = Reporter(client, language)
+    await reporter.start()
+    pick, again = await reporter.answer("skip")
+    reporter.expect(pick, "report.pick_about")
+    reporter.expect(again, "report.ask_about")
+    assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, "report_about:me", "report_about:other", "/greet"]
+    assert again["buttons"][-1]["title"] == TEXTS.text("menu.main", language)
+    [greeting] = await reporter.answer(payload="/greet")
+    assert greeting["text"] == text_of("greet", language)
+    assert rasa.received[-1]["message"] == "/greet"
+    [typed] = await reporter.answer("someone else")  # the report is left: words go to Rasa again
+    assert typed["text"] == text_of("not_understood", language)
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
+
+
 async def test_a_professional_report_is_a_partner_referral_with_contact_details(client: AppClient,
                                                                                 rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
