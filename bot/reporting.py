@@ -12,6 +12,9 @@ report, warns the writer not to confront anyone or rescue anyone themselves, and
 words count as either when they say it ("a friend", "not me": handover/report_about.py); other words get the
 question again with the main menu's button, so that a person who did not mean to report is never stuck.
 
+Typed answers to the other questions (handover/report_flow.py): a button's title, a yes, no or don't know in
+any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py).
+
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
   Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
   Flow(REPORT, step, report_id, code)   answering the report's questions
@@ -37,6 +40,8 @@ from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, StoredReport, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
+from screening.age import ages_in_text
+from screening.typed_answers import typed_answer
 
 START, ASK_CODE = "report", "report_code"
 ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
@@ -210,11 +215,15 @@ class Reporting:
         if payload is not None and payload not in (SKIP, DONE) and not (
                 choice and report_flow.is_choice(step, choice, self.texts.menus)):
             return [self._ask(step, details, language)]  # a button of another question: ask this one again
-        if payload is None and text and step in report_flow.MENUS:
-            choice = report_flow.typed_choice(step, text, self._titles(step, language))
-        answered = report_flow.record(details, step, choice, None if payload or choice else text)
+        words = text if payload is None else None
+        if words and step in report_flow.MENUS:
+            choice, words = self._typed(step, words, language)
+        answered = report_flow.record(details, step, choice, words)
         if answered != details:
             await self.reports.save(report.id, answered)
+        if report_flow.asks_again(step, details, choice, words):  # kindly, once: "Thank you, I noted that. …"
+            asked = self._ask(step, answered, language)
+            return [replace(asked, text=self._say("report.minors_noted", language).text)]
         urgent = step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step)
         if urgent:
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
@@ -287,6 +296,16 @@ class Reporting:
         channel = report.channel if report is not None else ""
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
         return Message("\n".join([*parts, told.text]), told.buttons, code=code or None)
+
+    def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
+        """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and
+        nothing more. A typed yes, no or don't know, or at the under-18 question an age, is that button's choice,
+        with the words kept beside it for the caseworker ("nope", "she looks 15"); other words are kept alone."""
+        titled = report_flow.typed_choice(step, words, self._titles(step, language))
+        if titled is not None:
+            return titled, None
+        ages = ages_in_text(words) if step == "minors" else []
+        return report_flow.typed_answer_choice(step, typed_answer(words, language), ages, self.texts.menus), words
 
     def _titles(self, step: str, language: str) -> list[dict[str, str]]:
         """Each choice of `step` → its title, in the person's language first, then in every other one: "nej" typed
