@@ -8,7 +8,12 @@ Rasa is down. Rasa only recognises "I want to report something" and answers with
 The first question is whether the report is about the writer or about someone else. "About me" leaves the
 report for the help path (the help menu, with the screening and 112; no Rasa needed): a person who needs help
 is not asked a bystander's questions, and no report row is ever made for them. "About someone else" makes the
-report, warns the writer not to confront anyone or rescue anyone themselves, and asks about danger first.
+report, warns the writer not to confront anyone or rescue anyone themselves, and asks about danger first. Typed
+words count as either when they say it ("a friend", "not me": handover/report_about.py); other words get the
+question again with the main menu's button, so that a person who did not mean to report is never stuck.
+
+Typed answers to the other questions (handover/report_flow.py): a button's title, a yes, no or don't know in
+any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py).
 
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
   Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
@@ -30,14 +35,18 @@ from core.texts import Texts
 from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
+from handover.report_about import typed_about
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, StoredReport, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
+from screening.age import ages_in_text
+from screening.typed_answers import typed_answer
 
 START, ASK_CODE = "report", "report_code"
 ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
 HELP_MENU = "help"  # the help path's menu (content/menus.yml): the screening, a person, 112 first
+MAIN_MENU = "/greet"  # the main menu's button (content/menus.yml `report_code`): the way out of the first question
 # What the reference code links to differs by channel (content/texts/report/*.yml `report.code_*`).
 CODE_TEXTS = {"telegram": "report.code_telegram", "webchat": "report.code_webchat"}
 SKIP, SEND, DONE = "report_skip", "report_send", "report_done"
@@ -157,18 +166,21 @@ class Reporting:
     async def _about(self, conversation_id: str, text: str | None, payload: str | None,
                      language: str) -> list[Message]:
         """"About me": the help path, and nothing of a report is kept. "About someone else": the report is made,
-        the writer is warned not to confront or rescue anyone, and the danger question comes first. Anything
-        else (Skip, Send, words that are not a button's title) asks again: words typed here may be a person's
-        own story, and are not a bystander's answer."""
+        the writer is warned not to confront or rescue anyone, and the danger question comes first; typed words
+        count when they say which ("someone else", "a friend", "myself"). Anything else (Skip, Send, other
+        words) asks again, with the main menu's button as a way out: words typed here may be a person's own
+        story, and are not a bystander's answer."""
         prefix = f"report_{report_flow.ABOUT}:"
         choice = payload.removeprefix(prefix) if payload and payload.startswith(prefix) else None
         if payload is None and text:
-            choice = report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+            choice = (report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+                      or typed_about(text, language))
         if choice == ABOUT_ME:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.about_me", language, HELP_MENU)]
         if choice != ABOUT_OTHER:  # words: a kind line first, so the same question again does not look deaf
-            again = self._ask(report_flow.ABOUT, {}, language)
+            asked = self._ask(report_flow.ABOUT, {}, language)
+            again = replace(asked, buttons=(*asked.buttons, Button(self.texts.text("menu.main", language), MAIN_MENU)))
             return [self._say("report.pick_about", language), again] if payload is None and text else [again]
         report_id, code = await self.reports.create(conversation_id)
         step = report_flow.FIRST_QUESTION
@@ -203,11 +215,15 @@ class Reporting:
         if payload is not None and payload not in (SKIP, DONE) and not (
                 choice and report_flow.is_choice(step, choice, self.texts.menus)):
             return [self._ask(step, details, language)]  # a button of another question: ask this one again
-        if payload is None and text and step in report_flow.MENUS:
-            choice = report_flow.typed_choice(step, text, self._titles(step, language))
-        answered = report_flow.record(details, step, choice, None if payload or choice else text)
+        words = text if payload is None else None
+        if words and step in report_flow.MENUS:
+            choice, words = self._typed(step, words, language)
+        answered = report_flow.record(details, step, choice, words)
         if answered != details:
             await self.reports.save(report.id, answered)
+        if report_flow.asks_again(step, details, choice, words):  # kindly, once: "Thank you, I noted that. …"
+            asked = self._ask(step, answered, language)
+            return [replace(asked, text=self._say("report.minors_noted", language).text)]
         urgent = step in report_flow.URGENT_STEPS and report_flow.is_urgent(answered, step)
         if urgent:
             await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
@@ -280,6 +296,16 @@ class Reporting:
         channel = report.channel if report is not None else ""
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
         return Message("\n".join([*parts, told.text]), told.buttons, code=code or None)
+
+    def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
+        """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and
+        nothing more. A typed yes, no or don't know, or at the under-18 question an age, is that button's choice,
+        with the words kept beside it for the caseworker ("nope", "she looks 15"); other words are kept alone."""
+        titled = report_flow.typed_choice(step, words, self._titles(step, language))
+        if titled is not None:
+            return titled, None
+        ages = ages_in_text(words) if step == "minors" else []
+        return report_flow.typed_answer_choice(step, typed_answer(words, language), ages, self.texts.menus), words
 
     def _titles(self, step: str, language: str) -> list[dict[str, str]]:
         """Each choice of `step` → its title, in the person's language first, then in every other one: "nej" typed

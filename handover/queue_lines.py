@@ -100,7 +100,9 @@ class QueueLines:
                 details = reports[-1]["details"]
                 flags.update(dict.fromkeys(flag for flag, step in (("danger", "danger"), ("child", "minors"))
                                            if is_urgent(details, step)))
-                if typed := details.get("danger", {}).get("words"):
+                # The words at the danger question when they made it urgent; beside a typed "no" ("nope, all
+                # calm") they stay in the report, not in the line.
+                if is_urgent(details, "danger") and (typed := details.get("danger", {}).get("words")):
                     key_words.append(str(typed))
             parts.append(report_line(reports, say))
 

@@ -3,7 +3,8 @@
 No I/O here (tests/unit/test_report_flow.py); bot/reporting.py keeps the state and files the report.
 
 First: is this about the writer or about someone else? "About me" leaves the report for the help path
-(bot/reporting.py): a person who needs help is never asked a bystander's questions, and no report is kept.
+(bot/reporting.py): a person who needs help is never asked a bystander's questions, and no report is kept. Typed
+words count too ("a friend", "not me", "mig selv": handover/report_about.py).
 
 Then the questions come in the order a hotline asks them, each one can be skipped, and "Send the report now"
 ends it at any step: danger first (it decides whether 112 comes at once); then what, where and when (with
@@ -12,8 +13,15 @@ people (how many, anyone under 18, what they look like, whether anyone asked for
 vehicles, ads or phone numbers where the place is prostitution); who is writing; the police (do they know,
 may the centre share the report with them: a police officer is not asked); and a way to contact the writer.
 
-An answer is a button's choice or typed words; typed words are kept as written, for the caseworker.
-`details` maps a step to {"choice": …} or {"words": …}; the signs step to {"choices": [...], "words": …}.
+An answer is a button's choice or typed words; typed words are kept as written, for the caseworker. A button's
+title typed is that button. A typed yes, no or don't know ("nope", "nej", "nu știu") is that button's choice
+where the question has it, and whether anyone looked under 18 is also answered by an age typed ("she looks
+15", "20-25"): then the words are kept beside the choice. `details` maps a step to {"choice": …}, {"words": …}
+or both; the signs step to {"choices": [...], "words": …}.
+
+Danger now or anyone under 18 makes the report P1. At the danger question, words that are no answer count as a
+yes (safety first: "she is locked in"). At the under-18 question they do not ("I think they are adults"): the
+question is asked once more, and then the report goes on, the words kept for the caseworker.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_whe
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
          "police_know": "report_police_know", "police_share": "report_police_share"}
 URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
+ADULT = 18  # the under-18 question's own number: "under 18" or "over 18" typed is no one's age
 PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
 MAX_WORDS = 2000  # characters kept of one typed answer
 SEVERAL_SIGNS = 2
@@ -79,10 +88,13 @@ class Ask:
 
 
 def is_urgent(details: Details, step: str) -> bool:
-    """"Yes" to danger now or to anyone under 18, or typed words there instead of a button: a person reads
-    those words before anyone decides it was not urgent (safety first: "she is locked in" is a yes)."""
+    """"Yes" to danger now or to anyone under 18. Words typed at the danger question that are no answer count as
+    a yes: a person reads them before anyone decides it was not urgent (safety first: "she is locked in"). Words
+    at the under-18 question do not: "I think they are adults" is no child alarm, and is kept for the caseworker."""
     answer = details.get(step, {})
-    return answer.get("choice") == "yes" or "words" in answer
+    if "choice" in answer:
+        return bool(answer["choice"] == "yes")
+    return step == "danger" and "words" in answer
 
 
 def tier(details: Details) -> Tier:
@@ -134,7 +146,8 @@ def next_step(step: str, details: Details) -> str | None:
 
 
 def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:
-    """The answer to `step` added to a copy of `details`; a sign is added to the ones already chosen, or taken
+    """The answer to `step` added to a copy of `details`: a choice in place of an earlier one, words beside any
+    typed there before (the under-18 question asked again); a sign is added to the ones already chosen, or taken
     back when it was chosen already."""
     details = {name: dict(value) for name, value in details.items()}
     words = (words or "").strip()[:MAX_WORDS] or None
@@ -147,10 +160,12 @@ def record(details: Details, step: str, choice: str | None, words: str | None) -
             signs["words"] = f"{signs['words']}\n{words}" if signs.get("words") else words
         if signs == {"choices": []}:
             del details["signs"]
-    elif choice:
-        details[step] = {"choice": choice}
-    elif words:
-        details[step] = {"words": words}
+    elif choice or words:
+        answer = details.setdefault(step, {})
+        if choice:
+            answer["choice"] = choice
+        if words:
+            answer["words"] = f"{answer['words']}\n{words}" if answer.get("words") else words
     return details
 
 
@@ -174,6 +189,28 @@ def typed_choice(step: str, words: str, titles: Iterable[dict[str, str]]) -> str
     of the step to its title, one map per language, the person's first."""
     typed = words.strip().strip(".!").casefold()
     return next((choice for titled in titles for choice, title in titled.items() if title.casefold() == typed), None)
+
+
+def typed_answer_choice(step: str, answer: str | None, ages: Iterable[int],
+                        menus: dict[str, list[dict[str, str]]]) -> str | None:
+    """The choice of typed words that are not a button's title: a typed yes, no or don't know (`answer`, from
+    screening/typed_answers.py) where `step` has that button. Whether anyone looked under 18 is also answered by
+    the `ages` typed: a yes or anyone under 18 is "yes" (the youngest counts: "one 25, one 16"), ages of 18 or
+    more alone are "no"."""
+    if step == "minors":
+        estimates = [age for age in ages if age != ADULT]
+        if answer == "yes" or any(age < ADULT for age in estimates):
+            return "yes"
+        if estimates:
+            return "no"
+    return answer if answer is not None and is_choice(step, answer, menus) else None
+
+
+def asks_again(step: str, before: Details, choice: str | None, words: str | None) -> bool:
+    """Whether the under-18 question is asked once more: words that are neither an answer nor an age ("they look
+    very young") are kept, but make nothing urgent alone; after a second time without an answer the report goes
+    on (`before`: the details before these words)."""
+    return step == "minors" and choice is None and bool((words or "").strip()) and step not in before
 
 
 def chosen_signs(details: Details) -> list[str]:

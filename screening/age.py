@@ -7,6 +7,9 @@ in a time span, hours, children or money ("{n} years ago", "{n} hours") is never
 at all, a message that is only a number is the age (the question was "How old are you?"). Only 5 to 99 counts:
 anything else is a slip or another number, and None lets the bot ask again.
 
+Someone else's age, asked in a report ("Did any of them look younger than 18?"), is often typed without an age
+word ("she looks 15", "20-25"): `ages_in_text` gives every number of the message that may be an age.
+
 Pure like the rest of the package: stdlib and PyYAML, Python 3.10.
 """
 
@@ -43,10 +46,8 @@ class _Phrases:
 def age_from_text(text: str, language: str | None = None) -> int | None:
     """The age a person typed, or None; `language` (e.g. "da") is tried first, then every other language."""
     phrases = load_age_words()
-    message = _HAN_NUMBER.sub(_han_to_digits, normalise(text))
-    # A number caught by any language's `not` phrase is out, whichever language's age phrase found it.
-    never = {match.start(1) for each in phrases.values() for pattern in each.never
-             for match in pattern.finditer(message)}
+    message = _numbers_read(text)
+    never = _never(message)
     order = [language, *(code for code in phrases if code != language)] if language in phrases else list(phrases)
     for kind in ("me", "age"):
         for code in order:
@@ -58,6 +59,29 @@ def age_from_text(text: str, language: str | None = None) -> int | None:
     if re.fullmatch(r"\d{1,3}", message) and YOUNGEST <= int(message) <= OLDEST:
         return int(message)
     return None
+
+
+def ages_in_text(text: str) -> list[int]:
+    """Every number in `text` that may be someone's age, in the order typed: 5 to 99, and not in any language's
+    time span, hours, children or money ("3 years ago", "2 children"). For a question about other people's ages
+    ("Did any of them look younger than 18?"), answered with or without an age word: "she looks 15",
+    "about 16", "20-25", "cam 15 ani"."""
+    message = _numbers_read(text)
+    never = _never(message)
+    return [int(match.group(1)) for match in re.finditer(_NUMBER, message)
+            if match.start(1) not in never and YOUNGEST <= int(match.group(1)) <= OLDEST]
+
+
+def _numbers_read(text: str) -> str:
+    """The normalised text with Chinese numerals as digits."""
+    return _HAN_NUMBER.sub(_han_to_digits, normalise(text))
+
+
+def _never(message: str) -> set[int]:
+    """Where the numbers start that a `not` phrase of any language catches: they are out, whichever language's
+    age phrase found them."""
+    return {match.start(1) for each in load_age_words().values() for pattern in each.never
+            for match in pattern.finditer(message)}
 
 
 def _han_to_digits(match: re.Match[str]) -> str:

@@ -21,11 +21,12 @@ const EXPLOITATION = new Set(["labour", "sexual", "criminal", "unknown"]);
 const ANSWERS = { yes: "panel.yes", no: "panel.no", unknown: "panel.not_sure" };
 const ASSESSMENTS = new Set(["trafficking_indicated", "exploitation_indicated", "indicators_present",
   "no_indicators"]);
-// Answers a caseworker must see at a glance: danger or a child (the report is P1), a plea for help, and a
-// reporter who wants to be asked before the police hear of it.
+// Answers a caseworker must see at a glance: danger or a child (the report is P1, as handover/report_flow.py
+// `is_urgent` decides: words at the danger question without an answer count as a yes, at the under-18 question
+// they do not), a plea for help, and a reporter who wants to be asked before the police hear of it.
 const FLAGGED = {
-  danger: (answer) => answer.choice === "yes" || Boolean(answer.words),
-  minors: (answer) => answer.choice === "yes" || Boolean(answer.words),
+  danger: (answer) => answer.choice === "yes" || (!answer.choice && Boolean(answer.words)),
+  minors: (answer) => answer.choice === "yes",
   asked_help: (answer) => answer.choice === "yes",
   police_share: (answer) => answer.choice === "ask_first" || answer.choice === "no",
 };

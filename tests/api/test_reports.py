@@ -369,6 +369,151 @@ async def test_a_typed_no_is_not_urgent(client: AppClient, rasa: FakeRasa, no: s
     assert item["tier"] == "P3"
 
 
+# Typed in each reporter's language: whom the report is about, a no (the button's own word, and another way of
+# saying it), an age under 18, and words that say neither at the under-18 question.
+TYPED_IN = {
+    "en": {"other": "someone else", "me": "myself", "no": ("no", "nope"), "young": "she looks 15",
+           "neither": "I think they are adults"},
+    "da": {"other": "en anden", "me": "mig selv", "no": ("nej", "næ"), "young": "hun ligner 15",
+           "neither": "jeg tror de er voksne"},
+    "ro": {"other": "altcineva", "me": "eu", "no": ("nu", "nici vorbă"), "young": "avea cam 15 ani",
+           "neither": "cred că sunt adulți"},
+    "ar": {"other": "شخص آخر", "me": "أنا", "no": ("لا", "لأ"), "young": "تبدو في عمر 15",
+           "neither": "أعتقد أنهم بالغون"},
+    "th": {"other": "คนอื่นค่ะ", "me": "ฉันเอง", "no": ("ไม่", "ไม่ค่ะ"), "young": "ดูอายุประมาณ 15 ค่ะ",
+           "neither": "คิดว่าเป็นผู้ใหญ่ค่ะ"},
+}
+
+
+async def reach_minors(reporter: Reporter) -> None:
+    """About someone else, every question skipped up to "Did any of them look younger than 18?"."""
+    await reporter.start_report()
+    for _ in ("danger", "noticed", *LATER[:LATER.index("minors")]):
+        [asked] = await reporter.answer(payload="report_skip")
+    reporter.expect(asked, "report.ask_minors")
+
+
+async def sent_report(client: AppClient, reporter: Reporter, anna: Console) -> tuple[str, dict[str, Any]]:
+    """Sends the report: its tier in the queue and its answers, as a caseworker sees them."""
+    await reporter.answer(payload="report_send")
+    conversation_id = await conversation_of(client, reporter.session)
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    return (await queue_item(anna, conversation_id))["tier"], report["details"]
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_whom_it_is_about_typed_in_words(client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """"Someone else" typed looped on "Please tap one of the buttons below" for ever (only the buttons' exact
+    titles counted)."""
+    reporter = Reporter(client, language)
+    await reporter.start()
+    warning, danger = await reporter.answer(TYPED_IN[language]["other"])
+    reporter.expect(warning, "report.bystander")
+    reporter.expect(danger, "report.ask_danger")
+    english = Reporter(client, language)  # English words in another language's chat count as well
+    await english.start()
+    _, danger = await english.answer("Someone else")
+    english.expect(danger, "report.ask_danger")
+    myself = Reporter(client, language)
+    await myself.start()
+    [help_path] = await myself.answer(TYPED_IN[language]["me"])
+    myself.expect(help_path, "report.about_me")
+    assert [b["payload"] for b in help_path["buttons"]] == [item["payload"] for item in TEXTS.menus["help"]]
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 2  # none for "myself"
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_words_that_say_neither_offer_the_main_menu_as_a_way_out(client: AppClient, rasa: FakeRasa,
+                                                                        language: str) -> None:
+    """A person who did not mean to report is never stuck at the first question."""
+    reporter = Reporter(client, language)
+    await reporter.start()
+    pick, again = await reporter.answer("skip")
+    reporter.expect(pick, "report.pick_about")
+    reporter.expect(again, "report.ask_about")
+    assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, "report_about:me", "report_about:other", "/greet"]
+    assert again["buttons"][-1]["title"] == TEXTS.text("menu.main", language)
+    [greeting] = await reporter.answer(payload="/greet")
+    assert greeting["text"] == text_of("greet", language)
+    assert rasa.received[-1]["message"] == "/greet"
+    [typed] = await reporter.answer("someone else")  # the report is left: words go to Rasa again
+    assert typed["text"] == text_of("not_understood", language)
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_a_typed_no_at_the_under_18_question_is_no_child_alarm(client: AppClient, rasa: FakeRasa,
+                                                                     language: str) -> None:
+    """Any typed words but the button's exact title made the report P1 ("nope", "ไม่")."""
+    anna = await caseworker(client)
+    for no in TYPED_IN[language]["no"]:
+        reporter = Reporter(client, language)
+        await reach_minors(reporter)
+        [looks] = await reporter.answer(no)
+        reporter.expect(looks, "report.ask_looks")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3", no
+        assert details["minors"]["choice"] == "no", no
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_an_age_under_18_typed_makes_the_report_p1(client: AppClient, rasa: FakeRasa, language: str) -> None:
+    reporter = Reporter(client, language)
+    await reach_minors(reporter)
+    young = TYPED_IN[language]["young"]
+    urgent, safe = await reporter.answer(young)
+    reporter.expect(urgent, "report.minors")
+    reporter.expect(safe, "safety.check")
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    item = await queue_item(anna, conversation_id)
+    assert item["tier"] == "P1" and "under 18" in item["summary"]
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["details"]["minors"] == {"choice": "yes", "words": young}  # the words kept for the caseworker
+
+
+@pytest.mark.parametrize("language", sorted(TYPED_IN))
+async def test_words_at_the_under_18_question_ask_once_more_and_make_nothing_urgent(
+        client: AppClient, rasa: FakeRasa, language: str) -> None:
+    neither = TYPED_IN[language]["neither"]
+    anna = await caseworker(client)
+    reporter = Reporter(client, language)
+    await reach_minors(reporter)
+    [again] = await reporter.answer(neither)
+    reporter.expect(again, "report.minors_noted")  # "Thank you, I noted that. Did any of them look younger …"
+    assert "112" in again["text"]
+    minors = [item["payload"] for item in TEXTS.menus["report_minors"]]
+    assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, *minors, *STEPS_MENU]
+    [looks] = await reporter.answer(neither)  # a second time: the report goes on
+    reporter.expect(looks, "report.ask_looks")
+    tier, details = await sent_report(client, reporter, anna)
+    assert tier == "P3"
+    assert details["minors"] == {"words": f"{neither}\n{neither}"}
+
+    answered = Reporter(client, language)  # asked once more, then a button: the words stay beside the choice
+    await reach_minors(answered)
+    [again] = await answered.answer(neither)
+    [looks] = await answered.press(again, "no")
+    answered.expect(looks, "report.ask_looks")
+    tier, details = await sent_report(client, answered, anna)
+    assert tier == "P3" and details["minors"] == {"choice": "no", "words": neither}
+
+
+@pytest.mark.parametrize(("language", "typed", "choice"), [
+    ("en", "nope", "no"), ("en", "not sure", "unknown"), ("da", "ved ikke", "unknown"), ("th", "ไม่ค่ะ", "no")])
+async def test_a_typed_no_or_dont_know_to_danger_is_not_urgent(client: AppClient, rasa: FakeRasa, language: str,
+                                                                typed: str, choice: str) -> None:
+    """Words that are no answer still count as a yes there (test_danger_or_a_minor_is_p1_at_once_with_112)."""
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    [noticed] = await reporter.answer(typed)
+    reporter.expect(noticed, "report.ask_noticed")
+    tier, details = await sent_report(client, reporter, await caseworker(client))
+    assert tier == "P3" and details["danger"] == {"choice": choice, "words": typed}
+
+
 async def test_a_professional_report_is_a_partner_referral_with_contact_details(client: AppClient,
                                                                                 rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")

@@ -154,8 +154,9 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
     await client.say(reporter, f"Workers sleep in a garage {SCRIPT}")
     await client.say(reporter, "Køge")
     for answer in ({"payload": "report_when:repeats"}, {"text": "every night"}, {"payload": "report_place:beauty"},
-                   {"payload": "report_relation:neighbour"}, {"payload": "report_skip"}, {"payload": "report_skip"},
-                   {"payload": "report_skip"}, {"payload": "report_asked_help:yes"}, {"payload": "report_done"},
+                   {"payload": "report_relation:neighbour"}, {"payload": "report_skip"},
+                   {"text": "they are all about 30"}, {"payload": "report_skip"}, {"payload": "report_asked_help:yes"},
+                   {"payload": "report_done"},
                    {"text": "White van AB 12 345"}, {"payload": "report_who:private"},
                    {"payload": "report_police_know:no"}, {"payload": "report_police_share:ask_first"}):
         await client.say(reporter, answer.get("text"), answer.get("payload"))
@@ -177,6 +178,10 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
     await expect(report.locator('[data-step="place"] dd')).to_have_text("nail or beauty salon")
     await expect(report.locator('[data-step="relation"] dd')).to_have_text("a neighbour")
     await expect(report.locator('[data-step="asked_help"] dd')).to_have_text("yes")
+    # An age typed at the under-18 question: its answer and the words, and no child alarm for "about 30".
+    await expect(report.locator('[data-step="minors"] dd .choice')).to_have_text("no")
+    await expect(report.locator('[data-step="minors"] dd')).to_contain_text("they are all about 30")
+    await expect(report.locator('[data-step="minors"]')).not_to_have_class(re.compile(r"\bflag\b"))
     await expect(report.locator('[data-step="vehicles"] dd')).to_have_text("White van AB 12 345")
     await expect(report.locator('[data-step="ads"] dd')).to_have_text("—")
     await expect(report.locator('[data-step="police_know"] dd')).to_have_text("no")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screening.age import AGE_WORDS, age_from_text, load_age_words
+from screening.age import AGE_WORDS, age_from_text, ages_in_text, load_age_words
 
 LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl", "lt")
 
@@ -216,3 +216,16 @@ def test_no_not_phrase_of_any_language_drops_an_age_phrase(language: str) -> Non
     for phrase in (*raw[language]["me"], *raw[language]["age"]):
         assert age_from_text(phrase.replace("{n}", "17"), language) == 17, phrase
         assert age_from_text(phrase.replace("{n}", "17")) == 17, phrase
+
+
+def test_someone_else_s_age_with_or_without_an_age_word() -> None:
+    """A report's "Did any of them look younger than 18?": every number that may be an age, in the order typed."""
+    assert ages_in_text("one girl looked 15") == [15]
+    assert ages_in_text("they are 20-25") == [20, 25]
+    assert ages_in_text("hun ligner 16 år") == [16]
+    assert ages_in_text("عمرها ١٥") == [15]
+    assert ages_in_text("ประมาณ 15 ปี") == [15]
+    assert ages_in_text("十五岁") == [15]
+    # A time span, children, hours or money is no one's age; neither is a number below 5 or above 99.
+    assert ages_in_text("they came 3 years ago with 2 children, work 12 hours for 100 kroner") == []
+    assert ages_in_text("they look very young") == []

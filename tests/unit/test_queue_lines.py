@@ -130,6 +130,16 @@ async def test_a_report_s_danger_answer_leads_with_its_words(lexicon: DangerLexi
     assert words == ["locked in"]  # what the lexicon heard; the report's words hold it: not said twice
 
 
+async def test_a_report_s_typed_no_to_danger_leads_with_nothing(lexicon: DangerLexicon) -> None:
+    """A typed "no" at the danger question keeps its words in the report, but they made nothing urgent."""
+    report = {"id": 1, "sent": True, "created_at": "", "additions": [],
+              "details": {"danger": {"choice": "no", "words": "nope all calm"},
+                          "minors": {"words": "I think they are adults"}}}
+    summary, words = await line_of(lexicon, [person("nope all calm")], reports=[report], kind=Kind.REPORT,
+                                   tier=Tier.P3)
+    assert (summary, words) == ("report", [])
+
+
 async def test_key_words_are_the_person_s_text_as_typed(lexicon: DangerLexicon) -> None:
     """The console shows them with textContent; here: nothing is escaped or dropped on the way."""
     summary, words = await line_of(lexicon, [person("<b>help me now</b> he is coming")])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handover import report_flow
+from screening.age import ages_in_text
+from screening.typed_answers import typed_answer
 from tests.conftest import TEXTS
 
 
@@ -39,7 +43,8 @@ def test_tier_danger_or_minor_is_p1_several_signs_p2_else_p3() -> None:
     assert report_flow.tier({}) == "P3"
     assert report_flow.tier({"danger": {"choice": "yes"}}) == "P1"
     assert report_flow.tier({"minors": {"choice": "yes"}}) == "P1"
-    assert report_flow.tier({"minors": {"words": "maybe 15"}}) == "P1"  # words there: a person reads them first
+    assert report_flow.tier({"minors": {"choice": "yes", "words": "maybe 15"}}) == "P1"  # an age under 18 typed
+    assert report_flow.tier({"danger": {"words": "she is locked in"}}) == "P1"  # words there: a person reads them
     assert report_flow.tier({"danger": {"choice": "no"}, "minors": {"choice": "unknown"}}) == "P3"
     assert report_flow.tier({"signs": {"choices": ["no_id"]}}) == "P3"
     assert report_flow.tier({"signs": {"choices": ["no_id", "injuries"]}}) == "P2"
@@ -94,3 +99,60 @@ def test_only_the_buttons_of_a_step_are_choices() -> None:
     assert report_flow.is_choice("place", "massage", TEXTS.menus)
     assert not report_flow.is_choice("place", "palace", TEXTS.menus)
     assert not report_flow.is_choice("noticed", "anything", TEXTS.menus)
+
+
+def test_words_at_the_under_18_question_are_no_child_alarm_by_themselves() -> None:
+    """"I think they are adults" is kept for the caseworker; it made a report P1 (a false child alarm)."""
+    assert report_flow.tier({"minors": {"words": "I think they are adults"}}) == "P3"
+    assert not report_flow.is_urgent({"minors": {"words": "they look very young"}}, "minors")
+    assert report_flow.tier({"danger": {"choice": "no", "words": "nope"}}) == "P3"  # a typed no, its words kept
+    assert report_flow.is_urgent({"danger": {"choice": "yes", "words": "he hits her"}}, "danger")
+
+
+def choice_of(step: str, typed: str, language: str) -> str | None:
+    """What bot/reporting.py makes of words typed at `step` that are not a button's title."""
+    ages = ages_in_text(typed) if step == "minors" else []
+    return report_flow.typed_answer_choice(step, typed_answer(typed, language), ages, TEXTS.menus)
+
+
+@pytest.mark.parametrize(("language", "no", "not_sure"), [
+    ("en", "nope", "not sure"), ("da", "nej", "ved ikke"), ("ro", "nu", "nu știu"), ("ar", "لا", "مش متأكد"),
+    ("th", "ไม่", "ไม่แน่ใจ")])
+def test_a_typed_no_or_dont_know_is_that_button_at_every_yes_no_question(language: str, no: str,
+                                                                          not_sure: str) -> None:
+    for step in ("danger", "minors", "asked_help", "police_know"):
+        assert choice_of(step, no, language) == "no", step
+        assert choice_of(step, not_sure, language) == "unknown", step
+    assert choice_of("police_share", no, language) == "no"
+    assert choice_of("police_share", not_sure, language) is None  # no such button there: words
+    assert choice_of("place", no, language) is None
+
+
+def test_an_age_typed_answers_whether_anyone_looked_under_18() -> None:
+    for typed in ("she looks 15", "one girl looked 15", "about 16", "maybe 15 or 16", "one 25, one 16",
+                  "no, she is 15", "cam 15 ani"):
+        assert choice_of("minors", typed, "en") == "yes", typed
+    for typed in ("they are 20-25", "about 30", "no, all about 25"):
+        assert choice_of("minors", typed, "en") == "no", typed
+    assert choice_of("minors", "yes, she is 20", "en") == "yes"  # a yes is never taken back by an age
+    for typed in ("they look very young", "I think they are adults", "over 18", "3 years ago"):
+        assert choice_of("minors", typed, "en") is None, typed  # the question's own 18 is no one's age
+    assert choice_of("danger", "she is 15", "en") is None  # ages answer only the under-18 question
+
+
+def test_a_typed_answer_keeps_its_words_and_words_asked_again_are_added() -> None:
+    details = report_flow.record({}, "danger", "no", "nope")
+    assert details == {"danger": {"choice": "no", "words": "nope"}}
+    details = report_flow.record({}, "minors", None, "they look very young")
+    assert report_flow.record(details, "minors", "yes", None) == {
+        "minors": {"choice": "yes", "words": "they look very young"}}
+    assert report_flow.record(details, "minors", None, "really young") == {
+        "minors": {"words": "they look very young\nreally young"}}
+
+
+def test_the_under_18_question_is_asked_once_more_after_words_that_answer_nothing() -> None:
+    assert report_flow.asks_again("minors", {}, None, "they look very young")
+    assert not report_flow.asks_again("minors", {"minors": {"words": "they look very young"}}, None, "adults")
+    assert not report_flow.asks_again("minors", {}, "no", "about 30")
+    assert not report_flow.asks_again("minors", {}, None, None)  # skipped
+    assert not report_flow.asks_again("danger", {}, None, "he is shouting")

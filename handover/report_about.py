@@ -1,0 +1,115 @@
+"""A typed answer to a report's first question, "Is this about you, or about someone else?", in every language:
+`typed_about("a friend", "en")` is "other", "mig selv" is "me", "คนอื่นค่ะ" is "other", and words that are
+neither ("skip", "my boss keeps my passport") are None: the question is asked again (bot/reporting.py).
+
+The words are in content/report_about.yml, which explains the rules: only a whole short answer counts, after a
+lead ("about my sister") and before a polite particle. Matched on the screening's normalised text
+(screening/normalise.py): case, accents, apostrophes and punctuation do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, get_args
+
+import yaml
+
+from core.config import CONTENT_DIR
+from screening.normalise import COMPACT, normalise
+
+ABOUT_WORDS = CONTENT_DIR / "report_about.yml"
+About = Literal["me", "other"]  # the choices of the first question ("report_about:me")
+CHOICES: tuple[About, ...] = get_args(About)
+# Shorter words count only in their own language's chat: they mean other things elsewhere (Polish "ja" is "me",
+# Danish "ja" is "yes"; Lithuanian "man" is "me", English "man" is someone else).
+SHORTEST_SHARED = 4
+_COMPACT_WORD = re.compile(f"[{COMPACT}]+")  # Thai, Chinese: no space between a lead and what follows
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What one chat reads: normalised phrase → choice, and the words that may come around an answer."""
+    choices: Mapping[str, About]
+    leads: frozenset[str]  # before the answer: "about", "it is about"
+    polite: frozenset[str]  # after it: "please", "ค่ะ"
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    languages: Mapping[str, _Words]
+    shared: _Words  # the phrases with one meaning in every language, long enough not to be a word of another
+
+
+def typed_about(text: str, language: str | None = None) -> About | None:
+    """"me" or "other" when `text` is a short typed answer to whom a report is about (in `language`'s words
+    first, then in the shared ones), else None."""
+    vocabulary = load_about_words()
+    own = vocabulary.languages.get(language or "")
+    message = normalise(text)
+    for words in (*([own] if own else []), vocabulary.shared):
+        for candidate in _candidates(message, words):
+            if candidate in words.choices:
+                return words.choices[candidate]
+    return None
+
+
+def _candidates(message: str, words: _Words) -> list[str]:
+    """The message, then without a polite particle at its end, then each of those without a lead at its start."""
+    bare = [message, *filter(None, (_cut(message, particle, end=True) for particle in words.polite))]
+    return [*bare, *filter(None, (_cut(each, lead, end=False) for each in bare for lead in words.leads))]
+
+
+def _cut(message: str, part: str, end: bool) -> str | None:
+    """`message` without `part` at its end (or start) where a word ends, or None. Thai and Chinese words meet
+    without a space (normalise drops it)."""
+    joined = part if _COMPACT_WORD.fullmatch(part) else (f" {part}" if end else f"{part} ")
+    if len(message) <= len(joined):
+        return None
+    if end and message.endswith(joined):
+        return message[:-len(joined)].strip()
+    if not end and message.startswith(joined):
+        return message[len(joined):].strip()
+    return None
+
+
+@lru_cache(maxsize=4)
+def load_about_words(path: Path = ABOUT_WORDS) -> _Vocabulary:
+    """Every language's words, normalised; a mistake in the file stops the load with the place named."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError(f"{path}: expected the languages, each with me, other, lead and polite")
+    languages = {str(code): _language(path, str(code), entries) for code, entries in raw.items()}
+    meanings: dict[str, set[About]] = {}
+    for words in languages.values():
+        for phrase, choice in words.choices.items():
+            meanings.setdefault(phrase, set()).add(choice)
+    shared = {phrase: min(choices) for phrase, choices in meanings.items()
+              if len(choices) == 1 and len(phrase) >= SHORTEST_SHARED}
+    leads = frozenset(lead for words in languages.values() for lead in words.leads)
+    polite = frozenset(particle for words in languages.values() for particle in words.polite)
+    return _Vocabulary(languages, _Words(shared, leads, polite))
+
+
+def _language(path: Path, code: str, entries: object) -> _Words:
+    if not isinstance(entries, dict) or not set(entries) <= {*CHOICES, "lead", "polite"}:
+        raise ValueError(f"{path}: {code}: expected the lists me, other, lead and polite")
+    choices: dict[str, About] = {}
+    for choice in CHOICES:
+        for phrase in _phrases(path, f"{code}.{choice}", entries.get(choice)):
+            if choices.setdefault(phrase, choice) != choice:
+                raise ValueError(f"{path}: {code}: {phrase!r} is listed as {choices[phrase]!r} and {choice!r}")
+    return _Words(choices, frozenset(_phrases(path, f"{code}.lead", entries.get("lead"))),
+                  frozenset(_phrases(path, f"{code}.polite", entries.get("polite"))))
+
+
+def _phrases(path: Path, where: str, value: object) -> list[str]:
+    """A list of texts with words in them, normalised."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(entry, str) and normalise(entry) for entry in value):
+        raise ValueError(f"{path}: {where}: expected a list of quoted texts, got {value!r}")
+    return [normalise(entry) for entry in value]
