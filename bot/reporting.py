@@ -304,7 +304,7 @@ class Reporting:
         titled = report_flow.typed_choice(step, words, self._titles(step, language))
         if titled is not None:
             return titled, None
-        ages = ages_in_text(words) if step == "minors" else []
+        ages = ages_in_text(words, young_anywhere=True) if step == "minors" else []
         return report_flow.typed_answer_choice(step, typed_answer(words, language), ages, self.texts.menus), words
 
     def _titles(self, step: str, language: str) -> list[dict[str, str]]:

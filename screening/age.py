@@ -27,6 +27,7 @@ from screening.normalise import COMPACT, normalise
 
 AGE_WORDS = Path(__file__).resolve().parent.parent / "content" / "screening" / "age_words.yml"
 YOUNGEST, OLDEST = 5, 99  # a plausibility bound: "2" in "2 years" slipped through is not a person's age
+ADULT = 18  # under it, a child
 _NUMBER = r"(?<!\d)(\d{1,3})(?!\d)"
 _SPACED_LETTER = re.compile(rf"[^\W\d_{COMPACT}]")  # a letter of a script with spaces between its words
 
@@ -61,15 +62,18 @@ def age_from_text(text: str, language: str | None = None) -> int | None:
     return None
 
 
-def ages_in_text(text: str) -> list[int]:
+def ages_in_text(text: str, young_anywhere: bool = False) -> list[int]:
     """Every number in `text` that may be someone's age, in the order typed: 5 to 99, and not in any language's
     time span, hours, children or money ("3 years ago", "2 children"). For a question about other people's ages
     ("Did any of them look younger than 18?"), answered with or without an age word: "she looks 15",
-    "about 16", "20-25", "cam 15 ani"."""
+    "about 16", "20-25", "cam 15 ani". `young_anywhere`: a number under 18 counts even where such a phrase
+    caught it, because some ages read like spans ("o fată de 15 ani", a girl of 15, is "for 15 years" too): for
+    that question a child missed costs more than a person reading a report sooner."""
     message = _numbers_read(text)
     never = _never(message)
     return [int(match.group(1)) for match in re.finditer(_NUMBER, message)
-            if match.start(1) not in never and YOUNGEST <= int(match.group(1)) <= OLDEST]
+            if (match.start(1) not in never or (young_anywhere and int(match.group(1)) < ADULT))
+            and YOUNGEST <= int(match.group(1)) <= OLDEST]
 
 
 def _numbers_read(text: str) -> str:

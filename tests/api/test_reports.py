@@ -474,6 +474,20 @@ async def test_an_age_under_18_typed_makes_the_report_p1(client: AppClient, rasa
     assert report["details"]["minors"] == {"choice": "yes", "words": young}  # the words kept for the caseworker
 
 
+@pytest.mark.parametrize(("language", "young"), [("ro", "o fată de 15 ani"), ("ro", "una de 16 ani cred"),
+                                                 ("en", "a girl, been there for 16 years maybe")])
+async def test_an_age_under_18_that_reads_like_a_time_span_still_makes_the_report_p1(
+        client: AppClient, rasa: FakeRasa, language: str, young: str) -> None:
+    """Romanian "de 15 ani" is "15 years old" and "for 15 years": at this question a child missed costs more.
+    ("o fată de 15 ani" is heard by the danger lexicon's child rule too, which answers first.)"""
+    reporter = Reporter(client, language)
+    await reach_minors(reporter)
+    replies = await reporter.answer(young)
+    assert "112" in "".join(reply["text"] for reply in replies)
+    anna = await caseworker(client)
+    assert (await queue_item(anna, await conversation_of(client, reporter.session)))["tier"] == "P1"
+
+
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
 async def test_words_at_the_under_18_question_ask_once_more_and_make_nothing_urgent(
         client: AppClient, rasa: FakeRasa, language: str) -> None:

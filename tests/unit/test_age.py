@@ -229,3 +229,10 @@ def test_someone_else_s_age_with_or_without_an_age_word() -> None:
     # A time span, children, hours or money is no one's age; neither is a number below 5 or above 99.
     assert ages_in_text("they came 3 years ago with 2 children, work 12 hours for 100 kroner") == []
     assert ages_in_text("they look very young") == []
+
+
+def test_an_age_under_18_inside_a_time_span_counts_only_when_asked_for() -> None:
+    """Romanian "de 16 ani" is "16 years old" and "for 16 years"; the report's under-18 question takes it."""
+    assert ages_in_text("una de 16 ani cred") == []
+    assert ages_in_text("una de 16 ani cred", young_anywhere=True) == [16]
+    assert ages_in_text("lucrează acolo de 20 de ani", young_anywhere=True) == []  # not an age 18 or over
