@@ -41,6 +41,7 @@ JSON_PATHS = web.AppKey("json_paths", tuple[str, ...])
 NOT_JSON_TEXT = "Please send valid JSON (UTF-8, nested at most 200 deep, numbers of at most 4,300 digits)."
 NUL_TEXT = "Text must not contain the character U+0000."
 INTERNAL = "Something went wrong on our side. Please try again in a moment."
+CLIENT_GONE = "The request was cut off before all of it arrived. Please send it again."  # read by nobody, usually
 # The database away (restarting, the network to it cut): nothing was written, the person may simply send again.
 # No texts here to say it in the person's language (the page shows its own words for a 5xx); 112 is the same
 # number in every language this chat speaks (content/facts.yml).
@@ -167,11 +168,21 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return error_response(error.status, sentence, allow)
     except Exception as error:  # the last line: the caller gets a sentence, the log gets no words or ids
+        if client_gone(request, error):  # nobody is left to answer, and nothing of ours failed
+            log.info("%s %s: the client went away before its request was read", request.method, _route(request))
+            return _failure(request, 400, CLIENT_GONE)
         if database_away(error):  # 503: try again; /healthz says "down" meanwhile (bot/app.py)
             log.error("%s %s: database unreachable: %s", request.method, _route(request), type(error).__name__)
             return _failure(request, 503, DATABASE_AWAY, {"Retry-After": "30"})
         log.error("%s %s failed: %s", request.method, _route(request), _where(error))
         return _failure(request, 500, INTERNAL)
+
+
+def client_gone(request: web.Request, error: Exception) -> bool:
+    """The client closed its connection while its request was read (a body cut off short of its Content-Length):
+    a ConnectionResetError, like a database's, but with this request's own connection closed."""
+    transport = request.transport
+    return isinstance(error, ConnectionResetError) and (transport is None or transport.is_closing())
 
 
 def database_away(error: Exception) -> bool:

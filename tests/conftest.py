@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -190,11 +191,20 @@ def webchat_address(session: str) -> str:
     return session.split(".")[0]
 
 
+class ServedAsInProduction(TestServer):
+    """aiohttp's test server cancels a handler whose client hangs up; `web.run_app` (bot/cli.py) does not, and the
+    handler goes on (a message sent as the phone lost its signal is still kept and answered). Tests see the
+    same."""
+
+    async def _make_runner(self, **kwargs: Any) -> web.AppRunner:
+        return await super()._make_runner(**{**kwargs, "handler_cancellation": False})
+
+
 async def start_app(settings: Settings) -> AsyncIterator[AppClient]:
     clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
     # Port 0: the kernel picks a free port as the socket binds. A port looked up beforehand (free_port) can be
     # taken in between, e.g. as the local end of an outgoing connection.
-    server = TestServer(create_app(settings, clock), host="127.0.0.1")
+    server = ServedAsInProduction(create_app(settings, clock), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as http:
         yield AppClient(server, http, clock)

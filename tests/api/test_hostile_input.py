@@ -4,6 +4,8 @@ past the gateway. The fuzzing of the same endpoints is in tests/fuzz/."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -190,3 +192,26 @@ async def test_the_telegram_webhook_answers_broken_bodies_with_a_400_and_a_sente
                                         headers=secret) as response:
         assert response.status == 200
     assert await bot_api.wait_for("sendMessage", chat_id=77)
+
+
+async def test_a_body_cut_off_before_its_length_is_no_database_error(client: AppClient, rasa: FakeRasa,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A client that says 100 bytes, sends 6 and hangs up (a phone losing its signal, or an attacker): nothing of
+    ours failed, so nothing at ERROR, and no "database unreachable" that would send the on-call looking at the
+    database. The next message is answered as usual."""
+    session = await client.new_session()
+    _, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    writer.write(b"POST /api/webchat/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 + "".join(f"{name}: {value}\r\n" for name, value in webchat_session(session).items()).encode()
+                 + b"Content-Length: 100\r\n\r\n{\"text")
+    await writer.drain()
+    with caplog.at_level(logging.INFO):
+        await asyncio.sleep(0.2)
+        writer.close()
+        for _ in range(50):  # the handler notices the close on its own time
+            if "went away" in caplog.text:
+                break
+            await asyncio.sleep(0.05)
+    assert "went away" in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert (await client.say(session, "hello"))["messages"]

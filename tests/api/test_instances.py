@@ -12,7 +12,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from bot.app import ENGINE, TELEGRAM, create_app
@@ -20,7 +19,7 @@ from core.clock import FakeClock
 from core.config import Settings
 from core.models import MessageRecord
 from core.vocabulary import Sender
-from tests.conftest import CLOCK_TICK, AppClient, isolated_settings, staffed_moment
+from tests.conftest import CLOCK_TICK, AppClient, ServedAsInProduction, isolated_settings, staffed_moment
 from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, serving
@@ -33,7 +32,7 @@ WORDS = ["hello", "where can I sleep tonight", "is it free", "thank you", "one m
 async def instance(settings: Settings) -> AsyncIterator[AppClient]:
     """One `havn app`: its own server, clock and engine, the shared settings (database, Redis, keys)."""
     clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
-    server = TestServer(create_app(settings, clock), host="127.0.0.1")
+    server = ServedAsInProduction(create_app(settings, clock), host="127.0.0.1")
     await server.start_server()
     try:
         async with aiohttp.ClientSession() as http:

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
-from aiohttp.test_utils import TestServer
 
 from bot.app import ENGINE, TELEGRAM, create_app
 from core.clock import FakeClock
 from handover.accounts import Accounts
 from tests.api.test_console_api import HANDOVER_REPLY
-from tests.conftest import CLOCK_TICK, isolated_settings, staffed_moment
+from tests.conftest import CLOCK_TICK, ServedAsInProduction, isolated_settings, staffed_moment
 from tests.databases import fresh_postgres
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeActionServer, FakeRasa
@@ -141,7 +140,7 @@ class LiveApp:
         self.action_server = FakeActionServer()
         await self.action_server.start(int(self.settings.action_server_url.rsplit(":", 1)[1]))
         clock = FakeClock(staffed_moment(), tick=CLOCK_TICK)
-        self.server = TestServer(create_app(self.settings, clock), host="127.0.0.1")  # port 0: bound at once
+        self.server = ServedAsInProduction(create_app(self.settings, clock), host="127.0.0.1")  # port 0: bound at once
         await self.server.start_server()
         self.base_url = str(self.server.make_url("")).rstrip("/")
         await Accounts(self.server.app[ENGINE]).add(SUPERVISOR, PASSWORD, "supervisor", alias="Sue")
