@@ -203,12 +203,20 @@ class Reporting:
             await self.store.set_flow(conversation_id, replace(flow, paused=True))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
         if flow.paused:  # the words after "Is it safe for you to write now?", instead of "Yes, go on": they
-            # are kept with the danger answer, since the question waiting was not asked yet; it is asked now.
-            answered = report_flow.with_danger(details, text) if payload is None and text else details
+            # are kept with the answer that made the report urgent (danger now, or else anyone under 18), since
+            # the question waiting was not asked yet; it is asked now. A child's report is no "danger now".
+            answered = details
+            if payload is None and text:
+                answered = (report_flow.with_danger(details, text) if report_flow.is_urgent(details, "danger")
+                            or not report_flow.is_urgent(details, "minors")
+                            else report_flow.record(details, "minors", None, text))
             if answered != details:
                 await self.reports.save(report.id, answered)
             await self.store.set_flow(conversation_id, replace(flow, paused=False))
             return [self._ask(step, answered, language)]
+        if payload is None and text:  # "Skip", "Send the report now" or "Done" typed: those buttons
+            payload = self._typed_step_button(step, text, language)
+            text = None if payload else text
         if payload == SEND:
             return await self._finish(report.id, conversation_id, flow, details, language)
         choice = payload.split(":", 1)[1] if payload and payload.startswith(f"report_{step}:") else None
@@ -296,6 +304,21 @@ class Reporting:
         channel = report.channel if report is not None else ""
         told = self._say(CODE_TEXTS.get(channel, CODE_TEXTS["webchat"]), language, menu, {"code": code})
         return Message("\n".join([*parts, told.text]), told.buttons, code=code or None)
+
+    def _typed_step_button(self, step: str, words: str, language: str) -> str | None:
+        """The payload of Skip, Send or (at the signs) Done when `words` are its title, in any language, or the
+        first word of a title of several in the person's own ("send" for "Send the report now", "trimite").
+        Found walking the chat: a reporter who typed "done" at the signs could never send the report (the words
+        were kept as signs)."""
+        typed = " ".join(words.strip().strip(".!").casefold().split())
+        wanted = {SKIP, SEND, DONE} if step == "signs" else {SKIP, SEND}
+        for code in dict.fromkeys([language, *self.texts.languages]):
+            for button in (*self.texts.menu("report_steps", code), *self.texts.menu("report_signs", code)):
+                title = button.title.casefold()
+                if button.payload in wanted and (typed == title or (
+                        code == language and len(title.split()) > 1 and typed == title.split()[0])):
+                    return button.payload
+        return None
 
     def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
         """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and

@@ -863,3 +863,54 @@ async def test_read_means_read_since_the_report_was_written(client: AppClient, r
     await client.say(other, payload="report_code")
     status, _ = (await client.say(other, code))["messages"]
     assert status["text"] == text_of("report.status_received", "en")  # not "read": that was before the report
+
+
+@pytest.mark.parametrize(("language", "done", "send", "skip"), [
+    ("en", "done", "send", "Skip"), ("da", "færdig", "send", "spring over"), ("ro", "gata!", "trimit", "Sar peste")])
+async def test_skip_send_and_done_typed_are_those_buttons(client: AppClient, rasa: FakeRasa, language: str,
+                                                          done: str, send: str, skip: str) -> None:
+    """Found walking the chat: "done" typed at the signs was kept as a sign, again and again, and the report was
+    never sent; "skip" typed at the under-18 question was noted as an answer. (The titles, or the first word of
+    "Send the report now", as typed.)"""
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")  # danger
+    await reporter.answer("workers sleep in a van")  # what they noticed
+    for _ in LATER[:LATER.index("minors")]:
+        [minors] = await reporter.answer(payload="report_skip")
+    reporter.expect(minors, "report.ask_minors")
+    [looks] = await reporter.answer(skip)
+    reporter.expect(looks, "report.ask_looks")
+    await reporter.answer(payload="report_skip")  # looks
+    await reporter.answer(payload="report_skip")  # asked_help
+    [vehicles] = await reporter.answer(done)  # at the signs
+    reporter.expect(vehicles, "report.ask_vehicles")
+    [received] = await reporter.answer(send)
+    reporter.expect_received(received)
+    conversation_id = await conversation_of(client, reporter.session)
+    [report] = (await (await caseworker(client)).call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["details"] == {"noticed": {"words": "workers sleep in a van"}}  # nothing else kept as an answer
+
+
+async def test_words_after_a_child_s_report_is_urgent_stay_with_the_child_not_danger(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: danger answered "not sure", then "she looks 15" (P1, "Is it safe for you to write
+    now?"), then a description: it was kept as "danger now: yes", and the line said "danger now"."""
+    reporter = Reporter(client, "en")
+    await reporter.start_report()
+    await reporter.answer("not sure")
+    await reporter.answer(payload="report_skip")  # noticed
+    for _ in LATER[:LATER.index("minors")]:
+        await reporter.answer(payload="report_skip")
+    urgent, _ = await reporter.answer("she looks 15")
+    reporter.expect(urgent, "report.minors")
+    [looks] = await reporter.answer("asian women, a man takes their money")
+    reporter.expect(looks, "report.ask_looks")  # the question that waited
+    conversation_id = await conversation_of(client, reporter.session)
+    anna = await caseworker(client)
+    [report] = (await anna.call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["details"]["danger"] == {"choice": "unknown", "words": "not sure"}
+    assert report["details"]["minors"] == {"choice": "yes",
+                                           "words": "she looks 15\nasian women, a man takes their money"}
+    item = await queue_item(anna, conversation_id)
+    assert item["tier"] == "P1" and "danger now" not in item["summary"] and "under 18" in item["summary"]
