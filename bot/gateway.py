@@ -165,6 +165,10 @@ class Gateway:
             if conversation.flow is not None:  # in the middle of a report: the same question, in the new language
                 return [confirmation, *await self.reporting.repeat(conversation.id, language)]
             return [confirmation, *await self.assistant.ask(conversation, "/greet", language, address_hash)]
+        if conversation.flow is None and inbound.payload is None and inbound.text:
+            opened = await self.reporting.code_in_words(conversation.id, inbound.text, language, address_hash)
+            if opened is not None:  # "my code is K7M2-9XQP": the report, open for additions
+                return opened
         if self.reporting.wants(conversation, inbound.payload) and not (inbound.payload or "").startswith("/"):
             reported = await self.reporting.handle(conversation, inbound.text, inbound.payload, language,
                                                    address_hash)

@@ -37,7 +37,7 @@ from handover import report_flow
 from handover.hub import Hub, HubEvent
 from handover.report_about import typed_about
 from handover.report_flow import Flow, FlowMode
-from handover.reports import Reports, StoredReport, normalise_code
+from handover.reports import Reports, StoredReport, code_in_text, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 from screening.age import ages_in_text
@@ -366,6 +366,25 @@ class Reporting:
         if report_id is None:
             return [self._say("report.code_unknown", language, "report_code")]
         await self.reports.forgive(turn)
+        return await self._open(conversation_id, report_id, language)
+
+    async def code_in_words(self, conversation_id: str, text: str, language: str,
+                            address_hash: str) -> list[Message] | None:
+        """A reference code typed in a sentence, outside a report ("my code is K7M2-9XQP, I want to add
+        something"): the report opened for additions, as with the button; None when it holds none, or one that
+        is no report's (then the words are words, for Rasa; the check counts against guessing all the same)."""
+        code = code_in_text(text)
+        if code is None:
+            return None
+        turn = await self.reports.reserve_check(address_hash)
+        report_id = None if isinstance(turn, timedelta) else await self.reports.find(code)
+        if report_id is None or isinstance(turn, timedelta):
+            return None
+        await self.reports.forgive(turn)
+        return await self._open(conversation_id, report_id, language)
+
+    async def _open(self, conversation_id: str, report_id: int, language: str) -> list[Message]:
+        """A report found by its code, open for additions: whether it was read, and what to add."""
         await self.store.set_flow(conversation_id, Flow(FlowMode.ADDING, report_id=report_id))
         status = "report.status_read" if await self.reports.was_read(report_id) else "report.status_received"
         return [self._say(status, language), self._say("report.ask_addition", language, "report_adding")]

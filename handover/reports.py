@@ -10,6 +10,7 @@ and all wrong codes together are capped per minute, so that opening new sessions
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,6 +46,28 @@ def normalise_code(typed: str) -> str | None:
     if len(raw) != CODE_LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return f"{raw[:4]}-{raw[4:]}"
+
+
+# A code inside words ("my code is K7M2-9XQP, I want to add something"): four letters or digits, a dash or a space
+# or nothing, four more; whole, as a word.
+_CODE_IN_WORDS = re.compile(r"(?<![^\W_])([^\W_]{4})[- ]?([^\W_]{4})(?![^\W_])")
+
+
+def code_in_text(text: str) -> str | None:
+    """The first reference code typed inside a sentence, or None: one of its halves mixes letters and digits, as in
+    19 codes of 20, so that words, a phone number or a word beside a number are none ("somebody", "7020 2550",
+    "call 7020")."""
+    for match in _CODE_IN_WORDS.finditer(text):
+        found = match.group(1) + match.group(2)
+        if any(_mixed(half) for half in match.groups()):
+            code = normalise_code(found)
+            if code is not None:
+                return code
+    return None
+
+
+def _mixed(half: str) -> bool:
+    return any(ch.isdigit() for ch in half) and any(ch.isalpha() for ch in half)
 
 
 @dataclass(frozen=True)

@@ -914,3 +914,31 @@ async def test_words_after_a_child_s_report_is_urgent_stay_with_the_child_not_da
                                            "words": "she looks 15\nasian women, a man takes their money"}
     item = await queue_item(anna, conversation_id)
     assert item["tier"] == "P1" and "danger now" not in item["summary"] and "under 18" in item["summary"]
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "my code is {code}, I want to add something"),
+                                                 ("da", "min kode er {code}"), ("ro", "am codul {code}")])
+async def test_a_code_typed_in_a_sentence_opens_the_report_for_additions(client: AppClient, rasa: FakeRasa,
+                                                                         language: str, typed: str) -> None:
+    """Found walking the chat: "my code is …, I want to add something" got the self-harm reply (the danger net)
+    and a P1 labelled self-harm; the code was never read. A word beside a number is no code."""
+    code = await file_report(Reporter(client, "en"), "Three women never leave the clinic", where="Aarhus")
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    status, ask = await later.answer(typed.format(code=code.lower()))
+    later.expect(status, "report.status_received")
+    later.expect(ask, "report.ask_addition")
+    [added] = await later.answer("there is a fourth woman now")
+    later.expect(added, "report.added")
+    async with client.app[ENGINE].connect() as connection:
+        queued = await connection.scalar(text("SELECT COUNT(*) FROM conversation WHERE tier = 'P1'"))
+    assert queued == 0  # nobody's self-harm
+    assert rasa.received == [] or all(code.lower() not in sent["message"] for sent in rasa.received)
+
+
+async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
+    reporter = Reporter(client, "en")
+    reporter.session = await client.new_session()
+    await reporter.answer("call 7020 2550 please")
+    assert rasa.received[-1]["message"] == "call 7020 2550 please"

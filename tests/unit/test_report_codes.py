@@ -1,0 +1,29 @@
+"""A reference code typed inside words (handover/reports.py `code_in_text`): found as the person types it, and
+never in words or numbers that only look alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from handover.reports import code_in_text, new_code
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("my code is WDB8-Z6HS, I want to add something", "WDB8-Z6HS"), ("wdb8 z6hs", "WDB8-Z6HS"),
+    ("kode: k7m2-9xqp", "K7M2-9XQP"), ("K7M29XQP", "K7M2-9XQP"), ("am codul k7m2 9xqp!", "K7M2-9XQP"),
+    ("k7mi 9xqo", "K7M1-9XQ0"),  # lookalikes read as the code's letters, as with the button
+])
+def test_a_code_is_found_in_words(typed: str, code: str) -> None:
+    assert code_in_text(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["somebody else", "call 7020 2550", "covid 2019", "abcd efgh", "12345678",
+                                   "help me now", "ring 112 nu", "they took my passport 2 weeks ago"])
+def test_words_and_numbers_are_no_code(typed: str) -> None:
+    assert code_in_text(typed) is None
+
+
+def test_nearly_every_new_code_is_found_in_a_sentence() -> None:
+    codes = [new_code() for _ in range(2000)]
+    found = sum(code_in_text(f"my code is {code.lower()} thanks") == code for code in codes)
+    assert found / len(codes) > 0.9  # 19 in 20 have a half of letters and digits mixed; the rest use the button
