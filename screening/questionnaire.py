@@ -280,6 +280,10 @@ class Questionnaire:
             state["pending"] = None
             return [{"text": "screening.declined", "menu": "main"}]
         if pending in ("age", "work"):
+            # A typed "not sure" is the "Prefer not to say" / "Not sure" button (found walking the chat: "idk",
+            # "nie wiem", "ไม่แน่ใจ" got "Please use one of the buttons"); a yes or a no answers neither question.
+            if value == "unknown":
+                return self._age(state, "", "unknown", None) if pending == "age" else self._work(state, "", "unknown")
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         kind, ident = pending.split(":", 1)
         if kind == "question":
@@ -315,6 +319,8 @@ class Questionnaire:
             state["age"] = AGE_CHOICES[choice]
         elif (age := age_from_text(text, language)) is not None:  # the number next to an age word, never another
             state["age"] = age
+        elif state["pending"] == "age" and typed_answer(text, language) == "unknown":  # "idk": prefer not to say
+            state["age"] = AGE_CHOICES["unknown"]
         elif state["pending"] == "age":
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         else:

@@ -614,3 +614,21 @@ def test_self_harm_heard_by_the_lexicon_sets_the_flag_silently_and_makes_it_p1()
 def test_danger_heard_by_the_lexicon_sets_immediate_danger_silently() -> None:
     state, replies = Q.handle(None, "danger", "", lexicon="danger")
     assert state["immediate_danger"] and texts(replies) == [] and handovers(replies) == []
+
+
+@pytest.mark.parametrize(("intent", "typed", "language"), [
+    ("unsure", "not sure", "en"), ("nlu_fallback", "idk", "en"), ("nlu_fallback", "nie wiem", "pl"),
+    ("unsure", "ไม่แน่ใจ", "th"), ("nlu_fallback", "nu stiu", "ro"), ("unsure", "لا اعرف", "ar")])
+def test_a_typed_not_sure_at_the_age_question_is_prefer_not_to_say(intent: str, typed: str, language: str) -> None:
+    """Found walking the chat: "idk", "nie wiem", "ไม่แน่ใจ" at "How old are you?" got "Please use one of the
+    buttons"; a yes or a no still answers neither the age nor the kind of work."""
+    questionnaire = Questionnaire()
+    state, _ = questionnaire.handle(None, "start_screening")
+    assert state["pending"] == "age"
+    state, replies = questionnaire.handle(state, intent, typed, language=language)
+    assert state["pending"] == "work" and state["age"] is None
+    assert {"text": "screening.pick_one"} not in replies
+    state, replies = questionnaire.handle(state, "unsure", typed, language=language)  # the kind of work
+    assert state["exploitation"] == "unknown" and state["pending"] != "work"
+    again, replies = questionnaire.handle(questionnaire.handle(None, "start_screening")[0], "affirm", "yes")
+    assert again["pending"] == "age" and replies[0] == {"text": "screening.pick_one"}
