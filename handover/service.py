@@ -92,6 +92,9 @@ class Handover:
         if not await self.queue.transfer(conversation_id, None if account.is_supervisor else account.id, to.id):
             raise NotHolder
         await self.audit.record(account.id, "transfer", conversation_id, f"to {to.name}")
+        # The person is told who writes now, as when the first caseworker joined: a new name with no word looked
+        # like someone else in the chat (found walking the console).
+        await self._tell(conversation_id, "queue.joined", {"alias": to.alias})
         await self.hub.publish(HubEvent(EventType.CONVERSATION, conversation_id))
 
     async def sweep(self) -> None:

@@ -192,6 +192,9 @@ async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: A
     await ben.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": anna.account["id"]},
                    expect=409)  # ben does not hold it
     await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
+    # The person is told who writes now (found walking the console: a new name came with no word).
+    assert (await messages_to_person(client, session))[-1]["text"].startswith(
+        "Ben from the centre has joined the chat. You can write now.")
     await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=409)
     await ben.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=201)
     await anna.call("GET", f"/conversations/{conversation_id}", expect=403)  # held by someone else now
