@@ -64,11 +64,13 @@ class Assistant:
         return [*replies, *await self._apply(turn, conversation, language, address_hash, staffed)]
 
     def heard(self, conversation_id: str, cue: Cue, language: str) -> None:
-        """The danger lexicon heard self-harm words, and the app answered them itself (bot/safety.py, 112 and the
-        suicide line, without Rasa). Tell the screening, in the background so that nothing waits for Rasa: the
-        intent `danger` with the metadata {"lexicon": "self_harm"} sets its flag, silently, and the result it
-        sends back (self-harm → P1) is stored for the caseworker. Rasa down: the flag is lost, nothing else."""
-        if cue != Cue.SELF_HARM:
+        """The danger lexicon heard self-harm words, or a person's age under 18, and the app answered them itself
+        (bot/safety.py, 112 and the suicide or children's line, without Rasa). Tell the screening, in the
+        background so that nothing waits for Rasa: the intent `danger` with the metadata {"lexicon": "self_harm"}
+        sets its flag, silently; an age under 18 is the "Under 18" answer (`/inform_age` with the choice
+        `under_18`), so that the screening does not ask a child their age again. The result it sends back (P1) is
+        stored for the caseworker. Rasa down: the flag is lost, nothing else."""
+        if cue not in (Cue.SELF_HARM, Cue.CHILD):
             return
         task = asyncio.get_running_loop().create_task(self._tell_screening(conversation_id, cue, language))
         self._told.add(task)  # a reference, so the task is not collected before it ends
@@ -76,10 +78,11 @@ class Assistant:
 
     async def _tell_screening(self, conversation_id: str, cue: Cue, language: str) -> None:
         try:
-            turn = parse_turn(await self.rasa.send(conversation_id, "/danger",
-                                                   {"language": language, "lexicon": str(cue)}))
+            told = (("/inform_age", {"language": language, "choice": "under_18"}) if cue == Cue.CHILD
+                    else ("/danger", {"language": language, "lexicon": str(cue)}))
+            turn = parse_turn(await self.rasa.send(conversation_id, *told))
         except RasaUnavailable as error:
-            log.warning("Rasa unavailable (%s); the screening did not get the self-harm flag", error)
+            log.warning("Rasa unavailable (%s); the screening did not hear the %s", error, cue)
             RASA_FAILURES.labels("unavailable").inc()
             return
         if turn.screening is not None:

@@ -11,6 +11,7 @@ import yaml
 from bot.app import GATEWAY
 from core.config import CONTENT_DIR, load_languages
 from core.texts import Texts
+from core.vocabulary import Command
 from screening.catalogue import load_catalogue
 from tests.conftest import AppClient, first_notice
 from tests.integration.test_languages import training_examples
@@ -235,3 +236,22 @@ async def test_the_questions_in_other_languages_show_their_place_and_reach_the_e
     assert (result["assessment"], result["tier"]) == ("exploitation_indicated", "P3")
     assert [step for step, _ in walk.places] == list(range(1, len(walk.asked) + 1))
     assert walk.places[0][1] == len(CATALOGUE.question_order) + 2
+
+
+async def test_an_age_under_18_typed_at_the_age_question_is_not_asked_again(rasa_app: AppClient) -> None:
+    """Found walking the chat: "im 17" at "How old are you?" got the children's line and "Is it safe for you to
+    write now?" from the app (the danger lexicon hears a child), but the screening never heard the age, and
+    "Yes, go on" asked "How old are you?" again."""
+    session = await rasa_app.new_session()
+    await rasa_app.say(session, payload="/start_screening")
+    replies = (await rasa_app.say(session, "im 17"))["messages"]
+    assert TEXTS.text("danger.child", "en") in replies[0]["text"]
+    await rasa_app.app[GATEWAY].assistant.settled()
+    replies = (await rasa_app.say(session, payload=Command.SAFE_GO_ON))["messages"]
+    said = [message["text"] for message in replies]
+    assert TEXTS.text("question.age", "en") not in said
+    assert TEXTS.text("question.work", "en") in said  # the next question
+    [(conversation_id, tier)] = rasa_app.rows("SELECT id, tier FROM conversation")
+    screening = await rasa_app.app[GATEWAY].store.screening(conversation_id)
+    assert screening is not None and screening["age_band"] == "under_18"  # the console's "under 18"
+    assert tier == "P1"  # the app's, for the child it heard
