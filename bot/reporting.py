@@ -377,8 +377,10 @@ class Reporting:
         if code is None:
             return None
         turn = await self.reports.reserve_check(address_hash)
-        report_id = None if isinstance(turn, timedelta) else await self.reports.find(code)
-        if report_id is None or isinstance(turn, timedelta):
+        if isinstance(turn, timedelta):
+            return None
+        report_id = await self.reports.find(code)
+        if report_id is None:
             return None
         await self.reports.forgive(turn)
         return await self._open(conversation_id, report_id, language)

@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from core.vocabulary import Kind, Tier
+from screening.age import ADULT
 
 ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
@@ -42,7 +43,6 @@ MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_whe
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
          "police_know": "report_police_know", "police_share": "report_police_share"}
 URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
-ADULT = 18  # the under-18 question's own number: "under 18" or "over 18" typed is no one's age
 PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
 MAX_WORDS = 2000  # characters kept of one typed answer
 SEVERAL_SIGNS = 2
@@ -198,7 +198,7 @@ def typed_answer_choice(step: str, answer: str | None, ages: Iterable[int],
     the `ages` typed: a yes or anyone under 18 is "yes" (the youngest counts: "one 25, one 16"), ages of 18 or
     more alone are "no"."""
     if step == "minors":
-        estimates = [age for age in ages if age != ADULT]
+        estimates = [age for age in ages if age != ADULT]  # "under 18" or "over 18" typed is no one's age
         if answer == "yes" or any(age < ADULT for age in estimates):
             return "yes"
         if estimates:
