@@ -323,10 +323,15 @@ class Reporting:
     def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
         """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and
         nothing more. A typed yes, no or don't know, or at the under-18 question an age, is that button's choice,
-        with the words kept beside it for the caseworker ("nope", "she looks 15"); other words are kept alone."""
-        titled = report_flow.typed_choice(step, words, self._titles(step, language))
+        with the words kept beside it for the caseworker ("nope", "she looks 15"), and so is one word naming a kind of
+        place, a relation or a profession ("massage"); other words are kept alone."""
+        titles = self._titles(step, language)
+        titled = report_flow.typed_choice(step, words, titles)
         if titled is not None:
             return titled, None
+        named = report_flow.typed_word_choice(step, words, titles[0])  # "massage" at the kind of place
+        if named is not None:
+            return named, words
         ages = ages_in_text(words, young_anywhere=True) if step == "minors" else []
         return report_flow.typed_answer_choice(step, typed_answer(words, language), ages, self.texts.menus), words
 

@@ -26,6 +26,8 @@ question is asked once more, and then the report goes on, the words kept for the
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -42,6 +44,7 @@ MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_whe
          "relation": "report_relation", "people": "report_people", "minors": "report_minors",
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
          "police_know": "report_police_know", "police_share": "report_police_share"}
+PICK_STEPS = ("place", "relation", "who")  # a list of kinds, where one typed word may name a kind
 URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
 PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
 MAX_WORDS = 2000  # characters kept of one typed answer
@@ -189,6 +192,35 @@ def typed_choice(step: str, words: str, titles: Iterable[dict[str, str]]) -> str
     of the step to its title, one map per language, the person's first."""
     typed = words.strip().strip(".!").casefold()
     return next((choice for titled in titles for choice, title in titled.items() if title.casefold() == typed), None)
+
+
+def typed_word_choice(step: str, words: str, titled: dict[str, str]) -> str | None:
+    """At a list of kinds, one typed word that begins a word of exactly one title (in the person's language) is
+    that kind: "massage" → "Massage parlour", "masaj" → "Salon de masaj", "hotel", "landlord". Found walking the
+    chat: a reporter who typed "massage" at the kind of place had it kept as words only, and the caseworker's
+    line said nothing of the place. Thai and Chinese titles, written without spaces, may hold the word anywhere
+    ("นวด" in "ร้านนวด"). A word of fewer than four letters ("or", "de") or one in several titles names none."""
+    typed = _folded(words).strip()
+    if step not in PICK_STEPS or not typed or " " in typed:
+        return None
+    unspaced = _UNSPACED.search(typed) is not None
+    if len(typed) < (2 if unspaced else 4):
+        return None
+    found = {choice for choice, title in titled.items()
+             if (typed in _folded(title) if unspaced
+                 else any(word.startswith(typed) for word in _folded(title).split()))}
+    return found.pop() if len(found) == 1 else None
+
+
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3400-\u9fff]")  # Thai and Chinese letters
+
+
+def _folded(text: str) -> str:
+    """Case, Latin accents and punctuation folded away: "Fermă" = "ferma", "massage!" = "massage"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(" " if unicodedata.category(letter)[0] in "PSZC" else letter for letter in text
+                   if not unicodedata.combining(letter) or _UNSPACED.search(letter))
+    return " ".join(kept.split())
 
 
 def typed_answer_choice(step: str, answer: str | None, ages: Iterable[int],

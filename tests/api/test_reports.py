@@ -892,6 +892,27 @@ async def test_skip_send_and_done_typed_are_those_buttons(client: AppClient, ras
     assert report["details"] == {"noticed": {"words": "workers sleep in a van"}}  # nothing else kept as an answer
 
 
+@pytest.mark.parametrize(("language", "typed"), [("en", "massage"), ("da", "Massage"), ("ro", "masaj"),
+                                                 ("ar", "مساج"), ("th", "นวด")])
+async def test_a_kind_of_place_typed_in_one_word_is_that_kind(client: AppClient, rasa: FakeRasa, language: str,
+                                                             typed: str) -> None:
+    """Found walking the chat: "massage" typed at the kind of place was kept as words only, and the report's
+    place was unknown to the queue and the caseworker."""
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")  # danger
+    await reporter.answer(payload="report_skip")  # noticed
+    for _ in LATER[:LATER.index("place")]:
+        await reporter.answer(payload="report_skip")
+    [relation] = await reporter.answer(typed)
+    reporter.expect(relation, "report.ask_relation")
+    [received] = await reporter.answer(payload="report_send")
+    reporter.expect_received(received)
+    conversation_id = await conversation_of(client, reporter.session)
+    [report] = (await (await caseworker(client)).call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert report["details"]["place"] == {"choice": "massage", "words": typed}
+
+
 async def test_words_after_a_child_s_report_is_urgent_stay_with_the_child_not_danger(
         client: AppClient, rasa: FakeRasa) -> None:
     """Found walking the chat: danger answered "not sure", then "she looks 15" (P1, "Is it safe for you to write

@@ -95,6 +95,25 @@ def test_a_typed_title_of_another_language_counts_after_the_persons_own() -> Non
     assert report_flow.typed_choice("danger", "nej", [titles("en")]) is None
 
 
+@pytest.mark.parametrize(("language", "step", "typed", "choice"), [
+    ("en", "place", "massage", "massage"), ("en", "place", "Farm!", "agriculture"), ("en", "place", "hotel", "hotel"),
+    ("da", "place", "massage", "massage"), ("da", "place", "gard", "agriculture"), ("ro", "place", "masaj", "massage"),
+    ("ro", "place", "ferma", "agriculture"), ("ar", "place", "مساج", "massage"), ("th", "place", "นวด", "massage"),
+    ("zh", "place", "按摩", "massage"), ("en", "relation", "neighbour", "neighbour"),
+    ("en", "who", "police", "police")])
+def test_one_typed_word_naming_a_kind_is_that_kind(language: str, step: str, typed: str, choice: str) -> None:
+    titles = {b.payload.split(":")[1]: b.title for b in TEXTS.menu(report_flow.MENUS[step], language)}
+    assert report_flow.typed_word_choice(step, typed, titles) == choice
+
+
+@pytest.mark.parametrize(("step", "typed"), [
+    ("place", "or"), ("place", "a massage place on the corner"), ("place", "palace"), ("place", "the"),
+    ("danger", "yes"), ("minors", "no"), ("place", "")])
+def test_other_words_name_no_kind(step: str, typed: str) -> None:
+    titles = {b.payload.split(":")[1]: b.title for b in TEXTS.menu(report_flow.MENUS[step], "en")}
+    assert report_flow.typed_word_choice(step, typed, titles) is None
+
+
 def test_only_the_buttons_of_a_step_are_choices() -> None:
     assert report_flow.is_choice("place", "massage", TEXTS.menus)
     assert not report_flow.is_choice("place", "palace", TEXTS.menus)
