@@ -95,12 +95,7 @@ class Reporting:
         if flow.mode == FlowMode.REPORT:
             return await self._answer(conversation.id, flow, text, payload, language)
         if flow.mode == FlowMode.CODE:
-            if payload is not None:
-                return [self._say("report.ask_code", language, "report_code")]
-            if normalise_code(text or "") is None:
-                await self.store.set_flow(conversation.id, None)
-                return None
-            return await self._check_code(conversation.id, text or "", language, address_hash)
+            return await self._typed_code(conversation.id, text or "", payload, language, address_hash)
         return await self._add(conversation.id, flow, text, payload, language)
 
     async def repeat(self, conversation_id: str, language: str) -> list[Message]:
@@ -351,6 +346,21 @@ class Reporting:
         return Message(self.texts.text(ask.key, language), buttons)
 
     # --- the reference code --------------------------------------------------------------------------
+
+    async def _typed_code(self, conversation_id: str, text: str, payload: str | None, language: str,
+                          address_hash: str) -> list[Message] | None:
+        """An answer to "Please write your reference code": the code, alone or in words ("my code is K7M2-9XQP"),
+        is checked; "I have a code" again asks again; other words leave the question (None: Rasa answers them).
+        Found walking the chat: asked for the code after typing "I have a code", "my code is …" went to Rasa."""
+        if payload is not None:
+            return [self._say("report.ask_code", language, "report_code")]
+        code = normalise_code(text) or code_in_text(text)
+        if code is not None:
+            return await self._check_code(conversation_id, code, language, address_hash)
+        if says_has_code(text, language):
+            return [self._say("report.ask_code", language, "report_code")]
+        await self.store.set_flow(conversation_id, None)
+        return None
 
     async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Message]:
         """A valid code opens the report for additions and tells only whether it was read; nothing else."""

@@ -991,3 +991,21 @@ async def test_i_have_a_code_typed_during_the_screening_is_asked_for_the_code_no
     reporter.expect(status, "report.status_received")
     assert len(rasa.received) == heard
 
+
+async def test_asked_for_the_code_a_sentence_with_it_opens_the_report_and_i_have_it_asks_again(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: asked for the code after "I have a code", "my code is …" went to Rasa and the
+    report was never opened; "I have it here" started a new report."""
+    code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+    reporter = Reporter(client, "en")
+    reporter.session = await client.new_session()
+    await client.say(reporter.session, payload="lang:en")
+    [asked] = await reporter.answer(payload="report_code")
+    reporter.expect(asked, "report.ask_code")
+    heard = len(rasa.received)
+    [again] = await reporter.answer("yes I have the code")
+    reporter.expect(again, "report.ask_code")
+    status, ask = await reporter.answer(f"ok, my code is {code.lower()}, thanks")
+    reporter.expect(status, "report.status_received")
+    reporter.expect(ask, "report.ask_addition")
+    assert len(rasa.received) == heard
