@@ -167,7 +167,9 @@ class Gateway:
             return [confirmation, *await self.assistant.ask(conversation, "/greet", language, address_hash)]
         if conversation.flow is None and inbound.payload is None and inbound.text:
             opened = await self.reporting.code_in_words(conversation.id, inbound.text, language, address_hash)
-            if opened is not None:  # "my code is K7M2-9XQP": the report, open for additions
+            # "my code is K7M2-9XQP": the report, open for additions; "I have a code" (also while Rasa's
+            # screening waits for an answer): asked for the code, as the main menu's button does.
+            if opened is not None:
                 return opened
         if self.reporting.wants(conversation, inbound.payload) and not (inbound.payload or "").startswith("/"):
             reported = await self.reporting.handle(conversation, inbound.text, inbound.payload, language,

@@ -36,6 +36,7 @@ from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
 from handover.report_about import typed_about
+from handover.report_code_words import says_has_code
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, StoredReport, code_in_text, normalise_code
 from handover.requests import HandoverRequests
@@ -83,8 +84,7 @@ class Reporting:
             left = await self.leave(conversation.id, flow, language)
             if text and text.strip():  # Telegram's "/report CODE"
                 return [*left, *await self._check_code(conversation.id, text, language, address_hash)]
-            await self.store.set_flow(conversation.id, Flow(FlowMode.CODE))
-            return [*left, self._say("report.ask_code", language, "report_code")]
+            return [*left, *await self._ask_code(conversation.id, language)]
         if payload == DANGER_NOW and (flow is None or flow.mode == FlowMode.CODE or flow.report_id is None):
             # Pressed late (the report is over), or at the first question (no report yet, and it may be about the
             # writer): 112 still comes first, and a person is asked for.
@@ -95,12 +95,7 @@ class Reporting:
         if flow.mode == FlowMode.REPORT:
             return await self._answer(conversation.id, flow, text, payload, language)
         if flow.mode == FlowMode.CODE:
-            if payload is not None:
-                return [self._say("report.ask_code", language, "report_code")]
-            if normalise_code(text or "") is None:
-                await self.store.set_flow(conversation.id, None)
-                return None
-            return await self._check_code(conversation.id, text or "", language, address_hash)
+            return await self._typed_code(conversation.id, text or "", payload, language, address_hash)
         return await self._add(conversation.id, flow, text, payload, language)
 
     async def repeat(self, conversation_id: str, language: str) -> list[Message]:
@@ -357,6 +352,21 @@ class Reporting:
 
     # --- the reference code --------------------------------------------------------------------------
 
+    async def _typed_code(self, conversation_id: str, text: str, payload: str | None, language: str,
+                          address_hash: str) -> list[Message] | None:
+        """An answer to "Please write your reference code": the code, alone or in words ("my code is K7M2-9XQP"),
+        is checked; "I have a code" again asks again; other words leave the question (None: Rasa answers them).
+        Found walking the chat: asked for the code after typing "I have a code", "my code is …" went to Rasa."""
+        if payload is not None:
+            return [self._say("report.ask_code", language, "report_code")]
+        code = normalise_code(text) or code_in_text(text)
+        if code is not None:
+            return await self._check_code(conversation_id, code, language, address_hash)
+        if says_has_code(text, language):
+            return [self._say("report.ask_code", language, "report_code")]
+        await self.store.set_flow(conversation_id, None)
+        return None
+
     async def _check_code(self, conversation_id: str, typed: str, language: str, address_hash: str) -> list[Message]:
         """A valid code opens the report for additions and tells only whether it was read; nothing else."""
         await self.store.set_flow(conversation_id, Flow(FlowMode.CODE))
@@ -373,14 +383,23 @@ class Reporting:
         await self.reports.forgive(turn)
         return await self._open(conversation_id, report_id, language)
 
+    async def _ask_code(self, conversation_id: str, language: str) -> list[Message]:
+        """"Please write your reference code", and the next message is read as one (the button's answer)."""
+        await self.store.set_flow(conversation_id, Flow(FlowMode.CODE))
+        return [self._say("report.ask_code", language, "report_code")]
+
     async def code_in_words(self, conversation_id: str, text: str, language: str,
                             address_hash: str) -> list[Message] | None:
         """A reference code typed in a sentence, outside a report ("my code is K7M2-9XQP, I want to add
         something"): the report opened for additions, as with the button; None when it holds none, or one that
-        is no report's (then the words are words, for Rasa; the check counts against guessing all the same)."""
+        is no report's (then the words are words, for Rasa; the check counts against guessing all the same).
+        Words that say "I have a reference code" without one ("i got a code from you", "am un cod de
+        referinta": handover/report_code_words.py) are the button: the code is asked for. Found walking the
+        chat: Rasa took them for "I want to report" and a new report started, or, in the screening, for an
+        answer about the kind of work."""
         code = code_in_text(text)
         if code is None:
-            return None
+            return await self._ask_code(conversation_id, language) if says_has_code(text, language) else None
         turn = await self.reports.reserve_check(address_hash)
         if isinstance(turn, timedelta):
             return None

@@ -27,6 +27,7 @@ from core.messages import Message
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Kind, State, Tier
 from handover.hub import Hub, HubEvent
+from handover.report_code_words import only_about_code
 from handover.reports import code_in_text
 from handover.requests import HandoverRequests
 from handover.store import ConversationState
@@ -62,10 +63,11 @@ class Safety:
         (bot/danger_net.py); asked when neither the button nor the lexicon heard danger. Not while a report is
         written or added to: the report asks whether anyone is in danger now itself, and a bystander's description
         of what they saw ("cars come every night after 11") is the very wording the net learnt as danger. Nor with
-        a reference code typed: words about a report too ("my code is K7M2-9XQP, I want to add something" was
-        self-harm to the net). The lexicon still hears every answer."""
+        a reference code typed, or a short "I have a code" without it: words about a report too ("my code is
+        K7M2-9XQP, I want to add something" was self-harm to the net, "I got a code" danger). The lexicon still
+        hears every answer."""
         in_report = conversation.flow is not None and conversation.flow.report_id is not None
-        if not text or in_report or code_in_text(text):
+        if not text or in_report or code_in_text(text) or only_about_code(text):
             return None
         return self.net.cue_beside(listened, text)
 

@@ -963,3 +963,70 @@ async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRa
     reporter.session = await client.new_session()
     await reporter.answer("call 7020 2550 please")
     assert rasa.received[-1]["message"] == "call 7020 2550 please"
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "I got a code from you"), ("da", "jeg har en kode"),
+                                                 ("ro", "am un cod de referinta"), ("ar", "عندي كود"),
+                                                 ("th", "มีรหัสอ้างอิงค่ะ"), ("en", "I got a code"),
+                                                 ("fr", "on m'a donné un code")])
+async def test_i_have_a_code_typed_in_words_is_asked_for_the_code(client: AppClient, rasa: FakeRasa,
+                                                                  language: str, typed: str) -> None:
+    """Found walking the chat: "I have a reference code" typed was "I want to report" to the NLU, and a new report
+    started. Typed, it is the main menu's button: the code is asked for, and the code then opens the report. Not
+    danger either: "I got a code" and "on m'a donné un code" were danger to the danger net (no P1 below)."""
+    code = await file_report(Reporter(client, "en"), "Three women never leave the clinic", where="Aarhus")
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    heard = len(rasa.received)
+    [asked] = await later.answer(typed)
+    later.expect(asked, "report.ask_code")
+    assert [button["payload"] for button in asked["buttons"]] == ["/greet"]  # as the button's: the main menu
+    assert len(rasa.received) == heard  # not Rasa's: no new report
+    status, ask = await later.answer(code.lower())
+    later.expect(status, "report.status_received")
+    later.expect(ask, "report.ask_addition")
+    [added] = await later.answer("there is a fourth woman now")
+    later.expect(added, "report.added")
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 1
+        assert await connection.scalar(text("SELECT COUNT(*) FROM conversation WHERE tier = 'P1'")) == 0
+
+
+async def test_i_have_a_code_typed_during_the_screening_is_asked_for_the_code_not_an_answer(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "am un cod de referinta" at the screening's "What kind of work?" was taken as its
+    answer ("noted"). It asks for the code; the screening's question waits in Rasa, which never heard it."""
+    code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+    rasa.replies["/inform_age"] = [{"custom": {"text": "question.work", "menu": "screening_work"}}]
+    reporter = Reporter(client, "ro")
+    reporter.session = await client.new_session()
+    await client.say(reporter.session, payload="lang:ro")
+    [work] = await reporter.answer(payload="/inform_age:adult")
+    assert "/inform_work:labour" in [button["payload"] for button in work["buttons"]]
+    heard = len(rasa.received)
+    [asked] = await reporter.answer("am un cod de referinta")
+    reporter.expect(asked, "report.ask_code")
+    assert [button["payload"] for button in asked["buttons"]] == ["/greet"]  # the button's own answer
+    status, _ = await reporter.answer(code)
+    reporter.expect(status, "report.status_received")
+    assert len(rasa.received) == heard
+
+
+async def test_asked_for_the_code_a_sentence_with_it_opens_the_report_and_i_have_it_asks_again(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: asked for the code after "I have a code", "my code is …" went to Rasa and the
+    report was never opened; "I have it here" started a new report."""
+    code = await file_report(Reporter(client, "en"), "Workers sleep in the barn")
+    reporter = Reporter(client, "en")
+    reporter.session = await client.new_session()
+    await client.say(reporter.session, payload="lang:en")
+    [asked] = await reporter.answer(payload="report_code")
+    reporter.expect(asked, "report.ask_code")
+    heard = len(rasa.received)
+    [again] = await reporter.answer("yes I have the code")
+    reporter.expect(again, "report.ask_code")
+    status, ask = await reporter.answer(f"ok, my code is {code.lower()}, thanks")
+    reporter.expect(status, "report.status_received")
+    reporter.expect(ask, "report.ask_addition")
+    assert len(rasa.received) == heard
