@@ -328,7 +328,7 @@ class Questionnaire:
         if state["pending"] == "age":
             state["asked"] += 1
             return self._next(state)
-        return [{"text": "screening.noted"}]
+        return [{"text": "screening.noted"}, *self._repeat(state)]
 
     def _work(self, state: ScreeningState, text: str, choice: str | None) -> list[ReplyPayload]:
         if choice in WORK_CHOICES:
@@ -339,7 +339,9 @@ class Questionnaire:
         if state["pending"] == "work":
             state["asked"] += 1
             return self._next(state)
-        return [{"text": "screening.noted"}]
+        # Told beside another question ("在工厂" at "How old are you?"): noted, and that question again. Found
+        # walking the chat: "I noted it" came alone, with no question and no buttons, and the person was stuck.
+        return [{"text": "screening.noted"}, *self._repeat(state)]
 
     def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")

@@ -88,6 +88,25 @@ def test_starting_asks_age_then_work_then_the_most_telling_question() -> None:
     assert screening(replies)["exploitation"] == "sexual"
 
 
+def test_work_told_at_the_age_question_is_noted_and_the_age_asked_again() -> None:
+    """Found walking the chat: "在工厂" / "dirbu fabrike" at "How old are you?" got "I noted it" alone, with no
+    question and no buttons."""
+    state, _ = run("start_screening")
+    state, replies = run(("inform_work", "dirbu fabrike"), state=state)
+    assert texts(replies)[0] == "screening.noted"
+    assert asked(replies) == {"text": "question.age", "menu": "screening_age"}
+    assert screening(replies)["exploitation"] == "unknown"
+    state, replies = run(("inform_age", "", "adult"), state=state)  # the age now: on to the next question
+    assert asked(replies) == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
+
+
+def test_an_age_told_at_another_question_is_noted_and_that_question_asked_again() -> None:
+    state = started()
+    state, replies = run(("inform_age", "", "adult"), state=state)
+    assert texts(replies)[0] == "screening.noted"
+    assert asked(replies) == {"text": f"question.{ORDER[0]}", "menu": "screening_answer"}
+
+
 def test_answers_walk_the_whole_order_and_end_with_thanks() -> None:
     state = started()
     for ident in ORDER:
