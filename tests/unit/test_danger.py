@@ -558,6 +558,9 @@ ROUND3_ORDINARY = [
     "i have to go bye",  # not the Bulgarian "го бие" in Latin letters
     "не ми плащат изобщо",  # Bulgarian "at all", not the Russian "изобью"
     "у меня забрали паспорт",  # taken from me: the passport alone is for the screening
+    "в мене забрали паспорт", "v mene zabraly pasport",  # Ukrainian "в мене" too (found walking the chat)
+    # forced to steal alone is the screening's cue (cue_forced_crime), not danger now (found walking the chat)
+    "they force me to steal", "ils me forcent à voler", "мене змушують красти", "mene zmushuiut krasty v magazyni",
     "i need medical help please",
     "m-am taiat la munca",
     "e trafic daca nu pot pleca?",
