@@ -54,7 +54,19 @@ def typed_about(text: str, language: str | None = None) -> About | None:
         for candidate in _candidates(message, words):
             if candidate in words.choices:
                 return words.choices[candidate]
+    # An apostrophe typed as a space: "quelqu un d autre" is "quelqu'un d'autre" (found walking the chat: the
+    # question came again nine times). Compared without spaces, as the file's apostrophes are dropped.
+    for words in (*([own] if own else []), vocabulary.shared):
+        joined = {_joined(phrase): choice for phrase, choice in words.choices.items()}
+        for candidate in _candidates(message, words):
+            if len(candidate) >= SHORTEST_SHARED and _joined(candidate) in joined:
+                return joined[_joined(candidate)]
     return None
+
+
+def _joined(phrase: str) -> str:
+    """Without spaces, normalised again: the letters that met are doubled no more ("quelqu un" = "quelqun")."""
+    return normalise(phrase.replace(" ", ""))
 
 
 def _candidates(message: str, words: _Words) -> list[str]:

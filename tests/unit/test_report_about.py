@@ -53,6 +53,14 @@ def test_words_that_are_neither_or_a_story_are_no_answer() -> None:
         assert typed_about(typed, "en") is None, typed
 
 
+@pytest.mark.parametrize(("typed", "choice"), [("quelqu un d autre", "other"), ("quelquun dautre", "other"),
+                                             ("ce n est pas moi", "other"), ("c est moi", "me")])
+def test_an_apostrophe_typed_as_a_space_or_left_out_is_the_same_answer(typed: str, choice: str) -> None:
+    """Found walking the chat: "quelqu un d autre" (the button's title without apostrophes) got the question
+    again nine times, and no report was made."""
+    assert typed_about(typed, "fr") == choice
+
+
 def test_a_long_word_of_another_language_counts_a_short_one_only_in_its_own() -> None:
     assert typed_about("altcineva", "en") == "other" and typed_about("คนอื่น", "da") == "other"
     assert typed_about("ja", "pl") == "me" and typed_about("ja", "da") is None  # Danish "ja" is "yes"
