@@ -304,8 +304,10 @@ class Reporting:
         """The payload of Skip, Send or (at the signs) Done when `words` are its title, in any language, or the
         first word of a title of several in the person's own ("send" for "Send the report now", "trimite").
         Found walking the chat: a reporter who typed "done" at the signs could never send the report (the words
-        were kept as signs)."""
+        were kept as signs); a typed "no" there is Done too (it was kept as a sign, and the list came again)."""
         typed = " ".join(words.strip().strip(".!").casefold().split())
+        if step == "signs" and typed_answer(words, language) == "no":  # "no", "nej": no signs seen, go on
+            return DONE
         wanted = {SKIP, SEND, DONE} if step == "signs" else {SKIP, SEND}
         for code in dict.fromkeys([language, *self.texts.languages]):
             for button in (*self.texts.menu("report_steps", code), *self.texts.menu("report_signs", code)):

@@ -892,6 +892,24 @@ async def test_skip_send_and_done_typed_are_those_buttons(client: AppClient, ras
     assert report["details"] == {"noticed": {"words": "workers sleep in a van"}}  # nothing else kept as an answer
 
 
+@pytest.mark.parametrize(("language", "no"), [("es", "no"), ("da", "nej"), ("ro", "nu"), ("th", "ไม่")])
+async def test_a_typed_no_at_the_signs_goes_on(client: AppClient, rasa: FakeRasa, language: str, no: str) -> None:
+    """Found walking the chat: "no" typed at the signs was kept as a sign, and the list came again and again."""
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    await reporter.answer(payload="report_skip")  # danger
+    await reporter.answer("workers sleep in a van")  # noticed
+    for _ in LATER[:LATER.index("signs")]:
+        await reporter.answer(payload="report_skip")
+    [vehicles] = await reporter.answer(no)
+    reporter.expect(vehicles, "report.ask_vehicles")
+    [received] = await reporter.answer(payload="report_send")
+    reporter.expect_received(received)
+    conversation_id = await conversation_of(client, reporter.session)
+    [report] = (await (await caseworker(client)).call("GET", f"/conversations/{conversation_id}"))["reports"]
+    assert "signs" not in report["details"]
+
+
 @pytest.mark.parametrize(("language", "typed"), [("en", "massage"), ("da", "Massage"), ("ro", "masaj"),
                                                  ("ar", "مساج"), ("th", "นวด")])
 async def test_a_kind_of_place_typed_in_one_word_is_that_kind(client: AppClient, rasa: FakeRasa, language: str,
