@@ -164,6 +164,21 @@ def test_well_formed_replaces_only_what_cannot_be_encoded() -> None:
     assert well_formed("hej 😀") == "hej 😀" and well_formed(None) is None
 
 
+def test_a_storm_of_combining_marks_keeps_four_on_a_letter_and_real_writing_untouched() -> None:
+    """Found walking the chat: 300 accents on one letter drew far outside the bubble, over the chat's buttons
+    and the console's transcript."""
+    assert well_formed("a" + "\u0301" * 300 + "b") == "a" + "\u0301" * 4 + "b"
+    assert well_formed("ก" + "\u0e49" * 50) == "ก" + "\u0e49" * 4
+    for writing in ("tiếng Việt có dấu", "ที่นี่ปลอดภัยไหม", "مَرْحَبًا", "Ǻ\u0301\u0323 x", "Zoë"):
+        assert well_formed(writing) == writing
+
+
+async def test_a_storm_of_combining_marks_is_stored_as_four_marks(client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hi" + "\u0301" * 300)
+    assert rasa.received[-1]["message"] == "hi" + "\u0301" * 4
+
+
 # The Telegram webhook: the same parser, after the secret --------------------------------------------------------
 
 @pytest.fixture
