@@ -198,6 +198,7 @@ TYPED_IN_LATIN = [
     ("u menya zabrali pasport", "ru"),
     ("ya hochu domoy", "ru"),
     ("dopomozhit meni, v mene zabraly pasport", "uk"),
+    ("privit, ya z ukrainy", "uk"),  # found walking the chat: Polish, with no Ukrainian in the row
     ("pomosht, shefat me bie", "bg"),
     ("nqmam pari i shefat ne plashta", "bg"),
     # Arabizi (digits for the letters Latin lacks) came out Tagalog, English and Spanish, with no Arabic in the row
