@@ -17,6 +17,14 @@ MAX_TEXT = 4096  # Telegram's own limit; the web chat and the console use the sa
 # What no later step can take: a lone UTF-16 surrogate (not encodable as UTF-8: the language detector, sealing and
 # the database would fail on it) and U+0000 (PostgreSQL's text refuses it).
 _MALFORMED = re.compile("[\ud800-\udfff\x00]")
+# More marks stacked on one letter than any language writes (Vietnamese, Thai and Arabic stack two or three): a
+# "combining storm" of hundreds drew far outside its bubble, over the chat's buttons and the console's transcript.
+MARKS_ON_A_LETTER = 4
+_MARK_STORM = re.compile("([\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670"
+                         "\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
+                         "\u20d0-\u20ff\ufe20-\ufe2f]{%d})[\u0300-\u036f\u0483-\u0489\u0591-\u05bd"
+                         "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+                         "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+" % MARKS_ON_A_LETTER)
 # What the transcript says in place of media (the console's language is English). The kind itself is kept in a
 # column of its own (message.media_kind), never read back from this text.
 MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.AUDIO: "[audio]", MediaKind.VIDEO: "[video]",
@@ -86,9 +94,13 @@ class Message:
 
 def well_formed(text: str | None) -> str | None:
     """The text with each lone surrogate and U+0000 replaced by U+FFFD (a surrogate pair written as two code points
-    becomes its one character). The JSON endpoints refuse such text already (core/json_api.py); this is for text
-    the app does not parse itself (Telegram's polling, through python-telegram-bot)."""
-    if text is None or not _MALFORMED.search(text):
+    becomes its one character), and no more than MARKS_ON_A_LETTER combining marks on one letter. The JSON
+    endpoints refuse malformed text already (core/json_api.py); this is also for text the app does not parse
+    itself (Telegram's polling, through python-telegram-bot)."""
+    if text is None:
+        return text
+    text = _MARK_STORM.sub(r"\1", text)
+    if not _MALFORMED.search(text):
         return text
     text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text.replace("\x00", "\ufffd")
