@@ -287,3 +287,40 @@ async def test_the_screening_panel_shows_what_the_person_told(browser: Browser, 
                                                        "Under 18"])
     await expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
     assert problems == []
+
+
+async def test_shortcut_keys_are_never_typed_into_the_reply_box(browser: Browser, client: AppClient,
+                                                                 rasa: FakeRasa) -> None:
+    """Found walking the console: after `n` the focus is in the reply box, and `/` ("write a reply") went into it:
+    the person received "/Hola, soy Sara…". Letters typed there are text (`d` does not resolve); Esc leaves the
+    box, and the single keys act again."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, dialogs = await console_page(browser, client)
+    await expect(page.locator("#queue li.queue-item")).to_have_count(1)
+    await page.keyboard.press("n")
+    reply = page.locator("#reply-text")
+    await expect(reply).to_be_focused()
+    await page.keyboard.press("/")
+    await expect(reply).to_have_value("")
+    await page.keyboard.type("Hola, soy Sara del centro. Estoy aqui.")
+    await page.keyboard.press("Control+Enter")
+    await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
+        "Hola, soy Sara del centro. Estoy aqui.")
+    received = [message["text"] for message in (await client.messages(person))["messages"]]
+    assert received[-1] == "Hola, soy Sara del centro. Estoy aqui."
+
+    await page.keyboard.type("d/r")  # text in the box: no resolve, no release
+    await expect(reply).to_have_value("d/r")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await page.keyboard.press("Escape")
+    await expect(reply).not_to_be_focused()
+    await expect(page.locator("#conversation")).to_be_focused()
+    await page.keyboard.press("/")
+    await expect(reply).to_be_focused()
+    await expect(reply).to_have_value("d/r")
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("r")  # a single key acts again: the conversation goes back to the bot
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    assert dialogs == []
