@@ -128,6 +128,7 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
         "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),
+        "heard_in_chat": await request.app[QUEUE_LINES].heard(conversation_id),
         "reports": await handover.reports.of_conversation(conversation_id),
     })
 

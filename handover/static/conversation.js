@@ -145,7 +145,7 @@ function renderConversation(data, fresh) {
   el.transcript.removeAttribute("aria-busy");
   renderNotes(Array.isArray(data.notes) ? data.notes : []);
   renderReports(Array.isArray(data.reports) ? data.reports : []);
-  renderScreening(data.screening);
+  renderScreening(data.screening, data.heard_in_chat);
   loadCanned(data.language);
   if (fresh) loadCaseworkers();
   else fillTransfer();

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from bot.app import ENGINE, SETTINGS
+from bot.app import ENGINE, GATEWAY, SETTINGS
 from handover.console import HANDOVER
 from tests.conftest import TEXTS, AppClient, privacy_notice
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
@@ -262,6 +262,22 @@ async def test_screening_result_and_summary_reach_the_console(client: AppClient,
     conversation = await anna.call("GET", f"/conversations/{conversation_id}")
     assert conversation["screening"]["evidence"] == {"CD-01": "boss keeps my passport"}
     assert conversation["assessment"] == "trafficking_indicated"
+    assert conversation["heard_in_chat"] == []
+
+
+async def test_danger_heard_in_the_chat_reaches_the_console_beside_a_calm_screening(client: AppClient,
+                                                                                    rasa: FakeRasa) -> None:
+    """Found walking the console: the header said P1 "danger now", the screening panel "Tier P4, Immediate
+    danger: no", for the danger was heard by the app's danger words, not by the screening's questions. The API
+    says what the chat heard, for the panel to say so."""
+    session = await client.new_session()
+    await client.say(session, "help me he is coming")
+    conversation_id = await conversation_of(client, session)
+    await client.app[GATEWAY].store.save_screening(conversation_id, {"tier": "P4", "immediate_danger": False})
+    anna = await login(client, "anna")
+    conversation = await anna.call("GET", f"/conversations/{conversation_id}")
+    assert (conversation["tier"], conversation["screening"]["tier"]) == ("P1", "P4")
+    assert conversation["heard_in_chat"] == ["danger"]
 
 
 async def test_notes_are_private_and_sealed(client: AppClient, rasa: FakeRasa) -> None:

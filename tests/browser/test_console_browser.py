@@ -281,7 +281,7 @@ async def test_the_screening_panel_shows_what_the_person_told(browser: Browser, 
     page, problems = await console_page(browser, client)
     await page.locator("#queue li.queue-item").first.click()
     panel = page.locator("#screening-body")
-    await expect(panel.locator("dt")).to_have_text(["Assessment", "Tier", "Age band", "Kind of work",
+    await expect(panel.locator("dt")).to_have_text(["Assessment", "Screening's tier", "Age band", "Kind of work",
                                                     "Immediate danger"])
     await expect(panel.locator(".flag")).to_have_text(["Immediate danger reported", "Self-harm words written",
                                                        "Under 18"])
@@ -324,3 +324,27 @@ async def test_shortcut_keys_are_never_typed_into_the_reply_box(browser: Browser
     await page.keyboard.press("r")  # a single key acts again: the conversation goes back to the bot
     await expect(page.locator("#held li.queue-item")).to_have_count(0)
     assert dialogs == []
+
+
+async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(browser: Browser, client: AppClient,
+                                                                               rasa: FakeRasa) -> None:
+    """Found walking the console: the header said P1 "danger now", the screening panel "Tier P4" and "Immediate
+    danger: no", for the danger words heard it, not the screening's questions. The panel says it was heard in the
+    chat, and its tier is the screening's."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    [item] = await client.app[HANDOVER].queue.items()
+    await client.app[GATEWAY].store.save_screening(item.conversation_id, {
+        "assessment": "no_indicators", "tier": "P4", "immediate_danger": False, "finished": True})
+
+    page, problems = await console_page(browser, client)
+    await page.locator("#queue li.queue-item").first.click()
+    await expect(page.locator("#conv-meta .conv-tier .tier")).to_have_text("P1")
+    panel = page.locator("#screening-body")
+    await expect(panel.locator(".flag")).to_have_text(["Danger heard in the chat"])
+    danger = panel.locator("div", has=page.locator("dt", has_text="Immediate danger")).locator("dd")
+    await expect(danger).to_have_text("yes — heard in the chat")
+    tier = panel.locator("div", has=page.locator("dt", has_text="Screening's tier")).locator("dd")
+    await expect(tier).to_have_text("P4")
+    assert problems == []
