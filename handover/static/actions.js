@@ -117,7 +117,15 @@ function transferOpen() {
     return Promise.resolve();
   }
   return act(async () => {
-    const data = await api("POST", `/conversations/${enc(id)}/transfer`, { caseworker_id: target });
+    let data;
+    try {
+      data = await api("POST", `/conversations/${enc(id)}/transfer`, { caseworker_id: target });
+    } catch (error) {
+      // The server refuses someone who is not online (its sentence shows in the status line): the list's
+      // "online" may be older than that.
+      if (error.status === 409) loadCaseworkers();
+      throw error;
+    }
     say(data.assignee ? t("act.transferred", { name: data.assignee }) : t("act.transferred_unknown"), "info");
     el.transferTo.value = "";
     await afterEnding(id);

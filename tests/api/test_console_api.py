@@ -191,6 +191,7 @@ async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: A
     await anna.call("POST", f"/conversations/{conversation_id}/claim")
     await ben.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": anna.account["id"]},
                    expect=409)  # ben does not hold it
+    await go_online(client, ben)
     await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
     # The person is told who writes now (found walking the console: a new name came with no word).
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
@@ -198,6 +199,29 @@ async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: A
     await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=409)
     await ben.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=201)
     await anna.call("GET", f"/conversations/{conversation_id}", expect=403)  # held by someone else now
+    assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
+
+
+async def test_no_transfer_to_a_caseworker_who_is_away(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the console: a P1 could be handed to a colleague shown "offline"; it left Waiting and sat with
+    someone away. The API refuses, in the caseworker's language, and the conversation stays where it was."""
+    session = await client.new_session()
+    await client.say(session, "help me he is coming")  # a P1
+    conversation_id = await conversation_of(client, session)
+    anna, ben = await login(client, "anna"), await login(client, "ben")  # ben logged in, his console is closed
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    refused = await anna.call("POST", f"/conversations/{conversation_id}/transfer",
+                              {"caseworker_id": ben.account["id"]}, expect=409)
+    assert refused["error"] == ("Ben is not online now: the person would wait with nobody to answer. "
+                                "Please choose someone who is online.")
+    await anna.call("POST", "/language", {"language": "da"})
+    refused = await anna.call("POST", f"/conversations/{conversation_id}/transfer",
+                              {"caseworker_id": ben.account["id"]}, expect=409)
+    assert refused["error"].startswith("Ben er ikke online nu")
+    [held] = (await anna.call("GET", "/queue"))["assigned"]
+    assert (held["conversation_id"], held["assignee"]) == (conversation_id, "Anna")
+    await go_online(client, ben)  # his console connects: now he may take it
+    await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
     assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
 
 

@@ -348,3 +348,26 @@ async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(br
     tier = panel.locator("div", has=page.locator("dt", has_text="Screening's tier")).locator("dd")
     await expect(tier).to_have_text("P4")
     assert problems == []
+
+
+async def test_a_transfer_to_a_colleague_who_is_away_is_refused_and_said(browser: Browser, client: AppClient,
+                                                                          rasa: FakeRasa) -> None:
+    """Found walking the console: "bo (Bo) — offline" could be chosen, and the P1 left Waiting to sit with someone
+    away. The server refuses; the console says why, and the conversation stays with the caseworker."""
+    accounts = Accounts(client.app[ENGINE])
+    await accounts.add("anna", PASSWORD, "caseworker", alias="Anna")
+    await accounts.add("bo", PASSWORD, "caseworker", alias="Bo")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await page.keyboard.press("n")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await page.select_option("#transfer-to", label="bo (Bo) — offline")
+    await page.click("#transfer")
+    await expect(page.locator("#status")).to_have_text(
+        "Bo is not online now: the person would wait with nobody to answer. Please choose someone who is online.")
+    await expect(page.locator("#status")).to_have_class(re.compile(r"\berror\b"))
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#conv-meta .conv-holder")).to_contain_text("you")
+    await expect(page.locator("#held li.queue-item")).to_have_count(1)
+    assert problems == []
