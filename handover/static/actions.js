@@ -1,8 +1,9 @@
 // What a caseworker does with a conversation: take the next, claim, give back to the bot, resolve,
 // transfer (with the list of accounts to transfer to). One action at a time; the server decides (409).
 import { api, enc } from "./api.js";
-import { closeConversation, forgetDraft, loadConversation, openConversation } from "./conversation.js";
+import { closeConversation, loadConversation, openConversation } from "./conversation.js";
 import { el, make } from "./dom.js";
+import { forgetDraft } from "./drafts.js";
 import { refreshQueue } from "./queue.js";
 import { isMine, isSupervisor, session, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";

@@ -12,8 +12,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.async_api import Browser, Page, expect
+from sqlalchemy import delete
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from core.models import ConsoleSession
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from tests.conftest import AppClient, own_app
@@ -370,4 +372,51 @@ async def test_a_transfer_to_a_colleague_who_is_away_is_refused_and_said(browser
     await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
     await expect(page.locator("#conv-meta .conv-holder")).to_contain_text("you")
     await expect(page.locator("#held li.queue-item")).to_have_count(1)
+    assert problems == []
+
+
+async def kept_drafts(page: Page) -> list[dict[str, str]]:
+    """The drafts the tab keeps (handover/static/drafts.js)."""
+    return await page.evaluate("Object.values(JSON.parse(sessionStorage.getItem('havn-console-drafts')).items)")
+
+
+async def test_drafts_outlive_a_session_that_ran_out_and_go_once_sent(browser: Browser, client: AppClient,
+                                                                       rasa: FakeRasa) -> None:
+    """Found walking the console: a half-written note and reply were gone when the session ran out and the
+    caseworker logged in again. They are kept in the tab per conversation, found again at the next login, and go
+    once sent (the reply) or saved (the note); a logout drops them."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    await page.keyboard.press("n")
+    await expect(page.locator("#reply-text")).to_be_focused()
+    await page.keyboard.type("I am here. Are you somewhere safe")
+    await page.fill("#note-text", "Hiding in the bathroom, Vesterbro")
+    async with client.app[ENGINE].begin() as connection:  # the session runs out
+        await connection.execute(delete(ConsoleSession))
+    await client.say(await client.new_session(), "can someone call me later")  # an event: the socket closes
+    await expect(page.locator("#login")).to_be_visible()
+
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("#login-submit")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#reply-text")).to_have_value("I am here. Are you somewhere safe")
+    await expect(page.locator("#note-text")).to_have_value("Hiding in the bathroom, Vesterbro")
+
+    await page.fill("#reply-text", "I am here. Are you somewhere safe now?")
+    await page.click("#reply-send")
+    await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
+        "I am here. Are you somewhere safe now?")
+    assert await kept_drafts(page) == [{"reply": "", "note": "Hiding in the bathroom, Vesterbro"}]  # sent: gone
+    await page.click("#note-send")
+    await expect(page.locator("#notes li.note")).to_have_count(1)
+    assert await kept_drafts(page) == []  # saved: gone
+
+    await page.fill("#note-text", "not for the next person at this computer")
+    await page.click("#logout")
+    await expect(page.locator("#login")).to_be_visible()
+    assert await page.evaluate("sessionStorage.getItem('havn-console-drafts')") is None
     assert problems == []
