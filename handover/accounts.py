@@ -176,6 +176,12 @@ class Accounts:
         async with self._engine.begin() as connection:
             await connection.execute(update(Caseworker).where(Caseworker.id == account_id).values(language=language))
 
+    async def is_online(self, account_id: int) -> bool:
+        """Whether a console of this caseworker is connected now (seen within ONLINE_WINDOW)."""
+        async with self._engine.connect() as connection:
+            seen = await connection.scalar(select(Caseworker.last_seen_at).where(Caseworker.id == account_id))
+        return seen is not None and as_utc(seen) >= self._clock.now() - ONLINE_WINDOW
+
     async def online_count(self) -> int:
         async with self._engine.connect() as connection:
             return await connection.scalar(select(func.count()).select_from(Caseworker).where(

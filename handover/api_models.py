@@ -267,6 +267,10 @@ class Conversation(ConversationDetails):
     screening: dict[str, Any] | None = Field(description=(
         "The screening result (screening/questionnaire.summary): assessment, tier, dimensions, indicators, "
         "age_band, exploitation, immediate_danger, answers, evidence (the person's own words), finished."))
+    heard_in_chat: list[str] = Field(description=(
+        'What the danger lexicon or the danger button heard in the person\'s messages: "danger", "self_harm", '
+        '"child" (handover/queue_lines.py). The conversation\'s tier may come from these while the screening\'s '
+        "own questions (screening.immediate_danger, screening.tier) heard nothing."))
     reports: list[Report] = Field(description="oldest first")
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 
 from aiohttp import web
 
-from core.errors import Forbidden, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.json_api import MAX_ID, After, respond
 from core.sources import SOURCES
 from core.vocabulary import State
@@ -128,6 +128,7 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
         "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),
+        "heard_in_chat": await request.app[QUEUE_LINES].heard(conversation_id),
         "reports": await handover.reports.of_conversation(conversation_id),
     })
 
@@ -203,12 +204,17 @@ async def resolve(request: web.Request, account: Account) -> m.Ended:
     return m.Ended(conversation_id=request.match_info["conversation_id"])
 
 
-@api.post(CONVERSATION + "/transfer", "Hand a held conversation to another caseworker (a supervisor may move any)",
+@api.post(CONVERSATION + "/transfer", "Hand a held conversation to another caseworker who is online (a supervisor "
+                                      "may move any)",
           body=m.Transfer, response=m.Transferred, errors=(409,))
 async def transfer(request: web.Request, account: Account, body: m.Transfer) -> m.Transferred:
     target = await request.app[ACCOUNTS].get(body.caseworker_id)
     if target is None:
         raise Invalid(m.Transfer.INVALID)
+    # Found walking the console: a P1 handed to a colleague who was away left Waiting and sat with nobody.
+    if target.id != account.id and not await request.app[ACCOUNTS].is_online(target.id):
+        raise Conflict(f"{target.alias} is not online now: the person would wait with nobody to answer. "
+                       "Please choose someone who is online.")
     await request.app[HANDOVER].transfer(account, request.match_info["conversation_id"], target)
     return m.Transferred(conversation_id=request.match_info["conversation_id"], assignee=target.alias)
 

@@ -121,6 +121,15 @@ class QueueLines:
             flagged.append(say("line.capped"))
         return Line(" · ".join([*flagged, *parts]), _shortened(key_words))
 
+    async def heard(self, conversation_id: str) -> list[str]:
+        """The flags the danger lexicon and the danger button heard in the person's messages, in FLAGS order. A
+        conversation can be P1 for danger from them while the screening's own questions heard none: the console's
+        screening panel says so rather than "Immediate danger: no"."""
+        flags: dict[str, None] = {}
+        for message in await self._store.said_by_person(conversation_id):
+            self._flag_message(message, flags, [])
+        return [flag for flag in FLAGS if flag in flags]
+
     def _flag_message(self, message: Message, flags: dict[str, None], key_words: list[str]) -> None:
         """The same two nets as bot/safety.py: the danger button, and what the lexicon heard in the message when
         it came (kept with it); a message stored before that was kept is heard again now."""

@@ -24,6 +24,7 @@ WORDS = {
     "deleted": "web.deleted", "error": "web.error", "session_ended": "web.session_ended",
     "safety_line": "safety_line", "not_sent": "web.not_sent", "refresh": "web.refresh",
     "from_centre": "from_centre", "code_label": "web.code_label", "copy": "web.copy", "copied": "web.copied",
+    "too_long": "too_long",  # said before sending a text longer than the server takes, as the server would say it
 }
 # Placeholders the page fills in itself: a caseworker's alias comes with each of their messages.
 FILLED_BY_PAGE = {"alias": "{alias}"}

@@ -331,10 +331,33 @@
     }
   }
 
+  // The longest message the server takes (core/messages.py MAX_TEXT, in characters). The box no longer cuts a
+  // long text silently at its maxlength (found walking the chat: 8,760 typed, 4,096 kept, nothing said): over the
+  // limit the page says, in its language, the sentence the server would answer, with the count, and keeps the
+  // text for the person to send in parts. The form without JavaScript keeps its maxlength.
+  const MAX_TEXT = Number(input.getAttribute("maxlength")) || 4096;
+  input.removeAttribute("maxlength");
+  function tooLongLine(count) {
+    const number = (value) => value.toLocaleString(strings.language);
+    return `${strings.too_long} (${number(count)} / ${number(MAX_TEXT)})`;
+  }
+  function checkLength() {
+    const count = [...input.value].length;  // characters, as the server counts them, not UTF-16 units
+    if (count <= MAX_TEXT) {
+      input.removeAttribute("aria-invalid");
+      if (status.textContent.startsWith(strings.too_long)) status.textContent = "";
+      return true;
+    }
+    input.setAttribute("aria-invalid", "true");
+    status.textContent = tooLongLine(count);
+    return false;
+  }
+  input.addEventListener("input", checkLength);
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text || !checkLength()) return;
     input.value = "";
     send({ text }, text);
   });

@@ -1,8 +1,9 @@
 // What a caseworker does with a conversation: take the next, claim, give back to the bot, resolve,
 // transfer (with the list of accounts to transfer to). One action at a time; the server decides (409).
 import { api, enc } from "./api.js";
-import { closeConversation, forgetDraft, loadConversation, openConversation } from "./conversation.js";
+import { closeConversation, loadConversation, openConversation } from "./conversation.js";
 import { el, make } from "./dom.js";
+import { forgetDraft } from "./drafts.js";
 import { refreshQueue } from "./queue.js";
 import { isMine, isSupervisor, session, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";
@@ -117,7 +118,15 @@ function transferOpen() {
     return Promise.resolve();
   }
   return act(async () => {
-    const data = await api("POST", `/conversations/${enc(id)}/transfer`, { caseworker_id: target });
+    let data;
+    try {
+      data = await api("POST", `/conversations/${enc(id)}/transfer`, { caseworker_id: target });
+    } catch (error) {
+      // The server refuses someone who is not online (its sentence shows in the status line): the list's
+      // "online" may be older than that.
+      if (error.status === 409) loadCaseworkers();
+      throw error;
+    }
     say(data.assignee ? t("act.transferred", { name: data.assignee }) : t("act.transferred_unknown"), "info");
     el.transferTo.value = "";
     await afterEnding(id);

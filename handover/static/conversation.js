@@ -1,9 +1,11 @@
-// The open conversation: it lives in the address (#c=<id>), so a reload loses nothing but unsent drafts.
+// The open conversation: it lives in the address (#c=<id>), its unsent drafts in the tab (drafts.js), so a
+// reload loses nothing.
 // Opening, loading and closing it, its header (tier, language, state, holder), which controls apply, and
 // catching up with new messages and changes of state.
 import { api, enc } from "./api.js";
 import { fillTransfer, loadCaseworkers } from "./actions.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
+import { draftOf, forgetDraft, keepDraft } from "./drafts.js";
 import { renderNotes } from "./notes.js";
 import { markOpenInQueue } from "./queue.js";
 import { forgetCannedInsert, loadCanned } from "./reply.js";
@@ -14,16 +16,7 @@ import { addMessages, clearTranscript, lastMessageId } from "./transcript.js";
 import { kindLabel, stateLabel, tierOf } from "./vocabulary.js";
 import { t } from "./words.js";
 
-const drafts = new Map();  // conversation id → {reply, note}, in memory only
 let catchUpAfterLoad = false;  // a catch-up asked for while the conversation was still loading
-
-export function forgetDraft(id) {
-  drafts.delete(id);
-}
-
-export function forgetDrafts() {
-  drafts.clear();
-}
 
 function hashId() {
   const match = /^#c=(.+)$/.exec(location.hash);
@@ -50,12 +43,9 @@ export function openFromHash() {
   if (id !== view.openId) loadConversation(id, true);
 }
 
-function saveDraft() {
-  if (!view.openId) return;
-  const reply = el.replyText.value;
-  const note = el.noteText.value;
-  if (reply || note) drafts.set(view.openId, { reply, note });
-  else drafts.delete(view.openId);
+// What the open conversation's boxes hold, kept as it is typed (drafts.js), sent or saved (reply.js, notes.js).
+export function saveDraft() {
+  if (view.openId) keepDraft(view.openId, el.replyText.value, el.noteText.value);
 }
 
 // fresh: a newly opened conversation (clears the view); quiet: after a 409 whose message already shows,
@@ -69,9 +59,9 @@ export async function loadConversation(id, fresh, quiet) {
     view.selectedId = id;
     el.conversation.dataset.id = id;
     el.convNone.textContent = t("conv.loading");
-    const draft = drafts.get(id);
-    el.replyText.value = draft ? draft.reply : "";
-    el.noteText.value = draft ? draft.note : "";
+    const draft = draftOf(id);
+    el.replyText.value = draft.reply;
+    el.noteText.value = draft.note;
     markOpenInQueue();
   }
   try {
@@ -120,7 +110,7 @@ export function clearConversationView() {
 }
 
 export function closeConversation() {
-  if (view.openId) drafts.delete(view.openId);
+  if (view.openId) forgetDraft(view.openId);
   clearConversationView();
   view.openSeq += 1;
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
@@ -145,7 +135,7 @@ function renderConversation(data, fresh) {
   el.transcript.removeAttribute("aria-busy");
   renderNotes(Array.isArray(data.notes) ? data.notes : []);
   renderReports(Array.isArray(data.reports) ? data.reports : []);
-  renderScreening(data.screening);
+  renderScreening(data.screening, data.heard_in_chat);
   loadCanned(data.language);
   if (fresh) loadCaseworkers();
   else fillTransfer();

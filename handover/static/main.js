@@ -4,13 +4,14 @@
 // Rules kept throughout: whatever people wrote goes into the page as text, never as HTML (dom.js); every
 // POST carries the console header against CSRF (api.js); every failure shows in #status (status.js); a 401
 // anywhere shows the login form. The open conversation lives in location.hash (#c=<id>), everything else
-// is fetched from the API, so a reload loses nothing but unsent drafts. The domain's words (tiers, states,
+// is fetched from the API, and unsent drafts are kept in the tab (drafts.js), so a reload loses nothing. The domain's words (tiers, states,
 // kinds, senders, dimensions) come from GET /api/console/vocabulary (vocabulary.js).
 import { initActions, loadCaseworkers, resetActions } from "./actions.js";
 import { audioContext, askNotificationPermission, initAlerts, updateAlertsButton } from "./alerts.js";
 import { api, onLoggedOut } from "./api.js";
-import { catchUp, clearConversationView, forgetDrafts, openFromHash } from "./conversation.js";
+import { catchUp, clearConversationView, openFromHash } from "./conversation.js";
 import { el } from "./dom.js";
+import { dropDrafts, restoreDrafts, setDraftsAside } from "./drafts.js";
 import { initFindReport } from "./find_report.js";
 import { connect, disconnect } from "./live.js";
 import { initNotes } from "./notes.js";
@@ -38,7 +39,7 @@ function showLogin() {
   resetQueue();
   resetReply();
   resetActions();
-  forgetDrafts();
+  setDraftsAside();  // kept in the tab: a session that ran out loses no draft (a logout drops them)
   view.openSeq += 1;
   clearConversationView();
   el.whoami.textContent = "";
@@ -69,6 +70,7 @@ async function loggedIn(me) {
   if (pageAgainIn(me.language)) return;
   await loadVocabulary();
   session.me = me;
+  restoreDrafts(me.id);
   el.whoami.textContent = t("whoami", { name: me.name, role: t(`role.${me.role}`) });
   el.heldTitle.textContent = t(isSupervisor() ? "page.held_everyone" : "page.held_by_you");
   el.loading.hidden = true;
@@ -115,6 +117,7 @@ function logOut() {
   return withButton(el.logout, async () => {
     await api("POST", "/logout");
     if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    dropDrafts();
     showLogin();
     say(t("logout.done"), "info");
   });

@@ -1,5 +1,6 @@
 // Private notes on the open conversation: only caseworkers see them.
 import { api, enc } from "./api.js";
+import { saveDraft } from "./conversation.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { view } from "./state.js";
 import { say, withButton } from "./status.js";
@@ -34,10 +35,12 @@ export async function sendNote() {
     }
     el.notesEmpty.hidden = true;
     el.noteText.value = "";
+    saveDraft();  // the note's draft goes; the reply's stays
     say(t("note.saved"), "info");
   });
 }
 
 export function initNotes() {
   el.noteForm.addEventListener("submit", (event) => { event.preventDefault(); sendNote(); });
+  el.noteText.addEventListener("input", saveDraft);
 }

@@ -1,6 +1,6 @@
 // Answering the person: the reply box and canned responses in their language (content/canned/).
 import { api, enc } from "./api.js";
-import { forgetDraft, loadConversation } from "./conversation.js";
+import { loadConversation, saveDraft } from "./conversation.js";
 import { el, make } from "./dom.js";
 import { isMine, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";
@@ -32,7 +32,7 @@ export async function sendReply() {
     if (data.message) addMessages([data.message], true);
     el.replyText.value = "";
     forgetCannedInsert();
-    forgetDraft(id);
+    saveDraft();  // the reply's draft goes; the note's stays
     if (el.status.classList.contains("error")) say("");
   } catch (error) {
     fail(error);
@@ -105,9 +105,9 @@ function insertCanned() {
 
 export function initReply() {
   el.replyForm.addEventListener("submit", (event) => { event.preventDefault(); sendReply(); });
-  el.canned.addEventListener("change", insertCanned);
+  el.canned.addEventListener("change", () => { insertCanned(); saveDraft(); });
   el.canned.addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); el.replyText.focus(); }
   });
-  el.replyText.addEventListener("input", forgetCannedInsert);
+  el.replyText.addEventListener("input", () => { forgetCannedInsert(); saveDraft(); });
 }

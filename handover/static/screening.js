@@ -89,24 +89,30 @@ function renderReport(report) {
 
 // Screening -------------------------------------------------------------------------------------------
 
-export function renderScreening(screening) {
+// `heard`: what the danger words or the danger button heard in the chat (the conversation's heard_in_chat). The
+// conversation may be P1 for danger from them while the screening's questions heard none: the panel then says
+// the danger was heard in the chat, never "Immediate danger: no", and its tier is the screening's own.
+export function renderScreening(screening, heard) {
   const body = el.screeningBody;
+  const dangerHeard = Array.isArray(heard) && heard.includes("danger");
+  const heardFlag = () => make("p", "flag danger", t("screening.danger_heard_flag"));
   if (!screening || typeof screening !== "object") {
-    body.replaceChildren(make("p", "empty", t("screening.none")));
+    body.replaceChildren(...(dangerHeard ? [heardFlag()] : []), make("p", "empty", t("screening.none")));
     return;
   }
   const parts = [];
   parts.push(make("p", "screening-progress", t(screening.finished ? "screening.finished" : "screening.unfinished")));
   if (screening.immediate_danger) parts.push(make("p", "flag danger", t("screening.immediate_danger")));
+  else if (dangerHeard) parts.push(heardFlag());
   if (screening.self_harm) parts.push(make("p", "flag danger", t("screening.self_harm")));
   if (screening.age_band === "under_18") parts.push(make("p", "flag danger", t("screening.under_18")));
-  parts.push(screeningFacts(screening));
+  parts.push(screeningFacts(screening, dangerHeard));
   parts.push(make("h4", null, t("screening.dimensions")), dimensionList(screening));
   parts.push(make("h4", null, t("screening.indicators")), indicatorList(screening));
   body.replaceChildren(...parts);
 }
 
-function screeningFacts(screening) {
+function screeningFacts(screening, dangerHeard) {
   const facts = make("dl", "facts");
   const fact = (label, value) => {
     const row = make("div");
@@ -125,7 +131,10 @@ function screeningFacts(screening) {
   const work = fact(t("screening.work"), EXPLOITATION.has(screening.exploitation)
     ? t(`exploitation.${screening.exploitation}`) : humanise(screening.exploitation));
   if (screening.work_words) work.append(ownWords(screening.work_words));
-  fact(t("screening.danger"), t(screening.immediate_danger ? "panel.yes" : "panel.no"));
+  let danger = "panel.no";
+  if (screening.immediate_danger) danger = "panel.yes";
+  else if (dangerHeard) danger = "screening.danger_heard";
+  fact(t("screening.danger"), t(danger));
   return facts;
 }
 

@@ -1,6 +1,6 @@
 // Keyboard shortcuts (listed on the page): n next, c claim, r release, d resolve, t transfer, / reply,
-// j/k and Enter in the queue, Ctrl+Enter sends the reply or saves the note. Letters do nothing while the
-// caseworker types.
+// j/k and Enter in the queue, Ctrl+Enter sends the reply or saves the note, Esc leaves a text field. Letters do
+// nothing while the caseworker types, and a key that acts is never typed into a box (preventDefault).
 import { claimNext, claimOpen, releaseOpen, resolveOpen } from "./actions.js";
 import { openConversation } from "./conversation.js";
 import { el } from "./dom.js";
@@ -25,7 +25,7 @@ function onKey(event) {
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.defaultPrevented) return;
-  if (isTyping(target)) return;
+  if (isTyping(target)) { onKeyInField(event); return; }
   switch (event.key) {
     case "n": event.preventDefault(); claimNext(); break;
     case "c": event.preventDefault(); claimOpen(); break;
@@ -50,6 +50,20 @@ function onKey(event) {
       break;
     }
     default:
+  }
+}
+
+// In a text field keys are text, with two exceptions. Esc leaves the field (the focus goes to the open
+// conversation), so that the single keys work again. "/" in the empty reply box, where "n" or "c" put the focus,
+// is the "write a reply" key already done: typed, the person would receive "/Hello…".
+function onKeyInField(event) {
+  const target = event.target;
+  if (event.key === "Escape" && (target.tagName === "TEXTAREA" || target.tagName === "INPUT")) {
+    event.preventDefault();
+    if (el.conversation.contains(target)) el.conversation.focus();
+    else target.blur();
+  } else if (event.key === "/" && target === el.replyText && !el.replyText.value) {
+    event.preventDefault();
   }
 }
 

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from bot.app import ENGINE, SETTINGS
+from bot.app import ENGINE, GATEWAY, SETTINGS
 from handover.console import HANDOVER
 from tests.conftest import TEXTS, AppClient, privacy_notice
 from tests.console_client import PASSWORD, Console, add_caseworker, conversation_of, login, messages_to_person
@@ -191,6 +191,7 @@ async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: A
     await anna.call("POST", f"/conversations/{conversation_id}/claim")
     await ben.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": anna.account["id"]},
                    expect=409)  # ben does not hold it
+    await go_online(client, ben)
     await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
     # The person is told who writes now (found walking the console: a new name came with no word).
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
@@ -198,6 +199,29 @@ async def test_transfer_moves_the_conversation_and_the_right_to_answer(client: A
     await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=409)
     await ben.call("POST", f"/conversations/{conversation_id}/messages", {"text": "hi"}, expect=201)
     await anna.call("GET", f"/conversations/{conversation_id}", expect=403)  # held by someone else now
+    assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
+
+
+async def test_no_transfer_to_a_caseworker_who_is_away(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the console: a P1 could be handed to a colleague shown "offline"; it left Waiting and sat with
+    someone away. The API refuses, in the caseworker's language, and the conversation stays where it was."""
+    session = await client.new_session()
+    await client.say(session, "help me he is coming")  # a P1
+    conversation_id = await conversation_of(client, session)
+    anna, ben = await login(client, "anna"), await login(client, "ben")  # ben logged in, his console is closed
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    refused = await anna.call("POST", f"/conversations/{conversation_id}/transfer",
+                              {"caseworker_id": ben.account["id"]}, expect=409)
+    assert refused["error"] == ("Ben is not online now: the person would wait with nobody to answer. "
+                                "Please choose someone who is online.")
+    await anna.call("POST", "/language", {"language": "da"})
+    refused = await anna.call("POST", f"/conversations/{conversation_id}/transfer",
+                              {"caseworker_id": ben.account["id"]}, expect=409)
+    assert refused["error"].startswith("Ben er ikke online nu")
+    [held] = (await anna.call("GET", "/queue"))["assigned"]
+    assert (held["conversation_id"], held["assignee"]) == (conversation_id, "Anna")
+    await go_online(client, ben)  # his console connects: now he may take it
+    await anna.call("POST", f"/conversations/{conversation_id}/transfer", {"caseworker_id": ben.account["id"]})
     assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
 
 
@@ -262,6 +286,22 @@ async def test_screening_result_and_summary_reach_the_console(client: AppClient,
     conversation = await anna.call("GET", f"/conversations/{conversation_id}")
     assert conversation["screening"]["evidence"] == {"CD-01": "boss keeps my passport"}
     assert conversation["assessment"] == "trafficking_indicated"
+    assert conversation["heard_in_chat"] == []
+
+
+async def test_danger_heard_in_the_chat_reaches_the_console_beside_a_calm_screening(client: AppClient,
+                                                                                    rasa: FakeRasa) -> None:
+    """Found walking the console: the header said P1 "danger now", the screening panel "Tier P4, Immediate
+    danger: no", for the danger was heard by the app's danger words, not by the screening's questions. The API
+    says what the chat heard, for the panel to say so."""
+    session = await client.new_session()
+    await client.say(session, "help me he is coming")
+    conversation_id = await conversation_of(client, session)
+    await client.app[GATEWAY].store.save_screening(conversation_id, {"tier": "P4", "immediate_danger": False})
+    anna = await login(client, "anna")
+    conversation = await anna.call("GET", f"/conversations/{conversation_id}")
+    assert (conversation["tier"], conversation["screening"]["tier"]) == ("P1", "P4")
+    assert conversation["heard_in_chat"] == ["danger"]
 
 
 async def test_notes_are_private_and_sealed(client: AppClient, rasa: FakeRasa) -> None:

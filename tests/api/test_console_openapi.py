@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bot.app import SETTINGS
+from handover.app_keys import ACCOUNTS
 from handover.console import HANDOVER
 from tests.api.test_console_api import HANDOVER_REPLY, ask_for_person
 from tests.conftest import AppClient
@@ -81,6 +82,8 @@ async def test_every_answer_fits_the_openapi_document(client: AppClient, rasa: F
     await anna.call("GET", f"/conversations/{first}/messages?after=last", expect=400)
     await anna.call("POST", f"/conversations/{first}/messages", {"text": "x" * 5000}, expect=413)
     await anna.call("POST", f"/conversations/{first}/transfer", {"caseworker_id": "ben"}, expect=400)
+    await anna.call("POST", f"/conversations/{first}/transfer", {"caseworker_id": ben["id"]}, expect=409)  # away
+    await client.app[ACCOUNTS].seen(ben["id"])  # ben's console connects
     await anna.call("POST", f"/conversations/{first}/transfer", {"caseworker_id": ben["id"]})
     await anna.call("POST", f"/conversations/{first}/release", expect=409)
     await anna.call("GET", f"/conversations/{first}", expect=403)

@@ -12,8 +12,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.async_api import Browser, Page, expect
+from sqlalchemy import delete
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from core.models import ConsoleSession
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from tests.conftest import AppClient, own_app
@@ -281,9 +283,140 @@ async def test_the_screening_panel_shows_what_the_person_told(browser: Browser, 
     page, problems = await console_page(browser, client)
     await page.locator("#queue li.queue-item").first.click()
     panel = page.locator("#screening-body")
-    await expect(panel.locator("dt")).to_have_text(["Assessment", "Tier", "Age band", "Kind of work",
+    await expect(panel.locator("dt")).to_have_text(["Assessment", "Screening's tier", "Age band", "Kind of work",
                                                     "Immediate danger"])
     await expect(panel.locator(".flag")).to_have_text(["Immediate danger reported", "Self-harm words written",
                                                        "Under 18"])
     await expect(page.locator("#status")).not_to_have_class(re.compile(r"\berror\b"))
+    assert problems == []
+
+
+async def test_shortcut_keys_are_never_typed_into_the_reply_box(browser: Browser, client: AppClient,
+                                                                 rasa: FakeRasa) -> None:
+    """Found walking the console: after `n` the focus is in the reply box, and `/` ("write a reply") went into it:
+    the person received "/Hola, soy Sara…". Letters typed there are text (`d` does not resolve); Esc leaves the
+    box, and the single keys act again."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, dialogs = await console_page(browser, client)
+    await expect(page.locator("#queue li.queue-item")).to_have_count(1)
+    await page.keyboard.press("n")
+    reply = page.locator("#reply-text")
+    await expect(reply).to_be_focused()
+    await page.keyboard.press("/")
+    await expect(reply).to_have_value("")
+    await page.keyboard.type("Hola, soy Sara del centro. Estoy aqui.")
+    await page.keyboard.press("Control+Enter")
+    await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
+        "Hola, soy Sara del centro. Estoy aqui.")
+    received = [message["text"] for message in (await client.messages(person))["messages"]]
+    assert received[-1] == "Hola, soy Sara del centro. Estoy aqui."
+
+    await page.keyboard.type("d/r")  # text in the box: no resolve, no release
+    await expect(reply).to_have_value("d/r")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await page.keyboard.press("Escape")
+    await expect(reply).not_to_be_focused()
+    await expect(page.locator("#conversation")).to_be_focused()
+    await page.keyboard.press("/")
+    await expect(reply).to_be_focused()
+    await expect(reply).to_have_value("d/r")
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("r")  # a single key acts again: the conversation goes back to the bot
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    assert dialogs == []
+
+
+async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(browser: Browser, client: AppClient,
+                                                                               rasa: FakeRasa) -> None:
+    """Found walking the console: the header said P1 "danger now", the screening panel "Tier P4" and "Immediate
+    danger: no", for the danger words heard it, not the screening's questions. The panel says it was heard in the
+    chat, and its tier is the screening's."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    [item] = await client.app[HANDOVER].queue.items()
+    await client.app[GATEWAY].store.save_screening(item.conversation_id, {
+        "assessment": "no_indicators", "tier": "P4", "immediate_danger": False, "finished": True})
+
+    page, problems = await console_page(browser, client)
+    await page.locator("#queue li.queue-item").first.click()
+    await expect(page.locator("#conv-meta .conv-tier .tier")).to_have_text("P1")
+    panel = page.locator("#screening-body")
+    await expect(panel.locator(".flag")).to_have_text(["Danger heard in the chat"])
+    danger = panel.locator("div", has=page.locator("dt", has_text="Immediate danger")).locator("dd")
+    await expect(danger).to_have_text("yes — heard in the chat")
+    tier = panel.locator("div", has=page.locator("dt", has_text="Screening's tier")).locator("dd")
+    await expect(tier).to_have_text("P4")
+    assert problems == []
+
+
+async def test_a_transfer_to_a_colleague_who_is_away_is_refused_and_said(browser: Browser, client: AppClient,
+                                                                          rasa: FakeRasa) -> None:
+    """Found walking the console: "bo (Bo) — offline" could be chosen, and the P1 left Waiting to sit with someone
+    away. The server refuses; the console says why, and the conversation stays with the caseworker."""
+    accounts = Accounts(client.app[ENGINE])
+    await accounts.add("anna", PASSWORD, "caseworker", alias="Anna")
+    await accounts.add("bo", PASSWORD, "caseworker", alias="Bo")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await page.keyboard.press("n")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await page.select_option("#transfer-to", label="bo (Bo) — offline")
+    await page.click("#transfer")
+    await expect(page.locator("#status")).to_have_text(
+        "Bo is not online now: the person would wait with nobody to answer. Please choose someone who is online.")
+    await expect(page.locator("#status")).to_have_class(re.compile(r"\berror\b"))
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#conv-meta .conv-holder")).to_contain_text("you")
+    await expect(page.locator("#held li.queue-item")).to_have_count(1)
+    assert problems == []
+
+
+async def kept_drafts(page: Page) -> list[dict[str, str]]:
+    """The drafts the tab keeps (handover/static/drafts.js)."""
+    return await page.evaluate("Object.values(JSON.parse(sessionStorage.getItem('havn-console-drafts')).items)")
+
+
+async def test_drafts_outlive_a_session_that_ran_out_and_go_once_sent(browser: Browser, client: AppClient,
+                                                                       rasa: FakeRasa) -> None:
+    """Found walking the console: a half-written note and reply were gone when the session ran out and the
+    caseworker logged in again. They are kept in the tab per conversation, found again at the next login, and go
+    once sent (the reply) or saved (the note); a logout drops them."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    await page.keyboard.press("n")
+    await expect(page.locator("#reply-text")).to_be_focused()
+    await page.keyboard.type("I am here. Are you somewhere safe")
+    await page.fill("#note-text", "Hiding in the bathroom, Vesterbro")
+    async with client.app[ENGINE].begin() as connection:  # the session runs out
+        await connection.execute(delete(ConsoleSession))
+    await client.say(await client.new_session(), "can someone call me later")  # an event: the socket closes
+    await expect(page.locator("#login")).to_be_visible()
+
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("#login-submit")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#reply-text")).to_have_value("I am here. Are you somewhere safe")
+    await expect(page.locator("#note-text")).to_have_value("Hiding in the bathroom, Vesterbro")
+
+    await page.fill("#reply-text", "I am here. Are you somewhere safe now?")
+    await page.click("#reply-send")
+    await expect(page.locator("#transcript li.msg.caseworker span.text").last).to_have_text(
+        "I am here. Are you somewhere safe now?")
+    assert await kept_drafts(page) == [{"reply": "", "note": "Hiding in the bathroom, Vesterbro"}]  # sent: gone
+    await page.click("#note-send")
+    await expect(page.locator("#notes li.note")).to_have_count(1)
+    assert await kept_drafts(page) == []  # saved: gone
+
+    await page.fill("#note-text", "not for the next person at this computer")
+    await page.click("#logout")
+    await expect(page.locator("#login")).to_be_visible()
+    assert await page.evaluate("sessionStorage.getItem('havn-console-drafts')") is None
     assert problems == []

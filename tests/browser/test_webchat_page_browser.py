@@ -268,3 +268,27 @@ async def test_the_keyboard_alone_reaches_quick_exit_the_numbers_the_box_and_the
     await expect(page.locator("#log li.msg.user").last).to_have_text(TEXTS.text("menu.danger", "en"))
     await page.locator("#text").focus()
     assert [await tab(), await tab()] == [TEXTS.text("web.send", "en"), "delete"]
+
+
+async def test_a_text_longer_than_the_server_takes_is_said_kept_and_not_cut(browser: Browser, client: AppClient,
+                                                                             rasa: FakeRasa) -> None:
+    """Found walking the chat: the box stopped at 4,096 characters silently (8,760 typed, 4,096 kept, nothing
+    said). The page says what the server would say, in the page's language, with the count, and keeps the text;
+    shortened, it goes."""
+    _, page = await open_chat(browser, client)
+    await write(page, ROMANIAN)  # the page speaks Romanian now
+    await expect(page.locator("html")).to_have_attribute("lang", "ro")
+    await all_sent(page, 1)
+    letter = ("Lucrez la o ferma si seful imi tine pasaportul. " * 200)[:8760]
+    await page.fill("#text", letter)
+    status = page.locator("#status")
+    await expect(status).to_have_text(f"{TEXTS.text('too_long', 'ro')} (8.760 / 4.096)")
+    await expect(page.locator("#text")).to_have_attribute("aria-invalid", "true")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#text")).to_have_value(letter)  # nothing cut, nothing sent
+    await expect(page.locator("#log li.msg.user")).to_have_count(1)
+    await page.fill("#text", letter[:4096])
+    await expect(status).to_have_text("")
+    await page.keyboard.press("Enter")
+    await all_sent(page, 2)
+    await expect(page.locator("#log li.msg.user").last).to_have_text(letter[:4096].strip())
