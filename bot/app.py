@@ -31,6 +31,7 @@ from bot.language import LanguageDetector
 from bot.limits import ChannelLimits
 from bot.memory import release_freed
 from bot.metrics_page import add_route as add_metrics_route
+from bot.not_found import page_not_found
 from bot.person_lock import SharedLocks
 from bot.rasa_client import RasaClient
 from bot.reporting import Reporting
@@ -93,7 +94,9 @@ def build_detector(settings: Settings) -> LanguageDetector:
 
 def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Application:
     # The console's error sentences in the caseworker's language, inside the one that writes them as JSON.
-    app = web.Application(client_max_size=64 * 1024, middlewares=[json_errors, console.errors_in_language])
+    # A page that is not there: a kind page in the browser's language, outside the JSON paths (bot/not_found.py).
+    app = web.Application(client_max_size=64 * 1024,
+                          middlewares=[json_errors, console.errors_in_language, page_not_found])
     app[SETTINGS] = settings
     add_security_headers(app, settings.development)
     app[JSON_PATHS] = (API_PREFIX, WEBHOOK_PATH)  # errors in JSON here, with a sentence (core/json_api.py)
