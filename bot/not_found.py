@@ -1,6 +1,8 @@
 """A page that is not there, said kindly: an address typed wrong or an old link gets a short page in the
 browser's language with the way to the chat and the safety line, instead of aiohttp's bare "404: Not Found"
-(found walking the app). The JSON paths keep their JSON sentences (core/json_api.py, which runs outside this)."""
+(found walking the app). The JSON paths keep their JSON sentences (core/json_api.py, which runs outside this).
+A missing file under a static folder stays an empty 404: aiohttp finds that out only as it sends, and only the
+page's own scripts ask for those addresses."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from tests.conftest import TEXTS, AppClient
 
 
 @pytest.mark.parametrize(("path", "accept", "language"), [
-    ("/nope", "da-DK,da;q=0.9", "da"), ("/console/static/nope.js", "en", "en"), ("/ro/chat", "ro", "ro"),
-    ("/a/b/c.html", "ar", "ar"), ("/static/x.css", "th-TH", "th")])
+    ("/nope", "da-DK,da;q=0.9", "da"), ("/console/nope", "en", "en"), ("/ro/chat", "ro", "ro"),
+    ("/a/b/c.html", "ar", "ar"), ("/chat?lang=vi", "th-TH", "vi")])
 async def test_an_address_that_is_not_there_gets_a_kind_page(client: AppClient, path: str, accept: str,
                                                              language: str) -> None:
     async with client.http.get(client.url(path), headers={"Accept-Language": accept}) as response:
