@@ -3,9 +3,10 @@
 facebook" and "they deleted my photos" are not.
 
 The words are in content/delete_words.yml, which explains the rules: the whole message is a request, with
-only words such as "please" or "I want to" before it and "now" or "ạ" after it. The gateway (bot/gateway.py)
-answers such a message as it answers the web chat's Delete and Telegram's /delete: with the question, never
-with the erasure itself.
+only words such as "please" or "I want to" before it and "now" or "ạ" after it; a question only with such
+words first ("can you delete this chat?", not "do you delete messages?" in Romanian's "stergeti mesajele?").
+The gateway (bot/gateway.py) answers such a message as it answers the web chat's Delete and Telegram's /delete:
+with the question, never with the erasure itself.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from screening.normalise import COMPACT, normalise
 DELETE_WORDS = Path(__file__).resolve().parent.parent / "content" / "delete_words.yml"
 LISTS = ("requests", "before", "after")
 _COMPACT_CHAR = re.compile(f"[{COMPACT}]")
+QUESTION_MARKS = ("?", "？", "؟")
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,19 @@ def asks_to_delete(text: str, words: DeleteWords | None = None) -> bool:
     """Whether the whole message asks to delete the chat (see the module's docstring)."""
     words = words or load_delete_words()
     message = normalise(text)
+    # "stergeti mesajele?" asks whether we delete messages (the NLU's ask_anonymous), "delete?" whether it is
+    # gone: a question is a request only when it says so first ("can you delete my messages?").
+    asking = text.rstrip().endswith(QUESTION_MARKS)
+    framed = False
     while message not in words.requests:
         shorter = _without_before(message, words.before)
+        framed = framed or shorter != message
         if shorter == message:
             shorter = _without_after(message, words.after)
         if shorter == message:
             return False
         message = shorter
-    return True
+    return framed or not asking
 
 
 def _without_before(message: str, frames: tuple[str, ...]) -> str:

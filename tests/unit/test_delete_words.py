@@ -57,6 +57,15 @@ def test_a_sentence_about_deleting_is_no_request(text: str) -> None:
     assert not asks_to_delete(text)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("stergeti mesajele?", False), ("Ștergeți mesajele?", False), ("delete?", False), ("删除吗？", False),
+    ("احذف؟", False), ("can you delete my messages?", True), ("how do I delete this chat?", True),
+    ("可以删除吗？", True), ("stergeti mesajele", True)])
+def test_a_question_is_a_request_only_when_it_asks_for_one(text: str, expected: bool) -> None:
+    """"Do you delete the messages?" is for the NLU (ask_anonymous); "can you delete my messages?" is a request."""
+    assert asks_to_delete(text) is expected
+
+
 def test_words_only_around_a_request_are_dropped() -> None:
     """"please" and "I want to" frame a request; they never make one of something else."""
     assert asks_to_delete("please please delete now please")
