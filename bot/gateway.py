@@ -1,10 +1,11 @@
 """The gateway: the one way every message travels, whatever channel it came from.
 
 inbound → pseudonymise the address → store the message → pick the language → danger? (bot/safety.py, in
-every state: 112, P1, the questions stop) → otherwise route (a command the app answers itself; a report's
-questions; otherwise the assistant: Rasa's turn, rendered in the person's language, its side effects applied;
-nothing while a caseworker holds the conversation) → a new conversation's first reply always shows 112 →
-store the replies → tell the consoles → hand the replies to the channel.
+every state: 112, P1, the questions stop) → otherwise route (a command the app answers itself, a typed request
+to delete the chat among them; a report's questions; otherwise the assistant: Rasa's turn, rendered in the
+person's language, its side effects applied; nothing while a caseworker holds the conversation) → a new
+conversation's first reply always shows 112 → store the replies → tell the consoles → hand the replies to the
+channel.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from itertools import takewhile
 
 from bot.assistant import Assistant
 from bot.conversation_language import ConversationLanguage, Said
+from bot.delete_words import asks_to_delete
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
@@ -80,6 +82,14 @@ class Inbound:
 
 class InvalidPayload(ValueError):
     pass
+
+
+def _typed_delete(inbound: Inbound) -> Inbound:
+    """A typed "delete this chat", "xoa het" or "supprimer" is the Delete button (Telegram's /delete): the same
+    question, with Yes and No, in every state; never the erasure itself (bot/delete_words.py)."""
+    if inbound.payload is None and inbound.text and asks_to_delete(inbound.text):
+        return replace(inbound, payload=Command.DELETE_ASK)
+    return inbound
 
 
 class Gateway:
@@ -153,7 +163,7 @@ class Gateway:
 
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str,
                      address_hash: str) -> list[Message]:
-        inbound = await self._typed_safety_answer(conversation, inbound, language)
+        inbound = await self._typed_safety_answer(conversation, _typed_delete(inbound), language)
         answered = self._command(conversation, inbound, language)
         if answered is not None:
             return answered

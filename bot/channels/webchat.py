@@ -21,10 +21,10 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.channels.webchat_ids import LIMIT
 from bot.channels.webchat_page import number_parts, page_words, phone_numbers, shown_buttons, words
-from bot.channels.webchat_sessions import WebSession, WebSessions
+from bot.channels.webchat_sessions import SessionEnded, WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
-from core.errors import Gone, Invalid, TooMany
+from core.errors import Gone, Invalid, TooLarge, TooMany, Unauthenticated
 from core.json_api import Body, Query, read_body, read_query
 from core.limits import Verdict
 from core.messages import MAX_TEXT, Message
@@ -104,8 +104,13 @@ class WebAfter(Query):
 
 
 async def _session(request: web.Request, *, erasing: bool = False) -> WebSession:
-    """The session named by the X-Havn-Session header (never the URL: URLs end up in logs); 401 otherwise."""
-    return await request.app[SESSIONS].open(request.headers.get(SESSION_HEADER), erasing=erasing)
+    """The session named by the X-Havn-Session header (never the URL: URLs end up in logs); 401 otherwise, a
+    refused one's sentence in the language the page speaks (the page says its own words, a client may not)."""
+    try:
+        return await request.app[SESSIONS].open(request.headers.get(SESSION_HEADER), erasing=erasing)
+    except SessionEnded:
+        texts = request.app[GATEWAY].texts
+        raise Unauthenticated(texts.reply("web.session_refused", asked_language(request)).text) from None
 
 
 def _address_hash(request: web.Request, session: WebSession) -> str:
@@ -116,11 +121,9 @@ def _shown(message: Message, session: WebSession) -> dict[str, object]:
     return {**message.to_json(), "id": session.ids.hide(message.id or 0)}
 
 
-def _too_many(request: web.Request, key: str, verdict: Verdict) -> TooMany:
-    """429 with a sentence the page shows (bot/static/webchat.js), in the browser's language, with 112."""
-    texts = request.app[GATEWAY].texts
-    language = browser_language(request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
-    return TooMany(texts.reply(key, language).text, verdict.retry_after)
+def _too_many(request: web.Request, key: str, verdict: Verdict, language: str) -> TooMany:
+    """429 with a sentence the page shows (bot/static/webchat.js), in the chat's language, with 112."""
+    return TooMany(request.app[GATEWAY].texts.reply(key, language).text, verdict.retry_after)
 
 
 @routes.post("/api/webchat/sessions")
@@ -129,7 +132,7 @@ async def create_session(request: web.Request) -> web.Response:
     if gateway.limits is not None:
         verdict = await gateway.limits.session(request.app[SOURCES].of(request))
         if not verdict.allowed:
-            raise _too_many(request, "limited.session", verdict)
+            raise _too_many(request, "limited.session", verdict, asked_language(request))
     start = await read_body(request, WebSessionStart) if request.can_read_body else WebSessionStart()
     if start.source is not None and gateway.outreach is not None:
         await gateway.outreach.count(start.source, CHANNEL)
@@ -172,7 +175,10 @@ async def converse(request: web.Request, session: WebSession, text: str | None, 
 @routes.post("/api/webchat/messages")
 async def post_message(request: web.Request) -> web.Response:
     session = await _session(request)
-    body = await read_body(request, WebMessage)
+    try:
+        body = await read_body(request, WebMessage)
+    except TooLarge:  # a text over MAX_TEXT: said in the chat's language, with 112, as without JavaScript
+        raise TooLarge(request.app[GATEWAY].texts.reply("too_long", await _language(request, session)).text) from None
     turn = await converse(request, session, body.text, body.payload, body.language)
     if turn.limited is not None:
         # The reply shape the page shows (with 112 and the hotline); "limited": the page marks the message not
@@ -220,7 +226,7 @@ async def delete_session(request: web.Request) -> web.Response:
     if gateway.limits is not None:
         verdict = await gateway.limits.erasure(request.app[SOURCES].of(request))
         if not verdict.allowed:
-            raise _too_many(request, "limited.delete", verdict)
+            raise _too_many(request, "limited.delete", verdict, await _language(request, session))
     await gateway.erase(_address_hash(request, session))
     await request.app[SESSIONS].end(session)  # after the erasure: if that fails, the person can try again
     return web.json_response({"erased": True})
@@ -264,10 +270,15 @@ async def _language(request: web.Request, session: WebSession) -> str:
     """The conversation's language, else the one the page speaks (its X-Havn-Language), else the page's default."""
     gateway = request.app[GATEWAY]
     spoken = await gateway.store.language_of(_address_hash(request, session))
-    if spoken in gateway.texts.languages:
-        return spoken
-    shown = request.headers.get(LANGUAGE_HEADER)
-    return shown if shown in gateway.texts.languages else page_language(request)
+    return spoken if spoken in gateway.texts.languages else asked_language(request)
+
+
+def asked_language(request: web.Request) -> str:
+    """Where no conversation tells the language (a new or refused session): the one the page speaks (its
+    X-Havn-Language, "vi" or "vi-VN"), else the browser's, else the default."""
+    texts = request.app[GATEWAY].texts
+    return browser_language(request.headers.get(LANGUAGE_HEADER, ""), texts.languages, "") or browser_language(
+        request.headers.get("Accept-Language", ""), texts.languages, texts.default_language)
 
 
 def page_language(request: web.Request) -> str:

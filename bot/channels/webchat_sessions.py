@@ -35,6 +35,11 @@ ENDED = ("This chat session has ended: it was deleted, or quiet for too long, or
 MISSING = "This chat needs a session. Please start a new chat (reload the page)."
 
 
+class SessionEnded(Unauthenticated, default=ENDED):
+    """A token that was ours but is refused now (deleted, idle, old) or was never ours: the web chat's API says
+    so in the person's language (bot/channels/webchat.py); ENDED is the sentence where nobody asked for one."""
+
+
 @dataclass(frozen=True)
 class WebSession:
     """A token that was accepted: the person's address and what this session needs to answer them."""
@@ -68,10 +73,10 @@ class WebSessions:
             raise Unauthenticated(MISSING)
         parsed = self._tokens.parse(token)
         if parsed is None:
-            raise Unauthenticated(ENDED)
+            raise SessionEnded
         now = self._clock.now()
         if now - parsed.issued_at > self.max_age and not erasing:
-            raise Unauthenticated(ENDED)
+            raise SessionEnded
         key_hash = self._keys.keyed(ROW_PURPOSE, parsed.session_id).hex()
         async with self._engine.connect() as connection:
             row = (await connection.execute(select(WebchatSession.seen_at, WebchatSession.ended)
@@ -79,7 +84,7 @@ class WebSessions:
         seen_at = None if row is None else as_utc(row.seen_at)
         idle = now - max(parsed.issued_at, seen_at or parsed.issued_at) > self.idle
         if (row is not None and row.ended) or (idle and not erasing):
-            raise Unauthenticated(ENDED)
+            raise SessionEnded
         return WebSession(parsed.session_id, key_hash, parsed.issued_at, seen_at,
                           MessageIds(self._keys.keyed(IDS_PURPOSE, parsed.session_id)))
 

@@ -256,7 +256,8 @@ async def test_erasures_over_the_limit_get_429_with_a_sentence_and_112(both: App
                                   headers={**source(flood), **webchat_session(sessions[1]),
                                            "Accept-Language": "da"}) as response:
         assert response.status == 429
-        assert await response.json() == {"error": with_safety_line("limited.delete", "da")}
+        # In the chat's language (English was chosen), not the browser's: the page speaks the chat's.
+        assert await response.json() == {"error": with_safety_line("limited.delete", "en")}
     # The same through the chat's own "Delete" button: the reply shape, and nothing was deleted.
     limited, _ = await say(client, sessions[2], flood, payload="delete_yes")
     assert limited["limited"] is True

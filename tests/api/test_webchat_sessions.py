@@ -16,12 +16,13 @@ import pytest
 from bot.app import GATEWAY, SETTINGS
 from bot.channels import webchat
 from bot.channels.webchat import SESSION_HEADER, SESSIONS
-from bot.channels.webchat_sessions import ENDED, MISSING
+from bot.channels.webchat_sessions import MISSING
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app, webchat_address, webchat_session
 from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
+REFUSED = TEXTS.reply("web.session_refused", "en").text  # no language named: the default's, with 112
 
 
 client = pytest.fixture(own_app, name="client")
@@ -81,9 +82,9 @@ async def test_the_old_path_form_answers_410_with_a_sentence_and_does_nothing(
 @pytest.mark.parametrize(("headers", "sentence"), [
     ({}, MISSING),
     ({SESSION_HEADER: ""}, MISSING),
-    ({SESSION_HEADER: "made-up"}, ENDED),
-    ({SESSION_HEADER: "a.b.c"}, ENDED),
-    ({SESSION_HEADER: "x" * 500}, ENDED),
+    ({SESSION_HEADER: "made-up"}, REFUSED),
+    ({SESSION_HEADER: "a.b.c"}, REFUSED),
+    ({SESSION_HEADER: "x" * 500}, REFUSED),
 ])
 async def test_a_missing_or_invalid_session_is_a_401_that_says_to_start_again(
         client: AppClient, rasa: FakeRasa, headers: dict[str, str], sentence: str) -> None:
