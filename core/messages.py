@@ -20,11 +20,9 @@ _MALFORMED = re.compile("[\ud800-\udfff\x00]")
 # More marks stacked on one letter than any language writes (Vietnamese, Thai and Arabic stack two or three): a
 # "combining storm" of hundreds drew far outside its bubble, over the chat's buttons and the console's transcript.
 MARKS_ON_A_LETTER = 4
-_MARK_STORM = re.compile("([\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670"
-                         "\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
-                         "\u20d0-\u20ff\ufe20-\ufe2f]{%d})[\u0300-\u036f\u0483-\u0489\u0591-\u05bd"
-                         "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
-                         "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+" % MARKS_ON_A_LETTER)
+_MARKS = ("[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31"
+          "\u0e34-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_MARK_STORM = re.compile(f"({_MARKS}{{{MARKS_ON_A_LETTER}}}){_MARKS}+")
 # What the transcript says in place of media (the console's language is English). The kind itself is kept in a
 # column of its own (message.media_kind), never read back from this text.
 MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.AUDIO: "[audio]", MediaKind.VIDEO: "[video]",
