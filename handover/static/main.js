@@ -115,9 +115,11 @@ async function logIn(event) {
 
 function logOut() {
   return withButton(el.logout, async () => {
+    // First, before the server answers: its closing the live socket can show the login before the answer comes,
+    // and a logout that fails must not leave this caseworker's notes to the next person at this computer.
+    dropDrafts();
     await api("POST", "/logout");
     if (location.hash) history.replaceState(null, "", location.pathname + location.search);
-    dropDrafts();
     showLogin();
     say(t("logout.done"), "info");
   });
