@@ -9,7 +9,6 @@ lead ("about my sister") and before a polite particle. Matched on the screening'
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +18,7 @@ from typing import Literal, get_args
 import yaml
 
 from core.config import CONTENT_DIR
-from screening.normalise import COMPACT, normalise
+from screening.normalise import cut_word, normalise
 
 ABOUT_WORDS = CONTENT_DIR / "report_about.yml"
 About = Literal["me", "other"]  # the choices of the first question ("report_about:me")
@@ -27,7 +26,6 @@ CHOICES: tuple[About, ...] = get_args(About)
 # Shorter words count only in their own language's chat: they mean other things elsewhere (Polish "ja" is "me",
 # Danish "ja" is "yes"; Lithuanian "man" is "me", English "man" is someone else).
 SHORTEST_SHARED = 4
-_COMPACT_WORD = re.compile(f"[{COMPACT}]+")  # Thai, Chinese: no space between a lead and what follows
 
 
 @dataclass(frozen=True)
@@ -71,21 +69,8 @@ def _joined(phrase: str) -> str:
 
 def _candidates(message: str, words: _Words) -> list[str]:
     """The message, then without a polite particle at its end, then each of those without a lead at its start."""
-    bare = [message, *filter(None, (_cut(message, particle, end=True) for particle in words.polite))]
-    return [*bare, *filter(None, (_cut(each, lead, end=False) for each in bare for lead in words.leads))]
-
-
-def _cut(message: str, part: str, end: bool) -> str | None:
-    """`message` without `part` at its end (or start) where a word ends, or None. Thai and Chinese words meet
-    without a space (normalise drops it)."""
-    joined = part if _COMPACT_WORD.fullmatch(part) else (f" {part}" if end else f"{part} ")
-    if len(message) <= len(joined):
-        return None
-    if end and message.endswith(joined):
-        return message[:-len(joined)].strip()
-    if not end and message.startswith(joined):
-        return message[len(joined):].strip()
-    return None
+    bare = [message, *filter(None, (cut_word(message, particle, end=True) for particle in words.polite))]
+    return [*bare, *filter(None, (cut_word(each, lead, end=False) for each in bare for lead in words.leads))]
 
 
 @lru_cache(maxsize=4)

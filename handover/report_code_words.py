@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from core.config import CONTENT_DIR
-from screening.normalise import COMPACT, normalise
+from screening.normalise import COMPACT, cut_word, normalise
 
 CODE_WORDS = CONTENT_DIR / "report_code_words.yml"
 LISTS = ("term", "says", "lead", "end")
@@ -87,22 +87,9 @@ def _cores(message: str, words: _Words) -> set[str]:
         if each in found:
             continue
         found.add(each)
-        waiting.extend(cut for lead in words.leads if (cut := _cut(each, lead, end=False)))
-        waiting.extend(cut for end in words.ends if (cut := _cut(each, end, end=True)))
+        waiting.extend(cut for lead in words.leads if (cut := cut_word(each, lead, end=False)))
+        waiting.extend(cut for end in words.ends if (cut := cut_word(each, end, end=True)))
     return found
-
-
-def _cut(message: str, part: str, end: bool) -> str | None:
-    """`message` without `part` at its end (or start) where a word ends, or None. Thai and Chinese words meet
-    without a space (normalise drops it)."""
-    joined = part if _COMPACT_WORD.fullmatch(part) else (f" {part}" if end else f"{part} ")
-    if len(message) <= len(joined):
-        return None
-    if end and message.endswith(joined):
-        return message[:-len(joined)].strip()
-    if not end and message.startswith(joined):
-        return message[len(joined):].strip()
-    return None
 
 
 @lru_cache(maxsize=4)

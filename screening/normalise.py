@@ -40,3 +40,20 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", _ARABIC_MARKS.sub("", _LATIN_MARKS.sub("", text)))
     text = _NON_WORD.sub(" ", text.translate(_FOLD)).strip()
     return _COMPACT_GAP.sub("", _REPEATS.sub(r"\1", text))
+
+
+_COMPACT_WORD = re.compile(f"[{COMPACT}]+")
+
+
+def cut_word(message: str, part: str, end: bool) -> str | None:
+    """A normalised `message` without `part` at its end (or start) where a word ends, or None. Thai and Chinese
+    words meet without a space (normalise drops it). For the typed-answer word lists (handover/report_about.py,
+    handover/report_code_words.py): "about my sister" without its lead, "คนอื่นค่ะ" without its polite particle."""
+    joined = part if _COMPACT_WORD.fullmatch(part) else (f" {part}" if end else f"{part} ")
+    if len(message) <= len(joined):
+        return None
+    if end and message.endswith(joined):
+        return message[:-len(joined)].strip()
+    if not end and message.startswith(joined):
+        return message[len(joined):].strip()
+    return None
