@@ -27,7 +27,6 @@ question is asked once more, and then the report goes on, the words kept for the
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -35,6 +34,7 @@ from typing import Any
 
 from core.vocabulary import Kind, Tier
 from screening.age import ADULT
+from screening.normalise import COMPACT, normalise
 
 ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
@@ -200,27 +200,19 @@ def typed_word_choice(step: str, words: str, titled: dict[str, str]) -> str | No
     chat: a reporter who typed "massage" at the kind of place had it kept as words only, and the caseworker's
     line said nothing of the place. Thai and Chinese titles, written without spaces, may hold the word anywhere
     ("นวด" in "ร้านนวด"). A word of fewer than four letters ("or", "de") or one in several titles names none."""
-    typed = _folded(words).strip()
+    typed = normalise(words).strip()
     if step not in PICK_STEPS or not typed or " " in typed:
         return None
     unspaced = _UNSPACED.search(typed) is not None
     if len(typed) < (2 if unspaced else 4):
         return None
     found = {choice for choice, title in titled.items()
-             if (typed in _folded(title) if unspaced
-                 else any(word.startswith(typed) for word in _folded(title).split()))}
+             if (typed in normalise(title) if unspaced
+                 else any(word.startswith(typed) for word in normalise(title).split()))}
     return found.pop() if len(found) == 1 else None
 
 
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3400-\u9fff]")  # Thai and Chinese letters
-
-
-def _folded(text: str) -> str:
-    """Case, Latin accents and punctuation folded away: "Fermă" = "ferma", "massage!" = "massage"."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(" " if unicodedata.category(letter)[0] in "PSZC" else letter for letter in text
-                   if not unicodedata.combining(letter) or _UNSPACED.search(letter))
-    return " ".join(kept.split())
+_UNSPACED = re.compile(f"[{COMPACT}]")  # Thai and Chinese letters
 
 
 def typed_answer_choice(step: str, answer: str | None, ages: Iterable[int],
