@@ -23,7 +23,14 @@ def test_words_and_numbers_are_no_code(typed: str) -> None:
     assert code_in_text(typed) is None
 
 
-def test_nearly_every_new_code_is_found_in_a_sentence() -> None:
-    codes = [new_code() for _ in range(2000)]
-    found = sum(code_in_text(f"my code is {code.lower()} thanks") == code for code in codes)
-    assert found / len(codes) > 0.9  # 19 in 20 have a half of letters and digits mixed; the rest use the button
+def test_every_new_code_is_found_in_a_sentence() -> None:
+    """Once 1 code in 20 (halves of letters only or digits only, "ABCD-1234") was not read in "min kode er …": CI
+    failed on it by chance. Now such draws are drawn again."""
+    codes = [new_code() for _ in range(4000)]
+    assert all(code_in_text(f"my code is {code.lower()} thanks") == code for code in codes)
+
+
+def test_a_code_without_a_mixed_half_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    draws = iter("ABCD1234" + "K7M29XQP")
+    monkeypatch.setattr("handover.reports.secrets.choice", lambda _alphabet: next(draws))
+    assert new_code() == "K7M2-9XQP"
