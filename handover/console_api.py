@@ -208,6 +208,7 @@ async def resolve(request: web.Request, account: Account) -> m.Ended:
                                       "may move any)",
           body=m.Transfer, response=m.Transferred, errors=(409,))
 async def transfer(request: web.Request, account: Account, body: m.Transfer) -> m.Transferred:
+    await request.app[HANDOVER].may_transfer(account, request.match_info["conversation_id"])  # first: whose it is
     target = await request.app[ACCOUNTS].get(body.caseworker_id)
     if target is None:
         raise Invalid(m.Transfer.INVALID)

@@ -87,6 +87,14 @@ class Handover:
         if sent:
             await self._outbox.send(conversation_id, Sender.BOT, sent)
 
+    async def may_transfer(self, account: Account, conversation_id: str) -> None:
+        """NotHolder unless this account holds the conversation (a supervisor: unless someone holds it). Asked
+        before anything about the colleague it would go to (found by a tester: someone who did not hold it was
+        told the colleague was offline); `transfer` checks the same again as it moves it."""
+        holder = await self.queue.holder(conversation_id)
+        if holder is None or (holder != account.id and not account.is_supervisor):
+            raise NotHolder
+
     async def transfer(self, account: Account, conversation_id: str, to: Account) -> None:
         """To another caseworker; a supervisor may move a conversation that someone else holds."""
         if not await self.queue.transfer(conversation_id, None if account.is_supervisor else account.id, to.id):

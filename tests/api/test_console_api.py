@@ -225,6 +225,30 @@ async def test_no_transfer_to_a_caseworker_who_is_away(client: AppClient, rasa: 
     assert (await ben.call("GET", "/queue"))["assigned"][0]["assignee"] == "Ben"
 
 
+async def test_a_transfer_by_someone_who_does_not_hold_the_conversation_is_refused_before_presence(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found by a tester: ben, who does not hold anna's conversation, asking to hand it to carl (away) was told
+    "Carl is not online now" instead of that he does not hold it. Who may move it is checked first."""
+    _, conversation_id, anna = await held_by_anna(client)
+    ben, carl = await login(client, "ben"), await login(client, "carl")  # carl's console is closed
+    await go_online(client, ben)
+    refused = await ben.call("POST", f"/conversations/{conversation_id}/transfer",
+                             {"caseworker_id": carl.account["id"]}, expect=409)
+    assert refused["error"] == "You do not hold this conversation."
+    # To someone online, or back to anna, the answer is the same: it is not ben's to move.
+    for target in (ben, anna):
+        refused = await ben.call("POST", f"/conversations/{conversation_id}/transfer",
+                                 {"caseworker_id": target.account["id"]}, expect=409)
+        assert refused["error"] == "You do not hold this conversation."
+    # A supervisor may move anyone's conversation, so for her carl's presence is what counts.
+    supervisor = await login(client, "sofie", "supervisor")
+    refused = await supervisor.call("POST", f"/conversations/{conversation_id}/transfer",
+                                    {"caseworker_id": carl.account["id"]}, expect=409)
+    assert refused["error"].startswith("Carl is not online now")
+    [held] = (await anna.call("GET", "/queue"))["assigned"]
+    assert (held["conversation_id"], held["assignee"]) == (conversation_id, "Anna")
+
+
 async def test_roles_caseworkers_cannot_manage_accounts_or_read_the_audit_log(client: AppClient) -> None:
     anna = await login(client, "anna")
     await anna.call("POST", "/caseworkers", {"name": "eve", "password": PASSWORD, "role": "admin"}, expect=403)
