@@ -30,7 +30,6 @@ from core.limits import Verdict
 from core.messages import MAX_TEXT, Message
 from core.outreach import SOURCE_RULE, valid_source
 from core.sources import SOURCES
-from core.vocabulary import Command
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -166,7 +165,8 @@ async def converse(request: web.Request, session: WebSession, text: str | None, 
         raise Invalid(gateway.texts.reply("not_understood", language).text) from None
     except Limited as limited:
         return Turn(limited.replies, limited=limited)
-    if payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
+    # Erased from the chat itself (its Yes, or a typed "yes" to its question): this token is done, too.
+    if any(reply.erased for reply in replies):
         await sessions.end(session)
         return Turn(replies, ended=True)
     return Turn(replies)
