@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.channels.webchat_ids import LIMIT
 from bot.channels.webchat_page import number_parts, page_words, phone_numbers, shown_buttons, words
-from bot.channels.webchat_sessions import SessionEnded, WebSession, WebSessions
+from bot.channels.webchat_sessions import SessionEnded, SessionMissing, WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
 from core.errors import Gone, Invalid, TooLarge, TooMany, Unauthenticated
@@ -104,12 +104,13 @@ class WebAfter(Query):
 
 async def _session(request: web.Request, *, erasing: bool = False) -> WebSession:
     """The session named by the X-Havn-Session header (never the URL: URLs end up in logs); 401 otherwise, a
-    refused one's sentence in the language the page speaks (the page says its own words, a client may not)."""
+    refused or missing one's sentence in the language the page speaks (the page says its own words, a client may
+    not)."""
     try:
         return await request.app[SESSIONS].open(request.headers.get(SESSION_HEADER), erasing=erasing)
-    except SessionEnded:
-        texts = request.app[GATEWAY].texts
-        raise Unauthenticated(texts.reply("web.session_refused", asked_language(request)).text) from None
+    except (SessionEnded, SessionMissing) as refused:
+        key = "web.session_missing" if isinstance(refused, SessionMissing) else "web.session_refused"
+        raise Unauthenticated(request.app[GATEWAY].texts.reply(key, asked_language(request)).text) from None
 
 
 def _address_hash(request: web.Request, session: WebSession) -> str:
