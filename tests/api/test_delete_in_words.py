@@ -244,6 +244,19 @@ async def test_a_typed_yes_not_right_after_the_question_erases_nothing(client: A
     assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
 
 
+@pytest.mark.parametrize(("said", "language"), [("yes he took my passport", "en"), ("ja men hvad med min løn", "da")])
+async def test_a_yes_with_more_words_after_it_erases_nothing(client: AppClient, rasa: FakeRasa, said: str,
+                                                            language: str) -> None:
+    """Erasure cannot be undone: only a whole "yes" is a yes to it; a yes that goes on is the person's message."""
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    await client.say(session, "hello")
+    await asked_to_delete(client, session, "delete", language)
+    answer = await client.say(session, said)
+    assert "ended" not in answer and rasa.received[-1]["message"] == said
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+
+
 async def test_danger_words_with_a_typed_yes_are_heard_first_and_erase_nothing(client: AppClient,
                                                                                 rasa: FakeRasa) -> None:
     session = await client.new_session()
