@@ -34,7 +34,7 @@ from handover.outbox import Outbox
 from handover.outreach_counts import OutreachCounter
 from handover.retention import Retention
 from handover.store import ConversationState, Store
-from screening.typed_answers import typed_answer
+from screening.typed_answers import typed_answer, whole_answer
 
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE: "queue.leave_message"}
@@ -147,6 +147,11 @@ class Gateway:
             if cue is None:  # its P1 shows on the queue line; its words are the whole message, not kept twice
                 cue = self.safety.net_cue(conversation, inbound.text, listened)
             language, language_row = await self.language.for_turn(conversation, said, detection)
+            if cue is None:  # danger is heard first: "yes, he is here now" is never an erasure
+                inbound = await self._typed_delete_answer(conversation, inbound, language)
+                if inbound.payload == Command.DELETE_CONFIRMED:
+                    await self._erasure_allowed(inbound, address_hash, language)
+                    return await self._erase(address_hash, inbound)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if cue is not None:
@@ -206,6 +211,34 @@ class Gateway:
             return inbound
         return replace(inbound, payload=Command.SAFE_GO_ON if answer == "yes" else Command.SAFE_STOP)
 
+    async def _typed_delete_answer(self, conversation: ConversationState, inbound: Inbound,
+                                   language: str) -> Inbound:
+        """A typed "yes", "ja", "ใช่" or "no" right after "Delete everything?" is that question's Yes or No button,
+        in every state (screening/typed_answers.py reads it); anything else goes its way and the question is
+        dropped."""
+        if inbound.payload is not None or not inbound.text:
+            return inbound
+        # A yes erases for good: only a whole "yes" ("yes he took my passport" is no yes to this); a no keeps.
+        answer = typed_answer(inbound.text, language)
+        if answer == "yes":
+            answer = whole_answer(inbound.text, language)
+        if answer not in ("yes", "no") or not await self._asked_to_delete(conversation.id):
+            return inbound
+        return replace(inbound, payload=Command.DELETE_CONFIRMED if answer == "yes" else Command.DELETE_KEPT)
+
+    async def _asked_to_delete(self, conversation_id: str) -> bool:
+        """Whether "Delete everything?" was the last thing said before this message of the person's: only the
+        bot's messages since, and none of them another question (the privacy notice or the row of languages of
+        the same reply may follow it; a caseworker's "are you safe?" or the queue's question may not)."""
+        latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
+        for message in latest[1:]:  # [0]: this message
+            if any(button.payload == Command.DELETE_CONFIRMED for button in message.buttons):
+                return message.sender == Sender.BOT
+            if message.sender != Sender.BOT or not all(
+                    button.payload.startswith(f"{Command.LANGUAGE}:") for button in message.buttons):
+                return False
+        return False
+
     async def _asked_if_safe(self, conversation_id: str) -> bool:
         """Whether the bot's last turn (its messages before this one of the person's) asked if it is safe."""
         latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
@@ -260,7 +293,8 @@ class Gateway:
         """The confirmation is sent but not stored: nothing of the person is left."""
         language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
         await self.erase(address_hash)
-        return [self.texts.reply("delete_done", language).stored(Sender.SYSTEM, 0, self.store.clock.now())]
+        done = replace(self.texts.reply("delete_done", language), erased=True)
+        return [done.stored(Sender.SYSTEM, 0, self.store.clock.now())]
 
     @asynccontextmanager
     async def _within_limits(self, inbound: Inbound, address_hash: str) -> AsyncIterator[None]:
@@ -275,3 +309,11 @@ class Gateway:
                 raise Limited([self.limits.reply(key, language, self.store.clock.now())], verdict)
         with from_source(source):
             yield
+
+    async def _erasure_allowed(self, inbound: Inbound, address_hash: str, language: str) -> None:
+        """A typed "yes" to "Delete everything?" counts as an erasure, as the Yes button does (bot/limits.py): over
+        that limit, Limited."""
+        if self.limits is not None:
+            verdict = await self.limits.erasure(inbound.source or address_hash)
+            if not verdict.allowed:
+                raise Limited([self.limits.reply("limited.delete", language, self.store.clock.now())], verdict)

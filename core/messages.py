@@ -74,6 +74,9 @@ class Message:
     # Read back from the store for the console: where a message to the person stands (core.vocabulary.Delivery);
     # None for the person's own messages. Never in `to_json`: the person's page has no use for it.
     delivery: Delivery | None = None
+    # The reply to an erasure (the Yes to "Delete everything?", pressed or typed): nothing of the person is left,
+    # and the web chat ends its session. Never stored, never in `to_json`.
+    erased: bool = False
 
     def stored(self, sender: Sender, message_id: int, created_at: datetime) -> Message:
         return replace(self, sender=sender, id=message_id, created_at=created_at)

@@ -72,6 +72,18 @@ def typed_answer(text: str, language: str | None = None) -> Answer | None:
     return None
 
 
+def whole_answer(text: str, language: str | None = None) -> Answer | None:
+    """Like `typed_answer`, but only when the whole message is the answer ("yes", "Ja tak", "ใช่ค่ะ", "👍"), never a
+    yes with more words after it: for a question whose yes cannot be undone (erasure)."""
+    vocabulary = load_typed_answers()
+    emoji = {vocabulary.emoji.get(char) for char in _EMOJI_DRESS.sub("", text)}
+    if len(emoji) == 1 and None not in emoji:
+        return emoji.pop()
+    words = _words_for(vocabulary, language)
+    whole = _phrase(words, normalise(text))
+    return None if whole is None else words.answers[whole]
+
+
 def _phrase(words: _Words, message: str) -> str | None:
     """The answer the whole message is, as typed or without polite particles ("ใช่ค่ะ"), or None."""
     for candidate in (message, _unpolite(message, words.polite)):

@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.channels.webchat_ids import LIMIT
 from bot.channels.webchat_page import number_parts, page_words, phone_numbers, shown_buttons, words
-from bot.channels.webchat_sessions import SessionEnded, WebSession, WebSessions
+from bot.channels.webchat_sessions import SessionEnded, SessionMissing, WebSession, WebSessions
 from bot.gateway import Gateway, Inbound, InvalidPayload
 from bot.limits import Limited
 from core.errors import Gone, Invalid, TooLarge, TooMany, Unauthenticated
@@ -30,7 +30,6 @@ from core.limits import Verdict
 from core.messages import MAX_TEXT, Message
 from core.outreach import SOURCE_RULE, valid_source
 from core.sources import SOURCES
-from core.vocabulary import Command
 
 CHANNEL = "webchat"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -105,12 +104,13 @@ class WebAfter(Query):
 
 async def _session(request: web.Request, *, erasing: bool = False) -> WebSession:
     """The session named by the X-Havn-Session header (never the URL: URLs end up in logs); 401 otherwise, a
-    refused one's sentence in the language the page speaks (the page says its own words, a client may not)."""
+    refused or missing one's sentence in the language the page speaks (the page says its own words, a client may
+    not)."""
     try:
         return await request.app[SESSIONS].open(request.headers.get(SESSION_HEADER), erasing=erasing)
-    except SessionEnded:
-        texts = request.app[GATEWAY].texts
-        raise Unauthenticated(texts.reply("web.session_refused", asked_language(request)).text) from None
+    except (SessionEnded, SessionMissing) as refused:
+        key = "web.session_missing" if isinstance(refused, SessionMissing) else "web.session_refused"
+        raise Unauthenticated(request.app[GATEWAY].texts.reply(key, asked_language(request)).text) from None
 
 
 def _address_hash(request: web.Request, session: WebSession) -> str:
@@ -166,7 +166,8 @@ async def converse(request: web.Request, session: WebSession, text: str | None, 
         raise Invalid(gateway.texts.reply("not_understood", language).text) from None
     except Limited as limited:
         return Turn(limited.replies, limited=limited)
-    if payload == Command.DELETE_CONFIRMED:  # erased from the chat itself: this token is done, too
+    # Erased from the chat itself (its Yes, or a typed "yes" to its question): this token is done, too.
+    if any(reply.erased for reply in replies):
         await sessions.end(session)
         return Turn(replies, ended=True)
     return Turn(replies)

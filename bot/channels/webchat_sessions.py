@@ -40,6 +40,10 @@ class SessionEnded(Unauthenticated, default=ENDED):
     so in the person's language (bot/channels/webchat.py); ENDED is the sentence where nobody asked for one."""
 
 
+class SessionMissing(Unauthenticated, default=MISSING):
+    """A request that names no session at all: said in the person's language too (bot/channels/webchat.py)."""
+
+
 @dataclass(frozen=True)
 class WebSession:
     """A token that was accepted: the person's address and what this session needs to answer them."""
@@ -70,7 +74,7 @@ class WebSessions:
         `erasing`: erasure is the person's right even after their session went quiet or old (a tab that comes
         back after a night): a token we signed that was not ended yet may still delete, and only delete."""
         if not token:
-            raise Unauthenticated(MISSING)
+            raise SessionMissing
         parsed = self._tokens.parse(token)
         if parsed is None:
             raise SessionEnded

@@ -181,3 +181,126 @@ async def test_telegram_slet_asks_then_yes_erases(telegram_client: AppClient, bo
         assert done.params["text"] == TEXTS.reply("delete_done", "da").text
         assert len(fake.erased) == 1
         assert await rows(telegram_client, "SELECT COUNT(*) FROM conversation") == [(0,)]
+
+
+# A typed yes or no to the question -------------------------------------------------------------------------------
+# Found walking the chat: "yes", "ja" or "نعم" typed instead of pressing Yes went to Rasa, and nothing was erased.
+
+@pytest.mark.parametrize(("yes", "language"), [
+    ("yes", "en"), ("Yes please", "en"), ("ja", "da"), ("Ja tak", "da"), ("da", "ro"), ("نعم", "ar"),
+    ("ใช่ค่ะ", "th"), ("是", "zh"), ("oui", "fr")])
+async def test_a_typed_yes_right_after_the_question_erases_everything_and_ends_the_session(
+        client: AppClient, rasa: FakeRasa, yes: str, language: str) -> None:
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    await client.say(session, "hello")
+    await client.say(session, payload="delete")
+    calls = len(rasa.received)
+    answer = await client.say(session, yes)
+    assert answer["ended"] is True
+    assert [message["text"] for message in answer["messages"]] == [TEXTS.reply("delete_done", language).text]
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(0,)]
+    assert await rows(client, "SELECT COUNT(*) FROM message") == [(0,)]
+    assert len(rasa.received) == calls and len(rasa.erased) == 1  # the NLU never heard it; its tracker is gone
+    await client.say(session, "hello", expect=401)
+
+
+async def test_a_typed_yes_to_the_question_of_a_first_message_erases_too(client: AppClient, rasa: FakeRasa) -> None:
+    """The first reply ends with the privacy notice, after the question: the question is still the last asked."""
+    session = await client.new_session()
+    await asked_to_delete(client, session, "delete this chat", "en")
+    assert (await client.say(session, "yes"))["ended"] is True
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(0,)]
+
+
+@pytest.mark.parametrize(("no", "language"), [("no", "en"), ("nej", "da"), ("nu", "ro"), ("ไม่", "th")])
+async def test_a_typed_no_right_after_the_question_keeps_everything(client: AppClient, rasa: FakeRasa, no: str,
+                                                                    language: str) -> None:
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    await client.say(session, "hello")
+    await asked_to_delete(client, session, "delete", language)
+    calls = len(rasa.received)
+    [kept] = (await client.say(session, no))["messages"]
+    assert kept["text"] == TEXTS.reply("delete_kept", language).text
+    assert len(rasa.received) == calls
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+    # The question is answered: a "yes" now is no erasure.
+    await client.say(session, "yes")
+    assert rasa.received[-1]["message"] == "yes"
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+
+
+async def test_a_typed_yes_not_right_after_the_question_erases_nothing(client: AppClient, rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    await client.say(session, "yes")  # no question asked: the NLU reads it
+    assert rasa.received[-1]["message"] == "yes"
+    await asked_to_delete(client, session, "delete", "en")
+    await client.say(session, "hello")  # something else: the question is dropped
+    assert rasa.received[-1]["message"] == "hello"
+    answer = await client.say(session, "yes")
+    assert "ended" not in answer and rasa.received[-1]["message"] == "yes"
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+
+
+@pytest.mark.parametrize(("said", "language"), [("yes he took my passport", "en"), ("ja men hvad med min løn", "da")])
+async def test_a_yes_with_more_words_after_it_erases_nothing(client: AppClient, rasa: FakeRasa, said: str,
+                                                            language: str) -> None:
+    """Erasure cannot be undone: only a whole "yes" is a yes to it; a yes that goes on is the person's message."""
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    await client.say(session, "hello")
+    await asked_to_delete(client, session, "delete", language)
+    answer = await client.say(session, said)
+    assert "ended" not in answer and rasa.received[-1]["message"] == said
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+
+
+async def test_danger_words_with_a_typed_yes_are_heard_first_and_erase_nothing(client: AppClient,
+                                                                                rasa: FakeRasa) -> None:
+    session = await client.new_session()
+    await client.say(session, "hello")
+    await asked_to_delete(client, session, "delete", "en")
+    answer = await client.say(session, "yes he will kill me")
+    assert "ended" not in answer and "112" in answer["messages"][0]["text"]
+    assert await rows(client, "SELECT tier FROM conversation") == [("P1",)]
+
+
+async def test_held_by_a_caseworker_a_typed_yes_or_no_answers_the_question(client: AppClient,
+                                                                            rasa: FakeRasa) -> None:
+    """As the buttons do while a caseworker holds the chat; but a "yes" to the caseworker's own question after
+    the bot's is the caseworker's to read, never an erasure."""
+    session = await client.new_session()
+    await client.say(session, payload="lang:da")
+    await client.say(session, "I need a person")
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await asked_to_delete(client, session, "slet chatten", "da")
+    [kept] = (await client.say(session, "nej"))["messages"]
+    assert kept["text"] == TEXTS.reply("delete_kept", "da").text
+    await asked_to_delete(client, session, "slet chatten", "da")
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Er du i sikkerhed?"},
+                    expect=201)
+    assert (await client.say(session, "ja"))["messages"] == []  # the caseworker answers, not the bot
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(1,)]
+    await asked_to_delete(client, session, "slet chatten", "da")
+    assert (await client.say(session, "ja"))["ended"] is True
+    assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(0,)]
+
+
+async def test_telegram_a_typed_ja_after_the_question_erases(telegram_client: AppClient,
+                                                              bot_api: FakeBotApi) -> None:
+    async with serving(telegram_client.app[SETTINGS].rasa_url, {}) as fake:
+        await bot_api.push(bot_api.user_update(CHAT, "hej"))
+        await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)
+        seen = len(bot_api.calls)
+        await bot_api.push(bot_api.user_update(CHAT, "slet chatten"))
+        await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+        seen = len(bot_api.calls)
+        await bot_api.push(bot_api.user_update(CHAT, "ja"))
+        [done] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+        assert done.params["text"] == TEXTS.reply("delete_done", "da").text
+        assert len(fake.erased) == 1
+        assert await rows(telegram_client, "SELECT COUNT(*) FROM conversation") == [(0,)]

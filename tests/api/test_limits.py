@@ -245,7 +245,7 @@ async def test_erasures_over_the_limit_get_429_with_a_sentence_and_112(both: App
     client = await both(HAVN_LIMIT_ERASURES="1/3600")
     flood = next(ADDRESSES)
     sessions = []
-    for _ in range(3):
+    for _ in range(4):
         _, body, _ = await new_session(client, flood)
         await say(client, body["session"], flood, payload="lang:en")
         sessions.append(body["session"])
@@ -262,8 +262,13 @@ async def test_erasures_over_the_limit_get_429_with_a_sentence_and_112(both: App
     limited, _ = await say(client, sessions[2], flood, payload="delete_yes")
     assert limited["limited"] is True
     assert limited["messages"][0]["text"] == with_safety_line("limited.delete", "en")
-    async with client.app[ENGINE].connect() as connection:  # one erased, two kept
-        assert await connection.scalar(text("SELECT COUNT(*) FROM conversation")) == 2
+    # And through a typed "yes" to the chat's question, which is that button.
+    await say(client, sessions[3], flood, "delete")
+    limited, _ = await say(client, sessions[3], flood, "yes")
+    assert limited["limited"] is True
+    assert limited["messages"][0]["text"] == with_safety_line("limited.delete", "en")
+    async with client.app[ENGINE].connect() as connection:  # one erased, three kept
+        assert await connection.scalar(text("SELECT COUNT(*) FROM conversation")) == 3
 
 
 # The limiter under concurrency --------------------------------------------------------------------------------

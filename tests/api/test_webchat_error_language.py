@@ -87,6 +87,23 @@ async def test_a_refused_session_without_the_page_s_language(client: AppClient, 
     assert (status, body) == (401, said("web.session_refused", language))
 
 
+@pytest.mark.parametrize(("headers", "language"), [
+    *(({"X-Havn-Language": language, "Accept-Language": "en"}, language) for language in LANGUAGES),
+    ({"Accept-Language": "da-DK,da;q=0.9,en;q=0.8"}, "da"),  # no page header: the browser's
+    ({"Accept-Language": "ar"}, "ar"),
+    ({}, "en"),
+])
+async def test_a_missing_session_is_said_in_the_page_s_language(client: AppClient, headers: dict[str, str],
+                                                                language: str) -> None:
+    """A request that names no session at all; the English sentence alone before."""
+    assert await post(client, "/api/webchat/messages", {"text": "hi"}, headers) == (
+        401, said("web.session_missing", language))
+    async with client.http.get(client.url("/api/webchat/messages"), headers=headers) as response:
+        assert (response.status, await response.json()) == (401, said("web.session_missing", language))
+    async with client.http.delete(client.url("/api/webchat/session"), headers=headers) as response:
+        assert (response.status, await response.json()) == (401, said("web.session_missing", language))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_too_many_new_chats_is_said_in_the_page_s_language(client: AppClient, language: str) -> None:
     await client.new_session()

@@ -16,13 +16,13 @@ import pytest
 from bot.app import GATEWAY, SETTINGS
 from bot.channels import webchat
 from bot.channels.webchat import SESSION_HEADER, SESSIONS
-from bot.channels.webchat_sessions import MISSING
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app, webchat_address, webchat_session
 from tests.databases import database_url
 from tests.fakes.rasa import FakeRasa, serving
 
 GREETING = [{"custom": {"text": "greet", "menu": "main"}}]
 REFUSED = TEXTS.reply("web.session_refused", "en").text  # no language named: the default's, with 112
+MISSING = TEXTS.reply("web.session_missing", "en").text
 
 
 client = pytest.fixture(own_app, name="client")
