@@ -52,6 +52,7 @@ CUES: dict[str, tuple[str, str | None]] = {
     "ask_pay": ("EX-02", "answer.pay"),
     "ask_forced_crime": ("CD-06", "answer.forced_crime"),
     "cue_cannot_leave": ("CD-03", None),
+    "cue_watched": ("CD-03.watched", None),  # watched, followed, phone checked: counts for CD-03, not P1 alone
     "cue_violence": ("CD-04", None),
     "cue_threatened": ("CD-05", None),
     "cue_family_threatened": ("CD-13", None),
@@ -352,11 +353,15 @@ class Questionnaire:
     # --- what the bot asks next --------------------------------------------------------------------------
 
     def _known(self, state: ScreeningState, question: Question) -> bool:
-        """Answered or skipped, or its indicator already a "yes" through another question: never asked."""
+        """Answered or skipped, or its indicator already a "yes" through another question: never asked. A question a
+        tier rule names (CD-03, kept in: P1) is not known through one the rules do not name (CD-03.watched): being
+        watched does not tell whether they can leave, and that "yes" would raise the tier."""
         if question.id in state["answers"] or question.id in state["skipped"]:
             return True
+        raises_tier = question.id in self._tier_questions
         return any(state["answers"].get(other.id) == "yes" for other in self.catalogue.questions.values()
-                   if other.indicator == question.indicator)
+                   if other.indicator == question.indicator
+                   and (not raises_tier or other.id in self._tier_questions))
 
     def _to_ask(self, state: ScreeningState, settled: bool = True) -> list[str]:
         """The questions still to ask, in order: age and work while unknown, then every question not known.

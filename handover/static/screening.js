@@ -162,8 +162,15 @@ function indicatorList(screening) {
   for (const indicator of Array.isArray(screening.indicators) ? screening.indicators : []) {
     if (indicator && indicator.id !== undefined) found.set(String(indicator.id), indicator);
   }
+  // The person's words are kept by question ("CD-03.watched"), the answers by indicator ("CD-03"): the words go
+  // under their indicator, never on a row of their own without an answer.
+  const quotes = new Map();
+  for (const [question, words] of Object.entries(evidence)) {
+    const id = question.split(".")[0];
+    if (words) quotes.set(id, [...(quotes.get(id) || []), words]);
+  }
   const ids = [];
-  for (const id of [...Object.keys(answers), ...found.keys(), ...Object.keys(evidence)]) {
+  for (const id of [...Object.keys(answers), ...found.keys(), ...quotes.keys()]) {
     if (!ids.includes(id)) ids.push(id);
   }
   if (!ids.length) return make("p", "empty", t("screening.no_answers"));
@@ -179,7 +186,7 @@ function indicatorList(screening) {
     appendSpaced(line, make("span", "indicator-id", id), make("span", "indicator-kind", `${dimension}${weight}`),
       make("span", "answer", ANSWERS[answer] ? t(ANSWERS[answer]) : (answer || t("panel.dash"))));
     li.append(line);
-    if (evidence[id]) li.append(ownWords(evidence[id]));
+    for (const words of quotes.get(id) || []) li.append(ownWords(words));
     list.append(li);
   }
   return list;

@@ -291,6 +291,29 @@ async def test_the_screening_panel_shows_what_the_person_told(browser: Browser, 
     assert problems == []
 
 
+async def test_the_persons_words_for_a_question_show_under_its_indicator(browser: Browser, client: AppClient,
+                                                                       rasa: FakeRasa) -> None:
+    """'they watch me all the time' is noted for the question CD-03.watched, its answer for the indicator CD-03: the
+    words show under CD-03, not on a row of their own without an answer."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    [item] = await client.app[HANDOVER].queue.items()
+    await client.app[GATEWAY].store.save_screening(item.conversation_id, {
+        "assessment": "indicators_present", "tier": "P4", "age_band": "adult", "exploitation": "labour",
+        "immediate_danger": False, "finished": False, "answers": {"CD-03": "yes"},
+        "questions": {"CD-03.watched": "yes"}, "evidence": {"CD-03.watched": "they watch me all the time"},
+        "indicators": [{"id": "CD-03", "dimension": "CD", "weight": "S"}]})
+
+    page, problems = await console_page(browser, client)
+    await page.locator("#queue li.queue-item").first.click()
+    rows = page.locator("#screening-body li.indicator")
+    await expect(rows).to_have_count(1)
+    await expect(rows.first).to_have_attribute("data-indicator", "CD-03")
+    await expect(rows.first).to_contain_text("they watch me all the time")
+    assert problems == []
+
+
 async def test_shortcut_keys_are_never_typed_into_the_reply_box(browser: Browser, client: AppClient,
                                                                  rasa: FakeRasa) -> None:
     """Found walking the console: after `n` the focus is in the reply box, and `/` ("write a reply") went into it:

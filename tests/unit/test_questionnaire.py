@@ -280,6 +280,47 @@ def test_violence_or_confinement_shows_112_before_the_question_and_confirmed_it_
     assert handovers(replies) == [{"tier": "P1", "kind": "help"}]
 
 
+def test_being_watched_is_its_own_cue_noted_as_watched_and_not_p1_alone() -> None:
+    # "they watch me all the time" says less than "I cannot leave": reflected as it was told, no 112 before it, and
+    # noted as the watched question (CD-03 in its dimension, not the P1 of being kept in).
+    words = "they check my phone and watch me"
+    state, replies = run(("cue_watched", words))
+    assert texts(replies) == ["cue.CD-03.watched"] and asked(replies)["menu"] == "screening_confirm"
+    assert state["pending"] == "cue:CD-03.watched" and state["answers"] == {}
+    state, replies = run("affirm", state=state)
+    assert state["answers"] == {"CD-03.watched": "yes"} and state["evidence"] == {"CD-03.watched": words}
+    assert texts(replies) == ["screening.noted", "screening.offer"] and handovers(replies) == []
+    result = screening(replies)
+    assert result["tier"] != "P1" and result["answers"] == {"CD-03": "yes"}
+    assert result["questions"] == {"CD-03.watched": "yes"} and result["evidence"] == {"CD-03.watched": words}
+    # Asked again while it waits: the same reflection.
+    state, _ = run(("cue_watched", "cameras everywhere"))
+    _, replies = run("why_ask", state=state)
+    assert texts(replies) == ["screening.why_general", "cue.CD-03.watched"]
+
+
+def test_watched_and_then_kept_in_is_still_p1() -> None:
+    # Watched (noted) does not answer "can you leave when you want?": told after it, being kept in still counts and
+    # is P1, as before; and in the questions, the locked-in question is still asked.
+    state, _ = run(("cue_watched", "they watch me all the time"), "affirm")
+    state, replies = run(("cue_cannot_leave", "and they lock the door at night"), state=state)
+    assert texts(replies) == ["safety_line", "cue.CD-03"]
+    state, replies = run("affirm", state=state)
+    assert state["answers"] == {"CD-03.watched": "yes", "CD-03": "yes"}
+    assert texts(replies)[0] == "danger" and handovers(replies) == [{"tier": "P1", "kind": "help"}]
+    state, _ = run(("cue_watched", "someone follows me when i go out"), "affirm")
+    state, replies = run("start_screening", ("inform_age", "", "adult"), ("inform_work", "", "labour"), state=state)
+    assert texts(replies) == ["question.CD-03"]
+
+
+def test_cannot_leave_then_watched_is_known_already() -> None:
+    # Kept in and noted: CD-03 is a yes, and a later "they watch me" is not asked about again (as a question of the
+    # same indicator after a yes never is).
+    state, _ = run(("cue_cannot_leave", "they lock the door at night"), "affirm")
+    state, replies = run(("cue_watched", "they watch me all the time"), state=state)
+    assert texts(replies) == ["screening.noted"] and state["answers"] == {"CD-03": "yes"}
+
+
 def test_danger_gives_112_first_and_a_p1_request_every_time() -> None:
     state, replies = run(("danger", "he is coming"))
     assert texts(replies) == ["danger"] and handovers(replies) == [{"tier": "P1", "kind": "help"}]
