@@ -55,6 +55,9 @@ GREETINGS = [
     ("xin chào", "vi"), ("xin chao", "vi"), ("สวัสดี", "th"), ("你好", "zh"), ("مرحبا", "ar"),
     ("hjælp", "da"), ("help me", "en"), ("помогите", "ru"), ("ajutor", "ro"),
     ("hello 2", "en"), ("helo", "en"),  # a number tells no language; a common typo (from an English browser: es, pt)
+    # Arabic greetings in Latin letters: "salam" was welcomed in Tagalog with no Arabic in the row
+    ("salam", "ar"), ("Salam", "ar"), ("salam alaikum", "ar"), ("Salam aleykum", "ar"), ("as-salamu alaykum", "ar"),
+    ("marhaba", "ar"), ("ahlan", "ar"),
 ]
 
 
