@@ -302,6 +302,14 @@ def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: Dang
     assert lexicon.match(text) is None
 
 
+@pytest.mark.parametrize("text", ["obeshtaha mi rabota", "platyat menshe chem obeshchali", "ne e kakto obeshtanoto",
+                                  "my boss says i am obese", "sou obesa", "обещаха ми работа"])
+def test_promised_and_obese_are_not_hanging(lexicon: DangerLexicon, text: str) -> None:
+    """Bulgarian обес… (hang) in Latin letters was also обещаха (promised: щ and с share a skeleton), "obese" and
+    "obesa": each a self-harm P1 (found writing romanised NLU examples)."""
+    assert lexicon.match(text) is None
+
+
 @pytest.mark.parametrize(("text", "cue", "language"), [
     ("pomogite srochno", Cue.DANGER, "ru"),  # Russian typed in Latin letters
     ("khochu ubit sebya", Cue.SELF_HARM, "ru"),
@@ -309,6 +317,7 @@ def test_ordinary_messages_negations_and_the_long_past_do_not_fire(lexicon: Dang
     ("vikaite policiqta sega", Cue.DANGER, "bg"),
     ("znovu mene pobyv", Cue.DANGER, "uk"),
     ("v bagajnika sam", Cue.DANGER, "bg"),  # ж typed as j
+    ("shte se obesq", Cue.SELF_HARM, "bg"), ("obesih se", Cue.SELF_HARM, "bg"),
 ])
 def test_cyrillic_languages_typed_in_latin_letters(lexicon: DangerLexicon, text: str, cue: Cue, language: str) -> None:
     hit = lexicon.match(text)
