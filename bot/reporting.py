@@ -35,7 +35,7 @@ from core.texts import Texts
 from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
-from handover.report_about import typed_about
+from handover.report_about import describes_others, typed_about
 from handover.report_code_words import says_has_code
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, StoredReport, code_in_text, normalise_code
@@ -167,9 +167,12 @@ class Reporting:
         story, and are not a bystander's answer."""
         prefix = f"report_{report_flow.ABOUT}:"
         choice = payload.removeprefix(prefix) if payload and payload.startswith(prefix) else None
+        noticed = None  # a description of other people typed here: what was noticed, given ahead
         if payload is None and text:
             choice = (report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
                       or typed_about(text, language))
+            if choice is None and describes_others(text, language):  # "there is a car wash where the workers …"
+                choice, noticed = ABOUT_OTHER, text
         if choice == ABOUT_ME:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.about_me", language, HELP_MENU)]
@@ -178,6 +181,8 @@ class Reporting:
             again = replace(asked, buttons=(*asked.buttons, Button(self.texts.text("menu.main", language), MAIN_MENU)))
             return [self._say("report.pick_about", language), again] if payload is None and text else [again]
         report_id, code = await self.reports.create(conversation_id)
+        if noticed:  # kept as the answer to "What did you notice?", which is then not asked (report_flow.next_step)
+            await self.reports.save(report_id, report_flow.record({}, "noticed", None, noticed))
         step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
         return [self._say("report.bystander", language), self._ask(step, {}, language)]
@@ -221,6 +226,8 @@ class Reporting:
         words = text if payload is None else None
         if words and step in report_flow.MENUS:
             choice, words = self._typed(step, words, language)
+        if step == "danger" and choice is None and words:
+            return await self._noticed_at_danger(report.id, conversation_id, flow, details, words, language)
         answered = report_flow.record(details, step, choice, words)
         if answered != details:
             await self.reports.save(report.id, answered)
@@ -242,6 +249,26 @@ class Reporting:
         await self.store.set_flow(conversation_id, replace(flow, step=following, paused=urgent))
         if urgent:  # a P1 stops the questions until the writer says it is safe to go on ("safe_yes")
             return [self._say(report_flow.URGENT_STEPS[step], language), self.texts.safety_check(language)]
+        return [self._ask(following, answered, language)]
+
+    async def _noticed_at_danger(self, report_id: int, conversation_id: str, flow: Flow, details: report_flow.Details,
+                                 words: str, language: str) -> list[Message]:
+        """Words typed at "Is anyone in danger right now?" that are no yes, no or don't know, and that the danger
+        lexicon did not hear (bot/safety.py answers those first, with 112): not a yes, but what was noticed, given
+        ahead ("car wash in odense, workers sleep there"). Found walking the chat: they made the report urgent with
+        112, and every later answer landed one question late. The danger question is asked once more, kindly, as
+        the under-18 question is: it decides whether 112 comes at once, and a guess ("unknown") would be an answer
+        the writer never gave. Words a second time (what was noticed is kept already): the report goes on, the
+        danger question unanswered, as when it is skipped, so that nobody is asked the same thing again and again."""
+        answered = report_flow.record(details, "noticed", None, words)
+        await self.reports.save(report_id, answered)
+        if "noticed" not in details:
+            asked = self._ask("danger", answered, language)
+            return [replace(asked, text=self._say("report.danger_noted", language).text)]
+        following = report_flow.next_step("danger", answered)
+        if following is None:
+            return await self._finish(report_id, conversation_id, flow, answered, language)
+        await self.store.set_flow(conversation_id, replace(flow, step=following))
         return [self._ask(following, answered, language)]
 
     async def danger(self, conversation: ConversationState, words: str | None,

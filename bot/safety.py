@@ -27,7 +27,9 @@ from core.messages import Message
 from core.texts import Texts
 from core.vocabulary import Command, EventType, Kind, State, Tier
 from handover.hub import Hub, HubEvent
+from handover.report_about import describes_others
 from handover.report_code_words import only_about_code
+from handover.report_flow import FlowMode
 from handover.reports import code_in_text
 from handover.requests import HandoverRequests
 from handover.store import ConversationState
@@ -64,10 +66,15 @@ class Safety:
         written or added to: the report asks whether anyone is in danger now itself, and a bystander's description
         of what they saw ("cars come every night after 11") is the very wording the net learnt as danger. Nor with
         a reference code typed, or a short "I have a code" without it: words about a report too ("my code is
-        K7M2-9XQP, I want to add something" was self-harm to the net, "I got a code" danger). The lexicon still
-        hears every answer."""
-        in_report = conversation.flow is not None and conversation.flow.report_id is not None
-        if not text or in_report or code_in_text(text) or only_about_code(text):
+        K7M2-9XQP, I want to add something" was self-harm to the net, "I got a code" danger). Nor at a report's first
+        question (about you or someone else?) with words that describe other people: they answer "someone else"
+        and are what was noticed (handover/report_about.py; found walking the chat: "they look scared and the boss
+        keeps their phones" was taken for the writer's own danger). The lexicon still hears every answer."""
+        flow = conversation.flow
+        in_report = flow is not None and flow.report_id is not None
+        describing = (flow is not None and flow.mode == FlowMode.REPORT and flow.report_id is None and text
+                      and describes_others(text, conversation.language))
+        if not text or in_report or describing or code_in_text(text) or only_about_code(text):
             return None
         return self.net.cue_beside(listened, text)
 

@@ -1,6 +1,8 @@
 """A typed answer to a report's first question, "Is this about you, or about someone else?", in every language:
 `typed_about("a friend", "en")` is "other", "mig selv" is "me", "คนอื่นค่ะ" is "other", and words that are
 neither ("skip", "my boss keeps my passport") are None: the question is asked again (bot/reporting.py).
+`describes_others("there is a car wash where the workers sleep", "en")` is True: a sentence about other people
+("they", "the workers", "there is …", and no "I", "me", "my") answers "someone else" and is what was noticed.
 
 The words are in content/report_about.yml, which explains the rules: only a whole short answer counts, after a
 lead ("about my sister") and before a polite particle. Matched on the screening's normalised text
@@ -9,6 +11,7 @@ lead ("about my sister") and before a polite particle. Matched on the screening'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,14 +21,18 @@ from typing import Literal, get_args
 import yaml
 
 from core.config import CONTENT_DIR
-from screening.normalise import cut_word, normalise
+from screening.normalise import COMPACT, cut_word, normalise
 
 ABOUT_WORDS = CONTENT_DIR / "report_about.yml"
 About = Literal["me", "other"]  # the choices of the first question ("report_about:me")
 CHOICES: tuple[About, ...] = get_args(About)
+LISTS = ("lead", "polite", "self", "others", "there")  # content/report_about.yml's other lists
 # Shorter words count only in their own language's chat: they mean other things elsewhere (Polish "ja" is "me",
 # Danish "ja" is "yes"; Lithuanian "man" is "me", English "man" is someone else).
 SHORTEST_SHARED = 4
+SHORTEST_DESCRIPTION = 3  # words: "workers sleep there"; "idk", "the workers" alone are no description
+_COMPACT = re.compile(f"[{COMPACT}]")
+FALLBACK = "en"  # a description in English counts in every chat, when the chat's own words say nothing
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,9 @@ class _Words:
     choices: Mapping[str, About]
     leads: frozenset[str]  # before the answer: "about", "it is about"
     polite: frozenset[str]  # after it: "please", "ค่ะ"
+    own: frozenset[str] = frozenset()  # the writer in a sentence: "i", "my", "we"
+    others: frozenset[str] = frozenset()  # other people in a sentence: "they", "the workers"
+    there: frozenset[str] = frozenset()  # a description's opening: "there is"
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,35 @@ def typed_about(text: str, language: str | None = None) -> About | None:
             if len(candidate) >= SHORTEST_SHARED and _joined(candidate) in joined:
                 return joined[_joined(candidate)]
     return None
+
+
+def describes_others(text: str, language: str | None = None) -> bool:
+    """Whether `text` is a sentence about other people, not about the writer: three words or more (in Thai and
+    Chinese, as many letters), with a word for others ("they", "the workers") or a description's opening ("there
+    is", "der er") and no word of the writer ("i", "me", "my", "we"). Conservative: a first-person sentence
+    ("my boss keeps my passport", "i saw workers") is not; it may be the person's own story. In the chat's
+    language; when its words say nothing either way, in English ("they sleep at the car wash" in a Danish chat).
+    A language's short words are never read in another's: Danish "i" is "in", Spanish "he" is "I have"."""
+    vocabulary = load_about_words()
+    message = normalise(text)
+    compact = _COMPACT.search(message) is not None
+    if len(message.replace(" ", "") if compact else message.split()) < SHORTEST_DESCRIPTION:
+        return False
+    for code in dict.fromkeys([language or FALLBACK, FALLBACK]):
+        words = vocabulary.languages.get(code)
+        if words is None:
+            continue
+        if any(_holds(message, word) for word in words.own):
+            return False
+        if any(_holds(message, word) for word in words.others) or any(
+                cut_word(message, opening, end=False) for opening in words.there):
+            return True
+    return False
+
+
+def _holds(message: str, word: str) -> bool:
+    """`word` (or phrase) in `message` as whole words; Thai and Chinese ones anywhere."""
+    return word in message if _COMPACT.match(word) else f" {word} " in f" {message} "
 
 
 def _joined(phrase: str) -> str:
@@ -92,15 +131,15 @@ def load_about_words(path: Path = ABOUT_WORDS) -> _Vocabulary:
 
 
 def _language(path: Path, code: str, entries: object) -> _Words:
-    if not isinstance(entries, dict) or not set(entries) <= {*CHOICES, "lead", "polite"}:
-        raise ValueError(f"{path}: {code}: expected the lists me, other, lead and polite")
+    if not isinstance(entries, dict) or not set(entries) <= {*CHOICES, *LISTS}:
+        raise ValueError(f"{path}: {code}: expected the lists me, other, lead, polite, self, others and there")
     choices: dict[str, About] = {}
     for choice in CHOICES:
         for phrase in _phrases(path, f"{code}.{choice}", entries.get(choice)):
             if choices.setdefault(phrase, choice) != choice:
                 raise ValueError(f"{path}: {code}: {phrase!r} is listed as {choices[phrase]!r} and {choice!r}")
-    return _Words(choices, frozenset(_phrases(path, f"{code}.lead", entries.get("lead"))),
-                  frozenset(_phrases(path, f"{code}.polite", entries.get("polite"))))
+    lists = {name: frozenset(_phrases(path, f"{code}.{name}", entries.get(name))) for name in LISTS}
+    return _Words(choices, lists["lead"], lists["polite"], lists["self"], lists["others"], lists["there"])
 
 
 def _phrases(path: Path, where: str, value: object) -> list[str]:

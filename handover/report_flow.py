@@ -19,9 +19,11 @@ where the question has it, and whether anyone looked under 18 is also answered b
 15", "20-25"): then the words are kept beside the choice. `details` maps a step to {"choice": …}, {"words": …}
 or both; the signs step to {"choices": [...], "words": …}.
 
-Danger now or anyone under 18 makes the report P1. At the danger question, words that are no answer count as a
-yes (safety first: "she is locked in"). At the under-18 question they do not ("I think they are adults"): the
-question is asked once more, and then the report goes on, the words kept for the caseworker.
+Danger now or anyone under 18 makes the report P1. Words with danger in them ("she is locked in") are heard by
+the danger lexicon at every question (bot/safety.py) and make it P1 at once. Other words at the danger question
+are no yes ("car wash in odense, workers sleep there"): they are what was noticed, given ahead, and the danger
+question is asked once more (bot/reporting.py). At the under-18 question words are no yes either ("I think they
+are adults"): the question is asked once more, and then the report goes on, the words kept for the caseworker.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
          "looks", "asked_help", "signs", "vehicles", "ads", "who", "police_know", "police_share", "contact")
 FIRST_QUESTION = "danger"  # of the report itself, once it is about someone else
+AHEAD = "noticed"  # the one question that may be answered before it is asked (bot/reporting.py)
 MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_when", "place": "report_place",
          "relation": "report_relation", "people": "report_people", "minors": "report_minors",
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
@@ -91,9 +94,10 @@ class Ask:
 
 
 def is_urgent(details: Details, step: str) -> bool:
-    """"Yes" to danger now or to anyone under 18. Words typed at the danger question that are no answer count as
-    a yes: a person reads them before anyone decides it was not urgent (safety first: "she is locked in"). Words
-    at the under-18 question do not: "I think they are adults" is no child alarm, and is kept for the caseworker."""
+    """"Yes" to danger now or to anyone under 18. Danger words alone, without a choice, count as a yes: reports
+    written before words at the danger question became what was noticed (bot/reporting.py) hold them so, and a
+    person reads them before anyone decides it was not urgent. Words at the under-18 question do not: "I think
+    they are adults" is no child alarm, and is kept for the caseworker."""
     answer = details.get(step, {})
     if "choice" in answer:
         return bool(answer["choice"] == "yes")
@@ -141,9 +145,10 @@ def applies(step: str, details: Details) -> bool:
 
 
 def next_step(step: str, details: Details) -> str | None:
-    """The next question that applies after `step`, or None at the end."""
+    """The next question that applies after `step`, or None at the end. A question answered ahead is not asked:
+    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py)."""
     for following in STEPS[STEPS.index(step) + 1:]:
-        if applies(following, details):
+        if applies(following, details) and not (following == AHEAD and following in details):
             return following
     return None
 

@@ -1048,3 +1048,75 @@ async def test_asked_for_the_code_a_sentence_with_it_opens_the_report_and_i_have
     reporter.expect(status, "report.status_received")
     reporter.expect(ask, "report.ask_addition")
     assert len(rasa.received) == heard
+
+
+# A bystander's description typed where a button was wanted (found walking the chat), per language: at the danger
+# question, then at whom the report is about.
+DESCRIBED = {
+    "en": ("car wash in odense, workers sleep there", "there is a car wash in odense where the workers sleep inside",
+           "they look scared and the boss keeps their phones"),
+    "da": ("vaskehal i odense, arbejderne sover der", "der er en vaskehal i odense hvor arbejderne sover",
+           "de ser bange ud og chefen tager deres telefoner"),
+    "ro": ("spălătorie în odense, muncitorii dorm acolo", "există o spălătorie în odense unde dorm muncitorii",
+           "ei par speriați și șeful le ține telefoanele"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(DESCRIBED))
+async def test_a_description_typed_at_the_danger_question_is_what_was_noticed_not_a_yes(
+        client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """It was "yes": 112, the report urgent, and every later answer one question late."""
+    described = DESCRIBED[language][0]
+    anna = await caseworker(client)
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    [again] = await reporter.answer(described)
+    reporter.expect(again, "report.danger_noted")  # "Thank you, I noted that. Is anyone in danger right now? …"
+    assert [b["payload"] for b in again["buttons"]] == [item["payload"] for item in TEXTS.menus["report_danger"]
+                                                        ] + STEPS_MENU
+    [where] = await reporter.press(again, "no")  # what was noticed is not asked again
+    reporter.expect(where, "report.ask_where")
+    [when] = await reporter.answer("Odense")
+    reporter.expect(when, "report.ask_when")
+    tier, details = await sent_report(client, reporter, anna)
+    assert tier == "P3"
+    assert details["danger"] == {"choice": "no"} and details["noticed"] == {"words": described}
+    assert details["where"] == {"words": "Odense"}
+
+    twice = Reporter(client, language)  # words a second time: the report goes on, danger unanswered
+    await twice.start_report()
+    await twice.answer(described)
+    [where] = await twice.answer(DESCRIBED[language][2])
+    twice.expect(where, "report.ask_where")
+    tier, details = await sent_report(client, twice, anna)
+    assert "danger" not in details and details["noticed"] == {"words": "\n".join([described,
+                                                                                   DESCRIBED[language][2]])}
+
+
+@pytest.mark.parametrize("language", sorted(DESCRIBED))
+async def test_a_description_of_others_at_the_first_question_is_someone_else_and_what_was_noticed(
+        client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """Each got "Please tap one of the buttons below" and nothing typed was kept; then "they look scared and the
+    boss keeps their phones" was taken for the writer's own danger (112, queued as a victim)."""
+    _, there, they = DESCRIBED[language]
+    anna = await caseworker(client)
+    for described in (there, they):
+        reporter = Reporter(client, language)
+        await reporter.start()
+        warning, danger = await reporter.answer(described)
+        reporter.expect(warning, "report.bystander")
+        reporter.expect(danger, "report.ask_danger")
+        [where] = await reporter.press(danger, "no")
+        reporter.expect(where, "report.ask_where")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3", described
+        assert details == {"danger": {"choice": "no"}, "noticed": {"words": described}}
+        item = await queue_item(anna, await conversation_of(client, reporter.session))
+        assert item["kind"] == "report"
+    for neither in ("idk", "skip", "hi i want to report something"):  # asked again kindly, with its buttons
+        reporter = Reporter(client, language)
+        await reporter.start()
+        pick, again = await reporter.answer(neither)
+        reporter.expect(pick, "report.pick_about")
+        assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, "report_about:me", "report_about:other",
+                                                            "/greet"]

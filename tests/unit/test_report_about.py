@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from core.config import CONTENT_DIR, load_languages
-from handover.report_about import ABOUT_WORDS, load_about_words, typed_about
+from handover.report_about import ABOUT_WORDS, describes_others, load_about_words, typed_about
 
 # (language of the chat, typed, choice): someone else and the writer in every language, with a lead or a
 # polite particle in some.
@@ -78,3 +78,24 @@ def test_a_word_listed_as_both_or_a_broken_file_names_the_place(tmp_path: Path) 
     with pytest.raises(ValueError, match=r"da\.me"):
         load_about_words(broken)
     assert ABOUT_WORDS.is_file()
+
+
+@pytest.mark.parametrize(("language", "typed", "others"), [
+    ("en", "there is a car wash in odense where the workers sleep inside", True),
+    ("en", "they look scared and the boss keeps their phones", True),
+    ("en", "car wash in odense, workers sleep there", True),
+    ("en", "hi i want to report something", False), ("en", "my boss keeps my passport", False),
+    ("en", "idk", False), ("en", "the workers", False), ("en", "yesterday", False),
+    ("da", "der er en vaskehal i odense hvor arbejderne sover", True), ("da", "de sover på vaskehallen", True),
+    ("da", "jeg sover på vaskehallen", False), ("da", "they sleep at the car wash", True),
+    ("ro", "există o spălătorie în odense unde dorm muncitorii", True), ("ro", "am văzut niște muncitori", False),
+    ("ro", "hi i want to report something", False),
+    ("th", "มีร้านล้างรถที่คนงานนอนในร้าน", True), ("zh", "有一个洗车店，工人住在里面", True),
+    ("zh", "我在洗车店工作", False),
+])
+def test_a_sentence_about_other_people_describes_others_and_one_about_the_writer_does_not(
+        language: str, typed: str, others: bool) -> None:
+    """handover/report_about.py `describes_others`: found walking the chat, a bystander's description at the first
+    question got "Please tap one of the buttons below" and was lost."""
+    assert describes_others(typed, language) is others
+
