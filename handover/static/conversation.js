@@ -135,7 +135,7 @@ function renderConversation(data, fresh) {
   el.transcript.removeAttribute("aria-busy");
   renderNotes(Array.isArray(data.notes) ? data.notes : []);
   renderReports(Array.isArray(data.reports) ? data.reports : []);
-  renderScreening(data.screening, data.heard_in_chat);
+  renderScreening(data.screening, data.heard_in_chat, data.tier);
   loadCanned(data.language);
   if (fresh) loadCaseworkers();
   else fillTransfer();

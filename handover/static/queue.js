@@ -139,14 +139,16 @@ function languageBadge(item) {
   return badge;
 }
 
-// The person's own words that made the bot flag the conversation: quoted, as text, in their direction.
+// The person's own words that made the bot flag the conversation: quoted, as text, in their direction. The quote
+// marks are the page's (the <q> keeps the page's direction); the words inside are isolated (<bdi>), so that Arabic
+// reads right to left between quote marks that stay the right way round (not ”انا خايفة“).
 function keyWordLine(words) {
   const line = make("span", "key-words");
   line.append(make("span", "visually-hidden", t("queue.their_words")));
   words.forEach((words, index) => {
     if (index) line.append(" ");
-    const quote = make("q", "key-word", words);
-    quote.dir = "auto";
+    const quote = make("q", "key-word");
+    quote.append(make("bdi", null, words));
     line.append(quote);
   });
   return line;

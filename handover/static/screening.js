@@ -91,8 +91,9 @@ function renderReport(report) {
 
 // `heard`: what the danger words or the danger button heard in the chat (the conversation's heard_in_chat). The
 // conversation may be P1 for danger from them while the screening's questions heard none: the panel then says
-// the danger was heard in the chat, never "Immediate danger: no", and its tier is the screening's own.
-export function renderScreening(screening, heard) {
+// the danger was heard in the chat, never "Immediate danger: no", and its tier row says that the conversation's
+// tier (`tier`) is from the danger heard and the screening's tier from its answers alone.
+export function renderScreening(screening, heard, tier) {
   const body = el.screeningBody;
   const dangerHeard = Array.isArray(heard) && heard.includes("danger");
   const heardFlag = () => make("p", "flag danger", t("screening.danger_heard_flag"));
@@ -106,13 +107,13 @@ export function renderScreening(screening, heard) {
   else if (dangerHeard) parts.push(heardFlag());
   if (screening.self_harm) parts.push(make("p", "flag danger", t("screening.self_harm")));
   if (screening.age_band === "under_18") parts.push(make("p", "flag danger", t("screening.under_18")));
-  parts.push(screeningFacts(screening, dangerHeard));
+  parts.push(screeningFacts(screening, dangerHeard, tierOf(tier)));
   parts.push(make("h4", null, t("screening.dimensions")), dimensionList(screening));
   parts.push(make("h4", null, t("screening.indicators")), indicatorList(screening));
   body.replaceChildren(...parts);
 }
 
-function screeningFacts(screening, dangerHeard) {
+function screeningFacts(screening, dangerHeard, conversationTier) {
   const facts = make("dl", "facts");
   const fact = (label, value) => {
     const row = make("div");
@@ -125,7 +126,13 @@ function screeningFacts(screening, dangerHeard) {
   };
   fact(t("screening.assessment"), ASSESSMENTS.has(screening.assessment)
     ? t(`assessment.${screening.assessment}`) : humanise(screening.assessment));
-  fact(t("screening.tier"), tierBadge(screening.tier));
+  const screeningTier = tierOf(screening.tier);
+  if (dangerHeard && !screening.immediate_danger && conversationTier && conversationTier !== screeningTier) {
+    fact(t("screening.tier_heard_label"), t("screening.tier_heard",
+      { tier: conversationTier, screening_tier: screeningTier || t("panel.dash") })).classList.add("tier-heard");
+  } else {
+    fact(t("screening.tier"), tierBadge(screening.tier));
+  }
   fact(t("screening.age_band"), AGE_BANDS.has(screening.age_band) ? t(`age.${screening.age_band}`)
     : humanise(screening.age_band));
   const work = fact(t("screening.work"), EXPLOITATION.has(screening.exploitation)

@@ -355,7 +355,7 @@ async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(br
                                                                                rasa: FakeRasa) -> None:
     """Found walking the console: the header said P1 "danger now", the screening panel "Tier P4" and "Immediate
     danger: no", for the danger words heard it, not the screening's questions. The panel says it was heard in the
-    chat, and its tier is the screening's."""
+    chat, and its tier row says the conversation is P1 for the danger heard and P4 from the screening's answers."""
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     person = await client.new_session()
     await client.say(person, "help me he is coming")
@@ -370,8 +370,8 @@ async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(br
     await expect(panel.locator(".flag")).to_have_text(["Danger heard in the chat"])
     danger = panel.locator("div", has=page.locator("dt", has_text="Immediate danger")).locator("dd")
     await expect(danger).to_have_text("yes — heard in the chat")
-    tier = panel.locator("div", has=page.locator("dt", has_text="Screening's tier")).locator("dd")
-    await expect(tier).to_have_text("P4")
+    tier = panel.locator("div", has=page.locator("dt", has_text="Tier")).locator("dd")
+    await expect(tier).to_have_text("P1 (danger heard in the chat); from the screening's answers alone: P4")
     assert problems == []
 
 
