@@ -72,7 +72,10 @@ class Safety:
         return self.net.cue_beside(listened, text)
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
-                      language: str) -> list[Message]:
+                      language: str, check_waits: bool = False) -> list[Message]:
+        """`check_waits`: "Is it safe for you to write now?" was asked and not answered yet (bot/gateway.py): 112 and
+        the P1 request again, but neither that question nor the notice of who can answer said once more (found
+        walking the chat: "I am scared", then "I am 16" got both twice)."""
         if conversation.state == State.ASSIGNED:
             await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
             await self.hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
@@ -80,6 +83,9 @@ class Safety:
         reported = await self.reporting.danger(conversation, text, language)
         if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1; its
             return [*self._beside_112(cue, language), *reported]  # reply says 112 itself
+        if check_waits:
+            await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)
+            return self._first(cue, language)
         told = await self.requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
         return [*self._first(cue, language), *told, self.texts.safety_check(language)]
 
