@@ -22,7 +22,7 @@ from bot.delete_words import asks_to_delete
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
-from bot.safety import Safety
+from bot.safety import Safety, safety_check_waits
 from bot.turn_metrics import measured
 from core.messages import MAX_TEXT, Media, Message, well_formed
 from core.pseudonym import Pseudonymizer
@@ -45,9 +45,6 @@ TELEGRAM = "telegram"
 # Messages looked back at for "Is it safe to write now?": this one and the bot's last turn (its reply, the request,
 # the notice, the question, a row of languages).
 SAFETY_CHECK_LOOKBACK = 8
-# Messages looked back at for whether that question still waits unanswered: a few turns of cues and their
-# confirmations may come between a danger message and the next.
-SAFETY_CHECK_WAIT_LOOKBACK = 24
 
 
 @dataclass(frozen=True)
@@ -156,7 +153,7 @@ class Gateway:
                     await self._erasure_allowed(inbound, address_hash, language)
                     return await self._erase(address_hash, inbound)
             replies = (await self.safety.respond(conversation, cue, inbound.text, language,
-                                                 await self._safety_check_waits(conversation.id, language))
+                                                 await safety_check_waits(self.store, conversation.id, language))
                        if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if cue is not None:
@@ -249,22 +246,6 @@ class Gateway:
         latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
         turn = takewhile(lambda message: message.sender != Sender.USER, latest[1:])  # [0]: this message
         return any(button.payload == Command.SAFE_GO_ON for message in turn for button in message.buttons)
-
-    async def _safety_check_waits(self, conversation_id: str, language: str) -> bool:
-        """Whether "Is it safe for you to write now?" was asked in the last SAFETY_CHECK_WAIT_LOOKBACK messages and
-        not answered since: no Yes/No pressed after it, and the person's first message after it no typed yes/no
-        (bot/safety.py then says 112 without asking it again)."""
-        latest = await self.store.latest(conversation_id, SAFETY_CHECK_WAIT_LOOKBACK)
-        after: Message | None = None  # the person's first message after the bot's message looked at
-        for message in latest[1:]:  # [0]: this message
-            if message.sender == Sender.USER:
-                if message.payload in (Command.SAFE_GO_ON, Command.SAFE_STOP):
-                    return False
-                after = message
-            elif any(button.payload == Command.SAFE_GO_ON for button in message.buttons):
-                return after is None or after.payload is not None or typed_answer(after.text, language) not in (
-                    "yes", "no")
-        return False
 
     def _first_reply(self, replies: list[Message], language: str, channel: str) -> list[Message]:
         """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),

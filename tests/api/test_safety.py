@@ -534,3 +534,16 @@ async def test_danger_after_is_it_safe_was_answered_asks_it_again(client: AppCli
 
 
 TYPED_YES = {"en": "yes", "ar": "نعم"}
+
+
+async def test_a_p1_from_rasa_while_is_it_safe_waits_does_not_ask_it_again(client: AppClient) -> None:
+    # The same through Rasa's P1 (a cue that makes it P1, the NLU's danger intent): the request, not the question.
+    rasa_turn = [{"custom": {"text": "danger", "handover": {"tier": "P1", "kind": "help"}}}]
+    async with serving(client.app[SETTINGS].rasa_url, {"/affirm": rasa_turn}):
+        for language in ("en", "ar"):
+            session = await in_language(client, language)
+            await client.say(session, SCARED[language])
+            replies = texts_of(await client.say(session, payload="/affirm"))
+            assert replies == [TEXTS.text("danger", language)]
+            await client.say(session, payload="safe_yes")  # answered: a later P1 asks it again
+            assert texts_of(await client.say(session, payload="/affirm"))[-1] == TEXTS.text("safety.check", language)
