@@ -14,6 +14,7 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_turn import RasaTurn, TextKey, parse_turn
 from bot.reporting import START as START_REPORT
 from bot.reporting import Reporting
+from bot.safety import safety_check_waits
 from core.messages import Message
 from core.metrics import RASA_FAILURES
 from core.texts import Texts
@@ -107,10 +108,17 @@ class Assistant:
         if turn.report_start:  # "I want to report something": the app asks the questions
             told.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash) or [])
         if turn.handover is not None:
-            told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
-                                                          language, staffed))
+            # A P1 while "Is it safe for you to write now?" waits unanswered: asked for, but neither that question
+            # nor the notice said again (as the app's own danger reply, bot/safety.py).
+            waits = turn.handover.tier == Tier.P1 and await safety_check_waits(self.store, conversation.id, language)
+            if waits:
+                await self.requests.ask(conversation.id, turn.handover.tier, turn.handover.kind)
+            else:
+                told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
+                                                              language, staffed))
             if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
                 if turn.screening is not None and turn.screening["age_band"] == "under_18":
                     told.append(self.texts.reply("danger.child", language))
-                told.append(self.texts.safety_check(language))
+                if not waits:
+                    told.append(self.texts.safety_check(language))
         return told

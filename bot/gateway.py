@@ -22,7 +22,7 @@ from bot.delete_words import asks_to_delete
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
-from bot.safety import Safety
+from bot.safety import Safety, safety_check_waits
 from bot.turn_metrics import measured
 from core.messages import MAX_TEXT, Media, Message, well_formed
 from core.pseudonym import Pseudonymizer
@@ -152,7 +152,9 @@ class Gateway:
                 if inbound.payload == Command.DELETE_CONFIRMED:
                     await self._erasure_allowed(inbound, address_hash, language)
                     return await self._erase(address_hash, inbound)
-            replies = (await self.safety.respond(conversation, cue, inbound.text, language) if cue is not None
+            replies = (await self.safety.respond(conversation, cue, inbound.text, language,
+                                                 await safety_check_waits(self.store, conversation.id, language))
+                       if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
             if cue is not None:
                 self.assistant.heard(conversation.id, cue, language)  # self-harm: the screening's flag

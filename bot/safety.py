@@ -25,16 +25,37 @@ from bot.danger_net import DangerNet
 from bot.reporting import Reporting
 from core.messages import Message
 from core.texts import Texts
-from core.vocabulary import Command, EventType, Kind, State, Tier
+from core.vocabulary import Command, EventType, Kind, Sender, State, Tier
 from handover.hub import Hub, HubEvent
 from handover.report_about import describes_others
 from handover.report_code_words import only_about_code
 from handover.report_flow import FlowMode
 from handover.reports import code_in_text
 from handover.requests import HandoverRequests
-from handover.store import ConversationState
+from handover.store import ConversationState, Store
+from screening.typed_answers import typed_answer
 
 NOTHING_HEARD = Listened((), mentions_danger=False)  # the danger button, or a message without text
+# Messages looked back at for whether "Is it safe for you to write now?" still waits unanswered: a few turns of cues
+# and their confirmations may come between a danger message and the next.
+SAFETY_CHECK_WAIT_LOOKBACK = 24
+
+
+async def safety_check_waits(store: Store, conversation_id: str, language: str) -> bool:
+    """Whether "Is it safe for you to write now?" was asked in the last SAFETY_CHECK_WAIT_LOOKBACK messages and not
+    answered since: no Yes/No pressed after it, and the person's first message after it no typed yes/no. A P1 then
+    (the app's danger reply, or Rasa's) says 112 without that question and the notice of who can answer again."""
+    latest = await store.latest(conversation_id, SAFETY_CHECK_WAIT_LOOKBACK)
+    after: Message | None = None  # the person's first message after the bot's message looked at
+    for message in latest[1:]:  # [0]: this message
+        if message.sender == Sender.USER:
+            if message.payload in (Command.SAFE_GO_ON, Command.SAFE_STOP):
+                return False
+            after = message
+        elif any(button.payload == Command.SAFE_GO_ON for button in message.buttons):
+            return after is None or after.payload is not None or typed_answer(after.text, language) not in (
+                "yes", "no")
+    return False
 
 
 @dataclass(frozen=True)
@@ -79,7 +100,10 @@ class Safety:
         return self.net.cue_beside(listened, text)
 
     async def respond(self, conversation: ConversationState, cue: Cue, text: str | None,
-                      language: str) -> list[Message]:
+                      language: str, check_waits: bool = False) -> list[Message]:
+        """`check_waits`: "Is it safe for you to write now?" was asked and not answered yet (bot/gateway.py): 112 and
+        the P1 request again, but neither that question nor the notice of who can answer said once more (found
+        walking the chat: "I am scared", then "I am 16" got both twice)."""
         if conversation.state == State.ASSIGNED:
             await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
             await self.hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
@@ -87,6 +111,9 @@ class Safety:
         reported = await self.reporting.danger(conversation, text, language)
         if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1; its
             return [*self._beside_112(cue, language), *reported]  # reply says 112 itself
+        if check_waits:
+            await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)
+            return self._first(cue, language)
         told = await self.requests.ask_and_tell(conversation.id, Tier.P1, Kind.HELP, language)
         return [*self._first(cue, language), *told, self.texts.safety_check(language)]
 

@@ -102,6 +102,7 @@ def new_state() -> ScreeningState:
         "pending": None,  # offer | age | work | question:<ID> | cue:<ID>
         "resume": None,  # the question to go back to after a cue was confirmed
         "quote": None,  # the words of the cue waiting for confirmation
+        "held_cues": [],  # earlier cues still to confirm, put back when another cue came: asked again after it
         "cue_was_question": False,  # the cue waiting came as a question: its note is asked "if this is about you"
         "offered": False,
         "finished": False,
@@ -173,7 +174,7 @@ class Questionnaire:
         112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag."""
         state = _restore(state)
         state["answers"], state["evidence"] = dict(state["answers"]), dict(state["evidence"])
-        state["skipped"] = list(state["skipped"])
+        state["skipped"], state["held_cues"] = list(state["skipped"]), list(state["held_cues"])
         if intent == "danger" and lexicon in LEXICON_FLAGS:
             state[LEXICON_FLAGS[lexicon]] = True  # type: ignore[literal-required]
             state["requested_tier"] = P1  # the app asked for P1 already; no second request, no words
@@ -247,6 +248,11 @@ class Questionnaire:
             if choice == SKIP and pending.startswith("question:"):
                 return self._skip(state, pending.split(":", 1)[1])
             return self._answer(state, pending, said)
+        if pending.startswith("cue:") and text.strip():
+            # More words while "May I note this?" waits ("I get no pay", not understood): kept with the cue's words
+            # for the person who helps, noted with them on a yes, and the question asked again.
+            state["quote"] = _joined(state["quote"], text)
+            return self._repeat(state)
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
         return [{"text": "not_understood", "menu": "main"}]
@@ -261,9 +267,15 @@ class Questionnaire:
             return replies or [{"text": "screening.noted", "menu": "after_answer"}]  # known: never ask twice
         if (state["pending"] or "").startswith("question:"):
             state["resume"] = state["pending"]
+        elif (state["pending"] or "").startswith("cue:") and state["pending"] != f"cue:{ident}":
+            # Another cue while one waits ("they took my passport", then "they dont pay me"): the first is put back
+            # with its words and asked again once this one is answered; nothing told is lost.
+            state["held_cues"].append({"pending": state["pending"], "quote": state["quote"],
+                                       "cue_was_question": state["cue_was_question"]})
         # "Can my employer keep my passport?" asks; it does not tell that anyone does. Only the intents with an
         # answer are questions as often as statements; "they hit me" (cue_violence …) tells, whatever its marks.
-        state.update({"pending": f"cue:{ident}", "quote": text.strip()[:MAX_QUOTE] or None,
+        earlier = state["quote"] if state["pending"] == f"cue:{ident}" else None  # the same told again: both kept
+        state.update({"pending": f"cue:{ident}", "quote": _joined(earlier, text),
                       "cue_was_question": answer is not None and _is_question(text)})
         # Violence or confinement would make it P1: the way to 112 comes before the question.
         safety: list[ReplyPayload] = [{"text": "safety_line"}] if self._tier_if_yes(ident) == P1 else []
@@ -300,6 +312,11 @@ class Questionnaire:
         elif ident not in state["skipped"]:
             state["skipped"].append(ident)
         state.update({"quote": None, "cue_was_question": False, "pending": state["resume"], "resume": None})
+        while state["held_cues"]:  # a cue put back waits before the question: the latest first
+            held = state["held_cues"].pop()
+            if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
+                state.update({**held, "resume": state["pending"]})
+                break
         noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]
@@ -346,7 +363,8 @@ class Questionnaire:
 
     def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")
-        state.update({"pending": None, "resume": None, "quote": None, "cue_was_question": False, "offered": True,
+        state.update({"pending": None, "resume": None, "quote": None, "cue_was_question": False, "held_cues": [],
+                      "offered": True,
                       "finished": was_asking or state["finished"]})
         return [{"text": "screening.stopped" if was_asking else "screening.declined", "menu": "main"}]
 
@@ -441,6 +459,11 @@ class Questionnaire:
 def _is_question(text: str) -> bool:
     """A question mark anywhere in the message (QUESTION_MARKS): the same rule in every language."""
     return any(character in QUESTION_MARKS for character in text)
+
+
+def _joined(quote: str | None, text: str) -> str | None:
+    """The words kept for a cue with more of the person's words after them, at most MAX_QUOTE characters."""
+    return "\n".join(filter(None, (quote, text.strip())))[:MAX_QUOTE] or None
 
 
 def _reflection(state: ScreeningState, ident: str) -> ReplyPayload:

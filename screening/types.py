@@ -67,6 +67,14 @@ class Assessment(TypedDict):
 # --- the conversation (screening/questionnaire.py) --------------------------------------------------------
 
 
+class HeldCue(TypedDict):
+    """A cue waiting for "May I note this?" put back when another cue came: restored as it was once that is answered."""
+
+    pending: str  # "cue:<ID>"
+    quote: str | None
+    cue_was_question: bool
+
+
 class ScreeningState(TypedDict):
     """The questionnaire's state, kept between messages in Rasa's `screening` slot (type any).
 
@@ -86,6 +94,7 @@ class ScreeningState(TypedDict):
     pending: str | None  # what waits for an answer: "offer" | "age" | "work" | "question:<ID>" | "cue:<ID>"
     resume: str | None  # the "question:<ID>" to go back to once a cue is confirmed or denied
     quote: str | None  # the words of the cue waiting for confirmation
+    held_cues: list[HeldCue]  # cues put back when another came while they waited: asked again after it, latest first
     cue_was_question: bool  # that cue came as a question: the note is asked "if it is about you" (cue_asked.<ID>)
     offered: bool  # the questions were offered (or started): never offered again
     finished: bool  # the questions were done or stopped

@@ -496,3 +496,54 @@ async def test_a_child_told_in_the_screening_gets_the_childrens_helpline_with_th
         replies = texts_of(await client.say(session, payload="/affirm"))
     assert TEXTS.reply("danger.child", "en").text in replies
     assert replies[-1] == TEXTS.text("safety.check", "en")
+
+
+SCARED = {"en": "i am scared", "ar": "انا خايفة", "ru": "мне страшно", "ro": "mi-e frica"}
+PASSPORT = {"en": "they took my passport", "ar": "اخذو جواز سفري", "ru": "у меня забрали паспорт",
+            "ro": "mi-au luat pasaportul"}
+SIXTEEN = {"en": "im 16", "ar": "عمري 16", "ru": "мне 16 лет", "ro": "am 16 ani"}
+
+
+@pytest.mark.parametrize("language", SCARED)
+async def test_danger_while_is_it_safe_waits_gets_112_but_not_the_question_and_the_notice_again(
+        client: AppClient, language: str) -> None:
+    # Found walking the chat: "I am scared", then "I am 16" got "Is it safe for you to write now?" and "nobody can
+    # answer now …" a second time; each danger message gets 112 at once, the question and the notice once.
+    session = await in_language(client, language)
+    first = texts_of(await client.say(session, SCARED[language]))
+    assert first[0] == TEXTS.text("danger", language) and first[-1] == TEXTS.text("safety.check", language)
+    assert await client.say(session, PASSPORT[language])  # not an answer to the question: it still waits
+    again = texts_of(await client.say(session, SIXTEEN[language]))
+    assert "112" in again[0] and "116 111" in again[0]
+    assert TEXTS.text("safety.check", language) not in again
+    assert not any(reply.startswith(TEXTS.reply("danger.nobody", language).text) for reply in again)
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+@pytest.mark.parametrize("language", ("en", "ar"))
+async def test_danger_after_is_it_safe_was_answered_asks_it_again(client: AppClient, language: str) -> None:
+    session = await in_language(client, language)
+    await client.say(session, SCARED[language])
+    await client.say(session, payload="safe_yes")
+    await client.say(session, PASSPORT[language])
+    assert texts_of(await client.say(session, SIXTEEN[language]))[-1] == TEXTS.text("safety.check", language)
+    typed = await in_language(client, language)
+    await client.say(typed, SCARED[language])
+    await client.say(typed, TYPED_YES[language])  # a typed yes answers it too
+    assert texts_of(await client.say(typed, SIXTEEN[language]))[-1] == TEXTS.text("safety.check", language)
+
+
+TYPED_YES = {"en": "yes", "ar": "نعم"}
+
+
+async def test_a_p1_from_rasa_while_is_it_safe_waits_does_not_ask_it_again(client: AppClient) -> None:
+    # The same through Rasa's P1 (a cue that makes it P1, the NLU's danger intent): the request, not the question.
+    rasa_turn = [{"custom": {"text": "danger", "handover": {"tier": "P1", "kind": "help"}}}]
+    async with serving(client.app[SETTINGS].rasa_url, {"/affirm": rasa_turn}):
+        for language in ("en", "ar"):
+            session = await in_language(client, language)
+            await client.say(session, SCARED[language])
+            replies = texts_of(await client.say(session, payload="/affirm"))
+            assert replies == [TEXTS.text("danger", language)]
+            await client.say(session, payload="safe_yes")  # answered: a later P1 asks it again
+            assert texts_of(await client.say(session, payload="/affirm"))[-1] == TEXTS.text("safety.check", language)

@@ -202,6 +202,59 @@ def test_a_cue_already_known_is_not_asked_twice() -> None:
     assert texts(replies) == ["answer.debt"] and state["pending"] != "cue:CD-02"
 
 
+def test_a_second_cue_while_one_waits_loses_neither() -> None:
+    # Found walking the chat (ro): "mi-au luat pasaportul", then "nu ma platesc", then "da": only the pay was noted,
+    # the passport's "May I note this?" was never asked again.
+    state, replies = run(("ask_passport", "mi-au luat pasaportul"), ("ask_pay", "nu ma platesc"))
+    assert texts(replies) == ["answer.pay", "cue.EX-02"]
+    state, replies = run("affirm", state=state)
+    assert texts(replies) == ["screening.noted", "cue.CD-01"]  # the first asked again, as it was told
+    assert state["answers"] == {"EX-02": "yes"} and state["pending"] == "cue:CD-01"
+    state, replies = run("affirm", state=state)
+    assert state["answers"] == {"EX-02": "yes", "CD-01": "yes"}
+    assert state["evidence"] == {"EX-02": "nu ma platesc", "CD-01": "mi-au luat pasaportul"}
+    assert texts(replies) == ["screening.noted", "screening.offer"]
+
+
+def test_cues_put_back_are_asked_latest_first_then_the_question_and_a_no_keeps_the_rest() -> None:
+    state = started()
+    state, _ = run(("ask_passport", "can my boss keep my passport?"), ("ask_pay", "they dont pay me"),
+                   ("cue_long_hours", "i work 14 hours every day"), state=state)
+    state, replies = run("deny", state=state)
+    assert texts(replies) == ["screening.not_noted", "cue.EX-02"]
+    state, replies = run("affirm", state=state)
+    assert texts(replies) == ["screening.noted", "cue_asked.CD-01"]  # asked as it came: a question
+    state, replies = run("affirm", state=state)
+    assert texts(replies)[-1] == f"question.{ORDER[0]}"  # then the question that waited
+    assert state["answers"] == {"EX-02": "yes", "CD-01": "yes"} and state["skipped"] == ["EX-01"]
+    assert state["evidence"]["CD-01"] == "can my boss keep my passport?"
+
+
+def test_a_cue_put_back_and_known_meanwhile_is_not_asked_and_stop_drops_them() -> None:
+    state, _ = run(("ask_passport", "they took my passport"), ("ask_pay", "no pay"), ("ask_passport", "my passport!"),
+                   ("affirm"))
+    assert state["answers"] == {"CD-01": "yes"} and state["pending"] == "cue:EX-02"
+    assert state["evidence"] == {"CD-01": "my passport!"}
+    state, _ = run("affirm", state=state)
+    assert state["answers"] == {"CD-01": "yes", "EX-02": "yes"} and state["held_cues"] == []
+    state, _ = run(("ask_passport", "they took my passport"), ("ask_pay", "no pay"), "stop_questions")
+    assert state["held_cues"] == [] and state["pending"] is None
+
+
+def test_words_not_understood_while_a_cue_waits_are_kept_with_it_and_it_is_asked_again() -> None:
+    # Found walking the chat (da): "chefen har taget mit pas", then "jeg far ingen lon" (not understood) got "Please use
+    # one of the buttons" and the pay was dropped. Kept with the cue's words, noted with them on a yes.
+    state, _ = run(("ask_passport", "chefen har taget mit pas"))
+    state, replies = run(("nlu_fallback", "jeg far ingen lon"), state=state)
+    assert texts(replies) == ["cue.CD-01"] and state["pending"] == "cue:CD-01"
+    noted, _ = run("affirm", state=state)
+    assert noted["evidence"] == {"CD-01": "chefen har taget mit pas\njeg far ingen lon"}
+    not_noted, _ = run("deny", state=state)
+    assert not_noted["evidence"] == {}  # no yes: none of their words kept
+    state, _ = run(("nlu_fallback", "x" * 600), state=state)
+    assert len(state["quote"]) == 500  # MAX_QUOTE
+
+
 # The question intents (they have an answer), each typed as a question and as a statement about oneself.
 ASKED_AND_TOLD = [
     ("ask_pay", "how much is minimum wage in denmark?", "they dont pay me", "EX-02"),
@@ -248,8 +301,8 @@ def test_the_reflection_is_repeated_as_it_was_asked() -> None:
     state, _ = run(("ask_passport", "can my employer keep my passport?"))
     state, replies = run("why_ask", state=state)
     assert texts(replies) == ["screening.why_general", "cue_asked.CD-01"]
-    state, replies = run(("nlu_fallback", "blabla"), state=state)
-    assert texts(replies) == ["screening.pick_one", "cue_asked.CD-01"]
+    state, replies = run(("nlu_fallback", "blabla"), state=state)  # kept with its words (below), asked again
+    assert texts(replies) == ["cue_asked.CD-01"]
     state, _ = run(("danger", "he is coming"), state=state)
     state, replies = run("safe_to_write", state=state)
     assert texts(replies) == ["cue_asked.CD-01"]
