@@ -109,16 +109,29 @@ class Assistant:
             told.extend(await self.reporting.handle(conversation, None, START_REPORT, language, address_hash) or [])
         if turn.handover is not None:
             # A P1 while "Is it safe for you to write now?" waits unanswered: asked for, but neither that question
-            # nor the notice said again (as the app's own danger reply, bot/safety.py).
+            # nor the danger notice said again (as the app's own danger reply, bot/safety.py). A person who asks
+            # for a person themselves ("I want to talk to a person": its text is PERSON_ASKED) is still told their
+            # place, or that nobody can answer now, when people are back and the choice to wait or leave a message
+            # (found walking the chat: a child's request got the children's line alone, without buttons).
             waits = turn.handover.tier == Tier.P1 and await safety_check_waits(self.store, conversation.id, language)
-            if waits:
+            asked_for = any(isinstance(text, TextKey) and text.key == PERSON_ASKED for text in turn.texts)
+            if waits and not asked_for:
                 await self.requests.ask(conversation.id, turn.handover.tier, turn.handover.kind)
             else:
                 told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
-                                                              language, staffed))
+                                                              language, staffed, danger_told=waits))
             if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
-                if turn.screening is not None and turn.screening["age_band"] == "under_18":
+                if (turn.screening is not None and turn.screening["age_band"] == "under_18"
+                        and not await self._child_line_given(conversation.id)):
                     told.append(self.texts.reply("danger.child", language))
                 if not waits:
                     told.append(self.texts.safety_check(language))
         return told
+
+    async def _child_line_given(self, conversation_id: str) -> bool:
+        """Whether the children's line was given in this conversation already, in any language: once is enough
+        (found walking the chat: it came again with every request for a person), unless it is the answer itself
+        (bot/safety.py: a child who says their age again gets it again)."""
+        lines = {self.texts.text("danger.child", language) for language in self.texts.languages}
+        return any(line in message.text for message in await self.store.said_by_bot(conversation_id)
+                   for line in lines)

@@ -174,6 +174,11 @@ class Store:
         return await self._messages(MessageRecord.conversation_id == conversation_id,
                                     MessageRecord.sender == Sender.USER)
 
+    async def said_by_bot(self, conversation_id: str) -> list[Message]:
+        """The bot's messages, oldest first (whether the children's line was given already)."""
+        return await self._messages(MessageRecord.conversation_id == conversation_id,
+                                    MessageRecord.sender == Sender.BOT)
+
     async def latest(self, conversation_id: str, count: int) -> list[Message]:
         """The conversation's last `count` messages, newest first (what the person is answering)."""
         return await self._messages(MessageRecord.conversation_id == conversation_id, newest_first=True, limit=count)

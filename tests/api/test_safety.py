@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.app import GATEWAY, SETTINGS
 from tests.api.test_reports import Reporter, file_report
+from tests.api.test_screening_cues import ScreeningTurns
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app
 from tests.console_client import Console, conversation_of, login
 from tests.fakes.rasa import serving
@@ -547,3 +548,82 @@ async def test_a_p1_from_rasa_while_is_it_safe_waits_does_not_ask_it_again(clien
             assert replies == [TEXTS.text("danger", language)]
             await client.say(session, payload="safe_yes")  # answered: a later P1 asks it again
             assert texts_of(await client.say(session, payload="/affirm"))[-1] == TEXTS.text("safety.check", language)
+
+
+# 6. A child who asks for a person -----------------------------------------------------------------------------
+
+class ChildTurns(ScreeningTurns):
+    """The stand-in for Rasa running the real questionnaire (tests/api/test_screening_cues.py), with what Rasa does
+    besides: "I want to talk to a person" (typed, or its button) runs action_request_handover; the app's own word of
+    a child's age (bot/assistant.py `heard`: "/inform_age", the choice "under_18" as metadata) and "Yes, go on"
+    ("/safe_to_write") reach the questionnaire as those intents."""
+
+    def get(self, message: str, default: Any = None) -> list[dict[str, Any]]:
+        if message == "/talk_to_person" or self.intents.get(message) == "talk_to_person":
+            self.state, replies = self.questionnaire.request_person(self.state)
+        elif message == "/inform_age":
+            self.state, replies = self.questionnaire.handle(self.state, "inform_age", "", "under_18",
+                                                            language=self.language)
+        elif message == "/safe_to_write":
+            self.state, replies = self.questionnaire.handle(self.state, "safe_to_write", "", language=self.language)
+        else:
+            return super().get(message, default)
+        return [{"custom": reply} for reply in replies]
+
+
+CHILD_ASKS = {  # found walking the chat: the age, then "I want to talk to a person"
+    "es": (("no me pagan nada", "ask_pay"), ("si", "affirm"), ("tengo 16 años", None),
+           ("quiero hablar con una persona", "talk_to_person")),
+    "fr": (("mon patron a pris mon passeport", "ask_passport"), ("oui", "affirm"), ("jai 16 ans", None),
+           ("je veux parler a quelqun", "talk_to_person")),
+    "en": (("they dont pay me", "ask_pay"), ("yes", "affirm"), ("im 16", None),
+           ("i want to talk to a person", "talk_to_person")),
+}
+
+
+async def child_asks_for_a_person(client: AppClient, language: str) -> tuple[str, list[list[dict[str, Any]]]]:
+    """A new web chat in `language` through the sequence of CHILD_ASKS, then the "talk to a person" button; returns
+    the session and what the bot answered to the age, the typed request and the button."""
+    said = CHILD_ASKS[language]
+    turns = ChildTurns({words: intent for words, intent in said if intent}, language)
+    answers = []
+    async with serving(client.app[SETTINGS].rasa_url, turns):
+        session = await in_language(client, language)
+        for words, _ in said:
+            answers.append((await client.say(session, words))["messages"])
+            await client.app[GATEWAY].assistant.settled()  # the screening heard the age (bot/assistant.py `heard`)
+        answers.append((await client.say(session, payload="/talk_to_person"))["messages"])
+    assert turns.state is not None and turns.state["requested_tier"] == "P1"  # a child with a "yes": P1
+    return session, answers[2:]
+
+
+@pytest.mark.parametrize(("language", "outside_hours"), [("es", False), ("fr", True)])
+async def test_a_child_who_asks_for_a_person_with_nobody_to_answer_gets_the_queues_answer_and_its_buttons(
+        client: AppClient, language: str, outside_hours: bool) -> None:
+    # Found walking the chat: "tengo 16 años", then "quiero hablar con una persona" and the button each got the
+    # children's line alone, without buttons: no word of the queue, no choice to wait or leave a message.
+    if outside_hours:
+        client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))  # a Sunday, 3 am
+    child_line = TEXTS.text("danger.child", language)
+    session, (age, typed, button) = await child_asks_for_a_person(client, language)
+    assert child_line in age[0]["text"]
+    for asked in (typed, button):
+        nobody = asked[-1]
+        assert TEXTS.text("queue.hours", language) in nobody["text"] and "112" in nobody["text"]
+        assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
+        assert not any(child_line in reply["text"] for reply in asked)  # said once, with the age
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+async def test_a_child_who_asks_for_a_person_with_someone_online_is_told_a_person_was_asked_once(
+        client: AppClient) -> None:
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    child_line = TEXTS.text("danger.child", "en")
+    session, (age, typed, button) = await child_asks_for_a_person(client, "en")
+    assert child_line in age[0]["text"]
+    for asked in (typed, button):
+        assert TEXTS.text("handover_requested", "en") in [reply["text"] for reply in asked]
+        assert not any(child_line in reply["text"] for reply in asked)  # said once, with the age
+    assert await tier_and_state(client, session) == ("P1", "queued")
+    await socket.close()
