@@ -81,6 +81,8 @@ def decide_language(*, detection: Detection, text: str, current: str | None, gue
         return LanguageChoice(current, guess) if current else LanguageChoice(hint or default, LanguageGuess.WEAK)
     if _sure_enough(detection, text, FIRST_MIN_CONFIDENCE, FIRST_MIN_LETTERS):
         return LanguageChoice(detected, LanguageGuess.WEAK if detection.from_lexicon else None)
+    if current and guess == LanguageGuess.WEAK and _too_short_to_leave(detection, text, current, detected):
+        return LanguageChoice(current, guess)  # "hello", then "I am 16": no Lithuanian for three letters
     if current and guess == LanguageGuess.TEXT and not _leads(detection, text, over=current):
         return LanguageChoice(current, guess)  # two unsure texts: the first guess stands (its row was shown)
     if (current and guess == LanguageGuess.TEXT and current in NON_LATIN_LANGUAGES
@@ -110,6 +112,19 @@ def _sure_enough(detection: Detection, text: str, min_confidence: float, min_let
     if detection.confidence >= CERTAIN:
         return True
     return detection.confidence >= min_confidence and letter_count(text) >= min_letters
+
+
+def _too_short_to_leave(detection: Detection, text: str, current: str, detected: str) -> bool:
+    """Whether an unsure message too short to lead as a sentence (fewer than FIRST_MIN_LETTERS letters: "I am 16",
+    "am 16 ani") leaves a weak guess (a greeting, the device's language) standing: unless its best language leads
+    the guess's by FIRST_MIN_LEAD ("jeg er 16" after "hello"), three letters' noise ("I am" ranks Lithuanian
+    0.19, English 0.16) does not move it. Nor does a Latin-script language move a guess of another script,
+    which the backends cannot rank in Latin letters ("privet", then "mne 16")."""
+    if letter_count(text) >= FIRST_MIN_LETTERS:
+        return False
+    if current in NON_LATIN_LANGUAGES and detected not in NON_LATIN_LANGUAGES:
+        return True
+    return detection.confidence - dict(detection.ranking).get(current, 0.0) < FIRST_MIN_LEAD
 
 
 def _runner_up(detection: Detection) -> str | None:

@@ -486,6 +486,19 @@ async def test_a_child_gets_the_childrens_helpline_112_and_a_p1(client: AppClien
     assert await tier_and_state(client, session) == ("P1", "queued")
 
 
+async def test_i_am_16_after_hello_gets_the_english_childrens_helpline(client: AppClient) -> None:
+    # Found walking the chat: "hello", then "I am 16" (three letters: Lithuanian 0.19, English 0.16) was answered
+    # in Lithuanian, the child line, the request for a person and "Is it safe …?", with a row of languages.
+    session = await client.new_session()
+    await client.say(session, "hello")
+    replies = texts_of(await client.say(session, "I am 16"))
+    chosen = await in_language(client, "en")
+    assert replies == texts_of(await client.say(chosen, "I am 16"))
+    assert replies[0] == TEXTS.reply("danger.child", "en").text
+    assert TEXTS.text("language_guess", "en") not in replies
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
 async def test_a_child_told_in_the_screening_gets_the_childrens_helpline_with_the_p1(client: AppClient) -> None:
     summary = {"assessment": "trafficking_indicated", "tier": "P1", "dimensions": {}, "indicators": [],
                "age_band": "under_18", "exploitation": "labour", "immediate_danger": False, "answers": {},

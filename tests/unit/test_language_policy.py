@@ -167,6 +167,38 @@ def test_after_a_greeting_an_unsure_question_decides(detector: LanguageDetector)
     assert "ro" in choice.likely and "en" in choice.likely
 
 
+# Short answers a person types after a greeting, in the greeting's language or in none: found walking the chat,
+# "hello" then "I am 16" (3 letters: Lithuanian 0.19, English 0.16) was answered in Lithuanian with a row.
+SHORT_AFTER_A_GREETING = [("en", "I am 16"), ("en", "im 17"), ("en", "i am ok"), ("en", "age 16"),
+                          ("da", "I am 16"), ("da", "no se"), ("ro", "16 ani"), ("ro", "I am 16"), ("ro", "bine"),
+                          ("es", "no se"), ("es", "vale"), ("es", "I am 16")]
+
+
+@pytest.mark.parametrize(("current", "text"), SHORT_AFTER_A_GREETING)
+def test_a_short_unsure_message_does_not_move_a_greetings_guess(detector: LanguageDetector, current: str,
+                                                                text: str) -> None:
+    """Fewer than FIRST_MIN_LETTERS letters lead nothing clearly: the weak guess stands, and a confirmed
+    language all the more."""
+    assert decide(detector.detect(text), text, current=current, guess=LanguageGuess.WEAK) == \
+        LanguageChoice(current, LanguageGuess.WEAK)
+    assert decide(detector.detect(text), text, current=current) == LanguageChoice(current)
+
+
+@pytest.mark.parametrize(("text", "language"), [("jeg er 16", "da"), ("tengo 16", "es"), ("nu stiu", "ro")])
+def test_a_short_message_that_clearly_leads_still_moves_a_greetings_guess(detector: LanguageDetector, text: str,
+                                                                          language: str) -> None:
+    choice = decide(detector.detect(text), text, current="en", guess=LanguageGuess.WEAK)
+    assert (choice.language, choice.guess) == (language, LanguageGuess.TEXT)
+    assert choice.likely[:1] == (language,)  # short: offered with the row
+
+
+def test_latin_letters_do_not_move_a_greeting_guess_of_another_script() -> None:
+    """"privet" (Russian, a weak guess), then "mne 16": the backends cannot rank Russian in Latin letters."""
+    romanian = Detection("ro", 0.61, ranking=(("ro", 0.61), ("da", 0.21), ("fr", 0.15)))
+    assert decide(romanian, "mne 16", current="ru", guess=LanguageGuess.WEAK) == \
+        LanguageChoice("ru", LanguageGuess.WEAK)
+
+
 def test_two_unsure_texts_keep_the_first_guess() -> None:
     """A guess from a text is left only for a language that leads it clearly: no back and forth."""
     second = Detection("uk", 0.48, ranking=(("uk", 0.48), ("ru", 0.43), ("bg", 0.09)))
