@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 # "I have asked a person from the centre to join this chat": said only when someone can answer. Otherwise the
 # queue's notice says plainly that nobody can right now, with 112, the hotline and the chat's hours.
 PERSON_ASKED = "handover_requested"
+TALK_TO_PERSON = "/talk_to_person"  # the main menu's "I want to talk to a person"
+# Typed words the NLU takes for "I want to talk to a person" at a report's first question leave the report for a
+# person (bot/gateway.py); below this the NLU is guessing (its fallback threshold is 0.2, config.yml).
+PERSON_MIN_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -63,6 +67,12 @@ class Assistant:
         replies = [self._render(text, language) for text in turn.texts
                    if staffed or not (isinstance(text, TextKey) and text.key == PERSON_ASKED)]
         return [*replies, *await self._apply(turn, conversation, language, address_hash, staffed)]
+
+    async def wants_person(self, text: str) -> bool:
+        """Whether the NLU takes `text` for "I want to talk to a person" (Rasa's parse only: no turn); Rasa down: no."""
+        parsed = await self.rasa.intent(text)
+        return parsed is not None and parsed[0] == TALK_TO_PERSON.removeprefix("/") and (
+            parsed[1] >= PERSON_MIN_CONFIDENCE)
 
     def heard(self, conversation_id: str, cue: Cue, language: str) -> None:
         """The danger lexicon heard self-harm words, or a person's age under 18, and the app answered them itself

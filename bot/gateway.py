@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
-from bot.assistant import Assistant
+from bot.assistant import TALK_TO_PERSON, Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.delete_words import asks_to_delete
 from bot.limits import ChannelLimits, Limited
@@ -188,6 +188,13 @@ class Gateway:
             # screening waits for an answer): asked for the code, as the main menu's button does.
             if opened is not None:
                 return opened
+        if (inbound.payload is None and self.reporting.whom_unanswered(conversation, inbound.text, language)
+                and await self.assistant.wants_person(inbound.text or "")):
+            # "I want to talk to a person" typed at "Is this about you, or about someone else?" (no report made
+            # yet): the report's form is left, and a person asked for as the menu's button does. Found walking the
+            # chat: "noriu kalbeti su zmogumi" got "Please tap one of the buttons" again and again.
+            await self.reporting.leave(conversation.id, conversation.flow, language)
+            return await self.assistant.ask(replace(conversation, flow=None), TALK_TO_PERSON, language, address_hash)
         if self.reporting.wants(conversation, inbound.payload) and not (inbound.payload or "").startswith("/"):
             reported = await self.reporting.handle(conversation, inbound.text, inbound.payload, language,
                                                    address_hash)

@@ -98,6 +98,29 @@ class RasaClient:
             return replies if isinstance(replies, list) else []
         raise RasaUnavailable(type(last).__name__) from last
 
+    async def intent(self, text: str) -> tuple[str, float] | None:
+        """What the NLU makes of `text` alone (Rasa's `/model/parse`: no turn, nothing kept in any tracker): the
+        intent's name and confidence, or None when no instance answered. Nothing is kept by parsing, so unlike a
+        turn this is tried on the next instance after any failure."""
+        for instance in self._in_order():
+            try:
+                async with self._http.post(f"{instance.url}/model/parse", params={"token": self._token},
+                                           json={"text": text}, timeout=self._timeout) as response:
+                    if response.status != 200:
+                        continue
+                    parsed = await response.json()
+            except NOT_SENT as error:
+                self._mark_down(instance, error)
+                continue
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                continue
+            self._mark_up(instance)
+            intent = parsed.get("intent") if isinstance(parsed, dict) else None
+            if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
+                return None
+            return intent["name"], float(intent.get("confidence") or 0.0)
+        return None
+
     async def erase_tracker(self, sender_id: str) -> None:
         """Replace the conversation's tracker with an empty one (Rasa has no delete endpoint). The tracker store
         is shared, so any instance will do; emptying a tracker twice changes nothing, so unlike a turn this is

@@ -169,10 +169,7 @@ class Reporting:
         choice = payload.removeprefix(prefix) if payload and payload.startswith(prefix) else None
         noticed = None  # a description of other people typed here: what was noticed, given ahead
         if payload is None and text:
-            choice = (report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
-                      or typed_about(text, language))
-            if choice is None and describes_others(text, language):  # "there is a car wash where the workers …"
-                choice, noticed = ABOUT_OTHER, text
+            choice, noticed = self._typed_about(text, language)
         if choice == ABOUT_ME:
             await self.store.set_flow(conversation_id, None)
             return [self._say("report.about_me", language, HELP_MENU)]
@@ -186,6 +183,21 @@ class Reporting:
         step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
         return [self._say("report.bystander", language), self._ask(step, {}, language)]
+
+    def _typed_about(self, text: str, language: str) -> tuple[str | None, str | None]:
+        """Words typed at the first question: (the choice they name, a description of others kept as noticed)."""
+        choice = (report_flow.typed_choice(report_flow.ABOUT, text, self._titles(report_flow.ABOUT, language))
+                  or typed_about(text, language))
+        if choice is None and describes_others(text, language):  # "there is a car wash where the workers …"
+            return ABOUT_OTHER, text
+        return choice, None
+
+    def whom_unanswered(self, conversation: ConversationState, text: str | None, language: str) -> bool:
+        """Words typed at the first question ("Is this about you, or about someone else?") that answer it in no
+        way: they may ask for something else ("I want to talk to a person", bot/gateway.py)."""
+        flow = conversation.flow
+        return (flow is not None and flow.mode == FlowMode.REPORT and flow.report_id is None and bool(text)
+                and not flow.paused and self._typed_about(text or "", language)[0] is None)
 
     async def _answer(self, conversation_id: str, flow: Flow, text: str | None, payload: str | None,
                       language: str) -> list[Message]:

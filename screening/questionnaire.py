@@ -65,6 +65,11 @@ CUES: dict[str, tuple[str, str | None]] = {
 # was cue_threatened at 0.36; the weakest right cues seen in the chat test messages were about 0.5.
 CUE_MIN_CONFIDENCE = 0.45
 ANSWER_INTENTS: dict[str, Answer] = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
+# "I want to report something" (typed: the report button never reaches Rasa): the app asks the report's questions
+# (bot/reporting.py). Not while the screening waits for an answer: then the person is telling their own story
+# ("we live 10 people in one room" after "May I note this?" was the NLU's `report`), and the words are what the
+# screening does with words it did not understand.
+REPORT = "report"
 SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the choice "skip" (no answer at all)
 # What the danger lexicon heard (bot/danger.py), when the app tells the questionnaire after answering itself.
 LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
@@ -180,6 +185,10 @@ class Questionnaire:
             state["requested_tier"] = P1  # the app asked for P1 already; no second request, no words
             state["paused"] = True  # and asked "Is it safe for you to write now?"
             return state, [{"screening": summary(state, self.catalogue)}]
+        if intent == REPORT:
+            if not _waits_for_answer(state):
+                return state, [{"report": "start"}]
+            intent = "nlu_fallback"
         replies = self._dispatch(state, intent, text, choice, language)
         first, last = self._handover(state, always=intent == "danger")
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
@@ -454,6 +463,12 @@ class Questionnaire:
         if state["immediate_danger"]:
             return [request], last  # the danger reply already gives 112 first
         return [{**request, "text": "danger"}], last
+
+
+def _waits_for_answer(state: ScreeningState) -> bool:
+    """A question of the screening or a cue's "May I note this?" is waiting (not the offer to ask questions)."""
+    pending = state["pending"] or ""
+    return pending in ("age", "work") or pending.startswith(("question:", "cue:"))
 
 
 def _is_question(text: str) -> bool:

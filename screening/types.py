@@ -139,11 +139,11 @@ class ReplyPayload(TypedDict, total=False):
       menu `menu` (content/menus.yml) and `variables` filled into the text; without it the payload says nothing;
     - handover: a request for a person;
     - screening: the summary to store on the conversation (it replaces the one before);
-    - report: "start" (only from a domain response, "I want to report something"): the app asks the report's
-      questions itself.
+    - report: "start" ("I want to report something", while no screening question waits): the app asks the
+      report's questions itself.
     The questionnaire sends text (+ menu, + variables: the question's place {step} and {total} in
     screening.progress, the number of questions {total} in screening.offer), handover (+ text, or alone right
-    after the danger text) and screening (alone, last in every turn); it never sends report.
+    after the danger text) and screening (alone, last in every turn); or report alone.
     """
 
     text: str  # a text key, e.g. "screening.offer", "question.CD-01", "cue.CD-01", "cue_asked.CD-01", "danger"

@@ -423,6 +423,43 @@ async def test_whom_it_is_about_typed_in_words(client: AppClient, rasa: FakeRasa
         assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 2  # none for "myself"
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "I want to talk to a person"),
+                                                  ("lt", "noriu kalbeti su zmogumi")])
+async def test_a_person_asked_for_in_words_at_the_first_question_leaves_the_report(
+        client: AppClient, rasa: FakeRasa, language: str, words: str) -> None:
+    """Found walking the chat: typed at "Is this about you, or about someone else?", the request for a person got
+    "Please tap one of the buttons" and the same question again and again. The NLU (Rasa's parse, no turn) takes
+    the words for talk_to_person: the report's form is left and a person asked for, as the menu's button does."""
+    rasa.intents[words] = ("talk_to_person", 0.93)
+    rasa.replies["/talk_to_person"] = [{"custom": {"text": "handover_requested",
+                                                   "handover": {"tier": "P4", "kind": "help"}}}]
+    reporter = Reporter(client, language)
+    await reporter.start()
+    replies = await reporter.answer(words)
+    assert rasa.received[-1]["message"] == "/talk_to_person"
+    assert replies[0]["text"].startswith(TEXTS.text("queue.nobody", language).split("\n")[0])  # nobody online
+    assert all(reply["text"] != text_of("report.pick_about", language) for reply in replies)
+    conversation = await conversation_of(client, reporter.session)
+    store = client.app[GATEWAY].store
+    assert await store.flow(conversation) is None
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT state FROM conversation")) == "queued"
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
+
+
+async def test_words_the_nlu_is_unsure_of_at_the_first_question_ask_it_again(client: AppClient,
+                                                                              rasa: FakeRasa) -> None:
+    rasa.intents["person maybe"] = ("talk_to_person", 0.3)
+    reporter = Reporter(client, "en")
+    await reporter.start()
+    pick, again = await reporter.answer("person maybe")
+    reporter.expect(pick, "report.pick_about")
+    reporter.expect(again, "report.ask_about")
+    [about_me] = await reporter.answer("about me")  # an answer to the question never asks the NLU
+    reporter.expect(about_me, "report.about_me")
+    assert rasa.parsed == ["person maybe"]
+
+
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
 async def test_words_that_say_neither_offer_the_main_menu_as_a_way_out(client: AppClient, rasa: FakeRasa,
                                                                         language: str) -> None:

@@ -1,6 +1,7 @@
 """A stand-in for the Rasa server for tests of the app's own logic (the integration tests use real Rasa).
 
-`replies` maps a message (text or payload) to what Rasa's REST channel would answer; `delay` makes it
+`replies` maps a message (text or payload) to what Rasa's REST channel would answer, `intents` a text to the
+intent (name, confidence) its `/model/parse` gives (else nlu_fallback); `delay` makes it
 slow, `status` makes it fail, `hold` (an event) keeps every turn waiting until it is set. Every call is
 recorded, so a test can see what the app sent; `arrived` is set at the first turn.
 """
@@ -23,6 +24,8 @@ TOKEN = "test-rasa-token"  # tests/conftest.py make_settings
 class FakeRasa:
     def __init__(self) -> None:
         self.replies: dict[str, list[dict[str, Any]]] = {}
+        self.intents: dict[str, tuple[str, float]] = {}
+        self.parsed: list[str] = []
         self.received: list[dict[str, Any]] = []
         self.erased: list[str] = []
         self.delay = 0.0
@@ -40,6 +43,7 @@ class FakeRasa:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self._webhook)
         app.router.add_get("/status", self._status)
+        app.router.add_post("/model/parse", self._parse)
         app.router.add_put("/conversations/{sender}/tracker/events", self._erase)
         self._runner = await serve(app, port)
 
@@ -65,6 +69,16 @@ class FakeRasa:
             return web.Response(status=self.status)
         answers = self.replies.get(body["message"], [{"custom": {"text": "not_understood", "menu": "main"}}])
         return web.json_response([{"recipient_id": body["sender"], **answer} for answer in answers])
+
+    async def _parse(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != TOKEN:  # Rasa's own API: the token as a query parameter
+            return web.Response(status=401)
+        if self.status != 200:
+            return web.Response(status=self.status)
+        text = (await request.json())["text"]
+        self.parsed.append(text)
+        name, confidence = self.intents.get(text, ("nlu_fallback", 0.2))
+        return web.json_response({"text": text, "intent": {"name": name, "confidence": confidence}})
 
     async def _status(self, request: web.Request) -> web.Response:
         if request.query.get("token") != TOKEN:

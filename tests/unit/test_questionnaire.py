@@ -255,6 +255,22 @@ def test_words_not_understood_while_a_cue_waits_are_kept_with_it_and_it_is_asked
     assert len(state["quote"]) == 500  # MAX_QUOTE
 
 
+def test_the_report_intent_starts_a_report_only_when_no_screening_question_waits() -> None:
+    # Found walking the chat (lt): "mes gyvename 10 zmoniu viename kambaryje" after "May I note this?" was the NLU's
+    # `report`, and the person was switched into the bystander's report form. Their own story: words not understood.
+    assert run(("report", "i want to report something"))[1] == [{"report": "start"}]
+    state, replies = run(("ask_passport", "darbdavys paeme mano pasa"),
+                         ("report", "mes gyvename 10 zmoniu viename kambaryje"))
+    assert texts(replies) == ["cue.CD-01"] and state["quote"] == (
+        "darbdavys paeme mano pasa\nmes gyvename 10 zmoniu viename kambaryje")
+    state, replies = run(("report", "we live 10 people in one room"), state=started())
+    assert texts(replies) == ["screening.pick_one", f"question.{ORDER[0]}"]
+    assert state["pending"] == f"question:{ORDER[0]}"
+    state, replies = run(("report", "i saw something"), state=run("start_screening")[0])  # at "How old are you?"
+    assert texts(replies) == ["screening.pick_one", "question.age"]
+    assert not any("report" in reply for reply in replies)
+
+
 # The question intents (they have an answer), each typed as a question and as a statement about oneself.
 ASKED_AND_TOLD = [
     ("ask_pay", "how much is minimum wage in denmark?", "they dont pay me", "EX-02"),

@@ -135,6 +135,19 @@ async def test_erasure_fails_when_no_instance_empties_the_tracker(two: Two) -> N
         await two.client.erase_tracker("gone")
 
 
+async def test_the_intent_alone_is_asked_of_any_instance_and_none_when_none_answers(two: Two) -> None:
+    """Rasa's parse keeps nothing (no turn, no tracker): tried on the next instance after any failure."""
+    for fake in (two.first, two.second):
+        fake.intents["I want to talk to a person"] = ("talk_to_person", 0.9)
+    two.first.status = 500
+    assert await two.client.intent("I want to talk to a person") == ("talk_to_person", 0.9)
+    assert await two.client.intent("hello") == ("nlu_fallback", 0.2)
+    assert two.first.parsed == [] and two.second.parsed == ["I want to talk to a person", "hello"]
+    assert two.first.received == two.second.received == []  # no turn
+    two.second.status = 503
+    assert await two.client.intent("hello") is None
+
+
 async def test_the_health_check_sees_each_instance(two: Two) -> None:
     await two.second.stop()
     statuses = await two.client.statuses()
