@@ -46,6 +46,10 @@ TUNING = ROOT / "bench" / "data"
 NLU = ROOT / "nlu_data" / "nlu"
 # Intents whose examples may be danger now, or near it: neither side of the line.
 NEAR_DANGER = ("need_help", "report", "safe_to_write")
+# The screening's cues are neither side either (told about oneself, they may be danger now: locked in, hit), except
+# those the centre's rules say are not danger alone (content/indicators.yml): being watched ("they watch me all the
+# time", cue_watched, CD-03.watched, not P1) is ordinary. Left out, the net took 16 of 29 such sentences for danger.
+ORDINARY_CUES = ("cue_watched",)
 NLU_HELD_OUT = 5  # every fifth example: measured, not trained on
 OUTPUT = ROOT / "content" / "danger_net.json"
 KINDS = ("danger", "self_harm", "child", "ordinary")
@@ -86,7 +90,7 @@ def nlu_examples(paths: list[Path]) -> tuple[list[str], np.ndarray, list[str], n
     for path in paths:
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             intent = item.get("intent")
-            if not intent or intent in NEAR_DANGER or intent.startswith("cue_"):
+            if not intent or intent in NEAR_DANGER or (intent.startswith("cue_") and intent not in ORDINARY_CUES):
                 continue
             for number, line in enumerate(str(item.get("examples", "")).splitlines()):
                 text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip().removeprefix("- ")).strip()
