@@ -42,6 +42,12 @@ QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE
 TYPED_COMMAND = re.compile(r"^[\s/]+")
 # The Telegram channel's name (bot/channels/telegram.py imports this module, so it is not imported from there).
 TELEGRAM = "telegram"
+# The erasure's confirmation ends with how to remove the chat from the device too, in the channel's own terms:
+# Telegram's chat menu ("Delete chat"); the web chat has no such menu, so it says what its page's own "Delete this
+# conversation" says (close the tab, clear the browser history), whether the link, the Yes button or a typed yes
+# started it.
+DELETE_DONE = {TELEGRAM: "delete_done"}
+WEB_DELETE_DONE = "web.deleted"
 # Messages looked back at for "Is it safe to write now?": this one and the bot's last turn (its reply, the request,
 # the notice, the question, a row of languages).
 SAFETY_CHECK_LOOKBACK = 8
@@ -299,10 +305,10 @@ class Gateway:
             await self.hub.publish(HubEvent(EventType.QUEUE))  # gone from the queue and from any console
 
     async def _erase(self, address_hash: str, inbound: Inbound) -> list[Message]:
-        """The confirmation is sent but not stored: nothing of the person is left."""
+        """The confirmation is sent but not stored: nothing of the person is left. It fits the channel (DELETE_DONE)."""
         language = await self.store.language_of(address_hash) or self.language.for_new(inbound.said)
         await self.erase(address_hash)
-        done = replace(self.texts.reply("delete_done", language), erased=True)
+        done = replace(self.texts.reply(DELETE_DONE.get(inbound.channel, WEB_DELETE_DONE), language), erased=True)
         return [done.stored(Sender.SYSTEM, 0, self.store.clock.now())]
 
     @asynccontextmanager

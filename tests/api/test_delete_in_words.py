@@ -75,7 +75,7 @@ async def test_yes_erases_everything_and_ends_the_session(client: AppClient, ras
     await asked_to_delete(client, session, "delete my messages", "en")
     answer = await client.say(session, payload="delete_yes")
     assert answer["ended"] is True
-    assert answer["messages"][0]["text"].startswith("Everything from this chat is deleted from our system.")
+    assert answer["messages"][0]["text"].startswith("The conversation is deleted.")  # the web page's words
     assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(0,)]
     assert await rows(client, "SELECT COUNT(*) FROM message") == [(0,)]
     await client.say(session, "hello", expect=401)
@@ -198,7 +198,7 @@ async def test_a_typed_yes_right_after_the_question_erases_everything_and_ends_t
     calls = len(rasa.received)
     answer = await client.say(session, yes)
     assert answer["ended"] is True
-    assert [message["text"] for message in answer["messages"]] == [TEXTS.reply("delete_done", language).text]
+    assert [message["text"] for message in answer["messages"]] == [TEXTS.reply("web.deleted", language).text]
     assert await rows(client, "SELECT COUNT(*) FROM conversation") == [(0,)]
     assert await rows(client, "SELECT COUNT(*) FROM message") == [(0,)]
     assert len(rasa.received) == calls and len(rasa.erased) == 1  # the NLU never heard it; its tracker is gone
@@ -304,3 +304,53 @@ async def test_telegram_a_typed_ja_after_the_question_erases(telegram_client: Ap
         assert done.params["text"] == TEXTS.reply("delete_done", "da").text
         assert len(fake.erased) == 1
         assert await rows(telegram_client, "SELECT COUNT(*) FROM conversation") == [(0,)]
+
+
+# The confirmation fits the channel ---------------------------------------------------------------------------------
+# Found walking the web chat: a typed "yes" (or the Yes button) there answered with Telegram's words, "open the
+# chat's menu (the name at the top) and choose "Delete chat"", a menu the web page has not. The page's own "Delete
+# this conversation" says to close the tab and clear the browser history; every erasure on the web says that now.
+
+# language → (words of the web's confirmation, words of Telegram's), from content/texts/<language>.yml
+HOW_TO_REMOVE = {
+    "en": ("close this tab and clear your browser history", '"Delete chat"'),
+    "da": ("Luk fanen og ryd din browserhistorik", '"Slet chat"'),
+    "ar": ("إغلاق علامة التبويب هذه ومسح سجل المتصفح", "«حذف المحادثة»"),
+}
+
+
+@pytest.mark.parametrize("typed", [True, False], ids=["typed yes", "Yes button"])
+@pytest.mark.parametrize("language", sorted(HOW_TO_REMOVE))
+async def test_web_the_confirmation_says_how_to_remove_the_chat_from_the_browser_not_the_telegram_menu(
+        client: AppClient, rasa: FakeRasa, language: str, typed: bool) -> None:
+    web, telegram = HOW_TO_REMOVE[language]
+    session = await client.new_session()
+    await client.say(session, payload=f"lang:{language}")
+    await client.say(session, "hello")
+    await client.say(session, payload="delete")
+    yes = {"en": "yes", "da": "ja", "ar": "نعم"}[language]
+    answer = await (client.say(session, yes) if typed else client.say(session, payload="delete_yes"))
+    assert answer["ended"] is True
+    [done] = answer["messages"]
+    assert web in done["text"] and telegram not in done["text"]
+    # The same words as the page's own Delete link shows (bot/channels/webchat_page.py "deleted"), and 112.
+    assert done["text"].startswith(TEXTS.text("web.deleted", language))
+    assert "112" in done["text"]
+
+
+@pytest.mark.parametrize("language", sorted(HOW_TO_REMOVE))
+async def test_telegram_delete_the_confirmation_says_how_to_delete_the_chat_in_telegram(
+        telegram_client: AppClient, bot_api: FakeBotApi, language: str) -> None:
+    web, telegram = HOW_TO_REMOVE[language]
+    async with serving(telegram_client.app[SETTINGS].rasa_url, {}):
+        await bot_api.push(bot_api.user_update(CHAT, "/start", language_code=language))
+        await bot_api.wait_for("sendMessage", chat_id=CHAT, count=2)  # the greeting, the privacy notice
+        seen = len(bot_api.calls)
+        await bot_api.push(bot_api.user_update(CHAT, "/delete", language_code=language))
+        [question] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+        assert question.params["text"] == delete_question(language)
+        seen = len(bot_api.calls)
+        await bot_api.push(bot_api.user_update(CHAT, callback_data="delete_yes", language_code=language))
+        [done] = await bot_api.wait_for("sendMessage", chat_id=CHAT, since=seen)
+        assert telegram in done.params["text"] and web not in done.params["text"]
+        assert "112" in done.params["text"]

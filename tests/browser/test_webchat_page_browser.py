@@ -88,6 +88,25 @@ async def test_quick_exit_the_112_line_and_the_box_stay_on_screen_after_ten_mess
     await expect(page.locator("#safety a[href='tel:112']")).to_have_text("112")
 
 
+# Found walking the web chat on a phone: 112 in the top banner was a 29×18 px target and the hotline 129×18 px,
+# under WCAG 2.5.8's 24×24 px, for the two most important links of the page.
+@pytest.mark.parametrize("locale", ["en-GB", "ar", "tl"])  # English; right to left; long words (Tagalog)
+async def test_on_a_phone_112_and_the_hotline_in_the_banner_are_whole_touch_targets_and_nothing_overflows(
+        browser: Browser, client: AppClient, locale: str) -> None:
+    _, page = await open_chat(browser, client, locale=locale)
+    boxes = []
+    for number in ("tel:112", "tel:+4570202550"):
+        box = await page.locator(f"#safety a[href='{number}']").bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 40, (number, box)  # WCAG: 24
+        boxes.append(box)
+    first, second = boxes  # on one line or two, the two targets never overlap
+    assert (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
+            or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"]), boxes
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await inside_the_screen(page, "#safety")
+    await page.context.close()
+
+
 async def test_the_page_speaks_romanian_after_a_first_message_from_an_english_phone(
         browser: Browser, client: AppClient, rasa: FakeRasa) -> None:
     _, page = await open_chat(browser, client)
