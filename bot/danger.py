@@ -14,7 +14,8 @@ punctuation and emoji folded into single spaces, apostrophes dropped, letters re
 one ("heeelp" and "help" are one word, and so are "kill" and "kil"). Spaced scripts match whole words; Thai
 and Chinese, written without spaces, match anywhere in the message with its spaces removed. Cyrillic entries
 are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
-year", with no "help") is dropped.
+year", with no "help") is dropped. A whole-message rule (one anchored with ^) is also tried on the message
+without one leading greeting ("hello, I am scared", "你好我很害怕": content/language/short_words.yml).
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
 `DangerLexicon.heard` gives the words that fired (as typed), which the gateway keeps, sealed, with the message
@@ -34,9 +35,11 @@ from pathlib import Path
 
 import yaml
 
-from core.yaml_file import read_yaml
+from core.yaml_file import read_yaml, read_yaml_strings
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "content" / "danger"
+# Its `greetings:` (every language's): one in front of a message does not count for the whole-message rules.
+SHORT_WORDS_PATH = LEXICON_DIR.parent / "language" / "short_words.yml"
 
 
 class Cue(StrEnum):
@@ -87,6 +90,7 @@ _REPEATS = re.compile(r"([^\W\d_])\1+")  # letters only: "112" stays "112"
 _SOURCE_REPEATS = re.compile(r"(?<!\\)([^\W\d_])\1+")  # in a regex source, "\bb" is not a doubled letter
 _SOURCE_LETTER = re.compile(r"(?<!\\)[^\W\d_]")
 _COMPACT_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u3400-\u9fff\uf900-\ufaff]")  # Thai, Han: no spaces between words
+_ANCHOR = re.compile(r"(?<![\\\[])\^")  # ^ at the start of a regex or a branch, not "\^" nor "[^"
 
 
 def _fold(text: str) -> str:
@@ -222,15 +226,25 @@ class _Matcher:
 class _Language:
     code: str
     matchers: Mapping[Cue, tuple[_Matcher, ...]]
+    anchored: Mapping[Cue, tuple[_Matcher, ...]]  # the whole-message rules alone (their alternatives with a ^)
     negations: Mapping[str, _Negation]  # by the script of the text searched: ANY (all spaced), COMPACT, TRANSLIT
     past: _Markers  # "last year", "long ago", "used to": a danger told as over …
     joke: _Markers  # "lol", "haha", "555": a threat told as a joke ("my boss will kill me if I am late haha") …
     urgent: _Markers  # … unless the message also asks for help now
 
-    def find(self, cue: Cue, texts: Mapping[str, str]) -> tuple[tuple[str, str] | None, bool]:
-        """The rule that fired and its words, and whether any of the cue's words are there at all."""
+    def find(self, cue: Cue, texts: Mapping[str, str],
+             bare: Mapping[str, str] | None = None) -> tuple[tuple[str, str] | None, bool]:
+        """The rule that fired and its words, and whether any of the cue's words are there at all. `bare`: the
+        texts without a leading greeting, where the whole-message rules are tried as well."""
+        found, mentioned = self._find(self.matchers[cue], texts)
+        if found or not bare:
+            return found, mentioned
+        found, said = self._find(self.anchored[cue], bare)
+        return found, mentioned or said
+
+    def _find(self, matchers: Iterable[_Matcher], texts: Mapping[str, str]) -> tuple[tuple[str, str] | None, bool]:
         mentioned = False
-        for matcher in self.matchers[cue]:
+        for matcher in matchers:
             text = texts.get(matcher.script)
             if text is not None:
                 negation = self.negations.get(matcher.script, self.negations[ANY])
@@ -274,10 +288,13 @@ def _strings(path: Path, where: tuple[str, ...], value: object) -> list[str]:
     return value
 
 
-def _category(path: Path, cue: Cue, rules: object) -> tuple[_Matcher, ...]:
+def _category(path: Path, cue: Cue, rules: object) -> tuple[tuple[_Matcher, ...], tuple[_Matcher, ...]]:
+    """The category's matchers, and those of its whole-message rules alone (the alternatives with a ^), for the
+    message without a leading greeting."""
     if not isinstance(rules, dict) or not rules:
         raise DangerLexiconError(f"{_where(path, cue)}: must map rule ids to their phrases and patterns")
     alternatives: dict[str, list[tuple[str, str]]] = {}  # script → (rule id, regex)
+    anchored: dict[str, list[tuple[str, str]]] = {}  # the same, for the alternatives with a ^ only
     for rule, body in rules.items():
         if not isinstance(rule, str) or not _RULE_ID.fullmatch(rule):
             raise DangerLexiconError(f"{_where(path, cue)}: rule id {rule!r} must be lowercase letters, digits, _")
@@ -293,10 +310,15 @@ def _category(path: Path, cue: Cue, rules: object) -> tuple[_Matcher, ...]:
             regex = _pattern_regex(source) if key == "patterns" else _phrase_regex(source)
             _compile(path, (cue, rule, key), regex)
             script = _script(source)
-            alternatives.setdefault(script, []).append((rule, regex))
+            found = [(script, regex)]
             if script == CYRILLIC and (latin := _translit_regex(regex)):
-                alternatives.setdefault(TRANSLIT, []).append((rule, latin))
-    return tuple(_matcher(script, found) for script, found in alternatives.items())
+                found.append((TRANSLIT, latin))
+            for searched, alternative in found:
+                alternatives.setdefault(searched, []).append((rule, alternative))
+                if _ANCHOR.search(alternative):
+                    anchored.setdefault(searched, []).append((rule, alternative))
+    return (tuple(_matcher(script, found) for script, found in alternatives.items()),
+            tuple(_matcher(script, found) for script, found in anchored.items()))
 
 
 def _translit_regex(regex: str) -> str | None:
@@ -371,8 +393,10 @@ def _load_language(path: Path) -> _Language:
     missing = [cue.value for cue in Cue if cue not in data]
     if missing:
         raise DangerLexiconError(f"{path.name}: the categories {missing} are missing")
-    matchers = {cue: _category(path, cue, data[cue]) for cue in Cue}
-    return _Language(path.stem, matchers, _negation(path, data),
+    categories = {cue: _category(path, cue, data[cue]) for cue in Cue}
+    matchers = {cue: found[0] for cue, found in categories.items()}
+    anchored = {cue: found[1] for cue, found in categories.items()}
+    return _Language(path.stem, matchers, anchored, _negation(path, data),
                      _markers(path, data, "past"), _markers(path, data, "joke"), _markers(path, data, "urgent"))
 
 
@@ -382,8 +406,9 @@ def _load_language(path: Path) -> _Language:
 class DangerLexicon:
     """Every language's lexicon; `match` checks them all."""
 
-    def __init__(self, languages: Iterable[_Language]) -> None:
+    def __init__(self, languages: Iterable[_Language], greetings: Iterable[str] = ()) -> None:
         self._languages = tuple(languages)
+        self._greeting = _greeting_regex(greetings)
 
     # One copy per directory for the process: it is read-only, compiling it takes a second or two, and every app
     # instance of the tests loads it.
@@ -393,7 +418,7 @@ class DangerLexicon:
         paths = sorted(directory.glob("*.yml"))
         if not paths:
             raise DangerLexiconError(f"{directory}: no lexicon files (<code>.yml)")
-        return cls(_load_language(path) for path in paths)
+        return cls((_load_language(path) for path in paths), _greetings(SHORT_WORDS_PATH))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -401,7 +426,7 @@ class DangerLexicon:
 
     def match(self, text: str) -> DangerHit | None:
         """The most serious hit in any language (self-harm, then danger, then child), or None."""
-        return next((hit for hit, _ in self._hits(_searched(text), set())), None)
+        return next((hit for hit, _ in self._hits(*self._searched(text), set())), None)
 
     def heard(self, text: str) -> list[tuple[Cue, str]]:
         """Each cue that fires, most serious first, with the words that fired it as the person typed them
@@ -413,24 +438,34 @@ class DangerLexicon:
         takes them back (a negation, a danger told as over or as a joke): the lexicon's judgement then stands, and
         the danger net is not asked (bot/safety.py). One pass over the rules for both."""
         mentioned: set[Cue] = set()
-        heard = tuple((hit.cue, _as_typed(text, words)) for hit, words in self._hits(_searched(text), mentioned))
+        heard = tuple((hit.cue, _as_typed(text, words))
+                      for hit, words in self._hits(*self._searched(text), mentioned))
         return Listened(heard, not mentioned.isdisjoint((Cue.SELF_HARM, Cue.DANGER)))
 
     def language_of(self, text: str, cue: Cue) -> str | None:
         """The one language whose words for `cue` fire in `text`, None when several languages' do (or none): in a
         short message that tells little else ("mi-e frica", "strah me e") the danger words tell its language."""
-        texts = _searched(text)
-        fired = [language.code for language in self._languages if texts and language.find(cue, texts)[0]]
+        texts, bare = self._searched(text)
+        fired = [language.code for language in self._languages if texts and language.find(cue, texts, bare)[0]]
         return fired[0] if len(fired) == 1 else None
 
-    def _hits(self, texts: Mapping[str, str], mentioned: set[Cue]) -> Iterator[tuple[DangerHit, str]]:
+    def _searched(self, text: str) -> tuple[dict[str, str], dict[str, str] | None]:
+        """The texts the rules search (`_searched`), and those of the message without its leading greeting
+        (None without one, or when nothing follows it)."""
+        texts = _searched(text)
+        greeting = self._greeting.match(texts[ANY]) if self._greeting and texts else None
+        return texts, (_texts(texts[ANY][greeting.end():]) or None) if greeting else None
+
+    def _hits(self, texts: Mapping[str, str], bare: Mapping[str, str] | None,
+              mentioned: set[Cue]) -> Iterator[tuple[DangerHit, str]]:
         """The first hit of each cue, most serious first, with the words it matched (normalised); adds to
-        `mentioned` each cue whose words are there at all. Lazy: `match` stops at the first."""
+        `mentioned` each cue whose words are there at all. Lazy: `match` stops at the first. `bare`: the texts
+        without a leading greeting, for the whole-message rules."""
         if not texts:
             return
         for cue in Cue:
             for language in self._languages:
-                found, said = language.find(cue, texts)
+                found, said = language.find(cue, texts, bare)
                 if said:
                     mentioned.add(cue)
                 if found:
@@ -473,7 +508,11 @@ def _as_typed(text: str, words: str) -> str:
 def _searched(text: str) -> dict[str, str]:
     """The texts the rules search, by script: the normalised text, compacted for Thai and Chinese, and its Latin
     letters' transliteration skeleton; empty for a message without words."""
-    spaced = normalise(text)
+    return _texts(normalise(text))
+
+
+def _texts(spaced: str) -> dict[str, str]:
+    """`_searched` of a text already normalised."""
     if not spaced:
         return {}
     texts = {ANY: spaced}
@@ -484,3 +523,22 @@ def _searched(text: str) -> dict[str, str]:
     if _LATIN_LETTER.search(spaced):
         texts[TRANSLIT] = _skeleton(spaced)
     return texts
+
+
+def _greetings(path: Path) -> list[str]:
+    """Every language's `greetings:` in short_words.yml (the `neutral` words are no greeting)."""
+    data = read_yaml_strings(path) or {}
+    return [greeting for code, section in data.items() if code != "neutral" and isinstance(section, dict)
+            for greeting in section.get("greetings") or []]
+
+
+def _greeting_regex(greetings: Iterable[str]) -> re.Pattern[str] | None:
+    """One greeting at the start of a normalised message, with the space after it: a whole word in a spaced
+    script, anywhere before the next word in Thai and Chinese ("你好我很害怕"); the longest greeting first."""
+    spaced, compact = set(), set()
+    for greeting in greetings:
+        if word := normalise(greeting):
+            (compact if _is_compact(word) else spaced).add(re.escape(word))
+    branches = [f"(?:{'|'.join(sorted(words, key=len, reverse=True))}){after}"
+                for words, after in ((spaced, r"(?![\w\u0e00-\u0e7f])"), (compact, "")) if words]
+    return re.compile(f"(?:{'|'.join(branches)}) ?") if branches else None

@@ -1009,3 +1009,47 @@ def test_watched_or_followed_as_a_standing_condition_is_not_danger_now(lexicon: 
 def test_followed_or_watched_now_is_danger(lexicon: DangerLexicon, text: str) -> None:
     hit = lexicon.match(text)
     assert hit is not None and hit.cue is Cue.DANGER, (text, hit)
+
+
+# A greeting in front ("hello, i am scared", "你好我很害怕") must not defeat the whole-message rules (^…$): the
+# greetings of content/language/short_words.yml, one of them, with the punctuation after it, do not count.
+GREETING_AND_SCARED = [
+    ("hello, i am scared", "en"), ("bom dia, tenho medo", "pt"), ("bonjour jai peur", "fr"),
+    ("labas as bijau", "lt"), ("你好 我很害怕", "zh"), ("hej jeg er bange", "da"), ("hola tengo miedo", "es"),
+    ("你好我很害怕", "zh"), ("สวัสดีค่ะ ฉันกลัว", "th"), ("สวัสดีค่ะฉันกลัวมาก", "th"), ("مرحبا، انا خايفه كتير", "ar"),
+    ("السلام عليكم انا خايف", "ar"), ("Привет! Мне очень страшно", "ru"), ("xin chào, em sợ quá", "vi"),
+    ("kumusta po, takot na takot ako", "tl"), ("dzień dobry, bardzo się boję", "pl"),
+    ("Good morning... I'm scared", "en"), ("privet, mne ochen strashno", "ru"),  # Cyrillic rules typed in Latin
+]
+
+
+@pytest.mark.parametrize(("text", "language"), GREETING_AND_SCARED)
+def test_a_greeting_in_front_does_not_defeat_the_whole_message_rules(lexicon: DangerLexicon, text: str,
+                                                                      language: str) -> None:
+    assert lexicon.match(text) == DangerHit(Cue.DANGER, language, "scared_alone")
+
+
+@pytest.mark.parametrize("text", [
+    "hello, i am scared of the police?", "hello, i am scared of the police", "bom dia, tenho medo da policia",
+    "你好 我害怕警察", "สวัสดีค่ะ หนูกลัวตำรวจ", "hello", "hi there!", "你好", "สวัสดีครับ", "مرحبا", "bonjour",
+    "hello, how do i get my salary?", "hola, tengo una pregunta sobre mi contrato", "hej, hvor kan jeg sove i nat?",
+    "привет, я боюсь полиции", "hello hello", "hi, i am 25",
+])
+def test_a_greeting_alone_or_with_a_question_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
+
+
+def test_a_greeting_in_front_of_other_whole_message_rules(lexicon: DangerLexicon) -> None:
+    """Every category's whole-message rules, not only "scared": "hello, 15 years old" is a child."""
+    assert lexicon.match("hello, 15 years old") == DangerHit(Cue.CHILD, "en", lexicon.match("15 years old").rule)
+    assert lexicon.match("hi! emergency") == lexicon.match("emergency")
+    assert lexicon.match("emergency") is not None
+    assert lexicon.match("hola, nada tiene sentido") == lexicon.match("nada tiene sentido")
+    assert lexicon.match("nada tiene sentido") is not None and lexicon.match("nada tiene sentido").cue == Cue.SELF_HARM
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Hello, I am SCARED!", "I am SCARED"), ("你好我很害怕", "你好我很害怕"), ("bom dia, tenho medo", "tenho medo"),
+])
+def test_heard_names_the_words_after_a_greeting(lexicon: DangerLexicon, text: str, words: str) -> None:
+    assert lexicon.heard(text) == [(Cue.DANGER, words)]
