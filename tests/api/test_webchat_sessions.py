@@ -232,7 +232,7 @@ async def test_deleting_from_the_chat_itself_ends_the_session_too(client: AppCli
     await client.say(session, "hello")
     answer = await client.say(session, payload="delete_yes")
     assert answer["ended"] is True
-    assert answer["messages"][0]["text"].startswith("Everything")
+    assert answer["messages"][0]["text"].startswith(TEXTS.text("web.deleted", "en"))  # the browser's words
     await client.messages(session, expect=401)
     await client.say(session, "hello", expect=401)
 
