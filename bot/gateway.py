@@ -34,7 +34,7 @@ from handover.outbox import Outbox
 from handover.outreach_counts import OutreachCounter
 from handover.retention import Retention
 from handover.store import ConversationState, Store
-from screening.typed_answers import typed_answer, whole_answer
+from screening.typed_answers import typed_answer
 
 # Answers to "nobody can answer right now" (handover/waiting.py); the request stays in the queue either way.
 QUEUE_ANSWERS = {Command.QUEUE_WAIT: "queue.keep_waiting", Command.QUEUE_MESSAGE: "queue.leave_message"}
@@ -236,7 +236,7 @@ class Gateway:
         # A yes erases for good: only a whole "yes" ("yes he took my passport" is no yes to this); a no keeps.
         answer = typed_answer(inbound.text, language)
         if answer == "yes":
-            answer = whole_answer(inbound.text, language)
+            answer = typed_answer(inbound.text, language, whole=True)
         if answer not in ("yes", "no") or not await self._asked_to_delete(conversation.id):
             return inbound
         return replace(inbound, payload=Command.DELETE_CONFIRMED if answer == "yes" else Command.DELETE_KEPT)

@@ -51,16 +51,20 @@ class _Vocabulary:
     emoji: Mapping[str, Answer]
 
 
-def typed_answer(text: str, language: str | None = None) -> Answer | None:
-    """"yes", "no" or "unknown" when `text` is a short typed answer (in `language` if given), else None."""
+def typed_answer(text: str, language: str | None = None, *, whole: bool = False) -> Answer | None:
+    """"yes", "no" or "unknown" when `text` is a short typed answer (in `language` if given), else None. `whole`:
+    only when the whole message is the answer ("yes", "Ja tak", "ใช่ค่ะ", "👍"), never an answer with more words
+    after it: for a question whose yes cannot be undone (erasure)."""
     vocabulary = load_typed_answers()
     emoji = {vocabulary.emoji.get(char) for char in _EMOJI_DRESS.sub("", text)}
     if len(emoji) == 1 and None not in emoji:
         return emoji.pop()
     words = _words_for(vocabulary, language)
     message = normalise(text)
-    if (whole := _phrase(words, message)) is not None:
-        return words.answers[whole]
+    if (phrase := _phrase(words, message)) is not None:
+        return words.answers[phrase]
+    if whole:
+        return None
     parts = [part for part in _PAUSE.split(text) if normalise(part)]  # "Sure, he took it" → "Sure" + the rest
     if len(parts) > 1 and (head := _phrase(words, normalise(parts[0]))) is not None:
         return _with_rest(words, head, normalise(" ".join(parts[1:])))
@@ -70,18 +74,6 @@ def typed_answer(text: str, language: str | None = None) -> Answer | None:
     if lead in words.lead:
         return _with_rest(words, lead, message[len(lead) + 1:])
     return None
-
-
-def whole_answer(text: str, language: str | None = None) -> Answer | None:
-    """Like `typed_answer`, but only when the whole message is the answer ("yes", "Ja tak", "ใช่ค่ะ", "👍"), never a
-    yes with more words after it: for a question whose yes cannot be undone (erasure)."""
-    vocabulary = load_typed_answers()
-    emoji = {vocabulary.emoji.get(char) for char in _EMOJI_DRESS.sub("", text)}
-    if len(emoji) == 1 and None not in emoji:
-        return emoji.pop()
-    words = _words_for(vocabulary, language)
-    whole = _phrase(words, normalise(text))
-    return None if whole is None else words.answers[whole]
 
 
 def _phrase(words: _Words, message: str) -> str | None:
