@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.danger import Cue, DangerLexicon, Listened
 from bot.danger_net import NET_FILE, DangerNet, long_enough, ngrams, word_ngrams
@@ -119,3 +120,22 @@ def test_word_ngrams_are_runs_of_words_as_scikit_learn_makes_them() -> None:
     assert word_ngrams("he is coming, now!", 1, 2) == {"he": 1, "is": 1, "coming": 1, "now": 1, "he is": 1,
                                                        "is coming": 1, "coming now": 1}
     assert word_ngrams("a a a", 1, 2) == {"a": 3, "a a": 2}  # one-letter words count
+
+
+def test_no_tuning_set_calls_an_ordinary_cue_example_danger() -> None:
+    """tools/train_danger_net.py learns the NLU's cue_watched examples (ORDINARY_CUES) as ordinary, and the tuning
+    sets' danger and self-harm as danger: one message on both sides teaches the net nothing but doubt. Where they
+    met ("有人一直跟着我", someone keeps following me: danger in danger_tune7), danger won: it may be now, and it left
+    the NLU's examples."""
+    ordinary: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "nlu_data" / "nlu").glob("*/*.yml")):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if item.get("intent") == "cue_watched":
+                ordinary |= {(path.parent.name, line.strip().removeprefix("- ").strip().lower())
+                             for line in str(item["examples"]).splitlines() if line.strip()}
+    both = [f"{path.parent.name}/{path.name}: {text}"
+            for path in sorted((ROOT / "bench" / "data").glob("danger_*/*.yml"))
+            for kind, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()
+            if kind in ("danger", "self_harm")
+            for text in texts or [] if (path.stem, str(text).strip().lower()) in ordinary]
+    assert both == []
