@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from screening.questionnaire import Questionnaire, heard_intent
+from screening.questionnaire import CUES, DANGER_HEARD, Questionnaire, heard_intent
 from screening.types import ScreeningState
 
 QUESTIONNAIRE = Questionnaire()
@@ -27,9 +27,15 @@ class ActionScreening(Action):
         intent = heard_intent(recognised.get("name") or "nlu_fallback", recognised.get("confidence"))
         metadata = message.get("metadata") or {}
         # A button's choice (age band, kind of work, skip) arrives as metadata checked by the app, never as text;
-        # so does what the app's danger lexicon heard ("lexicon": "danger" | "self_harm", bot/assistant.py).
+        # so does what the app's danger lexicon heard ("lexicon": "danger" | "self_harm", bot/assistant.py). A cue
+        # the NLU heard in a message the app answered as danger comes as the cue's intent ("/cue_cannot_leave") with
+        # {"lexicon": "danger", "words": what the person wrote}: the words are the evidence, never read as a command.
+        text = message.get("text") or ""
+        if intent in CUES and metadata.get("lexicon") == DANGER_HEARD:
+            words = metadata.get("words")
+            text = words if isinstance(words, str) else ""
         slot: ScreeningState | None = tracker.get_slot("screening")
-        state, replies = QUESTIONNAIRE.handle(slot, intent, message.get("text") or "", metadata.get("choice"),
+        state, replies = QUESTIONNAIRE.handle(slot, intent, text, metadata.get("choice"),
                                               metadata.get("lexicon"), metadata.get("language"))
         for reply in replies:  # ReplyPayloads (screening/types.py): what the app reads as the answer's `custom`
             dispatcher.utter_message(json_message=reply)

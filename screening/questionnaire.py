@@ -15,6 +15,10 @@ How it goes (docs/screening.md):
   them ("If someone keeps your passport or ID, may I note this …?");
 - self-harm words the app's danger lexicon heard arrive as intent "danger" with `lexicon="self_harm"`: the
   flag is set silently (the app has answered with 112 and asked for P1 already);
+- a cue told in a message the app answered as danger itself ("my boss has my passport and won't let me leave")
+  arrives as the cue's intent with `lexicon="danger"` and the person's words: it is held silently (no reply, the
+  questions not started) and reflected once the person answers "Is it safe for you to write now?" with "Yes, go on"
+  (intent safe_to_write), as any cue would be;
 - immediate danger, or an answer that makes the tier P1, gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
@@ -73,6 +77,10 @@ REPORT = "report"
 SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the choice "skip" (no answer at all)
 # What the danger lexicon heard (bot/danger.py), when the app tells the questionnaire after answering itself.
 LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
+# With a cue's intent instead of "danger": the app heard danger in the message (its lexicon or its net), answered it
+# itself (112, a person asked for, "Is it safe for you to write now?"), and the NLU heard this cue in the same words
+# (bot/assistant.py `heard`). The cue is held, silently, and asked after "Yes, go on".
+DANGER_HEARD = "danger"
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 # A question mark of any script: "?" (Latin, Cyrillic, Thai …), "？" (full width: Chinese), "؟" (Arabic), "¿"
@@ -176,7 +184,8 @@ class Questionnaire:
         the conversation's language (for a typed age or yes/no: "jeg er 17", "nu").
 
         `lexicon`: the app heard danger or self-harm words itself (bot/danger.py) and has already answered with
-        112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag."""
+        112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag. With a
+        cue's intent and `lexicon="danger"` (DANGER_HEARD), `text` the person's words: the cue is held silently."""
         state = _restore(state)
         state["answers"], state["evidence"] = dict(state["answers"]), dict(state["evidence"])
         state["skipped"], state["held_cues"] = list(state["skipped"]), list(state["held_cues"])
@@ -185,6 +194,9 @@ class Questionnaire:
             state["requested_tier"] = P1  # the app asked for P1 already; no second request, no words
             state["paused"] = True  # and asked "Is it safe for you to write now?"
             return state, [{"screening": summary(state, self.catalogue)}]
+        if intent in CUES and lexicon == DANGER_HEARD:
+            self._hold(state, intent, text)
+            return state, []  # nothing said now: the app has answered, and "Is it safe for you to write now?" waits
         if intent == REPORT:
             if not _waits_for_answer(state):
                 return state, [{"report": "start"}]
@@ -232,11 +244,11 @@ class Questionnaire:
             # never the screening question that waits (a "yes, it is safe" is not a "yes, I am locked in").
             if intent == "safe_to_write" or said == "yes":
                 state["paused"] = False
-                return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
+                return self._go_on(state)
             if said == "no":
                 return [{"text": "safety.stop"}]
         if intent == "safe_to_write":  # after a P1 the question waited until the person said it is safe
-            return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
+            return self._go_on(state)
         if intent == "why_ask":
             # The answer names only buttons of the menu that comes with it: Skip and Stop are under a question
             # (screening_answer); the offer, a reflected cue, the age and the work have other buttons, so their
@@ -289,6 +301,35 @@ class Questionnaire:
         # Violence or confinement would make it P1: the way to 112 comes before the question.
         safety: list[ReplyPayload] = [{"text": "safety_line"}] if self._tier_if_yes(ident) == P1 else []
         return [*replies, *safety, _reflection(state, ident)]
+
+    def _hold(self, state: ScreeningState, intent: str, text: str) -> None:
+        """A cue told in a message the app answered as danger: held with the person's words, as a cue put back while
+        another waits is (state["held_cues"]), and nothing asked now; `_go_on` asks it after "Yes, go on", or it
+        comes after the cue that waits. Known already (answered, skipped, its indicator a yes): nothing to hold."""
+        ident, answer = CUES[intent]
+        if self._known(state, self.catalogue.questions[ident]):
+            return
+        told = f"cue:{ident}"
+        if state["pending"] == told:  # the very cue that waits: its words kept with it
+            state["quote"] = _joined(state["quote"], text)
+            return
+        for number, held in enumerate(state["held_cues"]):
+            if held["pending"] == told:
+                state["held_cues"][number] = {**held, "quote": _joined(held["quote"], text)}
+                return
+        state["held_cues"].append({"pending": told, "quote": _joined(None, text),
+                                   "cue_was_question": answer is not None and _is_question(text)})
+
+    def _go_on(self, state: ScreeningState) -> list[ReplyPayload]:
+        """"Yes, go on" after "Is it safe for you to write now?": a cue held beside danger first (the latest), with
+        what waited to come back after it; else what waited; else the main menu."""
+        if not (state["pending"] or "").startswith("cue:"):  # a cue that waits keeps the held ones behind it
+            while state["held_cues"]:
+                held = state["held_cues"].pop()
+                if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
+                    state.update({**held, "resume": state["pending"]})
+                    break
+        return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
 
     def _tier_if_yes(self, ident: str) -> Tier:
         return assess({"questions": {ident: "yes"}}, self.catalogue)["tier"]

@@ -745,6 +745,91 @@ def test_danger_heard_by_the_lexicon_sets_immediate_danger_silently() -> None:
     assert state["immediate_danger"] and texts(replies) == [] and handovers(replies) == []
 
 
+# --- a cue told in a message the app answered as danger ------------------------------------------------------
+# Found walking the chat: "mi jefe tiene mi pasaporte y no me deja salir" is danger (the app answers it itself, it
+# never reaches Rasa's turn); the app tells the screening the cue the NLU heard in it (bot/assistant.py `heard`).
+
+LEAVE = "mi jefe tiene mi pasaporte y no me deja salir"
+
+
+def held_beside_danger(intent: str, words: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    state, replies = Q.handle(state, intent, words, lexicon="danger")
+    assert replies == []  # silent: the app said 112, asked for a person and "Is it safe for you to write now?"
+    return state
+
+
+def test_a_cue_told_beside_danger_is_held_silently_without_starting_the_questions() -> None:
+    state = held_beside_danger("cue_cannot_leave", LEAVE)
+    assert state["held_cues"] == [{"pending": "cue:CD-03", "quote": LEAVE, "cue_was_question": False}]
+    assert state["pending"] is None and not state["offered"] and state["answers"] == {}
+    assert not state["immediate_danger"] and state["requested_tier"] is None  # the app asked for P1 itself
+    for lexicon in (None, "self_harm", "hold", "DANGER"):  # only the one value the app sends holds a cue
+        state, replies = Q.handle(None, "cue_cannot_leave", LEAVE, lexicon=lexicon)
+        assert asked(replies)["text"] == "cue.CD-03" and state["held_cues"] == []
+
+
+def test_a_cue_held_beside_danger_is_asked_after_yes_go_on_and_noted_with_the_words() -> None:
+    state, replies = Q.handle(held_beside_danger("cue_cannot_leave", LEAVE), "safe_to_write")
+    assert asked(replies) == {"text": "cue.CD-03", "menu": "screening_confirm"}  # "May I note this?"
+    assert state["pending"] == "cue:CD-03" and state["held_cues"] == []
+    state, replies = Q.handle(state, "affirm", "si", language="es")
+    assert state["answers"] == {"CD-03": "yes"} and state["evidence"] == {"CD-03": LEAVE}
+    assert screening(replies)["tier"] == "P1"
+
+
+def test_a_cue_held_beside_danger_comes_before_the_question_that_waited_and_then_that_question() -> None:
+    state = held_beside_danger("ask_passport", "he has my passport and he is hitting me", started())
+    state, replies = Q.handle(state, "safe_to_write")
+    assert texts(replies) == ["cue.CD-01"] and state["resume"] == f"question:{ORDER[0]}"
+    state, replies = Q.handle(state, "deny")
+    assert texts(replies) == ["screening.not_noted", f"question.{ORDER[0]}"]
+    assert state["answers"] == {} and state["skipped"] == ["CD-01"]
+
+
+def test_a_cue_held_beside_danger_while_another_waits_comes_after_it() -> None:
+    state, _ = run(("ask_pay", "they dont pay me"))
+    state = held_beside_danger("cue_cannot_leave", LEAVE, state)
+    state, replies = Q.handle(state, "safe_to_write")
+    assert texts(replies) == ["cue.EX-02"]  # the cue that waited, asked again
+    state, replies = Q.handle(state, "affirm")
+    assert texts(replies) == ["screening.noted", "cue.CD-03"]
+
+
+def test_yes_to_is_it_safe_typed_after_rasas_own_p1_asks_the_held_cue_too() -> None:
+    state, _ = Q.handle(started(), "danger", "", lexicon="danger")  # paused: "Is it safe …?" waits
+    state = held_beside_danger("cue_watched", "they check my phone and now he is coming", state)
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert not state["paused"] and texts(replies) == ["cue.CD-03.watched"]
+
+
+def test_a_cue_known_already_is_not_held_nor_asked_again() -> None:
+    state, _ = run(("ask_passport", "they took my passport"), "affirm")
+    assert state["answers"] == {"CD-01": "yes"}
+    state = held_beside_danger("ask_passport", "he has my passport and a knife", state)
+    assert state["held_cues"] == []
+    state, replies = Q.handle(state, "safe_to_write")
+    assert "cue.CD-01" not in texts(replies) and state["pending"] != "cue:CD-01"
+    skipped, _ = run(("ask_pay", "no pay"), "deny")  # not noted: not asked again either
+    skipped = held_beside_danger("ask_pay", "no pay and he hits me", skipped)
+    assert skipped["held_cues"] == []
+
+
+def test_a_held_cue_known_by_the_time_it_is_its_turn_is_not_asked() -> None:
+    state = held_beside_danger("cue_cannot_leave", LEAVE)
+    state, _ = run(("cue_cannot_leave", "they lock the door"), "affirm", state=state)  # told again, noted
+    assert state["answers"] == {"CD-03": "yes"} and state["evidence"] == {"CD-03": "they lock the door"}
+    state, replies = Q.handle(state, "safe_to_write")
+    assert state["held_cues"] == []
+    assert "cue.CD-03" not in texts(replies)
+
+
+def test_the_same_cue_held_twice_is_asked_once_with_both_words() -> None:
+    state = held_beside_danger("cue_cannot_leave", LEAVE)
+    state = held_beside_danger("cue_cannot_leave", "no puedo salir ayuda", state)
+    assert len(state["held_cues"]) == 1 and state["held_cues"][0]["quote"] == f"{LEAVE}\nno puedo salir ayuda"
+
+
+
 @pytest.mark.parametrize(("intent", "typed", "language"), [
     ("unsure", "not sure", "en"), ("nlu_fallback", "idk", "en"), ("nlu_fallback", "nie wiem", "pl"),
     ("unsure", "ไม่แน่ใจ", "th"), ("nlu_fallback", "nu stiu", "ro"), ("unsure", "لا اعرف", "ar")])
