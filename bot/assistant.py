@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.danger import Cue
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -21,6 +23,7 @@ from core.texts import Texts
 from core.vocabulary import Tier
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
+from screening.questionnaire import CUES, DANGER_HEARD
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ TALK_TO_PERSON = "/talk_to_person"  # the main menu's "I want to talk to a perso
 # Typed words the NLU takes for "I want to talk to a person" at a report's first question leave the report for a
 # person (bot/gateway.py); below this the NLU is guessing (its fallback threshold is 0.2, config.yml).
 PERSON_MIN_CONFIDENCE = 0.5
+# A cue the NLU hears in a message the app answered as danger is held for the screening (`heard`) from this
+# confidence on: the bar the screening sets for a cue typed on its own (screening/questionnaire.py
+# CUE_MIN_CONFIDENCE 0.45) and a little more, since nobody sees this guess until "May I note this?" after "Yes, go on"
+# (the weakest right cues seen in the chat test messages were about 0.5).
+HELD_CUE_MIN_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -41,7 +49,8 @@ class Assistant:
     requests: HandoverRequests
     reporting: Reporting
     choices: set[str] = field(init=False)
-    _told: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    # What `heard` is telling the screening in the background, by conversation id.
+    _told: dict[str, set[asyncio.Task[None]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         # Choices from our own menus ("/inform_age:adult"): sent to Rasa as the intent, the choice as metadata.
@@ -53,6 +62,7 @@ class Assistant:
         metadata = {"language": language}
         if message in self.choices:
             message, metadata["choice"] = message.split(":", 1)
+        await self._told_before(conversation.id)  # "Yes, go on" after danger: the cue held beside it is asked
         try:
             turn = parse_turn(await self.rasa.send(conversation.id, message, metadata))
         except RasaUnavailable as error:
@@ -74,18 +84,55 @@ class Assistant:
         return parsed is not None and parsed[0] == TALK_TO_PERSON.removeprefix("/") and (
             parsed[1] >= PERSON_MIN_CONFIDENCE)
 
-    def heard(self, conversation_id: str, cue: Cue, language: str) -> None:
-        """The danger lexicon heard self-harm words, or a person's age under 18, and the app answered them itself
-        (bot/safety.py, 112 and the suicide or children's line, without Rasa). Tell the screening, in the
-        background so that nothing waits for Rasa: the intent `danger` with the metadata {"lexicon": "self_harm"}
-        sets its flag, silently; an age under 18 is the "Under 18" answer (`/inform_age` with the choice
-        `under_18`), so that the screening does not ask a child their age again. The result it sends back (P1) is
-        stored for the caseworker. Rasa down: the flag is lost, nothing else."""
-        if cue not in (Cue.SELF_HARM, Cue.CHILD):
+    def heard(self, conversation_id: str, cue: Cue, language: str, words: str | None = None) -> None:
+        """The danger lexicon heard self-harm words, or a person's age under 18, or the lexicon or the net heard
+        danger, and the app answered them itself (bot/safety.py, 112 and the suicide or children's line, without
+        Rasa). Tell the screening, in the background so that nothing waits for Rasa: the intent `danger` with the
+        metadata {"lexicon": "self_harm"} sets its flag, silently; an age under 18 is the "Under 18" answer
+        (`/inform_age` with the choice `under_18`), so that the screening does not ask a child their age again. The
+        result it sends back (P1) is stored for the caseworker. Rasa down: the flag is lost, nothing else.
+
+        Danger with `words` (the message, when it may be about the person: not a report's answer): the NLU is asked
+        what else it hears in them (`/model/parse`, no turn), and a cue of the screening's ("my boss has my passport
+        and won't let me leave") is held by it, silently, to be asked after "Yes, go on" (`_hold_cue`)."""
+        if cue == Cue.DANGER and words and words.strip():
+            self._in_background(conversation_id, self._hold_cue(conversation_id, words, language))
+        elif cue in (Cue.SELF_HARM, Cue.CHILD):
+            self._in_background(conversation_id, self._tell_screening(conversation_id, cue, language))
+
+    def _in_background(self, conversation_id: str, telling: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(telling)
+        told = self._told.setdefault(conversation_id, set())
+        told.add(task)  # a reference, so the task is not collected before it ends
+
+        def done(task: asyncio.Task[None]) -> None:
+            told.discard(task)
+            if not told and self._told.get(conversation_id) is told:
+                del self._told[conversation_id]
+
+        task.add_done_callback(done)
+
+    async def _told_before(self, conversation_id: str) -> None:
+        """Wait for what `heard` is still telling the screening about this conversation, so that a turn comes after
+        it ("Yes, go on" pressed at once after the danger reply finds the cue held). Bounded by Rasa's timeout."""
+        told = self._told.get(conversation_id)
+        if told:
+            await asyncio.gather(*told, return_exceptions=True)
+
+    async def _hold_cue(self, conversation_id: str, words: str, language: str) -> None:
+        """The cue the NLU hears in a danger message, told to the screening to hold: the cue's intent
+        ("/cue_cannot_leave", never the words: they are no command) with the metadata {"lexicon": "danger"} and the
+        words as its evidence. Nothing when the NLU hears no cue, or is unsure (HELD_CUE_MIN_CONFIDENCE). The
+        screening answers nothing now. Rasa down: the cue is lost, nothing else."""
+        parsed = await self.rasa.intent(words)
+        if parsed is None or parsed[0] not in CUES or parsed[1] < HELD_CUE_MIN_CONFIDENCE:
             return
-        task = asyncio.get_running_loop().create_task(self._tell_screening(conversation_id, cue, language))
-        self._told.add(task)  # a reference, so the task is not collected before it ends
-        task.add_done_callback(self._told.discard)
+        try:
+            await self.rasa.send(conversation_id, f"/{parsed[0]}",
+                                 {"language": language, "lexicon": DANGER_HEARD, "words": words})
+        except RasaUnavailable as error:
+            log.warning("Rasa unavailable (%s); the screening did not hear the cue told beside danger", error)
+            RASA_FAILURES.labels("unavailable").inc()
 
     async def _tell_screening(self, conversation_id: str, cue: Cue, language: str) -> None:
         try:
@@ -101,8 +148,8 @@ class Assistant:
 
     async def settled(self) -> None:
         """Wait for what `heard` sent in the background (tests, and a clean shutdown)."""
-        while self._told:
-            await asyncio.gather(*self._told, return_exceptions=True)
+        while telling := [task for told in self._told.values() for task in told if not task.done()]:
+            await asyncio.gather(*telling, return_exceptions=True)
 
     def _render(self, text: TextKey | str, language: str) -> Message:
         if isinstance(text, str):

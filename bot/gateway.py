@@ -1,7 +1,8 @@
 """The gateway: the one way every message travels, whatever channel it came from.
 
 inbound → pseudonymise the address → store the message → pick the language → danger? (bot/safety.py, in
-every state: 112, P1, the questions stop) → otherwise route (a command the app answers itself, a typed request
+every state: 112, P1, the questions stop; a cue of the screening's in the same words is held for it to ask after
+"Yes, go on", bot/assistant.py `heard`) → otherwise route (a command the app answers itself, a typed request
 to delete the chat among them; a report's questions; otherwise the assistant: Rasa's turn, rendered in the
 person's language, its side effects applied; nothing while a caseworker holds the conversation) → a new
 conversation's first reply always shows 112 → store the replies → tell the consoles → hand the replies to the
@@ -162,8 +163,10 @@ class Gateway:
                                                  await safety_check_waits(self.store, conversation.id, language))
                        if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
-            if cue is not None:
-                self.assistant.heard(conversation.id, cue, language)  # self-harm: the screening's flag
+            if cue is not None:  # self-harm: the screening's flag; danger: a cue told with it, held to ask later
+                # (not a report's answer, nor words typed at its questions or for a code: maybe about someone else)
+                self.assistant.heard(conversation.id, cue, language,
+                                     inbound.text if conversation.flow is None else None)
             if conversation.new:
                 replies = self._first_reply(replies, language, inbound.channel)
             replies.extend(language_row)  # unsure of the language: the likely ones, one tap each

@@ -1,6 +1,7 @@
 """A stand-in for the Rasa server for tests of the app's own logic (the integration tests use real Rasa).
 
-`replies` maps a message (text or payload) to what Rasa's REST channel would answer, `intents` a text to the
+`replies` maps a message (text or payload) to what Rasa's REST channel would answer (or, with a method
+`turn(body, default)`, answers from the whole request, its metadata too), `intents` a text to the
 intent (name, confidence) its `/model/parse` gives (else nlu_fallback); `delay` makes it
 slow, `status` makes it fail, `hold` (an event) keeps every turn waiting until it is set. Every call is
 recorded, so a test can see what the app sent; `arrived` is set at the first turn.
@@ -67,7 +68,9 @@ class FakeRasa:
             self.in_flight -= 1
         if self.status != 200:
             return web.Response(status=self.status)
-        answers = self.replies.get(body["message"], [{"custom": {"text": "not_understood", "menu": "main"}}])
+        default = [{"custom": {"text": "not_understood", "menu": "main"}}]
+        turn = getattr(self.replies, "turn", None)  # a stand-in that reads the metadata as well
+        answers = turn(body, default) if callable(turn) else self.replies.get(body["message"], default)
         return web.json_response([{"recipient_id": body["sender"], **answer} for answer in answers])
 
     async def _parse(self, request: web.Request) -> web.Response:
