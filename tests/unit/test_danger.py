@@ -1053,3 +1053,113 @@ def test_a_greeting_in_front_of_other_whole_message_rules(lexicon: DangerLexicon
 ])
 def test_heard_names_the_words_after_a_greeting(lexicon: DangerLexicon, text: str, words: str) -> None:
     assert lexicon.heard(text) == [(Cue.DANGER, words)]
+
+
+# Round 17 (tuned on bench/data/danger_tune16: es fr lt pl ru tl): each family tried in wording the tuning set does
+# not use; every hit here was missed (or heard as another cue) by the lexicon before round 17. Families: "he is
+# here / coming up", legs or arms to be broken, thrown overboard and "the next one is me", beaten to death or
+# "till he stopped moving", dogs set on whoever runs, locked in without food or water as a punishment, burnt with a
+# cigarette, followed from the station, a threat against the mother (ru); a farewell ("tell mum I love her",
+# "I won't be here"), "if I die the debt is gone", poison "not for the rats", pills "all at once", "no one will
+# miss me"; "mag 16 pa lang ako" (tl). The near misses are the lateness idiom with "again" (an urgent word), the
+# news, not let out of work until the shift ends, and ordinary words beside the new families.
+ROUND17_HITS = [
+    ('ya volvio, esta en la escalera', Cue.DANGER),
+    ('ellos estan subiendo por la escalera', Cue.DANGER),
+    ('dijo que me va a romper los brazos si no pago', Cue.DANGER),
+    ('a mi compa lo aventaron al mar anoche', Cue.DANGER),
+    ('la siguiente soy yo, ayudenme', Cue.DANGER),
+    ('a mi companero lo agarraron a patadas', Cue.DANGER),
+    ('lo mataron a palos en la finca', Cue.DANGER),
+    ('si no vendo me encierran dos dias sin comer', Cue.DANGER),
+    ('il va me peter les dents si je paie pas', Cue.DANGER),
+    ('ils ont balance un marin par dessus bord', Cue.DANGER),
+    ('la prochaine ce sera moi', Cue.DANGER),
+    ('le patron nous brule avec des cigarettes', Cue.DANGER),
+    ('jie jau prie duru', Cue.DANGER),
+    ('jis sulauzys mums pirstus', Cue.DANGER),
+    ('kapitonas nustume ji per borta', Cue.DANGER),
+    ('kitas busiu as, jis taip sake', Cue.DANGER),
+    ('kas pabegs tas mirs', Cue.DANGER),
+    ('ona juz tu jest, wchodzi', Cue.DANGER),
+    ('juz wchodzi na gore', Cue.DANGER),
+    ('wyrzucili kolege za burte', Cue.DANGER),
+    ('ja jestem nastepna', Cue.DANGER),
+    ('parzy nas zelazkiem', Cue.DANGER),
+    ('idzie za mna jakis facet od przystanku', Cue.DANGER),
+    ('zamykaja nas bez jedzenia', Cue.DANGER),
+    ('она уже в подъезде', Cue.DANGER),
+    ('хозяйка закрыла меня в кладовке', Cue.DANGER),
+    ('они прижигали мне руки окурками', Cue.DANGER),
+    ('сказал сделает больно моей дочке', Cue.DANGER),
+    ('за мной от метро идут двое', Cue.DANGER),
+    ('запирают в подвале без воды', Cue.DANGER),
+    ('oni uzhe pod dveryu', Cue.DANGER),
+    ('papasok na sila tulong', Cue.DANGER),
+    ('pag uwi nya patay na ako', Cue.DANGER),
+    ('babaliin daw nila kamay ko', Cue.DANGER),
+    ('pinalo nila sya hanggang di na makatayo', Cue.DANGER),
+    ('pinakawalan nila yung mga aso', Cue.DANGER),
+    ('diganle a mis hijos que los amo', Cue.SELF_HARM),
+    ('si ya no estoy se acaba la deuda', Cue.SELF_HARM),
+    ('compre veneno pero no es para los ratones', Cue.SELF_HARM),
+    ("j'ai des somniferes, je vais les avaler tous", Cue.SELF_HARM),
+    ('personne ne va me pleurer', Cue.SELF_HARM),
+    ('la dette sera effacee si je meurs', Cue.SELF_HARM),
+    ('manes greit nebebus', Cue.SELF_HARM),
+    ('ir vel susirezau giliai', Cue.SELF_HARM),
+    ('jei nusizudysiu skolos dings', Cue.SELF_HARM),
+    ('powiedz mamie ze ja kocham', Cue.SELF_HARM),
+    ('jak umre to dlug sie skonczy', Cue.SELF_HARM),
+    ('если меня не станет семья будет свободна', Cue.SELF_HARM),
+    ('walang makakamiss sa akin', Cue.SELF_HARM),
+    ('pakisabi sa mama ko sorry', Cue.SELF_HARM),
+    ('kung mamatay ako wala na utang', Cue.SELF_HARM),
+    ('mag 16 pa lang ako sa december', Cue.CHILD),
+]
+ROUND17_ORDINARY = [
+    'el siguiente soy yo en la fila del banco',
+    'me rompi la pierna jugando futbol, me pagan la baja?',
+    'tiramos la basura al mar, es legal?',
+    'me van a matar si llego tarde otra vez xd',
+    'ya no voy a estar en este trabajo el mes que viene',
+    'compre veneno para las ratas del almacen, es peligroso?',
+    'los precios estan subiendo',
+    'me mata no tener noticias de mi familia',
+    "il m'a casse les pieds toute la journee",
+    "on jette les dechets a la mer, c'est legal?",
+    "le suivant c'est moi dans la file",
+    'jis jau cia gyvena du metus',
+    'issipjoviau pirsta virtuveje',
+    'manes nebebus darbe rytoj',
+    'as busiu kitas eileje',
+    'neleidzia iseiti is darbo kol nepabaigiam uzsakymo',
+    'skaiciau naujienose apie prekyba zmonemis, kur kreiptis?',
+    'bosas sulauzys man galva jei pavėluosiu haha',
+    'oni juz tu sa od roku',
+    'wyrzucamy smieci do morza czy to legalne',
+    'oparzylam sie zelazkiem w pracy',
+    'jestem nastepna w kolejce',
+    'mnie juz nie bedzie w pracy jutro',
+    'szef mnie zabije jak sie znowu spoznie haha',
+    'czytalam w wiadomosciach ze zamkneli ludzi w kontenerze, co robic w takiej sytuacji',
+    'он уже тут три года работает',
+    'он уже тут давно живет',
+    'если умру, кто получит мою зарплату?',
+    'paakyat na sila sa bundok bukas',
+    'mag 17 na anak ko',
+    'nandito na sila sa denmark',
+    'papatayin ako ng amo kung late ulit ako haha',
+    'nakanood ako ng movie na may kinidnap, totoo ba yun?',
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND17_HITS)
+def test_round17_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND17_ORDINARY)
+def test_round17_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
