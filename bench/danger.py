@@ -1,6 +1,6 @@
 """Benchmark of the danger lexicon (bot/danger.py, content/danger/) on a labelled test set.
 
-    python bench/danger.py [--data DIR] [--lexicon DIR] [--misses]
+    python bench/danger.py [--data DIR]... [--lexicon DIR] [--misses]
 
 The test set has one file per language, <code>.yml, with lists of messages:
     danger: [...]      someone is in danger now (a bystander's words too)
@@ -15,6 +15,8 @@ classified SELF_HARM), child recall (child messages with any hit), the false-ala
 any hit) and the mean time per message. Targets: recall ≥ 0.98 and false alarms ≤ 2 % per language; each
 language is marked MEETS or MISSES. Always exits 0: it measures, the unit tests decide.
 `--misses` prints the messages that missed or fired wrongly (they are test data, not a person's words).
+`--data` given more than once pools the sets, language by language (`make bench-danger`: each blind set alone,
+then both: with 37 danger and self-harm messages per language in one set, 0.98 means none missed).
 """
 
 from __future__ import annotations
@@ -79,6 +81,17 @@ def read_set(path: Path) -> dict[str, list[str]]:
     if not isinstance(data, dict):
         raise SystemExit(f"{path}: expected a mapping with the keys {', '.join(KINDS)}")
     return {kind: [str(text) for text in data.get(kind) or []] for kind in KINDS}
+
+
+def pooled(directories: list[Path]) -> dict[str, dict[str, list[str]]]:
+    """Each language's messages from every directory's <code>.yml, in order, by language code."""
+    sets: dict[str, dict[str, list[str]]] = {}
+    for directory in directories:
+        for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
+            messages = sets.setdefault(path.stem, {kind: [] for kind in KINDS})
+            for kind, texts in read_set(path).items():
+                messages[kind].extend(texts)
+    return dict(sorted(sets.items()))
 
 
 @dataclass(frozen=True)
@@ -160,15 +173,17 @@ def row(name: str, result: Result, verdict: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="test-set directory (<code>.yml files)")
+    parser.add_argument("--data", type=Path, action="append",
+                        help="test-set directory (<code>.yml files); several are pooled (default: tests/data/danger)")
     parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon directory")
     parser.add_argument("--misses", action="store_true", help="print the messages that missed or fired wrongly")
     parser.add_argument("--lexicon-only", action="store_true", help="the lexicon alone, without the danger net")
     args = parser.parse_args(argv)
 
-    paths = sorted(args.data.glob("*.yml")) if args.data.is_dir() else []
-    if not paths:
-        print(f"no test set in {args.data} (<code>.yml files)")
+    directories = args.data or [DEFAULT_DATA]
+    sets = pooled(directories)
+    if not sets:
+        print(f"no test set in {', '.join(map(str, directories))} (<code>.yml files)")
         return 0
     start = time.perf_counter()
     lexicon = DangerLexicon.load(args.lexicon)
@@ -180,10 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'language':8} {'n':>5} {'recall':>6} {'self-h':>6} {'child':>6} {'n ord':>5} {'false':>6} "
           f"{'µs/msg':>8}")
     total = Result()
-    for path in paths:
-        result = measure(detector, read_set(path))
+    for language, messages in sets.items():
+        result = measure(detector, messages)
         total.add(result)
-        print(row(path.stem, result, "MEETS" if result.meets else "MISSES"))
+        print(row(language, result, "MEETS" if result.meets else "MISSES"))
         if args.misses:
             for line in result.misses:
                 print(f"    {line}")

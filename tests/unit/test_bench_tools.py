@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bench import machine, stored
+from bench import danger, machine, stored
 from bench.chat_script import ASK_FOR_PERSON, ASKING_SHARE, Scripts, typed_lines
 from bench.stack import BENCH_NETWORK, person_address
 from core.db import create_engine, migrate_async
@@ -83,3 +83,17 @@ def test_the_listening_process_and_its_memory_are_found() -> None:
     assert os.getpid() not in machine.listening_pids(port)
     assert (machine.rss_kib(os.getpid()) or 0) > 1000
     assert machine.rss_kib(2**22 + 1) is None  # above the kernel's pid limit: never a process
+
+
+def test_the_danger_bench_pools_several_sets_language_by_language(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "en.yml").write_text('danger: ["help me now"]\nordinary: ["hello"]\n', encoding="utf-8")
+    (second / "en.yml").write_text('danger: ["he is here"]\nself_harm: ["i want to die"]\n', encoding="utf-8")
+    (second / "da.yml").write_text('ordinary: ["hej"]\n', encoding="utf-8")
+    sets = danger.pooled([first, second])
+    assert list(sets) == ["da", "en"]
+    assert sets["en"]["danger"] == ["help me now", "he is here"]
+    assert sets["en"]["self_harm"] == ["i want to die"] and sets["en"]["ordinary"] == ["hello"]
+    assert sets["da"] == {"danger": [], "self_harm": [], "child": [], "ordinary": ["hej"]}
