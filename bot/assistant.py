@@ -16,7 +16,7 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_turn import RasaTurn, TextKey, parse_turn
 from bot.reporting import START as START_REPORT
 from bot.reporting import Reporting
-from bot.safety import safety_check_waits
+from bot.safety import safety_check_said_yes, safety_check_waits
 from core.messages import Message
 from core.metrics import RASA_FAILURES
 from core.texts import Texts
@@ -167,21 +167,24 @@ class Assistant:
         if turn.handover is not None:
             # A P1 while "Is it safe for you to write now?" waits unanswered: asked for, but neither that question
             # nor the danger notice said again (as the app's own danger reply, bot/safety.py). A person who asks
-            # for a person themselves ("I want to talk to a person": its text is PERSON_ASKED) is still told their
-            # place, or that nobody can answer now, when people are back and the choice to wait or leave a message
-            # (found walking the chat: a child's request got the children's line alone, without buttons).
+            # for a person themselves ("I want to talk to a person": its text is PERSON_ASKED) is always told as
+            # anyone asking is: their place, or that nobody can answer now, when people are back and the choice to
+            # wait or leave a message (found walking the chat: a child's request got the children's line alone,
+            # without buttons; after "Yes, go on", the danger notice and the question again). A child stays P1.
             waits = turn.handover.tier == Tier.P1 and await safety_check_waits(self.store, conversation.id, language)
             asked_for = any(isinstance(text, TextKey) and text.key == PERSON_ASKED for text in turn.texts)
             if waits and not asked_for:
                 await self.requests.ask(conversation.id, turn.handover.tier, turn.handover.kind)
             else:
                 told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
-                                                              language, staffed, danger_told=waits))
+                                                              language, staffed, as_anyone=asked_for))
             if turn.handover.tier == Tier.P1:  # the same ending as the app's own danger reply (bot/safety.py)
                 if (turn.screening is not None and turn.screening["age_band"] == "under_18"
                         and not await self._child_line_given(conversation.id)):
                     told.append(self.texts.reply("danger.child", language))
-                if not waits:
+                # Asked once it waits; a person who asks for a person after saying it is safe is not asked again.
+                if not waits and not (asked_for and await safety_check_said_yes(self.store, conversation.id,
+                                                                                  language)):
                     told.append(self.texts.safety_check(language))
         return told
 

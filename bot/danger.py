@@ -15,7 +15,8 @@ one ("heeelp" and "help" are one word, and so are "kill" and "kil"). Spaced scri
 and Chinese, written without spaces, match anywhere in the message with its spaces removed. Cyrillic entries
 are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
 year", with no "help") is dropped. A whole-message rule (one anchored with ^) is also tried on the message
-without one leading greeting ("hello, I am scared", "你好我很害怕": content/language/short_words.yml).
+without its leading greetings ("hello, I am scared", "hi hi, I am scared", "你好我很害怕":
+content/language/short_words.yml).
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
 `DangerLexicon.heard` gives the words that fired (as typed), which the gateway keeps, sealed, with the message
@@ -38,7 +39,8 @@ import yaml
 from core.yaml_file import read_yaml, read_yaml_strings
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "content" / "danger"
-# Its `greetings:` (every language's): one in front of a message does not count for the whole-message rules.
+# Its `greetings:` (every language's, and the neutral ones): a run of them in front of a message does not count for
+# the whole-message rules.
 SHORT_WORDS_PATH = LEXICON_DIR.parent / "language" / "short_words.yml"
 
 
@@ -235,7 +237,7 @@ class _Language:
     def find(self, cue: Cue, texts: Mapping[str, str],
              bare: Mapping[str, str] | None = None) -> tuple[tuple[str, str] | None, bool]:
         """The rule that fired and its words, and whether any of the cue's words are there at all. `bare`: the
-        texts without a leading greeting, where the whole-message rules are tried as well."""
+        texts without their leading greetings, where the whole-message rules are tried as well."""
         found, mentioned = self._find(self.matchers[cue], texts)
         if found or not bare:
             return found, mentioned
@@ -290,7 +292,7 @@ def _strings(path: Path, where: tuple[str, ...], value: object) -> list[str]:
 
 def _category(path: Path, cue: Cue, rules: object) -> tuple[tuple[_Matcher, ...], tuple[_Matcher, ...]]:
     """The category's matchers, and those of its whole-message rules alone (the alternatives with a ^), for the
-    message without a leading greeting."""
+    message without its leading greetings."""
     if not isinstance(rules, dict) or not rules:
         raise DangerLexiconError(f"{_where(path, cue)}: must map rule ids to their phrases and patterns")
     alternatives: dict[str, list[tuple[str, str]]] = {}  # script → (rule id, regex)
@@ -450,7 +452,7 @@ class DangerLexicon:
         return fired[0] if len(fired) == 1 else None
 
     def _searched(self, text: str) -> tuple[dict[str, str], dict[str, str] | None]:
-        """The texts the rules search (`_searched`), and those of the message without its leading greeting
+        """The texts the rules search (`_searched`), and those of the message without its leading greetings
         (None without one, or when nothing follows it)."""
         texts = _searched(text)
         greeting = self._greeting.match(texts[ANY]) if self._greeting and texts else None
@@ -460,7 +462,7 @@ class DangerLexicon:
               mentioned: set[Cue]) -> Iterator[tuple[DangerHit, str]]:
         """The first hit of each cue, most serious first, with the words it matched (normalised); adds to
         `mentioned` each cue whose words are there at all. Lazy: `match` stops at the first. `bare`: the texts
-        without a leading greeting, for the whole-message rules."""
+        without the message's leading greetings, for the whole-message rules."""
         if not texts:
             return
         for cue in Cue:
@@ -526,19 +528,21 @@ def _texts(spaced: str) -> dict[str, str]:
 
 
 def _greetings(path: Path) -> list[str]:
-    """Every language's `greetings:` in short_words.yml (the `neutral` words are no greeting)."""
+    """Every language's `greetings:` in short_words.yml, and the `neutral` section's (greetings of several languages,
+    "hey", "salut"); its other words ("ok", "yes", place names) are no greeting."""
     data = read_yaml_strings(path) or {}
-    return [greeting for code, section in data.items() if code != "neutral" and isinstance(section, dict)
+    return [greeting for section in data.values() if isinstance(section, dict)
             for greeting in section.get("greetings") or []]
 
 
 def _greeting_regex(greetings: Iterable[str]) -> re.Pattern[str] | None:
-    """One greeting at the start of a normalised message, with the space after it: a whole word in a spaced
-    script, anywhere before the next word in Thai and Chinese ("你好我很害怕"); the longest greeting first."""
+    """A run of greetings at the start of a normalised message ("hi hi", "hello, hey!"; punctuation is a space by
+    then), with the space after each: a whole word in a spaced script, anywhere before the next word in Thai and
+    Chinese ("你好我很害怕"); the longest greeting first."""
     spaced, compact = set(), set()
     for greeting in greetings:
         if word := normalise(greeting):
             (compact if _is_compact(word) else spaced).add(re.escape(word))
     branches = [f"(?:{'|'.join(sorted(words, key=len, reverse=True))}){after}"
                 for words, after in ((spaced, r"(?![\w\u0e00-\u0e7f])"), (compact, "")) if words]
-    return re.compile(f"(?:{'|'.join(branches)}) ?") if branches else None
+    return re.compile(f"(?:(?:{'|'.join(branches)}) ?)+") if branches else None

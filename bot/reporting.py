@@ -38,6 +38,7 @@ from handover.hub import Hub, HubEvent
 from handover.report_about import describes_others, typed_about
 from handover.report_code_words import says_has_code
 from handover.report_flow import Flow, FlowMode
+from handover.report_places import with_town
 from handover.reports import Reports, StoredReport, code_in_text, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
@@ -178,8 +179,9 @@ class Reporting:
             again = replace(asked, buttons=(*asked.buttons, Button(self.texts.text("menu.main", language), MAIN_MENU)))
             return [self._say("report.pick_about", language), again] if payload is None and text else [again]
         report_id, code = await self.reports.create(conversation_id)
-        if noticed:  # kept as the answer to "What did you notice?", which is then not asked (report_flow.next_step)
-            await self.reports.save(report_id, report_flow.record({}, "noticed", None, noticed))
+        if noticed:  # kept as the answer to "What did you notice?", which is then not asked (report_flow.next_step),
+            # nor "Where was it?" when it names a town
+            await self.reports.save(report_id, with_town(report_flow.record({}, "noticed", None, noticed), noticed))
         step = report_flow.FIRST_QUESTION
         await self.store.set_flow(conversation_id, Flow(FlowMode.REPORT, step, report_id, code))
         return [self._say("report.bystander", language), self._ask(step, {}, language)]
@@ -241,6 +243,8 @@ class Reporting:
         if step == "danger" and choice is None and words:
             return await self._noticed_at_danger(report.id, conversation_id, flow, details, words, language)
         answered = report_flow.record(details, step, choice, words)
+        if step == report_flow.AHEAD:  # a town named: "Where was it?" is answered too
+            answered = with_town(answered, words)
         if answered != details:
             await self.reports.save(report.id, answered)
         if report_flow.asks_again(step, details, choice, words):  # kindly, once: "Thank you, I noted that. …"
@@ -272,7 +276,7 @@ class Reporting:
         the under-18 question is: it decides whether 112 comes at once, and a guess ("unknown") would be an answer
         the writer never gave. Words a second time (what was noticed is kept already): the report goes on, the
         danger question unanswered, as when it is skipped, so that nobody is asked the same thing again and again."""
-        answered = report_flow.record(details, "noticed", None, words)
+        answered = with_town(report_flow.record(details, "noticed", None, words), words)
         await self.reports.save(report_id, answered)
         if "noticed" not in details:
             asked = self._ask("danger", answered, language)
@@ -309,6 +313,8 @@ class Reporting:
                 following = report_flow.next_step(step, answered)
         else:  # typed as the answer to the question shown: kept as its answer; danger is "yes" too
             answered = report_flow.with_danger(report_flow.record(report.details, step, None, words), None)
+            if step == report_flow.AHEAD:  # a town named: "Where was it?" is answered too
+                answered = with_town(answered, words)
             following = report_flow.next_step(step, answered) if step != "signs" else step
         await self.reports.save(report.id, answered)
         await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))

@@ -58,6 +58,22 @@ async def safety_check_waits(store: Store, conversation_id: str, language: str) 
     return False
 
 
+async def safety_check_said_yes(store: Store, conversation_id: str, language: str) -> bool:
+    """Whether the last answer in this conversation to "Is it safe for you to write now?" was yes: the "Yes, go on"
+    button, or a typed yes as the person's first message after the question (bot/gateway.py reads it as that
+    button). A person who asks for a person themselves is then not asked again (bot/assistant.py)."""
+    after: Message | None = None  # the person's first message after the bot's message looked at
+    for message in reversed(await store.transcript(conversation_id)):
+        if message.sender == Sender.USER:
+            if message.payload in (Command.SAFE_GO_ON, Command.SAFE_STOP):
+                return message.payload == Command.SAFE_GO_ON
+            after = message
+        elif any(button.payload == Command.SAFE_GO_ON for button in message.buttons):
+            # The last question unanswered: asked again, whatever was answered before.
+            return after is not None and after.payload is None and typed_answer(after.text, language) == "yes"
+    return False
+
+
 @dataclass(frozen=True)
 class Safety:
     lexicon: DangerLexicon

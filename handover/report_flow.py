@@ -42,7 +42,9 @@ ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
          "looks", "asked_help", "signs", "vehicles", "ads", "who", "police_know", "police_share", "contact")
 FIRST_QUESTION = "danger"  # of the report itself, once it is about someone else
-AHEAD = "noticed"  # the one question that may be answered before it is asked (bot/reporting.py)
+AHEAD = "noticed"  # the question that may be answered before it is asked (bot/reporting.py)
+# Answered with it: a Danish town named in what was noticed is the answer to "Where was it?" (handover/report_places.py)
+AHEAD_WITH = "where"
 MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_when", "place": "report_place",
          "relation": "report_relation", "people": "report_people", "minors": "report_minors",
          "asked_help": "report_asked_help", "signs": "report_signs", "who": "report_who",
@@ -146,9 +148,10 @@ def applies(step: str, details: Details) -> bool:
 
 def next_step(step: str, details: Details) -> str | None:
     """The next question that applies after `step`, or None at the end. A question answered ahead is not asked:
-    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py)."""
+    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py), and where,
+    when what was noticed named a town."""
     for following in STEPS[STEPS.index(step) + 1:]:
-        if applies(following, details) and not (following == AHEAD and following in details):
+        if applies(following, details) and not (following in (AHEAD, AHEAD_WITH) and following in details):
             return following
     return None
 

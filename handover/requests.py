@@ -62,18 +62,18 @@ class HandoverRequests:
         return await self._waiting.staffed()
 
     async def ask_and_tell(self, conversation_id: str, tier: Tier, kind: Kind, language: str,
-                           staffed: bool | None = None, danger_told: bool = False) -> list[Message]:
+                           staffed: bool | None = None, as_anyone: bool = False) -> list[Message]:
         """Ask, and tell the person their place in the queue (nothing when a caseworker already holds it).
         Whether someone can answer is looked up once (or given by a caller that has just looked it up): the
-        on-call call and the notice agree. `danger_told`: the danger notice (112, nobody can write now) was given
-        and "Is it safe for you to write now?" still waits; the person asks for a person themselves: told as
-        anyone asking is, their place, or when people are back with the choice to wait or leave a message."""
+        on-call call and the notice agree. `as_anyone`: the person asked for a person themselves, so whatever the
+        tier (a child's P1 too) they are told as anyone asking is: their place, or that nobody can answer now and
+        when people are back, with 112 and the choice to wait or leave a message; not the danger notice."""
         if staffed is None:
             staffed = await self._waiting.staffed()
         asked = await self._ask(conversation_id, tier, kind, False, staffed)
         if asked is None:
             return [self._waiting.too_many(language)]
-        notice = await self._waiting.notice(conversation_id, language, None if danger_told else asked, staffed)
+        notice = await self._waiting.notice(conversation_id, language, None if as_anyone else asked, staffed)
         return [notice] if notice else []
 
     async def _ask(self, conversation_id: str, tier: Tier, kind: Kind, reopen: bool,

@@ -691,6 +691,38 @@ async def test_leaving_half_way_sends_the_report_and_gives_the_code(client: AppC
     assert typed["text"] == text_of("not_understood", "en")
 
 
+# What was noticed names a Danish town: "Where was it?" is answered by it, the town kept as typed.
+NAMED_PLACE = {
+    "en": ("car wash in odense, workers sleep there", "odense"),
+    "da": ("i byen aarhus sover arbejderne på vaskehallen", "aarhus"),
+    "es": ("un lavadero de coches en Copenhague, los trabajadores duermen allí", "Copenhague"),
+}
+NO_PLACE = {"en": "workers sleep at the car wash", "da": "arbejderne sover på vaskehallen",
+            "es": "los trabajadores duermen en el lavadero"}
+
+
+@pytest.mark.parametrize("language", sorted(NAMED_PLACE))
+async def test_a_town_named_in_what_was_noticed_is_where_and_where_is_not_asked(
+        client: AppClient, rasa: FakeRasa, language: str) -> None:
+    """It asked "Where was it?" after a description that said where."""
+    described, town = NAMED_PLACE[language]
+    anna = await caseworker(client)
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    [noticed] = await reporter.answer(payload="report_danger:no")
+    reporter.expect(noticed, "report.ask_noticed")
+    [when] = await reporter.answer(described)
+    reporter.expect(when, "report.ask_when")
+    tier, details = await sent_report(client, reporter, anna)
+    assert tier == "P3" and details["noticed"] == {"words": described} and details["where"] == {"words": town}
+
+    unsure = Reporter(client, language)  # no town named: asked as before
+    await unsure.start_report()
+    await unsure.answer(payload="report_danger:no")
+    [where] = await unsure.answer(NO_PLACE[language])
+    unsure.expect(where, "report.ask_where")
+
+
 async def test_a_report_left_without_a_word_reaches_the_queue_later(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
     await reporter.start_report()
@@ -1111,23 +1143,22 @@ async def test_a_description_typed_at_the_danger_question_is_what_was_noticed_no
     reporter.expect(again, "report.danger_noted")  # "Thank you, I noted that. Is anyone in danger right now? …"
     assert [b["payload"] for b in again["buttons"]] == [item["payload"] for item in TEXTS.menus["report_danger"]
                                                         ] + STEPS_MENU
-    [where] = await reporter.press(again, "no")  # what was noticed is not asked again
-    reporter.expect(where, "report.ask_where")
-    [when] = await reporter.answer("Odense")
+    [when] = await reporter.press(again, "no")  # what was noticed is not asked again, nor where: it named odense
     reporter.expect(when, "report.ask_when")
     tier, details = await sent_report(client, reporter, anna)
     assert tier == "P3"
     assert details["danger"] == {"choice": "no"} and details["noticed"] == {"words": described}
-    assert details["where"] == {"words": "Odense"}
+    assert details["where"] == {"words": "odense"}
 
     twice = Reporter(client, language)  # words a second time: the report goes on, danger unanswered
     await twice.start_report()
     await twice.answer(described)
-    [where] = await twice.answer(DESCRIBED[language][2])
-    twice.expect(where, "report.ask_where")
+    [when] = await twice.answer(DESCRIBED[language][2])
+    twice.expect(when, "report.ask_when")  # where: odense, from the first words
     tier, details = await sent_report(client, twice, anna)
     assert "danger" not in details and details["noticed"] == {"words": "\n".join([described,
                                                                                    DESCRIBED[language][2]])}
+    assert details["where"] == {"words": "odense"}
 
 
 @pytest.mark.parametrize("language", sorted(DESCRIBED))
@@ -1137,17 +1168,18 @@ async def test_a_description_of_others_at_the_first_question_is_someone_else_and
     boss keeps their phones" was taken for the writer's own danger (112, queued as a victim)."""
     _, there, they = DESCRIBED[language]
     anna = await caseworker(client)
-    for described in (there, they):
+    for described, town in ((there, "odense"), (they, None)):
         reporter = Reporter(client, language)
         await reporter.start()
         warning, danger = await reporter.answer(described)
         reporter.expect(warning, "report.bystander")
         reporter.expect(danger, "report.ask_danger")
-        [where] = await reporter.press(danger, "no")
-        reporter.expect(where, "report.ask_where")
+        [following] = await reporter.press(danger, "no")
+        reporter.expect(following, "report.ask_when" if town else "report.ask_where")  # a town named: where too
         tier, details = await sent_report(client, reporter, anna)
         assert tier == "P3", described
-        assert details == {"danger": {"choice": "no"}, "noticed": {"words": described}}
+        assert details == {"danger": {"choice": "no"}, "noticed": {"words": described},
+                           **({"where": {"words": town}} if town else {})}
         item = await queue_item(anna, await conversation_of(client, reporter.session))
         assert item["kind"] == "report"
     for neither in ("idk", "skip", "hi i want to report something"):  # asked again kindly, with its buttons

@@ -594,9 +594,12 @@ CHILD_ASKS = {  # found walking the chat: the age, then "I want to talk to a per
 }
 
 
-async def child_asks_for_a_person(client: AppClient, language: str) -> tuple[str, list[list[dict[str, Any]]]]:
+async def child_asks_for_a_person(client: AppClient, language: str, safe: dict[str, str] | None = None,
+                                  ) -> tuple[str, list[list[dict[str, Any]]]]:
     """A new web chat in `language` through the sequence of CHILD_ASKS, then the "talk to a person" button; returns
-    the session and what the bot answered to the age, the typed request and the button."""
+    the session and what the bot answered to the age, the typed request and the button. `safe`: how "Is it safe for
+    you to write now?" (asked with the children's line) is answered right after the age, as `client.say`'s keywords
+    (the "Yes, go on" button, or a typed yes); by default it is left unanswered."""
     said = CHILD_ASKS[language]
     turns = ChildTurns({words: intent for words, intent in said if intent}, language)
     answers = []
@@ -605,6 +608,8 @@ async def child_asks_for_a_person(client: AppClient, language: str) -> tuple[str
         for words, _ in said:
             answers.append((await client.say(session, words))["messages"])
             await client.app[GATEWAY].assistant.settled()  # the screening heard the age (bot/assistant.py `heard`)
+            if safe is not None and words == said[2][0]:  # the age
+                await client.say(session, **safe)
         answers.append((await client.say(session, payload="/talk_to_person"))["messages"])
     assert turns.state is not None and turns.state["requested_tier"] == "P1"  # a child with a "yes": P1
     return session, answers[2:]
@@ -625,6 +630,30 @@ async def test_a_child_who_asks_for_a_person_with_nobody_to_answer_gets_the_queu
         assert TEXTS.text("queue.hours", language) in nobody["text"] and "112" in nobody["text"]
         assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
         assert not any(child_line in reply["text"] for reply in asked)  # said once, with the age
+    assert await tier_and_state(client, session) == ("P1", "queued")
+
+
+@pytest.mark.parametrize(("language", "safe", "outside_hours"),
+                         [("en", {"payload": "safe_yes"}, False), ("fr", {"text": "oui"}, True)])
+async def test_a_child_who_said_it_is_safe_and_asks_for_a_person_gets_the_queues_answer_and_no_question_again(
+        client: AppClient, language: str, safe: dict[str, str], outside_hours: bool) -> None:
+    # "Is it safe for you to write now?" answered "Yes, go on" (or a typed yes), then "I want to talk to a person"
+    # with nobody to answer: the child got the danger notice (no buttons) and the question again, not the queue's
+    # answer with the choice to keep waiting or leave a message, which an adult asking gets.
+    if outside_hours:
+        client.clock.set(datetime(2026, 12, 6, 3, 0, tzinfo=COPENHAGEN))  # a Sunday, 3 am
+    child_line = TEXTS.text("danger.child", language)
+    danger_nobody = TEXTS.reply("danger.nobody", language).text
+    session, (age, typed, button) = await child_asks_for_a_person(client, language, safe)
+    assert child_line in age[0]["text"]
+    for asked in (typed, button):
+        nobody = asked[-1]
+        assert TEXTS.text("queue.hours", language) in nobody["text"] and "112" in nobody["text"]
+        assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
+        texts = [reply["text"] for reply in asked]
+        assert TEXTS.text("safety.check", language) not in texts
+        assert not any(danger_nobody in text for text in texts)
+        assert not any(child_line in text for text in texts)  # said once, with the age
     assert await tier_and_state(client, session) == ("P1", "queued")
 
 

@@ -1039,6 +1039,42 @@ def test_a_greeting_alone_or_with_a_question_does_not_fire(lexicon: DangerLexico
     assert lexicon.match(text) is None, text
 
 
+# Several greetings in a row, with punctuation between ("hi hi", "hello hello,"), and the greetings people type in
+# several languages ("hey", "salut") or drawn out ("heyy", "hii") do not count either.
+GREETINGS_AND_SCARED = [
+    ("hi hi i am scared", "en"), ("hey, i am scared", "en"), ("heyy i am scared", "en"), ("hii, i am scared", "en"),
+    ("hello! hi, hey... i am scared", "en"), ("salut, j'ai peur", "fr"), ("bonjour bonjour, j'ai peur", "fr"),
+    ("salut salut jai peur", "fr"), ("slt, j'ai peur", "fr"), ("hola hola tengo miedo", "es"),
+    ("hey, hola, tengo miedo", "es"), ("hej hej, jeg er bange", "da"), ("hejsa! hej. jeg er bange", "da"),
+    ("مرحبا مرحبا انا خايف", "ar"), ("هاي، انا خايف", "ar"), ("السلام عليكم، مرحبا، انا خايف", "ar"),
+    ("สวัสดีค่ะ สวัสดีค่ะ ฉันกลัว", "th"), ("สวัสดีค่ะสวัสดีค่ะฉันกลัว", "th"), ("หวัดดีจ้า ฉันกลัว", "th"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), GREETINGS_AND_SCARED)
+def test_a_run_of_greetings_in_front_does_not_defeat_the_whole_message_rules(lexicon: DangerLexicon, text: str,
+                                                                              language: str) -> None:
+    assert lexicon.match(text) == DangerHit(Cue.DANGER, language, "scared_alone")
+
+
+@pytest.mark.parametrize(("text", "alone"), [
+    ("hello hello, help me", "help me"), ("hi hi hi, 15 years old", "15 years old"),
+    ("hola, hola. nada tiene sentido", "nada tiene sentido"), ("hej hej hjælp", "hjælp"),
+])
+def test_a_run_of_greetings_in_front_is_heard_as_the_words_alone(lexicon: DangerLexicon, text: str,
+                                                                  alone: str) -> None:
+    assert lexicon.match(text) == lexicon.match(alone)
+
+
+@pytest.mark.parametrize("text", [
+    "hi hi", "hey", "hey!", "heyy", "hii", "salut", "salut salut", "hey hey hey", "hello, hi, hey!", "hej hej",
+    "hola hola", "مرحبا مرحبا", "هاي", "สวัสดีค่ะ สวัสดีค่ะ", "หวัดดีจ้า", "hey, i am 25", "salut, ça va ?",
+    "hey, i am scared of the police", "hola hola, tengo una pregunta",
+])
+def test_greetings_alone_or_with_a_question_do_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
+
+
 def test_a_greeting_in_front_of_other_whole_message_rules(lexicon: DangerLexicon) -> None:
     """Every category's whole-message rules, not only "scared": "hello, 15 years old" is a child."""
     assert lexicon.match("hello, 15 years old") == DangerHit(Cue.CHILD, "en", lexicon.match("15 years old").rule)
