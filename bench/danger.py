@@ -15,6 +15,9 @@ classified SELF_HARM), child recall (child messages with any hit), the false-ala
 any hit) and the mean time per message. Targets: recall ≥ 0.98 and false alarms ≤ 2 % per language; each
 language is marked MEETS or MISSES. Always exits 0: it measures, the unit tests decide.
 `--misses` prints the messages that missed or fired wrongly (they are test data, not a person's words).
+`--nlu URL` (a Rasa server with the model, e.g. `rasa run --enable-api -p 5205`) also counts what the NLU's `danger`
+intent alone would add beyond the detector: the danger messages it finds that the detector missed and the ordinary
+messages it fires on (the app asks those, screening/questionnaire.py DANGER_CHECK; before, each was a P1).
 `--data` given more than once pools the sets, language by language (`make bench-danger`: each blind set alone,
 then both: with 37 danger and self-harm messages per language in one set, 0.98 means none missed).
 """
@@ -22,8 +25,10 @@ then both: with 37 danger and self-harm messages per language in one set, 0.98 m
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lexicon", type=Path, default=LEXICON_DIR, help="lexicon directory")
     parser.add_argument("--misses", action="store_true", help="print the messages that missed or fired wrongly")
     parser.add_argument("--lexicon-only", action="store_true", help="the lexicon alone, without the danger net")
+    parser.add_argument("--nlu", metavar="URL", help="a Rasa server: count the NLU's danger intent beyond the detector")
     args = parser.parse_args(argv)
 
     directories = args.data or [DEFAULT_DATA]
@@ -203,7 +209,28 @@ def main(argv: list[str] | None = None) -> int:
             for line in result.misses:
                 print(f"    {line}")
     print(row("overall", total, "MEETS" if total.meets else "MISSES"))
+    if args.nlu:
+        print(nlu_beyond(detector, sets, args.nlu))
     return 0
+
+
+def nlu_beyond(detector: Detector, sets: dict[str, dict[str, list[str]]], url: str) -> str:
+    """What the NLU's `danger` intent (Rasa's /model/parse at `url`) adds to the detector, over every language."""
+    def nlu_danger(text: str) -> bool:
+        request = urllib.request.Request(f"{url.rstrip('/')}/model/parse", json.dumps({"text": text}).encode(),
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())["intent"]["name"] == "danger"
+
+    missed = [text for messages in sets.values() for kind in ("danger", "self_harm") for text in messages[kind]
+              if detector.hear(text) is None]
+    quiet = [text for messages in sets.values() for text in messages["ordinary"] if detector.hear(text) is None]
+    n_danger = sum(len(m["danger"]) + len(m["self_harm"]) for m in sets.values())
+    n_ordinary = sum(len(m["ordinary"]) for m in sets.values())
+    found, fired = sum(map(nlu_danger, missed)), sum(map(nlu_danger, quiet))
+    return (f"\nthe NLU's danger intent beyond the detector: finds {found} of the {n_danger} danger and self-harm "
+            f"messages ({len(missed)} missed), fires on {fired} of the {n_ordinary} ordinary ones "
+            f"({100 * fired / max(n_ordinary, 1):.1f} %)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ How it goes (docs/screening.md):
   arrives as the cue's intent with `lexicon="danger"` and the person's words: it is held silently (no reply, the
   questions not started) and reflected once the person answers "Is it safe for you to write now?" with "Yes, go on"
   (intent safe_to_write), as any cue would be;
-- immediate danger, or an answer that makes the tier P1, gives 112 at once and asks for a person;
+- the NLU's `danger` intent alone (the app's lexicon and danger net, which hear every message first, heard
+  nothing) is asked, not assumed: "Are you in danger now? Call 112, or tap 'I am in danger now'" (DANGER_CHECK),
+  with the danger button, and the question that waits after it; no P1 (docs/danger.md, "The NLU's danger");
+- an answer that makes the tier P1 gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
 
@@ -81,6 +84,12 @@ LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
 # itself (112, a person asked for, "Is it safe for you to write now?"), and the NLU heard this cue in the same words
 # (bot/assistant.py `heard`). The cue is held, silently, and asked after "Yes, go on".
 DANGER_HEARD = "danger"
+# The NLU's `danger` intent on a typed message: the app heard no danger in it (bot/safety.py hears every message
+# before Rasa does), so the NLU alone thinks so. Measured on both blind sets (tests/data/danger, danger2) it found 4
+# of 1,184 danger messages the app's detector missed and fired on 102 of 1,658 ordinary ones ("is it dangerous to go
+# to the police?"): a P1 and the danger block for 6 % of ordinary questions. So it asks, with 112 and the danger
+# button (one tap: the app's danger reply and a P1), instead of raising a P1.
+DANGER_CHECK = "danger.check"
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 # A question mark of any script: "?" (Latin, Cyrillic, Thai …), "？" (full width: Chinese), "؟" (Arabic), "¿"
@@ -197,12 +206,14 @@ class Questionnaire:
         if intent in CUES and lexicon == DANGER_HEARD:
             self._hold(state, intent, text)
             return state, []  # nothing said now: the app has answered, and "Is it safe for you to write now?" waits
+        if intent == "danger":  # the NLU alone: asked, not assumed (DANGER_CHECK)
+            return state, [*self._danger_check(state), {"screening": summary(state, self.catalogue)}]
         if intent == REPORT:
             if not _waits_for_answer(state):
                 return state, [{"report": "start"}]
             intent = "nlu_fallback"
         replies = self._dispatch(state, intent, text, choice, language)
-        first, last = self._handover(state, always=intent == "danger")
+        first, last = self._handover(state)
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
             state["paused"] = True
             # A P1 stops the questions: the app asks "Is it safe for you to write now?" instead, and "Yes, go
@@ -230,9 +241,6 @@ class Questionnaire:
     def _dispatch(self, state: ScreeningState, intent: str, text: str, choice: str | None,
                   language: str | None) -> list[ReplyPayload]:
         pending = state["pending"] or ""
-        if intent == "danger":
-            state["immediate_danger"] = True
-            return [{"text": "danger"}]  # 112 first and alone: no question now
         if intent in CUES:
             return self._cue(state, intent, text)
         if intent == "stop_questions":
@@ -481,13 +489,19 @@ class Questionnaire:
 
     # --- asking for a person -----------------------------------------------------------------------------
 
-    def _handover(self, state: ScreeningState, always: bool) -> tuple[list[ReplyPayload], list[ReplyPayload]]:
+    def _danger_check(self, state: ScreeningState) -> list[ReplyPayload]:
+        """"Are you in danger now?" with 112 and the danger button: the main menu's (its first button), or, when a
+        question waits, that question again, whose menu has the danger button first too. Nothing is noted."""
+        if state["pending"] is None:
+            return [{"text": DANGER_CHECK, "menu": "main"}]
+        return [{"text": DANGER_CHECK}, *self._repeat(state)]
+
+    def _handover(self, state: ScreeningState) -> tuple[list[ReplyPayload], list[ReplyPayload]]:
         """(replies to put first, replies to put last): a request for a person when the tier calls for it.
 
         P1 (danger, self-harm, a child with any "yes", violence, confinement) at once, with 112 before anything
         else; otherwise when the questions are over and something was answered "yes". A request is repeated only
-        when the tier becomes more urgent, or on every danger message (the conversation may have been released
-        since). Every turn ends with the summary for the console.
+        when the tier becomes more urgent. Every turn ends with the summary for the console.
         """
         result = summary(state, self.catalogue)
         tier = result["tier"]
@@ -495,7 +509,7 @@ class Questionnaire:
         previous = state["requested_tier"]
         last: list[ReplyPayload] = [{"screening": result}]
         more_urgent = previous is None or TIERS.index(tier) < TIERS.index(previous)
-        if not always and not (wanted and more_urgent):
+        if not (wanted and more_urgent):
             return [], last
         state["requested_tier"] = tier
         request: ReplyPayload = {"handover": {"tier": tier, "kind": "help"}}

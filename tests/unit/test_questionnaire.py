@@ -9,7 +9,7 @@ import pytest
 from core.config import CONTENT_DIR, load_languages
 from core.texts import Texts
 from screening.catalogue import load_catalogue
-from screening.questionnaire import CUES, Questionnaire, summary
+from screening.questionnaire import CUES, DANGER_CHECK, Questionnaire, summary
 from screening.scoring import assess
 
 Q = Questionnaire()
@@ -390,12 +390,14 @@ def test_cannot_leave_then_watched_is_known_already() -> None:
     assert texts(replies) == ["screening.noted"] and state["answers"] == {"CD-03": "yes"}
 
 
-def test_danger_gives_112_first_and_a_p1_request_every_time() -> None:
-    state, replies = run(("danger", "he is coming"))
-    assert texts(replies) == ["danger"] and handovers(replies) == [{"tier": "P1", "kind": "help"}]
-    assert screening(replies)["immediate_danger"] is True
-    _, replies = run(("danger", "help now"), state=state)  # again, maybe after a release: asked again
-    assert texts(replies) == ["danger"] and handovers(replies) == [{"tier": "P1", "kind": "help"}]
+def test_the_nlus_danger_alone_is_asked_with_112_and_the_danger_button_not_a_p1() -> None:
+    # The app's lexicon and net hear every message before Rasa: a `danger` intent here is the NLU's alone, which
+    # fired on 6 % of the blind sets' ordinary messages (DANGER_CHECK). Asked, with the main menu (its first button
+    # is "I am in danger now"); nothing noted, nobody asked for.
+    state, replies = run(("danger", "is it dangerous to go to the police"))
+    assert [reply for reply in replies if "text" in reply] == [{"text": DANGER_CHECK, "menu": "main"}]
+    assert handovers(replies) == [] and state["requested_tier"] is None
+    assert screening(replies)["immediate_danger"] is False and state["paused"] is False
 
 
 def test_a_child_with_any_yes_is_p1() -> None:
@@ -466,15 +468,17 @@ def test_the_age_is_the_number_next_to_an_age_word(typed: str, language: str, ag
     assert state["age"] == age and state["pending"] == "work"
 
 
-def test_danger_while_a_question_waits_keeps_it_for_later() -> None:
+def test_the_nlus_danger_while_a_question_waits_asks_then_asks_that_question_again() -> None:
     state, replies = run(("danger", "he is coming"), state=started())
-    assert texts(replies) == ["danger"] and state["pending"] == f"question:{ORDER[0]}"
-    _, replies = run("safe_to_write", state=state)
-    assert texts(replies) == [f"question.{ORDER[0]}"]
+    assert texts(replies)[0] == DANGER_CHECK and texts(replies)[-1] == f"question.{ORDER[0]}"
+    assert handovers(replies) == [] and state["pending"] == f"question:{ORDER[0]}"
+    state, replies = run("deny", state=state)  # the question's own answer, as before
+    assert state["answers"][ORDER[0]] == "no"
 
 
 def test_safe_to_write_with_nothing_waiting_says_go_on_with_the_menu() -> None:
-    state, _ = run(("danger", "help now"))
+    state, _ = Q.handle(None, "danger", "", None, "self_harm")  # the app answered it: the questions paused
+    assert state["paused"] is True
     _, replies = run("safe_to_write", state=state)
     assert replies[0] == {"text": "safety.go_on", "menu": "main"}
 
