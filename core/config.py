@@ -201,7 +201,7 @@ class Settings(BaseSettings):
     limit_erasures: Rate = Limit(10, 3600)  # "delete this conversation"
     limit_p1_per_source: Rate = Limit(5, 3600)  # more P1s from one source queue at P3, without ringing
     p1_spike: Rate = Limit(10, 600)  # more P1s, service-wide: still P1, one alert instead of ringing for each
-    login_failures_per_account: Rate = Limit(5, 900)  # then the account is locked while the window lasts
+    login_failures_per_account: Rate = Limit(5, 900)  # from one address; then locked from there for the window
     login_failures_per_address: Rate = Limit(20, 900)  # then logins from that address are
     login_failure_delay: Annotated[float, Field(ge=0, le=10)] = 1.0  # seconds, doubled with each failure (≤ 8×)
     login_concurrency: int = Field(2, ge=1, le=64)  # argon2 checks at once (CPU bound)

@@ -138,6 +138,13 @@ class Limiter:
         async with self._engine.begin() as connection:
             await connection.execute(delete(RateCount).where(RateCount.key == f"{scope}:{source}"))
 
+    async def reset_starting(self, scope: str, prefix: str) -> None:
+        """Forget the events in `scope` of every source that starts with `prefix` (an account's failures from
+        every address, when an admin unlocks it)."""
+        async with self._engine.begin() as connection:
+            await connection.execute(delete(RateCount).where(
+                RateCount.key.startswith(f"{scope}:{prefix}", autoescape=True)))
+
     async def purge(self) -> None:
         """Delete the windows no check reads any more (a leased periodic job: bot/periodic.py)."""
         async with self._engine.begin() as connection:

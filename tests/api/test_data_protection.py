@@ -3,6 +3,7 @@ keys rotate, the audit log records it all (with a fake Rasa and a fake Telegram 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -103,6 +104,53 @@ async def test_the_json_log_is_one_object_per_line_with_nothing_in_clear(
     output = json_log_output.getvalue()
     for secret in (str(CHAT), session, session.split(".")[0], *ids, *WORDS.values()):
         assert secret not in output, secret
+
+
+async def raw_request(client: AppClient, head: bytes) -> bytes:
+    """One request as bytes on a socket of its own (aiohttp's client would not send a header line this long)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    writer.write(head)
+    await writer.drain()
+    answer = await reader.read(200)
+    writer.close()
+    return answer
+
+
+@pytest.mark.parametrize("header", ["Cookie", "X-Havn-Session"])
+async def test_a_header_line_too_long_puts_no_token_in_the_log_and_no_traceback(
+        log_output: io.StringIO, client: AppClient, rasa: FakeRasa, header: str) -> None:
+    """Walk 3, item 5: aiohttp.server logged a header line over 8,190 bytes at ERROR with a traceback quoting the
+    line's first 100 bytes: the console's cookie or the web chat's session token, in clear. A client's bad request
+    is now one line without its data, and a traceback's text is masked like a message anyway."""
+    session = await client.new_session()
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    console = (await bearer(client))["Authorization"].removeprefix("Bearer ")
+    value = f"havn_console={console}; pad=" if header == "Cookie" else f"{session};pad="
+    answer = await raw_request(client, f"GET /api/webchat/messages HTTP/1.1\r\nHost: x\r\n{header}: {value}"
+                                       f"{'p' * 9000}\r\n\r\n".encode())
+    assert answer.split(b" ")[1] == b"400"
+    for _ in range(50):
+        if "refused" in log_output.getvalue():
+            break
+        await asyncio.sleep(0.02)
+    output = log_output.getvalue()
+    assert "a request that could not be read was refused (LineTooLong" in output
+    for secret in (console, console[:20], session, session.split(".")[0], session[:20]):
+        assert secret not in output, secret
+    assert "Traceback" not in output and " ERROR " not in output
+
+
+def test_the_log_filter_masks_ids_in_a_traceback_too(log_output: io.StringIO) -> None:
+    """Any library's error with a traceback: its text is masked like a message (the text format; the JSON format
+    masks it too, test_the_json_log_is_one_object_per_line_with_nothing_in_clear)."""
+    token = "Zm9vYmFyYmF6cXV1eGNvcmdlZ3JhdWx0Z2FycGx5"
+    try:
+        raise ValueError(f"bad session {token} for chat {CHAT}")
+    except ValueError:
+        logging.getLogger("some.library").exception("failed")
+    output = log_output.getvalue()
+    assert "ValueError: bad session <id> for chat <id>" in output
+    assert token not in output and str(CHAT) not in output
 
 
 async def test_nothing_in_clear_in_the_database_after_both_channels(client: AppClient, rasa: FakeRasa,

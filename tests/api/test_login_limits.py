@@ -1,6 +1,8 @@
-"""Console logins under attack (issue 14, item 3; docs/limits.md): wrong passwords counted per account and per
-address, a growing wait, then a temporary lock (429 with a sentence) that refuses even the right password; each
-failure and each lock audited; argon2 checks bounded by a semaphore so that a login flood cannot starve the chat.
+"""Console logins under attack (issue 14, item 3; docs/limits.md): wrong passwords counted per account from one
+address and per address, then a temporary lock (429 with a sentence) that refuses even the right password, and per
+account from every address, a growing wait that never refuses (walk 3, item 18: anyone a caseworker joined could
+lock them out); each failure and each lock audited; argon2 checks bounded by a semaphore so that a login flood
+cannot starve the chat.
 
 The loopback peer is a trusted proxy here, so that a test can log in from several addresses (X-Forwarded-For).
 """
@@ -73,12 +75,45 @@ async def test_wrong_passwords_lock_the_account_even_against_the_right_one_and_a
     assert status == 429
     assert body["error"].startswith("Too many wrong passwords for this account. It is locked for about ")
     assert int(headers["Retry-After"]) >= 60
-    # The lock is the account's: from another address too. Another account from the same address is not locked.
-    assert (await log_in(client, "anna", PASSWORD, AWAY))[0] == 429
+    # Another account from the same address is not locked (nor this one from another address: the next test).
     assert (await log_in(client, "bob", PASSWORD, HOME))[0] == 200
     assert await audit_actions(client) == [("login_failed", "anna", None)] * 3 + [("login_locked", "anna", "account")]
     client.clock.advance(timedelta(minutes=31))  # the failures have left the window
     assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 200
+
+
+async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another(
+        account_lock: AppClient) -> None:
+    """Walk 3, item 18: a person the caseworker joined knows their alias (the login name by default). Their wrong
+    passwords lock that account from their own address only; the caseworker's machine still logs in."""
+    client = account_lock
+    await add_caseworker(client, "anna")
+    for _ in range(3):
+        assert (await log_in(client, "anna", "wrong password!", AWAY))[0] == 401
+    status, body, _ = await log_in(client, "anna", PASSWORD, AWAY)
+    assert status == 429 and body["error"].startswith("Too many wrong passwords for this account.")
+    assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 200
+    assert (await log_in(client, "anna", PASSWORD, AWAY))[0] == 429  # the owner's login opens nothing for AWAY
+    assert await audit_actions(client) == [("login_failed", "anna", None)] * 3 + [("login_locked", "anna", "account")]
+
+
+async def test_the_accounts_failures_from_every_address_slow_it_down_but_never_lock_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guesses spread over many addresses: each address stays under its lock, but the wait after a wrong password
+    grows with the account's failures from all of them; the right password is let in at once, from anywhere."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(handover.login_guard, "sleep", sleep)
+    async for client in app_with(tmp_path, HAVN_LOGIN_FAILURE_DELAY="0.5", HAVN_LOGIN_FAILURES_PER_ACCOUNT="3/900"):
+        await add_caseworker(client, "anna")
+        for n in range(8):
+            assert (await log_in(client, "anna", "wrong password!", f"192.0.2.{n + 1}"))[0] == 401
+        assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 200
+        assert (await log_in(client, "anna", PASSWORD, "192.0.2.1"))[0] == 200  # one failure there: not locked
+    assert waits == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0]  # the account's count, not the address's
 
 
 async def test_a_locked_name_that_has_no_account_looks_the_same(account_lock: AppClient) -> None:
@@ -180,9 +215,10 @@ async def test_an_admin_unlocks_a_locked_account_at_once_and_it_is_audited(accou
     """The lock's sentence says "ask an admin": the admin can (POST /caseworkers/unlock); nobody else can."""
     client = account_lock
     await add_caseworker(client, "anna")
-    for _ in range(3):
-        assert (await log_in(client, "anna", "wrong password!", HOME))[0] == 401
-    assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 429
+    for address in (HOME, AWAY):  # the owner, at their desk and at home
+        for _ in range(3):
+            assert (await log_in(client, "anna", "wrong password!", address))[0] == 401
+        assert (await log_in(client, "anna", PASSWORD, address))[0] == 429
     caseworker = await login(client, "bob")
     await caseworker.call("POST", "/caseworkers/unlock", {"name": "anna"}, expect=403)
     admin = await login(client, "adam", "admin")
@@ -190,6 +226,7 @@ async def test_an_admin_unlocks_a_locked_account_at_once_and_it_is_audited(accou
     unlocked = await admin.call("POST", "/caseworkers/unlock", {"name": "anna"})
     assert (unlocked["name"], unlocked["role"]) == ("anna", "caseworker")
     assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 200
+    assert (await log_in(client, "anna", PASSWORD, AWAY))[0] == 200  # opened from every address
     supervisor = await login(client, "sofie", "supervisor")
     actions = [(item["action"], item["caseworker"]) for item in (await supervisor.call("GET", "/audit"))["items"]]
     assert ("login_unlocked", "adam") in actions
