@@ -1045,6 +1045,29 @@ async def test_a_code_typed_in_a_sentence_opens_the_report_for_additions(client:
     assert rasa.received == [] or all(code.lower() not in sent["message"] for sent in rasa.received)
 
 
+@pytest.mark.parametrize(("language", "typed"), [
+    ("en", "i have a reference code {code}, i want to add something"), ("en", "i have a reference code {lower}"),
+    ("da", "jeg har en kode {lower}, jeg vil tilføje noget"), ("es", "tengo un código {code}")])
+async def test_a_code_after_the_word_code_opens_the_report_not_a_new_one(
+        client: AppClient, rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch, language: str, typed: str) -> None:
+    """Found walking the chat (walk 3, item 7): "i have a reference code 08A7-MVGK, i want to add something" was
+    read as the code "C0DE-08A7" (the word "code" and the code's first half), no report had it, and Rasa started
+    a new report. The code the words overlap is the code."""
+    monkeypatch.setattr("handover.reports.new_code", lambda: "08A7-MVGK")  # the walk's code: its first half mixed
+    code = await file_report(Reporter(client, "en"), "Three women never leave the clinic", where="Aarhus")
+    assert code == "08A7-MVGK"
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    heard = len(rasa.received)
+    status, ask = await later.answer(typed.format(code=code, lower=code.lower()))
+    later.expect(status, "report.status_received")
+    later.expect(ask, "report.ask_addition")
+    assert len(rasa.received) == heard  # not Rasa's: no new report
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 1
+
+
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
     reporter = Reporter(client, "en")
     reporter.session = await client.new_session()
