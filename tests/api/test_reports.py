@@ -24,6 +24,7 @@ from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
 from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
+from tests.conftest import webchat_session as session_header
 from tests.console_client import Console, conversation_of, login
 from tests.databases import database_url
 from tests.fakes.bot_api import FakeBotApi
@@ -1066,6 +1067,38 @@ async def test_a_code_after_the_word_code_opens_the_report_not_a_new_one(
     assert len(rasa.received) == heard  # not Rasa's: no new report
     async with client.app[ENGINE].connect() as connection:
         assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 1
+
+
+async def say_on_page(client: AppClient, session: str, typed: str, language: str) -> dict[str, Any]:
+    """A message as the page sends it: from a browser in `language`, on a page that speaks it."""
+    async with client.http.post(client.url("/api/webchat/messages"), json={"text": typed},
+                                headers={**session_header(session), "Accept-Language": language,
+                                         "X-Havn-Language": language}) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+@pytest.mark.parametrize(("language", "before"), [("da", None), ("da", "hej, jeg har set noget"), ("en", None),
+                                                  ("en", "hello")])
+@pytest.mark.parametrize("typed", ["{code}", "{joined}"])
+async def test_a_code_typed_alone_keeps_the_page_language(client: AppClient, rasa: FakeRasa, language: str,
+                                                          before: str | None, typed: str) -> None:
+    """Found walking the chat (walk 3, item 6): "08A7-MVGK" or "08a7mvgk" on a Danish or English page was answered
+    in Tagalog and the page switched to Tagalog; "K7M2-9XQP" (no report's) got French. A code carries no
+    language: the conversation's stays."""
+    code = await file_report(Reporter(client, "da"), "Tre kvinder går aldrig ud af klinikken", where="Aarhus")
+    session = await client.new_session()
+    if before is not None:
+        await say_on_page(client, session, before, language)
+    answer = await say_on_page(client, session, typed.format(code=code, joined=code.lower().replace("-", "")),
+                               language)
+    assert "page" not in answer  # the page is not switched
+    texts = [message["text"] for message in answer["messages"]]
+    assert text_of("report.status_received", language) in texts
+    assert text_of("report.ask_addition", language) in texts
+    # A code that is no report's: the words go to Rasa, in the page's language.
+    answer = await say_on_page(client, await client.new_session(), "K7M2-9XQP", language)
+    assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language}
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
