@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from bot.reporting import CHILD_ADDED
 from core.pseudonym import Pseudonymizer
 from handover import report_flow
 from handover.console import HANDOVER
@@ -1099,6 +1100,32 @@ async def test_a_code_typed_alone_keeps_the_page_language(client: AppClient, ras
     # A code that is no report's: the words go to Rasa, in the page's language.
     answer = await say_on_page(client, await client.new_session(), "K7M2-9XQP", language)
     assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language}
+
+
+@pytest.mark.parametrize(("language", "added", "child"), [
+    ("en", "today i saw a girl maybe 15 years old going into the container, she was crying", True),
+    ("da", "i dag så jeg en pige, måske 15 år, gå ind i containeren", True),
+    ("es", "vi a una niña, tal vez 14 años, en la puerta", True),
+    ("en", "the girl works 12 hours a day", False), ("da", "der er en fjerde kvinde nu", False)])
+async def test_a_child_named_in_information_added_later_makes_the_report_p1(
+        client: AppClient, rasa: FakeRasa, language: str, added: str, child: bool) -> None:
+    """Found walking the chat (walk 3, item 8): "a girl maybe 15 years old" added with the code left the report P3.
+    Someone under 18 told of makes it P1, as "yes" to the under-18 question does; the console says why. (Words the
+    danger lexicon hears as the writer's own age, "en pige på 15", "una niña de 14", were P1 already, as danger.)"""
+    first = Reporter(client, "en")
+    code = await file_report(first, "Workers sleep in a container", where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    [kept] = await later.answer(added)
+    later.expect(kept, "report.added")
+    anna = await caseworker(client)
+    assert (await queue_item(anna, report_conversation))["tier"] == ("P1" if child else "P3")
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == [added, *([CHILD_ADDED] if child else [])]
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
