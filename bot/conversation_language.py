@@ -11,6 +11,7 @@ from bot.language_policy import LanguageChoice, decide_language
 from core.messages import Button, Message
 from core.texts import Texts
 from core.vocabulary import Command, LanguageGuess, State
+from handover.reports import without_codes
 from handover.store import ConversationState, Store
 
 NO_DETECTION = Detection(None, 0.0)
@@ -39,7 +40,8 @@ class ConversationLanguage:
 
     def detect(self, said: Said) -> Detection:
         # With a button, the text is not words in a language (Telegram's "/report K7M2-9XQP").
-        return self._detector.detect(said.text) if said.text and not said.payload else NO_DETECTION
+        words = _words(said)
+        return self._detector.detect(words) if words and not said.payload else NO_DETECTION
 
     def for_new(self, said: Said, detection: Detection = NO_DETECTION) -> str:
         """The language a new conversation starts in."""
@@ -52,7 +54,7 @@ class ConversationLanguage:
             await self._store.set_language(conversation.id, language, chosen=True)
             return LanguageTurn(language, [])
         typing_a_code = conversation.flow is not None and conversation.flow.mode == "code"  # not words
-        if conversation.language_chosen or not said.text or said.payload or typing_a_code:
+        if conversation.language_chosen or not _words(said) or said.payload or typing_a_code:
             return LanguageTurn(conversation.language, [])
         # A new conversation was stored with for_new's language as a weak guess; this decision says more.
         current = None if conversation.new else conversation.language
@@ -65,7 +67,7 @@ class ConversationLanguage:
     def _decide(self, said: Said, detection: Detection, current: str | None,
                 guess: LanguageGuess | None) -> LanguageChoice:
         return decide_language(
-            detection=detection, text=said.text or "", current=current, guess=guess, hint=said.hint,
+            detection=detection, text=_words(said), current=current, guess=guess, hint=said.hint,
             supported=self._texts.languages, default=self._texts.default_language, danger=said.danger_language,
         )
 
@@ -75,3 +77,9 @@ class ConversationLanguage:
             return []
         buttons = tuple(Button(self._texts.own_name(code), Command.choose_language(code)) for code in choice.likely)
         return [Message(self._texts.text("language_guess", choice.language), buttons)]
+
+
+def _words(said: Said) -> str:
+    """The words typed, without anything that looks like a reference code: a code carries no language, and alone
+    ("08A7-MVGK", "K7M2-9XQP") the detector read it as Tagalog or French and the page switched to it (walk 3)."""
+    return without_codes(said.text or "").strip()

@@ -36,6 +36,7 @@ from core.vocabulary import EventType, Kind, Tier
 from handover import report_flow
 from handover.hub import Hub, HubEvent
 from handover.report_about import describes_others, typed_about
+from handover.report_child import tells_of_a_child
 from handover.report_code_words import says_has_code
 from handover.report_flow import Flow, FlowMode
 from handover.report_places import with_town
@@ -56,6 +57,7 @@ DANGER_NOW = "report_danger:yes"
 CHOSEN = "✓ "  # before a sign already chosen: the same in every language
 QUIET_FOR = timedelta(minutes=30)  # a report left half-way is sent after this
 DANGER_ADDED = "[Someone is in danger now: pressed by the reporter]"  # for the console, which is in English
+CHILD_ADDED = "[Someone under 18 named in the words added: read by the app]"  # the reason a report became P1
 
 
 class Reporting:
@@ -476,8 +478,11 @@ class Reporting:
         words = DANGER_ADDED if payload == DANGER_NOW else (text or "").strip()[:report_flow.MAX_WORDS]
         if not words:
             return [self._say("report.ask_addition", language, "report_adding")]
-        tier = Tier.P1 if payload == DANGER_NOW else report_flow.tier(report.details)
-        await self._append(report.id, report.conversation_id, [words], tier, report_flow.kind(report.details))
+        # Someone under 18 told of ("a girl maybe 15", "en pige på 15"): P1, as "yes" to the under-18 question is.
+        child = payload is None and tells_of_a_child(words)
+        tier = Tier.P1 if payload == DANGER_NOW or child else report_flow.tier(report.details)
+        await self._append(report.id, report.conversation_id, [words, *([CHILD_ADDED] if child else [])], tier,
+                           report_flow.kind(report.details))
         key = "report.danger" if payload == DANGER_NOW else "report.added"
         return [self._say(key, language, "report_adding")]
 

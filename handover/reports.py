@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypedDict
@@ -53,21 +54,70 @@ def normalise_code(typed: str) -> str | None:
 
 
 # A code inside words ("my code is K7M2-9XQP, I want to add something"): four letters or digits, a dash or a space
-# or nothing, four more; whole, as a word.
-_CODE_IN_WORDS = re.compile(r"(?<![^\W_])([^\W_]{4})[- ]?([^\W_]{4})(?![^\W_])")
+# or nothing, four more; whole, as a word. Read at every word's start (a lookahead), so that candidates may overlap:
+# in "reference code 08A7-MVGK", "code 08A7" is one too (`_codes` chooses).
+_CODE_IN_WORDS = re.compile(r"(?<![^\W_])(?=([^\W_]{4})([- ]?)([^\W_]{4})(?![^\W_]))")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    code: str
+    separator: str  # between its halves: "-", " " or nothing
+    printed: bool  # only letters a code is printed with: no O, I or L read as 0 and 1 ("code" is C0DE)
+    mixed: int  # how many of its halves mix letters and digits, as one at least of every code given does
+
+    @property
+    def likeness(self) -> tuple[bool, bool, int]:
+        """How much it looks like a code as given: written as one word ("08A7-MVGK", "08a7mvgk"), in the letters
+        a code is printed with, with its halves mixing letters and digits."""
+        return self.separator != " ", self.printed, self.mixed
+
+
+def _codes(text: str, wanted: Callable[[_Candidate], bool]) -> list[_Candidate]:
+    """The codes in `text` that `wanted` accepts, in the order typed. Where candidates overlap ("i have a reference
+    code 08A7-MVGK": "code 08A7" and "08A7-MVGK") only the one most like a code is one; at a tie the later one (a
+    word typed just before a code, "have 08a7 mvgk", is more common than one just after it)."""
+    chosen: list[_Candidate] = []
+    for match in _CODE_IN_WORDS.finditer(text):
+        first, separator, second = match.groups()
+        code = normalise_code(first + second)
+        candidate = _Candidate(match.start(), match.start() + len(first + separator + second), code or "",
+                               separator, not set((first + second).upper()) & set("OIL"),
+                               _mixed(first) + _mixed(second))
+        if code is None or not wanted(candidate):
+            continue
+        if chosen and candidate.start < chosen[-1].end:  # overlapping the one before
+            if candidate.likeness >= chosen[-1].likeness:
+                chosen[-1] = candidate
+        else:
+            chosen.append(candidate)
+    return chosen
 
 
 def code_in_text(text: str) -> str | None:
     """The first reference code typed inside a sentence, or None: one of its halves mixes letters and digits, as in
     every code given (`new_code`), so that words, a phone number or a word beside a number are none ("somebody",
-    "7020 2550", "call 7020")."""
-    for match in _CODE_IN_WORDS.finditer(text):
-        found = match.group(1) + match.group(2)
-        if any(_mixed(half) for half in match.groups()):
-            code = normalise_code(found)
-            if code is not None:
-                return code
-    return None
+    "7020 2550", "call 7020"). A word overlapping the code is no code (`_codes`). Found walking the chat: in "i have a
+    reference code 08A7-MVGK", "code 08A7" was read, no report had it, and a new report was started."""
+    found = _codes(text, lambda candidate: candidate.mixed > 0)
+    return found[0].code if found else None
+
+
+def without_codes(text: str) -> str:
+    """`text` without anything that looks like a reference code (a half mixing letters and digits, or two halves
+    joined by a dash: "K7M2-9XQP", "08a7mvgk", "ABCD-EFGH"): a code carries no language, and the language detector
+    read one as Tagalog or French."""
+    found = _codes(text, lambda candidate: candidate.mixed > 0 or candidate.separator == "-")
+    if not found:
+        return text
+    kept, at = [], 0
+    for candidate in found:
+        kept.append(text[at:candidate.start])
+        at = candidate.end
+    kept.append(text[at:])
+    return " ".join(" ".join(kept).split())
 
 
 def _mixed(half: str) -> bool:

@@ -76,6 +76,13 @@ def ages_in_text(text: str, young_anywhere: bool = False) -> list[int]:
             and YOUNGEST <= int(match.group(1)) <= OLDEST]
 
 
+def numbers_read(text: str) -> tuple[str, set[int]]:
+    """The normalised text with Chinese numerals as digits, and where the numbers start in it that a `not` phrase
+    of any language catches (never an age): for readings of an age beside other words (handover/report_child.py)."""
+    message = _numbers_read(text)
+    return message, _never(message)
+
+
 def _numbers_read(text: str) -> str:
     """The normalised text with Chinese numerals as digits."""
     return _HAN_NUMBER.sub(_han_to_digits, normalise(text))

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from bot.reporting import CHILD_ADDED
 from core.pseudonym import Pseudonymizer
 from handover import report_flow
 from handover.console import HANDOVER
@@ -24,6 +25,7 @@ from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
 from handover.store import Store
 from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
+from tests.conftest import webchat_session as session_header
 from tests.console_client import Console, conversation_of, login
 from tests.databases import database_url
 from tests.fakes.bot_api import FakeBotApi
@@ -1043,6 +1045,87 @@ async def test_a_code_typed_in_a_sentence_opens_the_report_for_additions(client:
         queued = await connection.scalar(text("SELECT COUNT(*) FROM conversation WHERE tier = 'P1'"))
     assert queued == 0  # nobody's self-harm
     assert rasa.received == [] or all(code.lower() not in sent["message"] for sent in rasa.received)
+
+
+@pytest.mark.parametrize(("language", "typed"), [
+    ("en", "i have a reference code {code}, i want to add something"), ("en", "i have a reference code {lower}"),
+    ("da", "jeg har en kode {lower}, jeg vil tilføje noget"), ("es", "tengo un código {code}")])
+async def test_a_code_after_the_word_code_opens_the_report_not_a_new_one(
+        client: AppClient, rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch, language: str, typed: str) -> None:
+    """Found walking the chat (walk 3, item 7): "i have a reference code 08A7-MVGK, i want to add something" was
+    read as the code "C0DE-08A7" (the word "code" and the code's first half), no report had it, and Rasa started
+    a new report. The code the words overlap is the code."""
+    monkeypatch.setattr("handover.reports.new_code", lambda: "08A7-MVGK")  # the walk's code: its first half mixed
+    code = await file_report(Reporter(client, "en"), "Three women never leave the clinic", where="Aarhus")
+    assert code == "08A7-MVGK"
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    heard = len(rasa.received)
+    status, ask = await later.answer(typed.format(code=code, lower=code.lower()))
+    later.expect(status, "report.status_received")
+    later.expect(ask, "report.ask_addition")
+    assert len(rasa.received) == heard  # not Rasa's: no new report
+    async with client.app[ENGINE].connect() as connection:
+        assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 1
+
+
+async def say_on_page(client: AppClient, session: str, typed: str, language: str) -> dict[str, Any]:
+    """A message as the page sends it: from a browser in `language`, on a page that speaks it."""
+    async with client.http.post(client.url("/api/webchat/messages"), json={"text": typed},
+                                headers={**session_header(session), "Accept-Language": language,
+                                         "X-Havn-Language": language}) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+@pytest.mark.parametrize(("language", "before"), [("da", None), ("da", "hej, jeg har set noget"), ("en", None),
+                                                  ("en", "hello")])
+@pytest.mark.parametrize("typed", ["{code}", "{joined}"])
+async def test_a_code_typed_alone_keeps_the_page_language(client: AppClient, rasa: FakeRasa, language: str,
+                                                          before: str | None, typed: str) -> None:
+    """Found walking the chat (walk 3, item 6): "08A7-MVGK" or "08a7mvgk" on a Danish or English page was answered
+    in Tagalog and the page switched to Tagalog; "K7M2-9XQP" (no report's) got French. A code carries no
+    language: the conversation's stays."""
+    code = await file_report(Reporter(client, "da"), "Tre kvinder går aldrig ud af klinikken", where="Aarhus")
+    session = await client.new_session()
+    if before is not None:
+        await say_on_page(client, session, before, language)
+    answer = await say_on_page(client, session, typed.format(code=code, joined=code.lower().replace("-", "")),
+                               language)
+    assert "page" not in answer  # the page is not switched
+    texts = [message["text"] for message in answer["messages"]]
+    assert text_of("report.status_received", language) in texts
+    assert text_of("report.ask_addition", language) in texts
+    # A code that is no report's: the words go to Rasa, in the page's language.
+    answer = await say_on_page(client, await client.new_session(), "K7M2-9XQP", language)
+    assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language}
+
+
+@pytest.mark.parametrize(("language", "added", "child"), [
+    ("en", "today i saw a girl maybe 15 years old going into the container, she was crying", True),
+    ("da", "i dag så jeg en pige, måske 15 år, gå ind i containeren", True),
+    ("es", "vi a una niña, tal vez 14 años, en la puerta", True),
+    ("en", "the girl works 12 hours a day", False), ("da", "der er en fjerde kvinde nu", False)])
+async def test_a_child_named_in_information_added_later_makes_the_report_p1(
+        client: AppClient, rasa: FakeRasa, language: str, added: str, child: bool) -> None:
+    """Found walking the chat (walk 3, item 8): "a girl maybe 15 years old" added with the code left the report P3.
+    Someone under 18 told of makes it P1, as "yes" to the under-18 question does; the console says why. (Words the
+    danger lexicon hears as the writer's own age, "en pige på 15", "una niña de 14", were P1 already, as danger.)"""
+    first = Reporter(client, "en")
+    code = await file_report(first, "Workers sleep in a container", where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    [kept] = await later.answer(added)
+    later.expect(kept, "report.added")
+    anna = await caseworker(client)
+    assert (await queue_item(anna, report_conversation))["tier"] == ("P1" if child else "P3")
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == [added, *([CHILD_ADDED] if child else [])]
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
