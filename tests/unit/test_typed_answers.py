@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.config import ROOT
+from screening.normalise import normalise
 from screening.typed_answers import TYPED_ANSWERS, acknowledgement, load_typed_answers, typed_answer
 
 LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl", "lt")
@@ -250,3 +252,31 @@ def test_every_word_of_the_file_is_read_as_listed_in_its_language(language: str)
 ])
 def test_an_acknowledgement_is_told_apart(message: str, language: str | None, kind: str | None) -> None:
     assert acknowledgement(message, language) == kind
+
+
+def goodbye_examples(language: str) -> set[str]:
+    """The NLU's examples of "goodbye" in one language (nlu_data/nlu/<language>/*.yml)."""
+    examples: set[str] = set()
+    for path in sorted((ROOT / "nlu_data" / "nlu" / language).glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if item.get("intent") == "goodbye":
+                examples |= {line.strip()[2:] for line in item["examples"].splitlines() if line.strip()}
+    return examples
+
+
+def test_thanks_alone_close_a_turn_in_english_and_danish() -> None:
+    """Walk 3: "thanks", "thank you", "ok thank you", "mange tak" got "Sorry, I did not understand" while
+    "ok multumesc", "merci beaucoup" and "salamat po" got the goodbye."""
+    assert {"thanks", "thank you", "ok thanks", "ok thank you"} <= goodbye_examples("en")
+    assert {"mange tak", "tusind tak", "tak for hjælpen"} <= goodbye_examples("da")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_goodbye_example_is_an_answer_or_ok_alone(language: str) -> None:
+    """A goodbye example is never, as a whole, a yes / no / not sure of any chat language (Danish "tak" alone is the
+    Polish and Ukrainian yes), nor "ok" alone, which stays an acknowledgement (a yes to a request only)."""
+    for example in goodbye_examples(language):
+        assert normalise(example) not in ("ok", "okay"), example
+        for other in LANGUAGES:
+            if typed_answer(example, other, whole=True) is not None:
+                assert acknowledgement(example, other) == "okay", (example, other)  # "ok thanks"
