@@ -37,8 +37,9 @@ from typing import Literal
 
 from screening.age import age_from_text
 from screening.catalogue import TIERS, Catalogue, Question, load_catalogue
+from screening.normalise import normalise
 from screening.scoring import STRENGTH, assess
-from screening.typed_answers import typed_answer
+from screening.typed_answers import acknowledgement, typed_answer
 from screening.types import (
     AgeBand,
     Answer,
@@ -246,7 +247,14 @@ class Questionnaire:
         if intent == "stop_questions":
             return self._stop(state)
         # A typed yes / no / not sure ("y", "ja", "nu", "ок", "ใช่") wins over the NLU's guess for a short message.
-        said = typed_answer(text, language) or ANSWER_INTENTS.get(intent)
+        # No answer at all: polite words alone ("thanks", "tak"), or marks with no word ("?", "...", "🙏"; a 👍 is
+        # the emoji yes typed_answer reads), whatever the NLU guessed (walk 3: "?" noted a cue). A button's text
+        # is its payload ("/affirm") or nothing.
+        ack = acknowledgement(text, language)
+        said = typed_answer(text, language)
+        wordless = bool(text.strip()) and not normalise(text)
+        if said is None and ack != "polite" and not wordless:
+            said = ANSWER_INTENTS.get(intent)
         if state["paused"]:
             # After a P1 the app asked "Is it safe for you to write now?": a yes or a no answers that question,
             # never the screening question that waits (a "yes, it is safe" is not a "yes, I am locked in").
@@ -276,7 +284,13 @@ class Questionnaire:
         if said and pending:
             if choice == SKIP and pending.startswith("question:"):
                 return self._skip(state, pending.split(":", 1)[1])
+            if ack == "okay" and pending.startswith("question:"):
+                # "ok", "ok thanks" consent to a request (the offer, "May I note this?") but do not answer "Has
+                # anyone hit you?" (walk 3: false P1s): the question again, with the buttons.
+                return [{"text": "screening.pick_one"}, *self._repeat(state)]
             return self._answer(state, pending, said)
+        if pending and (ack or wordless):  # "thanks", "?", "🙏": no answer, and nothing to keep with a cue
+            return [{"text": "screening.pick_one"}, *self._repeat(state)]
         if pending.startswith("cue:") and text.strip():
             # More words while "May I note this?" waits ("I get no pay", not understood): kept with the cue's words
             # for the person who helps, noted with them on a yes, and the question asked again.

@@ -1,5 +1,7 @@
 """A typed answer to a yes/no question, in every language: `typed_answer("jaaa", "da")` is "yes", "nu știu" is
 "unknown", "👎" is "no", and a long sentence is None so that free text still goes to Rasa's NLU.
+`acknowledgement("ok thanks", "en")` is "okay": a yes to a request ("May I note this?"), but no answer to a
+question about what happened ("Has anyone hit you?"); "thanks" alone is "polite", no answer at all.
 
 The words are in content/screening/typed_answers.yml, which also explains the rules: a whole answer counts; so
 does an answer followed by a punctuation mark and a few words ("Sure, he took it"), or by a few words when the
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
+from typing import Literal, get_args
 
 import yaml
 
@@ -26,6 +28,8 @@ from screening.types import Answer
 
 TYPED_ANSWERS = Path(__file__).resolve().parent.parent / "content" / "screening" / "typed_answers.yml"
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
+OKAY = "okay"  # the list of acknowledgements in the file: read as "yes", and told apart by `acknowledgement`
+Acknowledgement = Literal["okay", "polite"]
 MAX_MORE_WORDS = 4  # "yes he took my passport" still is an answer; a longer message is free text
 LEAD = "..."  # marks an answer that may be followed by a few words without a punctuation mark
 # Where an answer ends: punctuation (not hyphens or apostrophes: "nu-mi", "don't"), or a space between Thai or
@@ -40,6 +44,7 @@ class _Words:
     """What one language's chat reads: normalised phrase → answer, and the phrases' roles."""
     answers: Mapping[str, Answer]
     lead: frozenset[str]  # may be followed by a few words: "yes he did"
+    okay: frozenset[str]  # acknowledgements ("ok", "d'accord"): answers "yes", but only to a request
     other: frozenset[str]  # never an answer here, and never "answer ..." when a message starts with one
     polite: tuple[str, ...]  # particles dropped around an answer, the longest first
 
@@ -76,6 +81,28 @@ def typed_answer(text: str, language: str | None = None, *, whole: bool = False)
     return None
 
 
+def acknowledgement(text: str, language: str | None = None) -> Acknowledgement | None:
+    """"okay" when the message only acknowledges ("ok", "Ok, thank you", "okay tak", "โอเคค่ะ"), "polite" when it is
+    only polite words ("thanks", "tak", "merci beaucoup"), else None (an answer such as "ja tak" or "ค่ะ", or
+    anything else). An acknowledgement is a yes to a request (may I ask, may I note this, is it safe to write now)
+    and no answer to a question about what happened: "ok thanks" at "Has anyone hit you?" closes a turn."""
+    words = _words_for(load_typed_answers(), language)
+    parts = [part for part in (normalise(part) for part in _PAUSE.split(text)) if part]
+    if not parts:
+        return None
+    kinds: set[Acknowledgement] = set()
+    for part in parts:
+        if part in words.answers and part not in words.okay:  # "ja tak", "ค่ะ", "tak" in Polish: an answer
+            return None
+        if not _unpolite(part, words.polite, leave=False):
+            kinds.add("polite")
+        elif not _unpolite(part, _longest_first({*words.okay, *words.polite}), leave=False):
+            kinds.add("okay")
+        else:  # "ok yes", "thanks they took it": more than an acknowledgement
+            return None
+    return "okay" if "okay" in kinds else "polite"
+
+
 def _phrase(words: _Words, message: str) -> str | None:
     """The answer the whole message is, as typed or without polite particles ("ใช่ค่ะ"), or None."""
     for candidate in (message, _unpolite(message, words.polite)):
@@ -96,14 +123,17 @@ def _with_rest(words: _Words, head: str, rest: str) -> Answer | None:
     return answer if size <= MAX_MORE_WORDS else None
 
 
-def _unpolite(message: str, polite: tuple[str, ...]) -> str:
+def _unpolite(message: str, polite: tuple[str, ...], *, leave: bool = True) -> str:
     """The message without polite particles at either end ("ใช่ค่ะ" → "ใช่", "dạ không" → "không"), unless
-    nothing else is left (then "ค่ะ" is the answer itself)."""
+    nothing else is left (then "ค่ะ" is the answer itself); `leave` False: "" when nothing else is left."""
     changed = True
-    while changed:
+    while changed and message:
         changed = False
         for particle in polite:
             compact = bool(_COMPACT_CHAR.match(particle))
+            if not leave and message == particle:
+                message, changed = "", True
+                break
             if message.endswith(particle) and len(message) > len(particle) and (
                     compact or message[-len(particle) - 1] == " "):
                 message, changed = message[:-len(particle)].rstrip(), True
@@ -123,7 +153,8 @@ def _words_for(vocabulary: _Vocabulary, language: str | None) -> _Words:
     answers.update(own.answers)
     lead = own.lead | {phrase for phrase in shared.lead if phrase not in own.answers}
     polite = [particle for particle in shared.polite if particle not in own.answers and particle not in own.other]
-    return _Words(answers, frozenset(lead), own.other, _longest_first({*own.polite, *polite}))
+    okay = own.okay | {phrase for phrase in shared.okay if phrase not in own.answers and phrase not in own.other}
+    return _Words(answers, frozenset(lead), okay, own.other, _longest_first({*own.polite, *polite}))
 
 
 def _longest_first(phrases: set[str]) -> tuple[str, ...]:
@@ -149,25 +180,31 @@ def load_typed_answers(path: Path = TYPED_ANSWERS) -> _Vocabulary:
     # "answer ..." is shared only when every language that has the phrase marks it so ("да" is not in Bulgarian).
     lead = {phrase for phrase in shared if all(phrase in words.lead for words in languages.values()
                                                if phrase in words.answers)}
+    # An acknowledgement in one language is no answer to what happened in any: "ok" is "okay" wherever it is shared.
+    okay = {phrase for phrase in shared if any(phrase in words.okay for words in languages.values())}
     polite = {particle for words in languages.values() for particle in words.polite}
-    return _Vocabulary(languages, _Words(shared, frozenset(lead), frozenset(others), _longest_first(polite)), emoji)
+    return _Vocabulary(languages, _Words(shared, frozenset(lead), frozenset(okay), frozenset(others),
+                                         _longest_first(polite)), emoji)
 
 
 def _language(path: Path, code: str, entries: object) -> _Words:
-    if not isinstance(entries, dict) or not set(entries) <= {*ANSWERS, "other", "polite"}:
-        raise ValueError(f"{path}: {code}: expected the lists yes, no, unknown, other and polite")
+    if not isinstance(entries, dict) or not set(entries) <= {*ANSWERS, OKAY, "other", "polite"}:
+        raise ValueError(f"{path}: {code}: expected the lists yes, no, unknown, okay, other and polite")
     answers: dict[str, Answer] = {}
+    listed: dict[str, str] = {}  # phrase → the list it is in
     lead = set()
-    for answer in ANSWERS:
-        for entry in _strings(path, f"{code}.{answer}", entries.get(answer)):
+    for key, answer in (*((answer, answer) for answer in ANSWERS), (OKAY, "yes")):
+        for entry in _strings(path, f"{code}.{key}", entries.get(key)):
             phrase = normalise(entry.removesuffix(LEAD))
-            if answers.setdefault(phrase, answer) != answer:
-                raise ValueError(f"{path}: {code}: {entry!r} is listed as {answers[phrase]!r} and {answer!r}")
+            if listed.setdefault(phrase, key) != key:
+                raise ValueError(f"{path}: {code}: {entry!r} is listed as {listed[phrase]!r} and {key!r}")
+            answers[phrase] = answer
             if entry.endswith(LEAD):
                 lead.add(phrase)
+    okay = {phrase for phrase, key in listed.items() if key == OKAY}
     other = {normalise(entry) for entry in _strings(path, f"{code}.other", entries.get("other"))}
     polite = {normalise(entry) for entry in _strings(path, f"{code}.polite", entries.get("polite"))}
-    return _Words(answers, frozenset(lead), frozenset(other), _longest_first(polite))
+    return _Words(answers, frozenset(lead), frozenset(okay), frozenset(other), _longest_first(polite))
 
 
 def _strings(path: Path, where: str, value: object, words: bool = True) -> list[str]:

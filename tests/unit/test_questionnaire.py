@@ -446,11 +446,65 @@ def test_the_app_hearing_danger_pauses_the_questions_too() -> None:
 
 @pytest.mark.parametrize(("typed", "language", "answer"), [
     ("y", "en", "yes"), ("n", "en", "no"), ("ja", "da", "yes"), ("nej", "da", "no"), ("nu", "ro", "no"),
-    ("da", "ro", "yes"), ("ок", "ru", "yes"), ("ใช่", "th", "yes"), ("oui", "fr", "yes"), ("ved ikke", "da", "unknown"),
+    ("da", "ro", "yes"), ("да", "ru", "yes"), ("ใช่", "th", "yes"), ("oui", "fr", "yes"), ("ved ikke", "da", "unknown"),
 ])
 def test_a_typed_answer_answers_the_question_whatever_the_nlu_guessed(typed: str, language: str, answer: str) -> None:
     state, _ = Q.handle(started(), "nlu_fallback", typed, language=language)
     assert state["answers"][ORDER[0]] == answer
+
+
+# Walk 3: "ok thanks" at "Has anyone hit you?" was a yes and a false P1; "?" and "🙏" at "May I note this?" noted a
+# cue the person never agreed to. Whatever the NLU guessed (affirm), these are no answer there.
+@pytest.mark.parametrize(("intent", "typed", "language"), [
+    ("affirm", "ok", "en"), ("affirm", "okay", "en"), ("affirm", "ok thanks", "en"),
+    ("affirm", "Ok, thank you!", "en"), ("affirm", "ok", None), ("nlu_fallback", "ok multumesc", "ro"),
+    ("affirm", "okay tak", "da"), ("affirm", "ок", "ru"), ("affirm", "vale", "es"), ("affirm", "d'accord", "fr"),
+    ("affirm", "تمام", "ar"), ("affirm", "好的", "zh"),
+    ("affirm", "thanks", "en"), ("affirm", "mange tak", "da"),
+])
+def test_an_acknowledgement_is_no_answer_to_a_question_about_what_happened(intent: str, typed: str,
+                                                                          language: str | None) -> None:
+    state = started()  # ORDER[0]: "Are you locked in …?", a yes to which is P1
+    state, replies = Q.handle(state, intent, typed, language=language)
+    assert state["answers"] == {} and handovers(replies) == [] and not state["paused"]
+    assert texts(replies) == ["screening.pick_one", f"question.{ORDER[0]}"]
+    assert state["pending"] == f"question:{ORDER[0]}"
+
+
+@pytest.mark.parametrize(("intent", "typed", "language"), [
+    ("affirm", "ok", "en"), ("affirm", "ok thanks", "en"), ("affirm", "okay", "da"), ("affirm", "vale", "es"),
+])
+def test_an_acknowledgement_consents_to_the_offer_and_to_noting_what_was_told(intent: str, typed: str,
+                                                                             language: str) -> None:
+    state, _ = Q.request_person(None)  # "May I ask you up to … questions?"
+    state, replies = Q.handle(state, intent, typed, language=language)
+    assert texts(replies) == ["question.age"]
+    state, _ = Q.handle(None, "ask_passport", "they took my passport")  # "May I note this …?"
+    state, replies = Q.handle(state, intent, typed, language=language)
+    assert state["answers"] == {"CD-01": "yes"} and texts(replies)[0] == "screening.noted"
+
+
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("affirm", "?"), ("affirm", "??"), ("affirm", "..."), ("affirm", "🙏"), ("nlu_fallback", "?"), ("affirm", "🙏🏽"),
+    ("deny", "!!"), ("affirm", "thanks"),
+])
+def test_marks_or_thanks_alone_note_nothing_and_ask_again(intent: str, typed: str) -> None:
+    state, _ = Q.handle(None, "ask_passport", "they took my passport")
+    state, replies = Q.handle(state, intent, typed, language="en")
+    assert state["answers"] == {} and state["skipped"] == [] and state["pending"] == "cue:CD-01"
+    assert texts(replies) == ["screening.pick_one", "cue.CD-01"]
+    assert state["quote"] == "they took my passport"  # the marks are not the person's words
+    state, replies = Q.handle(started(), intent, typed, language="en")  # nor an answer to a question
+    assert state["answers"] == {} and texts(replies) == ["screening.pick_one", f"question.{ORDER[0]}"]
+
+
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("affirm", "👍"), ("affirm", "✅"), ("affirm", "/affirm"), ("affirm", ""),
+])
+def test_a_thumbs_up_and_the_yes_button_still_note_it(intent: str, typed: str) -> None:
+    state, _ = Q.handle(None, "ask_passport", "they took my passport")
+    state, replies = Q.handle(state, intent, typed, language="en")
+    assert state["answers"] == {"CD-01": "yes"} and texts(replies)[0] == "screening.noted"
 
 
 def test_a_long_sentence_is_not_taken_for_a_typed_answer() -> None:

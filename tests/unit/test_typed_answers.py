@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screening.typed_answers import TYPED_ANSWERS, load_typed_answers, typed_answer
+from core.config import ROOT
+from screening.normalise import normalise
+from screening.typed_answers import TYPED_ANSWERS, acknowledgement, load_typed_answers, typed_answer
 
 LANGUAGES = ("en", "da", "ro", "uk", "ru", "bg", "ar", "fr", "es", "pt", "th", "vi", "zh", "tl", "pl", "lt")
 
@@ -208,6 +210,10 @@ def test_a_broken_file_names_the_place(tmp_path: Path) -> None:
     twice.write_text('emoji: {}\nen:\n  "yes": ["ok"]\n  "no": ["ok"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="'ok'"):
         load_typed_answers(twice)
+    okay_and_yes = tmp_path / "okay_and_yes.yml"
+    okay_and_yes.write_text('emoji: {}\nen:\n  "yes": ["ok"]\n  okay: ["ok"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="'ok' is listed as 'yes' and 'okay'"):
+        load_typed_answers(okay_and_yes)
     assert TYPED_ANSWERS.is_file()
 
 
@@ -221,3 +227,56 @@ def test_every_word_of_the_file_is_read_as_listed_in_its_language(language: str)
             assert typed_answer(entry.removesuffix("...").strip().upper() + "!!", language) == answer, entry
     for entry in raw.get("other") or []:
         assert typed_answer(entry, language) is None, entry
+    assert raw["okay"], language  # every language has its "ok": a yes to a request only
+    for entry in raw["okay"]:
+        assert typed_answer(entry, language) == "yes", entry
+        assert acknowledgement(entry, language) == acknowledgement(entry.upper() + "!", language) == "okay", entry
+    for answer in ("yes", "no", "unknown"):
+        for entry in raw[answer]:
+            assert acknowledgement(entry.removesuffix("...").strip(), language) is None, entry
+
+
+# Walk 3: "ok thanks" at "Has anyone hit you?" was a yes (a false P1). An acknowledgement still reads "yes" (to a
+# request), and `acknowledgement` tells it apart; polite words alone are "polite", an answer with them is None.
+@pytest.mark.parametrize(("message", "language", "kind"), [
+    ("ok", "en", "okay"), ("okay", "en", "okay"), ("ok thanks", "en", "okay"), ("Ok, thank you!", "en", "okay"),
+    ("OK thank you so much", "en", "okay"), ("alright", "en", "okay"), ("ok", None, "okay"), ("ok", "de", "okay"),
+    ("okay tak", "da", "okay"), ("ok multumesc", "ro", "okay"), ("ок, спасибо", "ru", "okay"),
+    ("vale gracias", "es", "okay"), ("d'accord merci", "fr", "okay"), ("sige po", "tl", "okay"),
+    ("好的谢谢", "zh", "okay"), ("โอเคครับ", "th", "okay"), ("ок", "bg", "okay"),
+    ("thanks", "en", "polite"), ("thank you", "en", "polite"), ("tak", "da", "polite"), ("mange tak", "da", "polite"),
+    ("tak", None, "polite"), ("merci", "fr", "polite"),
+    ("yes", "en", None), ("ok yes", "en", None), ("yes please", "en", None), ("no thanks", "en", None),
+    ("ja tak", "da", None), ("tak", "pl", None), ("ค่ะ", "th", None), ("ok they took it", "en", None),
+    ("?", "en", None), ("", "en", None), ("🙏", "en", None), ("k", "en", None),
+])
+def test_an_acknowledgement_is_told_apart(message: str, language: str | None, kind: str | None) -> None:
+    assert acknowledgement(message, language) == kind
+
+
+def goodbye_examples(language: str) -> set[str]:
+    """The NLU's examples of "goodbye" in one language (nlu_data/nlu/<language>/*.yml)."""
+    examples: set[str] = set()
+    for path in sorted((ROOT / "nlu_data" / "nlu" / language).glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if item.get("intent") == "goodbye":
+                examples |= {line.strip()[2:] for line in item["examples"].splitlines() if line.strip()}
+    return examples
+
+
+def test_thanks_alone_close_a_turn_in_english_and_danish() -> None:
+    """Walk 3: "thanks", "thank you", "ok thank you", "mange tak" got "Sorry, I did not understand" while
+    "ok multumesc", "merci beaucoup" and "salamat po" got the goodbye."""
+    assert {"thanks", "thank you", "ok thanks", "ok thank you"} <= goodbye_examples("en")
+    assert {"mange tak", "tusind tak", "tak for hjælpen"} <= goodbye_examples("da")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_goodbye_example_is_an_answer_or_ok_alone(language: str) -> None:
+    """A goodbye example is never, as a whole, a yes / no / not sure of any chat language (Danish "tak" alone is the
+    Polish and Ukrainian yes), nor "ok" alone, which stays an acknowledgement (a yes to a request only)."""
+    for example in goodbye_examples(language):
+        assert normalise(example) not in ("ok", "okay"), example
+        for other in LANGUAGES:
+            if typed_answer(example, other, whole=True) is not None:
+                assert acknowledgement(example, other) == "okay", (example, other)  # "ok thanks"
