@@ -95,7 +95,7 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
     await page.click("#claim")
     conversation = page.locator("#conversation")
     await expect(conversation).to_have_attribute("data-state", "assigned")
-    await expect(page.locator("#conv-meta .conv-state")).to_have_text("State: assigned (held)")
+    await expect(page.locator("#conv-meta .conv-state")).to_have_text("State: held")
     await expect(page.locator("#transcript li.msg.user .sender").first).to_have_text("Person")
 
     typed = page.locator("#transcript li.msg.user span.text").last
