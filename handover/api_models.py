@@ -172,6 +172,13 @@ class Ended(Out):
     conversation_id: str
 
 
+class Released(Out):
+    conversation_id: str
+    state: State = Field(description=(
+        "where it went: queued (the person's request for a person is still open: nobody from the centre has "
+        "written since they asked, in a help conversation or a P1; at its tier and place) or bot"))
+
+
 class Transferred(Out):
     conversation_id: str
     assignee: str = Field(description="the alias of the caseworker who holds it now")

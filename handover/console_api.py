@@ -190,11 +190,12 @@ async def send_message(request: web.Request, account: Account, body: m.Reply) ->
     return m.SentMessage(message=m.Message.of(message))
 
 
-@api.post(CONVERSATION + "/release", "Give the conversation back to the bot; the person is told",
-          response=m.Ended, errors=(409,))
-async def release(request: web.Request, account: Account) -> m.Ended:
-    await request.app[HANDOVER].release(account, request.match_info["conversation_id"])
-    return m.Ended(conversation_id=request.match_info["conversation_id"])
+@api.post(CONVERSATION + "/release", "Let the conversation go: back to the queue while the person's request for a "
+                                     "person is still open, else back to the bot; the person is told which",
+          response=m.Released, errors=(409,))
+async def release(request: web.Request, account: Account) -> m.Released:
+    state = await request.app[HANDOVER].release(account, request.match_info["conversation_id"])
+    return m.Released(conversation_id=request.match_info["conversation_id"], state=state)
 
 
 @api.post(CONVERSATION + "/resolve", "Close the conversation; the person is told, and their next message opens "

@@ -18,8 +18,8 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.models import Assignment, Caseworker, Conversation, as_utc
-from core.vocabulary import Kind, State, Tier
+from core.models import Assignment, Caseworker, Conversation, MessageRecord, as_utc
+from core.vocabulary import Kind, Sender, State, Tier
 
 RECENT_CLAIMS = 20  # the rough wait is the median of the last claims' waits…
 RECENT_WINDOW = timedelta(hours=24)  # …within the last day
@@ -169,6 +169,35 @@ class Queue:
                 return False
             await self._close_assignment(connection, conversation_id, reason, now)
         return True
+
+    async def release(self, conversation_id: str, caseworker_id: int | None) -> State | None:
+        """The holder (any holder when `caseworker_id` is None) lets it go: back to the queue while the person's
+        request for a person is still open, else back to the bot. None when it was not held (by them).
+
+        Open: nobody from the centre has written to them since they asked, and they asked for help for themselves
+        (a help conversation) or it is a P1. A walker saw one key press take a P1 that had waited an hour out of
+        the queue and out of every list. Back in the queue it keeps its tier and its place (`queued_at`); the
+        claim was no answer. A report queued for a caseworker to read, and a request a caseworker has answered,
+        go back to the bot as before."""
+        now = self.clock.now()
+        held = [Conversation.id == conversation_id, Conversation.state == State.ASSIGNED]
+        if caseworker_id is not None:
+            held.append(Conversation.assignee_id == caseworker_id)
+        answered = (select(MessageRecord.id).where(
+            MessageRecord.conversation_id == Conversation.id, MessageRecord.sender == Sender.CASEWORKER,
+            or_(Conversation.queued_at.is_(None), MessageRecord.created_at >= Conversation.queued_at)).exists())
+        still_open = and_(or_(Conversation.kind == Kind.HELP, Conversation.tier == Tier.P1), ~answered)
+        async with self._engine.begin() as connection:
+            waits = await connection.scalar(select(still_open).where(*held))
+            if waits is None:
+                return None
+            state = State.QUEUED if waits else State.BOT
+            result = await connection.execute(update(Conversation).where(*held).values(
+                state=state, assignee_id=None, claimed_at=None, updated_at=now))
+            if result.rowcount != 1:
+                return None
+            await self._close_assignment(connection, conversation_id, "released", now)
+        return state
 
     async def transfer(self, conversation_id: str, from_id: int | None, to_id: int) -> bool:
         """Hand a held conversation to another caseworker; `from_id` None lets a supervisor move any."""

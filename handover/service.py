@@ -71,13 +71,24 @@ class Handover:
         [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text, author=account.alias)])
         return stored
 
-    async def release(self, account: Account, conversation_id: str) -> None:
-        """Back to the bot: Rasa takes over again and the person is told so; a report they were writing
-        goes on with the question it stopped at."""
-        await self._end(account, conversation_id, State.BOT, "released", "queue.released")
+    async def release(self, account: Account, conversation_id: str) -> State:
+        """Let it go: back to the queue at its tier while the person's request for a person is still open
+        (`Queue.release`), and they are told they wait for a person again; otherwise back to the bot, and they
+        are told the bot helps again. Either way a report they were writing goes on with the question it stopped
+        at (the bot answers while they wait). Returns where it went (State.QUEUED or State.BOT)."""
+        state = await self.queue.release(conversation_id, None if account.is_supervisor else account.id)
+        if state is None:
+            raise NotHolder
+        await self.audit.record(account.id, "released", conversation_id,
+                                None if state == State.BOT else "back to the queue: still waiting for a person")
+        await self._tell(conversation_id, "queue.released" if state == State.BOT else "queue.released_waiting")
+        details = await self.store.details(conversation_id)
+        tier = details.tier if details is not None and state == State.QUEUED else None
+        await self.hub.publish(HubEvent(EventType.QUEUE, conversation_id, tier))  # an urgent one rings again
         pending = await self._follow_up.repeat(conversation_id, await self._language(conversation_id))
         if pending:
             await self._outbox.send(conversation_id, Sender.BOT, pending)
+        return state
 
     async def resolve(self, account: Account, conversation_id: str) -> None:
         """Closed: the person is told; their next message opens a new conversation. A report they were still

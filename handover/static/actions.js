@@ -84,12 +84,16 @@ function mayEnd() {
   return true;
 }
 
+// Asks first, as resolve does (walk 3: one key press took a P1 out of the queue). The server decides where it
+// goes: back to the queue while the person's request for a person is still open, else to the bot.
 export function releaseOpen() {
   if (!mayEnd()) return Promise.resolve();
   const id = view.openId;
+  const alias = view.open.alias || id;
+  if (!window.confirm(t("act.release_confirm", { alias }))) return Promise.resolve();
   return act(async () => {
-    await api("POST", `/conversations/${enc(id)}/release`);
-    say(t("act.released"), "info");
+    const data = await api("POST", `/conversations/${enc(id)}/release`);
+    say(t(data && data.state === "queued" ? "act.released_to_queue" : "act.released"), "info");
     forgetDraft(id);
     await afterEnding(id);
   });

@@ -165,8 +165,8 @@ function renderMeta(data) {
   parts.push(field(t("conv.channel"), data.channel || dash, "conv-channel"));
   parts.push(field(t("conv.kind"), kindLabel(data.kind) || dash, "conv-kind"));
   const state = stateLabel(data.state);
-  parts.push(field(t("conv.state"), state ? t("conv.state_value", { state: data.state, label: state })
-    : (data.state || dash), "conv-state"));
+  // The state in the console's words only (a tester saw "assigned (optaget)" in the Danish console).
+  parts.push(field(t("conv.state"), state || data.state || dash, "conv-state"));
   if (data.state === "assigned") {
     const mine = isMine(data);
     parts.push(field(t("conv.held_by"), mine ? t("conv.you") : (data.assignee || t("conv.another")), "conv-holder"));

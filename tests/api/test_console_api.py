@@ -166,11 +166,47 @@ async def test_while_held_the_person_talks_to_the_caseworker_not_the_bot(client:
 
 async def test_release_gives_the_person_back_to_the_bot(client: AppClient, rasa: FakeRasa) -> None:
     session, conversation_id, anna = await held_by_anna(client)
-    await anna.call("POST", f"/conversations/{conversation_id}/release")
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Hello, I am Anna."}, expect=201)
+    released = await anna.call("POST", f"/conversations/{conversation_id}/release")  # answered: back to the bot
+    assert released == {"conversation_id": conversation_id, "state": "bot"}
     assert (await messages_to_person(client, session))[-1]["text"].startswith(
         "The person from the centre has left the chat. I can help you again.")
     assert (await client.say(session, "hello"))["messages"][0]["text"].startswith("Hello.")
     await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "too late"}, expect=409)
+
+
+@pytest.mark.parametrize(("text", "tier"), [("he is coming", "P1"), ("I need a person", "P2")])
+async def test_a_release_before_any_answer_puts_the_person_back_in_the_queue_at_their_tier(
+        client: AppClient, rasa: FakeRasa, text: str, tier: str) -> None:
+    """Walk 3: one key press took a P1 that had waited an hour out of the queue and out of every list, and the
+    person was told the centre had left. Nobody had written to them: their request for a person is still open."""
+    first, _ = await ask_for_person(client, text)
+    client.clock.advance(timedelta(minutes=5))
+    await ask_for_person(client, text)  # someone who asked later, at the same tier
+    conversation_id = await conversation_of(client, first)
+    anna, ben = await login(client, "anna"), await login(client, "ben")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    released = await anna.call("POST", f"/conversations/{conversation_id}/release")
+    assert released == {"conversation_id": conversation_id, "state": "queued"}
+    told = (await messages_to_person(client, first))[-1]["text"]
+    assert told == TEXTS.reply("queue.released_waiting", "en").text and "112" in told
+    waiting = (await ben.call("GET", "/queue"))["items"]
+    assert [item["tier"] for item in waiting] == [tier, tier]
+    assert waiting[0]["conversation_id"] == conversation_id  # its place kept: first in line, as before the claim
+    assert waiting[0]["waiting_seconds"] >= 300
+    assert (await ben.call("POST", "/queue/next"))["conversation_id"] == conversation_id
+
+
+async def test_a_report_read_by_a_caseworker_goes_back_to_the_bot(client: AppClient, rasa: FakeRasa) -> None:
+    """Kept: a report queued for a caseworker to read (nobody asked for a person) is given back to the bot."""
+    session = await client.new_session()
+    await client.say(session, "hello")
+    conversation_id = await conversation_of(client, session)
+    await client.app[GATEWAY].store.request_handover(conversation_id, "P3", "report")
+    anna = await login(client, "anna")
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    assert (await anna.call("POST", f"/conversations/{conversation_id}/release"))["state"] == "bot"
+    assert (await anna.call("GET", "/queue"))["items"] == []
 
 
 async def test_resolve_closes_and_the_next_message_opens_a_new_conversation(client: AppClient, rasa: FakeRasa) -> None:

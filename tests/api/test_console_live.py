@@ -252,7 +252,9 @@ async def test_a_supervisor_hears_every_waiting_and_held_conversation_but_not_th
     assert {"type": "danger", "conversation_id": conversation_id, "tier": "P1", "urgent": True} in await heard(
         sofie_socket)
 
-    await anna.call("POST", f"/conversations/{conversation_id}/release")  # back to the bot
+    await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Call 112 now."}, expect=201)
+    await heard(sofie_socket)
+    await anna.call("POST", f"/conversations/{conversation_id}/release")  # answered: back to the bot
     assert about(await heard(sofie_socket), conversation_id)  # heard as it leaves the held ones
     await client.say(session, "thanks")  # the bot answers now: nobody's live concern
     assert await heard(sofie_socket) == []

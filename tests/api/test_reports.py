@@ -766,9 +766,11 @@ async def test_a_caseworker_who_hands_back_a_report_being_written_lets_it_go_on(
     anna = await caseworker(client)
     await anna.call("POST", f"/conversations/{conversation_id}/claim")
     assert await reporter.answer("Are you there?") == []  # the caseworker answers, not the report's questions
-    await anna.call("POST", f"/conversations/{conversation_id}/release")
-    *_, released, again = await messages_after(client, reporter.session)
-    assert released["text"] == text_of("queue.released", "en")
+    # A P1 nobody has answered yet goes back to the queue (walk 3), and the report goes on meanwhile.
+    released = await anna.call("POST", f"/conversations/{conversation_id}/release")
+    assert released["state"] == "queued"
+    *_, told, again = await messages_after(client, reporter.session)
+    assert told["text"] == text_of("queue.released_waiting", "en")
     assert again["text"] == text_of("report.ask_noticed", "en")
 
 

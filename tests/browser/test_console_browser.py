@@ -6,6 +6,7 @@ answer, the person receives the answer in the web chat, they release, and the bo
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -42,6 +43,11 @@ async def rasa(client: AppClient) -> AsyncIterator[FakeRasa]:
     }
     async with serving(client.app[SETTINGS].rasa_url, replies) as fake:
         yield fake
+
+
+def accept_next_dialog(page: Page, accept: bool = True) -> None:
+    """Answer the next dialog (a confirmation the console asks for); `watch` still lists its words."""
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept() if accept else dialog.dismiss()))
 
 
 def watch(page: Page) -> list[str]:
@@ -95,7 +101,7 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
     await page.click("#claim")
     conversation = page.locator("#conversation")
     await expect(conversation).to_have_attribute("data-state", "assigned")
-    await expect(page.locator("#conv-meta .conv-state")).to_have_text("State: assigned (held)")
+    await expect(page.locator("#conv-meta .conv-state")).to_have_text("State: held")
     await expect(page.locator("#transcript li.msg.user .sender").first).to_have_text("Person")
 
     typed = page.locator("#transcript li.msg.user span.text").last
@@ -122,11 +128,13 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
     await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text(
         "yes I am hiding in the bathroom")
 
-    await page.click("#release")
+    accept_next_dialog(page)
+    await page.click("#release")  # answered: back to the bot, after a confirmation
     await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    await expect(page.locator("#status")).to_have_text("Given back to the bot; the person has been told.")
     answer = (await client.say(person, "hello"))["messages"]
     assert answer[0]["text"].startswith("Hello.")  # the bot is back
-    assert dialogs == []
+    assert len(dialogs) == 1 and dialogs[0].startswith("Give Visitor ")  # the confirmation, nothing else
 
 
 async def test_a_new_p1_rings_and_the_keyboard_takes_the_next(browser: Browser, client: AppClient,
@@ -145,6 +153,19 @@ async def test_a_new_p1_rings_and_the_keyboard_takes_the_next(browser: Browser, 
     await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
     await expect(page.locator("#transcript li.msg.user span.text").first).to_have_text("help me he is coming")
     assert dialogs == []
+
+    # Walk 3: one "r" took a P1 out of the queue. Now it asks first; cancelled, nothing happens …
+    accept_next_dialog(page, accept=False)
+    await page.keyboard.press("r")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    # … and confirmed, the P1 nobody had answered goes back to the queue at P1, not to the bot.
+    accept_next_dialog(page)
+    await page.keyboard.press("r")
+    await expect(page.locator("#queue li.queue-item")).to_have_count(1)
+    await expect(page.locator("#queue li.queue-item").first).to_have_attribute("data-tier", "P1")
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    await expect(page.locator("#status")).to_contain_text("Back in the queue at its tier")
+    assert len(dialogs) == 2 and all(words.startswith("Give Visitor ") for words in dialogs)
 
 
 async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Browser, client: AppClient,
@@ -346,9 +367,10 @@ async def test_shortcut_keys_are_never_typed_into_the_reply_box(browser: Browser
     await expect(reply).to_be_focused()
     await expect(reply).to_have_value("d/r")
     await page.keyboard.press("Escape")
-    await page.keyboard.press("r")  # a single key acts again: the conversation goes back to the bot
+    accept_next_dialog(page)
+    await page.keyboard.press("r")  # a single key acts again (after its confirmation): answered, back to the bot
     await expect(page.locator("#held li.queue-item")).to_have_count(0)
-    assert dialogs == []
+    assert len(dialogs) == 1 and dialogs[0].startswith("Give Visitor ")
 
 
 async def test_the_screening_panel_does_not_deny_the_danger_heard_in_the_chat(browser: Browser, client: AppClient,

@@ -66,7 +66,7 @@ async def test_a_caseworker_switches_to_danish_and_the_console_stays_danish(brow
         "En referencekode har 8 bogstaver og cifre, fx K7M2-9XQP. Tjek den.")
 
     await items.first.click()
-    await expect(page.locator("#conv-meta .conv-state")).to_have_text("Status: queued (venter på et menneske)")
+    await expect(page.locator("#conv-meta .conv-state")).to_have_text("Status: venter på et menneske")
     await expect(page.locator("#claim")).to_contain_text("Overtag")
     assert await violations(page) == []
     assert problems == []
