@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.clock import SYSTEM_CLOCK, Clock
 from core.models import AuditEvent, Caseworker, as_utc
 
+ERASURE = "erasure"  # a conversation the person deleted (handover/retention.py); its id stays here
+
 
 class AuditEntry(TypedDict):
     id: int
@@ -33,6 +35,12 @@ class Audit:
             await connection.execute(insert(AuditEvent).values(
                 at=self._clock.now(), caseworker_id=caseworker_id, action=action, conversation_id=conversation_id,
                 detail=detail[:200] if detail else None))
+
+    async def erased(self, conversation_id: str) -> bool:
+        """Whether the person erased this conversation (its ERASURE event)."""
+        async with self._engine.connect() as connection:
+            return await connection.scalar(select(AuditEvent.id).where(
+                AuditEvent.conversation_id == conversation_id, AuditEvent.action == ERASURE).limit(1)) is not None
 
     async def events(self, limit: int = 200, before_id: int | None = None) -> list[AuditEntry]:
         """Newest first."""

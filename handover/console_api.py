@@ -22,6 +22,7 @@ from handover.api_routes import ApiTable
 from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP
 from handover.console_auth import end_session, keep_session, log_in, token_of
 from handover.console_words import language_of
+from handover.erased import missing
 from handover.media import CONTENT_TYPES
 from handover.queue import QueueItem
 
@@ -42,10 +43,11 @@ def _me(request: web.Request, account: Account) -> m.Me:
 
 
 async def _visible(request: web.Request, account: Account) -> m.ConversationDetails:
-    """The details of the URL's conversation if this account may open it; NotFound or Forbidden otherwise."""
-    details = await request.app[HANDOVER].store.details(request.match_info["conversation_id"])
-    if details is None:
-        raise NotFound("No such conversation.")
+    """The details of the URL's conversation if this account may open it; Erased, NotFound or Forbidden otherwise."""
+    handover = request.app[HANDOVER]
+    details = await handover.store.details(request.match_info["conversation_id"])
+    if details is None:  # 410 when the person deleted it, else 404
+        raise await missing(handover.audit, request.match_info["conversation_id"])
     if not _may_open(account, details):
         raise Forbidden("Only the caseworker who holds it (or a supervisor) can open this conversation.")
     return details
@@ -116,7 +118,7 @@ async def claim_next(request: web.Request, account: Account) -> m.NextClaim:
 
 
 @api.get(CONVERSATION, "A conversation with transcript, notes, screening result and reports "
-                       "(written to the audit log)", response=m.Conversation, errors=(403, 404))
+                       "(written to the audit log)", response=m.Conversation, errors=(403, 404, 410))
 async def conversation(request: web.Request, account: Account) -> m.Conversation:
     details = await _visible(request, account)
     handover = request.app[HANDOVER]
@@ -134,7 +136,7 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
 
 
 @api.get(CONVERSATION + "/messages", "The transcript after a message id (live updates)", query=After,
-         response=m.NewMessages, errors=(403, 404))
+         response=m.NewMessages, errors=(403, 404, 410))
 async def conversation_messages(request: web.Request, account: Account, query: After) -> m.NewMessages:
     """What a console fetches when the WebSocket says something new came."""
     details = await _visible(request, account)
@@ -145,7 +147,7 @@ async def conversation_messages(request: web.Request, account: Account, query: A
 
 @api.get(CONVERSATION + "/messages/{message_id}/media", "A photo, voice note, video, sticker or document the person "
           "sent, fetched from their channel (the holder or a supervisor; written to the audit log)",
-          media_types=CONTENT_TYPES, errors=(403, 404, 413, 503))
+          media_types=CONTENT_TYPES, errors=(403, 404, 410, 413, 503))
 async def message_media(request: web.Request, account: Account) -> web.Response:
     """The file's bytes, never stored by the app nor cached (`Cache-Control: no-store`). Pictures, sound and
     video come with their type; anything else as application/octet-stream, to download. 413 over Telegram's
@@ -176,7 +178,7 @@ async def find_report(request: web.Request, account: Account, body: m.ReportCode
 
 
 @api.post(CONVERSATION + "/claim", "Take the conversation; the bot is paused and the person is told who joined "
-                                   "(alias only)", response=m.Claimed, errors=(409,))
+                                   "(alias only)", response=m.Claimed, errors=(404, 409, 410))
 async def claim(request: web.Request, account: Account) -> m.Claimed:
     conversation_id = request.match_info["conversation_id"]
     await request.app[HANDOVER].claim(account, conversation_id)
@@ -184,7 +186,7 @@ async def claim(request: web.Request, account: Account) -> m.Claimed:
 
 
 @api.post(CONVERSATION + "/messages", "Answer the person (only the caseworker who holds the conversation)",
-          body=m.Reply, response=m.SentMessage, status=201, errors=(409, 413))
+          body=m.Reply, response=m.SentMessage, status=201, errors=(404, 409, 410, 413))
 async def send_message(request: web.Request, account: Account, body: m.Reply) -> m.SentMessage:
     message = await request.app[HANDOVER].reply(account, request.match_info["conversation_id"], body.text)
     return m.SentMessage(message=m.Message.of(message))
@@ -192,14 +194,14 @@ async def send_message(request: web.Request, account: Account, body: m.Reply) ->
 
 @api.post(CONVERSATION + "/release", "Let the conversation go: back to the queue while the person's request for a "
                                      "person is still open, else back to the bot; the person is told which",
-          response=m.Released, errors=(409,))
+          response=m.Released, errors=(404, 409, 410))
 async def release(request: web.Request, account: Account) -> m.Released:
     state = await request.app[HANDOVER].release(account, request.match_info["conversation_id"])
     return m.Released(conversation_id=request.match_info["conversation_id"], state=state)
 
 
 @api.post(CONVERSATION + "/resolve", "Close the conversation; the person is told, and their next message opens "
-                                     "a new one", response=m.Ended, errors=(409,))
+                                     "a new one", response=m.Ended, errors=(404, 409, 410))
 async def resolve(request: web.Request, account: Account) -> m.Ended:
     await request.app[HANDOVER].resolve(account, request.match_info["conversation_id"])
     return m.Ended(conversation_id=request.match_info["conversation_id"])
@@ -207,7 +209,7 @@ async def resolve(request: web.Request, account: Account) -> m.Ended:
 
 @api.post(CONVERSATION + "/transfer", "Hand a held conversation to another caseworker who is online (a supervisor "
                                       "may move any)",
-          body=m.Transfer, response=m.Transferred, errors=(409,))
+          body=m.Transfer, response=m.Transferred, errors=(404, 409, 410))
 async def transfer(request: web.Request, account: Account, body: m.Transfer) -> m.Transferred:
     await request.app[HANDOVER].may_transfer(account, request.match_info["conversation_id"])  # first: whose it is
     target = await request.app[ACCOUNTS].get(body.caseworker_id)
@@ -222,7 +224,7 @@ async def transfer(request: web.Request, account: Account, body: m.Transfer) -> 
 
 
 @api.post(CONVERSATION + "/notes", "Add a private note (never shown to the person)", body=m.NewNote,
-          response=m.NoteAdded, status=201, errors=(403, 404, 413))
+          response=m.NoteAdded, status=201, errors=(403, 404, 410, 413))
 async def add_note(request: web.Request, account: Account, body: m.NewNote) -> m.NoteAdded:
     details = await _visible(request, account)
     note = await request.app[HANDOVER].store.add_note(details.conversation_id, account.id, body.text)

@@ -19,6 +19,7 @@ from core.errors import Forbidden, NotFound, TooLarge, Unavailable
 from core.vocabulary import State
 from handover.accounts import Account
 from handover.audit import Audit
+from handover.erased import missing
 from handover.ports import MAX_MEDIA_BYTES, FetchMedia, MediaTooLarge, MediaUnavailable
 from handover.store import Store
 
@@ -57,8 +58,8 @@ class ConsoleMedia:
     async def show(self, account: Account, conversation_id: str, message_id: int) -> Shown:
         """The file of a person's message, for the holder or a supervisor; a ServiceError with a sentence if not."""
         details = await self._store.details(conversation_id)
-        if details is None:
-            raise NotFound("No such conversation.")
+        if details is None:  # 410 when the person deleted it
+            raise await missing(self._audit, conversation_id)
         holds = details.state == State.ASSIGNED and details.assignee_id == account.id
         if not (holds or account.is_supervisor):
             raise Forbidden(NOT_HOLDER)

@@ -25,7 +25,7 @@ from core.config import CONTENT_DIR
 from core.hours import Hours
 from core.models import CodeAttempt, Conversation, TrackerErasure
 from core.vocabulary import State
-from handover.audit import Audit
+from handover.audit import ERASURE, Audit
 from handover.ports import AssistantUnavailable, TrackerEraser
 from handover.reports import ATTEMPTS_KEPT
 from handover.stats_facts import live_facts, stat_row
@@ -56,7 +56,7 @@ class Retention:
         """Everything about the person with this address, now. Returns how many conversations were erased."""
         ids = await self._store.erase_contact(address_hash)
         for conversation_id in ids:
-            await self._audit.record(None, "erasure", conversation_id, "at the person's request")
+            await self._audit.record(None, ERASURE, conversation_id, "at the person's request")
         await self._erase_trackers(ids)
         return len(ids)
 

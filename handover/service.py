@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.errors import Conflict
+from core.errors import Conflict, ServiceError
 from core.messages import Message
 from core.texts import Texts
 from core.vocabulary import EventType, Sender, State
 from handover.accounts import Account
 from handover.audit import Audit
+from handover.erased import missing
 from handover.hub import Hub, HubEvent
 from handover.outbox import Outbox
 from handover.ports import ReportFollowUp
@@ -53,7 +54,7 @@ class Handover:
         """CLAIMED or ALREADY_YOURS; Conflict when someone else holds it or it does not wait for a person."""
         result = await self.queue.claim(conversation_id, account.id)
         if result in CLAIM_REFUSED:
-            raise Conflict(CLAIM_REFUSED[result])
+            raise await self._refused(conversation_id, Conflict(CLAIM_REFUSED[result]))
         if result is ClaimResult.CLAIMED:
             await self._joined(account, conversation_id)
         return result
@@ -67,7 +68,7 @@ class Handover:
 
     async def reply(self, account: Account, conversation_id: str, text: str) -> Message:
         if await self.queue.holder(conversation_id) != account.id:
-            raise NotHolder("Claim the conversation before you answer.")
+            raise await self._refused(conversation_id, NotHolder("Claim the conversation before you answer."))
         [stored] = await self._outbox.send(conversation_id, Sender.CASEWORKER, [Message(text, author=account.alias)])
         return stored
 
@@ -78,7 +79,7 @@ class Handover:
         at (the bot answers while they wait). Returns where it went (State.QUEUED or State.BOT)."""
         state = await self.queue.release(conversation_id, None if account.is_supervisor else account.id)
         if state is None:
-            raise NotHolder
+            raise await self._refused(conversation_id, NotHolder())
         await self.audit.record(account.id, "released", conversation_id,
                                 None if state == State.BOT else "back to the queue: still waiting for a person")
         await self._tell(conversation_id, "queue.released" if state == State.BOT else "queue.released_waiting")
@@ -104,12 +105,12 @@ class Handover:
         told the colleague was offline); `transfer` checks the same again as it moves it."""
         holder = await self.queue.holder(conversation_id)
         if holder is None or (holder != account.id and not account.is_supervisor):
-            raise NotHolder
+            raise await self._refused(conversation_id, NotHolder())
 
     async def transfer(self, account: Account, conversation_id: str, to: Account) -> None:
         """To another caseworker; a supervisor may move a conversation that someone else holds."""
         if not await self.queue.transfer(conversation_id, None if account.is_supervisor else account.id, to.id):
-            raise NotHolder
+            raise await self._refused(conversation_id, NotHolder())
         await self.audit.record(account.id, "transfer", conversation_id, f"to {to.name}")
         # The person is told who writes now, as when the first caseworker joined: a new name with no word looked
         # like someone else in the chat (found walking the console).
@@ -137,10 +138,18 @@ class Handover:
 
     async def _end(self, account: Account, conversation_id: str, state: State, reason: str, text: str) -> None:
         if not await self.queue.end(conversation_id, None if account.is_supervisor else account.id, state, reason):
-            raise NotHolder
+            raise await self._refused(conversation_id, NotHolder())
         await self.audit.record(account.id, reason, conversation_id)
         await self._tell(conversation_id, text)
         await self.hub.publish(HubEvent(EventType.QUEUE, conversation_id))
+
+    async def _refused(self, conversation_id: str, error: ServiceError) -> ServiceError:
+        """`error` for an action refused on a conversation that is there; when it is not, that the person deleted
+        it (410) or that there is no such conversation (404): "Claim it first" was the answer to replying to an
+        erased one (walk 3 item 17)."""
+        if await self.store.details(conversation_id) is None:
+            return await missing(self.audit, conversation_id)
+        return error
 
     async def _tell(self, conversation_id: str, key: str, variables: dict[str, str] | None = None) -> None:
         language = await self._language(conversation_id)

@@ -1,7 +1,7 @@
 // What a caseworker does with a conversation: take the next, claim, give back to the bot, resolve,
 // transfer (with the list of accounts to transfer to). One action at a time; the server decides (409).
 import { api, enc } from "./api.js";
-import { closeConversation, loadConversation, openConversation } from "./conversation.js";
+import { closeConversation, closeErased, loadConversation, openConversation } from "./conversation.js";
 import { el, make } from "./dom.js";
 import { forgetDraft } from "./drafts.js";
 import { refreshQueue } from "./queue.js";
@@ -17,7 +17,8 @@ export function resetActions() {
   el.transferTo.replaceChildren();
 }
 
-async function act(work) {
+// id: the conversation the action is about; when the person has deleted it (410), its view closes and says so.
+async function act(work, id) {
   if (acting) return;
   acting = true;
   const buttons = [el.claim, el.release, el.resolve, el.transfer, el.claimNext];
@@ -25,7 +26,7 @@ async function act(work) {
   try {
     await work();
   } catch (error) {
-    fail(error);
+    if (!closeErased(error, id)) fail(error);
   } finally {
     acting = false;
     for (const button of buttons) button.disabled = false;
@@ -53,7 +54,7 @@ export function claimOpen() {
     try {
       await api("POST", `/conversations/${enc(id)}/claim`);
     } catch (error) {
-      fail(error);
+      if (!closeErased(error, id)) fail(error);
       if (error.status === 409 && id === view.openId) loadConversation(id, false, true);
       refreshQueue();
       return;
@@ -64,7 +65,7 @@ export function claimOpen() {
       view.pendingFocus = "reply";
       await loadConversation(id, false);
     }
-  });
+  }, id);
 }
 
 // After release, resolve or transfer a caseworker may no longer open the conversation; a supervisor may.
@@ -96,7 +97,7 @@ export function releaseOpen() {
     say(t(data && data.state === "queued" ? "act.released_to_queue" : "act.released"), "info");
     forgetDraft(id);
     await afterEnding(id);
-  });
+  }, id);
 }
 
 export function resolveOpen() {
@@ -109,7 +110,7 @@ export function resolveOpen() {
     say(t("act.resolved"), "info");
     forgetDraft(id);
     await afterEnding(id);
-  });
+  }, id);
 }
 
 function transferOpen() {
@@ -134,7 +135,7 @@ function transferOpen() {
     say(data.assignee ? t("act.transferred", { name: data.assignee }) : t("act.transferred_unknown"), "info");
     el.transferTo.value = "";
     await afterEnding(id);
-  });
+  }, id);
 }
 
 export async function loadCaseworkers() {

@@ -7,7 +7,7 @@ import { fillTransfer, loadCaseworkers } from "./actions.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { draftOf, forgetDraft, keepDraft } from "./drafts.js";
 import { renderNotes } from "./notes.js";
-import { markOpenInQueue } from "./queue.js";
+import { markOpenInQueue, refreshQueue } from "./queue.js";
 import { forgetCannedInsert, loadCanned } from "./reply.js";
 import { renderReports, renderScreening } from "./screening.js";
 import { isMine, isSupervisor, session, view } from "./state.js";
@@ -71,6 +71,7 @@ export async function loadConversation(id, fresh, quiet) {
   } catch (error) {
     if (seq !== view.openSeq || view.openId !== id) return;
     view.pendingFocus = null;
+    if (closeErased(error, id)) return;
     if (error.status === 403 || error.status === 404) closeConversation();
     if (quiet) return;
     if (!fresh && error.status === 403) say(t("conv.taken"), "info");
@@ -107,6 +108,16 @@ export function clearConversationView() {
   el.noteText.value = "";
   forgetCannedInsert();
   markOpenInQueue();
+}
+
+// A 410 for the conversation `id`: the person deleted it. Its view closes (its drafts go with it: nothing of it is
+// kept) and the server's sentence saying so stays in the status line. False for any other error.
+export function closeErased(error, id) {
+  if (!error || error.status !== 410) return false;
+  if (id === view.openId) closeConversation();
+  fail(error);
+  refreshQueue();  // gone from the queue too
+  return true;
 }
 
 export function closeConversation() {
@@ -223,6 +234,7 @@ export async function catchUp() {
     }
   } catch (error) {
     if (id !== view.openId) return;
+    if (closeErased(error, id)) return;
     if (error.status === 403) {
       closeConversation();
       say(t("conv.taken"), "info");

@@ -1,6 +1,6 @@
 // Private notes on the open conversation: only caseworkers see them.
 import { api, enc } from "./api.js";
-import { saveDraft } from "./conversation.js";
+import { closeErased, saveDraft } from "./conversation.js";
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { view } from "./state.js";
 import { say, withButton } from "./status.js";
@@ -28,7 +28,13 @@ export async function sendNote() {
   const text = el.noteText.value.trim();
   if (!text) { say(t("note.write_first"), "error"); el.noteText.focus(); return; }
   await withButton(el.noteSend, async () => {
-    const data = await api("POST", `/conversations/${enc(id)}/notes`, { text });
+    let data;
+    try {
+      data = await api("POST", `/conversations/${enc(id)}/notes`, { text });
+    } catch (error) {
+      if (closeErased(error, id)) return;
+      throw error;
+    }
     if (id !== view.openId) return;
     if (data.note && !el.notes.querySelector(`li[data-note-id="${Number(data.note.id)}"]`)) {
       el.notes.append(noteItem(data.note));

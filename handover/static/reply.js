@@ -1,6 +1,6 @@
 // Answering the person: the reply box and canned responses in their language (content/canned/).
 import { api, enc } from "./api.js";
-import { loadConversation, saveDraft } from "./conversation.js";
+import { closeErased, loadConversation, saveDraft } from "./conversation.js";
 import { el, make } from "./dom.js";
 import { isMine, view } from "./state.js";
 import { fail, failInBackground, say } from "./status.js";
@@ -35,6 +35,7 @@ export async function sendReply() {
     saveDraft();  // the reply's draft goes; the note's stays
     if (el.status.classList.contains("error")) say("");
   } catch (error) {
+    if (closeErased(error, id)) return;
     fail(error);
     if (error.status === 409 && id === view.openId) loadConversation(id, false, true);
   } finally {

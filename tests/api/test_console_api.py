@@ -285,6 +285,37 @@ async def test_a_transfer_by_someone_who_does_not_hold_the_conversation_is_refus
     assert (held["conversation_id"], held["assignee"]) == (conversation_id, "Anna")
 
 
+def actions_on(conversation_id: str, caseworker_id: int) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every console action on one conversation: (method, path, body)."""
+    path = f"/conversations/{conversation_id}"
+    return [("GET", path, None), ("GET", f"{path}/messages?after=0", None),
+            ("GET", f"{path}/messages/1/media", None), ("POST", f"{path}/messages", {"text": "Are you still there?"}),
+            ("POST", f"{path}/notes", {"text": "gone?"}),
+            ("POST", f"{path}/claim", None), ("POST", f"{path}/transfer", {"caseworker_id": caseworker_id}),
+            ("POST", f"{path}/release", None), ("POST", f"{path}/resolve", None)]
+
+
+async def test_every_action_on_a_conversation_the_person_deleted_says_they_deleted_it(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 3 item 17: answering a conversation the person had erased said "Claim the conversation before you
+    answer." (409). Every console action on it now says plainly that the person deleted it (410), for its holder
+    and a supervisor, in the caseworker's language; an id that never was a conversation is 404."""
+    session, conversation_id, anna = await held_by_anna(client)
+    ben, sofie = await login(client, "ben"), await login(client, "sofie", "supervisor")
+    await go_online(client, ben)
+    await client.delete_session(session)  # the web chat's "Delete this conversation"
+    for console in (anna, ben, sofie):
+        for method, path, body in actions_on(conversation_id, ben.account["id"]):
+            answer = await console.call(method, path, body, expect=410)
+            assert answer["error"] == "The person deleted this conversation. Nothing of it is kept.", (method, path)
+    await anna.call("POST", "/language", {"language": "da"})
+    answer = await anna.call("POST", f"/conversations/{conversation_id}/messages", {"text": "Hej?"}, expect=410)
+    assert answer["error"] == "Personen har slettet samtalen. Intet af den er gemt."
+    await anna.call("POST", "/language", {"language": "en"})
+    for method, path, body in actions_on("never-was-one", ben.account["id"]):
+        assert (await anna.call(method, path, body, expect=404))["error"] == "No such conversation.", (method, path)
+
+
 async def test_roles_caseworkers_cannot_manage_accounts_or_read_the_audit_log(client: AppClient) -> None:
     anna = await login(client, "anna")
     await anna.call("POST", "/caseworkers", {"name": "eve", "password": PASSWORD, "role": "admin"}, expect=403)

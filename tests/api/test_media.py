@@ -216,7 +216,7 @@ async def test_erasure_and_retention_remove_the_file_reference(
     await send(bot_api, CHAT, bot_api.user_update(CHAT, "/delete"))
     await send(bot_api, CHAT, bot_api.user_update(CHAT, callback_data="delete_yes"))
     assert client.rows("SELECT COUNT(*) FROM message") == [(0,)]
-    await fetch(anna, conversation_id, photo_id, 404)
+    await fetch(anna, conversation_id, photo_id, 410)  # the person deleted it (walk 3 item 17), no longer 404
 
     other = CHAT + 1  # a conversation the bot held, quiet for longer than retention keeps it
     await send(bot_api, other, bot_api.media_update(other, SENT[MediaKind.VOICE]), replies=2)

@@ -420,6 +420,27 @@ async def test_a_transfer_to_a_colleague_who_is_away_is_refused_and_said(browser
     assert problems == []
 
 
+async def test_answering_a_conversation_the_person_deleted_says_so_and_closes_it(browser: Browser, client: AppClient,
+                                                                                  rasa: FakeRasa) -> None:
+    """Walk 3 item 17: a reply to a conversation the person had erased said "Claim the conversation before you
+    answer.". The console now says that the person deleted it, closes it and forgets its draft."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await page.keyboard.press("n")
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await client.delete_session(person)  # the web chat's "Delete this conversation"
+    await page.fill("#reply-text", "Are you still there?")
+    await page.click("#reply-send")
+    await expect(page.locator("#status")).to_have_text("The person deleted this conversation. Nothing of it is kept.")
+    await expect(page.locator("#status")).to_have_class(re.compile(r"\berror\b"))
+    await expect(page.locator("#conversation")).to_have_attribute("data-id", "")
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    assert await kept_drafts(page) == []  # nothing of it is kept
+    assert problems == []
+
+
 async def kept_drafts(page: Page) -> list[dict[str, str]]:
     """The drafts the tab keeps (handover/static/drafts.js)."""
     return await page.evaluate("Object.values(JSON.parse(sessionStorage.getItem('havn-console-drafts')).items)")

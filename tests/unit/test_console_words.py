@@ -20,6 +20,7 @@ from handover import api_models as m
 from handover import media
 from handover.accounts import ROLES, Account
 from handover.console_words import LANGUAGES, ConsoleWords, browser_language, language_of
+from handover.erased import Erased
 from handover.report_flow import STEPS
 from handover.service import CLAIM_REFUSED
 from handover.stats_counts import MEASURES
@@ -84,7 +85,8 @@ RAISED = [
     m.NewCaseworker.INVALID, StatsQuery.INVALID, "role must be one of caseworker, supervisor, admin",
     "the name must have 1 to 64 characters", "the password must have at least 12 characters",
     "a caseworker called 'ben' exists already",
-    "No such conversation.", "Only the caseworker who holds it (or a supervisor) can open this conversation.",
+    "No such conversation.", Erased.default,
+    "Only the caseworker who holds it (or a supervisor) can open this conversation.",
     "No such message.", "No report has this reference code. Please check it with the person.",
     "A reference code has 8 letters and digits, like K7M2-9XQP. Please check it.",
     "Too many wrong reference codes. Please wait about 1 minute and try again.",
