@@ -23,7 +23,7 @@ from core.texts import Texts
 from core.vocabulary import Tier
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
-from screening.questionnaire import CUES, DANGER_HEARD
+from screening.questionnaire import CUES, DANGER_HEARD, QUEUE, STAFFED, WAIT
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,11 @@ class Assistant:
 
     async def ask(self, conversation: ConversationState, message: str, language: str,
                   address_hash: str) -> list[Message]:
-        metadata = {"language": language}
+        # Whether someone can answer now, looked up once for the turn and sent with it: asked for a person when
+        # nobody can, the screening keeps its offer back, so that "keep waiting, or leave a message?" comes alone
+        # (walk 3: both questions at once); the queue's notice agrees with it.
+        staffed = await self.requests.staffed()
+        metadata: dict[str, str | bool] = {"language": language, STAFFED: staffed}
         if message in self.choices:
             message, metadata["choice"] = message.split(":", 1)
         await self._told_before(conversation.id)  # "Yes, go on" after danger: the cue held beside it is asked
@@ -73,10 +77,29 @@ class Assistant:
             log.warning("Rasa answered nothing (action server down?); the person got the fallback with the hotline")
             RASA_FAILURES.labels("empty").inc()
             return [self.texts.reply("rasa_unavailable", language)]
-        staffed = await self.requests.staffed() if turn.handover is not None else True
-        replies = [self._render(text, language) for text in turn.texts
-                   if staffed or not (isinstance(text, TextKey) and text.key == PERSON_ASKED)]
-        return [*replies, *await self._apply(turn, conversation, language, address_hash, staffed)]
+        told = await self._apply(turn, conversation, language, address_hash, staffed)
+        asked = next((index for index, text in enumerate(turn.texts) if _is_person_asked(text)), None)
+        if asked is None:
+            return [*(self._render(text, language) for text in turn.texts), *told]
+        # "I have asked a person…" (only when someone can answer), their place in the queue (or "Nobody can answer
+        # right now…"), then what the screening asks (its offer): the question last, where its buttons answer
+        # (docs/webchat.md: only the latest message's buttons do).
+        person = [self._render(turn.texts[asked], language)] if staffed else []
+        rest = [self._render(text, language) for index, text in enumerate(turn.texts) if index != asked]
+        return [*rest[:asked], *person, *told, *rest[asked:]]
+
+    async def offer_while_waiting(self, conversation_id: str, language: str) -> list[Message]:
+        """"I will wait", the answer to "Nobody from the centre can answer right now…": the screening's offer it kept
+        back while that question waited ("/talk_to_person" with {"queue": "wait"}, actions/handover_actions.py), or
+        nothing (none kept back, or it was made). Only its words: no second request. Rasa down: nothing."""
+        try:
+            turn = parse_turn(await self.rasa.send(conversation_id, TALK_TO_PERSON,
+                                                   {"language": language, QUEUE: WAIT}))
+        except RasaUnavailable as error:
+            log.warning("Rasa unavailable (%s); no offer of the questions after \"I will wait\"", error)
+            RASA_FAILURES.labels("unavailable").inc()
+            return []
+        return [self._render(text, language) for text in turn.texts if not _is_person_asked(text)]
 
     async def wants_person(self, text: str) -> bool:
         """Whether the NLU takes `text` for "I want to talk to a person" (Rasa's parse only: no turn); Rasa down: no."""
@@ -195,3 +218,7 @@ class Assistant:
         lines = {self.texts.text("danger.child", language) for language in self.texts.languages}
         return any(line in message.text for message in await self.store.said_by_bot(conversation_id)
                    for line in lines)
+
+
+def _is_person_asked(text: TextKey | str) -> bool:
+    return isinstance(text, TextKey) and text.key == PERSON_ASKED

@@ -181,6 +181,10 @@ class Gateway:
                      address_hash: str) -> list[Message]:
         inbound = await self._typed_safety_answer(conversation, _typed_delete(inbound), language)
         answered = self._command(conversation, inbound, language)
+        if answered and inbound.payload == Command.QUEUE_WAIT:
+            # "I will wait": now the screening's offer, which waited while the queue's question did (one question
+            # at a time); nothing after "I will leave a message".
+            return [*answered, *await self.assistant.offer_while_waiting(conversation.id, language)]
         if answered is not None:
             return answered
         if inbound.payload == Command.SAFE_GO_ON:  # the question that waited (a report's, or Rasa's screening)

@@ -72,6 +72,12 @@ CUES: dict[str, tuple[str, str | None]] = {
 # you"): below this confidence the NLU is guessing, and the message counts as not understood. "who will read it?"
 # was cue_threatened at 0.36; the weakest right cues seen in the chat test messages were about 0.5.
 CUE_MIN_CONFIDENCE = 0.45
+# The metadata the app sends with "I want to talk to a person" (bot/assistant.py, actions/handover_actions.py):
+# {"staffed": false} when nobody can answer now (the offer is kept back), {"queue": "wait"} when the person
+# answered "Nobody can answer right now…" with "I will wait" (the offer kept back is made).
+STAFFED = "staffed"
+QUEUE = "queue"
+WAIT = "wait"
 ANSWER_INTENTS: dict[str, Answer] = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
 # "I want to report something" (typed: the report button never reaches Rasa): the app asks the report's questions
 # (bot/reporting.py). Not while the screening waits for an answer: then the person is telling their own story
@@ -128,6 +134,7 @@ def new_state() -> ScreeningState:
         "held_cues": [],  # earlier cues still to confirm, put back when another cue came: asked again after it
         "cue_was_question": False,  # the cue waiting came as a question: its note is asked "if this is about you"
         "offered": False,
+        "offer_waits": False,  # nobody could answer when they asked for a person: offered after "I will wait"
         "finished": False,
         "requested_tier": None,  # the most urgent tier already asked for
         "paused": False,  # after a P1 the app asks "Is it safe for you to write now?": a yes/no answers that
@@ -223,9 +230,15 @@ class Questionnaire:
                        and not _part_of_question(reply)]
         return state, [*first, *replies, *last]
 
-    def request_person(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
+    def request_person(self, state: ScreeningState | None,
+                       staffed: bool = True) -> tuple[ScreeningState, list[ReplyPayload]]:
         """"I want to talk to a person": ask for one with the tier the answers so far give; while they wait, offer the
-        questions (once), since the answers help the person who will read them."""
+        questions (once), since the answers help the person who will read them.
+
+        `staffed`: someone can answer now (the app says so in the message's metadata; unknown counts as yes). When
+        nobody can, the app asks "keep waiting, or leave a message?" and the offer waits for "I will wait"
+        (`offer_while_waiting`): one question at a time (walk 3: both came at once, and "ok thanks" answered the
+        offer nobody had looked at)."""
         state = _restore(state)
         result = summary(state, self.catalogue)
         previous = state["requested_tier"]
@@ -233,9 +246,22 @@ class Questionnaire:
         state["requested_tier"] = tier
         replies: list[ReplyPayload] = [{"text": "handover_requested", "handover": {"tier": tier, "kind": "help"}}]
         if not state["offered"] and state["pending"] is None:
-            state.update({"offered": True, "pending": "offer"})
-            replies.append(self._offer(state))
+            if staffed:
+                state.update({"offered": True, "pending": "offer", "offer_waits": False})
+                replies.append(self._offer(state))
+            else:
+                state["offer_waits"] = True
         return state, [*replies, {"screening": result}]
+
+    def offer_while_waiting(self, state: ScreeningState | None) -> tuple[ScreeningState, list[ReplyPayload]]:
+        """"I will wait", the answer to "Nobody from the centre can answer right now…": the offer `request_person`
+        kept back, once. Nothing when none was kept back, or it was made since, or a question waits."""
+        state = _restore(state)
+        waits, state["offer_waits"] = state["offer_waits"], False
+        if not waits or state["offered"] or state["finished"] or state["pending"] is not None:
+            return state, []
+        state.update({"offered": True, "pending": "offer"})
+        return state, [self._offer(state)]
 
     # --- what the person said ----------------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class ScreeningState(TypedDict):
     held_cues: list[HeldCue]  # cues put back when another came while they waited: asked again after it, latest first
     cue_was_question: bool  # that cue came as a question: the note is asked "if it is about you" (cue_asked.<ID>)
     offered: bool  # the questions were offered (or started): never offered again
+    offer_waits: bool  # nobody could answer their request for a person: the offer comes after "I will wait"
     finished: bool  # the questions were done or stopped
     requested_tier: Tier | None  # the most urgent tier a person was already asked for
     paused: bool  # after a P1 the app asked "Is it safe for you to write now?": a yes/no answers that, not a question

@@ -409,12 +409,16 @@
   }
 
   // After a reload the conversation comes back without the person's own answers: only the latest message's
-  // buttons still answer.
+  // buttons still answer, and none when it has none (walk 3: after "I will wait" and its "You stay in the queue",
+  // the "I will wait / I will leave a message" row above it answered again).
   let reloaded = Boolean(session);
   function settle() {
     reloaded = false;
-    const rows = [...log.querySelectorAll(".buttons")];
-    for (const row of rows.slice(0, -1)) for (const button of row.querySelectorAll("button")) button.disabled = true;
+    const bubbles = log.querySelectorAll("li.msg");
+    const latest = bubbles[bubbles.length - 1];
+    for (const button of log.querySelectorAll(".buttons button")) {
+      if (!latest || !latest.contains(button)) button.disabled = true;
+    }
   }
 
   // The start screen's main menu (rendered by the server as buttons of the form without JavaScript): sent

@@ -1101,7 +1101,7 @@ async def test_a_code_typed_alone_keeps_the_page_language(client: AppClient, ras
     assert text_of("report.ask_addition", language) in texts
     # A code that is no report's: the words go to Rasa, in the page's language.
     answer = await say_on_page(client, await client.new_session(), "K7M2-9XQP", language)
-    assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language}
+    assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language, "staffed": False}
 
 
 @pytest.mark.parametrize(("language", "added", "child"), [

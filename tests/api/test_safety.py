@@ -583,6 +583,19 @@ class ChildTurns(ScreeningTurns):
             return super().get(message, default)
         return [{"custom": reply} for reply in replies]
 
+    def turn(self, body: dict[str, Any], default: Any) -> list[dict[str, Any]]:
+        """As the actions read the app's metadata (actions/handover_actions.py): whether someone can answer now,
+        and "I will wait" ({"queue": "wait"}), which makes the offer kept back."""
+        message, metadata = body["message"], body.get("metadata") or {}
+        if message == "/talk_to_person" or self.intents.get(message) == "talk_to_person":
+            if metadata.get("queue") == "wait":
+                self.state, replies = self.questionnaire.offer_while_waiting(self.state)
+            else:
+                self.state, replies = self.questionnaire.request_person(
+                    self.state, staffed=metadata.get("staffed") is not False)
+            return [{"custom": reply} for reply in replies]
+        return self.get(message, default)
+
 
 CHILD_ASKS = {  # found walking the chat: the age, then "I want to talk to a person"
     "es": (("no me pagan nada", "ask_pay"), ("si", "affirm"), ("tengo 16 años", None),
@@ -668,4 +681,48 @@ async def test_a_child_who_asks_for_a_person_with_someone_online_is_told_a_perso
         assert TEXTS.text("handover_requested", "en") in [reply["text"] for reply in asked]
         assert not any(child_line in reply["text"] for reply in asked)  # said once, with the age
     assert await tier_and_state(client, session) == ("P1", "queued")
+    await socket.close()
+
+
+# 7. Asking for a person: one question at a time ---------------------------------------------------------------
+
+async def test_with_nobody_to_answer_the_queues_question_comes_alone_and_the_offer_after_i_will_wait(
+        client: AppClient) -> None:
+    # Walk 3: "I want to talk to a person" with nobody online asked "May I ask you up to 34 questions?" and "keep
+    # waiting, or leave a message?" at once, both rows of buttons active; "I will wait", then a typed "ok thanks"
+    # started "Question 1 of 34".
+    offer_words = TEXTS.text("screening.offer", "en", {"total": "2"}).split("2")[0]  # "May I ask you up to "
+    turns = ChildTurns({"ok thanks": "affirm", "i want to talk to a person": "talk_to_person"}, "en")
+    async with serving(client.app[SETTINGS].rasa_url, turns):
+        for asking in ({"payload": "/talk_to_person"}, {"text": "i want to talk to a person"}):
+            turns.state = None
+            session = await in_language(client, "en")
+            [nobody] = (await client.say(session, **asking))["messages"]  # the queue's question alone
+            assert [b["payload"] for b in nobody["buttons"]] == ["queue_wait", "queue_message"]
+            assert offer_words not in nobody["text"]
+            typed = texts_of(await client.say(session, "ok thanks"))  # answers no question nobody saw
+            assert not any(text.startswith("Question 1") or offer_words in text for text in typed)
+            waiting, offer = (await client.say(session, payload="queue_wait"))["messages"]
+            assert waiting["text"].startswith(TEXTS.text("queue.keep_waiting", "en")) and not waiting["buttons"]
+            assert offer["text"].startswith(offer_words)
+            assert [b["payload"] for b in offer["buttons"]][1:3] == ["/start_screening", "/stop_questions"]
+        turns.state = None
+        session = await in_language(client, "en")
+        await client.say(session, payload="/talk_to_person")
+        [left] = texts_of(await client.say(session, payload="queue_message"))  # a message: no offer at all
+        assert left.startswith(TEXTS.text("queue.leave_message", "en"))
+
+
+async def test_with_someone_online_the_place_in_the_queue_comes_then_the_offer_last(client: AppClient) -> None:
+    anna = await login(client, "anna")
+    socket = await go_online(client, anna)
+    turns = ChildTurns({}, "en")
+    async with serving(client.app[SETTINGS].rasa_url, turns):
+        session = await in_language(client, "en")
+        person, place, offer = (await client.say(session, payload="/talk_to_person"))["messages"]
+        assert person["text"] == TEXTS.text("handover_requested", "en")
+        assert place["text"].startswith("You are number 1 in the queue") and not place["buttons"]
+        assert offer["text"].startswith("May I ask you up to ")
+        assert [b["payload"] for b in offer["buttons"]][1:3] == ["/start_screening", "/stop_questions"]
+        assert (await client.say(session, payload="queue_wait"))["messages"][1:] == []  # offered once
     await socket.close()

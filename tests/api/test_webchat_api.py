@@ -59,7 +59,7 @@ async def test_greeting_in_danish(client: AppClient, rasa: FakeRasa) -> None:
     assert reply[0]["text"].startswith("Hej.")
     assert "112" in reply[0]["text"] and "+45 70 20 25 50" in reply[0]["text"]
     assert [b["title"] for b in reply[0]["buttons"][:2]] == ["Jeg er i fare nu", "Jeg har brug for hjælp"]
-    assert rasa.received[-1]["metadata"] == {"language": "da"}
+    assert rasa.received[-1]["metadata"] == {"language": "da", "staffed": False}  # nobody online
 
 
 async def test_rasa_sender_is_the_pseudonymous_conversation_id(client: AppClient, rasa: FakeRasa,
@@ -108,7 +108,7 @@ async def test_a_menu_choice_reaches_rasa_as_metadata_and_the_screening_is_store
     assert reply["text"] == "What kind of work or situation is it?"
     assert "/inform_work:sexual" in [button["payload"] for button in reply["buttons"]]
     assert rasa.received[-1]["message"] == "/inform_age"
-    assert rasa.received[-1]["metadata"] == {"language": "en", "choice": "under_18"}
+    assert rasa.received[-1]["metadata"] == {"language": "en", "staffed": False, "choice": "under_18"}
     [(assessment, sealed)] = database_rows(settings, "SELECT assessment, screening FROM conversation")
     assert assessment == "indicators_present" and "passport" not in sealed
     [(conversation_id,)] = database_rows(settings, "SELECT id FROM conversation")
@@ -314,7 +314,7 @@ async def test_another_language_is_files_and_one_line_of_config(tmp_path: Path, 
         # Typed Hungarian is detected among the others once the line is added.
         other = await client.new_session()
         await client.say(other, "Jó napot, elvették az útlevelemet és nem mehetek ki a házból")
-        assert rasa.received[-1]["metadata"] == {"language": "hu"}
+        assert rasa.received[-1]["metadata"] == {"language": "hu", "staffed": False}
 
 
 # The page's own words follow the conversation's language (issue 16) ----------------------------------------------

@@ -194,3 +194,28 @@ async def test_a_caseworkers_message_says_who_writes_also_after_a_reload(browser
     await page.reload()
     await expect(page.locator("#log li.msg.caseworker .author")).to_have_text("Anna · from the centre")
     assert await violations(page) == []
+
+
+@SCREENS
+async def test_after_a_reload_only_the_latest_messages_own_buttons_answer_and_none_when_it_has_none(
+        browser: Browser, client: AppClient, screen: dict[str, Any]) -> None:
+    # Walk 3: after "I will wait" ("Thank you. You stay in the queue", no buttons) and a reload, the "I will wait /
+    # I will leave a message" row above it answered again: the last row with buttons stayed active, not the last
+    # message's. The same with "Delete this conversation?" answered "No": its "Yes, delete" came back to life.
+    page = await open_chat(browser, client, screen)
+    await page.fill("#text", "hello")
+    await page.keyboard.press("Enter")
+    await settled(page)
+    session = await page.evaluate("sessionStorage.getItem('havn-session')")
+    await client.say(session, payload="delete")  # "Delete this conversation?" Yes / No
+    await client.say(session, payload="delete_no")  # kept: a message without buttons
+    await page.reload()
+    latest = page.locator("#log li.msg").last
+    await expect(latest).to_contain_text(TEXTS.text("delete_kept", "en"))
+    await expect(page.locator("#log .buttons button[value='delete_yes']")).to_have_count(1)
+    await expect(page.locator("#log .buttons button:enabled")).to_have_count(0)
+    await client.say(session, "hello")  # the greeting with the main menu: its own buttons answer, only they
+    await page.reload()
+    await expect(page.locator("#log li.msg").last.locator(".buttons button:enabled")).not_to_have_count(0)
+    enabled = await page.locator("#log .buttons button:enabled").count()
+    assert enabled == await page.locator("#log li.msg").last.locator(".buttons button").count()

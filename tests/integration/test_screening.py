@@ -196,7 +196,8 @@ async def test_locked_in_gets_112_first_and_p1(rasa_app: AppClient) -> None:
 
 async def test_the_offer_says_how_many_and_the_questions_say_where_we_are(rasa_app: AppClient) -> None:
     session = await rasa_app.new_session()
-    replies = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
+    await rasa_app.say(session, payload="/talk_to_person")  # nobody online: "keep waiting, or leave a message?"
+    replies = (await rasa_app.say(session, payload="queue_wait"))["messages"]  # then the offer
     total = len(CATALOGUE.question_order) + 2  # the age and the kind of work, then every question
     offer = TEXTS.text("screening.offer", "en", {"total": str(total)})
     assert offer in [message["text"] for message in replies] and f"up to {total} questions" in offer

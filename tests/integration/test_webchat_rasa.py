@@ -82,12 +82,15 @@ async def test_danger_gets_112_first_and_a_p1_handover_through_the_action_server
 async def test_talk_to_a_person_queues_the_conversation(rasa_app: AppClient) -> None:
     session = await rasa_app.new_session()
     await rasa_app.say(session, "hej")
-    offer, notice = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
-    assert [button["payload"] for button in offer["buttons"]][:3] == ["danger", "/start_screening", "/stop_questions"]
+    [notice] = (await rasa_app.say(session, payload="/talk_to_person"))["messages"]
     # No console is open in this test: the person is told so, with 112 and the hotline, in Danish, and is not
-    # told first that a person was asked to join ("Jeg har bedt en person fra centret …").
+    # told first that a person was asked to join ("Jeg har bedt en person fra centret …"). The queue's question
+    # comes alone; the screening's offer after "I will wait" (walk 3: both at once).
     assert notice["text"].startswith("Lige nu kan ingen fra centret svare") and "112" in notice["text"]
+    assert [button["payload"] for button in notice["buttons"]] == ["queue_wait", "queue_message"]
     assert rasa_app.rows("SELECT state, tier FROM conversation") == [("queued", "P4")]
+    _waiting, offer = (await rasa_app.say(session, payload="queue_wait"))["messages"]
+    assert [button["payload"] for button in offer["buttons"]][:3] == ["danger", "/start_screening", "/stop_questions"]
 
 
 async def test_rasa_killed_mid_conversation_then_back(rasa_app: AppClient, rasa_stack: RasaStack) -> None:

@@ -31,9 +31,17 @@ class SlowNlu:
         return []
 
 
+class Nobody:
+    """The handover requests, as far as a turn asks them: nobody can answer now."""
+
+    async def staffed(self) -> bool:
+        return False
+
+
 async def test_yes_go_on_reaches_rasa_after_the_cue_held_beside_danger_and_other_people_do_not_wait() -> None:
     nlu = SlowNlu()
-    assistant = Assistant(nlu, TEXTS, None, None, None)  # type: ignore[arg-type]  # an empty turn needs none
+    # An empty turn needs no store and no reporting; whether someone can answer is looked up for every turn.
+    assistant = Assistant(nlu, TEXTS, None, Nobody(), None)  # type: ignore[arg-type]
     assistant.heard("one", Cue.DANGER, "es", LEAVE)
     going_on = asyncio.create_task(assistant.ask(SimpleNamespace(id="one"), "/safe_to_write", "es", "h"))  # type: ignore[arg-type]
     await assistant.ask(SimpleNamespace(id="two"), "/greet", "es", "h")  # type: ignore[arg-type]

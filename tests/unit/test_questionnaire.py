@@ -151,6 +151,25 @@ def test_offer_can_be_declined_and_is_never_forced() -> None:
     assert texts(replies) == ["handover_requested"]
 
 
+def test_with_nobody_to_answer_the_offer_waits_until_they_chose_to_wait() -> None:
+    # Walk 3: "I want to talk to a person" with nobody online asked "May I ask you up to 34 questions?" and "keep
+    # waiting, or leave a message?" at once, and a typed "ok thanks" started "Question 1 of 34".
+    state, replies = Q.request_person(None, staffed=False)
+    assert texts(replies) == ["handover_requested"]  # the app asks "keep waiting, or leave a message?" alone
+    assert handovers(replies) == [{"tier": "P4", "kind": "help"}]
+    assert state["pending"] is None and not state["offered"]
+    _, replies = run(("affirm", "ok thanks"), state=state)
+    assert "question.age" not in texts(replies) and "screening.progress" not in str(replies)
+    state, replies = Q.offer_while_waiting(state)  # "I will wait": the offer, once
+    assert texts(replies) == ["screening.offer"] and state["pending"] == "offer"
+    state, replies = Q.offer_while_waiting(state)
+    assert replies == [] and state["pending"] == "offer"
+    _, replies = Q.offer_while_waiting(Q.request_person(None)[0])  # offered at once when someone could answer
+    assert replies == []
+    _, replies = Q.offer_while_waiting(None)  # no request kept one back (a report's queue question)
+    assert replies == []
+
+
 def test_a_cue_is_answered_reflected_and_counts_only_when_confirmed_with_the_persons_words() -> None:
     words = "my boss keeps my passport since march"
     state, replies = run(("ask_passport", words))
