@@ -1199,3 +1199,92 @@ def test_round17_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: s
 @pytest.mark.parametrize("text", ROUND17_ORDINARY)
 def test_round17_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
     assert lexicon.match(text) is None, text
+
+
+# Round 18 (tuned on bench/data/danger_tune17: da en pt ru uk vi): each family tried in wording the tuning set does
+# not use; every hit here was missed (or heard as another cue) by the lexicon before round 18, and every ordinary
+# message fired before. Families: "she's here" as a whole message, fingers or legs to be broken, pushed overboard and
+# "I am the next one", "not breathing / not waking up", "or he will drown you", a threat to post the videos, moved
+# abroad in a container, dragged into a car, locked in from outside, a threat to a daughter (da), burnt with a
+# cigarette or an iron, hiding, buried alive (vi); pills saved "for tonight", a farewell ("tell my kids I love them"),
+# "if I'm gone the debt is paid", on a bridge or a roof, the quickest way to end it. The ordinary ones: the lateness
+# idiom with "again", not let go until the work is done or without the boss (the screening's cue), "not an
+# emergency", a series or a film told, a threat "he was joking", a form question after "socorro", "thanks for saving
+# me", someone else's "turned 16", a threat to sack. Also a girl held in a basement (uk) and "someone was
+# killed" (vi), bystanders' words, with a series or the news before them taken back.
+ROUND18_HITS = [
+    ("she's here already", Cue.DANGER),
+    ('he said he gonna break my fingers if i dont pay', Cue.DANGER),
+    ('they pushed a sick man overboard last night', Cue.DANGER),
+    ('maybe i am the next one', Cue.DANGER),
+    ('work harder or he will drown you', Cue.DANGER),
+    ('he is going to post the photos if i leave', Cue.DANGER),
+    ('i saved all my sleeping pills for tonight', Cue.SELF_HARM),
+    ('please tell my kids i love them', Cue.SELF_HARM),
+    ('if im gone the loan is paid', Cue.SELF_HARM),
+    ('i am standing on the roof right now', Cue.SELF_HARM),
+    ('naeste er mig', Cue.DANGER),
+    ('de kastede en dreng over bord', Cue.DANGER),
+    ('han har en machete og står ved døren', Cue.DANGER),
+    ('jeg tor ikke tage hjem i nat', Cue.DANGER),
+    ('hvis jeg er død er gælden betalt', Cue.SELF_HARM),
+    ('ele disse que vai partir os meus dedos', Cue.DANGER),
+    ('a proxima sou eu, eu serei a proxima', Cue.DANGER),
+    ('atiraram o rapaz pela borda', Cue.DANGER),
+    ('o patrao queimou o meu braço com o ferro', Cue.DANGER),
+    ('querem nos mandar pra outra cidade escondidas num contentor', Cue.DANGER),
+    ('diga a minha filha que eu peco perdao', Cue.SELF_HARM),
+    ('se eu me matar a divida some, a familia fica livre', Cue.SELF_HARM),
+    ('estou no alto da ponte', Cue.SELF_HARM),
+    ('меня вывезут за границу ночью', Cue.DANGER),
+    ('ya na kryshe seichas', Cue.SELF_HARM),
+    ('він переламає мені пальці', Cue.DANGER),
+    ('дівчат перевезуть через кордон', Cue.DANGER),
+    ('передайте мамі що я люблю її', Cue.SELF_HARM),
+    ('якщо мене не стане борг закриють', Cue.SELF_HARM),
+    ('я на даху зараз', Cue.SELF_HARM),
+    ('no doa danh gay tay em', Cue.DANGER),
+    ('tui no quang thang nho xuong song', Cue.DANGER),
+    ('chac toi la nguoi ke tiep', Cue.DANGER),
+    ('ban em van chua tinh lai', Cue.DANGER),
+    ('cua bi khoa o ben ngoai roi', Cue.DANGER),
+    ('nhan voi bo me la con xin loi', Cue.SELF_HARM),
+    ('neu toi chet thi no se het', Cue.SELF_HARM),
+    ('tha tu tu con hon', Cue.SELF_HARM),
+    ('toi dang o tren san thuong', Cue.SELF_HARM),
+    ('жінку тримали в підвалі', Cue.DANGER),
+    ('dong nghiep bi giet tren tau', Cue.DANGER),
+    ('thang be bi ban chet', Cue.DANGER),
+]
+ROUND18_ORDINARY = [
+    'they dont let us leave the farm before the work is done',
+    'we cant go out of the flat without asking the boss',
+    'they threatened to sack me if i talk to the press',
+    'my niece turned 16 last week, can she work?',
+    'det her arbejde slår mig ihjel',
+    'de lader os ikke gaa fra garden indtil vi er færdige',
+    'i serien kidnappede de en pige, er det sådan i virkeligheden?',
+    'socorro como faço pra preencher o pedido de cpr',
+    'a serie tinha um homem preso num porao',
+    'meu patrao disse q me mata se eu chegar tarde, tava brincando',
+    'nao consigo sair desse contrato',
+    'nao podemos sair do quarto sem o patrao',
+    "шеф мене вб'є якщо знову спізнюсь",
+    'не відпускають додому поки зміна не скінчиться',
+    "він пожартував що вб'є мене",
+    'ko cho ve truoc khi xong ca',
+    'cam on chi da cuu em mot ban thua',
+    'trong phim co co gai bi nhot, so qua',
+    'sep doa giet em neu em lam vo ly nua, gion thoi',
+]
+
+
+@pytest.mark.parametrize(("text", "cue"), ROUND18_HITS)
+def test_round18_families_fire_in_unseen_wording(lexicon: DangerLexicon, text: str, cue: Cue) -> None:
+    hit = lexicon.match(text)
+    assert hit is not None and hit.cue is cue, (text, hit)
+
+
+@pytest.mark.parametrize("text", ROUND18_ORDINARY)
+def test_round18_ordinary_does_not_fire(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.match(text) is None, text
