@@ -16,7 +16,8 @@ and Chinese, written without spaces, match anywhere in the message with its spac
 are also heard in Latin-typed messages (a transliteration skeleton), and a danger told as long past ("last
 year", with no "help") is dropped. A whole-message rule (one anchored with ^) is also tried on the message
 without its leading greetings ("hello, I am scared", "hi hi, I am scared", "你好我很害怕":
-content/language/short_words.yml).
+content/language/short_words.yml); `DangerLexicon.without_greetings` gives a message as typed without them, for
+the NLU (bot/gateway.py).
 
 Pure: stdlib + PyYAML. A hit names the rule that fired, never the person's words; nothing here logs. Only
 `DangerLexicon.heard` gives the words that fired (as typed), which the gateway keeps, sealed, with the message
@@ -42,6 +43,9 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "content" / "danger"
 # Its `greetings:` (every language's, and the neutral ones): a run of them in front of a message does not count for
 # the whole-message rules.
 SHORT_WORDS_PATH = LEXICON_DIR.parent / "language" / "short_words.yml"
+# How far into a message its leading greetings are looked for when they are taken off for the NLU
+# (`DangerLexicon.without_greetings`); a run longer than this goes to the NLU as typed.
+MAX_GREETING_CHARS = 120
 
 
 class Cue(StrEnum):
@@ -450,6 +454,27 @@ class DangerLexicon:
         texts, bare = self._searched(text)
         fired = [language.code for language in self._languages if texts and language.find(cue, texts, bare)[0]]
         return fired[0] if len(fired) == 1 else None
+
+    def without_greetings(self, text: str) -> str:
+        """`text` as typed from its first word after a run of leading greetings ("السلام عليكم، ما يدفعوا لي" →
+        "ما يدفعوا لي", "hi hi, they dont pay me" → "they dont pay me", "你好我很害怕" → "我很害怕"); `text` itself
+        when it starts with no greeting or is nothing but greetings ("hello", "hi hi!"). The greetings are the
+        ones the whole-message rules skip (short_words.yml). For the NLU (bot/gateway.py): a greeting in front
+        pulled "they don't pay me" to another intent, or to the greeting alone (walk 3)."""
+        spaced = normalise(text)
+        greeting = self._greeting.match(spaced) if self._greeting and spaced else None
+        rest = spaced[greeting.end():] if greeting else ""
+        if not rest:
+            return text
+        # The place in the typed text where the rest begins: the first from which it normalises to the rest, then
+        # past what normalises to nothing (spaces, commas, emoji). Looked for only in the message's first
+        # characters (a greeting is short); not found there (or a repeated letter across the cut): as typed.
+        for start in range(min(len(text), MAX_GREETING_CHARS)):
+            if normalise(text[start:]) == rest:
+                while start < len(text) - 1 and not normalise(text[start]):
+                    start += 1
+                return text[start:]
+        return text
 
     def _searched(self, text: str) -> tuple[dict[str, str], dict[str, str] | None]:
         """The texts the rules search (`_searched`), and those of the message without its leading greetings

@@ -218,9 +218,18 @@ class Gateway:
         left = await self.reporting.leave(conversation.id, conversation.flow, language)
         conversation = replace(conversation, flow=None)
         # Typed text never reaches Rasa as "/intent" or "/intent{...}" (" /restart", "\n/session_start"): that
-        # syntax is for our own buttons.
-        message = inbound.payload or TYPED_COMMAND.sub("", inbound.text or "")
+        # syntax is for our own buttons. Nor, when the NLU is surer of the rest, with the greetings in front of it
+        # ("السلام عليكم، ما يدفعوا لي": walk 3); the message is stored as typed.
+        message = inbound.payload or await self._for_rasa(inbound.text or "")
         return [*left, *await self.assistant.ask(conversation, message, language, address_hash)]
+
+    async def _for_rasa(self, text: str) -> str:
+        """Typed text as it goes to Rasa's turn (and its tracker): without a command's slash, and without its
+        leading greetings (bot/danger.py, short_words.yml) when the NLU is surer of what follows them
+        (bot/assistant.py `without_greetings`); a greeting alone ("hello") goes as it is."""
+        typed = TYPED_COMMAND.sub("", text)
+        rest = TYPED_COMMAND.sub("", self.safety.lexicon.without_greetings(typed))
+        return await self.assistant.without_greetings(typed, rest)
 
     async def _typed_safety_answer(self, conversation: ConversationState, inbound: Inbound,
                                    language: str) -> Inbound:

@@ -1091,6 +1091,29 @@ def test_heard_names_the_words_after_a_greeting(lexicon: DangerLexicon, text: st
     assert lexicon.heard(text) == [(Cue.DANGER, words)]
 
 
+# The NLU is asked about a message without its leading greetings (bot/gateway.py; walk 3: "السلام عليكم، …، ما
+# يدفعوا لي" was read as "I cannot leave"): the words after them as typed, never normalised; a greeting alone, or
+# one that is not in front, stays as it is.
+@pytest.mark.parametrize(("text", "rest"), [
+    ("السلام عليكم، عندي مشكلة في الشغل، ما يدفعوا لي", "عندي مشكلة في الشغل، ما يدفعوا لي"),
+    ("السلام عليكم ما يدفعوا لي", "ما يدفعوا لي"), ("hi hi, they dont pay me", "they dont pay me"),
+    ("Hiii!!! 👋 They don't PAY me", "They don't PAY me"), ("bonjour, mon patron garde mon passeport",
+                                                          "mon patron garde mon passeport"),
+    ("สวัสดีค่ะ นายจ้างไม่จ่ายเงินฉัน", "นายจ้างไม่จ่ายเงินฉัน"), ("สวัสดีค่ะนายจ้างไม่จ่ายเงินฉัน", "นายจ้างไม่จ่ายเงินฉัน"),
+    ("你好，我很害怕", "我很害怕"), ("hej hej, jeg får ikke løn", "jeg får ikke løn"),
+])
+def test_without_greetings_is_the_rest_as_typed(lexicon: DangerLexicon, text: str, rest: str) -> None:
+    assert lexicon.without_greetings(text) == rest
+
+
+@pytest.mark.parametrize("text", [
+    "hello", "hi hi!", "السلام عليكم", "bonjour 👋", "สวัสดีค่ะ", "你好", "they dont pay me, hi", "", "   ", "?",
+    "hi " * 100 + "they dont pay me",  # a run longer than MAX_GREETING_CHARS: as typed
+])
+def test_without_greetings_keeps_a_greeting_alone_or_not_in_front(lexicon: DangerLexicon, text: str) -> None:
+    assert lexicon.without_greetings(text) == text
+
+
 # Round 17 (tuned on bench/data/danger_tune16: es fr lt pl ru tl): each family tried in wording the tuning set does
 # not use; every hit here was missed (or heard as another cue) by the lexicon before round 17. Families: "he is
 # here / coming up", legs or arms to be broken, thrown overboard and "the next one is me", beaten to death or
