@@ -86,13 +86,18 @@ def acknowledgement(text: str, language: str | None = None) -> Acknowledgement |
     only polite words ("thanks", "tak", "merci beaucoup"), else None (an answer such as "ja tak" or "ค่ะ", or
     anything else). An acknowledgement is a yes to a request (may I ask, may I note this, is it safe to write now)
     and no answer to a question about what happened: "ok thanks" at "Has anyone hit you?" closes a turn."""
-    words = _words_for(load_typed_answers(), language)
+    vocabulary = load_typed_answers()
+    words = _words_for(vocabulary, language)
+    # In a chat of unknown language, a word that answers in any language is no mere politeness: "da" is the
+    # Romanian yes before it is the Vietnamese "dạ" folded.
+    answers = (words.answers.keys() if language in vocabulary.languages
+               else {phrase for own in vocabulary.languages.values() for phrase in own.answers})
     parts = [part for part in (normalise(part) for part in _PAUSE.split(text)) if part]
     if not parts:
         return None
     kinds: set[Acknowledgement] = set()
     for part in parts:
-        if part in words.answers and part not in words.okay:  # "ja tak", "ค่ะ", "tak" in Polish: an answer
+        if part in answers and part not in words.okay:  # "ja tak", "ค่ะ", "tak" in Polish: an answer
             return None
         if not _unpolite(part, words.polite, leave=False):
             kinds.add("polite")

@@ -923,3 +923,12 @@ def test_a_typed_not_sure_at_the_age_question_is_prefer_not_to_say(intent: str, 
     assert state["exploitation"] == "unknown" and state["pending"] != "work"
     again, replies = questionnaire.handle(questionnaire.handle(None, "start_screening")[0], "affirm", "yes")
     assert again["pending"] == "age" and replies[0] == {"text": "screening.pick_one"}
+
+
+def test_a_romanian_da_to_the_offer_starts_the_questions_also_when_the_language_is_not_given() -> None:
+    # Rasa's conversation tests send no language; "da" (the Romanian yes) was read as the Vietnamese "dạ", a
+    # polite word alone, and the NLU's affirm was dropped (fresh-clone CI, test_handover.yml).
+    state, _ = Q.request_person(None)
+    assert state["pending"] == "offer"
+    _, replies = Q.handle(state, "affirm", "da")
+    assert texts(replies) == ["question.age"]

@@ -245,7 +245,10 @@ def test_every_word_of_the_file_is_read_as_listed_in_its_language(language: str)
     ("vale gracias", "es", "okay"), ("d'accord merci", "fr", "okay"), ("sige po", "tl", "okay"),
     ("好的谢谢", "zh", "okay"), ("โอเคครับ", "th", "okay"), ("ок", "bg", "okay"),
     ("thanks", "en", "polite"), ("thank you", "en", "polite"), ("tak", "da", "polite"), ("mange tak", "da", "polite"),
-    ("tak", None, "polite"), ("merci", "fr", "polite"),
+    ("merci", "fr", "polite"),
+    # Language unknown (Rasa's own conversation tests): a word that answers in some language is not politeness
+    # alone: "tak" is the Polish yes, "da" the Romanian one (and the Vietnamese "dạ" folded).
+    ("tak", None, None), ("da", None, None), ("da", "ro", None),
     ("yes", "en", None), ("ok yes", "en", None), ("yes please", "en", None), ("no thanks", "en", None),
     ("ja tak", "da", None), ("tak", "pl", None), ("ค่ะ", "th", None), ("ok they took it", "en", None),
     ("?", "en", None), ("", "en", None), ("🙏", "en", None), ("k", "en", None),
