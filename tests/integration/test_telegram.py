@@ -134,8 +134,10 @@ async def test_a_caseworker_takes_over_a_telegram_chat_and_gives_it_back_to_the_
     chat = CHAT + 5
     seen = len(bot_api.calls)
     await bot_api.push(bot_api.user_update(chat, "buna, as vrea sa vorbesc cu un om adevarat", language_code="ro"))
-    *_, notice = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=3)
-    # screening offer, nobody online (no "a person was asked to join"), privacy
+    nobody, notice = await bot_api.wait_for("sendMessage", chat_id=chat, since=seen, count=2)
+    # Nobody online: "nobody can answer now…" with wait / leave a message, alone (no "a person was asked to join",
+    # and the screening's offer only after "I will wait": one question at a time), then the privacy notice.
+    assert nobody.params["text"].startswith(TEXTS.text("queue.nobody", "ro"))
     assert notice.params["text"] == privacy_notice("ro", channel="telegram")
     [(conversation_id, state)] = polling_app.rows("SELECT id, state FROM conversation")
     assert state == "queued"
