@@ -132,7 +132,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         outbox_rows = OutboxRows(engine, clock=clock)
         delivery = DeliveryWorker(outbox_rows, hub, clock=clock)
         outbox = Outbox(store, outbox_rows, hub, delivery, pushing=(CHANNEL_TELEGRAM,))
-        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours)
+        retention = Retention(engine, store, rasa, audit, settings.retention_days, clock=clock, hours=texts.hours,
+                              hub=hub)
         reporting = Reporting(store, reports, texts, requests, hub)
         # Each person's order across instances (docs/scale.md); SQLite is one instance (bot/instance_lock.py).
         redis = Redis.from_url(settings.redis_url) if settings.redis_url and engine.dialect.name != "sqlite" else None

@@ -110,6 +110,7 @@ class EventType(StrEnum):
     DANGER = "danger"  # danger words in a conversation a caseworker holds: it is P1 now, the consoles ring
     ALERT = "alert"  # for supervisors, once: a spike of P1s (core/limits.py); the consoles do not ring for each
     DELIVERY = "delivery"  # a message to the person was sent, is being retried or failed (handover/delivery.py)
+    ERASED = "erased"  # the person deleted this conversation (handover/retention.py): an open console says so
 
 
 class Delivery(StrEnum):

@@ -24,9 +24,10 @@ SEEN_EVERY = 20.0  # seconds between presence writes for one console
 
 
 @api.get("/ws", 'WebSocket of live events: {"type": "queue" | "message" | "conversation" | "danger" | '
-                '"alert", "conversation_id"?, "tier"?, "urgent"?, "reason"?}; events carry no text, and only '
-                "about conversations this console may follow (waiting ones; held ones: a caseworker their own, "
-                'supervisors all); an alert ({"reason": "p1_spike"}) goes to every console. '
+                '"alert" | "erased", "conversation_id"?, "tier"?, "urgent"?, "reason"?}; events carry no text, '
+                "and only about conversations this console may follow (waiting ones; held ones: a caseworker their "
+                'own, supervisors all); an alert ({"reason": "p1_spike"}) goes to every console, and so does '
+                '"erased" (the person deleted that conversation: nothing of it can be opened or answered). '
                 '{"type": "relay", "polling": true} when the events of other app instances stop arriving (Redis '
                 'down): poll the API every few seconds until {"type": "relay", "polling": false}. '
                 'Send {"type": "ping"} every 20 s to stay present. Closed with code 4401 when the session '

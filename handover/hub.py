@@ -11,7 +11,10 @@ ones the API lets it open from there: everyone the waiting ones, a caseworker th
 and admins every held one. Nobody hears about a conversation only the bot holds. A console hears once more
 about a conversation that just left its view (claimed by someone else, handed back to the bot), so that it
 drops it at once. Urgent events always reach supervisors, and reach a caseworker whenever they could take the
-conversation: the ring for a person in danger is never lost to the filter.
+conversation: the ring for a person in danger is never lost to the filter. That a person erased a conversation
+reaches every console, with its id only: it has no place left to filter by, and any console may have it open (a
+supervisor any conversation, a caseworker one found by a report's code), which then says so at once instead of
+at its next action (walk 4 item 2).
 
 Each socket is tied to the console session that opened it: logging out closes it at once, and so does the
 session's end, an account made inactive, or a role changed (found by `check_sessions`, which the app runs every
@@ -150,6 +153,10 @@ class Hub:
         if not self._consoles:  # nobody to tell: no need to ask the database where the conversation is
             pass
         elif event.conversation_id is None:  # nothing to place (a person erased): every console refreshes
+            await self._send_all([(socket, event.to_json()) for socket in self._consoles])
+        elif event.type == EventType.ERASED:  # gone: nothing to place, every console that has it open says so
+            for console in self._consoles.values():
+                console.known.discard(event.conversation_id)
             await self._send_all([(socket, event.to_json()) for socket in self._consoles])
         else:
             await self._send_all(await self._addressed(event, event.conversation_id))

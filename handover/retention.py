@@ -1,7 +1,8 @@
 """Keep as little as possible, for as short as possible: erasure on request and retention.
 
 - Erasure: a person deletes everything about them now (web chat "Delete this conversation", Telegram
-  `/delete`): the app database and Rasa's trackers.
+  `/delete`): the app database and Rasa's trackers. The consoles are told each erased conversation's id at once
+  (an "erased" event, no words of the person): one that has it open says so and takes no more input.
 - Retention: `retention_days` after a conversation was resolved (or, for one the bot held, after it went
   quiet) its transcript, notes, screening, reply address and Rasa tracker are deleted; only an anonymous
   statistics row is kept (handover/stats_facts.py: the day and hour it started, language, channel, kind, tier,
@@ -24,8 +25,9 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.config import CONTENT_DIR
 from core.hours import Hours
 from core.models import CodeAttempt, Conversation, TrackerErasure
-from core.vocabulary import State
+from core.vocabulary import EventType, State
 from handover.audit import ERASURE, Audit
+from handover.hub import Hub, HubEvent
 from handover.ports import AssistantUnavailable, TrackerEraser
 from handover.reports import ATTEMPTS_KEPT
 from handover.stats_facts import live_facts, stat_row
@@ -42,8 +44,9 @@ class PurgeReport:
 
 class Retention:
     def __init__(self, engine: AsyncEngine, store: Store, trackers: TrackerEraser, audit: Audit, days: float, *,
-                 clock: Clock = SYSTEM_CLOCK, hours: Hours | None = None) -> None:
-        """`hours`: the chat's staffed hours, for the statistics row (content/hours.yml when not given)."""
+                 clock: Clock = SYSTEM_CLOCK, hours: Hours | None = None, hub: Hub | None = None) -> None:
+        """`hours`: the chat's staffed hours, for the statistics row (content/hours.yml when not given); `hub`: the
+        consoles, told of each erasure on request (the command line's purge needs none)."""
         self._engine = engine
         self._clock = clock
         self._store = store
@@ -51,12 +54,15 @@ class Retention:
         self._audit = audit
         self.days = days
         self._hours = hours or Hours.load(CONTENT_DIR / "hours.yml")
+        self._hub = hub
 
     async def erase_person(self, address_hash: str) -> int:
         """Everything about the person with this address, now. Returns how many conversations were erased."""
         ids = await self._store.erase_contact(address_hash)
         for conversation_id in ids:
             await self._audit.record(None, ERASURE, conversation_id, "at the person's request")
+            if self._hub is not None:
+                await self._hub.publish(HubEvent(EventType.ERASED, conversation_id))
         await self._erase_trackers(ids)
         return len(ids)
 

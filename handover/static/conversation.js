@@ -94,6 +94,9 @@ export function clearConversationView() {
   el.conversation.dataset.id = "";
   el.conversation.dataset.state = "";
   el.conversation.dataset.danger = "";
+  el.convErased.hidden = true;
+  el.noteText.disabled = false;  // the reply's controls follow the next conversation (updateControls)
+  el.noteSend.disabled = false;
   el.convBody.hidden = true;
   el.convNone.hidden = false;
   el.convNone.textContent = t("page.no_conversation");
@@ -108,6 +111,37 @@ export function clearConversationView() {
   el.noteText.value = "";
   forgetCannedInsert();
   markOpenInQueue();
+}
+
+// The person deleted the conversation `id` (live.js: an "erased" event, handover/retention.py). Open, it stays open
+// to say so plainly (#conv-erased): what they wrote, the notes, the screening and its drafts leave the page (nothing
+// of it is kept), and nothing more can be written or done to it; the caseworker moves on by opening another.
+// Returns its alias when it was open, else null.
+export function showErased(id) {
+  if (id === null || id !== view.openId) return null;
+  view.openSeq += 1;  // an answer still coming for it is dropped
+  view.open = null;  // nothing asks for it again: catch-ups, the keys c, r, d, t and /
+  withDanger.delete(id);
+  forgetDraft(id);
+  const hadFocus = el.conversation.contains(document.activeElement);
+  el.conversation.dataset.state = "erased";
+  el.conversation.dataset.danger = "";
+  el.convMeta.replaceChildren();
+  clearTranscript();
+  el.notes.replaceChildren();
+  el.notesEmpty.hidden = true;
+  el.screeningBody.replaceChildren();
+  el.reportBody.replaceChildren();
+  el.report.hidden = true;
+  for (const control of [el.claim, el.release, el.resolve, el.transferGroup]) control.hidden = true;
+  el.replyText.value = "";
+  el.noteText.value = "";
+  el.replyHint.textContent = "";
+  forgetCannedInsert();
+  for (const control of [el.replyText, el.replySend, el.canned, el.noteText, el.noteSend]) control.disabled = true;
+  el.convErased.hidden = false;
+  if (hadFocus) el.convErased.focus();  // its box took no more input: the focus goes to what says why
+  return el.convAlias.textContent;
 }
 
 // A 410 for the conversation `id`: the person deleted it. Its view closes (its drafts go with it: nothing of it is

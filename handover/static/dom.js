@@ -13,7 +13,7 @@ export const el = {
   console: $("console"), queue: $("queue"), queueCount: $("queue-count"), queueEmpty: $("queue-empty"),
   held: $("held"), heldTitle: $("held-title"), heldEmpty: $("held-empty"), claimNext: $("claim-next"),
   conversation: $("conversation"), convNone: $("conv-none"), convBody: $("conv-body"),
-  convAlias: $("conv-alias"), convMeta: $("conv-meta"),
+  convAlias: $("conv-alias"), convMeta: $("conv-meta"), convErased: $("conv-erased"),
   claim: $("claim"), release: $("release"), resolve: $("resolve"),
   transferGroup: $("transfer-group"), transferTo: $("transfer-to"), transfer: $("transfer"),
   transcript: $("transcript"), replyForm: $("reply-form"), replyText: $("reply-text"), replySend: $("reply-send"),

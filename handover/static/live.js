@@ -7,9 +7,9 @@
 // page fetches the queue and the open conversation every few seconds until it is back.
 import { API, api, sessionEnded } from "./api.js";
 import { ring } from "./alerts.js";
-import { catchUp, loadConversation, markDanger } from "./conversation.js";
+import { catchUp, loadConversation, markDanger, showErased } from "./conversation.js";
 import { el } from "./dom.js";
-import { refreshQueue, scheduleQueueRefresh } from "./queue.js";
+import { dropFromQueue, refreshQueue, scheduleQueueRefresh } from "./queue.js";
 import { isSupervisor, session, view } from "./state.js";
 import { say } from "./status.js";
 import { t } from "./words.js";
@@ -135,6 +135,13 @@ function handleEvent(event) {
     // for each; supervisors get this one ring.
     if (isSupervisor()) ring("P1", "p1-spike");
     say(t("live.p1_spike"), "urgent");
+    scheduleQueueRefresh();
+  } else if (event.type === "erased" && id !== null) {
+    // The person deleted it (handover/retention.py): out of the lists at once; open, it says so and takes no input.
+    // Said aloud (the status line) to whoever held it or had it open; a waiting one just leaves the queue.
+    const held = dropFromQueue(id);
+    const open = showErased(id);
+    if (held !== null || open !== null) say(t("live.erased", { alias: open || held }), "urgent");
     scheduleQueueRefresh();
   } else if (event.type === "danger") {
     // Danger words in a conversation someone holds: it is P1 now and the bot has already sent 112.

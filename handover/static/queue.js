@@ -13,7 +13,7 @@ import { t } from "./words.js";
 const DANGER_NOW = t("line.danger");
 
 const queue = {
-  waiting: [], held: [],  // the items of the last answer
+  waiting: [], held: [], online: null,  // the last answer
   fetchedAt: 0,  // performance.now() of the last answer: waiting times tick from there
   loaded: false,  // the first queue of a session rings for nothing (it is not news)
   busy: false, again: false, soon: 0,  // one request at a time; events in a burst make one refetch
@@ -22,6 +22,7 @@ const queue = {
 export function resetQueue() {
   queue.waiting = [];
   queue.held = [];
+  queue.online = null;
   queue.loaded = false;
   view.selectedId = null;
   el.queue.replaceChildren();
@@ -70,6 +71,7 @@ function renderQueue(data) {
   queue.loaded = true;
   queue.waiting = waiting;
   queue.held = held;
+  queue.online = data.online;
   queue.fetchedAt = performance.now();
 
   const focused = document.activeElement && document.activeElement.closest
@@ -91,6 +93,16 @@ function renderQueue(data) {
     const again = findItem(focusedId);
     if (again) again.querySelector("button").focus();
   }
+}
+
+// The person deleted the conversation `id` (live.js): out of both lists now, before the refetch confirms it.
+// Returns its alias when it was in the held list, else null.
+export function dropFromQueue(id) {
+  const isNot = (item) => String(item.conversation_id) !== id;
+  const held = queue.held.find((item) => !isNot(item));
+  if (view.selectedId === id) view.selectedId = null;
+  renderQueue({ items: queue.waiting.filter(isNot), assigned: queue.held.filter(isNot), online: queue.online });
+  return held ? String(held.alias) : null;
 }
 
 function queueItem(item, isHeld) {

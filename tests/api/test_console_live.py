@@ -259,3 +259,25 @@ async def test_a_supervisor_hears_every_waiting_and_held_conversation_but_not_th
     await client.say(session, "thanks")  # the bot answers now: nobody's live concern
     assert await heard(sofie_socket) == []
 
+
+
+# The person deletes the conversation -------------------------------------------------------------------------------
+
+async def test_every_console_hears_at_once_that_the_person_deleted_a_conversation_and_no_words(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4 item 2: a console with the conversation open learned that the person had erased it only at its next
+    action (410). Every console now hears it at once, with the id alone: its holder, a supervisor, and a caseworker
+    who may have found it by a report's code; the consoles that follow it hear nothing more about it."""
+    anna, ben, sofie = await login(client, "anna"), await login(client, "ben"), await login(client, "sofie",
+                                                                                           "supervisor")
+    session, conversation_id = await waiting(client)
+    await anna.call("POST", f"/conversations/{conversation_id}/claim")
+    await client.say(session, "he took my passport")
+    sockets = [await connect(client, console) for console in (anna, ben, sofie)]
+    await client.delete_session(session)  # the web chat's "Delete this conversation"
+    for socket in sockets:
+        events = await heard(socket)
+        assert {"type": "erased", "conversation_id": conversation_id} in events
+        assert all(set(event) <= {"type", "conversation_id"} for event in events)  # ids and states, never words
+        assert "passport" not in json.dumps(events)
+    await anna.call("GET", f"/conversations/{conversation_id}", expect=410)  # what the event says, the API too

@@ -61,6 +61,19 @@ async def test_a_console_on_b_hears_what_a_person_did_on_a_and_a_claim_made_on_a
     assert len(about(await heard(ben_socket), conversation_id)) == 1
 
 
+async def test_a_console_on_b_hears_at_once_that_the_person_deleted_the_conversation_on_a(pair: Pair) -> None:
+    """Walk 4 item 2: the console that has it open says so at once, on whichever instance it is."""
+    await add_caseworker(pair.a, "anna")
+    anna_on_b = await log_in(pair.b, "anna")
+    session, conversation_id, _ = await asks_for_a_person(pair.a)
+    await anna_on_b.call("POST", f"/conversations/{conversation_id}/claim")
+    socket = await connect(anna_on_b)
+    await pair.a.delete_session(session)  # through A
+    erased = {"type": "erased", "conversation_id": conversation_id}
+    assert (await hear(socket, erased)).count(erased) == 1
+    assert erased not in await heard(socket)  # once
+
+
 async def test_nothing_in_redis_carries_words(pair: Pair) -> None:
     """What goes through Redis: ids, states, the instance; never what the person wrote."""
     listener = Redis.from_url(pair.redis.url)

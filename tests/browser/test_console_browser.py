@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, WebSocketRoute, expect
 from sqlalchemy import delete
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
@@ -423,13 +423,18 @@ async def test_a_transfer_to_a_colleague_who_is_away_is_refused_and_said(browser
 async def test_answering_a_conversation_the_person_deleted_says_so_and_closes_it(browser: Browser, client: AppClient,
                                                                                   rasa: FakeRasa) -> None:
     """Walk 3 item 17: a reply to a conversation the person had erased said "Claim the conversation before you
-    answer.". The console now says that the person deleted it, closes it and forgets its draft."""
+    answer.". The console now says that the person deleted it, closes it and forgets its draft. The console hears of
+    an erasure at once (the next test); this is for when it did not (the relay between instances down)."""
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     person = await client.new_session()
     await client.say(person, "help me he is coming")
     page, problems = await console_page(browser, client)
     await page.keyboard.press("n")
     await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await page.route_web_socket(re.compile(r"/api/console/ws$"), without_erasures)
+    await page.reload()  # its live socket now loses the "erased" events on the way
+    await expect(page.locator("#conversation")).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
     await client.delete_session(person)  # the web chat's "Delete this conversation"
     await page.fill("#reply-text", "Are you still there?")
     await page.click("#reply-send")
@@ -438,6 +443,59 @@ async def test_answering_a_conversation_the_person_deleted_says_so_and_closes_it
     await expect(page.locator("#conversation")).to_have_attribute("data-id", "")
     await expect(page.locator("#held li.queue-item")).to_have_count(0)
     assert await kept_drafts(page) == []  # nothing of it is kept
+    assert problems == []
+
+
+def without_erasures(socket: WebSocketRoute) -> None:
+    """The console's live socket with the "erased" events lost on the way; everything else passes."""
+    server = socket.connect_to_server()
+    server.on_message(lambda message: None if '"erased"' in str(message) else socket.send(message))
+
+
+async def test_a_conversation_the_person_deletes_says_so_at_once_takes_no_input_and_leaves_the_lists(
+        browser: Browser, client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4 item 2: the console learned that the person had erased the open conversation only at its next action.
+    It now says so at once, in the conversation and aloud (the status line), the conversation's words and the draft
+    leave the page, its boxes take no input, and it leaves the list; the next conversation opens as usual."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    person = await client.new_session()
+    await client.say(person, "help me he is coming")
+    page, problems = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    await page.keyboard.press("n")
+    conversation = page.locator("#conversation")
+    await expect(conversation).to_have_attribute("data-state", "assigned")
+    await expect(page.locator("#transcript li.msg.user span.text").first).to_have_text("help me he is coming")
+    await expect(page.locator("#held li.queue-item")).to_have_count(1)
+    await page.fill("#reply-text", "Are you safe now?")
+    await page.fill("#note-text", "Said he is coming back.")
+
+    await client.delete_session(person)  # the web chat's "Delete this conversation"
+    notice = page.locator("#conv-erased")
+    await expect(notice).to_be_visible()
+    await expect(notice).to_have_text("The person deleted this conversation. Nothing of it is kept.")
+    await expect(notice).to_be_focused()  # the focus was in its reply box, which takes no input now
+    await expect(conversation).to_have_attribute("data-state", "erased")
+    for box in ("#reply-text", "#note-text"):
+        await expect(page.locator(box)).to_be_disabled()
+        await expect(page.locator(box)).to_have_value("")
+    for button in ("#reply-send", "#note-send"):
+        await expect(page.locator(button)).to_be_disabled()
+    for action in ("#claim", "#release", "#resolve", "#transfer-group"):
+        await expect(page.locator(action)).to_be_hidden()
+    await expect(page.locator("#transcript li")).to_have_count(0)
+    await expect(page.locator("#held li.queue-item")).to_have_count(0)
+    await expect(page.locator("#status")).to_have_text(
+        re.compile(r"^Visitor \S+: the person deleted this conversation\. Nothing of it is kept\.$"))
+    assert await kept_drafts(page) == []
+
+    other = await client.new_session()
+    await client.say(other, "help me he is coming")
+    await page.keyboard.press("n")  # the next one opens as usual
+    await expect(conversation).to_have_attribute("data-state", "assigned")
+    await expect(notice).to_be_hidden()
+    for box in ("#reply-text", "#note-text"):
+        await expect(page.locator(box)).to_be_enabled()
     assert problems == []
 
 

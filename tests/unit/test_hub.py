@@ -74,6 +74,20 @@ async def test_an_urgent_event_about_a_conversation_nobody_follows_still_reaches
     assert sofie.sent == [{"type": "queue", "conversation_id": "c1", "tier": "P1", "urgent": True}]
 
 
+async def test_an_erasure_reaches_every_console_even_from_another_instance_and_ends_what_they_followed() -> None:
+    """Walk 4 item 2: the conversation is gone, nothing places it; every console hears its id (one may have it
+    open), from this instance or another, and one that followed it hears nothing more of it after."""
+    places: dict[str, Place] = {"c1": (State.ASSIGNED, ANNA.id)}
+    hub, [anna, ben, sofie] = hub_with(places, FakeClock(NOW), ANNA, BEN, SOFIE)
+    await hub.publish(HubEvent(EventType.MESSAGE, "c1"))  # anna's: she and the supervisor follow it, ben not
+    del places["c1"]  # the person erased it
+    await hub.deliver(HubEvent(EventType.ERASED, "c1"))  # as the relay hands on another instance's event
+    await hub.publish(HubEvent(EventType.MESSAGE, "c1"))  # a late one: nobody follows it any more
+    erased = {"type": "erased", "conversation_id": "c1"}
+    assert anna.sent[1:] == sofie.sent[1:] == [erased]
+    assert ben.sent == [erased]  # he may have found it by a report's code
+
+
 async def test_a_session_that_ran_out_hears_nothing_more_and_is_closed() -> None:
     clock = FakeClock(NOW)
     hub, [anna] = hub_with({"c1": (State.QUEUED, None)}, clock, ANNA)

@@ -18,7 +18,7 @@ from tests.unit.test_hub import ANNA, NOW, SOFIE, FakeSocket
 
 EVENTS = [HubEvent(EventType.MESSAGE, "c1"), HubEvent(EventType.QUEUE, "c1", Tier.P1),
           HubEvent(EventType.DANGER, "c2", Tier.P1), HubEvent(EventType.ALERT, reason="p1_spike"),
-          HubEvent(EventType.CONVERSATION)]
+          HubEvent(EventType.CONVERSATION), HubEvent(EventType.ERASED, "c3")]
 
 
 class FakeRelay:
