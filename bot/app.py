@@ -49,7 +49,7 @@ from core.sources import SOURCES, Sources
 from core.texts import Texts
 from handover import console
 from handover.accounts import Accounts
-from handover.app_keys import CARDS, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP, STATISTICS
+from handover.app_keys import CARDS, LOGIN_GUARD, MEDIA, QUEUE_LINES, READ_MARKS, REPORT_LOOKUP, STATISTICS
 from handover.audit import Audit
 from handover.canned import CannedResponses, load_canned
 from handover.delivery import DeliveryWorker
@@ -64,6 +64,7 @@ from handover.outreach_card import OutreachCards
 from handover.outreach_counts import OutreachCounter
 from handover.queue import Queue
 from handover.queue_lines import QueueLines
+from handover.read_marks import ReadMarks
 from handover.report_lookup import ReportLookup
 from handover.reports import Reports
 from handover.requests import HandoverRequests, RequestLimits
@@ -157,6 +158,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         await canned.replace_all(load_canned(settings.content_dir, texts))
         console.setup(app, handover, accounts, canned)
         app[REPORT_LOOKUP] = ReportLookup(reports, audit, limiter)
+        app[READ_MARKS] = ReadMarks(engine)
         app[QUEUE_LINES] = QueueLines(store, reports, lexicon.heard,
                                       {code: texts.own_name(code) for code in texts.languages})
         app[STATISTICS] = StatisticsSource(engine, texts.hours)

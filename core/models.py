@@ -84,6 +84,8 @@ class Conversation(Base):
     # The caseworker who holds it while `assigned`; the history of who held it is in `assignment`.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The newest message its holder has seen (handover/read_marks.py): the person's messages after it are unread.
+    read_up_to: Mapped[int | None] = mapped_column(Integer)
     # When the person was told that nobody can answer right now (once per wait).
     unanswered_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Where a step-by-step flow the app runs itself (reporting a suspicion) stands: sealed JSON, or None.

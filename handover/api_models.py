@@ -142,6 +142,9 @@ class QueueItem(Out):
     key_words: list[str] = Field(description=(
         "the person's own words that made the bot flag the conversation (what the danger lexicon matched, the "
         "words they agreed to note for the strongest indicators), a few words each; text, never HTML"))
+    unread: bool = Field(description=(
+        "held by this caseworker, and the person wrote in it since they last fetched its transcript (opened it or "
+        "caught up with it); false for every other item"))
 
 
 class Queue(Out):

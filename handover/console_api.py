@@ -19,7 +19,7 @@ from core.vocabulary import State
 from handover import api_models as m
 from handover.accounts import Account, token_hash
 from handover.api_routes import ApiTable
-from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA, QUEUE_LINES, REPORT_LOOKUP
+from handover.app_keys import ACCOUNTS, CANNED, HANDOVER, LOGIN_GUARD, MEDIA, QUEUE_LINES, READ_MARKS, REPORT_LOOKUP
 from handover.console_auth import end_session, keep_session, log_in, token_of
 from handover.console_words import language_of
 from handover.erased import missing
@@ -101,12 +101,14 @@ async def queue(request: web.Request, account: Account) -> m.Queue:
         held = [item for item in held if item.assignee_id == account.id]
 
     lines, language = request.app[QUEUE_LINES], language_of(request, account)
+    unread = await request.app[READ_MARKS].unread(account.id)
 
     async def row(item: QueueItem) -> m.QueueItem:
         line = await lines.line(item, language)
         return m.QueueItem.model_validate({**asdict(item), "waiting_seconds": item.waiting_seconds(now),
                                            "language_name": lines.language_name(item.language, language),
-                                           "summary": line.summary, "key_words": line.key_words})
+                                           "summary": line.summary, "key_words": line.key_words,
+                                           "unread": item.conversation_id in unread})
 
     return m.Queue(items=[await row(item) for item in waiting], assigned=[await row(item) for item in held],
                    online=await request.app[ACCOUNTS].online_count())
@@ -118,7 +120,8 @@ async def claim_next(request: web.Request, account: Account) -> m.NextClaim:
 
 
 @api.get(CONVERSATION, "A conversation with transcript, notes, screening result and reports "
-                       "(written to the audit log)", response=m.Conversation, errors=(403, 404, 410))
+                       "(written to the audit log; its holder has now read it: the queue's unread mark goes)",
+         response=m.Conversation, errors=(403, 404, 410))
 async def conversation(request: web.Request, account: Account) -> m.Conversation:
     details = await _visible(request, account)
     handover = request.app[HANDOVER]
@@ -127,7 +130,7 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
     return m.Conversation.model_validate({
         **details.model_dump(),
         "language_name": request.app[QUEUE_LINES].language_name(details.language, language_of(request, account)),
-        "messages": [m.Message.of(message) for message in await handover.store.transcript(conversation_id)],
+        "messages": await _read(request, account, details),
         "notes": await handover.store.notes(conversation_id),
         "screening": await handover.store.screening(conversation_id),
         "heard_in_chat": await request.app[QUEUE_LINES].heard(conversation_id),
@@ -135,14 +138,24 @@ async def conversation(request: web.Request, account: Account) -> m.Conversation
     })
 
 
-@api.get(CONVERSATION + "/messages", "The transcript after a message id (live updates)", query=After,
+@api.get(CONVERSATION + "/messages", "The transcript after a message id (live updates; its holder has now read "
+                                    "it: the queue's unread mark goes)", query=After,
          response=m.NewMessages, errors=(403, 404, 410))
 async def conversation_messages(request: web.Request, account: Account, query: After) -> m.NewMessages:
     """What a console fetches when the WebSocket says something new came."""
     details = await _visible(request, account)
-    messages = await request.app[HANDOVER].store.transcript(details.conversation_id)
-    return m.NewMessages(messages=[m.Message.of(message) for message in messages if message.id > query.after],
+    messages = await _read(request, account, details)
+    return m.NewMessages(messages=[message for message in messages if message.id > query.after],
                          state=details.state, assignee=details.assignee)
+
+
+async def _read(request: web.Request, account: Account, details: m.ConversationDetails) -> list[m.Message]:
+    """The whole transcript, for this account to read: its holder has then seen it up to its newest message
+    (handover/read_marks.py)."""
+    messages = await request.app[HANDOVER].store.transcript(details.conversation_id)
+    if messages and details.state == State.ASSIGNED and details.assignee_id == account.id:
+        await request.app[READ_MARKS].seen(details.conversation_id, account.id, max(message.id for message in messages))
+    return [m.Message.of(message) for message in messages]
 
 
 @api.get(CONVERSATION + "/messages/{message_id}/media", "A photo, voice note, video, sticker or document the person "

@@ -16,6 +16,7 @@ from enum import Enum
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from core.clock import SYSTEM_CLOCK, Clock
 from core.models import Assignment, Caseworker, Conversation, MessageRecord, as_utc
@@ -207,7 +208,7 @@ class Queue:
             held.append(Conversation.assignee_id == from_id)
         async with self._engine.begin() as connection:
             result = await connection.execute(update(Conversation).where(*held).values(
-                assignee_id=to_id, claimed_at=now, updated_at=now))
+                assignee_id=to_id, claimed_at=now, updated_at=now, read_up_to=_newest_message(conversation_id)))
             if result.rowcount != 1:
                 return False
             await self._close_assignment(connection, conversation_id, "transferred", now)
@@ -253,7 +254,8 @@ class Queue:
         result = await connection.execute(
             update(Conversation)
             .where(Conversation.id == conversation_id, Conversation.state == State.QUEUED)
-            .values(state=State.ASSIGNED, assignee_id=caseworker_id, claimed_at=now, updated_at=now))
+            .values(state=State.ASSIGNED, assignee_id=caseworker_id, claimed_at=now, updated_at=now,
+                    read_up_to=_newest_message(conversation_id)))
         if result.rowcount != 1:
             return False
         await connection.execute(insert(Assignment).values(
@@ -266,3 +268,11 @@ class Queue:
         await connection.execute(update(Assignment).where(
             Assignment.conversation_id == conversation_id, Assignment.ended_at.is_(None),
         ).values(ended_at=now, end_reason=reason))
+
+
+def _newest_message(conversation_id: str) -> ScalarSelect[int | None]:
+    """Where a caseworker who takes the conversation now starts reading: what came before is no news to them (it
+    was in the queue's line and is the transcript they open), what the person writes after is unread until they
+    look (handover/read_marks.py)."""
+    return (select(func.max(MessageRecord.id)).where(MessageRecord.conversation_id == conversation_id)
+            .scalar_subquery())

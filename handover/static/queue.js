@@ -14,6 +14,7 @@ const DANGER_NOW = t("line.danger");
 
 const queue = {
   waiting: [], held: [], online: null,  // the last answer
+  unread: new Set(),  // the held conversations marked unread now: one that joins them is said aloud
   fetchedAt: 0,  // performance.now() of the last answer: waiting times tick from there
   loaded: false,  // the first queue of a session rings for nothing (it is not news)
   busy: false, again: false, soon: 0,  // one request at a time; events in a burst make one refetch
@@ -23,6 +24,7 @@ export function resetQueue() {
   queue.waiting = [];
   queue.held = [];
   queue.online = null;
+  queue.unread = new Set();
   queue.loaded = false;
   view.selectedId = null;
   el.queue.replaceChildren();
@@ -68,6 +70,7 @@ function renderQueue(data) {
       }
     }
   }
+  announceUnread(held);
   queue.loaded = true;
   queue.waiting = waiting;
   queue.held = held;
@@ -95,6 +98,21 @@ function renderQueue(data) {
   }
 }
 
+// Unread (handover/read_marks.py): the person wrote in a conversation this caseworker holds since they last looked
+// at it. The open one never is: the console catches up with it as the person writes.
+function isUnread(item) {
+  return item.unread === true && String(item.conversation_id) !== view.openId;
+}
+
+// Said aloud (the status line) when a held conversation becomes unread; not for the session's first queue, whose
+// marks show without a word (as it rings for nothing).
+function announceUnread(held) {
+  const marked = held.filter(isUnread);
+  const news = marked.filter((item) => !queue.unread.has(String(item.conversation_id)));
+  queue.unread = new Set(marked.map((item) => String(item.conversation_id)));
+  if (queue.loaded && news.length) say(t("live.unread", { aliases: news.map((item) => item.alias).join(", ") }), "info");
+}
+
 // The person deleted the conversation `id` (live.js): out of both lists now, before the refetch confirms it.
 // Returns its alias when it was in the held list, else null.
 export function dropFromQueue(id) {
@@ -116,6 +134,8 @@ function queueItem(item, isHeld) {
   li.dataset.waitBase = String(Number(item.waiting_seconds) || 0);
   if (id === view.openId) { li.classList.add("open"); li.setAttribute("aria-current", "true"); }
   if (id === view.selectedId) li.classList.add("selected");
+  const unread = isHeld && isUnread(item);
+  li.dataset.unread = String(unread);
 
   const button = make("button", "item-button");
   button.type = "button";
@@ -125,7 +145,8 @@ function queueItem(item, isHeld) {
   if (urgent) badge.title = t("queue.urgent_title", { tier });
   const waitingText = make("span", "waiting", formatWait(waitedSeconds(li)));
   appendSpaced(top, badge, ...(urgent ? [make("span", "visually-hidden", t("queue.urgent"))] : []),
-    make("span", "alias", item.alias), languageBadge(item),
+    make("span", "alias", item.alias), ...(unread ? [make("span", "unread", t("queue.unread"))] : []),
+    languageBadge(item),
     make("span", "kind", kindLabel(item.kind)), make("span", "visually-hidden", t(isHeld ? "queue.since" : "queue.waiting")),
     waitingText);
   const summary = make("span", "summary", item.summary || "");
@@ -215,5 +236,16 @@ export function markOpenInQueue() {
     li.classList.toggle("open", open);
     if (open) li.setAttribute("aria-current", "true");
     else li.removeAttribute("aria-current");
+    if (open) markRead(li);
   }
+}
+
+// Opened: read (the server marks it so as it sends the transcript); its mark goes now, not at the next refetch.
+function markRead(li) {
+  const item = queue.held.find((each) => String(each.conversation_id) === li.dataset.id);
+  if (item) item.unread = false;
+  queue.unread.delete(li.dataset.id);
+  li.dataset.unread = "false";
+  const mark = li.querySelector(".unread");
+  if (mark) mark.remove();
 }

@@ -281,3 +281,38 @@ async def test_every_console_hears_at_once_that_the_person_deleted_a_conversatio
         assert all(set(event) <= {"type", "conversation_id"} for event in events)  # ids and states, never words
         assert "passport" not in json.dumps(events)
     await anna.call("GET", f"/conversations/{conversation_id}", expect=410)  # what the event says, the API too
+
+
+# Unread marks --------------------------------------------------------------------------------------------------
+
+def unread(queue: dict[str, Any]) -> set[str]:
+    return {item["conversation_id"] for item in queue["items"] + queue["assigned"] if item["unread"]}
+
+
+async def test_a_held_conversation_the_person_writes_in_is_unread_until_its_holder_opens_it(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4 item 1: a caseworker holds two conversations and has one open; nothing marked that the person wrote
+    in the other. Its holder's console hears the message event and its queue now marks it unread, until they open
+    it; what came before they took it, their own conversation open, a colleague's look, notices: none of these."""
+    anna, sofie = await login(client, "anna"), await login(client, "sofie", "supervisor")
+    first_session, first = await waiting(client)
+    second_session, second = await waiting(client)
+    for conversation_id in (first, second):
+        await anna.call("POST", f"/conversations/{conversation_id}/claim")  # "Anna joined" is no news to her
+    await anna.call("GET", f"/conversations/{first}")  # she has the first one open
+    socket = await connect(client, anna)
+    assert unread(await anna.call("GET", "/queue")) == set()
+
+    await client.say(second_session, "are you there?")
+    assert await heard(socket) == [{"type": "message", "conversation_id": second}]  # her console fetches the queue
+    assert unread(await anna.call("GET", "/queue")) == {second}
+    await client.say(first_session, "hello?")  # in the open one: the console catches up with it at once
+    assert await heard(socket) == [{"type": "message", "conversation_id": first}]
+    await anna.call("GET", f"/conversations/{first}/messages?after=0")
+    assert unread(await anna.call("GET", "/queue")) == {second}
+
+    assert unread(await sofie.call("GET", "/queue")) == set()  # a supervisor's list marks only what they hold
+    await sofie.call("GET", f"/conversations/{second}")  # and their look reads nothing for anna
+    assert unread(await anna.call("GET", "/queue")) == {second}
+    await anna.call("GET", f"/conversations/{second}")  # she opens it
+    assert unread(await anna.call("GET", "/queue")) == set()

@@ -20,6 +20,7 @@ from core.models import ConsoleSession
 from handover.accounts import Accounts
 from handover.console import HANDOVER
 from tests.conftest import AppClient, own_app
+from tests.console_client import conversation_of
 from tests.fakes.rasa import FakeRasa, serving
 
 pytestmark = pytest.mark.browser
@@ -496,6 +497,52 @@ async def test_a_conversation_the_person_deletes_says_so_at_once_takes_no_input_
     await expect(notice).to_be_hidden()
     for box in ("#reply-text", "#note-text"):
         await expect(page.locator(box)).to_be_enabled()
+    assert problems == []
+
+
+async def test_a_held_conversation_the_person_writes_in_is_marked_unread_until_it_is_opened(
+        browser: Browser, client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4 item 1: with one conversation open, a message in another one the caseworker held came with no mark.
+    It is now marked in their list, in words ("new message", not by colour alone) and said aloud (the status
+    line), until they open it; the open one is never marked."""
+    await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
+    first_person, second_person = await client.new_session(), await client.new_session()
+    for person in (first_person, second_person):
+        await client.say(person, "help me he is coming")
+    first, second = await conversation_of(client, first_person), await conversation_of(client, second_person)
+    page, problems = await console_page(browser, client)
+    await expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    conversation = page.locator("#conversation")
+    for conversation_id in (first, second):  # "n" takes the one waiting longest: the first, then the second
+        await page.keyboard.press("Escape")
+        await page.keyboard.press("n")
+        await expect(conversation).to_have_attribute("data-id", conversation_id)
+        await expect(conversation).to_have_attribute("data-state", "assigned")
+    first_item, second_item = (page.locator(f'#held li.queue-item[data-id="{conversation_id}"]')
+                               for conversation_id in (first, second))
+    await expect(first_item).to_have_attribute("data-unread", "false")  # what came before she took it is no news
+
+    await client.say(first_person, "are you still there?")
+    await expect(first_item).to_have_attribute("data-unread", "true")
+    await expect(first_item.locator(".unread")).to_have_text("new message")
+    await expect(first_item.locator("button")).to_contain_text("new message")  # in the name a screen reader says
+    alias = await first_item.locator(".alias").text_content()
+    await expect(page.locator("#status")).to_have_text(f"New message: {alias}")
+    await client.say(second_person, "I am here")  # in the open one: shown at once, never marked
+    await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text("I am here")
+    await expect(second_item).to_have_attribute("data-unread", "false")
+
+    await first_item.click()  # she opens it: read
+    await expect(conversation).to_have_attribute("data-id", first)
+    await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text("are you still there?")
+    await expect(first_item).to_have_attribute("data-unread", "false")
+    await expect(first_item.locator(".unread")).to_have_count(0)
+    await second_item.click()
+    await expect(conversation).to_have_attribute("data-id", second)
+    await page.reload()  # the server has it read too: a fresh list marks neither
+    await expect(conversation).to_have_attribute("data-id", second)
+    await expect(page.locator("#held li.queue-item")).to_have_count(2)
+    await expect(page.locator('#held li.queue-item[data-unread="true"]')).to_have_count(0)
     assert problems == []
 
 
