@@ -120,12 +120,17 @@ async def test_login_claim_reply_release_and_the_bot_answers_again(browser: Brow
                              "I am Anna from the centre. Are you safe now?"]
 
     # What the person writes now reaches the open console at once (WebSocket), not the bot …
+    await expect(page.locator("#conv-danger")).to_be_hidden()
     assert (await client.say(person, "yes I can talk now"))["messages"] == []
     await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text("yes I can talk now")
     # … unless it is danger: then the bot gives 112 at once, and the console rings and marks the conversation.
     [danger] = (await client.say(person, "yes I am hiding in the bathroom"))["messages"]
     assert danger["text"].startswith("If you are in danger now, call 112.")
     await expect(page.locator("#conversation")).to_have_attribute("data-danger", "true")
+    # The banner's words come from the console's vocabulary (translated), not from the style sheet.
+    await expect(page.locator("#conv-danger")).to_be_visible()
+    await expect(page.locator("#conv-danger")).to_have_text(
+        "Danger words from this person — it is P1 now and the bot sent 112. Check on them first.")
     await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text(
         "yes I am hiding in the bathroom")
 
