@@ -289,6 +289,11 @@ class Questionnaire:
                 return self._go_on(state)
             if said == "no":
                 return [{"text": "safety.stop"}]
+            # Anything else ("not sure", "ok", "?") is no answer to it, and never to the screening question that
+            # waits unseen (walk 4: "not sure" answered the passport question nobody had shown, and "Is it safe?"
+            # stayed open, so the next question's "no" got the goodbye): the safety question again, with 112.
+            if said is not None or ack or wordless:
+                return [{"text": "safety.check", "menu": "safety_check"}, {"text": "safety_line"}]
         if intent == "safe_to_write":  # after a P1 the question waited until the person said it is safe
             return self._go_on(state)
         if intent == "why_ask":

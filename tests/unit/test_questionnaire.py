@@ -456,6 +456,23 @@ def test_a_no_after_a_p1_says_take_care_and_keeps_the_question() -> None:
     assert texts(replies) == ["safety.stop"] and state["pending"] == waiting and state["paused"]
 
 
+@pytest.mark.parametrize(("answer", "language"), [
+    (("unsure", "not sure"), "en"), (("nlu_fallback", "ved ikke"), "da"), (("nlu_fallback", "nu stiu"), "ro"),
+    (("nlu_fallback", "thanks"), "en"), (("nlu_fallback", "?"), "en"), (("nlu_fallback", "لا اعرف"), "ar"),
+])
+def test_neither_yes_nor_no_after_a_p1_asks_if_it_is_safe_again_and_answers_nothing(
+        answer: tuple[str, str], language: str) -> None:
+    """Walk 4: "not sure" to "Is it safe for you to write now?" answered the question that waited unseen, and the
+    safety question stayed open, so the next question's typed "no" got the goodbye."""
+    state, _ = run("deny", "affirm", state=started(age="under_18"))  # P1: "Is it safe …?" asked by the app
+    waiting = state["pending"]
+    state, replies = Q.handle(state, *answer, language=language)
+    assert texts(replies) == ["safety.check", "safety_line"] and replies[0]["menu"] == "safety_check"
+    assert state["paused"] and state["pending"] == waiting and ORDER[2] not in state["answers"]
+    state, replies = Q.handle(state, "affirm", "yes")  # now it is safe: the question that waited, unanswered
+    assert texts(replies) == [f"question.{ORDER[2]}"] and ORDER[2] not in state["answers"]
+
+
 def test_the_app_hearing_danger_pauses_the_questions_too() -> None:
     state, _ = Q.handle(started(), "danger", "", None, "danger")
     assert state["paused"]
