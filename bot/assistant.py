@@ -214,7 +214,7 @@ class Assistant:
             waits = turn.handover.tier == Tier.P1 and await safety_check_waits(self.store, conversation.id, language)
             asked_for = any(isinstance(text, TextKey) and text.key == PERSON_ASKED for text in turn.texts)
             if waits and not asked_for:
-                await self.requests.ask(conversation.id, turn.handover.tier, turn.handover.kind)
+                await self.requests.ask(conversation.id, turn.handover.tier, turn.handover.kind, staffed=staffed)
             else:
                 told.extend(await self.requests.ask_and_tell(conversation.id, turn.handover.tier, turn.handover.kind,
                                                               language, staffed, as_anyone=asked_for))

@@ -15,11 +15,11 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from itertools import takewhile
 
 from bot.assistant import TALK_TO_PERSON, Assistant
 from bot.conversation_language import ConversationLanguage, Said
 from bot.delete_words import asks_to_delete
+from bot.last_question import last_asked
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
 from bot.reporting import Reporting
@@ -262,19 +262,16 @@ class Gateway:
         bot's messages since, and none of them another question (the privacy notice or the row of languages of
         the same reply may follow it; a caseworker's "are you safe?" or the queue's question may not)."""
         latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
-        for message in latest[1:]:  # [0]: this message
-            if any(button.payload == Command.DELETE_CONFIRMED for button in message.buttons):
-                return message.sender == Sender.BOT
-            if message.sender != Sender.BOT or not all(
-                    button.payload.startswith(f"{Command.LANGUAGE}:") for button in message.buttons):
-                return False
-        return False
+        asked = last_asked(latest[1:], Command.DELETE_CONFIRMED)  # [0]: this message
+        return asked.question is not None and asked.question.sender == Sender.BOT and all(
+            message.sender == Sender.BOT
+            and all(button.payload.startswith(f"{Command.LANGUAGE}:") for button in message.buttons)
+            for message in asked.since)
 
     async def _asked_if_safe(self, conversation_id: str) -> bool:
         """Whether the bot's last turn (its messages before this one of the person's) asked if it is safe."""
         latest = await self.store.latest(conversation_id, SAFETY_CHECK_LOOKBACK)
-        turn = takewhile(lambda message: message.sender != Sender.USER, latest[1:])  # [0]: this message
-        return any(button.payload == Command.SAFE_GO_ON for message in turn for button in message.buttons)
+        return last_asked(latest[1:], Command.SAFE_GO_ON).awaits_reply  # [0]: this message
 
     def _first_reply(self, replies: list[Message], language: str, channel: str) -> list[Message]:
         """However a conversation starts (a greeting, a button, a deep link, again after /delete or a resolve),

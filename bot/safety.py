@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 from bot.danger import Cue, DangerLexicon, Listened
 from bot.danger_net import DangerNet
+from bot.last_question import last_asked
 from bot.reporting import Reporting
 from core.messages import Message
 from core.texts import Texts
-from core.vocabulary import Command, EventType, Kind, Sender, State, Tier
+from core.vocabulary import Command, EventType, Kind, State, Tier
 from handover.hub import Hub, HubEvent
 from handover.report_about import describes_others
 from handover.report_code_words import only_about_code
@@ -39,6 +40,7 @@ NOTHING_HEARD = Listened((), mentions_danger=False)  # the danger button, or a m
 # Messages looked back at for whether "Is it safe for you to write now?" still waits unanswered: a few turns of cues
 # and their confirmations may come between a danger message and the next.
 SAFETY_CHECK_WAIT_LOOKBACK = 24
+SAFETY_ANSWERS = (Command.SAFE_GO_ON, Command.SAFE_STOP)  # the buttons of "Is it safe for you to write now?"
 
 
 async def safety_check_waits(store: Store, conversation_id: str, language: str) -> bool:
@@ -46,32 +48,25 @@ async def safety_check_waits(store: Store, conversation_id: str, language: str) 
     answered since: no Yes/No pressed after it, and the person's first message after it no typed yes/no. A P1 then
     (the app's danger reply, or Rasa's) says 112 without that question and the notice of who can answer again."""
     latest = await store.latest(conversation_id, SAFETY_CHECK_WAIT_LOOKBACK)
-    after: Message | None = None  # the person's first message after the bot's message looked at
-    for message in latest[1:]:  # [0]: this message
-        if message.sender == Sender.USER:
-            if message.payload in (Command.SAFE_GO_ON, Command.SAFE_STOP):
-                return False
-            after = message
-        elif any(button.payload == Command.SAFE_GO_ON for button in message.buttons):
-            return after is None or after.payload is not None or typed_answer(after.text, language) not in (
-                "yes", "no")
-    return False
+    asked = last_asked(latest[1:], Command.SAFE_GO_ON)  # [0]: this message
+    if asked.question is None or asked.pressed(SAFETY_ANSWERS) is not None:
+        return False
+    after = asked.first_reply
+    return after is None or after.payload is not None or typed_answer(after.text, language) not in ("yes", "no")
 
 
 async def safety_check_said_yes(store: Store, conversation_id: str, language: str) -> bool:
     """Whether the last answer in this conversation to "Is it safe for you to write now?" was yes: the "Yes, go on"
     button, or a typed yes as the person's first message after the question (bot/gateway.py reads it as that
     button). A person who asks for a person themselves is then not asked again (bot/assistant.py)."""
-    after: Message | None = None  # the person's first message after the bot's message looked at
-    for message in reversed(await store.transcript(conversation_id)):
-        if message.sender == Sender.USER:
-            if message.payload in (Command.SAFE_GO_ON, Command.SAFE_STOP):
-                return message.payload == Command.SAFE_GO_ON
-            after = message
-        elif any(button.payload == Command.SAFE_GO_ON for button in message.buttons):
-            # The last question unanswered: asked again, whatever was answered before.
-            return after is not None and after.payload is None and typed_answer(after.text, language) == "yes"
-    return False
+    asked = last_asked(reversed(await store.transcript(conversation_id)), Command.SAFE_GO_ON)
+    pressed = asked.pressed(SAFETY_ANSWERS)
+    if pressed is not None:
+        return pressed == Command.SAFE_GO_ON
+    # The last question unanswered: asked again, whatever was answered before.
+    after = asked.first_reply
+    return (asked.question is not None and after is not None and after.payload is None
+            and typed_answer(after.text, language) == "yes")
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,13 @@ class HandoverRequests:
         self._on_call = on_call
         self._limits = limits
 
-    async def ask(self, conversation_id: str, tier: Tier, kind: Kind, reopen: bool = False) -> Tier | None:
+    async def ask(self, conversation_id: str, tier: Tier, kind: Kind, reopen: bool = False,
+                  staffed: bool | None = None) -> Tier | None:
         """`reopen`: a resolved conversation is queued again (information added to its report). A P1 while
-        nobody can answer wakes the on-call worker (handover/oncall.py). Returns the tier asked for after the
-        limits (a P1 over its source's cap is a P3), or None when a limit refused the request."""
-        return await self._ask(conversation_id, tier, kind, reopen, staffed=None)
+        nobody can answer wakes the on-call worker (handover/oncall.py); `staffed` when the caller has just looked
+        that up (bot/assistant.py: once a turn). Returns the tier asked for after the limits (a P1 over its
+        source's cap is a P3), or None when a limit refused the request."""
+        return await self._ask(conversation_id, tier, kind, reopen, staffed)
 
     async def staffed(self) -> bool:
         """Someone can answer now (handover/waiting.py)."""

@@ -50,6 +50,18 @@ async def address_lock(tmp_path: Path) -> AsyncIterator[AppClient]:
         yield client
 
 
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits after wrong passwords, in order: recorded instead of slept, so that the tests run at once."""
+    recorded: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(handover.login_guard, "sleep", sleep)
+    return recorded
+
+
 async def log_in(client: AppClient, name: str, password: str, address: str) -> tuple[int, dict[str, Any], Any]:
     async with client.http.post(client.url("/api/console/login"), json={"username": name, "password": password},
                                 headers={"X-Forwarded-For": address}) as response:
@@ -98,15 +110,9 @@ async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_a
 
 
 async def test_the_accounts_failures_from_every_address_slow_it_down_but_never_lock_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, waits: list[float]) -> None:
     """Guesses spread over many addresses: each address stays under its lock, but the wait after a wrong password
     grows with the account's failures from all of them; the right password is let in at once, from anywhere."""
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    monkeypatch.setattr(handover.login_guard, "sleep", sleep)
     async for client in app_with(tmp_path, HAVN_LOGIN_FAILURE_DELAY="0.5", HAVN_LOGIN_FAILURES_PER_ACCOUNT="3/900"):
         await add_caseworker(client, "anna")
         for n in range(8):
@@ -156,13 +162,7 @@ async def test_a_burst_of_wrong_passwords_in_parallel_gets_no_more_checks_than_t
     assert (await log_in(client, "anna", PASSWORD, HOME))[0] == 429
 
 
-async def test_each_wrong_password_waits_longer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    monkeypatch.setattr(handover.login_guard, "sleep", sleep)
+async def test_each_wrong_password_waits_longer(tmp_path: Path, waits: list[float]) -> None:
     async for client in app_with(tmp_path, HAVN_LOGIN_FAILURE_DELAY="0.5", HAVN_LOGIN_FAILURES_PER_ACCOUNT="9/900"):
         await add_caseworker(client, "anna")
         for _ in range(6):

@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import GATEWAY, SETTINGS
+from handover.app_keys import ACCOUNTS
 from tests.api.test_reports import Reporter, file_report
 from tests.api.test_screening_cues import ScreeningTurns
 from tests.conftest import TEXTS, AppClient, isolated_settings, own_app, start_app
@@ -561,6 +562,29 @@ async def test_a_p1_from_rasa_while_is_it_safe_waits_does_not_ask_it_again(clien
             assert replies == [TEXTS.text("danger", language)]
             await client.say(session, payload="safe_yes")  # answered: a later P1 asks it again
             assert texts_of(await client.say(session, payload="/affirm"))[-1] == TEXTS.text("safety.check", language)
+
+
+async def test_a_rasa_turn_looks_up_once_whether_someone_can_answer(
+        on_call: tuple[AppClient, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Looked up before the turn, for Rasa's metadata (bot/assistant.py), and that answer used all through it: a P1
+    # from Rasa while "Is it safe for you to write now?" waits, which may wake the on-call worker, looked it up again.
+    client, _ = on_call
+    accounts = client.app[ACCOUNTS]
+    real_online_count, looked_up = accounts.online_count, []
+
+    async def online_count() -> int:
+        looked_up.append(True)
+        return await real_online_count()
+
+    monkeypatch.setattr(accounts, "online_count", online_count)
+    rasa_turn = [{"custom": {"text": "danger", "handover": {"tier": "P1", "kind": "help"}}}]
+    async with serving(client.app[SETTINGS].rasa_url, {"/affirm": rasa_turn}):
+        session = await in_language(client, "en")
+        await client.say(session, SCARED["en"])
+        looked_up.clear()
+        assert texts_of(await client.say(session, payload="/affirm")) == [TEXTS.text("danger", "en")]
+    assert len(looked_up) == 1
+    assert await tier_and_state(client, session) == ("P1", "queued")
 
 
 # 6. A child who asks for a person -----------------------------------------------------------------------------

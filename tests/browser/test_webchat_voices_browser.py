@@ -66,6 +66,16 @@ async def settled(page: Page) -> None:
     await expect(page.locator("#log li.msg.user.pending")).to_have_count(0, timeout=20_000)
 
 
+async def said_hello(browser: Browser, client: AppClient, screen: dict[str, Any]) -> Page:
+    """A chat that has begun: "hello" typed and the greeting back, so that the conversation exists on the server
+    and a reload shows it again."""
+    page = await open_chat(browser, client, screen)
+    await page.fill("#text", "hello")
+    await page.keyboard.press("Enter")
+    await settled(page)
+    return page
+
+
 async def to_the_signs(page: Page) -> None:
     await tap(page, "report")
     await tap(page, "report_about:other")
@@ -181,10 +191,7 @@ async def test_the_reference_code_has_a_large_box_of_its_own_with_copy(browser: 
 @SCREENS
 async def test_a_caseworkers_message_says_who_writes_also_after_a_reload(browser: Browser, client: AppClient,
                                                                          screen: dict[str, Any]) -> None:
-    page = await open_chat(browser, client, screen)
-    await page.fill("#text", "hello")
-    await page.keyboard.press("Enter")
-    await settled(page)
+    page = await said_hello(browser, client, screen)
     [(conversation_id,)] = client.rows("SELECT id FROM conversation")
     await client.app[OUTBOX].send(conversation_id, Sender.CASEWORKER, [Message("I am here.", author="Anna")])
     caseworker = page.locator("#log li.msg.caseworker")
@@ -202,10 +209,7 @@ async def test_after_a_reload_only_the_latest_messages_own_buttons_answer_and_no
     # Walk 3: after "I will wait" ("Thank you. You stay in the queue", no buttons) and a reload, the "I will wait /
     # I will leave a message" row above it answered again: the last row with buttons stayed active, not the last
     # message's. The same with "Delete this conversation?" answered "No": its "Yes, delete" came back to life.
-    page = await open_chat(browser, client, screen)
-    await page.fill("#text", "hello")
-    await page.keyboard.press("Enter")
-    await settled(page)
+    page = await said_hello(browser, client, screen)
     session = await page.evaluate("sessionStorage.getItem('havn-session')")
     await client.say(session, payload="delete")  # "Delete this conversation?" Yes / No
     await client.say(session, payload="delete_no")  # kept: a message without buttons
