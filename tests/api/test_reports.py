@@ -527,6 +527,20 @@ async def test_an_age_under_18_that_reads_like_a_time_span_still_makes_the_repor
     assert (await queue_item(anna, await conversation_of(client, reporter.session)))["tier"] == "P1"
 
 
+async def test_a_clock_time_at_the_under_18_question_is_no_age(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "i saw a girl at 9" made the report P1, a child's. A clock time is words that are no
+    answer: the question once more, and the report stays P3 (screening/age.py, content/screening/age_words.yml)."""
+    anna = await caseworker(client)
+    for language, typed in (("en", "i saw a girl at 9"), ("da", "en pige kl. 9"), ("ro", "o fată la ora 9"),
+                            ("fr", "une fille à 9h")):
+        reporter = Reporter(client, language)
+        await reach_minors(reporter)
+        [again] = await reporter.answer(typed)
+        reporter.expect(again, "report.minors_noted")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3" and details["minors"] == {"words": typed}, language
+
+
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
 async def test_words_at_the_under_18_question_ask_once_more_and_make_nothing_urgent(
         client: AppClient, rasa: FakeRasa, language: str) -> None:
