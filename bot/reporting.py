@@ -13,7 +13,8 @@ words count as either when they say it ("a friend", "not me": handover/report_ab
 question again with the main menu's button, so that a person who did not mean to report is never stuck.
 
 Typed answers to the other questions (handover/report_flow.py): a button's title, a yes, no or don't know in
-any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py).
+any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py). An "ok" or a
+"thanks" at a yes/no question answers nothing: the question again, kindly, with 112 (`report.pick_answer`).
 
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
   Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
@@ -44,7 +45,7 @@ from handover.reports import Reports, StoredReport, code_in_text, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 from screening.age import ages_in_text
-from screening.typed_answers import typed_answer
+from screening.typed_answers import acknowledgement, typed_answer
 
 START, ASK_CODE = "report", "report_code"
 ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
@@ -240,6 +241,9 @@ class Reporting:
                 choice and report_flow.is_choice(step, choice, self.texts.menus)):
             return [self._ask(step, details, language)]  # a button of another question: ask this one again
         words = text if payload is None else None
+        if words and self._acknowledges_only(step, words, language):  # "ok" at "Is anyone in danger right now?":
+            # no answer, nothing kept, and no step further
+            return [self._say("report.pick_answer", language), self._ask(step, details, language)]
         if words and step in report_flow.MENUS:
             choice, words = self._typed(step, words, language)
         if step == "danger" and choice is None and words:
@@ -363,6 +367,12 @@ class Reporting:
                         code == language and len(title.split()) > 1 and typed == title.split()[0])):
                     return button.payload
         return None
+
+    def _acknowledges_only(self, step: str, words: str, language: str) -> bool:
+        """Words that only acknowledge where that answers nothing (report_flow.acknowledges_only); a button's title
+        typed is still that button."""
+        return (report_flow.acknowledges_only(step, acknowledgement(words, language))
+                and report_flow.typed_choice(step, words, self._titles(step, language)) is None)
 
     def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
         """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and

@@ -482,6 +482,80 @@ async def test_words_that_say_neither_offer_the_main_menu_as_a_way_out(client: A
         assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
 
 
+async def test_a_typed_yes_or_no_at_the_first_question_asks_it_again(client: AppClient, rasa: FakeRasa) -> None:
+    """"Is this about you, or about someone else?" has no yes: a typed yes, no or ok is neither, and the question
+    comes again with a kind line and 112 (nothing made, nothing sent to Rasa's turn); its buttons answer it then.
+    Found checking: the Russian "не" (no) was read as "someone else", and a report was made."""
+    for language, typed in (("en", "yes"), ("da", "ja"), ("ru", "не"), ("en", "ok")):
+        reporter = Reporter(client, language)
+        await reporter.start()
+        pick, again = await reporter.answer(typed)
+        reporter.expect(pick, "report.pick_about")
+        assert "112" in pick["text"]
+        reporter.expect(again, "report.ask_about")
+        async with client.app[ENGINE].connect() as connection:
+            assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0, (language, typed)
+    _, danger = await reporter.press(again, "other")
+    reporter.expect(danger, "report.ask_danger")
+    assert {turn["message"] for turn in rasa.received} == {"/greet"}  # the language chosen, nothing else
+
+
+async def test_ok_or_thanks_answer_no_yes_no_question_and_it_comes_again(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "ok" at "Did any of them look younger than 18?" was a yes, and the report a child's
+    (P1). "ok", "vale", "تمام" acknowledge (screening/typed_answers.py), they tell nothing of what was seen: no
+    answer, the question again with a kind line and 112, nothing kept; a real answer or a button answers then."""
+    anna = await caseworker(client)
+    for language, okay in (("en", "ok"), ("es", "vale"), ("ar", "تمام")):  # more: tests/unit/test_report_flow.py
+        reporter = Reporter(client, language)
+        await reach_minors(reporter)
+        pick, again = await reporter.answer(okay)
+        reporter.expect(pick, "report.pick_answer")
+        assert "112" in pick["text"]
+        reporter.expect(again, "report.ask_minors")
+        minors = [item["payload"] for item in TEXTS.menus["report_minors"]]
+        assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, *minors, *STEPS_MENU]
+        [looks] = await reporter.press(again, "no")
+        reporter.expect(looks, "report.ask_looks")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3" and details["minors"] == {"choice": "no"}, language
+
+
+async def test_ok_at_danger_asks_again_and_a_typed_yes_still_answers(client: AppClient, rasa: FakeRasa) -> None:
+    """The report's own first question: "ok" is no "yes, someone is in danger now" (it was: 112 and P1)."""
+    anna = await caseworker(client)
+    reporter = Reporter(client, "en")
+    await reporter.start_report()
+    pick, again = await reporter.answer("ok")
+    reporter.expect(pick, "report.pick_answer")
+    reporter.expect(again, "report.ask_danger")
+    assert (await anna.call("GET", "/queue"))["items"] == []  # nothing urgent
+    urgent, safe = await reporter.answer("yes")
+    reporter.expect(urgent, "report.danger")
+    reporter.expect(safe, "safety.check")
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    assert item["tier"] == "P1"
+
+
+async def test_ok_at_the_police_questions_knows_nothing_but_gives_leave_to_share(client: AppClient,
+                                                                                 rasa: FakeRasa) -> None:
+    """"Do the police already know?" is about what is so: "okay" is no answer. "May the centre share your report
+    with the police?" asks leave: "ok" gives it, as in the screening ("May I note this?")."""
+    reporter = Reporter(client, "en")
+    await reporter.reach_who("Someone works at night at the restaurant")
+    [police_know] = await reporter.answer(payload="report_skip")
+    reporter.expect(police_know, "report.ask_police_know")
+    pick, again = await reporter.answer("okay")
+    reporter.expect(pick, "report.pick_answer")
+    reporter.expect(again, "report.ask_police_know")
+    [police_share] = await reporter.answer("no")
+    reporter.expect(police_share, "report.ask_police_share")
+    [contact] = await reporter.answer("ok")
+    reporter.expect(contact, "report.ask_contact")
+    anna = await caseworker(client)
+    _, details = await sent_report(client, reporter, anna)
+    assert details["police_know"]["choice"] == "no" and details["police_share"]["choice"] == "yes"
+
+
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
 async def test_a_typed_no_at_the_under_18_question_is_no_child_alarm(client: AppClient, rasa: FakeRasa,
                                                                      language: str) -> None:

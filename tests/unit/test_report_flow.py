@@ -6,7 +6,7 @@ import pytest
 
 from handover import report_flow
 from screening.age import ages_in_text
-from screening.typed_answers import typed_answer
+from screening.typed_answers import acknowledgement, typed_answer
 from tests.conftest import TEXTS
 
 
@@ -145,6 +145,25 @@ def test_a_typed_no_or_dont_know_is_that_button_at_every_yes_no_question(languag
     assert choice_of("police_share", no, language) == "no"
     assert choice_of("police_share", not_sure, language) is None  # no such button there: words
     assert choice_of("place", no, language) is None
+
+
+@pytest.mark.parametrize(("language", "okay"), [
+    ("en", "ok"), ("en", "Okay!"), ("en", "ok thanks"), ("da", "okay tak"), ("es", "vale"), ("ar", "تمام"),
+    ("ro", "bine"), ("th", "โอเคค่ะ"), ("zh", "好的"), ("fr", "d'accord")])
+def test_an_acknowledgement_answers_no_question_about_what_is_so(language: str, okay: str) -> None:
+    """Found walking the chat: "ok" at "Did any of them look younger than 18?" was a yes, and the report P1. At a
+    request for leave ("May the centre share your report with the police?") an "ok" gives it."""
+    for step in ("danger", "minors", "asked_help", "police_know"):
+        assert report_flow.acknowledges_only(step, acknowledgement(okay, language)), step
+    assert not report_flow.acknowledges_only("police_share", acknowledgement(okay, language))
+    assert not report_flow.acknowledges_only("noticed", acknowledgement(okay, language))  # words are kept there
+
+
+def test_thanks_alone_answer_no_yes_no_question_and_real_answers_still_do() -> None:
+    for step in report_flow.YES_NO_STEPS:
+        assert report_flow.acknowledges_only(step, acknowledgement("thanks", "en")), step
+        for answer in ("yes", "no", "ja tak", "ok yes", "nej"):
+            assert not report_flow.acknowledges_only(step, acknowledgement(answer, "da")), (step, answer)
 
 
 def test_an_age_typed_answers_whether_anyone_looked_under_18() -> None:
