@@ -327,6 +327,40 @@ class Reporting:
         await self.store.set_flow(conversation.id, replace(flow, step=following or step, paused=True))
         return [self._say("report.danger", language), self.texts.safety_check(language)]
 
+    async def child(self, conversation: ConversationState, words: str | None,
+                    language: str) -> list[Message] | None:
+        """Someone under 18 heard while a report is written or added to (the danger lexicon's child cue: "en pige
+        på 15", "a girl of 15"). The writer tells of someone else, so the age is that person's: the report becomes
+        P1 as with "yes" to "Did any of them look younger than 18?", the words are kept (as the answer to the
+        question shown, `report_flow.with_child`, or as an addition), and the writer is told so as after that yes
+        (`report.minors`, the questions stopping until it is safe to go on; an addition is noted as `_add` notes a
+        child told), never given the children's line as if they were the child (found walking the chat). None
+        when no report is being written or added to: then the usual reply (bot/safety.py)."""
+        flow = conversation.flow
+        if flow is None or flow.mode == FlowMode.CODE or flow.report_id is None:
+            return None
+        report = await self.reports.get(flow.report_id)
+        if report is None:
+            return None
+        if flow.mode == FlowMode.ADDING:
+            kept = (words or "").strip()[:report_flow.MAX_WORDS]
+            await self._append(report.id, report.conversation_id, [*filter(None, [kept]), CHILD_ADDED],
+                               Tier.P1, report_flow.kind(report.details))
+            return [self._say("report.added", language, "report_adding")]  # as for a child told there (`_add`)
+        waiting = flow.step or report_flow.FIRST_QUESTION
+        # After "Is it safe for you to write now?" the question waiting is unseen: the words go with the child.
+        at = "minors" if flow.paused else waiting
+        answered = report_flow.with_child(report.details, at, words)
+        if at == "danger":  # kept as what was noticed: a town named there is where it was
+            answered = with_town(answered, words)
+        following = waiting  # danger is still to be answered; the signs' list stays open
+        if not flow.paused and waiting not in ("danger", "signs"):
+            following = report_flow.next_step(waiting, answered) or waiting
+        await self.reports.save(report.id, answered)
+        await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
+        await self.store.set_flow(conversation.id, replace(flow, step=following, paused=True))
+        return [self._say("report.minors", language), self.texts.safety_check(language)]
+
     async def _finish(self, report_id: int, conversation_id: str, flow: Flow,
                       details: report_flow.Details, language: str) -> list[Message]:
         await self.store.set_flow(conversation_id, None)

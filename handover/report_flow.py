@@ -152,12 +152,17 @@ def applies(step: str, details: Details) -> bool:
 
 def next_step(step: str, details: Details) -> str | None:
     """The next question that applies after `step`, or None at the end. A question answered ahead is not asked:
-    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py), and where,
-    when what was noticed named a town."""
+    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py); where,
+    when what was noticed named a town; and whether anyone looked under 18, when someone under 18 was named
+    before it (`with_child`): a "no" or "I do not know" there would take the child back."""
     for following in STEPS[STEPS.index(step) + 1:]:
-        if applies(following, details) and not (following in (AHEAD, AHEAD_WITH) and following in details):
+        if applies(following, details) and not answered_ahead(following, details):
             return following
     return None
+
+
+def answered_ahead(step: str, details: Details) -> bool:
+    return (step in (AHEAD, AHEAD_WITH) and step in details) or (step == "minors" and is_urgent(details, step))
 
 
 def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:
@@ -191,6 +196,13 @@ def with_danger(details: Details, words: str | None) -> Details:
     kept = "\n".join(filter(None, [details.get("danger", {}).get("words"), (words or "").strip()[:MAX_WORDS]]))
     details["danger"] = {"choice": "yes", **({"words": kept} if kept else {})}
     return details
+
+
+def with_child(details: Details, step: str, words: str | None) -> Details:
+    """Someone under 18 named in words typed at `step` (the danger lexicon heard an age: "en pige på 15"): "yes" to
+    whether anyone looked under 18, and the words kept as the answer to `step`; at the danger question as what
+    was noticed (words there are no yes to danger, bot/reporting.py), so that danger is still asked."""
+    return record(record(details, AHEAD if step == "danger" else step, None, words), "minors", "yes", None)
 
 
 def is_choice(step: str, choice: str, menus: dict[str, list[dict[str, str]]]) -> bool:

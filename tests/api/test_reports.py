@@ -17,13 +17,15 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from bot.danger import Cue, DangerLexicon
 from bot.reporting import CHILD_ADDED
 from core.pseudonym import Pseudonymizer
+from core.vocabulary import State
 from handover import report_flow
 from handover.console import HANDOVER
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
-from handover.store import Store
+from handover.store import ConversationState, Store
 from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
 from tests.conftest import webchat_session as session_header
 from tests.console_client import Console, conversation_of, login
@@ -1216,6 +1218,65 @@ async def test_a_child_named_in_information_added_later_makes_the_report_p1(
     assert (await queue_item(anna, report_conversation))["tier"] == ("P1" if child else "P3")
     [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
     assert [a["text"] for a in report["additions"]] == [added, *([CHILD_ADDED] if child else [])]
+
+
+# Words of a bystander about someone under 18 that the danger lexicon hears as a child's own age (content/danger/).
+CHILD_NAMED = {"en": "a girl of 15", "da": "en pige på 15", "ro": "o fată de 15 ani", "ar": "بنت تحت 18",
+               "th": "เด็กผู้หญิงอายุ 15"}
+
+
+async def conversation_state(client: AppClient, reporter: Reporter) -> ConversationState:
+    """The conversation as the gateway hands it to bot/safety.py, with its report's flow."""
+    conversation_id = await conversation_of(client, reporter.session)
+    flow = await client.app[GATEWAY].store.flow(conversation_id)
+    return ConversationState(conversation_id, State.BOT, reporter.language, True, flow=flow)
+
+
+async def test_someone_under_18_heard_in_a_report_is_someone_else_and_the_report_a_childs(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "en pige på 15" typed in a report was heard by the danger lexicon as the writer's own
+    age: the bystander got the children's helpline as if they were the child, and the report was marked "someone
+    in danger now". In a report an age is the other person's: bot/reporting.py `child` (what bot/safety.py is to
+    call for the lexicon's child cue) makes the report P1 as a child's, keeps the words, and thanks the writer."""
+    lexicon, reporting, anna = DangerLexicon.load(), client.app[GATEWAY].reporting, await caseworker(client)
+    for language, words in CHILD_NAMED.items():
+        assert lexicon.match(words).cue == Cue.CHILD, language  # what bot/safety.py hears
+        reporter = Reporter(client, language)
+        await reporter.start_report()
+        [noticed] = await reporter.answer(payload="report_skip")
+        reporter.expect(noticed, "report.ask_noticed")
+        conversation = await conversation_state(client, reporter)
+        thanked, safe = await reporting.child(conversation, words, language)
+        assert thanked.text == text_of("report.minors", language), language
+        assert TEXTS.text("danger.child", language) not in thanked.text and "112" in thanked.text
+        assert safe.text == text_of("safety.check", language)
+        item = await queue_item(anna, conversation.id)
+        assert item["tier"] == "P1" and "under 18" in item["summary"] and "danger now" not in item["summary"]
+        [where] = await reporter.answer(payload="safe_yes")  # the questions go on where they stopped
+        reporter.expect(where, "report.ask_where")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P1", language
+        assert details == {"noticed": {"words": words}, "minors": {"choice": "yes"}}, language
+
+
+async def test_someone_under_18_heard_in_information_added_is_someone_else(client: AppClient,
+                                                                           rasa: FakeRasa) -> None:
+    first = Reporter(client, "da")
+    code = await file_report(first, "Arbejdere sover i en container", where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, "da")
+    later.session = await client.new_session()
+    await client.say(later.session, payload="lang:da")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    [thanked] = await client.app[GATEWAY].reporting.child(await conversation_state(client, later), "en pige på 15",
+                                                          "da")
+    assert thanked.text == text_of("report.added", "da")  # as for a child told there without the lexicon
+    assert [button.payload for button in thanked.buttons] == [item["payload"] for item in TEXTS.menus["report_adding"]]
+    anna = await caseworker(client)
+    assert (await queue_item(anna, report_conversation))["tier"] == "P1"
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == ["en pige på 15", CHILD_ADDED]
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:

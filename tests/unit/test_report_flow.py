@@ -166,6 +166,21 @@ def test_thanks_alone_answer_no_yes_no_question_and_real_answers_still_do() -> N
             assert not report_flow.acknowledges_only(step, acknowledgement(answer, "da")), (step, answer)
 
 
+def test_someone_under_18_named_at_any_question_makes_the_report_a_childs_and_is_not_asked_again() -> None:
+    """An age the danger lexicon heard in a report ("en pige på 15") is the other person's (bot/reporting.py
+    `child`): "yes" to anyone under 18, the words kept where they were typed, and the under-18 question not asked
+    later, where a "no" would take the child back."""
+    details = report_flow.with_child({"danger": {"choice": "no"}}, "noticed", "en pige på 15")
+    assert details == {"danger": {"choice": "no"}, "noticed": {"words": "en pige på 15"}, "minors": {"choice": "yes"}}
+    assert report_flow.tier(details) == "P1"
+    assert "minors" not in asked(details) and "looks" in asked(details)
+    at_danger = report_flow.with_child({}, "danger", "a girl of 15")  # words at danger are what was noticed
+    assert at_danger == {"noticed": {"words": "a girl of 15"}, "minors": {"choice": "yes"}}
+    assert report_flow.with_child({}, "minors", "o fată de 15 ani") == {
+        "minors": {"choice": "yes", "words": "o fată de 15 ani"}}
+    assert "minors" in asked({"minors": {"choice": "no"}})  # only a yes is kept from asking
+
+
 def test_an_age_typed_answers_whether_anyone_looked_under_18() -> None:
     for typed in ("she looks 15", "one girl looked 15", "about 16", "maybe 15 or 16", "one 25, one 16",
                   "no, she is 15", "cam 15 ani"):
