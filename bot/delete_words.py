@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from screening.normalise import COMPACT, normalise
+from screening.word_lists import load_word_lists
 
 DELETE_WORDS = Path(__file__).resolve().parent.parent / "content" / "delete_words.yml"
 LISTS = ("requests", "before", "after")
@@ -78,19 +77,10 @@ def _compact_join(left: str, right: str) -> bool:
 
 @lru_cache(maxsize=2)
 def load_delete_words(path: Path = DELETE_WORDS) -> DeleteWords:
-    """Every language's lists, normalised; a mistake in the file stops the load with the place named."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected one section per language")
-    found: dict[str, set[str]] = {name: set() for name in LISTS}
-    for code, lists in raw.items():
-        if not isinstance(lists, dict) or not set(lists) <= set(LISTS) or "requests" not in lists:
-            raise ValueError(f"{path}: {code}: expected the lists {', '.join(LISTS)}")
-        for name, entries in lists.items():
-            if not isinstance(entries, list) or not all(isinstance(entry, str) and normalise(entry)
-                                                        for entry in entries):
-                raise ValueError(f"{path}: {code}.{name}: expected a list of texts, got {entries!r}")
-            found[name].update(normalise(entry) for entry in entries)
+    """Every language's lists, normalised (screening/word_lists.py); a mistake in the file stops the load with the
+    place named."""
+    languages = load_word_lists(path, LISTS, required=("requests",)).values()
+    found = {name: {phrase for lists in languages for phrase in lists[name]} for name in LISTS}
     return DeleteWords(frozenset(found["requests"]), _longest_first(found["before"]), _longest_first(found["after"]))
 
 

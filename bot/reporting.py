@@ -13,7 +13,8 @@ words count as either when they say it ("a friend", "not me": handover/report_ab
 question again with the main menu's button, so that a person who did not mean to report is never stuck.
 
 Typed answers to the other questions (handover/report_flow.py): a button's title, a yes, no or don't know in
-any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py).
+any language (screening/typed_answers.py), and at the under-18 question an age (screening/age.py). An "ok" or a
+"thanks" at a yes/no question answers nothing: the question again, kindly, with 112 (`report.pick_answer`).
 
 Where a conversation stands is kept in its sealed `flow` (handover/report_flow.py `Flow`):
   Flow(REPORT, "about")                 asked whether it is about the writer (no report yet)
@@ -44,7 +45,7 @@ from handover.reports import Reports, StoredReport, code_in_text, normalise_code
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
 from screening.age import ages_in_text
-from screening.typed_answers import typed_answer
+from screening.typed_answers import acknowledgement, typed_answer
 
 START, ASK_CODE = "report", "report_code"
 ABOUT_ME, ABOUT_OTHER = "me", "other"  # the choices of the first question ("report_about:me")
@@ -240,6 +241,9 @@ class Reporting:
                 choice and report_flow.is_choice(step, choice, self.texts.menus)):
             return [self._ask(step, details, language)]  # a button of another question: ask this one again
         words = text if payload is None else None
+        if words and self._acknowledges_only(step, words, language):  # "ok" at "Is anyone in danger right now?":
+            # no answer, nothing kept, and no step further
+            return [self._say("report.pick_answer", language), self._ask(step, details, language)]
         if words and step in report_flow.MENUS:
             choice, words = self._typed(step, words, language)
         if step == "danger" and choice is None and words:
@@ -323,6 +327,40 @@ class Reporting:
         await self.store.set_flow(conversation.id, replace(flow, step=following or step, paused=True))
         return [self._say("report.danger", language), self.texts.safety_check(language)]
 
+    async def child(self, conversation: ConversationState, words: str | None,
+                    language: str) -> list[Message] | None:
+        """Someone under 18 heard while a report is written or added to (the danger lexicon's child cue: "en pige
+        på 15", "a girl of 15"). The writer tells of someone else, so the age is that person's: the report becomes
+        P1 as with "yes" to "Did any of them look younger than 18?", the words are kept (as the answer to the
+        question shown, `report_flow.with_child`, or as an addition), and the writer is told so as after that yes
+        (`report.minors`, the questions stopping until it is safe to go on; an addition is noted as `_add` notes a
+        child told), never given the children's line as if they were the child (found walking the chat). None
+        when no report is being written or added to: then the usual reply (bot/safety.py)."""
+        flow = conversation.flow
+        if flow is None or flow.mode == FlowMode.CODE or flow.report_id is None:
+            return None
+        report = await self.reports.get(flow.report_id)
+        if report is None:
+            return None
+        if flow.mode == FlowMode.ADDING:
+            kept = (words or "").strip()[:report_flow.MAX_WORDS]
+            await self._append(report.id, report.conversation_id, [*filter(None, [kept]), CHILD_ADDED],
+                               Tier.P1, report_flow.kind(report.details))
+            return [self._say("report.added", language, "report_adding")]  # as for a child told there (`_add`)
+        waiting = flow.step or report_flow.FIRST_QUESTION
+        # After "Is it safe for you to write now?" the question waiting is unseen: the words go with the child.
+        at = "minors" if flow.paused else waiting
+        answered = report_flow.with_child(report.details, at, words)
+        if at == "danger":  # kept as what was noticed: a town named there is where it was
+            answered = with_town(answered, words)
+        following = waiting  # danger is still to be answered; the signs' list stays open
+        if not flow.paused and waiting not in ("danger", "signs"):
+            following = report_flow.next_step(waiting, answered) or waiting
+        await self.reports.save(report.id, answered)
+        await self._requests.ask(report.conversation_id, Tier.P1, report_flow.kind(answered))
+        await self.store.set_flow(conversation.id, replace(flow, step=following, paused=True))
+        return [self._say("report.minors", language), self.texts.safety_check(language)]
+
     async def _finish(self, report_id: int, conversation_id: str, flow: Flow,
                       details: report_flow.Details, language: str) -> list[Message]:
         await self.store.set_flow(conversation_id, None)
@@ -363,6 +401,12 @@ class Reporting:
                         code == language and len(title.split()) > 1 and typed == title.split()[0])):
                     return button.payload
         return None
+
+    def _acknowledges_only(self, step: str, words: str, language: str) -> bool:
+        """Words that only acknowledge where that answers nothing (report_flow.acknowledges_only); a button's title
+        typed is still that button."""
+        return (report_flow.acknowledges_only(step, acknowledgement(words, language))
+                and report_flow.typed_choice(step, words, self._titles(step, language)) is None)
 
     def _typed(self, step: str, words: str, language: str) -> tuple[str | None, str | None]:
         """(choice, words kept) for words typed at a question with buttons. A button's title is that button, and

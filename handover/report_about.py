@@ -18,10 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-
 from core.config import CONTENT_DIR
 from screening.normalise import COMPACT, cut_word, normalise
+from screening.word_lists import load_word_lists
 
 ABOUT_WORDS = CONTENT_DIR / "report_about.yml"
 About = Literal["me", "other"]  # the choices of the first question ("report_about:me")
@@ -114,11 +113,10 @@ def _candidates(message: str, words: _Words) -> list[str]:
 
 @lru_cache(maxsize=4)
 def load_about_words(path: Path = ABOUT_WORDS) -> _Vocabulary:
-    """Every language's words, normalised; a mistake in the file stops the load with the place named."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict) or not raw:
-        raise ValueError(f"{path}: expected the languages, each with me, other, lead and polite")
-    languages = {str(code): _language(path, str(code), entries) for code, entries in raw.items()}
+    """Every language's words, normalised (screening/word_lists.py); a mistake in the file stops the load with the
+    place named."""
+    languages = {code: _language(path, code, lists)
+                 for code, lists in load_word_lists(path, (*CHOICES, *LISTS)).items()}
     meanings: dict[str, set[About]] = {}
     for words in languages.values():
         for phrase, choice in words.choices.items():
@@ -130,22 +128,11 @@ def load_about_words(path: Path = ABOUT_WORDS) -> _Vocabulary:
     return _Vocabulary(languages, _Words(shared, leads, polite))
 
 
-def _language(path: Path, code: str, entries: object) -> _Words:
-    if not isinstance(entries, dict) or not set(entries) <= {*CHOICES, *LISTS}:
-        raise ValueError(f"{path}: {code}: expected the lists me, other, lead, polite, self, others and there")
+def _language(path: Path, code: str, lists: dict[str, tuple[str, ...]]) -> _Words:
     choices: dict[str, About] = {}
     for choice in CHOICES:
-        for phrase in _phrases(path, f"{code}.{choice}", entries.get(choice)):
+        for phrase in lists[choice]:
             if choices.setdefault(phrase, choice) != choice:
                 raise ValueError(f"{path}: {code}: {phrase!r} is listed as {choices[phrase]!r} and {choice!r}")
-    lists = {name: frozenset(_phrases(path, f"{code}.{name}", entries.get(name))) for name in LISTS}
-    return _Words(choices, lists["lead"], lists["polite"], lists["self"], lists["others"], lists["there"])
-
-
-def _phrases(path: Path, where: str, value: object) -> list[str]:
-    """A list of texts with words in them, normalised."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(entry, str) and normalise(entry) for entry in value):
-        raise ValueError(f"{path}: {where}: expected a list of quoted texts, got {value!r}")
-    return [normalise(entry) for entry in value]
+    named = {name: frozenset(lists[name]) for name in LISTS}
+    return _Words(choices, named["lead"], named["polite"], named["self"], named["others"], named["there"])

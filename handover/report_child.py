@@ -15,9 +15,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from core.yaml_file import read_yaml
 from screening.age import ADULT, YOUNGEST, load_age_words, numbers_read
-from screening.normalise import COMPACT, normalise
+from screening.normalise import COMPACT
+from screening.word_lists import load_word_lists
 
 CHILD_WORDS = Path(__file__).resolve().parent.parent / "content" / "report_child_words.yml"
 NEAR = 3  # words between the young person's word and the age
@@ -54,8 +54,8 @@ def _people(path: Path = CHILD_WORDS) -> dict[str, re.Pattern[str]]:
     """Patterns over a normalised message: a young person's word, then at most NEAR words (or one: `next`), then
     the end (of the text before an age); and the start (of the text after an age and its age word), at most NEAR
     words, then the word. A word counts with its endings; Thai and Chinese words anywhere."""
-    raw = read_yaml(path)
-    words = {normalise(word).strip() for entry in raw.values() for word in entry["people"]}
+    words = {word for lists in load_word_lists(path, ("people",), required=("people",)).values()
+             for word in lists["people"]}
     spaced = sorted((w for w in words if not re.search(f"[{COMPACT}]", w)), key=len, reverse=True)
     compact = sorted((w for w in words if re.search(f"[{COMPACT}]", w)), key=len, reverse=True)
     word = "|".join([rf"(?<!\w)(?:{'|'.join(map(re.escape, spaced))})\w*",

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from core.config import CONTENT_DIR
 from screening.normalise import COMPACT, cut_word, normalise
+from screening.word_lists import load_word_lists
 
 CODE_WORDS = CONTENT_DIR / "report_code_words.yml"
 LISTS = ("term", "says", "lead", "end")
@@ -94,11 +93,10 @@ def _cores(message: str, words: _Words) -> set[str]:
 
 @lru_cache(maxsize=4)
 def load_code_words(path: Path = CODE_WORDS) -> _Vocabulary:
-    """Every language's words, normalised; a mistake in the file stops the load with the place named."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict) or not raw:
-        raise ValueError(f"{path}: expected the languages, each with {', '.join(LISTS)}")
-    languages = {str(code): _language(path, str(code), entries) for code, entries in raw.items()}
+    """Every language's words, normalised (screening/word_lists.py: each list needed, with a text at least); a
+    mistake in the file stops the load with the place named."""
+    languages = {code: _Words(*(frozenset(lists[name]) for name in LISTS))
+                 for code, lists in load_word_lists(path, LISTS, required=LISTS).items()}
     every = languages.values()
     shared = _Words(_union(words.terms for words in every),
                     frozenset(phrase for words in every for phrase in words.says if len(phrase) >= SHORTEST_SHARED),
@@ -108,18 +106,3 @@ def load_code_words(path: Path = CODE_WORDS) -> _Vocabulary:
 
 def _union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
     return frozenset().union(*sets)
-
-
-def _language(path: Path, code: str, entries: object) -> _Words:
-    if not isinstance(entries, dict) or set(entries) != set(LISTS):
-        raise ValueError(f"{path}: {code}: expected the lists {', '.join(LISTS)}")
-    term, says, lead, end = (frozenset(_phrases(path, f"{code}.{name}", entries[name])) for name in LISTS)
-    return _Words(term, says, lead, end)
-
-
-def _phrases(path: Path, where: str, value: object) -> list[str]:
-    """A list of texts with words in them, normalised."""
-    if not isinstance(value, list) or not value or not all(isinstance(entry, str) and normalise(entry)
-                                                           for entry in value):
-        raise ValueError(f"{path}: {where}: expected a list of quoted texts, got {value!r}")
-    return [normalise(entry) for entry in value]

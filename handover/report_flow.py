@@ -16,8 +16,9 @@ may the centre share the report with them: a police officer is not asked); and a
 An answer is a button's choice or typed words; typed words are kept as written, for the caseworker. A button's
 title typed is that button. A typed yes, no or don't know ("nope", "nej", "nu știu") is that button's choice
 where the question has it, and whether anyone looked under 18 is also answered by an age typed ("she looks
-15", "20-25"): then the words are kept beside the choice. `details` maps a step to {"choice": …}, {"words": …}
-or both; the signs step to {"choices": [...], "words": …}.
+15", "20-25"): then the words are kept beside the choice. Words that only acknowledge ("ok", "vale", "تمام",
+"thanks") answer no question about what is so, and it is asked again (`acknowledges_only`). `details` maps a
+step to {"choice": …}, {"words": …} or both; the signs step to {"choices": [...], "words": …}.
 
 Danger now or anyone under 18 makes the report P1. Words with danger in them ("she is locked in") are heard by
 the danger lexicon at every question (bot/safety.py) and make it P1 at once. Other words at the danger question
@@ -37,6 +38,7 @@ from typing import Any
 from core.vocabulary import Kind, Tier
 from screening.age import ADULT
 from screening.normalise import COMPACT, normalise
+from screening.typed_answers import Acknowledgement
 
 ABOUT = "about"  # the first question; its answer is not part of the report
 STEPS = ("about", "danger", "noticed", "where", "when", "times", "place", "relation", "people", "minors",
@@ -51,6 +53,8 @@ MENUS = {"about": "report_about", "danger": "report_danger", "when": "report_whe
          "police_know": "report_police_know", "police_share": "report_police_share"}
 PICK_STEPS = ("place", "relation", "who")  # a list of kinds, where one typed word may name a kind
 URGENT_STEPS = {"danger": "report.danger", "minors": "report.minors"}  # "yes" here makes the report P1
+YES_NO_STEPS = ("danger", "minors", "asked_help", "police_know", "police_share")  # menus with Yes and No
+REQUEST_STEPS = ("police_share",)  # asks the writer's leave ("May the centre share your report with the police?")
 PROFESSIONS = ("police", "ngo", "union", "health", "municipality", "tax", "other_work")
 MAX_WORDS = 2000  # characters kept of one typed answer
 SEVERAL_SIGNS = 2
@@ -148,12 +152,17 @@ def applies(step: str, details: Details) -> bool:
 
 def next_step(step: str, details: Details) -> str | None:
     """The next question that applies after `step`, or None at the end. A question answered ahead is not asked:
-    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py), and where,
-    when what was noticed named a town."""
+    what was noticed, typed at whom the report is about or at the danger question (bot/reporting.py); where,
+    when what was noticed named a town; and whether anyone looked under 18, when someone under 18 was named
+    before it (`with_child`): a "no" or "I do not know" there would take the child back."""
     for following in STEPS[STEPS.index(step) + 1:]:
-        if applies(following, details) and not (following in (AHEAD, AHEAD_WITH) and following in details):
+        if applies(following, details) and not answered_ahead(following, details):
             return following
     return None
+
+
+def answered_ahead(step: str, details: Details) -> bool:
+    return (step in (AHEAD, AHEAD_WITH) and step in details) or (step == "minors" and is_urgent(details, step))
 
 
 def record(details: Details, step: str, choice: str | None, words: str | None) -> Details:
@@ -189,6 +198,13 @@ def with_danger(details: Details, words: str | None) -> Details:
     return details
 
 
+def with_child(details: Details, step: str, words: str | None) -> Details:
+    """Someone under 18 named in words typed at `step` (the danger lexicon heard an age: "en pige på 15"): "yes" to
+    whether anyone looked under 18, and the words kept as the answer to `step`; at the danger question as what
+    was noticed (words there are no yes to danger, bot/reporting.py), so that danger is still asked."""
+    return record(record(details, AHEAD if step == "danger" else step, None, words), "minors", "yes", None)
+
+
 def is_choice(step: str, choice: str, menus: dict[str, list[dict[str, str]]]) -> bool:
     """Whether `choice` is one of the buttons of `step` (a stale or crafted button is not)."""
     menu = MENUS.get(step)
@@ -221,6 +237,17 @@ def typed_word_choice(step: str, words: str, titled: dict[str, str]) -> str | No
 
 
 _UNSPACED = re.compile(f"[{COMPACT}]")  # Thai and Chinese letters
+
+
+def acknowledges_only(step: str, acknowledgement: Acknowledgement | None) -> bool:
+    """Whether typed words that only acknowledge (`acknowledgement` of screening/typed_answers.py: "okay" for "ok",
+    "vale", "تمام", "polite" for "thanks") are no answer to `step`. To a yes/no question about what is so ("Did
+    any of them look younger than 18?") they answer nothing: found walking the chat, "ok" there was a yes, and
+    the report a child's. At a request for leave an "ok" gives it, as in the screening ("May I note this?");
+    thanks alone say nothing anywhere."""
+    if step not in YES_NO_STEPS or acknowledgement is None:
+        return False
+    return acknowledgement == "polite" or step not in REQUEST_STEPS
 
 
 def typed_answer_choice(step: str, answer: str | None, ages: Iterable[int],

@@ -17,13 +17,15 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
+from bot.danger import Cue, DangerLexicon
 from bot.reporting import CHILD_ADDED
 from core.pseudonym import Pseudonymizer
+from core.vocabulary import State
 from handover import report_flow
 from handover.console import HANDOVER
 from handover.report_flow import Flow, FlowMode
 from handover.reports import Reports, new_code, normalise_code
-from handover.store import Store
+from handover.store import ConversationState, Store
 from tests.conftest import TEXTS, AppClient, engine_with_keys, isolated_settings, privacy_notice, start_app
 from tests.conftest import webchat_session as session_header
 from tests.console_client import Console, conversation_of, login
@@ -482,6 +484,80 @@ async def test_words_that_say_neither_offer_the_main_menu_as_a_way_out(client: A
         assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0
 
 
+async def test_a_typed_yes_or_no_at_the_first_question_asks_it_again(client: AppClient, rasa: FakeRasa) -> None:
+    """"Is this about you, or about someone else?" has no yes: a typed yes, no or ok is neither, and the question
+    comes again with a kind line and 112 (nothing made, nothing sent to Rasa's turn); its buttons answer it then.
+    Found checking: the Russian "не" (no) was read as "someone else", and a report was made."""
+    for language, typed in (("en", "yes"), ("da", "ja"), ("ru", "не"), ("en", "ok")):
+        reporter = Reporter(client, language)
+        await reporter.start()
+        pick, again = await reporter.answer(typed)
+        reporter.expect(pick, "report.pick_about")
+        assert "112" in pick["text"]
+        reporter.expect(again, "report.ask_about")
+        async with client.app[ENGINE].connect() as connection:
+            assert await connection.scalar(text("SELECT COUNT(*) FROM report")) == 0, (language, typed)
+    _, danger = await reporter.press(again, "other")
+    reporter.expect(danger, "report.ask_danger")
+    assert {turn["message"] for turn in rasa.received} == {"/greet"}  # the language chosen, nothing else
+
+
+async def test_ok_or_thanks_answer_no_yes_no_question_and_it_comes_again(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "ok" at "Did any of them look younger than 18?" was a yes, and the report a child's
+    (P1). "ok", "vale", "تمام" acknowledge (screening/typed_answers.py), they tell nothing of what was seen: no
+    answer, the question again with a kind line and 112, nothing kept; a real answer or a button answers then."""
+    anna = await caseworker(client)
+    for language, okay in (("en", "ok"), ("es", "vale"), ("ar", "تمام")):  # more: tests/unit/test_report_flow.py
+        reporter = Reporter(client, language)
+        await reach_minors(reporter)
+        pick, again = await reporter.answer(okay)
+        reporter.expect(pick, "report.pick_answer")
+        assert "112" in pick["text"]
+        reporter.expect(again, "report.ask_minors")
+        minors = [item["payload"] for item in TEXTS.menus["report_minors"]]
+        assert [b["payload"] for b in again["buttons"]] == [DANGER_NOW, *minors, *STEPS_MENU]
+        [looks] = await reporter.press(again, "no")
+        reporter.expect(looks, "report.ask_looks")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3" and details["minors"] == {"choice": "no"}, language
+
+
+async def test_ok_at_danger_asks_again_and_a_typed_yes_still_answers(client: AppClient, rasa: FakeRasa) -> None:
+    """The report's own first question: "ok" is no "yes, someone is in danger now" (it was: 112 and P1)."""
+    anna = await caseworker(client)
+    reporter = Reporter(client, "en")
+    await reporter.start_report()
+    pick, again = await reporter.answer("ok")
+    reporter.expect(pick, "report.pick_answer")
+    reporter.expect(again, "report.ask_danger")
+    assert (await anna.call("GET", "/queue"))["items"] == []  # nothing urgent
+    urgent, safe = await reporter.answer("yes")
+    reporter.expect(urgent, "report.danger")
+    reporter.expect(safe, "safety.check")
+    [item] = (await anna.call("GET", "/queue"))["items"]
+    assert item["tier"] == "P1"
+
+
+async def test_ok_at_the_police_questions_knows_nothing_but_gives_leave_to_share(client: AppClient,
+                                                                                 rasa: FakeRasa) -> None:
+    """"Do the police already know?" is about what is so: "okay" is no answer. "May the centre share your report
+    with the police?" asks leave: "ok" gives it, as in the screening ("May I note this?")."""
+    reporter = Reporter(client, "en")
+    await reporter.reach_who("Someone works at night at the restaurant")
+    [police_know] = await reporter.answer(payload="report_skip")
+    reporter.expect(police_know, "report.ask_police_know")
+    pick, again = await reporter.answer("okay")
+    reporter.expect(pick, "report.pick_answer")
+    reporter.expect(again, "report.ask_police_know")
+    [police_share] = await reporter.answer("no")
+    reporter.expect(police_share, "report.ask_police_share")
+    [contact] = await reporter.answer("ok")
+    reporter.expect(contact, "report.ask_contact")
+    anna = await caseworker(client)
+    _, details = await sent_report(client, reporter, anna)
+    assert details["police_know"]["choice"] == "no" and details["police_share"]["choice"] == "yes"
+
+
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
 async def test_a_typed_no_at_the_under_18_question_is_no_child_alarm(client: AppClient, rasa: FakeRasa,
                                                                      language: str) -> None:
@@ -525,6 +601,20 @@ async def test_an_age_under_18_that_reads_like_a_time_span_still_makes_the_repor
     assert "112" in "".join(reply["text"] for reply in replies)
     anna = await caseworker(client)
     assert (await queue_item(anna, await conversation_of(client, reporter.session)))["tier"] == "P1"
+
+
+async def test_a_clock_time_at_the_under_18_question_is_no_age(client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "i saw a girl at 9" made the report P1, a child's. A clock time is words that are no
+    answer: the question once more, and the report stays P3 (screening/age.py, content/screening/age_words.yml)."""
+    anna = await caseworker(client)
+    for language, typed in (("en", "i saw a girl at 9"), ("da", "en pige kl. 9"), ("ro", "o fată la ora 9"),
+                            ("fr", "une fille à 9h")):
+        reporter = Reporter(client, language)
+        await reach_minors(reporter)
+        [again] = await reporter.answer(typed)
+        reporter.expect(again, "report.minors_noted")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P3" and details["minors"] == {"words": typed}, language
 
 
 @pytest.mark.parametrize("language", sorted(TYPED_IN))
@@ -1128,6 +1218,65 @@ async def test_a_child_named_in_information_added_later_makes_the_report_p1(
     assert (await queue_item(anna, report_conversation))["tier"] == ("P1" if child else "P3")
     [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
     assert [a["text"] for a in report["additions"]] == [added, *([CHILD_ADDED] if child else [])]
+
+
+# Words of a bystander about someone under 18 that the danger lexicon hears as a child's own age (content/danger/).
+CHILD_NAMED = {"en": "a girl of 15", "da": "en pige på 15", "ro": "o fată de 15 ani", "ar": "بنت تحت 18",
+               "th": "เด็กผู้หญิงอายุ 15"}
+
+
+async def conversation_state(client: AppClient, reporter: Reporter) -> ConversationState:
+    """The conversation as the gateway hands it to bot/safety.py, with its report's flow."""
+    conversation_id = await conversation_of(client, reporter.session)
+    flow = await client.app[GATEWAY].store.flow(conversation_id)
+    return ConversationState(conversation_id, State.BOT, reporter.language, True, flow=flow)
+
+
+async def test_someone_under_18_heard_in_a_report_is_someone_else_and_the_report_a_childs(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the chat: "en pige på 15" typed in a report was heard by the danger lexicon as the writer's own
+    age: the bystander got the children's helpline as if they were the child, and the report was marked "someone
+    in danger now". In a report an age is the other person's: bot/reporting.py `child` (what bot/safety.py is to
+    call for the lexicon's child cue) makes the report P1 as a child's, keeps the words, and thanks the writer."""
+    lexicon, reporting, anna = DangerLexicon.load(), client.app[GATEWAY].reporting, await caseworker(client)
+    for language, words in CHILD_NAMED.items():
+        assert lexicon.match(words).cue == Cue.CHILD, language  # what bot/safety.py hears
+        reporter = Reporter(client, language)
+        await reporter.start_report()
+        [noticed] = await reporter.answer(payload="report_skip")
+        reporter.expect(noticed, "report.ask_noticed")
+        conversation = await conversation_state(client, reporter)
+        thanked, safe = await reporting.child(conversation, words, language)
+        assert thanked.text == text_of("report.minors", language), language
+        assert TEXTS.text("danger.child", language) not in thanked.text and "112" in thanked.text
+        assert safe.text == text_of("safety.check", language)
+        item = await queue_item(anna, conversation.id)
+        assert item["tier"] == "P1" and "under 18" in item["summary"] and "danger now" not in item["summary"]
+        [where] = await reporter.answer(payload="safe_yes")  # the questions go on where they stopped
+        reporter.expect(where, "report.ask_where")
+        tier, details = await sent_report(client, reporter, anna)
+        assert tier == "P1", language
+        assert details == {"noticed": {"words": words}, "minors": {"choice": "yes"}}, language
+
+
+async def test_someone_under_18_heard_in_information_added_is_someone_else(client: AppClient,
+                                                                           rasa: FakeRasa) -> None:
+    first = Reporter(client, "da")
+    code = await file_report(first, "Arbejdere sover i en container", where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, "da")
+    later.session = await client.new_session()
+    await client.say(later.session, payload="lang:da")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    [thanked] = await client.app[GATEWAY].reporting.child(await conversation_state(client, later), "en pige på 15",
+                                                          "da")
+    assert thanked.text == text_of("report.added", "da")  # as for a child told there without the lexicon
+    assert [button.payload for button in thanked.buttons] == [item["payload"] for item in TEXTS.menus["report_adding"]]
+    anna = await caseworker(client)
+    assert (await queue_item(anna, report_conversation))["tier"] == "P1"
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == ["en pige på 15", CHILD_ADDED]
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:

@@ -236,3 +236,35 @@ def test_an_age_under_18_inside_a_time_span_counts_only_when_asked_for() -> None
     assert ages_in_text("una de 16 ani cred") == []
     assert ages_in_text("una de 16 ani cred", young_anywhere=True) == [16]
     assert ages_in_text("lucrează acolo de 20 de ani", young_anywhere=True) == []  # not an age 18 or over
+
+
+# A clock time with someone young, in each language where people write times this way: no one's age (found
+# walking the chat: "i saw a girl at 9" made a report urgent as a child's).
+CLOCK_TIMES = [
+    ("en", "i saw a girl at 9"), ("en", "a girl at 9pm"), ("en", "the girl left at 9 p.m."),
+    ("en", "a boy came at 9 o'clock"), ("en", "a girl at 9:30"), ("da", "kl. 9 så jeg en pige"),
+    ("da", "en pige klokken 9"), ("da", "en pige kl. 9.30"), ("fr", "une fille à 9h"), ("fr", "une fille à 9h30"),
+    ("fr", "une fille à 9 heures"), ("ro", "o fată la ora 9"), ("ro", "o fată la 9 seara"),
+    ("es", "una niña a las 9"), ("pt", "uma menina às 9"), ("pl", "dziewczyna o godzinie 9"),
+    ("ru", "девочка в 9 вечера"), ("uk", "дівчина о 9 годині"), ("bg", "момиче в 9 часа"),
+    ("ar", "بنت الساعة 9"), ("th", "เด็กผู้หญิง 9 โมง"), ("vi", "cô gái lúc 9 giờ"), ("zh", "一个女孩9点"),
+    ("tl", "isang batang babae alas 9"), ("lt", "mergaitė 9 val."),
+]
+
+
+@pytest.mark.parametrize(("language", "typed"), CLOCK_TIMES)
+def test_a_clock_time_is_no_age_not_even_where_a_child_missed_costs_more(language: str, typed: str) -> None:
+    assert ages_in_text(typed, young_anywhere=True) == [], language
+    assert ages_in_text(typed) == [], language
+    assert age_from_text(typed, language) is None
+
+
+def test_an_age_beside_a_clock_time_still_counts() -> None:
+    assert ages_in_text("she is 9", young_anywhere=True) == [9]
+    assert ages_in_text("a 9 year old girl", young_anywhere=True) == [9]
+    assert ages_in_text("en pige på 9 år", young_anywhere=True) == [9]
+    assert ages_in_text("she came here at 15 years old", young_anywhere=True) == [15]  # an age word: no clock
+    assert ages_in_text("at 9:30 a girl, maybe 15", young_anywhere=True) == [15]
+    assert ages_in_text("kl. 21 en pige på 15 år", young_anywhere=True) == [15]
+    assert ages_in_text("o fată de 15 ani la ora 9", young_anywhere=True) == [15]
+    assert age_from_text("I am 34, I start at 9") == 34

@@ -10,6 +10,7 @@ import yaml
 
 from core.config import CONTENT_DIR, load_languages
 from handover.report_about import ABOUT_WORDS, describes_others, load_about_words, typed_about
+from screening.typed_answers import load_typed_answers
 
 # (language of the chat, typed, choice): someone else and the writer in every language, with a lead or a
 # polite particle in some.
@@ -46,6 +47,16 @@ def test_every_language_has_its_words() -> None:
     assert set(vocabulary.languages) == set(languages)
     assert all({"me", "other"} <= set(words.choices.values()) for words in vocabulary.languages.values())
     assert {language for language, _, _ in TYPED} == set(languages)
+
+
+def test_a_typed_yes_or_no_of_the_chat_language_says_neither() -> None:
+    """"Is this about you, or about someone else?" has no yes and no no: none of a language's typed answers
+    (content/screening/typed_answers.yml) is a choice in its chat. Found checking: Russian "не" (no) was
+    "someone else", since "нее" (her) folds to it; "про нее" (about her) still is."""
+    for language, words in load_typed_answers().languages.items():
+        for answer in words.answers:
+            assert typed_about(answer, language) is None, (language, answer)
+    assert typed_about("про нее", "ru") == typed_about("о ней", "ru") == "other"
 
 
 def test_words_that_are_neither_or_a_story_are_no_answer() -> None:

@@ -30,3 +30,16 @@ def test_every_language_has_words_for_a_young_person() -> None:
     words = read_yaml(CHILD_WORDS)
     assert set(words) == set(TEXTS.languages)
     assert all(entry["people"] for entry in words.values())
+
+
+@pytest.mark.parametrize("typed", [
+    "i saw a girl at 9", "a girl at 9pm", "en pige kl. 9", "une fille à 9h", "o fată la ora 9", "una niña a las 9",
+    "เด็กผู้หญิง 9 โมง", "一个女孩9点", "a girl at 9:30"])
+def test_a_clock_time_beside_a_young_persons_word_is_no_child(typed: str) -> None:
+    """Found walking the chat: "i saw a girl at 9" made a report urgent as a child's."""
+    assert not tells_of_a_child(typed)
+
+
+def test_a_child_beside_a_clock_time_is_still_a_child() -> None:
+    assert tells_of_a_child("a 9 year old girl at 9pm")
+    assert tells_of_a_child("en pige på 9 år kl. 21")

@@ -6,7 +6,7 @@ import pytest
 
 from handover import report_flow
 from screening.age import ages_in_text
-from screening.typed_answers import typed_answer
+from screening.typed_answers import acknowledgement, typed_answer
 from tests.conftest import TEXTS
 
 
@@ -145,6 +145,40 @@ def test_a_typed_no_or_dont_know_is_that_button_at_every_yes_no_question(languag
     assert choice_of("police_share", no, language) == "no"
     assert choice_of("police_share", not_sure, language) is None  # no such button there: words
     assert choice_of("place", no, language) is None
+
+
+@pytest.mark.parametrize(("language", "okay"), [
+    ("en", "ok"), ("en", "Okay!"), ("en", "ok thanks"), ("da", "okay tak"), ("es", "vale"), ("ar", "تمام"),
+    ("ro", "bine"), ("th", "โอเคค่ะ"), ("zh", "好的"), ("fr", "d'accord")])
+def test_an_acknowledgement_answers_no_question_about_what_is_so(language: str, okay: str) -> None:
+    """Found walking the chat: "ok" at "Did any of them look younger than 18?" was a yes, and the report P1. At a
+    request for leave ("May the centre share your report with the police?") an "ok" gives it."""
+    for step in ("danger", "minors", "asked_help", "police_know"):
+        assert report_flow.acknowledges_only(step, acknowledgement(okay, language)), step
+    assert not report_flow.acknowledges_only("police_share", acknowledgement(okay, language))
+    assert not report_flow.acknowledges_only("noticed", acknowledgement(okay, language))  # words are kept there
+
+
+def test_thanks_alone_answer_no_yes_no_question_and_real_answers_still_do() -> None:
+    for step in report_flow.YES_NO_STEPS:
+        assert report_flow.acknowledges_only(step, acknowledgement("thanks", "en")), step
+        for answer in ("yes", "no", "ja tak", "ok yes", "nej"):
+            assert not report_flow.acknowledges_only(step, acknowledgement(answer, "da")), (step, answer)
+
+
+def test_someone_under_18_named_at_any_question_makes_the_report_a_childs_and_is_not_asked_again() -> None:
+    """An age the danger lexicon heard in a report ("en pige på 15") is the other person's (bot/reporting.py
+    `child`): "yes" to anyone under 18, the words kept where they were typed, and the under-18 question not asked
+    later, where a "no" would take the child back."""
+    details = report_flow.with_child({"danger": {"choice": "no"}}, "noticed", "en pige på 15")
+    assert details == {"danger": {"choice": "no"}, "noticed": {"words": "en pige på 15"}, "minors": {"choice": "yes"}}
+    assert report_flow.tier(details) == "P1"
+    assert "minors" not in asked(details) and "looks" in asked(details)
+    at_danger = report_flow.with_child({}, "danger", "a girl of 15")  # words at danger are what was noticed
+    assert at_danger == {"noticed": {"words": "a girl of 15"}, "minors": {"choice": "yes"}}
+    assert report_flow.with_child({}, "minors", "o fată de 15 ani") == {
+        "minors": {"choice": "yes", "words": "o fată de 15 ani"}}
+    assert "minors" in asked({"minors": {"choice": "no"}})  # only a yes is kept from asking
 
 
 def test_an_age_typed_answers_whether_anyone_looked_under_18() -> None:
