@@ -119,6 +119,10 @@ class Safety:
             await self.requests.ask(conversation.id, Tier.P1, Kind.HELP)  # the tier rises; it stays theirs
             await self.hub.publish(HubEvent(EventType.DANGER, conversation.id, Tier.P1))
             return self._first(cue, language)
+        if cue == Cue.CHILD:  # in a report an age named is someone else's: the report's own reply, no children's line
+            reported = await self.reporting.child(conversation, text, language)
+            if reported is not None:
+                return reported
         reported = await self.reporting.danger(conversation, text, language)
         if reported is not None:  # in a report: the words are kept as its answer, the report becomes P1; its
             return [*self._beside_112(cue, language), *reported]  # reply says 112 itself

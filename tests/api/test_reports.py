@@ -1232,31 +1232,32 @@ async def conversation_state(client: AppClient, reporter: Reporter) -> Conversat
     return ConversationState(conversation_id, State.BOT, reporter.language, True, flow=flow)
 
 
+@pytest.mark.parametrize("language", CHILD_NAMED)  # one each: more than 5 P1s from one address queue at P3
 async def test_someone_under_18_heard_in_a_report_is_someone_else_and_the_report_a_childs(
-        client: AppClient, rasa: FakeRasa) -> None:
+        client: AppClient, rasa: FakeRasa, language: str) -> None:
     """Found walking the chat: "en pige på 15" typed in a report was heard by the danger lexicon as the writer's own
     age: the bystander got the children's helpline as if they were the child, and the report was marked "someone
-    in danger now". In a report an age is the other person's: bot/reporting.py `child` (what bot/safety.py is to
-    call for the lexicon's child cue) makes the report P1 as a child's, keeps the words, and thanks the writer."""
-    lexicon, reporting, anna = DangerLexicon.load(), client.app[GATEWAY].reporting, await caseworker(client)
-    for language, words in CHILD_NAMED.items():
-        assert lexicon.match(words).cue == Cue.CHILD, language  # what bot/safety.py hears
-        reporter = Reporter(client, language)
-        await reporter.start_report()
-        [noticed] = await reporter.answer(payload="report_skip")
-        reporter.expect(noticed, "report.ask_noticed")
-        conversation = await conversation_state(client, reporter)
-        thanked, safe = await reporting.child(conversation, words, language)
-        assert thanked.text == text_of("report.minors", language), language
-        assert TEXTS.text("danger.child", language) not in thanked.text and "112" in thanked.text
-        assert safe.text == text_of("safety.check", language)
-        item = await queue_item(anna, conversation.id)
-        assert item["tier"] == "P1" and "under 18" in item["summary"] and "danger now" not in item["summary"]
-        [where] = await reporter.answer(payload="safe_yes")  # the questions go on where they stopped
-        reporter.expect(where, "report.ask_where")
-        tier, details = await sent_report(client, reporter, anna)
-        assert tier == "P1", language
-        assert details == {"noticed": {"words": words}, "minors": {"choice": "yes"}}, language
+    in danger now". In a report an age is the other person's: bot/reporting.py `child` (what bot/safety.py
+    calls for the lexicon's child cue) makes the report P1 as a child's, keeps the words, and thanks the writer."""
+    lexicon, anna = DangerLexicon.load(), await caseworker(client)
+    words = CHILD_NAMED[language]
+    assert lexicon.match(words).cue == Cue.CHILD, language  # what bot/safety.py hears
+    reporter = Reporter(client, language)
+    await reporter.start_report()
+    [noticed] = await reporter.answer(payload="report_skip")
+    reporter.expect(noticed, "report.ask_noticed")
+    conversation = await conversation_state(client, reporter)
+    thanked, safe = await reporter.answer(words)  # typed: heard by bot/safety.py, answered by `child`
+    assert thanked["text"] == text_of("report.minors", language), language
+    assert TEXTS.text("danger.child", language) not in thanked["text"] and "112" in thanked["text"]
+    assert safe["text"] == text_of("safety.check", language)
+    item = await queue_item(anna, conversation.id)
+    assert item["tier"] == "P1" and "under 18" in item["summary"] and "danger now" not in item["summary"]
+    [where] = await reporter.answer(payload="safe_yes")  # the questions go on where they stopped
+    reporter.expect(where, "report.ask_where")
+    tier, details = await sent_report(client, reporter, anna)
+    assert tier == "P1", language
+    assert details == {"noticed": {"words": words}, "minors": {"choice": "yes"}}, language
 
 
 async def test_someone_under_18_heard_in_information_added_is_someone_else(client: AppClient,
@@ -1269,10 +1270,10 @@ async def test_someone_under_18_heard_in_information_added_is_someone_else(clien
     await client.say(later.session, payload="lang:da")
     await later.answer(payload="report_code")
     await later.answer(code)
-    [thanked] = await client.app[GATEWAY].reporting.child(await conversation_state(client, later), "en pige på 15",
-                                                          "da")
-    assert thanked.text == text_of("report.added", "da")  # as for a child told there without the lexicon
-    assert [button.payload for button in thanked.buttons] == [item["payload"] for item in TEXTS.menus["report_adding"]]
+    [thanked] = await later.answer("en pige på 15")
+    assert thanked["text"] == text_of("report.added", "da")  # as for a child told there without the lexicon
+    assert [button["payload"] for button in thanked["buttons"]] == [
+        item["payload"] for item in TEXTS.menus["report_adding"]]
     anna = await caseworker(client)
     assert (await queue_item(anna, report_conversation))["tier"] == "P1"
     [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
