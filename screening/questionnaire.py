@@ -97,6 +97,7 @@ DANGER_HEARD = "danger"
 # to the police?"): a P1 and the danger block for 6 % of ordinary questions. So it asks, with 112 and the danger
 # button (one tap: the app's danger reply and a P1), instead of raising a P1.
 DANGER_CHECK = "danger.check"
+GOODBYE = "goodbye"  # the NLU's goodbye answer (domain/core.yml utter_goodbye), also to thanks alone
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 # A question mark of any script: "?" (Latin, Cyrillic, Thai …), "？" (full width: Chinese), "؟" (Arabic), "¿"
@@ -324,6 +325,11 @@ class Questionnaire:
             return self._repeat(state)
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
+        if ack == "polite":
+            # Thanks alone, with no question waiting: the reply English and Danish thanks get from the NLU (their
+            # goodbye examples, utter_goodbye). Danish "tak" alone cannot be one of those examples, being the
+            # Polish yes the NLU then hears; in a Danish chat it is thanks here (in a Polish one an answer).
+            return [{"text": GOODBYE}]
         return [{"text": "not_understood", "menu": "main"}]
 
     def _cue(self, state: ScreeningState, intent: str, text: str) -> list[ReplyPayload]:

@@ -69,7 +69,7 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
     keys = {"screening.offer", "screening.why", "screening.why_general", "screening.declined", "screening.stopped",
             "screening.done", "screening.noted", "screening.not_noted", "screening.pick_one", "screening.progress",
             "question.age", "question.work", "danger", "safety_line", "handover_requested", "not_understood",
-            "safety.go_on"}
+            "safety.go_on", "goodbye"}
     keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
@@ -577,6 +577,29 @@ def test_something_else_while_a_question_waits_asks_for_a_button() -> None:
 def test_yes_out_of_the_blue_is_not_understood() -> None:
     _, replies = run("affirm")
     assert texts(replies) == ["not_understood"]
+
+
+# Found walking the chat: Danish "tak" alone (thanks) got "Sorry, I did not understand": the NLU hears the Polish yes
+# in it (affirm), so it cannot be a goodbye example as "mange tak" is. Whatever the NLU guessed, thanks alone in a
+# Danish chat with no question waiting gets the goodbye English "thanks" gets; in a Polish chat "tak" stays yes.
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("affirm", "tak"), ("affirm", "Tak!"), ("nlu_fallback", "tak"), ("affirm", "tak skal du have"),
+    ("affirm", "mange tak"), ("nlu_fallback", "tusind tak"),
+])
+def test_danish_thanks_alone_is_thanks_with_no_question_waiting(intent: str, typed: str) -> None:
+    state, replies = Q.handle(None, intent, typed, language="da")
+    assert texts(replies) == ["goodbye"] and state["pending"] is None and state["answers"] == {}
+    _, replies = Q.handle(started(), intent, typed, language="da")  # a question waits: no answer, asked again
+    assert texts(replies) == ["screening.pick_one", f"question.{ORDER[0]}"]
+
+
+def test_polish_tak_stays_yes() -> None:
+    _, replies = Q.handle(None, "affirm", "tak", language="pl")
+    assert texts(replies) == ["not_understood"]  # a yes out of the blue, as "yes" in English
+    state, _ = Q.handle(started(), "affirm", "tak", language="pl")
+    assert state["answers"] == {ORDER[0]: "yes"}
+    state, replies = Q.handle(Q.request_person(None)[0], "affirm", "tak", language="pl")  # the offer: yes
+    assert texts(replies) == ["question.age"]
 
 
 def answer_all(state: dict[str, Any], yes: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
