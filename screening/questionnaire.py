@@ -21,7 +21,8 @@ How it goes (docs/screening.md):
   (intent safe_to_write), as any cue would be;
 - the NLU's `danger` intent alone (the app's lexicon and danger net, which hear every message first, heard
   nothing) is asked, not assumed: "Are you in danger now? Call 112, or tap 'I am in danger now'" (DANGER_CHECK),
-  with the danger button, and the question that waits after it; no P1 (docs/danger.md, "The NLU's danger");
+  with the danger button, and the question that waits after it; no P1 (docs/danger.md, "The NLU's danger"); so
+  are emoji alone that look like danger ("🔪😱", screening/emoji.py), and other emoji alone get a kind reply;
 - an answer that makes the tier P1 gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
@@ -37,6 +38,7 @@ from typing import Literal
 
 from screening.age import age_from_text
 from screening.catalogue import TIERS, Catalogue, Question, load_catalogue
+from screening.emoji import emoji_only, looks_like_danger
 from screening.normalise import normalise
 from screening.scoring import STRENGTH, assess
 from screening.typed_answers import acknowledgement, typed_answer
@@ -97,6 +99,7 @@ DANGER_HEARD = "danger"
 # to the police?"): a P1 and the danger block for 6 % of ordinary questions. So it asks, with 112 and the danger
 # button (one tap: the app's danger reply and a P1), instead of raising a P1.
 DANGER_CHECK = "danger.check"
+EMOJI_ONLY = "emoji_only"  # words are understood better: write, or tap a button; 112 (content/screening/emoji.yml)
 GOODBYE = "goodbye"  # the NLU's goodbye answer (domain/core.yml utter_goodbye), also to thanks alone
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
@@ -215,7 +218,7 @@ class Questionnaire:
         if intent in CUES and lexicon == DANGER_HEARD:
             self._hold(state, intent, text)
             return state, []  # nothing said now: the app has answered, and "Is it safe for you to write now?" waits
-        if intent == "danger":  # the NLU alone: asked, not assumed (DANGER_CHECK)
+        if intent == "danger" or looks_like_danger(text):  # the NLU alone, or "🔪😱": asked, not assumed (DANGER_CHECK)
             return state, [*self._danger_check(state), {"screening": summary(state, self.catalogue)}]
         if intent == REPORT:
             if not _waits_for_answer(state):
@@ -325,6 +328,8 @@ class Questionnaire:
             return self._repeat(state)
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
+        if wordless and emoji_only(text):  # "😭😭": someone wrote, without words: kindly, never "not understood"
+            return [{"text": EMOJI_ONLY, "menu": "main"}]
         if ack == "polite":
             # Thanks alone, with no question waiting: the reply English and Danish thanks get from the NLU (their
             # goodbye examples, utter_goodbye). Danish "tak" alone cannot be one of those examples, being the

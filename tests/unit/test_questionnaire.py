@@ -69,7 +69,7 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
     keys = {"screening.offer", "screening.why", "screening.why_general", "screening.declined", "screening.stopped",
             "screening.done", "screening.noted", "screening.not_noted", "screening.pick_one", "screening.progress",
             "question.age", "question.work", "danger", "safety_line", "handover_requested", "not_understood",
-            "safety.go_on", "goodbye"}
+            "safety.go_on", "goodbye", "emoji_only"}
     keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
@@ -539,6 +539,37 @@ def test_the_age_is_the_number_next_to_an_age_word(typed: str, language: str, ag
     state, _ = run("start_screening")
     state, _ = Q.handle(state, "nlu_fallback", typed, language=language)
     assert state["age"] == age and state["pending"] == "work"
+
+
+# Found walking the chat: "🔪😱" and "😭😭" got "Sorry, I did not understand" (the NLU has no word to read: its
+# fallback). Emoji alone get a kind reply with 112 that asks for words or a button; emoji of danger are asked about
+# as the NLU's danger is, never a P1 by themselves.
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("nlu_fallback", "😭😭"), ("nlu_fallback", "😢"), ("affirm", "🙏🏽"), ("nlu_fallback", "❤️"),
+    ("nlu_fallback", "😭 😭!"),
+])
+def test_emoji_alone_with_nothing_waiting_get_a_kind_reply_not_not_understood(intent: str, typed: str) -> None:
+    state, replies = Q.handle(None, intent, typed, language="en")
+    assert [reply for reply in replies if "text" in reply] == [{"text": "emoji_only", "menu": "main"}]
+    assert handovers(replies) == [] and state["pending"] is None and state["answers"] == {}
+    assert "{emergency}" in TEXTS.by_language["en"]["emoji_only"]
+
+
+@pytest.mark.parametrize("typed", ["🔪😱", "🆘", "🚨🚨", "🩸", "🔫", "😱 🔪"])
+def test_emoji_of_danger_are_asked_are_you_in_danger_now_not_a_p1(typed: str) -> None:
+    state, replies = Q.handle(None, "nlu_fallback", typed, language="da")
+    assert [reply for reply in replies if "text" in reply] == [{"text": DANGER_CHECK, "menu": "main"}]
+    assert handovers(replies) == [] and state["requested_tier"] is None and not state["paused"]
+    state, replies = Q.handle(started(), "affirm", typed, language="da")  # a question waits: asked again after it
+    assert texts(replies)[0] == DANGER_CHECK and texts(replies)[-1] == f"question.{ORDER[0]}"
+    assert state["answers"] == {} and state["pending"] == f"question:{ORDER[0]}"
+
+
+def test_emoji_with_words_or_marks_alone_are_no_emoji_message() -> None:
+    _, replies = Q.handle(None, "nlu_fallback", "help 🆘", language="en")  # words: the NLU's to read
+    assert texts(replies) == ["not_understood"]
+    _, replies = Q.handle(None, "nlu_fallback", "?", language="en")
+    assert texts(replies) == ["not_understood"]
 
 
 def test_the_nlus_danger_while_a_question_waits_asks_then_asks_that_question_again() -> None:
