@@ -34,6 +34,7 @@ screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from screening.age import age_from_text
@@ -89,6 +90,9 @@ REPORT = "report"
 SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the choice "skip" (no answer at all)
 # What the danger lexicon heard (bot/danger.py), when the app tells the questionnaire after answering itself.
 LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
+# The metadata with the cues the NLU heard in a message's statements read one by one, when two or more
+# (bot/assistant.py, actions/screening_actions.py): the `told` of `Questionnaire.handle`.
+CUES_TOLD = "cues"
 # With a cue's intent instead of "danger": the app heard danger in the message (its lexicon or its net), answered it
 # itself (112, a person asked for, "Is it safe for you to write now?"), and the NLU heard this cue in the same words
 # (bot/assistant.py `heard`). The cue is held, silently, and asked after "Yes, go on".
@@ -200,9 +204,15 @@ class Questionnaire:
         self._tier_questions = frozenset().union(*(rule.any_yes for rule in self.catalogue.rules.tiers))
 
     def handle(self, state: ScreeningState | None, intent: str, text: str = "", choice: str | None = None,
-               lexicon: str | None = None, language: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
+               lexicon: str | None = None, language: str | None = None,
+               told: Sequence[str] = ()) -> tuple[ScreeningState, list[ReplyPayload]]:
         """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work/skip) if any,
         the conversation's language (for a typed age or yes/no: "jeg er 17", "nu").
+
+        `told`: the cues the NLU heard in the message's statements read one by one, when it heard two or more
+        (CUES_TOLD, bot/assistant.py): "they took my passport and I cannot leave the house" is both. The one the
+        message is reflected as (its intent; the first told when the NLU was unsure of the whole) is asked first,
+        the others held behind it, one question at a time (`_told_too`).
 
         `lexicon`: the app heard danger or self-harm words itself (bot/danger.py) and has already answered with
         112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag. With a
@@ -224,7 +234,12 @@ class Questionnaire:
             if not _waits_for_answer(state):
                 return state, [{"report": "start"}]
             intent = "nlu_fallback"
+        told = [cue for cue in told if cue in CUES]
+        if intent == "nlu_fallback" and told:  # unsure of the whole, sure of its statements
+            intent = told[0]
         replies = self._dispatch(state, intent, text, choice, language)
+        if intent in CUES:
+            replies.extend(self._told_too(state, [cue for cue in told if cue != intent], text))
         first, last = self._handover(state)
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
             state["paused"] = True
@@ -379,15 +394,32 @@ class Questionnaire:
         state["held_cues"].append({"pending": told, "quote": _joined(None, text),
                                    "cue_was_question": answer is not None and _is_question(text)})
 
+    def _told_too(self, state: ScreeningState, others: list[str], text: str) -> list[ReplyPayload]:
+        """More cues told in the message than the one it was reflected as: held behind the cue that waits, asked
+        after it one at a time, the first told first; when none waits (the first was known already), the first not
+        known is reflected now. Found walking the chat: "they took my passport and I cannot leave the house" was
+        asked about the passport alone, and the locked door was lost."""
+        others = [intent for intent in others if not self._known(state, self.catalogue.questions[CUES[intent][0]])]
+        replies: list[ReplyPayload] = []
+        if others and not (state["pending"] or "").startswith("cue:"):
+            replies = self._cue(state, others.pop(0), text)
+        for intent in reversed(others):  # held cues come back the latest first
+            self._hold(state, intent, text)
+        return replies
+
+    def _take_held(self, state: ScreeningState) -> None:
+        """The latest cue held that is not known since becomes the one that waits, what waited coming back after it."""
+        while state["held_cues"]:
+            held = state["held_cues"].pop()
+            if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
+                state.update({**held, "resume": state["pending"]})
+                break
+
     def _go_on(self, state: ScreeningState) -> list[ReplyPayload]:
         """"Yes, go on" after "Is it safe for you to write now?": a cue held beside danger first (the latest), with
         what waited to come back after it; else what waited; else the main menu."""
         if not (state["pending"] or "").startswith("cue:"):  # a cue that waits keeps the held ones behind it
-            while state["held_cues"]:
-                held = state["held_cues"].pop()
-                if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
-                    state.update({**held, "resume": state["pending"]})
-                    break
+            self._take_held(state)
         return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
 
     def _tier_if_yes(self, ident: str) -> Tier:
@@ -421,11 +453,7 @@ class Questionnaire:
         elif ident not in state["skipped"]:
             state["skipped"].append(ident)
         state.update({"quote": None, "cue_was_question": False, "pending": state["resume"], "resume": None})
-        while state["held_cues"]:  # a cue put back waits before the question: the latest first
-            held = state["held_cues"].pop()
-            if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
-                state.update({**held, "resume": state["pending"]})
-                break
+        self._take_held(state)  # a cue put back waits before the question: the latest first
         noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]

@@ -986,3 +986,52 @@ def test_a_romanian_da_to_the_offer_starts_the_questions_also_when_the_language_
     assert state["pending"] == "offer"
     _, replies = Q.handle(state, "affirm", "da")
     assert texts(replies) == ["question.age"]
+
+
+# Found walking the chat: "they took my passport and I cannot leave the house" was asked about the passport alone
+# and the locked door was lost. The app has the NLU read the message's statements one by one and tells the cues it
+# heard in them (`told`, bot/assistant.py): the one the message is reflected as first, the others after it, one
+# question at a time.
+BOTH = "they took my passport and I cannot leave the house"
+BOTH_TOLD = ["ask_passport", "cue_cannot_leave"]
+
+
+def test_two_cues_in_one_message_are_both_asked_the_second_after_the_first() -> None:
+    state, replies = Q.handle(None, "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert texts(replies) == ["answer.passport", "cue.CD-01"] and asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert texts(replies) == ["screening.noted", "cue.CD-03"]  # one question at a time: now the door
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert state["answers"] == {"CD-01": "yes", "CD-03": "yes"} and state["held_cues"] == []
+    assert state["evidence"] == {"CD-01": BOTH, "CD-03": BOTH}
+    assert screening(replies)["tier"] == "P1"
+
+
+def test_two_cues_the_nlu_was_unsure_of_as_a_whole_are_both_asked_in_the_order_told() -> None:
+    # Read whole, two things told are often two intents at once: the NLU's fallback, and "not understood".
+    words = "mi-au luat pașaportul și nu mă plătesc"
+    state, replies = Q.handle(None, "nlu_fallback", words, language="ro", told=["ask_passport", "ask_pay"])
+    assert asked(replies)["text"] == "cue.CD-01" and "not_understood" not in texts(replies)
+    state, replies = Q.handle(state, "deny", "nu", language="ro")
+    assert texts(replies) == ["screening.not_noted", "cue.EX-02"]
+    state, replies = Q.handle(state, "affirm", "da", language="ro")
+    assert state["answers"] == {"EX-02": "yes"} and state["evidence"] == {"EX-02": words}
+
+
+def test_a_second_cue_comes_before_the_question_that_waited_and_a_known_first_lets_it_be_asked_now() -> None:
+    state, replies = Q.handle(started(), "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert texts(replies) == ["screening.noted", "cue.CD-03"]
+    state, replies = Q.handle(state, "deny", "no", language="en")
+    assert texts(replies)[-1] == f"question.{ORDER[0]}"  # then the question that waited
+    known, _ = run(("ask_passport", "they took my passport"), "affirm")  # the passport noted already
+    known, replies = Q.handle(known, "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert asked(replies)["text"] == "cue.CD-03" and known["held_cues"] == []
+
+
+def test_cues_told_are_only_the_screenings_and_only_with_a_cue_or_the_nlus_fallback() -> None:
+    state, replies = Q.handle(None, "ask_passport", BOTH, told=["ask_passport", "greet", "/restart"])
+    assert state["held_cues"] == [] and asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(None, "ask_rights", BOTH, told=BOTH_TOLD)  # not the screening's to answer
+    assert state["pending"] is None and state["held_cues"] == []
