@@ -336,6 +336,12 @@ class Questionnaire:
             return self._answer(state, pending, said)
         if pending and (ack or wordless):  # "thanks", "?", "🙏": no answer, and nothing to keep with a cue
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
+        if pending.startswith("cue:") and _is_question(text):
+            # A question not understood while "May I note this?" waits: said so, that they may ask it in other words,
+            # and the note asked again; it is no evidence for the cue (a question is not a confession). Found walking
+            # the chat: asked in another language after an apology for it ("scuze, nu vorbesc bine engleza. pot sa
+            # merg la politie?"), it was kept silently as the cue's words, the note asked again, and never answered.
+            return [{"text": "not_understood"}, *self._repeat(state)]
         if pending.startswith("cue:") and text.strip():
             # More words while "May I note this?" waits ("I get no pay", not understood): kept with the cue's words
             # for the person who helps, noted with them on a yes, and the question asked again.

@@ -1035,3 +1035,22 @@ def test_cues_told_are_only_the_screenings_and_only_with_a_cue_or_the_nlus_fallb
     assert state["held_cues"] == [] and asked(replies)["text"] == "cue.CD-01"
     state, replies = Q.handle(None, "ask_rights", BOTH, told=BOTH_TOLD)  # not the screening's to answer
     assert state["pending"] is None and state["held_cues"] == []
+
+
+@pytest.mark.parametrize(("typed", "language"), [
+    ("scuze, nu vorbesc bine engleza. pot sa merg la politie?", "ro"),
+    ("sorry my english is not good. can i go to the police?", "en"),
+    ("عذرا لغتي ضعيفة، هل يمكنني الذهاب إلى الشرطة؟", "ar"),
+])
+def test_a_question_not_understood_while_the_note_waits_is_answered_not_kept_as_the_cues_words(
+        typed: str, language: str) -> None:
+    # Found walking the chat: a question asked in another language, after an apology for it, while "May I note
+    # this?" waited got that question again and nothing else: its words were kept silently as the cue's, and after
+    # the note was answered the question was gone. Now it is answered "I did not understand" (write it in other
+    # words) before the note is asked again; it is no evidence for the cue.
+    state, _ = Q.handle(None, "ask_passport", "my boss took my passport")
+    state, replies = Q.handle(state, "nlu_fallback", typed, language=language)
+    assert texts(replies) == ["not_understood", "cue.CD-01"] and asked(replies)["text"] == "cue.CD-01"
+    assert state["pending"] == "cue:CD-01" and state["quote"] == "my boss took my passport"
+    state, replies = Q.handle(state, "affirm", "da", language="ro")
+    assert state["evidence"] == {"CD-01": "my boss took my passport"} and texts(replies)[0] == "screening.noted"
