@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from screening.questionnaire import CUES, DANGER_HEARD, Questionnaire, heard_intent
+from screening.questionnaire import CUES, CUES_TOLD, DANGER_HEARD, Questionnaire, heard_intent
 from screening.types import ScreeningState
 
 QUESTIONNAIRE = Questionnaire()
@@ -34,9 +34,13 @@ class ActionScreening(Action):
         if intent in CUES and metadata.get("lexicon") == DANGER_HEARD:
             words = metadata.get("words")
             text = words if isinstance(words, str) else ""
+        # The cues the app's NLU look-up heard in the message's statements one by one (bot/assistant.py), when two
+        # or more: only the screening's own cue names are taken (the questionnaire filters them).
+        told = metadata.get(CUES_TOLD)
+        told = [cue for cue in told if isinstance(cue, str)] if isinstance(told, list) else []
         slot: ScreeningState | None = tracker.get_slot("screening")
         state, replies = QUESTIONNAIRE.handle(slot, intent, text, metadata.get("choice"),
-                                              metadata.get("lexicon"), metadata.get("language"))
+                                              metadata.get("lexicon"), metadata.get("language"), told)
         for reply in replies:  # ReplyPayloads (screening/types.py): what the app reads as the answer's `custom`
             dispatcher.utter_message(json_message=reply)
         return [SlotSet("screening", state)]

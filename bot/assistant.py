@@ -11,6 +11,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.clauses import clauses
 from bot.danger import Cue
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_turn import RasaTurn, TextKey, parse_turn
@@ -23,7 +24,7 @@ from core.texts import Texts
 from core.vocabulary import Tier
 from handover.requests import HandoverRequests
 from handover.store import ConversationState, Store
-from screening.questionnaire import CUES, DANGER_HEARD, QUEUE, STAFFED, WAIT
+from screening.questionnaire import CUE_MIN_CONFIDENCE, CUES, CUES_TOLD, DANGER_HEARD, QUEUE, STAFFED, WAIT
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,11 @@ class Assistant:
         # nobody can, the screening keeps its offer back, so that "keep waiting, or leave a message?" comes alone
         # (walk 3: both questions at once); the queue's notice agrees with it.
         staffed = await self.requests.staffed()
-        metadata: dict[str, str | bool] = {"language": language, STAFFED: staffed}
+        metadata: dict[str, str | bool | list[str]] = {"language": language, STAFFED: staffed}
         if message in self.choices:
             message, metadata["choice"] = message.split(":", 1)
+        elif not message.startswith("/") and len(told := await self._cues_told(message, language)) > 1:
+            metadata[CUES_TOLD] = told  # two things told in one message: the screening asks both, one at a time
         await self._told_before(conversation.id)  # "Yes, go on" after danger: the cue held beside it is asked
         try:
             turn = parse_turn(await self.rasa.send(conversation.id, message, metadata))
@@ -133,8 +136,8 @@ class Assistant:
         result it sends back (P1) is stored for the caseworker. Rasa down: the flag is lost, nothing else.
 
         Danger with `words` (the message, when it may be about the person: not a report's answer): the NLU is asked
-        what else it hears in them (`/model/parse`, no turn), and a cue of the screening's ("my boss has my passport
-        and won't let me leave") is held by it, silently, to be asked after "Yes, go on" (`_hold_cue`)."""
+        what else it hears in them (`/model/parse`, no turn), and each cue of the screening's ("my boss has my
+        passport and won't let me leave": two) is held by it, silently, to be asked after "Yes, go on" (`_hold_cue`)."""
         if cue == Cue.DANGER and words and words.strip():
             self._in_background(conversation_id, self._hold_cue(conversation_id, words, language))
         elif cue in (Cue.SELF_HARM, Cue.CHILD):
@@ -160,19 +163,34 @@ class Assistant:
             await asyncio.gather(*told, return_exceptions=True)
 
     async def _hold_cue(self, conversation_id: str, words: str, language: str) -> None:
-        """The cue the NLU hears in a danger message, told to the screening to hold: the cue's intent
+        """The cues the NLU hears in a danger message, told to the screening to hold: each cue's intent
         ("/cue_cannot_leave", never the words: they are no command) with the metadata {"lexicon": "danger"} and the
-        words as its evidence. Nothing when the NLU hears no cue, or is unsure (HELD_CUE_MIN_CONFIDENCE). The
-        screening answers nothing now. Rasa down: the cue is lost, nothing else."""
-        parsed = await self.rasa.intent(words)
-        if parsed is None or parsed[0] not in CUES or parsed[1] < HELD_CUE_MIN_CONFIDENCE:
-            return
+        words as its evidence. The cue of the whole message first, then those of its statements read one by one
+        ("mi jefe tiene mi pasaporte y no me deja salir": the passport and the door), each told once, the last
+        first so that the first comes back first (held cues come back the latest first). Nothing when the NLU hears
+        no cue, or is unsure (HELD_CUE_MIN_CONFIDENCE). The screening answers nothing now. Rasa down: the cues are
+        lost, nothing else."""
+        whole = await self.rasa.intent(words)
+        heard = [whole[0]] if whole is not None and whole[0] in CUES and whole[1] >= HELD_CUE_MIN_CONFIDENCE else []
+        told = list(dict.fromkeys([*heard, *await self._cues_told(words, language, HELD_CUE_MIN_CONFIDENCE)]))
         try:
-            await self.rasa.send(conversation_id, f"/{parsed[0]}",
-                                 {"language": language, "lexicon": DANGER_HEARD, "words": words})
+            for intent in reversed(told):
+                await self.rasa.send(conversation_id, f"/{intent}",
+                                     {"language": language, "lexicon": DANGER_HEARD, "words": words})
         except RasaUnavailable as error:
             log.warning("Rasa unavailable (%s); the screening did not hear the cue told beside danger", error)
             RASA_FAILURES.labels("unavailable").inc()
+
+    async def _cues_told(self, text: str, language: str, min_confidence: float = CUE_MIN_CONFIDENCE) -> list[str]:
+        """The screening's cues the NLU hears in the statements of `text` read one by one (bot/clauses.py), in
+        order, each once: "they took my passport and I cannot leave the house" is ["ask_passport",
+        "cue_cannot_leave"]. Read whole, such a message is one cue or none (the NLU names one intent). A statement's
+        cue counts from the confidence a cue typed alone needs (screening/questionnaire.py CUE_MIN_CONFIDENCE).
+        [] for a message of one statement, which costs no look-up; Rasa down: []."""
+        statements = clauses(text, language)
+        parsed = await asyncio.gather(*(self.rasa.intent(statement) for statement in statements))
+        return list(dict.fromkeys(intent for intent, confidence in filter(None, parsed)
+                                  if intent in CUES and confidence >= min_confidence))
 
     async def _tell_screening(self, conversation_id: str, cue: Cue, language: str) -> None:
         try:

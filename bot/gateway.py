@@ -22,6 +22,7 @@ from bot.delete_words import asks_to_delete
 from bot.last_question import last_asked
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
+from bot.queue_words import queue_answer
 from bot.reporting import Reporting
 from bot.safety import Safety, safety_check_waits
 from bot.turn_metrics import measured
@@ -180,6 +181,7 @@ class Gateway:
     async def _route(self, conversation: ConversationState, inbound: Inbound, language: str,
                      address_hash: str) -> list[Message]:
         inbound = await self._typed_safety_answer(conversation, _typed_delete(inbound), language)
+        inbound = await self._typed_queue_answer(conversation, inbound)
         answered = self._command(conversation, inbound, language)
         if answered and inbound.payload == Command.QUEUE_WAIT:
             # "I will wait": now the screening's offer, which waited while the queue's question did (one question
@@ -311,6 +313,22 @@ class Gateway:
         if inbound.payload is None and not (inbound.text or "").strip():
             return [self.texts.reply("text_only", language)]
         return None
+
+    async def _typed_queue_answer(self, conversation: ConversationState, inbound: Inbound) -> Inbound:
+        """A typed "I will wait", "jeg venter", "voi aștepta" or "ฉันจะรอ" (or "I will leave a message") right after
+        "Nobody from the centre can answer right now… keep waiting, or leave a message?" is that button, the
+        screening's offer after "I will wait" included (bot/queue_words.py). Found walking the chat: typed, it went
+        to Rasa, and the offer never came."""
+        if inbound.payload is not None or not inbound.text:
+            return inbound
+        answer = queue_answer(inbound.text)
+        if answer is None:
+            return inbound
+        latest = await self.store.latest(conversation.id, SAFETY_CHECK_LOOKBACK)
+        turn = takewhile(lambda message: message.sender != Sender.USER, latest[1:])  # [0]: this message
+        if not any(button.payload == Command.QUEUE_WAIT for message in turn for button in message.buttons):
+            return inbound
+        return replace(inbound, payload=answer)
 
     async def erase(self, address_hash: str) -> None:
         """Everything about this person, now, in the app and in Rasa (the web chat's Delete, Telegram's /delete)."""

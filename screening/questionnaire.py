@@ -21,7 +21,8 @@ How it goes (docs/screening.md):
   (intent safe_to_write), as any cue would be;
 - the NLU's `danger` intent alone (the app's lexicon and danger net, which hear every message first, heard
   nothing) is asked, not assumed: "Are you in danger now? Call 112, or tap 'I am in danger now'" (DANGER_CHECK),
-  with the danger button, and the question that waits after it; no P1 (docs/danger.md, "The NLU's danger");
+  with the danger button, and the question that waits after it; no P1 (docs/danger.md, "The NLU's danger"); so
+  are emoji alone that look like danger ("🔪😱", screening/emoji.py), and other emoji alone get a kind reply;
 - an answer that makes the tier P1 gives 112 at once and asks for a person;
 - at the end (or on "stop") the answers given are kept, and when anything was answered "yes" a person is
   asked for with the tier the scorer gives.
@@ -33,10 +34,12 @@ screening/types.py): {"text": key, "menu": name} to say, {"handover": {"tier", "
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from screening.age import age_from_text
 from screening.catalogue import TIERS, Catalogue, Question, load_catalogue
+from screening.emoji import emoji_only, looks_like_danger
 from screening.normalise import normalise
 from screening.scoring import STRENGTH, assess
 from screening.typed_answers import acknowledgement, typed_answer
@@ -87,6 +90,9 @@ REPORT = "report"
 SKIP = "skip"  # the Skip button: `/unsure:skip`, the not-sure intent with the choice "skip" (no answer at all)
 # What the danger lexicon heard (bot/danger.py), when the app tells the questionnaire after answering itself.
 LEXICON_FLAGS = {"danger": "immediate_danger", "self_harm": "self_harm"}
+# The metadata with the cues the NLU heard in a message's statements read one by one, when two or more
+# (bot/assistant.py, actions/screening_actions.py): the `told` of `Questionnaire.handle`.
+CUES_TOLD = "cues"
 # With a cue's intent instead of "danger": the app heard danger in the message (its lexicon or its net), answered it
 # itself (112, a person asked for, "Is it safe for you to write now?"), and the NLU heard this cue in the same words
 # (bot/assistant.py `heard`). The cue is held, silently, and asked after "Yes, go on".
@@ -97,6 +103,8 @@ DANGER_HEARD = "danger"
 # to the police?"): a P1 and the danger block for 6 % of ordinary questions. So it asks, with 112 and the danger
 # button (one tap: the app's danger reply and a P1), instead of raising a P1.
 DANGER_CHECK = "danger.check"
+EMOJI_ONLY = "emoji_only"  # words are understood better: write, or tap a button; 112 (content/screening/emoji.yml)
+GOODBYE = "goodbye"  # the NLU's goodbye answer (domain/core.yml utter_goodbye), also to thanks alone
 AGE_CHOICES = {"under_18": 17, "adult": 18, "unknown": None}  # the scorer needs only "under 18 or not"
 WORK_CHOICES: tuple[Exploitation, ...] = ("sexual", "labour", "criminal", "unknown")
 # A question mark of any script: "?" (Latin, Cyrillic, Thai …), "？" (full width: Chinese), "؟" (Arabic), "¿"
@@ -196,9 +204,15 @@ class Questionnaire:
         self._tier_questions = frozenset().union(*(rule.any_yes for rule in self.catalogue.rules.tiers))
 
     def handle(self, state: ScreeningState | None, intent: str, text: str = "", choice: str | None = None,
-               lexicon: str | None = None, language: str | None = None) -> tuple[ScreeningState, list[ReplyPayload]]:
+               lexicon: str | None = None, language: str | None = None,
+               told: Sequence[str] = ()) -> tuple[ScreeningState, list[ReplyPayload]]:
         """One message: the intent Rasa recognised, the text as typed, a button's choice (age/work/skip) if any,
         the conversation's language (for a typed age or yes/no: "jeg er 17", "nu").
+
+        `told`: the cues the NLU heard in the message's statements read one by one, when it heard two or more
+        (CUES_TOLD, bot/assistant.py): "they took my passport and I cannot leave the house" is both. The one the
+        message is reflected as (its intent; the first told when the NLU was unsure of the whole) is asked first,
+        the others held behind it, one question at a time (`_told_too`).
 
         `lexicon`: the app heard danger or self-harm words itself (bot/danger.py) and has already answered with
         112 and asked for a person; it tells the questionnaire (intent "danger"), which only notes the flag. With a
@@ -214,13 +228,18 @@ class Questionnaire:
         if intent in CUES and lexicon == DANGER_HEARD:
             self._hold(state, intent, text)
             return state, []  # nothing said now: the app has answered, and "Is it safe for you to write now?" waits
-        if intent == "danger":  # the NLU alone: asked, not assumed (DANGER_CHECK)
+        if intent == "danger" or looks_like_danger(text):  # the NLU alone, or "🔪😱": asked, not assumed (DANGER_CHECK)
             return state, [*self._danger_check(state), {"screening": summary(state, self.catalogue)}]
         if intent == REPORT:
             if not _waits_for_answer(state):
                 return state, [{"report": "start"}]
             intent = "nlu_fallback"
+        told = [cue for cue in told if cue in CUES]
+        if intent == "nlu_fallback" and told:  # unsure of the whole, sure of its statements
+            intent = told[0]
         replies = self._dispatch(state, intent, text, choice, language)
+        if intent in CUES:
+            replies.extend(self._told_too(state, [cue for cue in told if cue != intent], text))
         first, last = self._handover(state)
         if any(reply.get("handover", {}).get("tier") == P1 for reply in first):
             state["paused"] = True
@@ -322,6 +341,12 @@ class Questionnaire:
             return self._answer(state, pending, said)
         if pending and (ack or wordless):  # "thanks", "?", "🙏": no answer, and nothing to keep with a cue
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
+        if pending.startswith("cue:") and _is_question(text):
+            # A question not understood while "May I note this?" waits: said so, that they may ask it in other words,
+            # and the note asked again; it is no evidence for the cue (a question is not a confession). Found walking
+            # the chat: asked in another language after an apology for it ("scuze, nu vorbesc bine engleza. pot sa
+            # merg la politie?"), it was kept silently as the cue's words, the note asked again, and never answered.
+            return [{"text": "not_understood"}, *self._repeat(state)]
         if pending.startswith("cue:") and text.strip():
             # More words while "May I note this?" waits ("I get no pay", not understood): kept with the cue's words
             # for the person who helps, noted with them on a yes, and the question asked again.
@@ -329,6 +354,13 @@ class Questionnaire:
             return self._repeat(state)
         if pending:
             return [{"text": "screening.pick_one"}, *self._repeat(state)]
+        if wordless and emoji_only(text):  # "😭😭": someone wrote, without words: kindly, never "not understood"
+            return [{"text": EMOJI_ONLY, "menu": "main"}]
+        if ack == "polite":
+            # Thanks alone, with no question waiting: the reply English and Danish thanks get from the NLU (their
+            # goodbye examples, utter_goodbye). Danish "tak" alone cannot be one of those examples, being the
+            # Polish yes the NLU then hears; in a Danish chat it is thanks here (in a Polish one an answer).
+            return [{"text": GOODBYE}]
         return [{"text": "not_understood", "menu": "main"}]
 
     def _cue(self, state: ScreeningState, intent: str, text: str) -> list[ReplyPayload]:
@@ -373,15 +405,32 @@ class Questionnaire:
         state["held_cues"].append({"pending": told, "quote": _joined(None, text),
                                    "cue_was_question": answer is not None and _is_question(text)})
 
+    def _told_too(self, state: ScreeningState, others: list[str], text: str) -> list[ReplyPayload]:
+        """More cues told in the message than the one it was reflected as: held behind the cue that waits, asked
+        after it one at a time, the first told first; when none waits (the first was known already), the first not
+        known is reflected now. Found walking the chat: "they took my passport and I cannot leave the house" was
+        asked about the passport alone, and the locked door was lost."""
+        others = [intent for intent in others if not self._known(state, self.catalogue.questions[CUES[intent][0]])]
+        replies: list[ReplyPayload] = []
+        if others and not (state["pending"] or "").startswith("cue:"):
+            replies = self._cue(state, others.pop(0), text)
+        for intent in reversed(others):  # held cues come back the latest first
+            self._hold(state, intent, text)
+        return replies
+
+    def _take_held(self, state: ScreeningState) -> None:
+        """The latest cue held that is not known since becomes the one that waits, what waited coming back after it."""
+        while state["held_cues"]:
+            held = state["held_cues"].pop()
+            if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
+                state.update({**held, "resume": state["pending"]})
+                break
+
     def _go_on(self, state: ScreeningState) -> list[ReplyPayload]:
         """"Yes, go on" after "Is it safe for you to write now?": a cue held beside danger first (the latest), with
         what waited to come back after it; else what waited; else the main menu."""
         if not (state["pending"] or "").startswith("cue:"):  # a cue that waits keeps the held ones behind it
-            while state["held_cues"]:
-                held = state["held_cues"].pop()
-                if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
-                    state.update({**held, "resume": state["pending"]})
-                    break
+            self._take_held(state)
         return self._repeat(state) or [{"text": "safety.go_on", "menu": "main"}]
 
     def _tier_if_yes(self, ident: str) -> Tier:
@@ -415,11 +464,7 @@ class Questionnaire:
         elif ident not in state["skipped"]:
             state["skipped"].append(ident)
         state.update({"quote": None, "cue_was_question": False, "pending": state["resume"], "resume": None})
-        while state["held_cues"]:  # a cue put back waits before the question: the latest first
-            held = state["held_cues"].pop()
-            if not self._known(state, self.catalogue.questions[held["pending"].split(":", 1)[1]]):
-                state.update({**held, "resume": state["pending"]})
-                break
+        self._take_held(state)  # a cue put back waits before the question: the latest first
         noted: ReplyPayload = {"text": "screening.noted" if value == "yes" else "screening.not_noted"}
         if state["pending"]:
             return [noted, *self._repeat(state)]

@@ -54,6 +54,9 @@ class _Vocabulary:
     languages: Mapping[str, _Words]
     shared: _Words  # the phrases with one meaning in every language: all a chat of unknown language reads
     emoji: Mapping[str, Answer]
+    # Every language's answers, whatever they mean where: in a chat of unknown language none is mere politeness
+    # (`acknowledgement`). Gathered once at load, not at every message.
+    any_answer: frozenset[str]
 
 
 def typed_answer(text: str, language: str | None = None, *, whole: bool = False) -> Answer | None:
@@ -90,8 +93,7 @@ def acknowledgement(text: str, language: str | None = None) -> Acknowledgement |
     words = _words_for(vocabulary, language)
     # In a chat of unknown language, a word that answers in any language is no mere politeness: "da" is the
     # Romanian yes before it is the Vietnamese "dạ" folded.
-    answers = (words.answers.keys() if language in vocabulary.languages
-               else {phrase for own in vocabulary.languages.values() for phrase in own.answers})
+    answers = words.answers.keys() if language in vocabulary.languages else vocabulary.any_answer
     parts = [part for part in (normalise(part) for part in _PAUSE.split(text)) if part]
     if not parts:
         return None
@@ -189,7 +191,7 @@ def load_typed_answers(path: Path = TYPED_ANSWERS) -> _Vocabulary:
     okay = {phrase for phrase in shared if any(phrase in words.okay for words in languages.values())}
     polite = {particle for words in languages.values() for particle in words.polite}
     return _Vocabulary(languages, _Words(shared, frozenset(lead), frozenset(okay), frozenset(others),
-                                         _longest_first(polite)), emoji)
+                                         _longest_first(polite)), emoji, frozenset(meanings))
 
 
 def _language(path: Path, code: str, entries: object) -> _Words:

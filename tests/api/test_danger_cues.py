@@ -26,6 +26,8 @@ from tests.fakes.rasa import FakeRasa, serving
 client = pytest.fixture(own_app, name="client")  # SQLite, Rasa faked or down
 
 LEAVE = "mi jefe tiene mi pasaporte y no me deja salir"  # danger to the lexicon, cue_cannot_leave to the NLU
+# Its statements, each read alone too (bot/assistant.py `_cues_told`): the stand-in NLU hears no cue in them.
+LEAVE_STATEMENTS = ["mi jefe tiene mi pasaporte", "no me deja salir"]
 KILL = "me van a matar"  # danger to the lexicon and to the NLU: no cue
 DIE = "me quiero morir"  # self-harm
 HOURS = "cuantas horas puedo trabajar a la semana"  # nothing of danger
@@ -64,7 +66,7 @@ async def test_a_cue_told_beside_danger_is_held_silently_and_asked_after_yes_go_
         await client.app[GATEWAY].assistant.settled()
         assert danger[0] == TEXTS.text("danger", "es") and danger[-1] == TEXTS.text("safety.check", "es")
         assert TEXTS.text("cue.CD-03", "es") not in danger  # no question while "Is it safe …?" waits
-        assert rasa.parsed == [LEAVE]
+        assert rasa.parsed[0] == LEAVE and sorted(rasa.parsed[1:]) == sorted(LEAVE_STATEMENTS)  # whole, then each
         assert cue_turns(rasa) == [{"sender": await conversation_of(client, session), "message": "/cue_cannot_leave",
                                     "metadata": {"language": "es", "lexicon": "danger", "words": LEAVE}}]
         assert turns.state is not None and turns.state["held_cues"][0]["pending"] == "cue:CD-03"
@@ -106,7 +108,7 @@ async def test_only_danger_the_app_answers_itself_is_parsed_for_a_cue(client: Ap
                 rasa.intents[LEAVE] = ("cue_cannot_leave", HELD_CUE_MIN_CONFIDENCE - 0.01)
             assert texts_of(await client.say(await in_language(client, "es"), intent))[0] == TEXTS.text("danger", "es")
         await client.app[GATEWAY].assistant.settled()
-        assert rasa.parsed == [KILL, LEAVE]
+        assert rasa.parsed[:2] == [KILL, LEAVE] and sorted(rasa.parsed[2:]) == sorted(LEAVE_STATEMENTS)
     assert cue_turns(rasa) == []
 
 

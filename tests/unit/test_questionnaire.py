@@ -69,7 +69,7 @@ def test_every_key_the_questionnaire_can_say_exists_in_every_language() -> None:
     keys = {"screening.offer", "screening.why", "screening.why_general", "screening.declined", "screening.stopped",
             "screening.done", "screening.noted", "screening.not_noted", "screening.pick_one", "screening.progress",
             "question.age", "question.work", "danger", "safety_line", "handover_requested", "not_understood",
-            "safety.go_on"}
+            "safety.go_on", "goodbye", "emoji_only"}
     keys |= {question.warn for question in load_catalogue().questions.values() if question.warn}
     keys |= {f"question.{ident}" for ident in ORDER} | {f"cue.{ident}" for ident, _ in CUES.values()}
     keys |= {answer for _, answer in CUES.values() if answer}
@@ -558,6 +558,37 @@ def test_the_age_is_the_number_next_to_an_age_word(typed: str, language: str, ag
     assert state["age"] == age and state["pending"] == "work"
 
 
+# Found walking the chat: "🔪😱" and "😭😭" got "Sorry, I did not understand" (the NLU has no word to read: its
+# fallback). Emoji alone get a kind reply with 112 that asks for words or a button; emoji of danger are asked about
+# as the NLU's danger is, never a P1 by themselves.
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("nlu_fallback", "😭😭"), ("nlu_fallback", "😢"), ("affirm", "🙏🏽"), ("nlu_fallback", "❤️"),
+    ("nlu_fallback", "😭 😭!"),
+])
+def test_emoji_alone_with_nothing_waiting_get_a_kind_reply_not_not_understood(intent: str, typed: str) -> None:
+    state, replies = Q.handle(None, intent, typed, language="en")
+    assert [reply for reply in replies if "text" in reply] == [{"text": "emoji_only", "menu": "main"}]
+    assert handovers(replies) == [] and state["pending"] is None and state["answers"] == {}
+    assert "{emergency}" in TEXTS.by_language["en"]["emoji_only"]
+
+
+@pytest.mark.parametrize("typed", ["🔪😱", "🆘", "🚨🚨", "🩸", "🔫", "😱 🔪"])
+def test_emoji_of_danger_are_asked_are_you_in_danger_now_not_a_p1(typed: str) -> None:
+    state, replies = Q.handle(None, "nlu_fallback", typed, language="da")
+    assert [reply for reply in replies if "text" in reply] == [{"text": DANGER_CHECK, "menu": "main"}]
+    assert handovers(replies) == [] and state["requested_tier"] is None and not state["paused"]
+    state, replies = Q.handle(started(), "affirm", typed, language="da")  # a question waits: asked again after it
+    assert texts(replies)[0] == DANGER_CHECK and texts(replies)[-1] == f"question.{ORDER[0]}"
+    assert state["answers"] == {} and state["pending"] == f"question:{ORDER[0]}"
+
+
+def test_emoji_with_words_or_marks_alone_are_no_emoji_message() -> None:
+    _, replies = Q.handle(None, "nlu_fallback", "help 🆘", language="en")  # words: the NLU's to read
+    assert texts(replies) == ["not_understood"]
+    _, replies = Q.handle(None, "nlu_fallback", "?", language="en")
+    assert texts(replies) == ["not_understood"]
+
+
 def test_the_nlus_danger_while_a_question_waits_asks_then_asks_that_question_again() -> None:
     state, replies = run(("danger", "he is coming"), state=started())
     assert texts(replies)[0] == DANGER_CHECK and texts(replies)[-1] == f"question.{ORDER[0]}"
@@ -594,6 +625,29 @@ def test_something_else_while_a_question_waits_asks_for_a_button() -> None:
 def test_yes_out_of_the_blue_is_not_understood() -> None:
     _, replies = run("affirm")
     assert texts(replies) == ["not_understood"]
+
+
+# Found walking the chat: Danish "tak" alone (thanks) got "Sorry, I did not understand": the NLU hears the Polish yes
+# in it (affirm), so it cannot be a goodbye example as "mange tak" is. Whatever the NLU guessed, thanks alone in a
+# Danish chat with no question waiting gets the goodbye English "thanks" gets; in a Polish chat "tak" stays yes.
+@pytest.mark.parametrize(("intent", "typed"), [
+    ("affirm", "tak"), ("affirm", "Tak!"), ("nlu_fallback", "tak"), ("affirm", "tak skal du have"),
+    ("affirm", "mange tak"), ("nlu_fallback", "tusind tak"),
+])
+def test_danish_thanks_alone_is_thanks_with_no_question_waiting(intent: str, typed: str) -> None:
+    state, replies = Q.handle(None, intent, typed, language="da")
+    assert texts(replies) == ["goodbye"] and state["pending"] is None and state["answers"] == {}
+    _, replies = Q.handle(started(), intent, typed, language="da")  # a question waits: no answer, asked again
+    assert texts(replies) == ["screening.pick_one", f"question.{ORDER[0]}"]
+
+
+def test_polish_tak_stays_yes() -> None:
+    _, replies = Q.handle(None, "affirm", "tak", language="pl")
+    assert texts(replies) == ["not_understood"]  # a yes out of the blue, as "yes" in English
+    state, _ = Q.handle(started(), "affirm", "tak", language="pl")
+    assert state["answers"] == {ORDER[0]: "yes"}
+    state, replies = Q.handle(Q.request_person(None)[0], "affirm", "tak", language="pl")  # the offer: yes
+    assert texts(replies) == ["question.age"]
 
 
 def answer_all(state: dict[str, Any], yes: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
@@ -949,3 +1003,71 @@ def test_a_romanian_da_to_the_offer_starts_the_questions_also_when_the_language_
     assert state["pending"] == "offer"
     _, replies = Q.handle(state, "affirm", "da")
     assert texts(replies) == ["question.age"]
+
+
+# Found walking the chat: "they took my passport and I cannot leave the house" was asked about the passport alone
+# and the locked door was lost. The app has the NLU read the message's statements one by one and tells the cues it
+# heard in them (`told`, bot/assistant.py): the one the message is reflected as first, the others after it, one
+# question at a time.
+BOTH = "they took my passport and I cannot leave the house"
+BOTH_TOLD = ["ask_passport", "cue_cannot_leave"]
+
+
+def test_two_cues_in_one_message_are_both_asked_the_second_after_the_first() -> None:
+    state, replies = Q.handle(None, "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert texts(replies) == ["answer.passport", "cue.CD-01"] and asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert texts(replies) == ["screening.noted", "cue.CD-03"]  # one question at a time: now the door
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert state["answers"] == {"CD-01": "yes", "CD-03": "yes"} and state["held_cues"] == []
+    assert state["evidence"] == {"CD-01": BOTH, "CD-03": BOTH}
+    assert screening(replies)["tier"] == "P1"
+
+
+def test_two_cues_the_nlu_was_unsure_of_as_a_whole_are_both_asked_in_the_order_told() -> None:
+    # Read whole, two things told are often two intents at once: the NLU's fallback, and "not understood".
+    words = "mi-au luat pașaportul și nu mă plătesc"
+    state, replies = Q.handle(None, "nlu_fallback", words, language="ro", told=["ask_passport", "ask_pay"])
+    assert asked(replies)["text"] == "cue.CD-01" and "not_understood" not in texts(replies)
+    state, replies = Q.handle(state, "deny", "nu", language="ro")
+    assert texts(replies) == ["screening.not_noted", "cue.EX-02"]
+    state, replies = Q.handle(state, "affirm", "da", language="ro")
+    assert state["answers"] == {"EX-02": "yes"} and state["evidence"] == {"EX-02": words}
+
+
+def test_a_second_cue_comes_before_the_question_that_waited_and_a_known_first_lets_it_be_asked_now() -> None:
+    state, replies = Q.handle(started(), "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(state, "affirm", "yes", language="en")
+    assert texts(replies) == ["screening.noted", "cue.CD-03"]
+    state, replies = Q.handle(state, "deny", "no", language="en")
+    assert texts(replies)[-1] == f"question.{ORDER[0]}"  # then the question that waited
+    known, _ = run(("ask_passport", "they took my passport"), "affirm")  # the passport noted already
+    known, replies = Q.handle(known, "ask_passport", BOTH, language="en", told=BOTH_TOLD)
+    assert asked(replies)["text"] == "cue.CD-03" and known["held_cues"] == []
+
+
+def test_cues_told_are_only_the_screenings_and_only_with_a_cue_or_the_nlus_fallback() -> None:
+    state, replies = Q.handle(None, "ask_passport", BOTH, told=["ask_passport", "greet", "/restart"])
+    assert state["held_cues"] == [] and asked(replies)["text"] == "cue.CD-01"
+    state, replies = Q.handle(None, "ask_rights", BOTH, told=BOTH_TOLD)  # not the screening's to answer
+    assert state["pending"] is None and state["held_cues"] == []
+
+
+@pytest.mark.parametrize(("typed", "language"), [
+    ("scuze, nu vorbesc bine engleza. pot sa merg la politie?", "ro"),
+    ("sorry my english is not good. can i go to the police?", "en"),
+    ("عذرا لغتي ضعيفة، هل يمكنني الذهاب إلى الشرطة؟", "ar"),
+])
+def test_a_question_not_understood_while_the_note_waits_is_answered_not_kept_as_the_cues_words(
+        typed: str, language: str) -> None:
+    # Found walking the chat: a question asked in another language, after an apology for it, while "May I note
+    # this?" waited got that question again and nothing else: its words were kept silently as the cue's, and after
+    # the note was answered the question was gone. Now it is answered "I did not understand" (write it in other
+    # words) before the note is asked again; it is no evidence for the cue.
+    state, _ = Q.handle(None, "ask_passport", "my boss took my passport")
+    state, replies = Q.handle(state, "nlu_fallback", typed, language=language)
+    assert texts(replies) == ["not_understood", "cue.CD-01"] and asked(replies)["text"] == "cue.CD-01"
+    assert state["pending"] == "cue:CD-01" and state["quote"] == "my boss took my passport"
+    state, replies = Q.handle(state, "affirm", "da", language="ro")
+    assert state["evidence"] == {"CD-01": "my boss took my passport"} and texts(replies)[0] == "screening.noted"

@@ -4,6 +4,8 @@ are answers, and anything longer than a short answer left to the NLU (None)."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import ValuesView
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,24 @@ def test_no_goodbye_example_is_an_answer_or_ok_alone(language: str) -> None:
         for other in LANGUAGES:
             if typed_answer(example, other, whole=True) is not None:
                 assert acknowledgement(example, other) == "okay", (example, other)  # "ok thanks"
+
+
+class _CountedValues(dict[str, object]):
+    """A language table that counts how often all its languages are gone through."""
+
+    walks = 0
+
+    def values(self) -> ValuesView[object]:  # type: ignore[override]
+        type(self).walks += 1
+        return super().values()
+
+
+def test_an_acknowledgement_in_a_chat_of_unknown_language_does_not_gather_every_language_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Performance: every language's answers are gathered once at load, not at each message whose language is not
+    # known (the answer itself is tested above: "tak" and "da" are no politeness there).
+    loaded = load_typed_answers()
+    counted = dataclasses.replace(loaded, languages=_CountedValues(loaded.languages))
+    monkeypatch.setattr("screening.typed_answers.load_typed_answers", lambda: counted)
+    assert [acknowledgement(message, None) for message in ("tak", "thanks", "ok")] == [None, "polite", "okay"]
+    assert _CountedValues.walks == 0
