@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.assistant import TALK_TO_PERSON, Assistant
 from bot.conversation_language import ConversationLanguage, Said
+from bot.danger import Cue
 from bot.delete_words import asks_to_delete
 from bot.last_question import last_asked
 from bot.limits import ChannelLimits, Limited
@@ -164,8 +165,10 @@ class Gateway:
                                                  await safety_check_waits(self.store, conversation.id, language))
                        if cue is not None
                        else await self._route(conversation, inbound, language, address_hash))
-            if cue is not None:  # self-harm: the screening's flag; danger: a cue told with it, held to ask later
-                # (not a report's answer, nor words typed at its questions or for a code: maybe about someone else)
+            # Self-harm: the screening's flag; danger: a cue told with it, held to ask later (not a report's answer,
+            # nor words typed at its questions or for a code: maybe about someone else); a child: the screening's
+            # "Under 18", but not in a report, where the age is the other person's (bot/reporting.py `child`).
+            if cue is not None and not (cue == Cue.CHILD and conversation.flow is not None):
                 self.assistant.heard(conversation.id, cue, language,
                                      inbound.text if conversation.flow is None else None)
             if conversation.new:
@@ -325,8 +328,7 @@ class Gateway:
         if answer is None:
             return inbound
         latest = await self.store.latest(conversation.id, SAFETY_CHECK_LOOKBACK)
-        turn = takewhile(lambda message: message.sender != Sender.USER, latest[1:])  # [0]: this message
-        if not any(button.payload == Command.QUEUE_WAIT for message in turn for button in message.buttons):
+        if not last_asked(latest[1:], Command.QUEUE_WAIT).awaits_reply:  # [0]: this message
             return inbound
         return replace(inbound, payload=answer)
 

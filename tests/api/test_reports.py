@@ -1251,6 +1251,8 @@ async def test_someone_under_18_heard_in_a_report_is_someone_else_and_the_report
     assert thanked["text"] == text_of("report.minors", language), language
     assert TEXTS.text("danger.child", language) not in thanked["text"] and "112" in thanked["text"]
     assert safe["text"] == text_of("safety.check", language)
+    await client.app[GATEWAY].assistant.settled()
+    assert "/inform_age" not in [body["message"] for body in rasa.received]  # the writer is no child to the screening
     item = await queue_item(anna, conversation.id)
     assert item["tier"] == "P1" and "under 18" in item["summary"] and "danger now" not in item["summary"]
     [where] = await reporter.answer(payload="safe_yes")  # the questions go on where they stopped
