@@ -507,7 +507,10 @@ class Questionnaire:
             return self._next(state)
         # Told beside another question ("在工厂" at "How old are you?"): noted, and that question again. Found
         # walking the chat: "I noted it" came alone, with no question and no buttons, and the person was stuck.
-        return [{"text": "screening.noted"}, *self._repeat(state)]
+        # With no question waiting (walk 4: "i work on a farm" as a first message), "noted" had come alone too: the
+        # menu after an answer with it (its first button "I am in danger now"), and 112.
+        return ([{"text": "screening.noted"}, *waiting] if (waiting := self._repeat(state))
+                else [{"text": "screening.noted", "menu": "after_answer"}, {"text": "safety_line"}])
 
     def _stop(self, state: ScreeningState) -> list[ReplyPayload]:
         was_asking = state["pending"] not in (None, "offer")

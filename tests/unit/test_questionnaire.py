@@ -88,6 +88,16 @@ def test_starting_asks_age_then_work_then_the_most_telling_question() -> None:
     assert screening(replies)["exploitation"] == "sexual"
 
 
+@pytest.mark.parametrize("said", [("inform_work", "i work on a farm"), ("inform_work", "pracuje na myjni"),
+                                  ("inform_work", "", "labour")])
+def test_work_told_with_no_question_waiting_is_noted_with_the_menu_and_112(said: tuple[str, ...]) -> None:
+    """Walk 4: "i work on a farm" as a first message got "I have noted it for the person who helps you." alone, with
+    no buttons, no 112 and no next step."""
+    state, replies = Q.handle(None, *said)
+    assert texts(replies) == ["screening.noted", "safety_line"]
+    assert replies[0]["menu"] == "after_answer" and state["pending"] is None
+
+
 def test_work_told_at_the_age_question_is_noted_and_the_age_asked_again() -> None:
     """Found walking the chat: "在工厂" / "dirbu fabrike" at "How old are you?" got "I noted it" alone, with no
     question and no buttons."""
