@@ -58,6 +58,7 @@ DANGER_NOW = "report_danger:yes"
 CHOSEN = "✓ "  # before a sign already chosen: the same in every language
 QUIET_FOR = timedelta(minutes=30)  # a report left half-way is sent after this
 DANGER_ADDED = "[Someone is in danger now: pressed by the reporter]"  # for the console, which is in English
+DANGER_HEARD = "[Someone is in danger now: read by the app in the words added]"  # typed, not the button
 CHILD_ADDED = "[Someone under 18 named in the words added: read by the app]"  # the reason a report became P1
 
 
@@ -306,7 +307,7 @@ class Reporting:
             return None
         if flow.mode == FlowMode.ADDING:  # the words kept as an addition, the report marked: one P1 request
             kept = (words or "").strip()[:report_flow.MAX_WORDS]
-            await self._append(report.id, report.conversation_id, [*filter(None, [kept]), DANGER_ADDED],
+            await self._append(report.id, report.conversation_id, [*filter(None, [kept]), DANGER_HEARD],
                                Tier.P1, report_flow.kind(report.details))
             return [self._say("report.danger", language), self.texts.safety_check(language)]
         step = flow.step or report_flow.FIRST_QUESTION

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from bot.app import ENGINE, GATEWAY, SETTINGS
 from bot.danger import Cue, DangerLexicon
-from bot.reporting import CHILD_ADDED
+from bot.reporting import CHILD_ADDED, DANGER_ADDED, DANGER_HEARD
 from core.pseudonym import Pseudonymizer
 from core.vocabulary import State
 from handover import report_flow
@@ -1280,6 +1280,26 @@ async def test_someone_under_18_heard_in_information_added_is_someone_else(clien
     assert (await queue_item(anna, report_conversation))["tier"] == "P1"
     [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
     assert [a["text"] for a in report["additions"]] == ["en pige på 15", CHILD_ADDED]
+
+
+async def test_danger_words_added_are_marked_as_read_by_the_app_and_the_button_as_pressed(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4: danger typed as information added was marked "[Someone is in danger now: pressed by the reporter]",
+    though nothing was pressed; the caseworker must know which it was."""
+    first = Reporter(client, "en")
+    code = await file_report(first, "Workers sleep in a container", where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, "en")
+    later.session = await client.new_session()
+    await client.say(later.session, payload="lang:en")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    danger, _ = await later.answer("he is beating her right now")
+    assert danger["text"] == text_of("report.danger", "en")
+    await later.answer(payload="report_danger:yes")
+    anna = await caseworker(client)
+    [report] = (await anna.call("GET", f"/conversations/{report_conversation}"))["reports"]
+    assert [a["text"] for a in report["additions"]] == ["he is beating her right now", DANGER_HEARD, DANGER_ADDED]
 
 
 async def test_a_word_beside_a_number_is_no_code(client: AppClient, rasa: FakeRasa) -> None:
