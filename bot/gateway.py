@@ -23,6 +23,7 @@ from bot.delete_words import asks_to_delete
 from bot.last_question import last_asked
 from bot.limits import ChannelLimits, Limited
 from bot.person_lock import LocalLocks, PersonLock
+from bot.pressed import PressedTitles
 from bot.queue_words import queue_answer
 from bot.reporting import Reporting
 from bot.safety import Safety, safety_check_waits
@@ -107,6 +108,7 @@ class Gateway:
                  hub: Hub, outbox: Outbox, *, controller: str, limits: ChannelLimits | None = None,
                  outreach: OutreachCounter | None = None, locks: PersonLock | None = None) -> None:
         self.store = store
+        self.pressed = PressedTitles(store, texts)  # a button's words, kept with the person's message
         self.outbox = outbox
         self.outreach = outreach  # counts the outreach link a new conversation came through (core/outreach.py)
         self.limits = limits
@@ -149,9 +151,11 @@ class Gateway:
             cue, listened = self.safety.hear(inbound.text, inbound.payload)
             said = replace(inbound.said, danger_language=self.safety.language_of(inbound.text, cue))
             detection = self.language.detect(said)
+            new_language = self.language.for_new(said, detection)
+            pressed = await self.pressed.title(address_hash, inbound.payload, new_language)
             conversation = await self.store.receive(
-                inbound.channel, address_hash, inbound.address, self.language.for_new(said, detection),
-                replace(inbound.message, flagged=listened.heard),
+                inbound.channel, address_hash, inbound.address, new_language,
+                replace(inbound.message, flagged=listened.heard, pressed=pressed),
             )
             if cue is None:  # its P1 shows on the queue line; its words are the whole message, not kept twice
                 cue = self.safety.net_cue(conversation, inbound.text, listened)

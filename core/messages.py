@@ -55,6 +55,9 @@ class Message:
     text: str
     buttons: tuple[Button, ...] = field(default=())
     payload: str | None = None  # the button a person pressed
+    # Its words as the person saw them (bot/pressed.py), kept with their message, so that a caseworker reads what
+    # was pressed, never the payload. None: typed, or stored before the app kept this.
+    pressed: str | None = None
     sender: Sender = Sender.BOT
     id: int | None = None  # set once stored
     created_at: datetime | None = None

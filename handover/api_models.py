@@ -212,6 +212,10 @@ class Message(Out):
         "now: tried again later) or failed (the person blocked the bot, or it failed too many times); a "
         "delivery event on the live socket says when it changes. The web chat's are sent (its page fetches "
         "them). None for the person's own messages"))
+    pressed: str | None = Field(description=(
+        "the person pressed a button (or chose a Telegram command): its words as they saw them, in their "
+        "language; never its payload. `text` is then empty, or what came with it (the code of Telegram's "
+        "\"/report CODE\"). None for words typed, and for a press stored before the app kept its words"))
 
     @classmethod
     def of(cls, message: Any) -> Message:
@@ -219,7 +223,7 @@ class Message(Out):
         media = None if message.media is None else MessageMedia(kind=message.media.kind,
                                                                  file=message.media.kind.kept)
         return cls.model_validate({**message.to_json(), "created_at": message.created_at, "media": media,
-                                   "delivery": message.delivery})
+                                   "delivery": message.delivery, "pressed": message.pressed})
 
 
 class Note(Out):

@@ -152,6 +152,24 @@ class Store:
         async with self._engine.connect() as connection:
             return [stored_message(row) for row in await connection.execute(query)]
 
+    async def offered_title(self, address_hash: str, payload: str, lookback: int) -> str | None:
+        """The title of the newest button with this payload among the person's last `lookback` messages from the
+        bot or a caseworker (in any of their conversations: a keyboard outlives a resolve); None when none."""
+        query = (
+            select(MessageRecord.body)
+            .join(Conversation, MessageRecord.conversation_id == Conversation.id)
+            .join(Contact, Conversation.contact_id == Contact.id)
+            .where(Contact.address_hash == address_hash, MessageRecord.sender != Sender.USER)
+            .order_by(MessageRecord.id.desc())
+            .limit(lookback)
+        )
+        async with self._engine.connect() as connection:
+            for body in await connection.scalars(query):
+                for title, offered in body["buttons"]:
+                    if offered == payload:
+                        return str(title)
+        return None
+
     async def sent_to_user(self, address_hash: str, message_id: int) -> bool:
         """Whether `message_id` is a message to the person (one `messages_to_user` could have given them)."""
         if not 0 < message_id <= MAX_ID:  # no such row; and PostgreSQL refuses to compare its ids with more
@@ -414,7 +432,8 @@ class Store:
                 body["flagged"] = [[cue, words] for cue, words in message.flagged]
             # Only when there: the messages stored before these keys read the same.
             body.update({key: value for key, value in (("author", message.author), ("code", message.code),
-                                                       ("replaces", message.replaces)) if value})
+                                                       ("replaces", message.replaces),
+                                                       ("pressed", message.pressed)) if value})
             media = message.media
             message_id = await connection.scalar(insert(MessageRecord).values(
                 conversation_id=conversation_id, sender=sender, body=body, created_at=now,
@@ -435,7 +454,7 @@ def stored_message(row: Any) -> Message:
     # Not in the outbox: the web chat's (its page fetches them) and those from before the outbox: sent.
     delivery = getattr(row, "delivery", None) or Delivery.SENT
     return Message(
-        text=body["text"], payload=body["payload"],
+        text=body["text"], payload=body["payload"], pressed=body.get("pressed"),
         buttons=tuple(Button(title, payload) for title, payload in body["buttons"]),
         sender=sender, id=row.id, created_at=row.created_at,
         media=Media(MediaKind(media_kind)) if media_kind else None,

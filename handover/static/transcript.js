@@ -1,6 +1,7 @@
 // The transcript of the open conversation: messages in id order, each once, what people wrote as text; what they
-// sent that is not text as its marker, with a Show button when the file can be fetched (media.js). A message to
-// the person says where its delivery stands (handover/delivery.py): sending, sent, retrying or failed.
+// sent that is not text as its marker, with a Show button when the file can be fetched (media.js); a button they
+// pressed as its words, marked as a press. A message to the person says where its delivery stands
+// (handover/delivery.py): sending, sent, retrying or failed.
 import { appendSpaced, el, make, timeElement } from "./dom.js";
 import { forgetMedia, mediaControls } from "./media.js";
 import { senderLabel, senderOf } from "./vocabulary.js";
@@ -37,13 +38,25 @@ function showDelivery(li, id, delivery) {
   else unsettled.add(id);
 }
 
+// A button the person pressed: its words as they saw them (never its payload), marked as a press in the console's
+// words. The words are isolated (<bdi>), so that an Arabic title keeps its order inside the marker.
+function pressedMark(title) {
+  const mark = make("span", "pressed");
+  const [before, after = ""] = t("conv.pressed").split("{title}");
+  mark.append(before, make("bdi", null, title), after);
+  return mark;
+}
+
 function messageItem(message) {
   const sender = senderOf(message.sender);
   const li = make("li", "msg " + sender);
   li.dataset.msgId = String(message.id);
   const head = make("span", "msg-head");
   appendSpaced(head, make("span", "sender", senderLabel(sender)), timeElement(message.created_at));
-  const text = make("span", "text", message.text || "");
+  const text = make("span", "text");
+  // A press, then what came with it (the code of Telegram's "/report CODE"); words typed, alone.
+  const pressed = typeof message.pressed === "string" ? [pressedMark(message.pressed)] : [];
+  appendSpaced(text, ...pressed, ...(message.text ? [String(message.text)] : []));
   text.dir = "auto";
   appendSpaced(li, head, text);
   showDelivery(li, Number(message.id), message.delivery);

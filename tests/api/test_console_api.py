@@ -477,3 +477,27 @@ async def test_the_conversation_names_its_language_as_the_queue_does(client: App
     [item] = (await anna.call("GET", "/queue"))["items"]
     details = await anna.call("GET", f"/conversations/{conversation_id}")
     assert details["language_name"] == item["language_name"] == "Tagalog"
+
+
+async def test_the_persons_button_presses_show_as_the_words_they_saw_never_as_payloads(
+        client: AppClient, rasa: FakeRasa) -> None:
+    """Found walking the console: each button the person pressed was an empty line in the transcript, so that a
+    caseworker could not see "I am in danger now" or "No, I must stop". Each press now shows the button's words in
+    the person's language (a start menu's, which no stored message offered, too), and what was typed stays as
+    typed; never a payload. The words are sealed with the message."""
+    session = await client.new_session()
+    await client.say(session, payload="lang:da")  # from the page's start menu
+    await client.say(session, payload="danger")
+    await client.say(session, payload="safe_no")  # at "Is it safe for you to write now?"
+    await client.say(session, "hello")
+    conversation_id = await conversation_of(client, session)
+    anna = await login(client, "anna")
+    messages = (await anna.call("GET", f"/conversations/{conversation_id}"))["messages"]
+    own = [(message["text"], message["pressed"]) for message in messages if message["sender"] == "user"]
+    assert own == [("", "Dansk"), ("", TEXTS.text("menu.danger", "da")), ("", TEXTS.text("menu.safe_no", "da")),
+                   ("hello", None)]
+    shown = str([message for message in messages if message["sender"] == "user"])
+    assert not any(payload in shown for payload in ("lang:da", "danger", "safe_no"))
+    async with client.app[ENGINE].connect() as connection:
+        bodies = list(await connection.scalars(text("SELECT body FROM message")))
+    assert bodies and not any(TEXTS.text("menu.safe_no", "da") in body for body in bodies)

@@ -17,6 +17,7 @@ from bot.app import OUTBOX, SETTINGS
 from core.messages import Message
 from core.vocabulary import Sender
 from tests.conftest import TEXTS, AppClient, telegram_app
+from tests.console_client import login
 from tests.fakes.bot_api import Call, FakeBotApi
 from tests.fakes.rasa import serving
 
@@ -162,3 +163,22 @@ async def test_a_press_on_a_message_telegram_no_longer_shows_is_answered_without
         await bot_api.wait_for("sendMessage", chat_id=chat.chat, since=seen, count=2)  # the warning, the question
     assert chat.calls("editMessageReplyMarkup", since=seen) == []
     assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
+
+
+async def test_a_caseworker_reads_each_press_as_the_words_the_person_saw(client: AppClient, rasa: None,
+                                                                         bot_api: FakeBotApi) -> None:
+    """Found walking the console: a person's presses were empty lines in the transcript. On Telegram too, each
+    shows the words of the button as the person saw it (a sign tapped again to take it back had its "✓ "), and
+    the /report command the main menu's words for it; typed words stay as typed, and no payload is shown."""
+    chat = Chat(bot_api, CHAT + 4)
+    await to_the_signs(chat)
+    await chat.press("report_signs:escorted", method="editMessageText")
+    await chat.press("report_signs:escorted", method="editMessageText")  # taken back
+    [(conversation_id,)] = client.rows("SELECT id FROM conversation")
+    supervisor = await login(client, "berit", "supervisor")
+    messages = (await supervisor.call("GET", f"/conversations/{conversation_id}"))["messages"]
+    own = [(message["text"], message["pressed"]) for message in messages if message["sender"] == "user"]
+    escorted, skip = TEXTS.text("menu.sign_escorted", "en"), TEXTS.text("menu.skip", "en")
+    assert own == [("", TEXTS.text("menu.report", "en")), ("", TEXTS.text("menu.about_other", "en")), ("", skip),
+                   ("Workers sleep in the barn", None), *[("", skip)] * len(BEFORE_SIGNS), ("", escorted),
+                   ("", "✓ " + escorted)]

@@ -198,6 +198,11 @@ async def test_a_report_shows_its_answers_and_what_was_added_later(browser: Brow
     await item.click()
     report = page.locator("#report")
     await expect(report).to_be_visible()
+    # Each press in the transcript is the button's words as the person saw them, marked (walk: empty lines).
+    said = page.locator("#transcript li.msg.user span.text")
+    await expect(said.nth(1)).to_have_text("[pressed: About someone else]")
+    await expect(said.nth(1).locator(".pressed bdi")).to_have_text("About someone else")
+    await expect(said.nth(3)).to_have_text(f"Workers sleep in a garage {SCRIPT}")  # typed: as typed
     await expect(report.locator('[data-step="noticed"] dd')).to_have_text(f"Workers sleep in a garage {SCRIPT}")
     await expect(report.locator('[data-step="danger"] dd')).to_have_text("no")
     await expect(report.locator('[data-step="where"] dd')).to_have_text("Køge")

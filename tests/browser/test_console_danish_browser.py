@@ -14,7 +14,7 @@ from bot.app import ENGINE, SETTINGS
 from handover.accounts import Accounts
 from tests.browser.accessibility import violations
 from tests.browser.test_console_browser import PASSWORD, console_page
-from tests.conftest import AppClient, own_app
+from tests.conftest import TEXTS, AppClient, own_app
 from tests.fakes.rasa import FakeRasa, serving
 
 pytestmark = pytest.mark.browser
@@ -35,6 +35,7 @@ async def test_a_caseworker_switches_to_danish_and_the_console_stays_danish(brow
     await Accounts(client.app[ENGINE]).add("anna", PASSWORD, "caseworker", alias="Anna")
     first = await client.new_session()
     await client.say(first, "Vă rog, ajutați-mă acum! El mă bate")  # P1, the danger net heard it
+    await client.say(first, payload="safe_no")  # at "Is it safe for you to write now?", in Romanian
     client.clock.advance(timedelta(minutes=1))
     second = await client.new_session()
     await client.say(second, "can someone call me later")  # P3, a minute later
@@ -68,6 +69,9 @@ async def test_a_caseworker_switches_to_danish_and_the_console_stays_danish(brow
     await items.first.click()
     await expect(page.locator("#conv-meta .conv-state")).to_have_text("Status: venter på et menneske")
     await expect(page.locator("#claim")).to_contain_text("Overtag")
+    # The person's press: the Romanian words they saw, marked in Danish.
+    await expect(page.locator("#transcript li.msg.user span.text").last).to_have_text(
+        f"[trykkede på: {TEXTS.text('menu.safe_no', 'ro')}]")
     assert await violations(page) == []
     assert problems == []
 
