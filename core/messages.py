@@ -23,6 +23,10 @@ MARKS_ON_A_LETTER = 4
 _MARKS = ("[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0e31"
           "\u0e34-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _MARK_STORM = re.compile(f"({_MARKS}{{{MARKS_ON_A_LETTER}}}){_MARKS}+")
+# Invisible characters that split words without showing (zero-width space, word joiner, byte-order mark, soft
+# hyphen): "h\u200bel\u200bp m\u200be" looks like "help me" but no word of it was heard (walk 4). Dropped; the
+# zero-width joiners that build emoji (👨‍👩‍👧) and shape some scripts stay.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # What the transcript says in place of media (the console's language is English). The kind itself is kept in a
 # column of its own (message.media_kind), never read back from this text.
 MARKERS = {MediaKind.VOICE: "[voice message]", MediaKind.AUDIO: "[audio]", MediaKind.VIDEO: "[video]",
@@ -98,12 +102,13 @@ class Message:
 
 def well_formed(text: str | None) -> str | None:
     """The text with each lone surrogate and U+0000 replaced by U+FFFD (a surrogate pair written as two code points
-    becomes its one character), and no more than MARKS_ON_A_LETTER combining marks on one letter. The JSON
+    becomes its one character), no more than MARKS_ON_A_LETTER combining marks on one letter, and no invisible
+    character that splits words (_INVISIBLE). The JSON
     endpoints refuse malformed text already (core/json_api.py); this is also for text the app does not parse
     itself (Telegram's polling, through python-telegram-bot)."""
     if text is None:
         return text
-    text = _MARK_STORM.sub(r"\1", text)
+    text = _INVISIBLE.sub("", _MARK_STORM.sub(r"\1", text))
     if not _MALFORMED.search(text):
         return text
     text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

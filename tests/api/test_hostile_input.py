@@ -179,6 +179,19 @@ async def test_a_storm_of_combining_marks_is_stored_as_four_marks(client: AppCli
     assert rasa.received[-1]["message"] == "hi" + "\u0301" * 4
 
 
+def test_invisible_characters_that_split_words_are_dropped_and_emoji_joiners_kept() -> None:
+    assert well_formed("h\u200be\u200bl\u200bp m\u200be") == "help me"
+    assert well_formed("\ufeffkill\u2060ing soft\u00adly") == "killing softly"
+    assert well_formed("👨\u200d👩\u200d👧") == "👨\u200d👩\u200d👧"
+
+
+async def test_danger_written_with_zero_width_spaces_is_heard(client: AppClient, rasa: FakeRasa) -> None:
+    """Walk 4: "h\u200be\u200bl\u200bp m\u200be" looked like "help me" and got the answer about children's rights."""
+    session = await client.new_session()
+    replies = (await client.say(session, "i am l\u200bocked i\u200bn"))["messages"]
+    assert replies[0]["text"].startswith("If you are in danger now, call 112.")
+
+
 # The Telegram webhook: the same parser, after the secret --------------------------------------------------------
 
 @pytest.fixture
