@@ -1,18 +1,24 @@
 """The periods GET /api/console/stats, its CSV and the page /console/stats answer, on SQLite and PostgreSQL
 (handover/stats_range.py): what a walk sent (year 1 to 9999: a 500; 1900 to now by day: 163 s with every chat
-stalled) is a 400 with a sentence in the console's language; and the largest periods allowed answer."""
+stalled) is a 400 with a sentence in the console's language; the largest periods allowed answer; and the chat is
+answered while a large table is built."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
 from bot.app import ENGINE
 from core.models import ConversationStat
+from handover import stats_publish
 from handover.stats_models import StatsQuery
 from handover.stats_range import EARLIEST, MOST_PERIODS, OUTSIDE, TOO_MANY, latest
+from handover.stats_tables import build
 from tests.conftest import AppClient
 from tests.console_client import Console, login
 
@@ -107,6 +113,36 @@ async def test_the_largest_periods_allowed_answer(client: AppClient) -> None:
         headers={"Authorization": f"Bearer {sofia.token}"},
     ) as response:
         assert response.status == 200 and f"contacts,,{year[1]},<5" in await response.text()
+
+
+async def test_the_chat_is_answered_while_a_large_table_is_built(client: AppClient, monkeypatch: Any) -> None:
+    """The table is held in the middle of being built until /healthz has answered: on the event loop (as before)
+    nothing else would be answered meanwhile, and the build would give up waiting (after 20 s) before /healthz
+    could answer. Shown by order, not by time."""
+    building, release = threading.Event(), threading.Event()
+    happened: list[str] = []
+
+    def held_build(*args: Any) -> Any:
+        building.set()
+        happened.append("build went on" if release.wait(timeout=20) else "build gave up waiting")
+        return build(*args)
+
+    monkeypatch.setattr(stats_publish, "build", held_build)
+    sofia = await login(client, "sofia", "supervisor")
+    last = window(client)[1]
+
+    async def statistics() -> None:
+        await sofia.call("GET", f"/stats?from={last - timedelta(days=365)}&to={last}&group_by=day")
+        happened.append("statistics")
+
+    asking = asyncio.create_task(statistics())
+    assert await asyncio.to_thread(building.wait, 20)
+    async with client.http.get(client.url("/healthz")) as response:
+        await response.read()
+    happened.append("healthz")
+    release.set()
+    await asking
+    assert happened == ["healthz", "build went on", "statistics"]
 
 
 async def test_the_page_shows_why_it_cannot_show_a_period(client: AppClient) -> None:
