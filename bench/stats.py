@@ -1,12 +1,15 @@
-"""Statistics for a year of 100,000 conversations on PostgreSQL: how long the dashboard's and the exports'
-counting and tables take (issue 18: under a second).
+"""Statistics for a year of 100,000 conversations on PostgreSQL or SQLite: how long the dashboard's and the
+exports' counting and tables take (issue 18: under a second), and the longest the event loop was held up meanwhile
+(every person's chat waits that long): the periods the API takes at its limits included (handover/stats_range.py).
 
-A database of its own is made on the server (HAVN_TEST_POSTGRES_URL, default 127.0.0.1:5432/test, trust) and
-dropped at the end. The year is what a running service has: the conversations older than the retention period
-as the purge's anonymous rows, the last 30 days as live conversations (with sealed screenings, reports and
-caseworker replies), both in the proportions of tests' guesses (most help, P3/P4, a few languages dominate).
+PostgreSQL: a database of its own is made on the server (HAVN_TEST_POSTGRES_URL, default 127.0.0.1:5432/test,
+trust) and dropped at the end. SQLite: a file in a temporary folder. The year is what a running service has: the
+conversations older than the retention period as the purge's anonymous rows, the last 30 days as live
+conversations (with sealed screenings, reports and caseworker replies), both in the proportions of tests' guesses
+(most help, P3/P4, a few languages dominate).
 
-    .venv/bin/python bench/stats.py [--conversations 100000] [--live-days 30] [--repeat 3]
+    .venv/bin/python bench/stats.py [--database postgresql|sqlite] [--conversations 100000] [--live-days 30]
+        [--repeat 3]
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ import os
 import random
 import secrets
 import sys
+import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 from cryptography.fernet import Fernet
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,11 +41,15 @@ from core.hours import Hours
 from core.models import Contact, Conversation, ConversationStat, MessageRecord
 from core.pseudonym import Pseudonymizer
 from handover.stats_counts import StatisticsSource
+from handover.stats_export import as_csv, as_json
 from handover.stats_facts import (
     Fact,
     stat_row,
 )
-from handover.stats_tables import build
+from handover.stats_models import Statistics
+from handover.stats_publish import StatisticsPublisher
+from handover.stats_range import EARLIEST, MOST_PERIODS, latest
+from handover.stats_tables import GroupBy
 
 SERVER = os.environ.get("HAVN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 LANGUAGES = (("en", 30), ("da", 15), ("ro", 12), ("uk", 10), ("ru", 6), ("bg", 6), ("ar", 5), ("th", 5),
@@ -46,6 +58,7 @@ ASSESSMENTS = ("trafficking_indicated", "exploitation_indicated", "indicators_pr
 INDICATORS = ("CD-01", "CD-02", "CD-03", "EX-01", "EX-02", "DR-01", "CR-01", "AVR-01", "AVD-01")
 END = date(2026, 12, 31)
 HOURS = Hours.load(CONTENT_DIR / "hours.yml")
+T = TypeVar("T")
 
 
 def a_fact(chance: random.Random, started: datetime) -> Fact:
@@ -103,41 +116,93 @@ async def fill(url: str, conversations: int, live_days: int, keys: Pseudonymizer
           f"{len(messages)} caseworker replies", flush=True)
 
 
+def requests_measured(today: date) -> list[tuple[str, tuple[date | None, date | None], GroupBy]]:
+    """The everyday periods, and the largest the API takes (handover/stats_range.py): the most days, one of them
+    before the year's conversations (a day with none among busy ones makes the suppression work hardest), the
+    most weeks, and the whole window."""
+    year = (date(END.year, 1, 1), END)
+    window = (EARLIEST, latest(today))
+    days, weeks = MOST_PERIODS["day"], MOST_PERIODS["week"]
+    from_monday = END - timedelta(days=END.weekday() + 7 * (weeks - 1))
+    return [("dashboard, a year by month", year, "month"),
+            ("export, a year by week", year, "week"),
+            ("export, a year by day", year, "day"),
+            (f"export, {days} days by day, one empty", (END - timedelta(days=days - 1), END), "day"),
+            (f"export, {weeks} weeks by week", (from_monday, END), "week"),
+            ("yearly summary", year, "year"),
+            ("the whole window by month", window, "month"),
+            ("the whole window by year", window, "year"),
+            ("everything, by month", (None, None), "month")]
+
+
+@dataclass
+class Held:
+    """How long a request took, and how long the event loop was held up meanwhile: `step`, the longest one step of
+    it (a callback, a task's turn) took in the loop thread's own processor time, which is what the code holds it
+    for; `late`, the most a task that asks for a turn every millisecond came late, which also counts the machine's
+    other load and the threads' turns at the interpreter lock."""
+
+    took: float = 0.0
+    step: float = 0.0
+    late: float = 0.0
+
+
+async def held_up(work: Callable[[], Awaitable[T]]) -> tuple[T, Held]:
+    held = Held()
+    running = True
+    run_step = asyncio.events.Handle._run
+
+    def timed_step(handle: asyncio.events.Handle) -> None:
+        began = time.thread_time()
+        run_step(handle)
+        held.step = max(held.step, time.thread_time() - began)
+
+    async def ticker() -> None:
+        while running:
+            asked = time.perf_counter()
+            await asyncio.sleep(0.001)
+            held.late = max(held.late, time.perf_counter() - asked - 0.001)
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    asyncio.events.Handle._run = timed_step  # type: ignore[method-assign]
+    try:
+        began = time.perf_counter()
+        result = await work()
+        held.took = time.perf_counter() - began
+    finally:
+        asyncio.events.Handle._run = run_step  # type: ignore[method-assign]
+        running = False
+        await ticking
+    return result, held
+
+
 async def measure(url: str, keys: Pseudonymizer, repeat: int) -> None:
     engine = create_engine(url, keys)
-    source = StatisticsSource(engine, HOURS)
-    year = (date(END.year, 1, 1), END)
-    for label, period, group_by in (("dashboard, a year by month", year, "month"),
-                                    ("export, a year by week", year, "week"),
-                                    ("export, a year by day", year, "day"),
-                                    ("yearly summary", year, "year"),
-                                    ("everything, by month", (None, None), "month")):
-        times = []
+    publisher = StatisticsPublisher(StatisticsSource(engine, HOURS))
+    for label, period, group_by in requests_measured(date.today()):
+        runs = []
         for _ in range(repeat):
+            published, held = await held_up(partial(publisher.publish, *period, group_by))
             began = time.perf_counter()
-            counts = await source.counts(*period)
-            counted = time.perf_counter()
-            build(counts, group_by, *period)  # type: ignore[arg-type]
-            times.append((counted - began, time.perf_counter() - counted))
-        best = min(times, key=sum)
-        print(f"{label:32} {sum(best) * 1000:7.0f} ms  (counting {best[0] * 1000:.0f} ms, tables and "
-              f"suppression {best[1] * 1000:.0f} ms; best of {repeat})", flush=True)
+            Statistics.model_validate(as_json(published)).model_dump_json()  # what the API writes (in a thread)
+            json_written = time.perf_counter()
+            as_csv(published)
+            runs.append((held.took, held, json_written - began, time.perf_counter() - json_written))
+        took, held, json_time, csv_time = min(runs, key=lambda run: run[0])
+        print(f"{label:32} {took * 1000:7.0f} ms; event loop: longest step {held.step * 1000:3.0f} ms, a task late "
+              f"{held.late * 1000:4.0f} ms at most; JSON {json_time * 1000:.0f} ms, CSV {csv_time * 1000:.0f} ms; "
+              f"{len(published.periods)} periods, best of {repeat}", flush=True)
     await engine.dispose()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=100_000)
-    parser.add_argument("--live-days", type=int, default=30)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+async def on_postgresql(args: argparse.Namespace, keys: Pseudonymizer) -> None:
     admin = await asyncpg.connect(SERVER, timeout=5)
     name = f"havn_bench_stats_{secrets.token_hex(4)}"
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
         url = f"{SERVER.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
         await migrate_async(url)
-        keys = Pseudonymizer("bench-hash-key", (Fernet.generate_key().decode(),))
         began = time.perf_counter()
         await fill(url, args.conversations, args.live_days, keys)
         print(f"fill took {time.perf_counter() - began:.0f} s", flush=True)
@@ -148,6 +213,31 @@ async def main() -> None:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def on_sqlite(args: argparse.Namespace, keys: Pseudonymizer) -> None:
+    with tempfile.TemporaryDirectory(prefix="havn-bench-stats-") as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'havn.db'}"
+        await migrate_async(url)
+        began = time.perf_counter()
+        await fill(url, args.conversations, args.live_days, keys)
+        print(f"fill took {time.perf_counter() - began:.0f} s", flush=True)
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("ANALYZE"))
+        await engine.dispose()
+        await measure(url, keys, args.repeat)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--live-days", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    keys = Pseudonymizer("bench-hash-key", (Fernet.generate_key().decode(),))
+    await (on_sqlite if args.database == "sqlite" else on_postgresql)(args, keys)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ from handover.requests import HandoverRequests, RequestLimits
 from handover.retention import Retention
 from handover.service import Handover
 from handover.stats_counts import StatisticsSource
+from handover.stats_publish import StatisticsPublisher
 from handover.store import Store
 from handover.waiting import WaitingRoom
 
@@ -161,7 +162,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> web.Applicati
         app[READ_MARKS] = ReadMarks(engine)
         app[QUEUE_LINES] = QueueLines(store, reports, lexicon.heard,
                                       {code: texts.own_name(code) for code in texts.languages})
-        app[STATISTICS] = StatisticsSource(engine, texts.hours)
+        app[STATISTICS] = StatisticsPublisher(StatisticsSource(engine, texts.hours), clock=clock)
         app[CARDS] = OutreachCards(texts, settings.public_url, settings.telegram_bot_username)
         app[RASA] = rasa
         app[ENGINE] = engine

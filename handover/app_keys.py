@@ -13,7 +13,7 @@ from handover.queue_lines import QueueLines
 from handover.read_marks import ReadMarks
 from handover.report_lookup import ReportLookup
 from handover.service import Handover
-from handover.stats_counts import StatisticsSource
+from handover.stats_publish import StatisticsPublisher
 
 HANDOVER = web.AppKey("handover", Handover)
 ACCOUNTS = web.AppKey("accounts", Accounts)
@@ -23,5 +23,5 @@ LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)  # wrong passwords counted, 
 QUEUE_LINES = web.AppKey("queue_lines", QueueLines)  # what the queue says about each conversation (bot/app.py)
 READ_MARKS = web.AppKey("read_marks", ReadMarks)  # what the holder of a conversation has seen of it (bot/app.py)
 REPORT_LOOKUP = web.AppKey("report_lookup", ReportLookup)  # a report found by its code, audited (bot/app.py)
-STATISTICS = web.AppKey("statistics", StatisticsSource)  # live and purged conversations counted (bot/app.py)
+STATISTICS = web.AppKey("statistics", StatisticsPublisher)  # the published statistics of a period (bot/app.py)
 CARDS = web.AppKey("outreach_cards", OutreachCards)  # outreach cards for the console's page (bot/app.py)

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.hours import Hours
+from core.loop_turns import in_turns
 from core.models import AuditEvent, ConversationStat, as_utc
 from handover.outreach_counts import OutreachCounter
 from handover.stats_facts import Fact, day_between, live_facts, midnight
@@ -144,19 +145,21 @@ class StatisticsSource:
         self._hours = hours
 
     async def counts(self, first: date | None = None, last: date | None = None) -> Counts:
-        """Days `first` to `last` (UTC, both included); None: open-ended."""
+        """Days `first` to `last` (UTC, both included); None: open-ended. The rows are taken in turns
+        (core/loop_turns.py): a month of live conversations is a second of Python, which must not hold up the
+        chat."""
         counts = Counts()
         async with self._engine.connect() as connection:
-            for _, fact in await live_facts(connection, self._hours, first=first, last=last):
+            async for _, fact in in_turns(await live_facts(connection, self._hours, first=first, last=last)):
                 counts.add_fact(fact)
             in_period = day_between(ConversationStat.day, first, last)
 
             def where(query: Any) -> Any:
                 return query if in_period is None else query.where(in_period)
 
-            for day, total, reports, additions in await connection.execute(where(
+            async for day, total, reports, additions in in_turns(await connection.execute(where(
                     select(ConversationStat.day, func.count(), func.sum(ConversationStat.reports),
-                           func.sum(ConversationStat.additions)).group_by(ConversationStat.day))):
+                           func.sum(ConversationStat.additions)).group_by(ConversationStat.day)))):
                 counts.contacts[day] += total
                 counts.measures["reports"][day] += reports or 0
                 counts.measures["additions"][day] += additions or 0
@@ -164,20 +167,20 @@ class StatisticsSource:
                 value = dimension.column().label("value")
                 rows = await connection.execute(where(
                     select(ConversationStat.day, value, func.count()).group_by(ConversationStat.day, value)))
-                for day, raw, number in rows:
+                async for day, raw, number in in_turns(rows):
                     for label in labels(dimension, raw):
                         counts.cells[dimension.name][day, label] += number
             replies = await connection.execute(where(
                 select(ConversationStat.day, ConversationStat.first_reply_seconds)
                 .where(ConversationStat.first_reply_seconds.is_not(None))))
-            for day, seconds in replies:
+            async for day, seconds in in_turns(replies):
                 counts.first_replies[day].append(seconds)
             erasures = select(AuditEvent.at).where(AuditEvent.action == "erasure")  # few: counted here
             if first is not None:
                 erasures = erasures.where(AuditEvent.at >= midnight(first))
             if last is not None:
                 erasures = erasures.where(AuditEvent.at < midnight(last + timedelta(days=1)))
-            for at in await connection.scalars(erasures):
+            async for at in in_turns(await connection.scalars(erasures)):
                 counts.measures["erasures"][as_utc(at).date()] += 1
         counts.outreach = await OutreachCounter(self._engine).counts(first, last)
         return counts

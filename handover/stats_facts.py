@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.hours import Hours
+from core.loop_turns import in_turns
 from core.models import Conversation, MessageRecord, Report, ReportAddition, as_utc
 from core.vocabulary import Sender, State
 from handover.store import confirmed_indicators
@@ -101,8 +102,9 @@ async def live_facts(connection: AsyncConnection, hours: Hours, ids: list[str] |
         query = query.where(Conversation.created_at >= midnight(first))
     if last is not None:
         query = query.where(Conversation.created_at < midnight(last + timedelta(days=1)))
-    rows: list[Row[Any]] = list(await connection.execute(query))
-    return [(row.id, fact_of(row, row.first_reply, row.reports or 0, row.additions or 0, hours)) for row in rows]
+    rows = await connection.execute(query)  # each row is read (its screening unsealed) as the loop takes it
+    return [(row.id, fact_of(row, row.first_reply, row.reports or 0, row.additions or 0, hours))
+            async for row in in_turns(rows)]  # a month of live conversations is a second's work: in turns
 
 
 def midnight(day: date) -> datetime:

@@ -19,8 +19,10 @@ CELL = "a count; \"<5\" for a count below 5 (zero included); \"x\" for a larger 
 class StatsQuery(Query):
     INVALID: ClassVar[str | None] = ("Send from and to as days (YYYY-MM-DD, from before to), group_by as day, "
                                      "week, month or year, and format as json or csv.")
-    first: date | None = Field(None, alias="from", description="the first day (UTC), included; none: from the start")
-    last: date | None = Field(None, alias="to", description="the last day (UTC), included; none: up to now")
+    first: date | None = Field(None, alias="from", description="the first day (UTC), included, 2020-01-01 or later; "
+                               "none: from the start")
+    last: date | None = Field(None, alias="to", description="the last day (UTC), included, at most a year from today; "
+                              "none: up to now")
     group_by: Literal["day", "week", "month", "year"] = Field("month", description="the periods of the tables")
     format: Literal["json", "csv"] = Field("json", description="csv: one published cell a line")
 

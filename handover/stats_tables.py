@@ -107,12 +107,18 @@ def percentile(values: list[int], share: float) -> int:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def build(counts: Counts, group_by: GroupBy, first: date | None = None, last: date | None = None) -> Statistics:
+def span(counts: Counts, first: date | None, last: date | None) -> tuple[date, date] | None:
+    """The days the tables cover: `first` to `last`, an open end at the first or last day with a contact or an
+    event; None when an end is open and nothing was counted."""
     days = [*counts.contacts, *(day for measure in counts.measures.values() for day in measure)]
     if not days and (first is None or last is None):
-        periods: list[str] = []
-    else:
-        periods = periods_between(first or min(days), last or max(days), group_by)
+        return None
+    return first or min(days), last or max(days)
+
+
+def build(counts: Counts, group_by: GroupBy, first: date | None = None, last: date | None = None) -> Statistics:
+    covered = span(counts, first, last)
+    periods = [] if covered is None else periods_between(*covered, group_by)
     values: dict[tuple[str, ...], int] = Counter()
     lines: list[Line[tuple[str, ...]]] = []
 

@@ -4,15 +4,18 @@ request are counted as events, not as contacts."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
+from core import loop_turns
 from core.clock import FakeClock
 from core.config import CONTENT_DIR
 from core.db import create_engine, migrate_async
@@ -21,11 +24,13 @@ from core.messages import Message
 from core.models import Conversation, ConversationStat
 from core.pseudonym import Pseudonymizer
 from core.vocabulary import Kind, Sender, State, Tier
+from handover import stats_facts
 from handover.audit import Audit
 from handover.queue import Queue
 from handover.reports import Reports
 from handover.retention import Retention
 from handover.stats_counts import Counts, StatisticsSource
+from handover.stats_facts import Fact, fact_of
 from handover.stats_tables import build
 from handover.store import Store
 from tests.databases import database_url
@@ -159,3 +164,25 @@ async def test_a_period_counts_only_its_days_and_erasures_are_events(world: Worl
     assert sum(counts.measures["erasures"].values()) == 1
     assert len(ids) == 10
     assert await world.source.counts(date(2025, 1, 1), date(2025, 12, 31)) == Counts()
+
+
+async def test_counting_lets_other_tasks_run_between_conversations(world: World,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month of live conversations is a second of Python: counted in turns (core/loop_turns.py), not in one
+    piece that holds up every chat. Shown by order: another task runs between two conversations' facts."""
+    await populate(world, None)
+    monkeypatch.setattr(loop_turns, "TURN_SECONDS", 0)  # a turn after every row, so that the order shows it
+    happened: list[str] = []
+
+    def noted_fact(*args: Any) -> Fact:
+        happened.append("fact")
+        return fact_of(*args)
+
+    monkeypatch.setattr(stats_facts, "fact_of", noted_fact)
+    counting = asyncio.create_task(world.source.counts())
+    while not counting.done():
+        happened.append("other task")
+        await asyncio.sleep(0)
+    assert (await counting).contacts.total() == 10
+    facts = [index for index, what in enumerate(happened) if what == "fact"]
+    assert len(facts) == 10 and "other task" in happened[facts[0]:facts[-1]]

@@ -133,3 +133,15 @@ def test_stats_prints_csv_and_json_with_small_numbers_hidden(tmp_path: Path) -> 
     assert json.loads(json_result.stdout)["contacts"] == {"all": "<5"}
     refused = run("stats", "--from", "2026-12-31", "--to", "2026-01-01", tmp=tmp_path)
     assert refused.returncode == 2 and "after" in refused.stderr
+
+
+def test_stats_refuses_a_mistyped_year_and_too_many_days_in_the_apis_words(tmp_path: Path) -> None:
+    """The window and limits of GET /api/console/stats (handover/stats_range.py): year 1 to 9999 ran past the
+    last date Python knows (a traceback), 1900 to now by day took minutes."""
+    refused = run("stats", "--from", "0001-01-01", "--to", "9999-12-31", "--group-by", "day", tmp=tmp_path)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("havn stats: Please choose days between 2020-01-01 and "), refused.stderr
+    refused = run("stats", "--from", "2020-01-01", "--to", "2022-12-31", "--group-by", "day", tmp=tmp_path)
+    assert refused.returncode == 2 and "at most 366 days" in refused.stderr
+    answered = run("stats", "--from", "2020-01-01", "--to", "2022-12-31", "--group-by", "month", tmp=tmp_path)
+    assert answered.returncode == 0 and "contacts,,2022-12,<5" in answered.stdout.splitlines()

@@ -17,7 +17,7 @@ from core.json_api import DATABASE_AWAY, HTTP_SENTENCES, INTERNAL, NOT_JSON_TEXT
 from core.texts import Plural, placeholders, plural_categories, plural_rule
 from core.vocabulary import Delivery, MediaKind
 from handover import api_models as m
-from handover import media
+from handover import media, stats_range
 from handover.accounts import ROLES, Account
 from handover.console_words import LANGUAGES, ConsoleWords, browser_language, language_of
 from handover.erased import Erased
@@ -97,6 +97,8 @@ RAISED = [
     "Requests from the console page must carry the header X-Havn-Console: 1.",
     "The console can only be used from its own page.", "Claim the conversation before you answer.",
     '"text" is missing.', '"caseworker_id" must be a whole number.',
+    stats_range.OUTSIDE.format(earliest="2020-01-01", latest="2027-12-08"),
+    *(sentence.format(limit=stats_range.MOST_PERIODS[group_by]) for group_by, sentence in stats_range.TOO_MANY.items()),
 ]
 
 
