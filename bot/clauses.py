@@ -23,16 +23,20 @@ _PUNCTUATION = re.compile(r"[,.!?;:…，。！？；：、،؛؟\n]+")
 _COMPACT_CHAR = re.compile(f"[{COMPACT}]")
 MIN_WORDS = 2  # fewer ("ok", "please", "and") is no statement of its own
 MIN_COMPACT_LETTERS = 3  # the same in Thai and Chinese, which write no spaces
+# The statements read at most: each costs the NLU a look-up before the turn, and a 4,096-letter message of commas
+# would otherwise cost hundreds (one message from anyone, many times the work). Two things told in one breath are
+# in the first few.
+MAX_STATEMENTS = 4
 
 
 def clauses(text: str, language: str | None) -> list[str]:
-    """The statements of `text` as typed, in order, when it has two or more; else []."""
+    """The first MAX_STATEMENTS statements of `text` as typed, in order, when it has two or more; else []."""
     joins = load_clause_words().get(language or "")
     parts = _PUNCTUATION.split(text)
     if joins is not None:
         parts = [piece for part in parts for piece in joins.split(part)]
     statements = [part.strip() for part in parts if _is_statement(part)]
-    return statements if len(statements) > 1 else []
+    return statements[:MAX_STATEMENTS] if len(statements) > 1 else []
 
 
 def _is_statement(part: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.clauses import CLAUSE_WORDS, clauses
+from bot.clauses import CLAUSE_WORDS, MAX_STATEMENTS, clauses
 from core.config import CONTENT_DIR, load_languages
 
 LANGUAGES, _ = load_languages(CONTENT_DIR)
@@ -58,3 +58,9 @@ def test_without_a_language_only_punctuation_cuts() -> None:
 def test_every_language_of_the_chat_has_its_joining_words_marked_machine_drafted() -> None:
     assert set(yaml.safe_load(CLAUSE_WORDS.read_text(encoding="utf-8"))) == set(LANGUAGES)
     assert "MACHINE-DRAFTED" in CLAUSE_WORDS.read_text(encoding="utf-8")
+
+
+def test_a_message_of_many_statements_is_read_in_its_first_few_only() -> None:
+    """Each statement costs the NLU a look-up before the turn: a long message of commas must not cost hundreds."""
+    text = ", ".join(f"they took my passport number {n}" for n in range(500))
+    assert clauses(text, "en") == [f"they took my passport number {n}" for n in range(MAX_STATEMENTS)]
