@@ -36,6 +36,18 @@ async def post_raw(client: AppClient, session: str, body: bytes,
         return response.status, await response.json()
 
 
+@pytest.mark.parametrize(("typed", "to_rasa"), [
+    ("they don’t pay me", "they dont pay me"), ("i'm scared, i can't leave", "im scared, i cant leave"),
+    ("j'ai une question, c'est anonyme", "j'ai une question, c'est anonyme"), ("м'ясо", "м'ясо"),
+])
+async def test_an_english_contractions_apostrophe_does_not_reach_the_nlu(client: AppClient, rasa: FakeRasa,
+                                                                      typed: str, to_rasa: str) -> None:
+    """Walk 4: "they don't pay me" was not understood where "dont" was; French and Ukrainian apostrophes stay."""
+    session = await client.new_session()
+    await client.say(session, typed)
+    assert rasa.received[-1]["message"] == to_rasa
+
+
 @pytest.mark.parametrize("typed", [" /restart", "\n/session_start", "//greet", "\t /back now"])
 async def test_typed_text_never_reaches_rasa_as_a_command(client: AppClient, rasa: FakeRasa, typed: str) -> None:
     session = await client.new_session()
