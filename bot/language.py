@@ -180,9 +180,15 @@ def _script_weights(text: str) -> dict[str, int]:
     return weights
 
 
+# A letter typed three times or more in a row counts once: "b" x 4,096 is one letter, not a sentence (walk 4: it
+# led as Portuguese and the chat switched); no language writes a letter thrice, "helppp" is still "help".
+_LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+
+
 def letter_count(text: str) -> int:
-    """Letters in a message, an ideograph counting as several: the 'long enough' measure of the policy."""
-    return sum(_script_weights(_URL_OR_HANDLE.sub(" ", text)).values())
+    """Letters in a message, an ideograph counting as several, a run of one letter as one: the 'long enough'
+    measure of the policy."""
+    return sum(_script_weights(_LETTER_RUN.sub(r"\1", _URL_OR_HANDLE.sub(" ", text))).values())
 
 
 def _vietnamese_evidence(text: str) -> float:

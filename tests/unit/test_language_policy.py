@@ -10,7 +10,7 @@ import pytest
 
 from bot.conversation_language import ConversationLanguage, Said
 from bot.danger import Cue, DangerLexicon
-from bot.language import Detection, LanguageDetector
+from bot.language import Detection, LanguageDetector, letter_count
 from bot.language_backends import DEFAULT_BACKEND
 from bot.language_policy import LanguageChoice, decide_language
 from core.config import CONTENT_DIR, load_languages
@@ -122,6 +122,14 @@ def test_the_row_leaves_out_what_the_text_rules_out() -> None:
 def test_a_short_message_never_leads_clearly() -> None:
     short = Detection("es", 0.70, ranking=(("es", 0.70), ("fr", 0.2)))
     assert decide(short, "no pago").likely == ("es", "fr")  # 6 letters
+
+
+def test_one_letter_typed_over_and_over_is_no_sentence() -> None:
+    """Walk 4: "b" x 4,096 led as Portuguese (0.63) and the chat was answered in Portuguese."""
+    assert letter_count("b" * 4096) == 1 and letter_count("helppp meee") == 6
+    junk = Detection("pt", 0.63, ranking=(("pt", 0.63), ("ro", 0.12), ("pl", 0.08)))
+    assert decide(junk, "b" * 4096) == LanguageChoice(DEFAULT, LanguageGuess.WEAK)  # no guess from one letter
+    assert decide(junk, "eu preciso de ajuda agora por favor") == LanguageChoice("pt", LanguageGuess.TEXT)
 
 
 def test_the_hint_decides_only_when_the_text_tells_nothing() -> None:
