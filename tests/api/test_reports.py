@@ -1194,6 +1194,21 @@ async def test_a_code_typed_alone_keeps_the_page_language(client: AppClient, ras
     assert "page" not in answer and rasa.received[-1]["metadata"] == {"language": language, "staffed": False}
 
 
+async def adding_to_a_report(client: AppClient, language: str, first_language: str = "en",
+                             description: str = "Workers sleep in a container") -> tuple[Reporter, str]:
+    """A report filed, then a new chat in `language` that opens it with its code to add to it: (that reporter, the
+    report's conversation)."""
+    first = Reporter(client, first_language)
+    code = await file_report(first, description, where="Aarhus")
+    report_conversation = await conversation_of(client, first.session)
+    later = Reporter(client, language)
+    later.session = await client.new_session()
+    await client.say(later.session, payload=f"lang:{language}")
+    await later.answer(payload="report_code")
+    await later.answer(code)
+    return later, report_conversation
+
+
 @pytest.mark.parametrize(("language", "added", "child"), [
     ("en", "today i saw a girl maybe 15 years old going into the container, she was crying", True),
     ("da", "i dag så jeg en pige, måske 15 år, gå ind i containeren", True),
@@ -1204,14 +1219,7 @@ async def test_a_child_named_in_information_added_later_makes_the_report_p1(
     """Found walking the chat (walk 3, item 8): "a girl maybe 15 years old" added with the code left the report P3.
     Someone under 18 told of makes it P1, as "yes" to the under-18 question does; the console says why. (Words the
     danger lexicon hears as the writer's own age, "en pige på 15", "una niña de 14", were P1 already, as danger.)"""
-    first = Reporter(client, "en")
-    code = await file_report(first, "Workers sleep in a container", where="Aarhus")
-    report_conversation = await conversation_of(client, first.session)
-    later = Reporter(client, language)
-    later.session = await client.new_session()
-    await client.say(later.session, payload=f"lang:{language}")
-    await later.answer(payload="report_code")
-    await later.answer(code)
+    later, report_conversation = await adding_to_a_report(client, language)
     [kept] = await later.answer(added)
     later.expect(kept, "report.added")
     anna = await caseworker(client)
@@ -1264,14 +1272,7 @@ async def test_someone_under_18_heard_in_a_report_is_someone_else_and_the_report
 
 async def test_someone_under_18_heard_in_information_added_is_someone_else(client: AppClient,
                                                                            rasa: FakeRasa) -> None:
-    first = Reporter(client, "da")
-    code = await file_report(first, "Arbejdere sover i en container", where="Aarhus")
-    report_conversation = await conversation_of(client, first.session)
-    later = Reporter(client, "da")
-    later.session = await client.new_session()
-    await client.say(later.session, payload="lang:da")
-    await later.answer(payload="report_code")
-    await later.answer(code)
+    later, report_conversation = await adding_to_a_report(client, "da", "da", "Arbejdere sover i en container")
     [thanked] = await later.answer("en pige på 15")
     assert thanked["text"] == text_of("report.added", "da")  # as for a child told there without the lexicon
     assert [button["payload"] for button in thanked["buttons"]] == [
@@ -1286,14 +1287,7 @@ async def test_danger_words_added_are_marked_as_read_by_the_app_and_the_button_a
         client: AppClient, rasa: FakeRasa) -> None:
     """Walk 4: danger typed as information added was marked "[Someone is in danger now: pressed by the reporter]",
     though nothing was pressed; the caseworker must know which it was."""
-    first = Reporter(client, "en")
-    code = await file_report(first, "Workers sleep in a container", where="Aarhus")
-    report_conversation = await conversation_of(client, first.session)
-    later = Reporter(client, "en")
-    later.session = await client.new_session()
-    await client.say(later.session, payload="lang:en")
-    await later.answer(payload="report_code")
-    await later.answer(code)
+    later, report_conversation = await adding_to_a_report(client, "en")
     danger, _ = await later.answer("he is beating her right now")
     assert danger["text"] == text_of("report.danger", "en")
     await later.answer(payload="report_danger:yes")
